@@ -1,0 +1,127 @@
+## Errors
+err-unknown-command = I don't know the command { $command }. Type /help to see every command with an example.
+err-missing-subcommand = { $command } needs one of: { $choices }. For example: { $example }
+err-unknown-option = { $command } has no option "{ $option }". Its options are: { $choices }
+err-missing-option = The option "{ $option }" is required. Example: { $example }
+err-bad-choice = "{ $value }" is not allowed for { $option }. Choose one of: { $choices }
+err-type-text = The option "{ $option }" takes text, e.g. { $option }:"some words".
+err-type-integer = The option "{ $option }" takes a whole number, e.g. { $option }:42.
+err-type-number = The option "{ $option }" takes a number, e.g. { $option }:12.5.
+err-type-boolean = The option "{ $option }" takes yes or no, e.g. { $option }:true.
+err-type-user = The option "{ $option }" takes a member, e.g. { $option }:@alice.
+err-type-role = The option "{ $option }" takes a role, e.g. { $option }:@customer-service.
+err-type-channel = The option "{ $option }" takes a channel, e.g. { $option }:#ops.
+err-type-attachment = The option "{ $option }" takes an uploaded file.
+err-manager-only = Only managers can do that. Ask your operations manager, or an administrator of this server.
+err-storage = Something went wrong while saving; nothing was changed. Please try again in a moment.
+err-unknown-button = This button no longer does anything. Use /help to find the command instead.
+err-bad-timezone = "{ $value }" is not a time zone I know. Use an IANA name such as Asia/Shanghai, America/New_York or Europe/Berlin.
+err-bad-position = "{ $value }" is not a position. Use one of: manager, operations, marketing, customer-service, design, copywriting, warehouse, product.
+err-setup-position-role = To map a position, give both: position:customer-service role:@YourRole
+err-shell-syntax = I couldn't read that line: { $reason }. Type commands like: /task assign user:@alice title:"Update the banner" due:"fri 18:00"
+err-shell-unclosed-quote = A quote is not closed. Put values with spaces in "double quotes", e.g. title:"Update the banner".
+
+## Positions
+position-manager = Manager
+position-operations = Operations
+position-marketing = Marketing
+position-customer-service = Customer service
+position-design = Design
+position-copywriting = Copywriting
+position-warehouse = Warehouse
+position-product = Product
+
+## Help
+help-title = storeops commands
+help-intro = Type a command with its options. Times are shown in your own time zone.
+help-manager-only = managers
+
+## Command descriptions (Discord allows at most 100 characters)
+cmd-help = Every command with an example
+cmd-status = Bot health: version, uptime, database size, queued and failed messages
+cmd-setup = Server settings: time zone, language, channels, positions and roles
+cmd-outbox = Messages the bot sends on its own
+cmd-outbox-list = List queued, sent, skipped or failed messages
+cmd-outbox-retry = Put failed messages back in the queue
+
+## Option descriptions
+opt-timezone = Time zone, e.g. Asia/Shanghai
+opt-language = Language of the bot's own messages
+opt-summary-channel = Channel for the morning summary
+opt-escalation-channel = Channel for escalations and delivery failures
+opt-position = A position on the team
+opt-role = The server role for that position
+opt-state = Which messages
+opt-id = Number of the message (from /outbox list); empty = all failed
+
+## Choices
+choice-failed = failed
+choice-pending = pending
+choice-skipped = skipped
+choice-sent = sent
+choice-en-US = English
+choice-zh-CN = 中文
+choice-manager = Manager
+choice-operations = Operations
+choice-marketing = Marketing
+choice-customer-service = Customer service
+choice-design = Design
+choice-copywriting = Copywriting
+choice-warehouse = Warehouse
+choice-product = Product
+
+## Status
+status-title = storeops status
+status-version = Version
+status-uptime = Uptime
+status-uptime-value = { $days }d { $hours }h { $minutes }m
+status-db-size = Database
+status-pending = Queued messages
+status-failed = Failed messages
+status-sent = Sent messages
+status-failed-list = Messages that could not be delivered:
+status-retry-hint = A manager can put them back in the queue with /outbox retry (or /outbox retry id:NUMBER).
+
+## Outbox
+outbox-error = last error: { $error } (after { $attempts } tries)
+outbox-list-title = Messages: { $state }
+outbox-list-empty = None.
+outbox-retry-done = { $count ->
+    [one] 1 message is back in the queue.
+   *[other] { $count } messages are back in the queue.
+}
+outbox-retry-none = There are no failed messages to retry.
+outbox-retry-none-id = There is no failed message number { $id }. See /outbox list state:failed.
+outbox-late = Sent late by { $late }: the bot was offline when this was due.
+outbox-digest-title = Missed while the bot was offline
+outbox-digest-intro = These messages came due more than { $grace } h ago while the bot was offline, so they were not sent:
+outbox-digest-more = … and { $count } more.
+outbox-failed-title = A message could not be delivered
+outbox-failed-body = Message #{ $id } ({ $title }) to { $target } failed: { $error }. Fix the bot's access to that channel, then a manager can run /outbox retry id:{ $id }.
+
+## Setup
+setup-title = Server settings
+setup-saved = Settings saved
+setup-timezone = Time zone
+setup-language = Language
+setup-summary-channel = Summary channel
+setup-escalation-channel = Escalation channel
+setup-positions = Positions and roles
+setup-not-set = not set
+
+## Durations
+duration-minutes = { $n } min
+duration-hours = { $n } h
+duration-days = { $n } d
+
+## Shell
+shell-welcome = storeops shell — type /help for the commands, :help for shell controls, :quit to leave. You are { $name } ({ $roles }).
+shell-help = Shell controls: ":as NAME [positions]" switch the pretend user (positions like manager,customer-service), ":locale en-US|zh-CN", ":now" the current time, ":advance 2h" move the manual clock (with --now), ":quit".
+shell-now = Now: { $now } ({ $tz })
+shell-as = You are now { $name } ({ $roles }).
+shell-no-advance = The clock is the real one; start the shell with --now "2026-11-23 09:00" to move time with :advance.
+shell-unknown-control = Unknown shell control "{ $control }". Type :help.
+shell-sent = [bot → { $target }]
+
+## Start-up
+start-no-token = No Discord token. Set DISCORD_TOKEN (or discord.token_file in config/storeops.toml). To create one: open https://discord.com/developers/applications, "New Application", then "Bot" → "Reset Token" and copy it; invite the bot with the link from "OAuth2" → "URL Generator" (scopes: bot, applications.commands; permissions: View Channels, Send Messages, Embed Links, Attach Files, Read Message History, Mention Everyone is NOT needed). To try the bot without Discord, run: cargo run --release -- shell

@@ -1,0 +1,124 @@
+## Errors
+err-unknown-command = 没有 { $command } 这个命令。输入 /help 查看全部命令和示例。
+err-missing-subcommand = { $command } 后面需要接以下之一：{ $choices }。例如：{ $example }
+err-unknown-option = { $command } 没有“{ $option }”这个选项。可用选项：{ $choices }
+err-missing-option = 缺少必填选项“{ $option }”。示例：{ $example }
+err-bad-choice = “{ $value }”不是 { $option } 的有效值。可选：{ $choices }
+err-type-text = 选项“{ $option }”需要文字，例如 { $option }:"一些文字"。
+err-type-integer = 选项“{ $option }”需要整数，例如 { $option }:42。
+err-type-number = 选项“{ $option }”需要数字，例如 { $option }:12.5。
+err-type-boolean = 选项“{ $option }”需要是或否，例如 { $option }:true。
+err-type-user = 选项“{ $option }”需要一位成员，例如 { $option }:@alice。
+err-type-role = 选项“{ $option }”需要一个身份组，例如 { $option }:@客服。
+err-type-channel = 选项“{ $option }”需要一个频道，例如 { $option }:#ops。
+err-type-attachment = 选项“{ $option }”需要上传一个文件。
+err-manager-only = 只有经理可以执行此操作。请联系运营经理或服务器管理员。
+err-storage = 保存时出错，没有任何改动。请稍后再试。
+err-unknown-button = 这个按钮已失效。请用 /help 找到对应命令。
+err-bad-timezone = “{ $value }”不是有效的时区。请使用 IANA 名称，例如 Asia/Shanghai、America/New_York 或 Europe/Berlin。
+err-bad-position = “{ $value }”不是岗位。可选：manager（经理）、operations（运营）、marketing（推广）、customer-service（客服）、design（美工）、copywriting（文案）、warehouse（仓储）、product（商品）。
+err-setup-position-role = 设置岗位时请同时填写岗位和身份组：position:customer-service role:@你的身份组
+err-shell-syntax = 无法识别这一行：{ $reason }。命令格式如：/task assign user:@alice title:"更新首页横幅" due:"周五 18:00"
+err-shell-unclosed-quote = 引号没有闭合。含空格的值请用双引号括起来，例如 title:"更新首页横幅"。
+
+## Positions
+position-manager = 经理
+position-operations = 运营
+position-marketing = 推广
+position-customer-service = 客服
+position-design = 美工
+position-copywriting = 文案
+position-warehouse = 仓储
+position-product = 商品
+
+## Help
+help-title = storeops 命令
+help-intro = 输入命令及其选项。时间会按你自己的时区显示。
+help-manager-only = 仅经理
+
+## Command descriptions
+cmd-help = 全部命令及示例
+cmd-status = 机器人状态：版本、运行时间、数据库大小、待发和失败的消息
+cmd-setup = 服务器设置：时区、语言、频道、岗位与身份组
+cmd-outbox = 机器人主动发送的消息
+cmd-outbox-list = 查看待发、已发、跳过或失败的消息
+cmd-outbox-retry = 将失败的消息重新放回发送队列
+
+## Option descriptions
+opt-timezone = 时区，例如 Asia/Shanghai
+opt-language = 机器人主动消息的语言
+opt-summary-channel = 发送每日早报的频道
+opt-escalation-channel = 发送升级提醒和发送失败通知的频道
+opt-position = 团队岗位
+opt-role = 该岗位对应的服务器身份组
+opt-state = 哪些消息
+opt-id = 消息编号（见 /outbox list）；留空表示全部失败消息
+
+## Choices
+choice-failed = 失败
+choice-pending = 待发
+choice-skipped = 已跳过
+choice-sent = 已发送
+choice-en-US = English
+choice-zh-CN = 中文
+choice-manager = 经理
+choice-operations = 运营
+choice-marketing = 推广
+choice-customer-service = 客服
+choice-design = 美工
+choice-copywriting = 文案
+choice-warehouse = 仓储
+choice-product = 商品
+
+## Status
+status-title = storeops 状态
+status-version = 版本
+status-uptime = 运行时间
+status-uptime-value = { $days }天 { $hours }小时 { $minutes }分
+status-db-size = 数据库
+status-pending = 待发消息
+status-failed = 失败消息
+status-sent = 已发消息
+status-failed-list = 以下消息未能送达：
+status-retry-hint = 经理可用 /outbox retry（或 /outbox retry id:编号）把它们重新放回队列。
+
+## Outbox
+outbox-error = 最后一次错误：{ $error }（已尝试 { $attempts } 次）
+outbox-list-title = 消息：{ $state }
+outbox-list-empty = 无。
+outbox-retry-done = 已有 { $count } 条消息重新放回队列。
+outbox-retry-none = 没有需要重试的失败消息。
+outbox-retry-none-id = 没有编号为 { $id } 的失败消息。请查看 /outbox list state:failed。
+outbox-late = 延迟 { $late } 发送：到期时机器人处于离线状态。
+outbox-digest-title = 机器人离线期间错过的消息
+outbox-digest-intro = 以下消息在机器人离线期间到期，已超过 { $grace } 小时，因此未发送：
+outbox-digest-more = ……另有 { $count } 条。
+outbox-failed-title = 有一条消息无法送达
+outbox-failed-body = 第 { $id } 条消息（{ $title }）发往 { $target } 失败：{ $error }。请修复机器人对该频道的权限，然后经理可执行 /outbox retry id:{ $id }。
+
+## Setup
+setup-title = 服务器设置
+setup-saved = 设置已保存
+setup-timezone = 时区
+setup-language = 语言
+setup-summary-channel = 早报频道
+setup-escalation-channel = 升级提醒频道
+setup-positions = 岗位与身份组
+setup-not-set = 未设置
+
+## Durations
+duration-minutes = { $n } 分钟
+duration-hours = { $n } 小时
+duration-days = { $n } 天
+
+## Shell
+shell-welcome = storeops 命令行 —— 输入 /help 查看命令，:help 查看命令行控制，:quit 退出。当前身份：{ $name }（{ $roles }）。
+shell-help = 命令行控制：“:as 名字 [岗位]” 切换模拟用户（岗位如 manager,customer-service），“:locale en-US|zh-CN”，“:now” 当前时间，“:advance 2h” 拨动手动时钟（需用 --now 启动），“:quit”。
+shell-now = 现在：{ $now }（{ $tz }）
+shell-as = 当前身份：{ $name }（{ $roles }）。
+shell-no-advance = 当前使用真实时钟；用 --now "2026-11-23 09:00" 启动命令行后才能用 :advance 拨动时间。
+shell-unknown-control = 未知的命令行控制“{ $control }”。输入 :help 查看。
+shell-sent = [机器人 → { $target }]
+
+## Start-up
+start-no-token = 没有 Discord 令牌。请设置 DISCORD_TOKEN（或在 config/storeops.toml 中设置 discord.token_file）。创建方法：打开 https://discord.com/developers/applications，点击 “New Application”，再到 “Bot” → “Reset Token” 复制令牌；在 “OAuth2” → “URL Generator” 生成邀请链接（scopes：bot、applications.commands；权限：View Channels、Send Messages、Embed Links、Attach Files、Read Message History）。不用 Discord 也可以试用：cargo run --release -- shell

@@ -1,0 +1,332 @@
+//! The local front-end: `storeops shell` reads lines such as
+//! `/task assign user:@alice title:"Update the banner" due:"fri 18:00"` from a terminal or a
+//! pipe, runs them through the same core as Discord, and prints replies and the messages the
+//! bot sends on its own. Names stand in for platform ids (`@alice`, `#ops`).
+
+pub mod parse;
+pub mod render;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+
+use crate::app::{Actor, App, Origin};
+use crate::clock::ManualClock;
+use crate::domain::position::Position;
+use crate::i18n::Locale;
+use crate::schedule::{Delivered, Dispatcher, Outbound, SendError, Sink};
+use crate::store::names::{self, NameKind};
+use crate::store::outbox::Target;
+use crate::store::settings::{self, SettingsChange};
+use crate::store::{StoreResult, ms};
+use crate::tr;
+
+pub use parse::{parse_line, shell_id};
+
+/// The guild the shell plays in.
+pub const SHELL_GUILD: u64 = 1;
+
+/// The channel the shell's commands are typed in.
+pub fn shell_channel() -> u64 {
+    shell_id("#shell")
+}
+
+/// Prints (or, in tests, collects) what the bot sends on its own.
+pub struct ShellSink {
+    tx: mpsc::UnboundedSender<Outbound>,
+}
+
+#[async_trait]
+impl Sink for ShellSink {
+    async fn send(&self, msg: &Outbound) -> Result<Delivered, SendError> {
+        self.tx
+            .send(msg.clone())
+            .map_err(|_| SendError::Transient {
+                reason: "shell output closed".into(),
+                retry_after: None,
+            })?;
+        Ok(Delivered {
+            message_id: format!("shell-{}", msg.id),
+        })
+    }
+}
+
+/// A shell session: the pretend user, the clock, and the outbox delivering to the screen.
+pub struct Shell {
+    /// The core.
+    pub app: App,
+    /// Who is typing.
+    pub actor: Actor,
+    /// Set when the shell runs on a manual clock (`--now`), so `:advance` can move it.
+    pub manual: Option<ManualClock>,
+    dispatcher: Arc<Dispatcher>,
+    outbound: mpsc::UnboundedReceiver<Outbound>,
+}
+
+/// What one line produced.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Printed text.
+    pub text: String,
+    /// The user asked to leave.
+    pub quit: bool,
+}
+
+impl Shell {
+    /// A shell over `app`, typing as `actor`. Maps every position to a pretend role so pings
+    /// to positions show by name.
+    pub async fn new(app: App, actor: Actor, manual: Option<ManualClock>) -> StoreResult<Shell> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let dispatcher = Arc::new(Dispatcher::new(&app, Arc::new(ShellSink { tx })));
+        let shell = Shell {
+            app,
+            actor,
+            manual,
+            dispatcher,
+            outbound: rx,
+        };
+        shell.prepare_guild().await?;
+        Ok(shell)
+    }
+
+    async fn prepare_guild(&self) -> StoreResult<()> {
+        let now = ms(self.app.clock.now());
+        let mut conn = self.app.store.pool.acquire().await?;
+        let guild = settings::get_or_init(&mut conn, SHELL_GUILD, &self.app.config, now).await?;
+        for p in Position::ALL {
+            let role = shell_id(&format!("@&{}", p.key()));
+            names::remember(&mut conn, SHELL_GUILD, NameKind::Role, role, p.key(), now).await?;
+            if !guild.positions.contains_key(&p) {
+                let change = SettingsChange {
+                    position_role: Some((p, role)),
+                    ..SettingsChange::default()
+                };
+                settings::update(&mut conn, SHELL_GUILD, &change, 0, now).await?;
+            }
+        }
+        names::remember(
+            &mut conn,
+            SHELL_GUILD,
+            NameKind::Channel,
+            shell_channel(),
+            "shell",
+            now,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The dispatcher delivering to this shell (run it in the background on a real clock).
+    pub fn dispatcher(&self) -> Arc<Dispatcher> {
+        self.dispatcher.clone()
+    }
+
+    fn origin(&self) -> Origin {
+        Origin {
+            guild_id: SHELL_GUILD,
+            channel_id: shell_channel(),
+            actor: self.actor.clone(),
+        }
+    }
+
+    async fn locale(&self) -> Locale {
+        match self.app.guild(SHELL_GUILD).await {
+            Ok(g) => self.actor.locale_in(&g),
+            Err(_) => self.actor.locale.unwrap_or(self.app.config.defaults.locale),
+        }
+    }
+
+    fn roles_text(&self) -> String {
+        if self.actor.positions.is_empty() {
+            "—".into()
+        } else {
+            self.actor
+                .positions
+                .iter()
+                .map(|p| p.key())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+    }
+
+    /// The greeting printed when an interactive shell starts.
+    pub async fn welcome(&self) -> String {
+        tr!(
+            self.locale().await,
+            "shell-welcome",
+            name = self.actor.name.as_str(),
+            roles = self.roles_text()
+        )
+    }
+
+    /// Runs one line: a command (`/status`), a control (`:advance 2h`), or nothing.
+    pub async fn execute(&mut self, line: &str) -> Output {
+        let line = line.trim();
+        let mut out = Output::default();
+        if line.is_empty() || line.starts_with("//") {
+            return out;
+        }
+        if let Some(control) = line.strip_prefix(':') {
+            out.text = self.control(control, &mut out.quit).await;
+        } else {
+            let locale = self.locale().await;
+            let reply = match parse_line(line, &self.app, SHELL_GUILD).await {
+                Ok(parse::Parsed::Command(inv)) => {
+                    self.remember_names(&inv).await;
+                    self.app.handle(&self.origin(), &inv).await
+                }
+                Ok(parse::Parsed::Press(id)) => self.app.press(&self.origin(), &id).await,
+                Err(e) => crate::app::Reply::error(e.render(locale)),
+            };
+            out.text = render::reply_text(&self.app, SHELL_GUILD, &reply).await;
+        }
+        if self.manual.is_some() {
+            if let Err(e) = self.dispatcher.run_due().await {
+                out.text.push_str(&format!("\n{e}"));
+            }
+        }
+        let sent = self.drain_outbound().await;
+        if !sent.is_empty() {
+            if !out.text.is_empty() {
+                out.text.push('\n');
+            }
+            out.text.push_str(&sent);
+        }
+        out
+    }
+
+    /// Renders every message the bot has sent since the last call.
+    pub async fn drain_outbound(&mut self) -> String {
+        let mut parts = Vec::new();
+        while let Ok(msg) = self.outbound.try_recv() {
+            parts.push(self.render_outbound(&msg).await);
+        }
+        parts.join("\n")
+    }
+
+    /// Waits for the next message the bot sends on its own (used on a real clock).
+    pub async fn next_outbound(&mut self) -> Option<String> {
+        let msg = self.outbound.recv().await?;
+        Some(self.render_outbound(&msg).await)
+    }
+
+    async fn render_outbound(&self, msg: &Outbound) -> String {
+        let locale = self.locale().await;
+        let target = match msg.target {
+            Target::Channel(id) => format!("<#{id}>"),
+            Target::User(id) => format!("<@{id}>"),
+        };
+        let head = tr!(locale, "shell-sent", target = target);
+        let head = render::markup(&self.app, SHELL_GUILD, &head).await;
+        format!(
+            "{head}\n{}",
+            render::reply_text(&self.app, SHELL_GUILD, &msg.reply).await
+        )
+    }
+
+    async fn remember_names(&self, inv: &crate::app::Invocation) {
+        let now = ms(self.app.clock.now());
+        let Ok(mut conn) = self.app.store.pool.acquire().await else {
+            return;
+        };
+        for v in inv.options.values() {
+            let (kind, id, name) = match v {
+                crate::app::OptValue::User { id, name } => (NameKind::User, id, name),
+                crate::app::OptValue::Role { id, name } => (NameKind::Role, id, name),
+                crate::app::OptValue::Channel { id, name } => (NameKind::Channel, id, name),
+                _ => continue,
+            };
+            if let Err(e) = names::remember(&mut conn, SHELL_GUILD, kind, *id, name, now).await {
+                tracing::warn!(error = %e, "shell: cannot remember a name");
+            }
+        }
+    }
+
+    async fn control(&mut self, control: &str, quit: &mut bool) -> String {
+        let locale = self.locale().await;
+        let mut words = control.split_whitespace();
+        let head = words.next().unwrap_or("");
+        let rest: Vec<&str> = words.collect();
+        match head {
+            "q" | "quit" | "exit" => {
+                *quit = true;
+                String::new()
+            }
+            "help" | "h" => locale.t("shell-help"),
+            "now" => {
+                let g = self.app.guild(SHELL_GUILD).await.ok();
+                let tz = g
+                    .map(|g| g.timezone)
+                    .unwrap_or(self.app.config.defaults.timezone);
+                let now = self.app.clock.now().with_timezone(&tz);
+                tr!(
+                    locale,
+                    "shell-now",
+                    now = now.format("%Y-%m-%d %H:%M:%S %a").to_string(),
+                    tz = tz.name()
+                )
+            }
+            "locale" => match rest.first().and_then(|l| l.parse::<Locale>().ok()) {
+                Some(l) => {
+                    self.actor.locale = Some(l);
+                    l.tag().to_string()
+                }
+                None => locale.t("shell-help"),
+            },
+            "as" => match rest.first() {
+                Some(name) => {
+                    let name = name.trim_start_matches('@');
+                    self.actor.user_id = shell_id(name);
+                    self.actor.name = name.to_string();
+                    self.actor.positions =
+                        rest.get(1).map(|r| parse_positions(r)).unwrap_or_default();
+                    tr!(
+                        self.locale().await,
+                        "shell-as",
+                        name = name,
+                        roles = self.roles_text()
+                    )
+                }
+                None => locale.t("shell-help"),
+            },
+            "advance" => {
+                let Some(clock) = &self.manual else {
+                    return locale.t("shell-no-advance");
+                };
+                match rest
+                    .first()
+                    .map(|d| crate::domain::deadline::parse_duration(d))
+                {
+                    Some(Ok(d)) => {
+                        clock.advance(d);
+                        String::new()
+                    }
+                    _ => locale.t("shell-help"),
+                }
+            }
+            other => tr!(locale, "shell-unknown-control", control = other),
+        }
+    }
+}
+
+/// `manager,customer-service` -> positions (unknown names are ignored).
+pub fn parse_positions(list: &str) -> Vec<Position> {
+    list.split([',', '，', ' '])
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+/// Parses `--now` ("2026-11-23 09:00" in the default zone, or RFC 3339).
+pub fn parse_now(s: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for f in ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(n) = chrono::NaiveDateTime::parse_from_str(s, f) {
+            return Some(crate::domain::deadline::local_to_utc(n, tz));
+        }
+    }
+    None
+}

@@ -1,0 +1,205 @@
+//! Reads a shell line into an invocation: `/command sub name:value name:"quoted value"`.
+//! Option values are typed by the command table: `@alice` is a member, `#ops` a channel,
+//! `@customer-service` a role.
+
+use crate::app::invocation::kind_error_key;
+use crate::app::spec::{CommandSpec, OptKind};
+use crate::app::{App, Invocation, OptValue, UserError};
+
+/// What a line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// A command.
+    Command(Invocation),
+    /// A button press: `/press task:done:42`.
+    Press(String),
+}
+
+/// A stable pretend id for a name (users, roles `@&name`, channels `#name`): FNV-1a, kept
+/// below 2^53 and away from small numbers.
+pub fn shell_id(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.trim().to_lowercase().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h & ((1 << 53) - 1)) | (1 << 40)
+}
+
+/// Splits on whitespace, keeping quoted runs ("…", '…', “…”) together and dropping the quotes.
+pub fn tokenize(line: &str) -> Result<Vec<String>, UserError> {
+    let mut tokens = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_token = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if c == q || (q == '“' && c == '”') {
+                    quote = None;
+                } else {
+                    cur.push(c);
+                }
+            }
+            None => match c {
+                '"' | '\'' | '“' => {
+                    quote = Some(c);
+                    in_token = true;
+                }
+                c if c.is_whitespace() => {
+                    if in_token {
+                        tokens.push(std::mem::take(&mut cur));
+                        in_token = false;
+                    }
+                }
+                c => {
+                    cur.push(c);
+                    in_token = true;
+                }
+            },
+        }
+    }
+    if quote.is_some() {
+        return Err(UserError::new("err-shell-unclosed-quote"));
+    }
+    if in_token {
+        tokens.push(cur);
+    }
+    Ok(tokens)
+}
+
+/// Parses a line. The command path and option names are checked later by the core, so the
+/// errors are the same as on Discord; here only the value types are read.
+pub async fn parse_line(line: &str, app: &App, guild_id: u64) -> Result<Parsed, UserError> {
+    let _ = (app, guild_id);
+    let tokens = tokenize(line)?;
+    let mut iter = tokens.into_iter().peekable();
+    let Some(first) = iter.next() else {
+        return Err(UserError::new("err-unknown-command").arg("command", "/"));
+    };
+    let first = first.trim_start_matches('/').to_lowercase();
+    if first == "press" {
+        let id = iter.next().unwrap_or_default();
+        return Ok(Parsed::Press(id));
+    }
+    let mut inv = Invocation {
+        path: vec![first],
+        ..Invocation::default()
+    };
+    while let Some(tok) = iter.peek() {
+        if tok.contains(':') || tok.contains('：') {
+            break;
+        }
+        let sub = iter.next().unwrap_or_default().to_lowercase();
+        inv.path.push(sub);
+    }
+    let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
+    let spec = CommandSpec::find(&path);
+    for tok in iter {
+        let (name, value) = tok
+            .split_once([':', '：'])
+            .ok_or_else(|| UserError::new("err-shell-syntax").arg("reason", tok.clone()))?;
+        let name = name.trim().to_lowercase();
+        if name.is_empty() {
+            return Err(UserError::new("err-shell-syntax").arg("reason", tok.clone()));
+        }
+        let kind = spec
+            .and_then(|s| s.option(&name))
+            .map(|o| o.kind)
+            .unwrap_or(OptKind::String);
+        let value = typed(kind, &name, value)?;
+        inv.options.insert(name, value);
+    }
+    Ok(Parsed::Command(inv))
+}
+
+fn typed(kind: OptKind, name: &str, raw: &str) -> Result<OptValue, UserError> {
+    let raw = raw.trim();
+    let bad = || UserError::new(kind_error_key(kind)).arg("option", name);
+    Ok(match kind {
+        OptKind::String => OptValue::Str(raw.to_string()),
+        OptKind::Integer => OptValue::Int(raw.trim_start_matches('#').parse().map_err(|_| bad())?),
+        OptKind::Number => OptValue::Num(raw.replace(',', "").parse().map_err(|_| bad())?),
+        OptKind::Boolean => OptValue::Bool(match raw.to_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" | "on" | "是" | "对" => true,
+            "false" | "no" | "n" | "0" | "off" | "否" | "不" => false,
+            _ => return Err(bad()),
+        }),
+        OptKind::User => {
+            let n = raw.trim_start_matches('@');
+            if n.is_empty() || n.starts_with('&') || n.starts_with('#') {
+                return Err(bad());
+            }
+            OptValue::User {
+                id: shell_id(n),
+                name: n.to_string(),
+            }
+        }
+        OptKind::Role => {
+            let n = raw.trim_start_matches('@').trim_start_matches('&');
+            if n.is_empty() {
+                return Err(bad());
+            }
+            let key = n
+                .parse::<crate::domain::position::Position>()
+                .map(|p| p.key().to_string())
+                .unwrap_or_else(|_| n.to_string());
+            OptValue::Role {
+                id: shell_id(&format!("@&{key}")),
+                name: key,
+            }
+        }
+        OptKind::Channel => {
+            let n = raw.trim_start_matches('#');
+            if n.is_empty() {
+                return Err(bad());
+            }
+            OptValue::Channel {
+                id: shell_id(&format!("#{n}")),
+                name: n.to_string(),
+            }
+        }
+        OptKind::Attachment => {
+            let path = std::path::Path::new(raw);
+            let meta = std::fs::metadata(path).map_err(|_| bad())?;
+            let abs = std::fs::canonicalize(path).map_err(|_| bad())?;
+            OptValue::Attachment {
+                url: format!("file://{}", abs.display()),
+                filename: path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                size: meta.len(),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizer_keeps_quoted_values_together() {
+        let t = tokenize(r#"/task assign user:@alice title:"Update the banner" due:“周五 18:00”"#)
+            .expect("ok");
+        assert_eq!(
+            t,
+            vec![
+                "/task",
+                "assign",
+                "user:@alice",
+                "title:Update the banner",
+                "due:周五 18:00"
+            ]
+        );
+        assert!(tokenize(r#"/task assign title:"open"#).is_err());
+    }
+
+    #[test]
+    fn shell_ids_are_stable_and_distinct() {
+        assert_eq!(shell_id("alice"), shell_id("Alice"));
+        assert_ne!(shell_id("alice"), shell_id("bob"));
+        assert!(shell_id("alice") < (1 << 53));
+    }
+}

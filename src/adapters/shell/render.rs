@@ -1,0 +1,166 @@
+//! Renders a reply as terminal text: the core's chat markup (`<t:…>`, `<@…>`, `<@&…>`,
+//! `<#…>`) becomes local times and names.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::app::App;
+use crate::app::reply::Reply;
+use crate::store::names::{self, NameKind};
+
+/// Replaces markup in `text` with the guild's local times and the remembered names.
+pub async fn markup(app: &App, guild_id: u64, text: &str) -> String {
+    let tz = app
+        .guild(guild_id)
+        .await
+        .map(|g| g.timezone)
+        .unwrap_or(app.config.defaults.timezone);
+    let now = app.clock.now();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(end) = after.find('>') else {
+            out.push_str(after);
+            return out;
+        };
+        let inner = &after[1..end];
+        match render_token(app, guild_id, inner, tz, now).await {
+            Some(s) => out.push_str(&s),
+            None => out.push_str(&after[..=end]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+async fn render_token(
+    app: &App,
+    guild_id: u64,
+    inner: &str,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let name = |kind: NameKind, id: u64| async move {
+        let mut conn = app.store.pool.acquire().await.ok()?;
+        names::name_of(&mut conn, guild_id, kind, id)
+            .await
+            .ok()
+            .flatten()
+    };
+    if let Some(t) = inner.strip_prefix("t:") {
+        let (secs, style) = t.split_once(':').unwrap_or((t, "f"));
+        let at = DateTime::from_timestamp(secs.parse().ok()?, 0)?;
+        return Some(time_text(at, style, tz, now));
+    }
+    if let Some(id) = inner.strip_prefix("@&") {
+        let id: u64 = id.parse().ok()?;
+        return Some(format!(
+            "@{}",
+            name(NameKind::Role, id)
+                .await
+                .unwrap_or_else(|| id.to_string())
+        ));
+    }
+    if let Some(id) = inner.strip_prefix('@') {
+        let id: u64 = id.trim_start_matches('!').parse().ok()?;
+        return Some(format!(
+            "@{}",
+            name(NameKind::User, id)
+                .await
+                .unwrap_or_else(|| id.to_string())
+        ));
+    }
+    if let Some(id) = inner.strip_prefix('#') {
+        let id: u64 = id.parse().ok()?;
+        return Some(format!(
+            "#{}",
+            name(NameKind::Channel, id)
+                .await
+                .unwrap_or_else(|| id.to_string())
+        ));
+    }
+    None
+}
+
+/// An instant as the shell shows it: local date and time, or relative for style `R`.
+pub fn time_text(at: DateTime<Utc>, style: &str, tz: Tz, now: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&tz);
+    match style {
+        "R" => {
+            let d = at - now;
+            let (n, unit) = if d.num_days().abs() >= 1 {
+                (d.num_days(), "d")
+            } else if d.num_hours().abs() >= 1 {
+                (d.num_hours(), "h")
+            } else {
+                (d.num_minutes(), "min")
+            };
+            if n >= 0 {
+                format!("in {n} {unit}")
+            } else {
+                format!("{} {unit} ago", -n)
+            }
+        }
+        "t" => local.format("%H:%M").to_string(),
+        "d" => local.format("%Y-%m-%d").to_string(),
+        "D" => local.format("%Y-%m-%d (%a)").to_string(),
+        _ => local.format("%Y-%m-%d %H:%M (%a)").to_string(),
+    }
+}
+
+/// The whole reply as text.
+pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply) -> String {
+    let mut out = String::new();
+    if !reply.mentions.is_empty() {
+        let mut pings: Vec<String> = reply
+            .mentions
+            .users
+            .iter()
+            .map(|u| format!("<@{u}>"))
+            .collect();
+        pings.extend(reply.mentions.roles.iter().map(|r| format!("<@&{r}>")));
+        out.push_str(&pings.join(" "));
+        out.push('\n');
+    }
+    if let Some(t) = &reply.title {
+        out.push_str(&format!("== {t} ==\n"));
+    }
+    for l in &reply.lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    for f in &reply.fields {
+        if f.value.contains('\n') {
+            out.push_str(&format!(
+                "{}:\n  {}\n",
+                f.name,
+                f.value.replace('\n', "\n  ")
+            ));
+        } else {
+            out.push_str(&format!("{}: {}\n", f.name, f.value));
+        }
+    }
+    if let Some(f) = &reply.footer {
+        out.push_str(&format!("-- {f}\n"));
+    }
+    for a in &reply.attachments {
+        out.push_str(&format!(
+            "[attachment {} · {} bytes]\n",
+            a.filename,
+            a.bytes.len()
+        ));
+    }
+    if !reply.buttons.is_empty() {
+        let buttons: Vec<String> = reply
+            .buttons
+            .iter()
+            .map(|b| format!("[{}] /press {}", b.label, b.id))
+            .collect();
+        out.push_str(&buttons.join("  "));
+        out.push('\n');
+    }
+    markup(app, guild_id, out.trim_end()).await
+}

@@ -1,0 +1,47 @@
+//! One file per command family, each with a parse step (options -> typed request, errors in
+//! the user's language) and an apply step. This module routes to them.
+
+pub mod help;
+pub mod outbox;
+pub mod setup;
+pub mod status;
+
+use super::{AppResult, Ctx, Invocation, Reply, UserError};
+
+/// Runs a checked invocation.
+pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
+    let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
+    match path.as_slice() {
+        ["help"] => Ok(help::run(ctx)),
+        ["status"] => status::run(ctx).await,
+        ["setup"] => setup::run(ctx, inv).await,
+        ["outbox", "list"] => outbox::list(ctx, inv).await,
+        ["outbox", "retry"] => outbox::retry(ctx, inv).await,
+        _ => Err(UserError::new("err-unknown-command")
+            .arg("command", format!("/{}", inv.path_str()))
+            .into()),
+    }
+}
+
+/// Runs a button press.
+pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
+    let parts: Vec<&str> = button_id.split(':').collect();
+    let _ = (ctx, parts);
+    Err(UserError::new("err-unknown-button").into())
+}
+
+/// Suggestions for an option being typed.
+pub async fn autocomplete(
+    ctx: &Ctx<'_>,
+    inv: &Invocation,
+    focused: &str,
+) -> AppResult<Vec<(String, String)>> {
+    let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
+    match (path.as_slice(), focused) {
+        (["setup"], "timezone") => Ok(setup::timezone_choices(inv.str("timezone").unwrap_or(""))),
+        _ => {
+            let _ = ctx;
+            Ok(vec![])
+        }
+    }
+}

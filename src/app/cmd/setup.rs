@@ -1,0 +1,145 @@
+//! `/setup` (managers): the guild's time zone, language, channels and which role stands for
+//! which position. Without options it shows the current settings.
+
+use chrono_tz::Tz;
+
+use crate::app::reply::{self, Reply, Severity};
+use crate::app::{AppResult, Ctx, Invocation, UserError};
+use crate::domain::position::Position;
+use crate::i18n::Locale;
+use crate::store::StoreError;
+use crate::store::settings::{self, SettingsChange};
+use crate::store::{ms, names, names::NameKind};
+
+/// Parses the options into a change; nothing is written when any of them is wrong.
+pub fn parse(inv: &Invocation) -> Result<SettingsChange, UserError> {
+    let mut change = SettingsChange::default();
+    if let Some(tz) = inv.str("timezone") {
+        change.timezone = Some(
+            tz.parse::<Tz>()
+                .map_err(|_| UserError::new("err-bad-timezone").arg("value", tz))?,
+        );
+    }
+    if let Some(l) = inv.str("language") {
+        change.locale = Some(l.parse::<Locale>().map_err(|_| {
+            UserError::new("err-bad-choice")
+                .arg("option", "language")
+                .arg("value", l)
+                .arg("choices", "en-US, zh-CN")
+        })?);
+    }
+    change.summary_channel = inv.channel("summary-channel").map(|(id, _)| id);
+    change.escalation_channel = inv.channel("escalation-channel").map(|(id, _)| id);
+    match (inv.str("position"), inv.role("role")) {
+        (Some(p), Some((role, _))) => {
+            let p: Position = p
+                .parse()
+                .map_err(|_| UserError::new("err-bad-position").arg("value", p))?;
+            change.position_role = Some((p, role));
+        }
+        (None, None) => {}
+        _ => return Err(UserError::new("err-setup-position-role")),
+    }
+    Ok(change)
+}
+
+/// Applies the change (or shows the settings).
+pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
+    ctx.require_manager()?;
+    let change = parse(inv)?;
+    let mut conn = ctx
+        .app
+        .store
+        .pool
+        .acquire()
+        .await
+        .map_err(StoreError::from)?;
+    let changed = change != SettingsChange::default();
+    if changed {
+        if let Some((role, name)) = inv.role("role") {
+            names::remember(
+                &mut conn,
+                ctx.guild.guild_id,
+                NameKind::Role,
+                role,
+                name,
+                ms(ctx.now),
+            )
+            .await?;
+        }
+        for key in ["summary-channel", "escalation-channel"] {
+            if let Some((id, name)) = inv.channel(key) {
+                names::remember(
+                    &mut conn,
+                    ctx.guild.guild_id,
+                    NameKind::Channel,
+                    id,
+                    name,
+                    ms(ctx.now),
+                )
+                .await?;
+            }
+        }
+        settings::update(
+            &mut conn,
+            ctx.guild.guild_id,
+            &change,
+            ctx.origin.actor.user_id,
+            ms(ctx.now),
+        )
+        .await?;
+    }
+    let s = settings::get(&mut conn, ctx.guild.guild_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("settings vanished".into()))?;
+    let none = ctx.t("setup-not-set");
+    let channel = |c: Option<u64>| c.map(reply::channel_ref).unwrap_or_else(|| none.clone());
+    let mut r = Reply::titled(ctx.t(if changed {
+        "setup-saved"
+    } else {
+        "setup-title"
+    }))
+    .field(ctx.t("setup-timezone"), s.timezone.name(), true)
+    .field(ctx.t("setup-language"), s.locale.tag(), true)
+    .field(
+        ctx.t("setup-summary-channel"),
+        channel(s.summary_channel),
+        true,
+    )
+    .field(
+        ctx.t("setup-escalation-channel"),
+        channel(s.escalation_channel),
+        true,
+    );
+    let positions: Vec<String> = Position::ALL
+        .iter()
+        .map(|p| {
+            let role = s
+                .positions
+                .get(p)
+                .map(|r| reply::role_ref(*r))
+                .unwrap_or_else(|| none.clone());
+            format!("{}: {}", ctx.t(&p.label_key()), role)
+        })
+        .collect();
+    r = r.field(ctx.t("setup-positions"), positions.join("\n"), false);
+    r.severity = if changed {
+        Severity::Success
+    } else {
+        Severity::Info
+    };
+    r.ephemeral = !changed;
+    Ok(r)
+}
+
+/// Time zones matching what was typed, for autocomplete.
+pub fn timezone_choices(typed: &str) -> Vec<(String, String)> {
+    let needle = typed.trim().to_ascii_lowercase();
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|n| needle.is_empty() || n.to_ascii_lowercase().contains(&needle))
+        .take(25)
+        .map(|n| (n.to_string(), n.to_string()))
+        .collect()
+}

@@ -1,0 +1,79 @@
+//! `/status`: is the bot healthy — version, uptime, database size, and the outbox (pending,
+//! failed, with the failures listed so a manager can retry them).
+
+use crate::app::reply::{Reply, Severity};
+use crate::app::{AppResult, Ctx};
+use crate::store::StoreError;
+use crate::store::outbox::{self, OutboxState};
+use crate::tr;
+
+/// How many failed rows are listed.
+const FAILED_SHOWN: i64 = 5;
+
+/// Builds the status reply.
+pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
+    let store = &ctx.app.store;
+    let mut conn = store.pool.acquire().await.map_err(StoreError::from)?;
+    let counts = outbox::counts(&mut conn, Some(ctx.guild.guild_id)).await?;
+    let count = |s: OutboxState| {
+        counts
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let size = store.size_bytes().await?;
+    let uptime = ctx.now - ctx.app.started_at;
+    let l = ctx.locale;
+    let mut reply = Reply::titled(ctx.t("status-title"))
+        .field(ctx.t("status-version"), env!("CARGO_PKG_VERSION"), true)
+        .field(
+            ctx.t("status-uptime"),
+            tr!(
+                l,
+                "status-uptime-value",
+                days = uptime.num_days(),
+                hours = uptime.num_hours() % 24,
+                minutes = uptime.num_minutes() % 60
+            ),
+            true,
+        )
+        .field(
+            ctx.t("status-db-size"),
+            format!("{:.1} MiB", size as f64 / 1_048_576.0),
+            true,
+        )
+        .field(
+            ctx.t("status-pending"),
+            (count(OutboxState::Pending) + count(OutboxState::Sending)).to_string(),
+            true,
+        )
+        .field(
+            ctx.t("status-failed"),
+            count(OutboxState::Failed).to_string(),
+            true,
+        )
+        .field(
+            ctx.t("status-sent"),
+            count(OutboxState::Sent).to_string(),
+            true,
+        );
+    let failed = outbox::list(
+        &mut conn,
+        ctx.guild.guild_id,
+        OutboxState::Failed,
+        FAILED_SHOWN,
+    )
+    .await?;
+    if failed.is_empty() {
+        reply.severity = Severity::Success;
+    } else {
+        reply.severity = Severity::Warning;
+        reply.lines.push(ctx.t("status-failed-list"));
+        for f in &failed {
+            reply.lines.push(super::outbox::describe(ctx, f));
+        }
+        reply.lines.push(ctx.t("status-retry-hint"));
+    }
+    Ok(reply)
+}

@@ -1,0 +1,64 @@
+//! Failures of a command, split by whose they are: the user's (bad input, not allowed: said in
+//! their language with what to type instead) or the system's (disk, database: logged, and the
+//! user told that nothing was changed).
+
+use crate::i18n::{Arg, Locale};
+use crate::store::StoreError;
+
+/// Something the user can fix; rendered from the message catalogs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserError {
+    /// Catalog key.
+    pub key: &'static str,
+    /// Named arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl UserError {
+    /// An error with no arguments.
+    pub fn new(key: &'static str) -> Self {
+        UserError { key, args: vec![] }
+    }
+
+    /// Adds an argument.
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// The message in `locale`.
+    pub fn render(&self, locale: Locale) -> String {
+        let args: Vec<(&str, Arg)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (*k, Arg::Str(v.clone())))
+            .collect();
+        locale.t_args(self.key, &args)
+    }
+}
+
+/// Why a command did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The user's input or rights.
+    #[error("user error: {}", .0.key)]
+    User(UserError),
+    /// The disk or the database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<UserError> for AppError {
+    fn from(e: UserError) -> Self {
+        AppError::User(e)
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Store(StoreError::Sql(e))
+    }
+}
+
+/// Result of a command.
+pub type AppResult<T> = Result<T, AppError>;

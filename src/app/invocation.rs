@@ -1,0 +1,225 @@
+//! What a person asked for, as a front-end hands it to the core: the command path and typed
+//! option values. The core checks it against the command table before anything else.
+
+use std::collections::BTreeMap;
+
+use super::error::UserError;
+use super::spec::{CommandSpec, OptKind};
+
+/// One option value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptValue {
+    /// Text.
+    Str(String),
+    /// Whole number.
+    Int(i64),
+    /// Decimal number (kept as typed text elsewhere when exactness matters).
+    Num(f64),
+    /// Yes / no.
+    Bool(bool),
+    /// A member, with the name the front-end knows.
+    User {
+        /// Id.
+        id: u64,
+        /// Display name.
+        name: String,
+    },
+    /// A role.
+    Role {
+        /// Id.
+        id: u64,
+        /// Name.
+        name: String,
+    },
+    /// A channel.
+    Channel {
+        /// Id.
+        id: u64,
+        /// Name.
+        name: String,
+    },
+    /// An uploaded file.
+    Attachment {
+        /// Where to download it.
+        url: String,
+        /// Its name.
+        filename: String,
+        /// Its size in bytes.
+        size: u64,
+    },
+}
+
+/// A command as asked.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Invocation {
+    /// `["task", "assign"]`.
+    pub path: Vec<String>,
+    /// Options by name.
+    pub options: BTreeMap<String, OptValue>,
+}
+
+impl Invocation {
+    /// An invocation of `path` ("task assign") without options.
+    pub fn new(path: &str) -> Self {
+        Invocation {
+            path: path.split_whitespace().map(str::to_string).collect(),
+            options: BTreeMap::new(),
+        }
+    }
+
+    /// Adds an option.
+    pub fn with(mut self, name: &str, value: OptValue) -> Self {
+        self.options.insert(name.to_string(), value);
+        self
+    }
+
+    /// "task assign".
+    pub fn path_str(&self) -> String {
+        self.path.join(" ")
+    }
+
+    /// Checks the path, option names, types and required options against the command table.
+    pub fn check(&self) -> Result<&'static CommandSpec, UserError> {
+        let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
+        let spec = CommandSpec::find(&path).ok_or_else(|| {
+            UserError::new("err-unknown-command").arg("command", format!("/{}", self.path_str()))
+        })?;
+        if !spec.subs.is_empty() {
+            let subs: Vec<&str> = spec.subs.iter().map(|s| s.name).collect();
+            return Err(UserError::new("err-missing-subcommand")
+                .arg("command", format!("/{}", self.path_str()))
+                .arg("choices", subs.join(", "))
+                .arg(
+                    "example",
+                    format!(
+                        "/{} {}",
+                        self.path_str(),
+                        subs.first().copied().unwrap_or("")
+                    ),
+                ));
+        }
+        for (name, value) in &self.options {
+            let o = spec.option(name).ok_or_else(|| {
+                let names: Vec<String> = spec
+                    .options
+                    .iter()
+                    .map(|o| format!("{}:", o.name))
+                    .collect();
+                UserError::new("err-unknown-option")
+                    .arg("option", name.clone())
+                    .arg("command", format!("/{}", self.path_str()))
+                    .arg(
+                        "choices",
+                        if names.is_empty() {
+                            "—".to_string()
+                        } else {
+                            names.join(" ")
+                        },
+                    )
+            })?;
+            let fits = matches!(
+                (o.kind, value),
+                (OptKind::String, OptValue::Str(_))
+                    | (OptKind::Integer, OptValue::Int(_))
+                    | (OptKind::Number, OptValue::Num(_) | OptValue::Int(_))
+                    | (OptKind::Boolean, OptValue::Bool(_))
+                    | (OptKind::User, OptValue::User { .. })
+                    | (OptKind::Role, OptValue::Role { .. })
+                    | (OptKind::Channel, OptValue::Channel { .. })
+                    | (OptKind::Attachment, OptValue::Attachment { .. })
+            );
+            if !fits {
+                return Err(UserError::new(kind_error_key(o.kind)).arg("option", name.clone()));
+            }
+            if !o.choices.is_empty() {
+                if let OptValue::Str(s) = value {
+                    if !o.choices.contains(&s.as_str()) {
+                        return Err(UserError::new("err-bad-choice")
+                            .arg("option", name.clone())
+                            .arg("value", s.clone())
+                            .arg("choices", o.choices.join(", ")));
+                    }
+                }
+            }
+        }
+        for o in spec.options.iter().filter(|o| o.required) {
+            if !self.options.contains_key(o.name) {
+                return Err(UserError::new("err-missing-option")
+                    .arg("option", o.name)
+                    .arg("example", spec.example));
+            }
+        }
+        Ok(spec)
+    }
+
+    /// A text option, trimmed; empty text counts as absent.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        match self.options.get(name) {
+            Some(OptValue::Str(s)) if !s.trim().is_empty() => Some(s.trim()),
+            _ => None,
+        }
+    }
+
+    /// A text option that must be there (the check has already made sure of it).
+    pub fn req_str(&self, name: &str) -> Result<&str, UserError> {
+        self.str(name).ok_or_else(|| {
+            UserError::new("err-missing-option")
+                .arg("option", name)
+                .arg("example", "")
+        })
+    }
+
+    /// A whole-number option.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.options.get(name) {
+            Some(OptValue::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A yes/no option.
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.options.get(name) {
+            Some(OptValue::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A member option: (id, name).
+    pub fn user(&self, name: &str) -> Option<(u64, &str)> {
+        match self.options.get(name) {
+            Some(OptValue::User { id, name }) => Some((*id, name.as_str())),
+            _ => None,
+        }
+    }
+
+    /// A role option: (id, name).
+    pub fn role(&self, name: &str) -> Option<(u64, &str)> {
+        match self.options.get(name) {
+            Some(OptValue::Role { id, name }) => Some((*id, name.as_str())),
+            _ => None,
+        }
+    }
+
+    /// A channel option: (id, name).
+    pub fn channel(&self, name: &str) -> Option<(u64, &str)> {
+        match self.options.get(name) {
+            Some(OptValue::Channel { id, name }) => Some((*id, name.as_str())),
+            _ => None,
+        }
+    }
+}
+
+/// The error key for a value of the wrong type.
+pub fn kind_error_key(kind: OptKind) -> &'static str {
+    match kind {
+        OptKind::String => "err-type-text",
+        OptKind::Integer => "err-type-integer",
+        OptKind::Number => "err-type-number",
+        OptKind::Boolean => "err-type-boolean",
+        OptKind::User => "err-type-user",
+        OptKind::Role => "err-type-role",
+        OptKind::Channel => "err-type-channel",
+        OptKind::Attachment => "err-type-attachment",
+    }
+}

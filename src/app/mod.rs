@@ -1,0 +1,186 @@
+//! The core's use cases: an [`Invocation`] from an [`Actor`] goes in, a [`Reply`] comes out.
+//! Permission checks live here, not only in a front-end. Nothing here knows which chat
+//! platform the person is on.
+
+pub mod actor;
+pub mod cmd;
+pub mod error;
+pub mod invocation;
+pub mod reply;
+pub mod spec;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+pub use actor::{Actor, Origin};
+pub use error::{AppError, AppResult, UserError};
+pub use invocation::{Invocation, OptValue};
+pub use reply::Reply;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::i18n::Locale;
+use crate::store::names::{self, NameKind};
+use crate::store::settings::{self, GuildSettings};
+use crate::store::{Store, ms};
+
+/// Everything a command needs: the database, the clock, the settings, and a way to wake the
+/// outbox dispatcher when new messages are queued.
+#[derive(Clone)]
+pub struct App {
+    /// The database.
+    pub store: Store,
+    /// The only source of "now".
+    pub clock: SharedClock,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Rings when a new outbox row may be due sooner than the dispatcher thinks.
+    pub outbox_wake: Arc<Notify>,
+    /// When this process started.
+    pub started_at: DateTime<Utc>,
+}
+
+/// What a command is working with: who, where, in which language, and the guild's settings.
+pub struct Ctx<'a> {
+    /// The core.
+    pub app: &'a App,
+    /// Who and where.
+    pub origin: &'a Origin,
+    /// The guild's settings.
+    pub guild: GuildSettings,
+    /// Language of the reply.
+    pub locale: Locale,
+    /// "Now", read once per command.
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    /// A translated message.
+    pub fn t(&self, key: &str) -> String {
+        self.locale.t(key)
+    }
+
+    /// Refuses unless the actor is a manager.
+    pub fn require_manager(&self) -> Result<(), UserError> {
+        if self.origin.actor.is_manager(&self.guild) {
+            Ok(())
+        } else {
+            Err(UserError::new("err-manager-only"))
+        }
+    }
+}
+
+impl App {
+    /// A core over an open store.
+    pub fn new(store: Store, clock: SharedClock, config: Arc<Config>) -> App {
+        let started_at = clock.now();
+        App {
+            store,
+            clock,
+            config,
+            outbox_wake: Arc::new(Notify::new()),
+            started_at,
+        }
+    }
+
+    /// The guild's settings, created from the defaults on first use.
+    pub async fn guild(&self, guild_id: u64) -> AppResult<GuildSettings> {
+        let mut conn = self
+            .store
+            .pool
+            .acquire()
+            .await
+            .map_err(crate::store::StoreError::from)?;
+        Ok(settings::get_or_init(&mut conn, guild_id, &self.config, ms(self.clock.now())).await?)
+    }
+
+    async fn ctx<'a>(&'a self, origin: &'a Origin) -> AppResult<Ctx<'a>> {
+        let guild = self.guild(origin.guild_id).await?;
+        let locale = origin.actor.locale_in(&guild);
+        let now = self.clock.now();
+        let mut conn = self
+            .store
+            .pool
+            .acquire()
+            .await
+            .map_err(crate::store::StoreError::from)?;
+        names::remember(
+            &mut conn,
+            origin.guild_id,
+            NameKind::User,
+            origin.actor.user_id,
+            &origin.actor.name,
+            ms(now),
+        )
+        .await?;
+        Ok(Ctx {
+            app: self,
+            origin,
+            guild,
+            locale,
+            now,
+        })
+    }
+
+    /// Runs a command. Never fails: every error becomes a polite reply in the user's language,
+    /// and a failure of the disk is logged and said to have changed nothing.
+    pub async fn handle(&self, origin: &Origin, inv: &Invocation) -> Reply {
+        let ctx = match self.ctx(origin).await {
+            Ok(ctx) => ctx,
+            Err(e) => return self.error_reply(e, self.fallback_locale(origin), &inv.path_str()),
+        };
+        let out = async {
+            let spec = inv.check()?;
+            if spec.manager_only {
+                ctx.require_manager()?;
+            }
+            cmd::run(&ctx, inv).await
+        }
+        .await;
+        out.unwrap_or_else(|e| self.error_reply(e, ctx.locale, &inv.path_str()))
+    }
+
+    /// Handles a button click whose id the core made (`task:done:42`).
+    pub async fn press(&self, origin: &Origin, button_id: &str) -> Reply {
+        let ctx = match self.ctx(origin).await {
+            Ok(ctx) => ctx,
+            Err(e) => return self.error_reply(e, self.fallback_locale(origin), button_id),
+        };
+        cmd::press(&ctx, button_id)
+            .await
+            .unwrap_or_else(|e| self.error_reply(e, ctx.locale, button_id))
+    }
+
+    /// Suggestions (value, label) for the option `focused` while the user types.
+    pub async fn autocomplete(
+        &self,
+        origin: &Origin,
+        inv: &Invocation,
+        focused: &str,
+    ) -> Vec<(String, String)> {
+        let result = match self.ctx(origin).await {
+            Ok(ctx) => cmd::autocomplete(&ctx, inv, focused).await,
+            Err(e) => Err(e),
+        };
+        result.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "autocomplete failed");
+            vec![]
+        })
+    }
+
+    fn fallback_locale(&self, origin: &Origin) -> Locale {
+        origin.actor.locale.unwrap_or(self.config.defaults.locale)
+    }
+
+    fn error_reply(&self, e: AppError, locale: Locale, what: &str) -> Reply {
+        match e {
+            AppError::User(u) => Reply::error(u.render(locale)),
+            AppError::Store(s) => {
+                tracing::error!(error = %s, command = what, "storage failure while handling a command");
+                Reply::error(locale.t("err-storage"))
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! What the core answers: a front-end-neutral message. Text may carry Discord-style markup for
+//! instants (`<t:UNIX:F>`), users (`<@id>`), roles (`<@&id>`) and channels (`<#id>`); each
+//! front-end renders that markup its own way. Who may be pinged is data ([`Mentions`]), never
+//! inferred from the text.
+
+use serde::{Deserialize, Serialize};
+
+/// How the message is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Neutral information.
+    #[default]
+    Info,
+    /// Something worked.
+    Success,
+    /// Needs attention soon.
+    Warning,
+    /// Overdue, breached, failed.
+    Danger,
+}
+
+/// The exact users and roles a message may ping. Nothing else is ever pinged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mentions {
+    /// User ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<u64>,
+    /// Role ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<u64>,
+}
+
+impl Mentions {
+    /// Nobody.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// One user.
+    pub fn user(id: u64) -> Self {
+        Self {
+            users: vec![id],
+            roles: vec![],
+        }
+    }
+
+    /// One role.
+    pub fn role(id: u64) -> Self {
+        Self {
+            users: vec![],
+            roles: vec![id],
+        }
+    }
+
+    /// Whether nobody is pinged.
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.roles.is_empty()
+    }
+}
+
+/// A button's look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ButtonStyle {
+    /// The main action.
+    Primary,
+    /// Other actions.
+    Secondary,
+    /// Completing something.
+    Success,
+    /// Destructive.
+    Danger,
+}
+
+/// A button whose id encodes what it acts on, so it still works after a restart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    /// Encoded action, e.g. `task:done:42` (at most 100 characters, Discord's limit).
+    pub id: String,
+    /// Label in the reader's language.
+    pub label: String,
+    /// Look.
+    pub style: ButtonStyle,
+}
+
+/// A named field (label and value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    /// Label.
+    pub name: String,
+    /// Value.
+    pub value: String,
+    /// Whether it may sit beside the previous field.
+    #[serde(default)]
+    pub inline: bool,
+}
+
+/// A file sent with the message (a chart, an export).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// File name shown to the reader.
+    pub filename: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// The core's answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// Headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Body lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<String>,
+    /// Named fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    /// Small print.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<String>,
+    /// Colour.
+    #[serde(default)]
+    pub severity: Severity,
+    /// Who is pinged.
+    #[serde(default, skip_serializing_if = "Mentions::is_empty")]
+    pub mentions: Mentions,
+    /// Buttons, in rows of at most five.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
+    /// Files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+    /// Only the person who asked sees it (errors, refusals, private lists).
+    #[serde(default)]
+    pub ephemeral: bool,
+    /// For a button press: replace the message the button is on instead of answering anew.
+    #[serde(default)]
+    pub update_message: bool,
+}
+
+impl Reply {
+    /// A reply with a title.
+    pub fn titled(title: impl Into<String>) -> Self {
+        Reply {
+            title: Some(title.into()),
+            ..Reply::default()
+        }
+    }
+
+    /// A private error reply.
+    pub fn error(message: impl Into<String>) -> Self {
+        Reply {
+            lines: vec![message.into()],
+            severity: Severity::Danger,
+            ephemeral: true,
+            ..Reply::default()
+        }
+    }
+
+    /// Adds a line.
+    pub fn line(mut self, line: impl Into<String>) -> Self {
+        self.lines.push(line.into());
+        self
+    }
+
+    /// Adds a field.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+        inline: bool,
+    ) -> Self {
+        self.fields.push(Field {
+            name: name.into(),
+            value: value.into(),
+            inline,
+        });
+        self
+    }
+
+    /// Sets the colour.
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
+    }
+
+    /// Adds a button.
+    pub fn button(
+        mut self,
+        id: impl Into<String>,
+        label: impl Into<String>,
+        style: ButtonStyle,
+    ) -> Self {
+        self.buttons.push(Button {
+            id: id.into(),
+            label: label.into(),
+            style,
+        });
+        self
+    }
+
+    /// Marks it private.
+    pub fn ephemeral(mut self) -> Self {
+        self.ephemeral = true;
+        self
+    }
+
+    /// All text of the reply, one string (for logs and tests).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        if let Some(t) = &self.title {
+            out.push_str(t);
+            out.push('\n');
+        }
+        for l in &self.lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+        for f in &self.fields {
+            out.push_str(&f.name);
+            out.push_str(": ");
+            out.push_str(&f.value);
+            out.push('\n');
+        }
+        if let Some(f) = &self.footer {
+            out.push_str(f);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// `<t:UNIX:STYLE>`: each reader sees the instant in their own time zone.
+pub fn ts(t: chrono::DateTime<chrono::Utc>, style: char) -> String {
+    format!("<t:{}:{}>", t.timestamp(), style)
+}
+
+/// `<@id>`.
+pub fn user_ref(id: u64) -> String {
+    format!("<@{id}>")
+}
+
+/// `<@&id>`.
+pub fn role_ref(id: u64) -> String {
+    format!("<@&{id}>")
+}
+
+/// `<#id>`.
+pub fn channel_ref(id: u64) -> String {
+    format!("<#{id}>")
+}
+
+/// Neutralises chat markup in text a user typed (a task title, a complaint summary), so that
+/// `@everyone`, `<@&role>` or `<t:..>` inside it are shown as typed and never act as markup.
+pub fn escape_user_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push('‹'),
+            '>' => out.push('›'),
+            '@' => {
+                out.push('@');
+                out.push('\u{200B}');
+            }
+            '`' | '*' | '_' | '~' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,186 @@
+//! The command table: every command, subcommand and option the bot understands, with types,
+//! choices and whether they autocomplete. Front-ends build their own surface from it (Discord
+//! registers slash commands; the shell parses and lists them), so there is one definition.
+//! Descriptions and localized names come from the catalogs: `cmd-<path>` (description),
+//! `cmdname-<path>` (zh-CN name), `opt-<option>` (option description), `optname-<option>`,
+//! `choice-<value>`.
+
+/// The type of an option value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptKind {
+    /// Free text.
+    String,
+    /// A whole number.
+    Integer,
+    /// A decimal number.
+    Number,
+    /// Yes or no.
+    Boolean,
+    /// A member.
+    User,
+    /// A role.
+    Role,
+    /// A channel.
+    Channel,
+    /// An uploaded file.
+    Attachment,
+}
+
+/// One option of a command.
+#[derive(Debug, Clone, Copy)]
+pub struct OptSpec {
+    /// Name (lowercase, as typed: `title:`).
+    pub name: &'static str,
+    /// Type.
+    pub kind: OptKind,
+    /// Must be given.
+    pub required: bool,
+    /// Allowed values (each labelled by `choice-<value>`).
+    pub choices: &'static [&'static str],
+    /// Values are suggested as the user types.
+    pub autocomplete: bool,
+}
+
+/// A command or subcommand.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandSpec {
+    /// Name.
+    pub name: &'static str,
+    /// Subcommands (then `options` is empty).
+    pub subs: &'static [CommandSpec],
+    /// Options.
+    pub options: &'static [OptSpec],
+    /// Only managers may use it (checked in the core as well).
+    pub manager_only: bool,
+    /// A one-line example for `/help`.
+    pub example: &'static str,
+}
+
+const fn o(name: &'static str, kind: OptKind, required: bool) -> OptSpec {
+    OptSpec {
+        name,
+        kind,
+        required,
+        choices: &[],
+        autocomplete: false,
+    }
+}
+const fn opt(name: &'static str) -> OptSpec {
+    o(name, OptKind::String, false)
+}
+const fn auto(mut s: OptSpec) -> OptSpec {
+    s.autocomplete = true;
+    s
+}
+const fn choices(mut s: OptSpec, c: &'static [&'static str]) -> OptSpec {
+    s.choices = c;
+    s
+}
+const fn cmd(
+    name: &'static str,
+    options: &'static [OptSpec],
+    example: &'static str,
+) -> CommandSpec {
+    CommandSpec {
+        name,
+        subs: &[],
+        options,
+        manager_only: false,
+        example,
+    }
+}
+const fn manager(mut c: CommandSpec) -> CommandSpec {
+    c.manager_only = true;
+    c
+}
+const fn group(name: &'static str, subs: &'static [CommandSpec]) -> CommandSpec {
+    CommandSpec {
+        name,
+        subs,
+        options: &[],
+        manager_only: false,
+        example: "",
+    }
+}
+
+/// Position keys, as choices.
+pub const POSITIONS: &[&str] = &[
+    "manager",
+    "operations",
+    "marketing",
+    "customer-service",
+    "design",
+    "copywriting",
+    "warehouse",
+    "product",
+];
+
+/// Every command.
+pub static COMMANDS: &[CommandSpec] = &[
+    cmd("help", &[], "/help"),
+    cmd("status", &[], "/status"),
+    manager(cmd(
+        "setup",
+        &[
+            auto(opt("timezone")),
+            choices(opt("language"), &["en-US", "zh-CN"]),
+            o("summary-channel", OptKind::Channel, false),
+            o("escalation-channel", OptKind::Channel, false),
+            choices(opt("position"), POSITIONS),
+            o("role", OptKind::Role, false),
+        ],
+        "/setup timezone:Asia/Shanghai position:customer-service role:@客服",
+    )),
+    group(
+        "outbox",
+        &[
+            cmd(
+                "list",
+                &[choices(
+                    opt("state"),
+                    &["failed", "pending", "skipped", "sent"],
+                )],
+                "/outbox list state:failed",
+            ),
+            manager(cmd(
+                "retry",
+                &[o("id", OptKind::Integer, false)],
+                "/outbox retry id:42",
+            )),
+        ],
+    ),
+];
+
+impl CommandSpec {
+    /// The command or subcommand at `path` (`["task", "assign"]`).
+    pub fn find(path: &[&str]) -> Option<&'static CommandSpec> {
+        let (first, rest) = path.split_first()?;
+        let mut spec = COMMANDS.iter().find(|c| c.name == *first)?;
+        for name in rest {
+            spec = spec.subs.iter().find(|c| c.name == *name)?;
+        }
+        Some(spec)
+    }
+
+    /// The option called `name`.
+    pub fn option(&self, name: &str) -> Option<&'static OptSpec> {
+        // Options live in static tables, so a reference to one is 'static.
+        let options: &'static [OptSpec] = self.options;
+        options.iter().find(|o| o.name == name)
+    }
+
+    /// Every leaf command with its full path, in table order.
+    pub fn leaves() -> Vec<(String, &'static CommandSpec)> {
+        let mut out = Vec::new();
+        for c in COMMANDS {
+            if c.subs.is_empty() {
+                out.push((c.name.to_string(), c));
+            } else {
+                for s in c.subs {
+                    out.push((format!("{} {}", c.name, s.name), s));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,547 @@
+//! Typed settings: the embedded defaults (`config/storeops.toml`), then the file on disk, then
+//! `STOREOPS_...` environment variables, validated once at start. A wrong value stops start-up
+//! with a message naming the key, the bad value and the expected form.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::Duration;
+use chrono_tz::Tz;
+use toml::{Table, Value};
+
+use crate::domain::deadline::parse_duration;
+use crate::domain::position::Position;
+use crate::i18n::Locale;
+
+/// The defaults, compiled in so the binary runs from any directory.
+pub const DEFAULT_TOML: &str = include_str!("../config/storeops.toml");
+
+/// Where the configuration file is looked for when none is named.
+pub const DEFAULT_PATH: &str = "config/storeops.toml";
+
+/// A setting that cannot be used, said so that the person starting the bot can fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A value of the wrong form.
+    #[error("configuration key `{key}`{origin}: {value:?} is not valid; expected {expected}")]
+    Invalid {
+        /// Dotted key, e.g. `defaults.timezone`.
+        key: String,
+        /// The value as given.
+        value: String,
+        /// What would be accepted.
+        expected: String,
+        /// Where the value came from (file or environment variable), pre-formatted.
+        origin: String,
+    },
+    /// A key that does not exist (usually a typo).
+    #[error(
+        "unknown configuration key `{key}` in {file}; the known keys are listed, with comments, in config/storeops.toml"
+    )]
+    UnknownKey {
+        /// Dotted key.
+        key: String,
+        /// The file it was found in.
+        file: String,
+    },
+    /// The file could not be read or is not TOML.
+    #[error("cannot read configuration file {file}: {reason}")]
+    File {
+        /// The path.
+        file: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Every setting, typed and validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The SQLite file.
+    pub database: DatabaseConfig,
+    /// Time zone and language when a guild has not chosen its own.
+    pub defaults: Defaults,
+    /// The Discord front-end.
+    pub discord: DiscordConfig,
+    /// Default channels.
+    pub channels: Channels,
+    /// Default position -> Discord role id map (unmapped positions are absent).
+    pub positions: BTreeMap<Position, u64>,
+    /// Outbox delivery.
+    pub outbox: OutboxConfig,
+    /// Task rules.
+    pub tasks: TaskConfig,
+}
+
+/// The database file and its locking.
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    /// Path of the SQLite file.
+    pub path: PathBuf,
+    /// How long to wait on a lock.
+    pub busy_timeout: std::time::Duration,
+}
+
+/// Guild defaults.
+#[derive(Debug, Clone)]
+pub struct Defaults {
+    /// IANA zone schedules and deadlines are read in.
+    pub timezone: Tz,
+    /// Reply language when the user's is unknown.
+    pub locale: Locale,
+}
+
+/// Discord connection settings (never the token).
+#[derive(Debug, Clone, Default)]
+pub struct DiscordConfig {
+    /// Guilds to register commands in; empty = global.
+    pub guilds: Vec<u64>,
+    /// Another base URL for all Discord traffic.
+    pub api_base: Option<String>,
+    /// A file holding the token.
+    pub token_file: Option<PathBuf>,
+}
+
+/// Default channel ids.
+#[derive(Debug, Clone, Default)]
+pub struct Channels {
+    /// The morning summary's channel.
+    pub summary: Option<u64>,
+    /// Escalations and delivery failures.
+    pub escalation: Option<u64>,
+}
+
+/// How the outbox delivers.
+#[derive(Debug, Clone)]
+pub struct OutboxConfig {
+    /// Late sends allowed within this window after downtime.
+    pub grace: Duration,
+    /// Claim lease.
+    pub lease: Duration,
+    /// Tries before a row is failed.
+    pub max_attempts: u32,
+    /// First retry delay.
+    pub backoff_base: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+    /// Parallel sends.
+    pub concurrency: usize,
+    /// Rows per claim.
+    pub batch_size: usize,
+    /// Least gap between two sends to one channel.
+    pub per_channel_interval: Duration,
+}
+
+/// Task rules.
+#[derive(Debug, Clone)]
+pub struct TaskConfig {
+    /// Whether members who are not managers may assign to others.
+    pub members_assign_others: bool,
+    /// Reminders before the deadline.
+    pub remind_before: Vec<Duration>,
+    /// Overdue: when the assigner is pinged.
+    pub escalate_assigner_after: Duration,
+    /// Overdue: when the escalation channel is told.
+    pub escalate_manager_after: Duration,
+}
+
+impl Config {
+    /// The built-in defaults alone (what tests and `shell` on a fresh machine use).
+    pub fn defaults() -> Config {
+        Self::from_table(base_table(), &|_| None, "built-in defaults")
+            .expect("the shipped defaults are valid")
+    }
+
+    /// Loads the defaults, then `path` (or `config/storeops.toml` when it exists), then the
+    /// environment read through `env`.
+    pub fn load(
+        path: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = base_table();
+        let file = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_PATH)).filter(|p| p.exists()),
+        };
+        let label = file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "built-in defaults".into());
+        if let Some(file) = &file {
+            let text = std::fs::read_to_string(file).map_err(|e| ConfigError::File {
+                file: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let user: Table = text
+                .parse()
+                .map_err(|e: toml::de::Error| ConfigError::File {
+                    file: file.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            overlay(&mut table, &user, "", &label)?;
+        }
+        Self::from_table(table, env, &label)
+    }
+
+    /// Loads with the process environment.
+    pub fn load_from_env(path: Option<&Path>) -> Result<Config, ConfigError> {
+        Self::load(path, &|k| std::env::var(k).ok())
+    }
+
+    fn from_table(
+        mut table: Table,
+        env: &dyn Fn(&str) -> Option<String>,
+        file: &str,
+    ) -> Result<Config, ConfigError> {
+        let mut origins: BTreeMap<String, String> = BTreeMap::new();
+        apply_env(&mut table, "", env, &mut origins)?;
+        let r = Reader {
+            table: &table,
+            origins: &origins,
+            file,
+        };
+
+        let positions = {
+            let mut map = BTreeMap::new();
+            for p in Position::ALL {
+                let id = r.u64("positions", p.key())?;
+                if id != 0 {
+                    map.insert(p, id);
+                }
+            }
+            map
+        };
+        let timezone = r.parse(
+            "defaults",
+            "timezone",
+            "an IANA time zone such as Asia/Shanghai or America/New_York",
+            |s| s.parse::<Tz>().ok(),
+        )?;
+        let locale = r.parse("defaults", "locale", "en-US or zh-CN", |s| {
+            s.parse::<Locale>().ok()
+        })?;
+        let api_base = r.string("discord", "api_base")?;
+        let api_base = if api_base.trim().is_empty() {
+            None
+        } else {
+            let trimmed = api_base.trim().trim_end_matches('/').to_string();
+            if !(trimmed.starts_with("http://") || trimmed.starts_with("https://"))
+                || trimmed.ends_with("/api/v10")
+            {
+                return Err(r.invalid(
+                    "discord",
+                    "api_base",
+                    &api_base,
+                    "an http(s) base URL without /api/v10, e.g. http://127.0.0.1:8080",
+                ));
+            }
+            Some(trimmed)
+        };
+        let token_file = r.string("discord", "token_file")?;
+        let guilds = r.u64_list("discord", "guilds")?;
+        let duration = |section: &str, key: &str| -> Result<Duration, ConfigError> {
+            let s = r.string(section, key)?;
+            parse_duration(&s)
+                .map_err(|_| r.invalid(section, key, &s, "a duration such as 30m, 4h or 1d"))
+        };
+        let remind_before = {
+            let list = r.string_list("tasks", "remind_before")?;
+            let mut out = Vec::new();
+            for s in list {
+                let d = parse_duration(&s)
+                    .ok()
+                    .filter(|d| *d > Duration::zero())
+                    .ok_or_else(|| {
+                        r.invalid(
+                            "tasks",
+                            "remind_before",
+                            &s,
+                            "a list of durations such as [\"24h\", \"1h\"]",
+                        )
+                    })?;
+                out.push(d);
+            }
+            out.sort_by(|a, b| b.cmp(a));
+            out.dedup();
+            out
+        };
+        let positive = |section: &str, key: &str, min: i64, max: i64| -> Result<i64, ConfigError> {
+            let v = r.i64(section, key)?;
+            if v < min || v > max {
+                return Err(r.invalid(
+                    section,
+                    key,
+                    &v.to_string(),
+                    &format!("a whole number from {min} to {max}"),
+                ));
+            }
+            Ok(v)
+        };
+        let outbox = OutboxConfig {
+            grace: Duration::hours(positive("outbox", "grace_hours", 0, 24 * 30)?),
+            lease: Duration::seconds(positive("outbox", "lease_seconds", 5, 3600)?),
+            max_attempts: positive("outbox", "max_attempts", 1, 100)? as u32,
+            backoff_base: Duration::milliseconds(positive(
+                "outbox",
+                "backoff_base_ms",
+                1,
+                600_000,
+            )?),
+            backoff_max: Duration::seconds(positive("outbox", "backoff_max_seconds", 1, 86_400)?),
+            concurrency: positive("outbox", "concurrency", 1, 256)? as usize,
+            batch_size: positive("outbox", "batch_size", 1, 10_000)? as usize,
+            per_channel_interval: Duration::milliseconds(positive(
+                "outbox",
+                "per_channel_interval_ms",
+                0,
+                60_000,
+            )?),
+        };
+        // Pacing must let a whole batch to one channel finish inside the lease.
+        if outbox.per_channel_interval * (outbox.batch_size as i32) >= outbox.lease {
+            return Err(r.invalid(
+                "outbox",
+                "per_channel_interval_ms",
+                &outbox.per_channel_interval.num_milliseconds().to_string(),
+                "a value such that per_channel_interval_ms × batch_size is shorter than lease_seconds",
+            ));
+        }
+        let busy = positive("database", "busy_timeout_ms", 0, 600_000)?;
+        let path = r.string("database", "path")?;
+        if path.trim().is_empty() {
+            return Err(r.invalid(
+                "database",
+                "path",
+                &path,
+                "a file path such as data/storeops.db",
+            ));
+        }
+        let channel = |key: &str| -> Result<Option<u64>, ConfigError> {
+            Ok(Some(r.u64("channels", key)?).filter(|id| *id != 0))
+        };
+        Ok(Config {
+            database: DatabaseConfig {
+                path: PathBuf::from(path),
+                busy_timeout: std::time::Duration::from_millis(busy as u64),
+            },
+            defaults: Defaults { timezone, locale },
+            discord: DiscordConfig {
+                guilds,
+                api_base,
+                token_file: Some(PathBuf::from(token_file.trim()))
+                    .filter(|p| !p.as_os_str().is_empty()),
+            },
+            channels: Channels {
+                summary: channel("summary")?,
+                escalation: channel("escalation")?,
+            },
+            positions,
+            outbox,
+            tasks: TaskConfig {
+                members_assign_others: r.bool("tasks", "members_assign_others")?,
+                remind_before,
+                escalate_assigner_after: duration("tasks", "escalate_assigner_after")?,
+                escalate_manager_after: duration("tasks", "escalate_manager_after")?,
+            },
+        })
+    }
+}
+
+fn base_table() -> Table {
+    DEFAULT_TOML
+        .parse()
+        .expect("the shipped config/storeops.toml parses")
+}
+
+/// The environment variable that overrides `section.key`.
+pub fn env_name(path: &str) -> String {
+    format!(
+        "STOREOPS_{}",
+        path.to_ascii_uppercase().replace(['.', '-'], "_")
+    )
+}
+
+/// Copies `user` over `base`, refusing keys the defaults do not have.
+fn overlay(base: &mut Table, user: &Table, prefix: &str, file: &str) -> Result<(), ConfigError> {
+    for (k, v) in user {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match (base.get_mut(k), v) {
+            (Some(Value::Table(b)), Value::Table(u)) => overlay(b, u, &path, file)?,
+            (Some(slot), v) => *slot = v.clone(),
+            (None, _) => {
+                return Err(ConfigError::UnknownKey {
+                    key: path,
+                    file: file.to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces every leaf whose `STOREOPS_...` variable is set, keeping the leaf's type.
+fn apply_env(
+    table: &mut Table,
+    prefix: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    origins: &mut BTreeMap<String, String>,
+) -> Result<(), ConfigError> {
+    for (k, v) in table.iter_mut() {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        if let Value::Table(t) = v {
+            apply_env(t, &path, env, origins)?;
+            continue;
+        }
+        let name = env_name(&path);
+        let Some(raw) = env(&name) else { continue };
+        let invalid = |expected: &str| ConfigError::Invalid {
+            key: path.clone(),
+            value: raw.clone(),
+            expected: expected.to_string(),
+            origin: format!(" (from environment variable {name})"),
+        };
+        *v = match v {
+            Value::String(_) => Value::String(raw.clone()),
+            Value::Integer(_) => {
+                Value::Integer(raw.trim().parse().map_err(|_| invalid("a whole number"))?)
+            }
+            Value::Boolean(_) => Value::Boolean(match raw.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                _ => return Err(invalid("true or false")),
+            }),
+            Value::Array(_) => Value::Array(
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| match s.parse::<i64>() {
+                        Ok(n) if path != "tasks.remind_before" => Value::Integer(n),
+                        _ => Value::String(s.to_string()),
+                    })
+                    .collect(),
+            ),
+            _ => Value::String(raw.clone()),
+        };
+        origins.insert(path, name);
+    }
+    Ok(())
+}
+
+struct Reader<'a> {
+    table: &'a Table,
+    origins: &'a BTreeMap<String, String>,
+    file: &'a str,
+}
+
+impl Reader<'_> {
+    fn get(&self, section: &str, key: &str) -> Option<&Value> {
+        self.table.get(section)?.as_table()?.get(key)
+    }
+
+    fn invalid(&self, section: &str, key: &str, value: &str, expected: &str) -> ConfigError {
+        let path = format!("{section}.{key}");
+        let origin = match self.origins.get(&path) {
+            Some(var) => format!(" (from environment variable {var})"),
+            None => format!(" (in {})", self.file),
+        };
+        ConfigError::Invalid {
+            key: path,
+            value: value.to_string(),
+            expected: expected.to_string(),
+            origin,
+        }
+    }
+
+    fn shown(v: Option<&Value>) -> String {
+        v.map(|v| v.to_string())
+            .unwrap_or_else(|| "(missing)".into())
+    }
+
+    fn string(&self, section: &str, key: &str) -> Result<String, ConfigError> {
+        match self.get(section, key) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            v => Err(self.invalid(section, key, &Self::shown(v), "a quoted string")),
+        }
+    }
+
+    fn i64(&self, section: &str, key: &str) -> Result<i64, ConfigError> {
+        match self.get(section, key) {
+            Some(Value::Integer(n)) => Ok(*n),
+            v => Err(self.invalid(section, key, &Self::shown(v), "a whole number")),
+        }
+    }
+
+    fn u64(&self, section: &str, key: &str) -> Result<u64, ConfigError> {
+        match self.get(section, key) {
+            Some(Value::Integer(n)) if *n >= 0 => Ok(*n as u64),
+            Some(Value::String(s)) if s.trim().parse::<u64>().is_ok() => {
+                Ok(s.trim().parse().unwrap_or(0))
+            }
+            v => Err(self.invalid(
+                section,
+                key,
+                &Self::shown(v),
+                "a Discord id (a positive whole number), or 0 for none",
+            )),
+        }
+    }
+
+    fn bool(&self, section: &str, key: &str) -> Result<bool, ConfigError> {
+        match self.get(section, key) {
+            Some(Value::Boolean(b)) => Ok(*b),
+            v => Err(self.invalid(section, key, &Self::shown(v), "true or false")),
+        }
+    }
+
+    fn u64_list(&self, section: &str, key: &str) -> Result<Vec<u64>, ConfigError> {
+        let expected = "a list of Discord ids such as [123456789012345678]";
+        match self.get(section, key) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::Integer(n) if *n > 0 => Ok(*n as u64),
+                    Value::String(s) => s
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| self.invalid(section, key, s, expected)),
+                    other => Err(self.invalid(section, key, &other.to_string(), expected)),
+                })
+                .collect(),
+            v => Err(self.invalid(section, key, &Self::shown(v), expected)),
+        }
+    }
+
+    fn string_list(&self, section: &str, key: &str) -> Result<Vec<String>, ConfigError> {
+        match self.get(section, key) {
+            Some(Value::Array(items)) => Ok(items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()),
+            v => Err(self.invalid(section, key, &Self::shown(v), "a list of strings")),
+        }
+    }
+
+    fn parse<T>(
+        &self,
+        section: &str,
+        key: &str,
+        expected: &str,
+        f: impl Fn(&str) -> Option<T>,
+    ) -> Result<T, ConfigError> {
+        let s = self.string(section, key)?;
+        f(s.trim()).ok_or_else(|| self.invalid(section, key, &s, expected))
+    }
+}

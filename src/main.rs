@@ -1,0 +1,190 @@
+//! The `storeops` binary: run the Discord bot, the local shell, migrations, and admin tasks.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use storeops::adapters::shell::{self, Shell};
+use storeops::app::{Actor, App};
+use storeops::clock::{ManualClock, SharedClock, SystemClock};
+use storeops::config::Config;
+use storeops::store::Store;
+use tokio::io::AsyncBufReadExt;
+
+/// The operations bot of an online store's team.
+#[derive(Parser, Debug)]
+#[command(name = "storeops", version, about)]
+struct Cli {
+    /// Configuration file (default: config/storeops.toml when present, else built-in defaults).
+    #[arg(long, global = true, env = "STOREOPS_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Connect to Discord and run the bot (needs DISCORD_TOKEN).
+    Run,
+    /// Try the bot locally: type commands, see replies and reminders. No Discord needed.
+    Shell {
+        /// Pretend to be this user.
+        #[arg(long = "as", default_value = "me")]
+        as_user: String,
+        /// Positions of the pretend user, comma-separated (manager, operations, marketing,
+        /// customer-service, design, copywriting, warehouse, product).
+        #[arg(long, default_value = "manager")]
+        roles: String,
+        /// Reply language: en-US or zh-CN (default: the configured default).
+        #[arg(long)]
+        locale: Option<String>,
+        /// Start a manual clock at this time ("2026-11-23 09:00" in the default time zone, or
+        /// RFC 3339); move it with ":advance 2h".
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STOREOPS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,storeops=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::load_from_env(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("storeops: {e}");
+            std::process::exit(2);
+        }
+    };
+    match cli.command {
+        Cmd::Migrate => {
+            let store = open(&config).await?;
+            println!("database {} is up to date", config.database.path.display());
+            store.close().await;
+            Ok(())
+        }
+        Cmd::Shell {
+            as_user,
+            roles,
+            locale,
+            now,
+        } => run_shell(config, as_user, roles, locale, now).await,
+        Cmd::Run => storeops::adapters::discord::run(config).await,
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<Store> {
+    Store::open(&config.database.path, config.database.busy_timeout)
+        .await
+        .with_context(|| format!("opening the database {}", config.database.path.display()))
+}
+
+async fn run_shell(
+    config: Config,
+    as_user: String,
+    roles: String,
+    locale: Option<String>,
+    now: Option<String>,
+) -> anyhow::Result<()> {
+    let store = open(&config).await?;
+    let manual = match now {
+        Some(s) => Some(ManualClock::new(
+            shell::parse_now(&s, config.defaults.timezone).with_context(|| {
+                format!("--now {s:?}: expected \"2026-11-23 09:00\" or an RFC 3339 time")
+            })?,
+        )),
+        None => None,
+    };
+    let clock: SharedClock = match &manual {
+        Some(m) => Arc::new(m.clone()),
+        None => Arc::new(SystemClock),
+    };
+    let app = App::new(store.clone(), clock, Arc::new(config));
+    let mut actor = Actor::new(shell::shell_id(&as_user), as_user.trim_start_matches('@'));
+    actor.positions = shell::parse_positions(&roles);
+    if let Some(l) = locale {
+        actor.locale = Some(
+            l.parse()
+                .map_err(|bad| anyhow::anyhow!("--locale {bad:?}: expected en-US or zh-CN"))?,
+        );
+    }
+    let mut shell = Shell::new(app, actor, manual.clone()).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let background = if manual.is_none() {
+        Some(tokio::spawn(shell.dispatcher().run(stop_rx)))
+    } else {
+        None
+    };
+    let interactive = std::io::stdin().is_terminal();
+    let (line_tx, mut line_rx) = tokio::sync::mpsc::channel::<String>(16);
+    if interactive {
+        println!("{}", shell.welcome().await);
+        std::thread::spawn(move || read_interactive(line_tx));
+    } else {
+        tokio::spawn(async move {
+            let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line_tx.send(line).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    loop {
+        tokio::select! {
+            line = line_rx.recv() => {
+                let Some(line) = line else { break };
+                let out = shell.execute(&line).await;
+                if !out.text.is_empty() {
+                    println!("{}", out.text);
+                }
+                if out.quit {
+                    break;
+                }
+            }
+            Some(sent) = shell.next_outbound() => println!("{sent}"),
+            _ = tokio::signal::ctrl_c() => break,
+        }
+    }
+    let _ = stop_tx.send(true);
+    if let Some(bg) = background {
+        let _ = bg.await;
+    }
+    let rest = shell.drain_outbound().await;
+    if !rest.is_empty() {
+        println!("{rest}");
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Reads lines with history and editing from a terminal (a thread of its own: it blocks).
+fn read_interactive(tx: tokio::sync::mpsc::Sender<String>) {
+    let Ok(mut editor) = rustyline::DefaultEditor::new() else {
+        return;
+    };
+    loop {
+        match editor.readline("storeops> ") {
+            Ok(line) => {
+                let _ = editor.add_history_entry(line.as_str());
+                if tx.blocking_send(line).is_err() {
+                    break;
+                }
+            }
+            Err(_) => {
+                let _ = tx.blocking_send(":quit".into());
+                break;
+            }
+        }
+    }
+}

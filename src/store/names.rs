@@ -1,0 +1,83 @@
+//! Display names of users, roles and channels the bot has seen, per guild.
+
+use sqlx::SqliteConnection;
+
+use super::{StoreResult, id_in, id_out};
+
+/// What a name belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A member.
+    User,
+    /// A role.
+    Role,
+    /// A channel.
+    Channel,
+}
+
+impl NameKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            NameKind::User => "user",
+            NameKind::Role => "role",
+            NameKind::Channel => "channel",
+        }
+    }
+}
+
+/// Remembers (or updates) the name of an id.
+pub async fn remember(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    kind: NameKind,
+    id: u64,
+    name: &str,
+    now_ms: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO names (guild_id, kind, id, name, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (guild_id, kind, id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+         WHERE names.name <> excluded.name",
+    )
+    .bind(id_in(guild_id))
+    .bind(kind.as_str())
+    .bind(id_in(id))
+    .bind(name)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The remembered name of an id.
+pub async fn name_of(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    kind: NameKind,
+    id: u64,
+) -> StoreResult<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM names WHERE guild_id = ?1 AND kind = ?2 AND id = ?3")
+            .bind(id_in(guild_id))
+            .bind(kind.as_str())
+            .bind(id_in(id))
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Every remembered (id, name) of one kind in a guild.
+pub async fn all(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    kind: NameKind,
+) -> StoreResult<Vec<(u64, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM names WHERE guild_id = ?1 AND kind = ?2 ORDER BY name",
+    )
+    .bind(id_in(guild_id))
+    .bind(kind.as_str())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, n)| (id_out(id), n)).collect())
+}

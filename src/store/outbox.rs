@@ -1,0 +1,456 @@
+//! The outbox: one row per message the bot sends on its own. Rows are written in the same
+//! transaction as the change that causes them, claimed with a lease by a dispatcher, and
+//! recorded once sent. The unique dedupe key makes enqueueing idempotent.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqliteConnection};
+
+use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use crate::app::reply::Reply;
+
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A channel.
+    Channel(u64),
+    /// A user's direct messages.
+    User(u64),
+}
+
+impl Target {
+    fn kind(self) -> &'static str {
+        match self {
+            Target::Channel(_) => "channel",
+            Target::User(_) => "user",
+        }
+    }
+
+    fn id(self) -> u64 {
+        match self {
+            Target::Channel(id) | Target::User(id) => id,
+        }
+    }
+
+    fn from_parts(kind: &str, id: i64) -> StoreResult<Target> {
+        match kind {
+            "channel" => Ok(Target::Channel(id_out(id))),
+            "user" => Ok(Target::User(id_out(id))),
+            other => Err(StoreError::Corrupt(format!("outbox target kind {other}"))),
+        }
+    }
+}
+
+/// A message to enqueue.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// The guild it belongs to.
+    pub guild_id: u64,
+    /// Unique per message ever: `task:42:due-1h`, `activity:7:2026-11-30T02:00Z`.
+    pub dedupe_key: String,
+    /// What it belongs to (`task:42`), for cancelling and moving.
+    pub source: String,
+    /// Where it goes.
+    pub target: Target,
+    /// What it says.
+    pub reply: Reply,
+    /// When it is due.
+    pub due_at: DateTime<Utc>,
+}
+
+/// The state of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    /// Waiting for its time.
+    Pending,
+    /// Claimed by a dispatcher.
+    Sending,
+    /// Delivered.
+    Sent,
+    /// Given up (permanent error or too many attempts).
+    Failed,
+    /// Too late after downtime; listed in a digest.
+    Skipped,
+    /// The thing behind it was cancelled.
+    Cancelled,
+}
+
+impl OutboxState {
+    /// Stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Sending => "sending",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+            OutboxState::Skipped => "skipped",
+            OutboxState::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => OutboxState::Pending,
+            "sending" => OutboxState::Sending,
+            "sent" => OutboxState::Sent,
+            "failed" => OutboxState::Failed,
+            "skipped" => OutboxState::Skipped,
+            "cancelled" => OutboxState::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+/// A claimed row, ready to send.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// Row id.
+    pub id: i64,
+    /// Guild.
+    pub guild_id: u64,
+    /// Dedupe key.
+    pub dedupe_key: String,
+    /// Platform nonce derived from the dedupe key.
+    pub nonce: String,
+    /// Source.
+    pub source: String,
+    /// Target.
+    pub target: Target,
+    /// Content.
+    pub reply: Reply,
+    /// Due time.
+    pub due_at: DateTime<Utc>,
+    /// Attempts including this one.
+    pub attempts: u32,
+}
+
+/// A row as listed by `/outbox list` and `/status`.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Row id.
+    pub id: i64,
+    /// Dedupe key.
+    pub dedupe_key: String,
+    /// Target.
+    pub target: Target,
+    /// State.
+    pub state: OutboxState,
+    /// Due time.
+    pub due_at: DateTime<Utc>,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// Last error.
+    pub last_error: Option<String>,
+    /// Headline of the message.
+    pub title: Option<String>,
+}
+
+/// Discord accepts nonces of at most 25 characters: 24 hex digits of the key's SHA-256 are
+/// unique enough and the same on every retry of the same message.
+pub fn nonce_for(dedupe_key: &str) -> String {
+    let digest = Sha256::digest(dedupe_key.as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Enqueues a message; a message with the same dedupe key already there is left untouched.
+/// Returns whether a row was added.
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    msg: &NewMessage,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let payload =
+        serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let done = sqlx::query(
+        "INSERT INTO outbox (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, available_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(id_in(msg.guild_id))
+    .bind(&msg.dedupe_key)
+    .bind(nonce_for(&msg.dedupe_key))
+    .bind(&msg.source)
+    .bind(msg.target.kind())
+    .bind(id_in(msg.target.id()))
+    .bind(payload)
+    .bind(ms(msg.due_at))
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Cancels every pending row of `source`. Returns how many.
+pub async fn cancel_source(conn: &mut SqliteConnection, source: &str) -> StoreResult<u64> {
+    let done = sqlx::query("UPDATE outbox SET state = 'cancelled', lease_owner = NULL WHERE source = ?1 AND state = 'pending'")
+        .bind(source)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Cancels the pending rows of `source` whose dedupe key starts with `prefix`.
+pub async fn cancel_prefix(
+    conn: &mut SqliteConnection,
+    source: &str,
+    prefix: &str,
+) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'cancelled' WHERE source = ?1 AND state = 'pending' AND substr(dedupe_key, 1, length(?2)) = ?2",
+    )
+    .bind(source)
+    .bind(prefix)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Claims up to `limit` rows that are due by `now` (or whose lease ran out) for `owner` until
+/// `lease_until`, in one statement, so two dispatchers never hold the same row.
+pub async fn claim(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: usize,
+) -> StoreResult<Vec<Claimed>> {
+    let rows = sqlx::query(
+        "UPDATE outbox SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
+         WHERE id IN (
+             SELECT id FROM (
+                 SELECT id, available_at FROM outbox WHERE state = 'pending' AND available_at <= ?3
+                 UNION ALL
+                 SELECT id, available_at FROM outbox WHERE state = 'sending' AND lease_until <= ?3
+             ) ORDER BY available_at LIMIT ?4
+         )
+         RETURNING id, guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, attempts",
+    )
+    .bind(owner)
+    .bind(ms(lease_until))
+    .bind(ms(now))
+    .bind(limit as i64)
+    .fetch_all(conn)
+    .await?;
+    decode_claimed(rows)
+}
+
+fn decode_claimed(rows: Vec<sqlx::sqlite::SqliteRow>) -> StoreResult<Vec<Claimed>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let payload: String = r.try_get("payload")?;
+        let reply: Reply = serde_json::from_str(&payload)
+            .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?;
+        let kind: String = r.try_get("target_kind")?;
+        out.push(Claimed {
+            id: r.try_get("id")?,
+            guild_id: id_out(r.try_get("guild_id")?),
+            dedupe_key: r.try_get("dedupe_key")?,
+            nonce: r.try_get("nonce")?,
+            source: r.try_get("source")?,
+            target: Target::from_parts(&kind, r.try_get("target_id")?)?,
+            reply,
+            due_at: from_ms(r.try_get("due_at")?),
+            attempts: r.try_get::<i64, _>("attempts")? as u32,
+        });
+    }
+    out.sort_by_key(|c| (c.due_at, c.id));
+    Ok(out)
+}
+
+/// Marks every pending row due before `cutoff` as skipped (except the rows of `keep_source`)
+/// and returns them, so one digest per channel can list them.
+pub async fn skip_stale(
+    conn: &mut SqliteConnection,
+    cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
+    keep_source: &str,
+) -> StoreResult<Vec<Claimed>> {
+    let rows = sqlx::query(
+        "UPDATE outbox SET state = 'skipped', late_ms = ?2 - due_at, lease_owner = NULL, lease_until = NULL
+         WHERE state = 'pending' AND available_at <= ?2 AND due_at < ?1 AND source <> ?3
+         RETURNING id, guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, attempts",
+    )
+    .bind(ms(cutoff))
+    .bind(ms(now))
+    .bind(keep_source)
+    .fetch_all(conn)
+    .await?;
+    decode_claimed(rows)
+}
+
+/// A delivered row.
+#[derive(Debug, Clone)]
+pub struct SentRecord {
+    /// Row id.
+    pub id: i64,
+    /// Platform message id.
+    pub message_id: String,
+    /// How late it went out, in milliseconds (0 when on time).
+    pub late_ms: i64,
+}
+
+/// Records a batch of deliveries in one statement.
+pub async fn record_sent(
+    conn: &mut SqliteConnection,
+    sent: &[SentRecord],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::Value::Array(
+        sent.iter()
+            .map(|s| serde_json::json!([s.id, s.message_id, s.late_ms]))
+            .collect(),
+    )
+    .to_string();
+    sqlx::query(
+        "UPDATE outbox SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = NULL, last_error = NULL,
+                platform_message_id = j.value ->> 1, late_ms = j.value ->> 2
+         FROM json_each(?2) AS j
+         WHERE outbox.id = j.value ->> 0 AND outbox.state = 'sending'",
+    )
+    .bind(ms(now))
+    .bind(json)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts a row back to wait for a retry at `retry_at`.
+pub async fn record_retry(
+    conn: &mut SqliteConnection,
+    id: i64,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'pending', available_at = ?2, last_error = ?3, lease_owner = NULL, lease_until = NULL
+         WHERE id = ?1 AND state = 'sending'",
+    )
+    .bind(id)
+    .bind(ms(retry_at))
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a row failed for good.
+pub async fn record_failed(conn: &mut SqliteConnection, id: i64, error: &str) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'failed', last_error = ?2, lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND state = 'sending'",
+    )
+    .bind(id)
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks rows skipped (too late after downtime).
+pub async fn record_skipped(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "UPDATE outbox SET state = 'skipped', lease_owner = NULL, lease_until = NULL, late_ms = ?2 - due_at
+         WHERE id IN (SELECT value FROM json_each(?1)) AND state = 'sending'",
+    )
+    .bind(json)
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The earliest instant at which some row becomes claimable.
+pub async fn next_wake(conn: &mut SqliteConnection) -> StoreResult<Option<DateTime<Utc>>> {
+    let row: (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT MIN(available_at) FROM outbox WHERE state = 'pending'),
+                (SELECT MIN(lease_until) FROM outbox WHERE state = 'sending')",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(match row {
+        (Some(a), Some(b)) => Some(from_ms(a.min(b))),
+        (a, b) => a.or(b).map(from_ms),
+    })
+}
+
+/// Row counts by state for one guild (or all when `guild_id` is None).
+pub async fn counts(
+    conn: &mut SqliteConnection,
+    guild_id: Option<u64>,
+) -> StoreResult<Vec<(OutboxState, i64)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT state, COUNT(*) FROM outbox WHERE ?1 IS NULL OR guild_id = ?1 GROUP BY state ORDER BY state",
+    )
+    .bind(guild_id.map(id_in))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, n)| OutboxState::parse(&s).map(|s| (s, n)))
+        .collect())
+}
+
+/// The most recent rows in `state` for a guild.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    state: OutboxState,
+    limit: i64,
+) -> StoreResult<Vec<Listed>> {
+    let rows = sqlx::query(
+        "SELECT id, dedupe_key, target_kind, target_id, state, due_at, attempts, last_error, payload ->> '$.title' AS title
+         FROM outbox WHERE guild_id = ?1 AND state = ?2 ORDER BY due_at DESC, id DESC LIMIT ?3",
+    )
+    .bind(id_in(guild_id))
+    .bind(state.as_str())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let kind: String = r.try_get("target_kind")?;
+            let state: String = r.try_get("state")?;
+            Ok(Listed {
+                id: r.try_get("id")?,
+                dedupe_key: r.try_get("dedupe_key")?,
+                target: Target::from_parts(&kind, r.try_get("target_id")?)?,
+                state: OutboxState::parse(&state)
+                    .ok_or_else(|| StoreError::Corrupt(state.clone()))?,
+                due_at: from_ms(r.try_get("due_at")?),
+                attempts: r.try_get::<i64, _>("attempts")? as u32,
+                last_error: r.try_get("last_error")?,
+                title: r.try_get("title")?,
+            })
+        })
+        .collect()
+}
+
+/// Puts failed rows of a guild (one, or all) back in the queue, due now. Returns how many.
+pub async fn retry_failed(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'pending', available_at = ?3, attempts = 0, reported = 0
+         WHERE guild_id = ?1 AND state = 'failed' AND (?2 IS NULL OR id = ?2)",
+    )
+    .bind(id_in(guild_id))
+    .bind(id)
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

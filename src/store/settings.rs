@@ -1,0 +1,182 @@
+//! Per-guild settings: time zone, language, channels and the position -> role map. A guild's
+//! first use copies the configuration file's defaults; `/setup` changes them.
+
+use std::collections::BTreeMap;
+
+use chrono_tz::Tz;
+use sqlx::{Connection, SqliteConnection};
+
+use super::{StoreError, StoreResult, id_in, id_out};
+use crate::config::Config;
+use crate::domain::position::Position;
+use crate::i18n::Locale;
+
+/// A guild's settings as the core uses them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuildSettings {
+    /// The guild.
+    pub guild_id: u64,
+    /// Zone every schedule and deadline is read in.
+    pub timezone: Tz,
+    /// Language of messages the bot sends on its own, and of replies when the user's is unknown.
+    pub locale: Locale,
+    /// Where the morning summary goes.
+    pub summary_channel: Option<u64>,
+    /// Where escalations and delivery failures go.
+    pub escalation_channel: Option<u64>,
+    /// Which role stands for which position.
+    pub positions: BTreeMap<Position, u64>,
+}
+
+impl GuildSettings {
+    /// The positions held by someone with these role ids.
+    pub fn positions_of(&self, role_ids: &[u64]) -> Vec<Position> {
+        self.positions
+            .iter()
+            .filter(|(_, role)| role_ids.contains(role))
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
+    /// The position a role id stands for.
+    pub fn position_of_role(&self, role_id: u64) -> Option<Position> {
+        self.positions
+            .iter()
+            .find(|(_, r)| **r == role_id)
+            .map(|(p, _)| *p)
+    }
+}
+
+/// A change made by `/setup`; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingsChange {
+    /// New zone.
+    pub timezone: Option<Tz>,
+    /// New language.
+    pub locale: Option<Locale>,
+    /// New summary channel.
+    pub summary_channel: Option<u64>,
+    /// New escalation channel.
+    pub escalation_channel: Option<u64>,
+    /// New role for a position.
+    pub position_role: Option<(Position, u64)>,
+}
+
+/// The guild's settings, created from the configuration defaults on first use.
+pub async fn get_or_init(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    config: &Config,
+    now_ms: i64,
+) -> StoreResult<GuildSettings> {
+    if let Some(s) = get(conn, guild_id).await? {
+        return Ok(s);
+    }
+    let mut tx = conn.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT OR IGNORE INTO guild_settings (guild_id, timezone, locale, summary_channel, escalation_channel, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(id_in(guild_id))
+    .bind(config.defaults.timezone.name())
+    .bind(config.defaults.locale.tag())
+    .bind(config.channels.summary.map(id_in))
+    .bind(config.channels.escalation.map(id_in))
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        for (p, role) in &config.positions {
+            sqlx::query("INSERT OR IGNORE INTO guild_positions (guild_id, position, role_id) VALUES (?1, ?2, ?3)")
+                .bind(id_in(guild_id))
+                .bind(p.key())
+                .bind(id_in(*role))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    get(conn, guild_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("guild {guild_id} settings vanished")))
+}
+
+/// The guild's settings, if it has any.
+pub async fn get(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Option<GuildSettings>> {
+    let row: Option<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT timezone, locale, summary_channel, escalation_channel FROM guild_settings WHERE guild_id = ?1",
+    )
+    .bind(id_in(guild_id))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((tz, locale, summary, escalation)) = row else {
+        return Ok(None);
+    };
+    let positions: Vec<(String, i64)> =
+        sqlx::query_as("SELECT position, role_id FROM guild_positions WHERE guild_id = ?1")
+            .bind(id_in(guild_id))
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut map = BTreeMap::new();
+    for (p, role) in positions {
+        let p: Position = p
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("position {p}")))?;
+        map.insert(p, id_out(role));
+    }
+    Ok(Some(GuildSettings {
+        guild_id,
+        timezone: tz
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("time zone {tz}")))?,
+        locale: locale
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("locale {locale}")))?,
+        summary_channel: summary.map(id_out),
+        escalation_channel: escalation.map(id_out),
+        positions: map,
+    }))
+}
+
+/// Applies a `/setup` change in one transaction.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    change: &SettingsChange,
+    by: u64,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let mut tx = conn.begin().await?;
+    sqlx::query(
+        "UPDATE guild_settings SET
+            timezone = COALESCE(?2, timezone),
+            locale = COALESCE(?3, locale),
+            summary_channel = COALESCE(?4, summary_channel),
+            escalation_channel = COALESCE(?5, escalation_channel),
+            updated_by = ?6, updated_at = ?7
+         WHERE guild_id = ?1",
+    )
+    .bind(id_in(guild_id))
+    .bind(change.timezone.map(|t| t.name().to_string()))
+    .bind(change.locale.map(|l| l.tag()))
+    .bind(change.summary_channel.map(id_in))
+    .bind(change.escalation_channel.map(id_in))
+    .bind(id_in(by))
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    if let Some((p, role)) = change.position_role {
+        sqlx::query(
+            "INSERT INTO guild_positions (guild_id, position, role_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (guild_id, position) DO UPDATE SET role_id = excluded.role_id",
+        )
+        .bind(id_in(guild_id))
+        .bind(p.key())
+        .bind(id_in(role))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -125,3 +125,7 @@ shell-sent = [bot → { $target }]
 
 ## Start-up
 start-no-token = No Discord token. Set DISCORD_TOKEN (or discord.token_file in config/storeops.toml). To create one: open https://discord.com/developers/applications, "New Application", then "Bot" → "Reset Token" and copy it; invite the bot with the link from "OAuth2" → "URL Generator" (scopes: bot, applications.commands; permissions: View Channels, Send Messages, Embed Links, Attach Files, Read Message History, Mention Everyone is NOT needed). To try the bot without Discord, run: cargo run --release -- shell
+
+## Discord
+err-guild-only = Use storeops commands inside your team's server, not in direct messages.
+err-discord = Discord did not accept that reply. Nothing was lost; please try again.

@@ -122,3 +122,7 @@ shell-sent = [机器人 → { $target }]
 
 ## Start-up
 start-no-token = 没有 Discord 令牌。请设置 DISCORD_TOKEN（或在 config/storeops.toml 中设置 discord.token_file）。创建方法：打开 https://discord.com/developers/applications，点击 “New Application”，再到 “Bot” → “Reset Token” 复制令牌；在 “OAuth2” → “URL Generator” 生成邀请链接（scopes：bot、applications.commands；权限：View Channels、Send Messages、Embed Links、Attach Files、Read Message History）。不用 Discord 也可以试用：cargo run --release -- shell
+
+## Discord
+err-guild-only = 请在团队服务器里使用 storeops 命令，不要在私信中使用。
+err-discord = Discord 没有接受这条回复。数据没有丢失，请再试一次。

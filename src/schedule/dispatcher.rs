@@ -174,13 +174,7 @@ impl Dispatcher {
         if stale.is_empty() {
             return Ok(0);
         }
-        let mut guilds = HashMap::new();
-        for c in &stale {
-            if !guilds.contains_key(&c.guild_id) {
-                let g = settings::get_or_init(&mut tx, c.guild_id, &self.config, ms(now)).await?;
-                guilds.insert(c.guild_id, g);
-            }
-        }
+        let guilds = self.guilds_of(&mut tx, &stale, now).await?;
         self.enqueue_digests(&mut tx, &stale, &guilds, now).await?;
         tx.commit().await?;
         tracing::warn!(
@@ -192,17 +186,10 @@ impl Dispatcher {
 
     /// Sends one claimed batch and records every outcome in one transaction.
     async fn deliver(&self, batch: Vec<Claimed>, now: DateTime<Utc>) -> StoreResult<PassStats> {
-        let mut guilds: HashMap<u64, GuildSettings> = HashMap::new();
-        {
+        let guilds = {
             let mut conn = self.store.pool.acquire().await?;
-            for c in &batch {
-                if !guilds.contains_key(&c.guild_id) {
-                    let g =
-                        settings::get_or_init(&mut conn, c.guild_id, &self.config, ms(now)).await?;
-                    guilds.insert(c.guild_id, g);
-                }
-            }
-        }
+            self.guilds_of(&mut conn, &batch, now).await?
+        };
         let locale_of = |guild: u64| {
             guilds
                 .get(&guild)
@@ -312,6 +299,22 @@ impl Dispatcher {
             self.wake.notify_one();
         }
         Ok(stats)
+    }
+
+    /// The settings of every guild the rows belong to (for their language and channels).
+    async fn guilds_of(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        rows: &[Claimed],
+        now: DateTime<Utc>,
+    ) -> StoreResult<HashMap<u64, GuildSettings>> {
+        let mut guilds = HashMap::new();
+        for c in rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = guilds.entry(c.guild_id) {
+                e.insert(settings::get_or_init(conn, c.guild_id, &self.config, ms(now)).await?);
+            }
+        }
+        Ok(guilds)
     }
 
     /// Waits until the target may receive another message.

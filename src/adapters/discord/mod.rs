@@ -1,8 +1,181 @@
-//! The Discord front-end (serenity + poise).
+//! The Discord front-end: serenity + poise. Slash commands are built from the core's command
+//! table ([`crate::app::spec`]); every command, button and autocomplete request becomes an
+//! invocation plus an actor for the core, and every reply is rendered back. Outbound
+//! messages go through [`sink::DiscordSink`].
 
+pub mod commands;
+pub mod render;
+pub mod sink;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use tokio::sync::watch;
+
+use crate::app::App;
+use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::schedule::Dispatcher;
+use crate::store::Store;
 
-/// Runs the bot until SIGINT/SIGTERM.
-pub async fn run(_config: Config) -> anyhow::Result<()> {
-    anyhow::bail!("the Discord front-end is not built yet")
+/// Shared state of the poise framework.
+pub struct Data {
+    /// The core.
+    pub app: App,
+}
+
+/// The error type of commands (every failure becomes a reply before it gets here).
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads the token from `DISCORD_TOKEN` or the configured token file. Never logged.
+pub fn read_token(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    if let Some(t) = env("DISCORD_TOKEN")
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+    {
+        return Some(t);
+    }
+    let file = config.discord.token_file.as_deref()?;
+    read_token_file(file)
+}
+
+fn read_token_file(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines()
+        .next()
+        .map(|l| l.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// `storeops run`: connects to Discord and serves until SIGINT/SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let Some(token) = read_token(&config, &|k| std::env::var(k).ok()) else {
+        eprintln!("{}", config.defaults.locale.t("start-no-token"));
+        if config.defaults.locale != crate::i18n::Locale::EnUs {
+            eprintln!("\n{}", crate::i18n::Locale::EnUs.t("start-no-token"));
+        }
+        std::process::exit(2);
+    };
+    let store = Store::open(&config.database.path, config.database.busy_timeout)
+        .await
+        .with_context(|| format!("opening the database {}", config.database.path.display()))?;
+    let clock: SharedClock = Arc::new(SystemClock);
+    let app = App::new(store.clone(), clock, Arc::new(config));
+    let bot = Bot::start(app, &token).await?;
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    bot.stop().await;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for SIGTERM; stop with Ctrl-C");
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// A running bot: the gateway client and the outbox dispatcher.
+pub struct Bot {
+    shard_manager: Arc<serenity::ShardManager>,
+    client_task: tokio::task::JoinHandle<()>,
+    dispatcher_task: tokio::task::JoinHandle<()>,
+    stop_dispatcher: watch::Sender<bool>,
+    /// The one `Http` every Discord call goes through.
+    pub http: Arc<serenity::Http>,
+}
+
+impl Bot {
+    /// Builds the client (all traffic to `discord.api_base` when set), registers the
+    /// commands when ready, and starts the gateway and the outbox dispatcher.
+    pub async fn start(app: App, token: &str) -> anyhow::Result<Bot> {
+        let client_http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .build()
+            .context("building the HTTP client")?;
+        let mut builder = serenity::HttpBuilder::new(token).client(client_http.clone());
+        if let Some(base) = &app.config.discord.api_base {
+            // serenity ignores the proxy unless its own ratelimiter is off; the outbox handles 429s.
+            builder = builder.proxy(base.clone()).ratelimiter_disabled(true);
+        }
+        let http = builder.build();
+
+        let guilds = app.config.discord.guilds.clone();
+        let data_app = app.clone();
+        let framework = poise::Framework::builder()
+            .options(poise::FrameworkOptions {
+                commands: commands::build(),
+                on_error: |err| Box::pin(commands::on_error(err)),
+                event_handler: |framework, event| Box::pin(commands::on_event(framework, event)),
+                allowed_mentions: Some(serenity::CreateAllowedMentions::new().everyone(false).empty_users().empty_roles()),
+                ..Default::default()
+            })
+            .setup(move |ctx, ready, framework| {
+                Box::pin(async move {
+                    tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                    if guilds.is_empty() {
+                        poise::builtins::register_globally(ctx, &framework.options().commands).await?;
+                    } else {
+                        for g in &guilds {
+                            poise::builtins::register_in_guild(ctx, &framework.options().commands, serenity::GuildId::new(*g))
+                                .await?;
+                        }
+                    }
+                    Ok(Data { app: data_app })
+                })
+            })
+            .build();
+
+        let intents = serenity::GatewayIntents::GUILDS;
+        let mut client = serenity::ClientBuilder::new_with_http(http, intents)
+            .framework(framework)
+            .await
+            .context("building the Discord client")?;
+        let http = client.http.clone();
+        let shard_manager = client.shard_manager.clone();
+        let client_task = tokio::spawn(async move {
+            if let Err(e) = client.start().await {
+                tracing::error!(error = %e, "the Discord client stopped with an error");
+            }
+        });
+
+        let sink = Arc::new(sink::DiscordSink::new(http.clone(), client_http));
+        let dispatcher = Arc::new(Dispatcher::new(&app, sink));
+        let (stop_dispatcher, stop_rx) = watch::channel(false);
+        let dispatcher_task = tokio::spawn(dispatcher.run(stop_rx));
+        Ok(Bot {
+            shard_manager,
+            client_task,
+            dispatcher_task,
+            stop_dispatcher,
+            http,
+        })
+    }
+
+    /// Stops the dispatcher (between sends) and closes the gateway.
+    pub async fn stop(self) {
+        let _ = self.stop_dispatcher.send(true);
+        let _ = self.dispatcher_task.await;
+        self.shard_manager.shutdown_all().await;
+        let _ = self.client_task.await;
+    }
 }

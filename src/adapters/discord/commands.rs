@@ -1,0 +1,361 @@
+//! Slash commands built from the core's command table, one generic action for all of them,
+//! autocomplete, button clicks, and the one `on_error` that turns any failure into a polite,
+//! private, translated reply.
+
+use std::borrow::Cow;
+
+use futures::future::BoxFuture;
+use poise::serenity_prelude as serenity;
+use serenity::{CommandOptionType, CreateCommandOption, ResolvedValue};
+
+use super::render::{clip, render};
+use super::{Data, Error};
+use crate::app::spec::{COMMANDS, CommandSpec, OptKind, OptSpec};
+use crate::app::{Actor, Invocation, OptValue, Origin, Reply};
+use crate::i18n::Locale;
+use crate::store::names::{self, NameKind};
+
+type Command = poise::Command<Data, Error>;
+type AppCtx<'a> = poise::ApplicationContext<'a, Data, Error>;
+
+/// Discord's limit on command and option descriptions.
+pub const DESCRIPTION_MAX: usize = 100;
+
+/// Localized texts by Discord locale.
+type Localizations = Vec<(Cow<'static, str>, Cow<'static, str>)>;
+
+fn describe(key: &str) -> (String, Localizations) {
+    let en = clip(&Locale::EnUs.t(key), DESCRIPTION_MAX);
+    let zh = clip(&Locale::ZhCn.t(key), DESCRIPTION_MAX);
+    (en, vec![(Cow::Borrowed("zh-CN"), Cow::Owned(zh))])
+}
+
+/// Every command, as poise commands.
+pub fn build() -> Vec<Command> {
+    COMMANDS.iter().map(|c| command(c, c.name)).collect()
+}
+
+fn command(spec: &'static CommandSpec, path: &str) -> Command {
+    let (description, description_localizations) =
+        describe(&format!("cmd-{}", path.replace(' ', "-")));
+    let subcommands: Vec<Command> = spec
+        .subs
+        .iter()
+        .map(|s| command(s, &format!("{path} {}", s.name)))
+        .collect();
+    let is_group = !subcommands.is_empty();
+    Command {
+        name: Cow::Borrowed(spec.name),
+        qualified_name: Cow::Owned(path.to_string()),
+        identifying_name: Cow::Owned(path.to_string()),
+        source_code_name: Cow::Owned(path.replace(' ', "_")),
+        description: Some(Cow::Owned(description)),
+        description_localizations: Cow::Owned(description_localizations),
+        subcommands,
+        subcommand_required: is_group,
+        // poise registers only commands with an action, groups included (a group's is never run).
+        slash_action: Some(slash_action),
+        parameters: spec.options.iter().map(parameter).collect(),
+        guild_only: true,
+        ..Default::default()
+    }
+}
+
+fn parameter(o: &'static OptSpec) -> poise::CommandParameter<Data, Error> {
+    let (description, description_localizations) = describe(&format!("opt-{}", o.name));
+    let choices = o
+        .choices
+        .iter()
+        .map(|c| {
+            let key = format!("choice-{c}");
+            let mut choice = poise::CommandParameterChoice {
+                name: Cow::Owned(clip(&Locale::EnUs.t(&key), DESCRIPTION_MAX)),
+                localizations: Cow::Owned(vec![(
+                    Cow::Borrowed("zh-CN"),
+                    Cow::Owned(clip(&Locale::ZhCn.t(&key), DESCRIPTION_MAX)),
+                )]),
+                __non_exhaustive: (),
+            };
+            choice.name = Cow::Owned(clip(&Locale::EnUs.t(&key), DESCRIPTION_MAX));
+            choice
+        })
+        .collect::<Vec<_>>();
+    let type_setter: fn(CreateCommandOption) -> CreateCommandOption = if !o.choices.is_empty() {
+        |b| b.kind(CommandOptionType::Integer)
+    } else {
+        match o.kind {
+            OptKind::String => |b| b.kind(CommandOptionType::String),
+            OptKind::Integer => |b| b.kind(CommandOptionType::Integer),
+            OptKind::Number => |b| b.kind(CommandOptionType::Number),
+            OptKind::Boolean => |b| b.kind(CommandOptionType::Boolean),
+            OptKind::User => |b| b.kind(CommandOptionType::User),
+            OptKind::Role => |b| b.kind(CommandOptionType::Role),
+            OptKind::Channel => |b| b.kind(CommandOptionType::Channel),
+            OptKind::Attachment => |b| b.kind(CommandOptionType::Attachment),
+        }
+    };
+    poise::CommandParameter {
+        name: Cow::Borrowed(o.name),
+        name_localizations: Cow::Owned(vec![]),
+        description: Some(Cow::Owned(description)),
+        description_localizations: Cow::Owned(description_localizations),
+        required: o.required,
+        channel_types: None,
+        choices: Cow::Owned(choices),
+        type_setter: Some(type_setter),
+        autocomplete_callback: if o.autocomplete {
+            Some(autocomplete)
+        } else {
+            None
+        },
+        __non_exhaustive: (),
+    }
+}
+
+/// The person behind an interaction.
+fn actor(user: &serenity::User, member: Option<&serenity::Member>, locale: &str) -> Actor {
+    let name = member
+        .and_then(|m| m.nick.clone())
+        .or_else(|| user.global_name.clone())
+        .unwrap_or_else(|| user.name.clone());
+    let is_admin = member
+        .and_then(|m| m.permissions)
+        .map(|p| p.administrator() || p.manage_guild())
+        .unwrap_or(false);
+    Actor {
+        user_id: user.id.get(),
+        name,
+        role_ids: member
+            .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            .unwrap_or_default(),
+        positions: vec![],
+        is_admin,
+        locale: Locale::from_client_tag(locale),
+    }
+}
+
+/// The core's view of the options of the invoked (sub)command.
+fn invocation(spec_path: &str, args: &[serenity::ResolvedOption<'_>]) -> Invocation {
+    let mut inv = Invocation::new(spec_path);
+    let path: Vec<&str> = spec_path.split(' ').collect();
+    let spec = CommandSpec::find(&path);
+    for a in args {
+        let o = spec.and_then(|s| s.option(a.name));
+        let value = match &a.value {
+            ResolvedValue::String(s) => OptValue::Str((*s).to_string()),
+            ResolvedValue::Integer(i) => match o.filter(|o| !o.choices.is_empty()) {
+                Some(o) => OptValue::Str(
+                    o.choices
+                        .get(*i as usize)
+                        .copied()
+                        .unwrap_or("")
+                        .to_string(),
+                ),
+                None => OptValue::Int(*i),
+            },
+            ResolvedValue::Number(n) => OptValue::Num(*n),
+            ResolvedValue::Boolean(b) => OptValue::Bool(*b),
+            ResolvedValue::User(u, m) => OptValue::User {
+                id: u.id.get(),
+                name: m
+                    .and_then(|m| m.nick.clone())
+                    .or_else(|| u.global_name.clone())
+                    .unwrap_or_else(|| u.name.clone()),
+            },
+            ResolvedValue::Role(r) => OptValue::Role {
+                id: r.id.get(),
+                name: r.name.clone(),
+            },
+            ResolvedValue::Channel(c) => OptValue::Channel {
+                id: c.id.get(),
+                name: c.name.clone().unwrap_or_default(),
+            },
+            ResolvedValue::Attachment(a) => OptValue::Attachment {
+                url: a.url.clone(),
+                filename: a.filename.clone(),
+                size: u64::from(a.size),
+            },
+            // Autocomplete sends the partial text of the focused option.
+            ResolvedValue::Autocomplete { value, .. } => OptValue::Str((*value).to_string()),
+            _ => continue,
+        };
+        inv.options.insert(a.name.to_string(), value);
+    }
+    inv
+}
+
+/// The reply as poise sends it.
+fn create_reply(reply: &Reply) -> poise::CreateReply {
+    let r = render(reply);
+    let mut out = poise::CreateReply::default()
+        .embed(r.embed)
+        .components(r.components)
+        .allowed_mentions(r.allowed_mentions)
+        .ephemeral(reply.ephemeral);
+    if !r.content.is_empty() {
+        out = out.content(r.content);
+    }
+    for a in &reply.attachments {
+        out = out.attachment(serenity::CreateAttachment::bytes(
+            a.bytes.clone(),
+            a.filename.clone(),
+        ));
+    }
+    out
+}
+
+async fn remember_names(data: &Data, guild_id: u64, inv: &Invocation) {
+    let now = crate::store::ms(data.app.clock.now());
+    let Ok(mut conn) = data.app.store.pool.acquire().await else {
+        return;
+    };
+    for v in inv.options.values() {
+        let (kind, id, name) = match v {
+            OptValue::User { id, name } => (NameKind::User, *id, name),
+            OptValue::Role { id, name } => (NameKind::Role, *id, name),
+            OptValue::Channel { id, name } => (NameKind::Channel, *id, name),
+            _ => continue,
+        };
+        if let Err(e) = names::remember(&mut conn, guild_id, kind, id, name, now).await {
+            tracing::warn!(error = %e, "cannot remember a name");
+        }
+    }
+}
+
+fn slash_action(
+    ctx: AppCtx<'_>,
+) -> BoxFuture<'_, Result<(), poise::FrameworkError<'_, Data, Error>>> {
+    Box::pin(async move {
+        let i = ctx.interaction;
+        let inv = invocation(&ctx.command().qualified_name, ctx.args);
+        let reply = match i.guild_id {
+            Some(guild) => {
+                let origin = Origin {
+                    guild_id: guild.get(),
+                    channel_id: i.channel_id.get(),
+                    actor: actor(&i.user, i.member.as_deref(), &i.locale),
+                };
+                remember_names(ctx.data(), guild.get(), &inv).await;
+                ctx.data().app.handle(&origin, &inv).await
+            }
+            None => Reply::error(
+                Locale::from_client_tag(&i.locale)
+                    .unwrap_or_default()
+                    .t("err-guild-only"),
+            ),
+        };
+        ctx.send(create_reply(&reply))
+            .await
+            .map_err(|e| poise::FrameworkError::new_command(ctx.into(), Box::new(e) as Error))?;
+        Ok(())
+    })
+}
+
+fn autocomplete<'a>(
+    ctx: AppCtx<'a>,
+    partial: &'a str,
+) -> BoxFuture<'a, serenity::CreateAutocompleteResponse> {
+    Box::pin(async move {
+        let i = ctx.interaction;
+        let mut inv = invocation(&ctx.command().qualified_name, ctx.args);
+        let focused = i
+            .data
+            .autocomplete()
+            .map(|a| a.name.to_string())
+            .unwrap_or_default();
+        inv.options
+            .insert(focused.clone(), OptValue::Str(partial.to_string()));
+        let choices = match i.guild_id {
+            Some(guild) => {
+                let origin = Origin {
+                    guild_id: guild.get(),
+                    channel_id: i.channel_id.get(),
+                    actor: actor(&i.user, i.member.as_deref(), &i.locale),
+                };
+                ctx.data().app.autocomplete(&origin, &inv, &focused).await
+            }
+            None => vec![],
+        };
+        serenity::CreateAutocompleteResponse::new().set_choices(
+            choices
+                .into_iter()
+                .take(25)
+                .map(|(value, label)| {
+                    serenity::AutocompleteChoice::new(clip(&label, 100), clip(&value, 100))
+                })
+                .collect(),
+        )
+    })
+}
+
+/// Buttons (and, later, modals): the custom id goes to the core as it is.
+pub async fn on_event(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    let ctx = framework.serenity_context;
+    let data = framework.user_data;
+    if let serenity::FullEvent::InteractionCreate {
+        interaction: serenity::Interaction::Component(ci),
+    } = event
+    {
+        let reply = match ci.guild_id {
+            Some(guild) => {
+                let origin = Origin {
+                    guild_id: guild.get(),
+                    channel_id: ci.channel_id.get(),
+                    actor: actor(&ci.user, ci.member.as_ref(), &ci.locale),
+                };
+                data.app.press(&origin, &ci.data.custom_id).await
+            }
+            None => Reply::error(
+                Locale::from_client_tag(&ci.locale)
+                    .unwrap_or_default()
+                    .t("err-guild-only"),
+            ),
+        };
+        let r = render(&reply);
+        let mut message = serenity::CreateInteractionResponseMessage::new()
+            .embed(r.embed)
+            .components(r.components)
+            .allowed_mentions(r.allowed_mentions)
+            .ephemeral(reply.ephemeral && !reply.update_message);
+        if !r.content.is_empty() {
+            message = message.content(r.content);
+        }
+        let response = if reply.update_message {
+            serenity::CreateInteractionResponse::UpdateMessage(message)
+        } else {
+            serenity::CreateInteractionResponse::Message(message)
+        };
+        ci.create_response(&ctx.http, response).await?;
+    }
+    Ok(())
+}
+
+/// Every failure becomes an ephemeral, translated reply; nothing is swallowed silently.
+pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = %error, "start-up failed (command registration)");
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            tracing::error!(error = %error, event = event.snake_case_name(), "event handling failed");
+        }
+        other => {
+            let locale = match other.ctx() {
+                Some(poise::Context::Application(a)) => {
+                    Locale::from_client_tag(&a.interaction.locale).unwrap_or_default()
+                }
+                _ => Locale::default(),
+            };
+            tracing::warn!(error = %other, "command failed");
+            if let Some(ctx) = other.ctx() {
+                let reply = Reply::error(locale.t("err-discord"));
+                if let Err(e) = ctx.send(create_reply(&reply)).await {
+                    tracing::error!(error = %e, "could not even send the error reply");
+                }
+            }
+        }
+    }
+}

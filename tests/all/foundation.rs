@@ -1,0 +1,193 @@
+//! The core through the shell front-end (send a line, read the reply), migrations, and the
+//! message catalogs.
+
+use std::collections::BTreeSet;
+
+use storeops::store::Store;
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn unknown_missing_and_malformed_input_get_clear_errors() {
+    let t = TestApp::new().await;
+    let mut sh = t.shell("alice", "manager", "en-US").await;
+    let out = sh.execute("/frobnicate").await.text;
+    assert!(
+        out.contains("I don't know the command /frobnicate") && out.contains("/help"),
+        "{out}"
+    );
+
+    let out = sh.execute("/outbox").await.text;
+    assert!(out.contains("needs one of: list, retry"), "{out}");
+
+    let out = sh.execute("/outbox list colour:red").await.text;
+    assert!(
+        out.contains("has no option \"colour\"") && out.contains("state:"),
+        "{out}"
+    );
+
+    let out = sh.execute("/outbox list state:lost").await.text;
+    assert!(
+        out.contains("\"lost\" is not allowed for state") && out.contains("failed"),
+        "{out}"
+    );
+
+    let out = sh.execute("/outbox retry id:seven").await.text;
+    assert!(out.contains("takes a whole number"), "{out}");
+
+    let out = sh.execute("/setup timezone:\"Asia/Shanghai").await.text;
+    assert!(out.contains("quote is not closed"), "{out}");
+
+    let out = sh.execute("/setup timezone:Mars/Base").await.text;
+    assert!(
+        out.contains("not a time zone") && out.contains("Asia/Shanghai"),
+        "{out}"
+    );
+
+    let out = sh.execute("/setup position:warehouse").await.text;
+    assert!(out.contains("give both"), "{out}");
+}
+
+#[tokio::test]
+async fn a_non_manager_cannot_change_settings_and_nothing_changes() {
+    let t = TestApp::new().await;
+    let mut sh = t.shell("bob", "customer-service", "en-US").await;
+    let out = sh.execute("/setup timezone:Europe/Berlin").await.text;
+    assert!(out.contains("Only managers"), "{out}");
+    let out = sh.execute("/outbox retry").await.text;
+    assert!(out.contains("Only managers"), "{out}");
+    assert_eq!(
+        t.app.guild(1).await.expect("guild").timezone,
+        chrono_tz::Asia::Shanghai
+    );
+
+    let mut boss = t.shell("alice", "manager", "en-US").await;
+    let out = boss.execute("/setup timezone:Europe/Berlin language:en-US summary-channel:#daily position:warehouse role:@stock-team").await.text;
+    assert!(
+        out.contains("Settings saved")
+            && out.contains("Europe/Berlin")
+            && out.contains("#daily")
+            && out.contains("@stock-team"),
+        "{out}"
+    );
+    let g = t.app.guild(1).await.expect("guild");
+    assert_eq!(g.timezone, chrono_tz::Europe::Berlin);
+    assert!(g.summary_channel.is_some());
+}
+
+#[tokio::test]
+async fn replies_come_in_the_actors_language() {
+    let t = TestApp::new().await;
+    let mut zh = t.shell("li", "customer-service", "zh-CN").await;
+    let out = zh.execute("/setup timezone:UTC").await.text;
+    assert!(out.contains("只有经理可以执行此操作"), "{out}");
+    let out = zh.execute("/help").await.text;
+    assert!(
+        out.contains("storeops 命令") && out.contains("/status"),
+        "{out}"
+    );
+    let out = zh.execute("/nope").await.text;
+    assert!(out.contains("没有 /nope 这个命令"), "{out}");
+    let mut en = t.shell("amy", "manager", "en-US").await;
+    let out = en.execute("/status").await.text;
+    assert!(
+        out.contains("storeops status") && out.contains("Queued messages: 0"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn help_lists_every_command_with_an_example() {
+    let t = TestApp::new().await;
+    let mut sh = t.shell("amy", "", "en-US").await;
+    let out = sh.execute("/help").await.text;
+    for (path, spec) in storeops::app::spec::CommandSpec::leaves() {
+        assert!(out.contains(&format!("/{path}")), "{path} in help");
+        assert!(!spec.example.is_empty(), "{path} has an example");
+        assert!(
+            spec.example.starts_with(&format!("/{path}")),
+            "{path} example is for itself: {}",
+            spec.example
+        );
+    }
+}
+
+#[tokio::test]
+async fn migrations_apply_to_an_empty_database_and_are_idempotent() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("nested/folder/storeops.db");
+    let store = Store::open(&path, std::time::Duration::from_secs(5))
+        .await
+        .expect("first open creates folder and file");
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&store.pool)
+        .await
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+        .fetch_one(&store.pool)
+        .await
+        .expect("pragma");
+    assert_eq!(fk, 1);
+    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&store.pool)
+        .await
+        .expect("list");
+    assert_eq!(applied.len(), storeops::store::MIGRATOR.iter().count());
+    store.migrate().await.expect("again: no-op");
+    store.close().await;
+    let again = Store::open(&path, std::time::Duration::from_secs(5))
+        .await
+        .expect("restart");
+    let after: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&again.pool)
+        .await
+        .expect("list");
+    assert_eq!(applied, after);
+}
+
+fn keys(path: &str) -> BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .expect("catalog")
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn both_catalogs_have_the_same_keys_and_every_command_is_described() {
+    let en = keys("locales/en-US/main.ftl");
+    let zh = keys("locales/zh-CN/main.ftl");
+    assert_eq!(
+        en.difference(&zh).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "missing in zh-CN"
+    );
+    assert_eq!(
+        zh.difference(&en).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "missing in en-US"
+    );
+    for c in storeops::app::spec::COMMANDS {
+        assert!(en.contains(&format!("cmd-{}", c.name)), "cmd-{}", c.name);
+        for s in c.subs {
+            assert!(
+                en.contains(&format!("cmd-{}-{}", c.name, s.name)),
+                "cmd-{}-{}",
+                c.name,
+                s.name
+            );
+        }
+        let all = c
+            .options
+            .iter()
+            .chain(c.subs.iter().flat_map(|s| s.options.iter()));
+        for o in all {
+            assert!(en.contains(&format!("opt-{}", o.name)), "opt-{}", o.name);
+            for ch in o.choices {
+                assert!(en.contains(&format!("choice-{ch}")), "choice-{ch}");
+            }
+        }
+    }
+}

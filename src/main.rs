@@ -51,14 +51,20 @@ enum Cmd {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // The shell's screen is for the conversation; only errors are logged there by default.
+    let default_filter = if matches!(cli.command, Cmd::Shell { .. }) {
+        "error"
+    } else {
+        "warn,storeops=info"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STOREOPS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,storeops=info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let config = match Config::load_from_env(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {

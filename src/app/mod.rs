@@ -6,6 +6,7 @@ pub mod actor;
 pub mod cmd;
 pub mod error;
 pub mod invocation;
+pub mod jobs;
 pub mod reply;
 pub mod spec;
 

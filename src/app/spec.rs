@@ -115,6 +115,28 @@ pub const POSITIONS: &[&str] = &[
     "product",
 ];
 
+/// Task priorities, as choices.
+pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+
+const fn int(name: &'static str) -> OptSpec {
+    o(name, OptKind::Integer, false)
+}
+const fn req_id() -> OptSpec {
+    auto(o("id", OptKind::Integer, true))
+}
+const fn user() -> OptSpec {
+    o("user", OptKind::User, false)
+}
+const fn position() -> OptSpec {
+    choices(opt("position"), POSITIONS)
+}
+const fn priority() -> OptSpec {
+    choices(opt("priority"), PRIORITIES)
+}
+const fn req(name: &'static str) -> OptSpec {
+    o(name, OptKind::String, true)
+}
+
 /// Every command.
 pub static COMMANDS: &[CommandSpec] = &[
     cmd("help", &[], "/help"),
@@ -131,6 +153,101 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
         "/setup timezone:Asia/Shanghai position:customer-service role:@客服",
     )),
+    group(
+        "task",
+        &[
+            cmd(
+                "assign",
+                &[
+                    req("title"),
+                    auto(req("due")),
+                    user(),
+                    position(),
+                    priority(),
+                    opt("note"),
+                ],
+                "/task assign title:\"Update the homepage banner\" due:\"fri 18:00\" user:@alice",
+            ),
+            cmd(
+                "list",
+                &[
+                    choices(opt("scope"), &["mine", "overdue", "all"]),
+                    user(),
+                    position(),
+                    int("page"),
+                ],
+                "/task list scope:overdue",
+            ),
+            cmd("show", &[req_id()], "/task show id:42"),
+            cmd("start", &[req_id()], "/task start id:42"),
+            cmd(
+                "done",
+                &[req_id(), opt("note")],
+                "/task done id:42 note:\"uploaded\"",
+            ),
+            cmd(
+                "reopen",
+                &[req_id(), opt("note")],
+                "/task reopen id:42 note:\"banner still old on mobile\"",
+            ),
+            cmd(
+                "cancel",
+                &[req_id(), opt("note")],
+                "/task cancel id:42 note:\"campaign dropped\"",
+            ),
+            cmd(
+                "edit",
+                &[
+                    req_id(),
+                    opt("title"),
+                    auto(opt("due")),
+                    priority(),
+                    opt("note"),
+                ],
+                "/task edit id:42 due:\"明天 18:00\" priority:high",
+            ),
+            cmd(
+                "reassign",
+                &[req_id(), user(), position()],
+                "/task reassign id:42 user:@carol",
+            ),
+            cmd(
+                "comment",
+                &[req_id(), req("text")],
+                "/task comment id:42 text:\"waiting for the supplier photos\"",
+            ),
+            manager(cmd(
+                "cover",
+                &[
+                    o("cover", OptKind::User, true),
+                    req("from"),
+                    req("to"),
+                    user(),
+                    position(),
+                ],
+                "/task cover position:customer-service cover:@bob from:2026-12-01 to:2026-12-05",
+            )),
+            cmd(
+                "stats",
+                &[opt("period"), user()],
+                "/task stats period:last-month",
+            ),
+            cmd(
+                "recurring",
+                &[
+                    opt("title"),
+                    opt("schedule"),
+                    user(),
+                    position(),
+                    opt("due-in"),
+                    priority(),
+                    opt("note"),
+                    int("stop"),
+                ],
+                "/task recurring title:\"Check 10 chat records\" schedule:\"weekdays 10:00\" position:customer-service due-in:8h",
+            ),
+        ],
+    ),
     group(
         "outbox",
         &[

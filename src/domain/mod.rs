@@ -4,3 +4,4 @@
 pub mod deadline;
 pub mod position;
 pub mod schedule;
+pub mod task;

@@ -37,6 +37,7 @@ pub const SOURCE_DISPATCHER: &str = "outbox";
 
 /// Delivers outbox rows; several may run on one database.
 pub struct Dispatcher {
+    app: App,
     store: Store,
     clock: SharedClock,
     sink: Arc<dyn Sink>,
@@ -64,6 +65,7 @@ impl Dispatcher {
     /// A dispatcher for `app`'s database, sending through `sink`.
     pub fn new(app: &App, sink: Arc<dyn Sink>) -> Dispatcher {
         Dispatcher {
+            app: app.clone(),
             store: app.store.clone(),
             clock: app.clock.clone(),
             sink,
@@ -101,7 +103,7 @@ impl Dispatcher {
             let notified = self.wake.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            let next = match self.run_due().await {
+            let next = match self.tick().await {
                 Ok(_) => match self.next_wake().await {
                     Ok(next) => next,
                     Err(e) => {
@@ -124,15 +126,32 @@ impl Dispatcher {
             tokio::select! {
                 _ = &mut notified => {}
                 _ = sleep => {}
-                _ = shutdown.changed() => {}
+                changed = shutdown.changed() => {
+                    // A dropped sender means nobody can ask us to stop any more: stop now.
+                    if changed.is_err() {
+                        break;
+                    }
+                }
             }
         }
         tracing::debug!("outbox dispatcher stopped");
     }
 
-    async fn next_wake(&self) -> StoreResult<Option<DateTime<Utc>>> {
+    /// The earliest instant at which a row or a job becomes due.
+    pub async fn next_wake(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let mut conn = self.store.pool.acquire().await?;
-        outbox::next_wake(&mut conn).await
+        let rows = outbox::next_wake(&mut conn).await?;
+        let jobs = crate::store::tasks::next_recurring_at(&mut conn).await?;
+        Ok(match (rows, jobs) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    /// Runs the due jobs (which may queue messages), then delivers every due row.
+    pub async fn tick(&self) -> StoreResult<PassStats> {
+        crate::app::jobs::run_due(&self.app).await?;
+        self.run_due().await
     }
 
     /// Claims and delivers every row due now, batch after batch, until none is left.
@@ -251,6 +270,8 @@ impl Dispatcher {
             skipped: skipped.len(),
             ..PassStats::default()
         };
+        // Retry delays count from when the platform answered, not from the claim.
+        let answered = self.clock.now();
         let mut sent = Vec::new();
         let mut retries = Vec::new();
         let mut failures = Vec::new();
@@ -267,7 +288,7 @@ impl Dispatcher {
                 }) if c.attempts < self.cfg.max_attempts => {
                     let wait = self.backoff(c.attempts, retry_after);
                     tracing::warn!(row = c.id, attempts = c.attempts, error = %reason, "outbox: transient failure, will retry");
-                    retries.push((c.id, reason, now + wait));
+                    retries.push((c.id, reason, answered + wait));
                 }
                 Err(e) => {
                     tracing::error!(row = c.id, key = %c.dedupe_key, error = %e, "outbox: delivery failed for good");
@@ -283,12 +304,13 @@ impl Dispatcher {
         let mut tx = conn.begin().await?;
         outbox::record_sent(&mut tx, &sent, now).await?;
         for (id, reason, at) in &retries {
-            outbox::record_retry(&mut tx, *id, reason, *at).await?;
+            outbox::record_retry(&mut tx, *id, &self.owner, reason, *at).await?;
         }
         for (c, reason) in &failures {
-            outbox::record_failed(&mut tx, c.id, reason).await?;
-            self.report_failure(&mut tx, c, reason, guilds.get(&c.guild_id), now)
-                .await?;
+            if outbox::record_failed(&mut tx, c.id, &self.owner, reason).await? {
+                self.report_failure(&mut tx, c, reason, guilds.get(&c.guild_id), now)
+                    .await?;
+            }
         }
         let skipped_ids: Vec<i64> = skipped.iter().map(|c| c.id).collect();
         outbox::record_skipped(&mut tx, &skipped_ids, now).await?;

@@ -4,6 +4,7 @@
 pub mod names;
 pub mod outbox;
 pub mod settings;
+pub mod tasks;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -318,35 +318,46 @@ pub async fn record_sent(
     Ok(())
 }
 
-/// Puts a row back to wait for a retry at `retry_at`.
+/// Puts a row back to wait for a retry at `retry_at`, unless another dispatcher has taken it
+/// since (its lease ran out): that one's outcome stands.
 pub async fn record_retry(
     conn: &mut SqliteConnection,
     id: i64,
+    owner: &str,
     error: &str,
     retry_at: DateTime<Utc>,
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE outbox SET state = 'pending', available_at = ?2, last_error = ?3, lease_owner = NULL, lease_until = NULL
-         WHERE id = ?1 AND state = 'sending'",
+         WHERE id = ?1 AND state = 'sending' AND lease_owner = ?4",
     )
     .bind(id)
     .bind(ms(retry_at))
     .bind(error)
+    .bind(owner)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Marks a row failed for good.
-pub async fn record_failed(conn: &mut SqliteConnection, id: i64, error: &str) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE outbox SET state = 'failed', last_error = ?2, lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND state = 'sending'",
+/// Marks a row failed for good (unless another dispatcher has taken it since). Returns
+/// whether it was this dispatcher's to fail.
+pub async fn record_failed(
+    conn: &mut SqliteConnection,
+    id: i64,
+    owner: &str,
+    error: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'failed', last_error = ?2, lease_owner = NULL, lease_until = NULL
+         WHERE id = ?1 AND state = 'sending' AND lease_owner = ?3",
     )
     .bind(id)
     .bind(error)
+    .bind(owner)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Marks rows skipped (too late after downtime).
@@ -444,7 +455,7 @@ pub async fn retry_failed(
     now: DateTime<Utc>,
 ) -> StoreResult<u64> {
     let done = sqlx::query(
-        "UPDATE outbox SET state = 'pending', available_at = ?3, attempts = 0, reported = 0
+        "UPDATE outbox SET state = 'pending', available_at = ?3, due_at = ?3, attempts = 0, reported = 0
          WHERE guild_id = ?1 AND state = 'failed' AND (?2 IS NULL OR id = ?2)",
     )
     .bind(id_in(guild_id))

@@ -7,3 +7,4 @@ mod config;
 mod discord;
 mod discord_payloads;
 mod foundation;
+mod outbox;

@@ -183,7 +183,7 @@ impl Shell {
             out.text = render::reply_text(&self.app, SHELL_GUILD, &reply).await;
         }
         if self.manual.is_some() {
-            if let Err(e) = self.dispatcher.run_due().await {
+            if let Err(e) = self.dispatcher.tick().await {
                 out.text.push_str(&format!("\n{e}"));
             }
         }
@@ -300,7 +300,26 @@ impl Shell {
                     .map(|d| crate::domain::deadline::parse_duration(d))
                 {
                     Some(Ok(d)) => {
-                        clock.advance(d);
+                        // Step through every due instant on the way, as a bot that never
+                        // stopped would, instead of jumping past them.
+                        let clock = clock.clone();
+                        let target = self.app.clock.now() + d;
+                        for _ in 0..100_000 {
+                            let next = match self.dispatcher.next_wake().await {
+                                Ok(next) => next,
+                                Err(e) => return e.to_string(),
+                            };
+                            match next {
+                                Some(at) if at <= target => {
+                                    clock.set(at);
+                                    if let Err(e) = self.dispatcher.tick().await {
+                                        return e.to_string();
+                                    }
+                                }
+                                _ => break,
+                            }
+                        }
+                        clock.set(target);
                         String::new()
                     }
                     _ => locale.t("shell-help"),

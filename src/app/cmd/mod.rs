@@ -5,6 +5,7 @@ pub mod help;
 pub mod outbox;
 pub mod setup;
 pub mod status;
+pub mod task;
 
 use super::{AppResult, Ctx, Invocation, Reply, UserError};
 
@@ -15,6 +16,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         ["help"] => Ok(help::run(ctx)),
         ["status"] => status::run(ctx).await,
         ["setup"] => setup::run(ctx, inv).await,
+        ["task", sub] => task::run(ctx, sub, inv).await,
         ["outbox", "list"] => outbox::list(ctx, inv).await,
         ["outbox", "retry"] => outbox::retry(ctx, inv).await,
         _ => Err(UserError::new("err-unknown-command")
@@ -26,8 +28,10 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 /// Runs a button press.
 pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
     let parts: Vec<&str> = button_id.split(':').collect();
-    let _ = (ctx, parts);
-    Err(UserError::new("err-unknown-button").into())
+    match parts.as_slice() {
+        ["task", rest @ ..] => task::press(ctx, rest).await,
+        _ => Err(UserError::new("err-unknown-button").into()),
+    }
 }
 
 /// Suggestions for an option being typed.
@@ -38,6 +42,7 @@ pub async fn autocomplete(
 ) -> AppResult<Vec<(String, String)>> {
     let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
     match (path.as_slice(), focused) {
+        (["task", _], _) => task::autocomplete(ctx, inv, focused).await,
         (["setup"], "timezone") => Ok(setup::timezone_choices(inv.str("timezone").unwrap_or(""))),
         _ => {
             let _ = ctx;

@@ -1,0 +1,640 @@
+//! Tasks, their history, covers and recurring definitions.
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use crate::domain::position::Position;
+use crate::domain::task::{Priority, Status};
+
+/// A task as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// Number shown to people (`#42`).
+    pub id: i64,
+    /// Guild.
+    pub guild_id: u64,
+    /// What to do.
+    pub title: String,
+    /// More detail.
+    pub note: Option<String>,
+    /// Urgency.
+    pub priority: Priority,
+    /// State.
+    pub status: Status,
+    /// Owner, when someone owns it.
+    pub assignee_id: Option<u64>,
+    /// The position it was given to.
+    pub position: Option<Position>,
+    /// Who assigned it.
+    pub assigner_id: u64,
+    /// Where reminders go.
+    pub channel_id: u64,
+    /// Deadline.
+    pub due_at: DateTime<Utc>,
+    /// Bumped on every change of deadline or owner.
+    pub revision: i64,
+    /// The recurring definition it came from.
+    pub recurring_id: Option<i64>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// Finished.
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+impl Task {
+    /// The outbox source of its reminders.
+    pub fn source(&self) -> String {
+        format!("task:{}", self.id)
+    }
+}
+
+const COLUMNS: &str = "id, guild_id, title, note, priority, status, assignee_id, position, assigner_id, channel_id, due_at, revision, recurring_id, created_at, started_at, done_at";
+
+fn decode(r: &SqliteRow) -> StoreResult<Task> {
+    let priority: String = r.try_get("priority")?;
+    let status: String = r.try_get("status")?;
+    let position: Option<String> = r.try_get("position")?;
+    Ok(Task {
+        id: r.try_get("id")?,
+        guild_id: id_out(r.try_get("guild_id")?),
+        title: r.try_get("title")?,
+        note: r.try_get("note")?,
+        priority: Priority::parse(&priority)
+            .ok_or_else(|| StoreError::Corrupt(format!("priority {priority}")))?,
+        status: Status::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        assignee_id: r.try_get::<Option<i64>, _>("assignee_id")?.map(id_out),
+        position: match position {
+            Some(p) => Some(
+                p.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("position {p}")))?,
+            ),
+            None => None,
+        },
+        assigner_id: id_out(r.try_get("assigner_id")?),
+        channel_id: id_out(r.try_get("channel_id")?),
+        due_at: from_ms(r.try_get("due_at")?),
+        revision: r.try_get("revision")?,
+        recurring_id: r.try_get("recurring_id")?,
+        created_at: from_ms(r.try_get("created_at")?),
+        started_at: r.try_get::<Option<i64>, _>("started_at")?.map(from_ms),
+        done_at: r.try_get::<Option<i64>, _>("done_at")?.map(from_ms),
+    })
+}
+
+/// A task to create.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    /// Guild.
+    pub guild_id: u64,
+    /// What.
+    pub title: String,
+    /// Detail.
+    pub note: Option<String>,
+    /// Urgency.
+    pub priority: Priority,
+    /// Owner.
+    pub assignee_id: Option<u64>,
+    /// Position.
+    pub position: Option<Position>,
+    /// Who assigns.
+    pub assigner_id: u64,
+    /// Where reminders go.
+    pub channel_id: u64,
+    /// Deadline.
+    pub due_at: DateTime<Utc>,
+    /// Recurring origin and occurrence.
+    pub recurring: Option<(i64, DateTime<Utc>)>,
+}
+
+/// Creates a task; returns None when the recurring occurrence already has one.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    t: &NewTask,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO tasks (guild_id, title, note, priority, assignee_id, position, assigner_id, channel_id, due_at, recurring_id, occurrence_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(id_in(t.guild_id))
+    .bind(&t.title)
+    .bind(&t.note)
+    .bind(t.priority.key())
+    .bind(t.assignee_id.map(id_in))
+    .bind(t.position.map(|p| p.key()))
+    .bind(id_in(t.assigner_id))
+    .bind(id_in(t.channel_id))
+    .bind(ms(t.due_at))
+    .bind(t.recurring.map(|r| r.0))
+    .bind(t.recurring.map(|r| ms(r.1)))
+    .bind(ms(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// A task of the guild.
+pub async fn get(conn: &mut SqliteConnection, guild_id: u64, id: i64) -> StoreResult<Option<Task>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND id = ?2"
+    ))
+    .bind(id_in(guild_id))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(decode).transpose()
+}
+
+/// Changes the state, stamping when work started or finished.
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: i64,
+    status: Status,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE tasks SET status = ?2, updated_at = ?3,
+            started_at = CASE WHEN ?2 = 'in_progress' THEN COALESCE(started_at, ?3) ELSE started_at END,
+            done_at = CASE WHEN ?2 = 'done' THEN ?3 WHEN ?2 = 'open' THEN NULL ELSE done_at END
+         WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(status.key())
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What `/task edit` and `/task reassign` change; None keeps a value.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChange {
+    /// New title.
+    pub title: Option<String>,
+    /// New note.
+    pub note: Option<String>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New deadline.
+    pub due_at: Option<DateTime<Utc>>,
+    /// New owner (Some(None) = offered to the position again).
+    pub assignee: Option<Option<u64>>,
+    /// New position (Some(None) = none).
+    pub position: Option<Option<Position>>,
+}
+
+/// Applies a change; the revision moves on when the deadline or the owner changes.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    c: &TaskChange,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let moves = c.due_at.is_some() || c.assignee.is_some() || c.position.is_some();
+    sqlx::query(
+        "UPDATE tasks SET
+            title = COALESCE(?2, title), note = COALESCE(?3, note), priority = COALESCE(?4, priority),
+            due_at = COALESCE(?5, due_at),
+            assignee_id = CASE WHEN ?6 THEN ?7 ELSE assignee_id END,
+            position = CASE WHEN ?8 THEN ?9 ELSE position END,
+            revision = revision + ?10, updated_at = ?11
+         WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(&c.title)
+    .bind(&c.note)
+    .bind(c.priority.map(|p| p.key()))
+    .bind(c.due_at.map(ms))
+    .bind(c.assignee.is_some())
+    .bind(c.assignee.flatten().map(id_in))
+    .bind(c.position.is_some())
+    .bind(c.position.flatten().map(|p| p.key()))
+    .bind(i64::from(moves))
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records something that happened to a task.
+pub async fn add_event(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    at: DateTime<Utc>,
+    actor: u64,
+    kind: &str,
+    detail: Option<&str>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO task_events (task_id, at, actor_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(task_id)
+    .bind(ms(at))
+    .bind(id_in(actor))
+    .bind(kind)
+    .bind(detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A history entry.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor_id: u64,
+    /// What (`created`, `done`, `comment` ...).
+    pub kind: String,
+    /// Text (a comment, the old and new deadline ...).
+    pub detail: Option<String>,
+}
+
+/// The last `limit` history entries, oldest first.
+pub async fn events(
+    conn: &mut SqliteConnection,
+    task_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<Event>> {
+    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM task_events WHERE task_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2) ORDER BY at, id",
+    )
+    .bind(task_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, actor, kind, detail)| Event {
+            at: from_ms(at),
+            actor_id: id_out(actor),
+            kind,
+            detail,
+        })
+        .collect())
+}
+
+/// Which tasks a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Owned by this member.
+    pub assignee: Option<u64>,
+    /// Given to this position.
+    pub position: Option<Position>,
+    /// Only those past their deadline at this instant.
+    pub overdue_at: Option<DateTime<Utc>>,
+}
+
+/// Active tasks matching the filter, by deadline, one page; and how many there are in all.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    f: &Filter,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<(Vec<Task>, i64)> {
+    let cond = "guild_id = ?1 AND status IN ('open', 'in_progress')
+         AND (?2 IS NULL OR assignee_id = ?2) AND (?3 IS NULL OR position = ?3) AND (?4 IS NULL OR due_at < ?4)";
+    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM tasks WHERE {cond}"))
+        .bind(id_in(guild_id))
+        .bind(f.assignee.map(id_in))
+        .bind(f.position.map(|p| p.key()))
+        .bind(f.overdue_at.map(ms))
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM tasks WHERE {cond} ORDER BY due_at, id LIMIT ?5 OFFSET ?6"
+    ))
+    .bind(id_in(guild_id))
+    .bind(f.assignee.map(id_in))
+    .bind(f.position.map(|p| p.key()))
+    .bind(f.overdue_at.map(ms))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    Ok((rows.iter().map(decode).collect::<StoreResult<_>>()?, total))
+}
+
+/// Active tasks a member may act on (owns, assigned, or any when `all`), for autocomplete.
+pub async fn suggest(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    user: u64,
+    all: bool,
+    typed: &str,
+    include_closed: bool,
+) -> StoreResult<Vec<Task>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1
+           AND (?5 OR status IN ('open', 'in_progress'))
+           AND (?3 OR assignee_id = ?2 OR assigner_id = ?2 OR assignee_id IS NULL)
+           AND (?4 = '' OR instr(lower(title), lower(?4)) > 0 OR CAST(id AS TEXT) = ?4)
+         ORDER BY CASE WHEN status IN ('open', 'in_progress') THEN 0 ELSE 1 END, due_at LIMIT 25"
+    ))
+    .bind(id_in(guild_id))
+    .bind(id_in(user))
+    .bind(all)
+    .bind(typed.trim().trim_start_matches('#'))
+    .bind(include_closed)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(decode).collect()
+}
+
+/// A cover: `cover_id` stands in for a position or a member between two instants.
+#[derive(Debug, Clone)]
+pub struct Cover {
+    /// Row id.
+    pub id: i64,
+    /// The position covered.
+    pub position: Option<Position>,
+    /// The member covered.
+    pub user_id: Option<u64>,
+    /// Who covers.
+    pub cover_id: u64,
+    /// From.
+    pub starts_at: DateTime<Utc>,
+    /// Until.
+    pub ends_at: DateTime<Utc>,
+}
+
+/// Records a cover.
+pub async fn add_cover(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    c: &Cover,
+    by: u64,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO task_covers (guild_id, position, user_id, cover_id, starts_at, ends_at, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+    )
+    .bind(id_in(guild_id))
+    .bind(c.position.map(|p| p.key()))
+    .bind(c.user_id.map(id_in))
+    .bind(id_in(c.cover_id))
+    .bind(ms(c.starts_at))
+    .bind(ms(c.ends_at))
+    .bind(id_in(by))
+    .bind(ms(now))
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// id, position, user, cover, starts, ends.
+type CoverRow = (i64, Option<String>, Option<i64>, i64, i64, i64);
+
+/// Covers still running or to come.
+pub async fn covers(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Cover>> {
+    let rows: Vec<CoverRow> = sqlx::query_as(
+        "SELECT id, position, user_id, cover_id, starts_at, ends_at FROM task_covers WHERE guild_id = ?1 AND ends_at > ?2 ORDER BY starts_at, id",
+    )
+    .bind(id_in(guild_id))
+    .bind(ms(now))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, p, u, c, s, e)| Cover {
+            id,
+            position: p.and_then(|p| p.parse().ok()),
+            user_id: u.map(id_out),
+            cover_id: id_out(c),
+            starts_at: from_ms(s),
+            ends_at: from_ms(e),
+        })
+        .collect())
+}
+
+/// Active tasks owned by a member or offered to a position (to move their pings to a cover).
+pub async fn active_for(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    user: Option<u64>,
+    position: Option<Position>,
+) -> StoreResult<Vec<Task>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND status IN ('open', 'in_progress')
+           AND ((?2 IS NOT NULL AND assignee_id = ?2) OR (?3 IS NOT NULL AND position = ?3 AND assignee_id IS NULL))"
+    ))
+    .bind(id_in(guild_id))
+    .bind(user.map(id_in))
+    .bind(position.map(|p| p.key()))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(decode).collect()
+}
+
+/// One member's record over a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberStats {
+    /// Member.
+    pub user_id: u64,
+    /// Tasks due in the period.
+    pub assigned: i64,
+    /// Of those, finished.
+    pub done: i64,
+    /// Finished by the deadline.
+    pub on_time: i64,
+    /// Active and past the deadline now.
+    pub overdue_now: i64,
+    /// Mean lateness of the late ones, in minutes.
+    pub avg_late_minutes: Option<f64>,
+}
+
+/// Per member: tasks due in [from, to), how they went, and what is overdue now.
+pub async fn stats(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<MemberStats>> {
+    let rows: Vec<(i64, i64, i64, i64, i64, Option<f64>)> = sqlx::query_as(
+        "SELECT assignee_id,
+                SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled'),
+                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done'),
+                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at <= due_at),
+                SUM(status IN ('open', 'in_progress') AND due_at < ?4),
+                AVG(CASE WHEN due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at > due_at
+                         THEN (done_at - due_at) / 60000.0 END)
+         FROM tasks WHERE guild_id = ?1 AND assignee_id IS NOT NULL
+         GROUP BY assignee_id
+         HAVING SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled') > 0 OR SUM(status IN ('open', 'in_progress') AND due_at < ?4) > 0
+         ORDER BY assignee_id",
+    )
+    .bind(id_in(guild_id))
+    .bind(ms(from))
+    .bind(ms(to))
+    .bind(ms(now))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(u, a, d, o, od, late)| MemberStats {
+            user_id: id_out(u),
+            assigned: a,
+            done: d,
+            on_time: o,
+            overdue_now: od,
+            avg_late_minutes: late,
+        })
+        .collect())
+}
+
+/// A recurring task definition.
+#[derive(Debug, Clone)]
+pub struct Recurring {
+    /// Row id.
+    pub id: i64,
+    /// Guild.
+    pub guild_id: u64,
+    /// Title of each task.
+    pub title: String,
+    /// Note of each task.
+    pub note: Option<String>,
+    /// Priority of each task.
+    pub priority: Priority,
+    /// Given to a position...
+    pub position: Option<Position>,
+    /// ... or a member.
+    pub user_id: Option<u64>,
+    /// Schedule text (parsed by `domain::schedule`).
+    pub schedule: String,
+    /// Due this long after each occurrence.
+    pub due_minutes: i64,
+    /// Reminder channel.
+    pub channel_id: u64,
+    /// Who set it up.
+    pub created_by: u64,
+    /// Next occurrence.
+    pub next_at: Option<DateTime<Utc>>,
+}
+
+fn decode_recurring(r: &SqliteRow) -> StoreResult<Recurring> {
+    let priority: String = r.try_get("priority")?;
+    let position: Option<String> = r.try_get("position")?;
+    Ok(Recurring {
+        id: r.try_get("id")?,
+        guild_id: id_out(r.try_get("guild_id")?),
+        title: r.try_get("title")?,
+        note: r.try_get("note")?,
+        priority: Priority::parse(&priority).unwrap_or(Priority::Normal),
+        position: position.and_then(|p| p.parse().ok()),
+        user_id: r.try_get::<Option<i64>, _>("user_id")?.map(id_out),
+        schedule: r.try_get("schedule")?,
+        due_minutes: r.try_get("due_minutes")?,
+        channel_id: id_out(r.try_get("channel_id")?),
+        created_by: id_out(r.try_get("created_by")?),
+        next_at: r.try_get::<Option<i64>, _>("next_at")?.map(from_ms),
+    })
+}
+
+const RECURRING_COLUMNS: &str = "id, guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, next_at";
+
+/// Saves a recurring definition.
+pub async fn add_recurring(
+    conn: &mut SqliteConnection,
+    r: &Recurring,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO task_recurring (guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, created_at, next_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+    )
+    .bind(id_in(r.guild_id))
+    .bind(&r.title)
+    .bind(&r.note)
+    .bind(r.priority.key())
+    .bind(r.position.map(|p| p.key()))
+    .bind(r.user_id.map(id_in))
+    .bind(&r.schedule)
+    .bind(r.due_minutes)
+    .bind(id_in(r.channel_id))
+    .bind(id_in(r.created_by))
+    .bind(ms(now))
+    .bind(r.next_at.map(ms))
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// The active recurring definitions of a guild.
+pub async fn list_recurring(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+) -> StoreResult<Vec<Recurring>> {
+    let rows = sqlx::query(&format!("SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE guild_id = ?1 AND active = 1 ORDER BY id"))
+        .bind(id_in(guild_id))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(decode_recurring).collect()
+}
+
+/// Stops a recurring definition; returns whether it existed.
+pub async fn stop_recurring(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    id: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE task_recurring SET active = 0, next_at = NULL WHERE guild_id = ?1 AND id = ?2 AND active = 1")
+        .bind(id_in(guild_id))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Definitions whose next occurrence is due by `now` (all guilds).
+pub async fn due_recurring(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Recurring>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE active = 1 AND next_at IS NOT NULL AND next_at <= ?1 ORDER BY next_at LIMIT 100"
+    ))
+    .bind(ms(now))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(decode_recurring).collect()
+}
+
+/// Moves a definition to its next occurrence (only if it still stands at `expected`, so two
+/// processes cannot both advance it).
+pub async fn advance_recurring(
+    conn: &mut SqliteConnection,
+    id: i64,
+    expected: DateTime<Utc>,
+    next: Option<DateTime<Utc>>,
+) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE task_recurring SET next_at = ?3 WHERE id = ?1 AND next_at = ?2")
+        .bind(id)
+        .bind(ms(expected))
+        .bind(next.map(ms))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The earliest next occurrence of any definition.
+pub async fn next_recurring_at(conn: &mut SqliteConnection) -> StoreResult<Option<DateTime<Utc>>> {
+    let (next,): (Option<i64>,) =
+        sqlx::query_as("SELECT MIN(next_at) FROM task_recurring WHERE active = 1")
+            .fetch_one(conn)
+            .await?;
+    Ok(next.map(from_ms))
+}

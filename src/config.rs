@@ -71,6 +71,8 @@ pub struct Config {
     pub outbox: OutboxConfig,
     /// Task rules.
     pub tasks: TaskConfig,
+    /// Complaint handling.
+    pub complaints: ComplaintConfig,
 }
 
 /// The database file and its locking.
@@ -130,6 +132,23 @@ pub struct OutboxConfig {
     pub batch_size: usize,
     /// Least gap between two sends to one channel.
     pub per_channel_interval: Duration,
+}
+
+/// Complaint handling.
+#[derive(Debug, Clone)]
+pub struct ComplaintConfig {
+    /// Limit for a normal complaint.
+    pub limit_normal: Duration,
+    /// Limit for a serious complaint.
+    pub limit_serious: Duration,
+    /// Warning this long before the limit.
+    pub warn_before: Duration,
+    /// Return-visit task after this many days (0 = none).
+    pub return_visit_days: i64,
+    /// Platforms offered.
+    pub platforms: Vec<String>,
+    /// Categories offered.
+    pub categories: Vec<String>,
 }
 
 /// Task rules.
@@ -244,6 +263,37 @@ impl Config {
             parse_duration(&s)
                 .map_err(|_| r.invalid(section, key, &s, "a duration such as 30m, 4h or 1d"))
         };
+        let positive_duration = |section: &str, key: &str| -> Result<Duration, ConfigError> {
+            let d = duration(section, key)?;
+            if d <= Duration::zero() {
+                return Err(r.invalid(
+                    section,
+                    key,
+                    &r.string(section, key)?,
+                    "a duration longer than zero, such as 24h",
+                ));
+            }
+            Ok(d)
+        };
+        let keyword_list = |section: &str, key: &str| -> Result<Vec<String>, ConfigError> {
+            let list = r.string_list(section, key)?;
+            let ok = |s: &String| {
+                !s.is_empty()
+                    && s.len() <= 40
+                    && s.chars().all(|c| {
+                        c.is_lowercase() || c.is_ascii_digit() || c == '-' || !c.is_ascii()
+                    })
+            };
+            if list.is_empty() || list.iter().any(|s| !ok(s)) || list.len() > 25 {
+                return Err(r.invalid(
+                    section,
+                    key,
+                    &list.join(","),
+                    "a list of 1 to 25 lowercase words such as [\"tmall\", \"jd\"]",
+                ));
+            }
+            Ok(list)
+        };
         let remind_before = {
             let list = r.string_list("tasks", "remind_before")?;
             let mut out = Vec::new();
@@ -342,6 +392,14 @@ impl Config {
                 remind_before,
                 escalate_assigner_after: duration("tasks", "escalate_assigner_after")?,
                 escalate_manager_after: duration("tasks", "escalate_manager_after")?,
+            },
+            complaints: ComplaintConfig {
+                limit_normal: positive_duration("complaints", "limit_normal")?,
+                limit_serious: positive_duration("complaints", "limit_serious")?,
+                warn_before: duration("complaints", "warn_before")?,
+                return_visit_days: positive("complaints", "return_visit_days", 0, 90)?,
+                platforms: keyword_list("complaints", "platforms")?,
+                categories: keyword_list("complaints", "categories")?,
             },
         })
     }

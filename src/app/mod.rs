@@ -154,6 +154,22 @@ impl App {
             .unwrap_or_else(|e| self.error_reply(e, ctx.locale, button_id))
     }
 
+    /// Handles a submitted form (whose id the core made) with its field values.
+    pub async fn submit(
+        &self,
+        origin: &Origin,
+        form_id: &str,
+        fields: &[(String, String)],
+    ) -> Reply {
+        let ctx = match self.ctx(origin).await {
+            Ok(ctx) => ctx,
+            Err(e) => return self.error_reply(e, self.fallback_locale(origin), form_id),
+        };
+        cmd::submit(&ctx, form_id, fields)
+            .await
+            .unwrap_or_else(|e| self.error_reply(e, ctx.locale, form_id))
+    }
+
     /// Suggestions (value, label) for the option `focused` while the user types.
     pub async fn autocomplete(
         &self,

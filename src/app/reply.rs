@@ -105,6 +105,33 @@ pub struct Attachment {
     pub bytes: Vec<u8>,
 }
 
+/// One input of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// Field id (the option name it fills).
+    pub id: String,
+    /// Label in the reader's language.
+    pub label: String,
+    /// Several lines.
+    pub long: bool,
+    /// Must be filled.
+    pub required: bool,
+    /// Example shown in the empty field.
+    pub placeholder: Option<String>,
+}
+
+/// A form to fill in (a Discord modal); platforms without forms show the reply's lines, which
+/// say which command does the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Form {
+    /// Encoded action, like a button id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// At most five inputs.
+    pub fields: Vec<FormField>,
+}
+
 /// The core's answer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
@@ -138,6 +165,9 @@ pub struct Reply {
     /// For a button press: replace the message the button is on instead of answering anew.
     #[serde(default)]
     pub update_message: bool,
+    /// For a button press: ask for more input in a form first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<Form>,
 }
 
 impl Reply {

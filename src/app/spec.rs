@@ -56,7 +56,8 @@ pub struct CommandSpec {
     pub example: &'static str,
 }
 
-const fn o(name: &'static str, kind: OptKind, required: bool) -> OptSpec {
+/// A spec-building helper.
+pub const fn o(name: &'static str, kind: OptKind, required: bool) -> OptSpec {
     OptSpec {
         name,
         kind,
@@ -65,18 +66,22 @@ const fn o(name: &'static str, kind: OptKind, required: bool) -> OptSpec {
         autocomplete: false,
     }
 }
-const fn opt(name: &'static str) -> OptSpec {
+/// A spec-building helper.
+pub const fn opt(name: &'static str) -> OptSpec {
     o(name, OptKind::String, false)
 }
-const fn auto(mut s: OptSpec) -> OptSpec {
+/// A spec-building helper.
+pub const fn auto(mut s: OptSpec) -> OptSpec {
     s.autocomplete = true;
     s
 }
-const fn choices(mut s: OptSpec, c: &'static [&'static str]) -> OptSpec {
+/// A spec-building helper.
+pub const fn choices(mut s: OptSpec, c: &'static [&'static str]) -> OptSpec {
     s.choices = c;
     s
 }
-const fn cmd(
+/// A spec-building helper.
+pub const fn cmd(
     name: &'static str,
     options: &'static [OptSpec],
     example: &'static str,
@@ -89,11 +94,13 @@ const fn cmd(
         example,
     }
 }
-const fn manager(mut c: CommandSpec) -> CommandSpec {
+/// A spec-building helper.
+pub const fn manager(mut c: CommandSpec) -> CommandSpec {
     c.manager_only = true;
     c
 }
-const fn group(name: &'static str, subs: &'static [CommandSpec]) -> CommandSpec {
+/// A spec-building helper.
+pub const fn group(name: &'static str, subs: &'static [CommandSpec]) -> CommandSpec {
     CommandSpec {
         name,
         subs,
@@ -115,25 +122,43 @@ pub const POSITIONS: &[&str] = &[
     "product",
 ];
 
+/// Complaint outcomes, as choices.
+pub const OUTCOMES: &[&str] = &[
+    "refund",
+    "partial-refund",
+    "return",
+    "exchange",
+    "reship",
+    "compensation",
+    "explanation",
+    "rejected",
+];
+
 /// Task priorities, as choices.
 pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
 
-const fn int(name: &'static str) -> OptSpec {
+/// A spec-building helper.
+pub const fn int(name: &'static str) -> OptSpec {
     o(name, OptKind::Integer, false)
 }
-const fn req_id() -> OptSpec {
+/// A spec-building helper.
+pub const fn req_id() -> OptSpec {
     auto(o("id", OptKind::Integer, true))
 }
-const fn user() -> OptSpec {
+/// A spec-building helper.
+pub const fn user() -> OptSpec {
     o("user", OptKind::User, false)
 }
-const fn position() -> OptSpec {
+/// A spec-building helper.
+pub const fn position() -> OptSpec {
     choices(opt("position"), POSITIONS)
 }
-const fn priority() -> OptSpec {
+/// A spec-building helper.
+pub const fn priority() -> OptSpec {
     choices(opt("priority"), PRIORITIES)
 }
-const fn req(name: &'static str) -> OptSpec {
+/// A spec-building helper.
+pub const fn req(name: &'static str) -> OptSpec {
     o(name, OptKind::String, true)
 }
 
@@ -245,6 +270,67 @@ pub static COMMANDS: &[CommandSpec] = &[
                     int("stop"),
                 ],
                 "/task recurring title:\"Check 10 chat records\" schedule:\"weekdays 10:00\" position:customer-service due-in:8h",
+            ),
+        ],
+    ),
+    group(
+        "complaint",
+        &[
+            cmd(
+                "log",
+                &[
+                    req("order"),
+                    auto(req("platform")),
+                    auto(req("category")),
+                    req("summary"),
+                    choices(opt("severity"), &["normal", "serious"]),
+                    opt("customer"),
+                    opt("description"),
+                    o("screenshot", OptKind::Attachment, false),
+                ],
+                "/complaint log order:2026112212345 platform:tmall category:damaged summary:\"Cup arrived broken\" severity:normal",
+            ),
+            cmd(
+                "list",
+                &[
+                    choices(opt("scope"), &["open", "mine", "breached", "all"]),
+                    auto(opt("platform")),
+                    auto(opt("category")),
+                    int("page"),
+                ],
+                "/complaint list scope:breached",
+            ),
+            cmd("show", &[req_id()], "/complaint show id:7"),
+            cmd("claim", &[req_id()], "/complaint claim id:7"),
+            manager(cmd(
+                "assign",
+                &[req_id(), o("user", OptKind::User, true)],
+                "/complaint assign id:7 user:@bob",
+            )),
+            cmd(
+                "note",
+                &[req_id(), req("text")],
+                "/complaint note id:7 text:\"Buyer sent photos\"",
+            ),
+            cmd(
+                "resolve",
+                &[
+                    req_id(),
+                    choices(o("outcome", OptKind::String, true), OUTCOMES),
+                    opt("amount"),
+                    opt("note"),
+                ],
+                "/complaint resolve id:7 outcome:partial-refund amount:25.00",
+            ),
+            cmd(
+                "reopen",
+                &[req_id(), opt("note")],
+                "/complaint reopen id:7 note:\"Buyer wrote again\"",
+            ),
+            cmd(
+                "stats",
+                &[opt("period")],
+                "/complaint stats period:last-30d",
             ),
         ],
     ),

@@ -1,7 +1,9 @@
 //! Pure rules, no I/O: positions, deadlines, schedules, tasks. Everything here can be tested
 //! without a database or a network.
 
+pub mod complaint;
 pub mod deadline;
+pub mod money;
 pub mod position;
 pub mod schedule;
 pub mod task;

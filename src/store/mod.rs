@@ -1,6 +1,7 @@
 //! The database: one SQLite file in WAL mode, migrations applied at start. Every SQL statement
 //! of the program lives under this module, one file per aggregate.
 
+pub mod complaints;
 pub mod names;
 pub mod outbox;
 pub mod settings;

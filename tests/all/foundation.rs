@@ -146,10 +146,17 @@ async fn migrations_apply_to_an_empty_database_and_are_idempotent() {
     assert_eq!(applied, after);
 }
 
-fn keys(path: &str) -> BTreeSet<String> {
-    std::fs::read_to_string(path)
-        .expect("catalog")
-        .lines()
+/// Every message key of a locale (all its .ftl files).
+fn keys(dir: &str) -> BTreeSet<String> {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).expect("locale dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "ftl") {
+            text.push_str(&std::fs::read_to_string(&path).expect("catalog"));
+            text.push('\n');
+        }
+    }
+    text.lines()
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
         .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
         .collect()
@@ -157,8 +164,8 @@ fn keys(path: &str) -> BTreeSet<String> {
 
 #[test]
 fn both_catalogs_have_the_same_keys_and_every_command_is_described() {
-    let en = keys("locales/en-US/main.ftl");
-    let zh = keys("locales/zh-CN/main.ftl");
+    let en = keys("locales/en-US");
+    let zh = keys("locales/zh-CN");
     assert_eq!(
         en.difference(&zh).collect::<Vec<_>>(),
         Vec::<&String>::new(),

@@ -295,42 +295,106 @@ pub async fn on_event(
 ) -> Result<(), Error> {
     let ctx = framework.serenity_context;
     let data = framework.user_data;
-    if let serenity::FullEvent::InteractionCreate {
-        interaction: serenity::Interaction::Component(ci),
-    } = event
-    {
-        let reply = match ci.guild_id {
-            Some(guild) => {
-                let origin = Origin {
-                    guild_id: guild.get(),
-                    channel_id: ci.channel_id.get(),
-                    actor: actor(&ci.user, ci.member.as_ref(), &ci.locale),
-                };
-                data.app.press(&origin, &ci.data.custom_id).await
-            }
-            None => Reply::error(
-                Locale::from_client_tag(&ci.locale)
-                    .unwrap_or_default()
-                    .t("err-guild-only"),
-            ),
-        };
-        let r = render(&reply);
-        let mut message = serenity::CreateInteractionResponseMessage::new()
-            .embed(r.embed)
-            .components(r.components)
-            .allowed_mentions(r.allowed_mentions)
-            .ephemeral(reply.ephemeral && !reply.update_message);
-        if !r.content.is_empty() {
-            message = message.content(r.content);
+    let serenity::FullEvent::InteractionCreate { interaction } = event else {
+        return Ok(());
+    };
+    match interaction {
+        serenity::Interaction::Component(ci) => {
+            let reply = match ci.guild_id {
+                Some(guild) => {
+                    let origin = Origin {
+                        guild_id: guild.get(),
+                        channel_id: ci.channel_id.get(),
+                        actor: actor(&ci.user, ci.member.as_ref(), &ci.locale),
+                    };
+                    data.app.press(&origin, &ci.data.custom_id).await
+                }
+                None => Reply::error(
+                    Locale::from_client_tag(&ci.locale)
+                        .unwrap_or_default()
+                        .t("err-guild-only"),
+                ),
+            };
+            ci.create_response(&ctx.http, interaction_response(&reply))
+                .await?;
         }
-        let response = if reply.update_message {
-            serenity::CreateInteractionResponse::UpdateMessage(message)
-        } else {
-            serenity::CreateInteractionResponse::Message(message)
-        };
-        ci.create_response(&ctx.http, response).await?;
+        serenity::Interaction::Modal(mi) => {
+            let fields: Vec<(String, String)> = mi
+                .data
+                .components
+                .iter()
+                .flat_map(|row| row.components.iter())
+                .filter_map(|c| match c {
+                    serenity::ActionRowComponent::InputText(t) => {
+                        Some((t.custom_id.clone(), t.value.clone().unwrap_or_default()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let reply = match mi.guild_id {
+                Some(guild) => {
+                    let origin = Origin {
+                        guild_id: guild.get(),
+                        channel_id: mi.channel_id.get(),
+                        actor: actor(&mi.user, mi.member.as_ref(), &mi.locale),
+                    };
+                    data.app.submit(&origin, &mi.data.custom_id, &fields).await
+                }
+                None => Reply::error(
+                    Locale::from_client_tag(&mi.locale)
+                        .unwrap_or_default()
+                        .t("err-guild-only"),
+                ),
+            };
+            mi.create_response(&ctx.http, interaction_response(&reply))
+                .await?;
+        }
+        _ => {}
     }
     Ok(())
+}
+
+/// The answer to a click or a form: a form to fill in, an edit of the clicked message, or a
+/// new (possibly private) message.
+fn interaction_response(reply: &Reply) -> serenity::CreateInteractionResponse {
+    if let Some(form) = &reply.form {
+        let rows = form
+            .fields
+            .iter()
+            .take(5)
+            .map(|f| {
+                let style = if f.long {
+                    serenity::InputTextStyle::Paragraph
+                } else {
+                    serenity::InputTextStyle::Short
+                };
+                let mut input =
+                    serenity::CreateInputText::new(style, clip(&f.label, 45), f.id.clone())
+                        .required(f.required);
+                if let Some(p) = f.placeholder.as_deref().filter(|p| !p.is_empty()) {
+                    input = input.placeholder(clip(p, 100));
+                }
+                serenity::CreateActionRow::InputText(input)
+            })
+            .collect();
+        return serenity::CreateInteractionResponse::Modal(
+            serenity::CreateModal::new(form.id.clone(), clip(&form.title, 45)).components(rows),
+        );
+    }
+    let r = render(reply);
+    let mut message = serenity::CreateInteractionResponseMessage::new()
+        .embed(r.embed)
+        .components(r.components)
+        .allowed_mentions(r.allowed_mentions)
+        .ephemeral(reply.ephemeral && !reply.update_message);
+    if !r.content.is_empty() {
+        message = message.content(r.content);
+    }
+    if reply.update_message {
+        serenity::CreateInteractionResponse::UpdateMessage(message)
+    } else {
+        serenity::CreateInteractionResponse::Message(message)
+    }
 }
 
 /// Every failure becomes an ephemeral, translated reply; nothing is swallowed silently.

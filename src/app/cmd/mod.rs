@@ -1,6 +1,7 @@
 //! One file per command family, each with a parse step (options -> typed request, errors in
 //! the user's language) and an apply step. This module routes to them.
 
+pub mod complaint;
 pub mod help;
 pub mod outbox;
 pub mod setup;
@@ -17,6 +18,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         ["status"] => status::run(ctx).await,
         ["setup"] => setup::run(ctx, inv).await,
         ["task", sub] => task::run(ctx, sub, inv).await,
+        ["complaint", sub] => complaint::run(ctx, sub, inv).await,
         ["outbox", "list"] => outbox::list(ctx, inv).await,
         ["outbox", "retry"] => outbox::retry(ctx, inv).await,
         _ => Err(UserError::new("err-unknown-command")
@@ -30,6 +32,16 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
     let parts: Vec<&str> = button_id.split(':').collect();
     match parts.as_slice() {
         ["task", rest @ ..] => task::press(ctx, rest).await,
+        ["cmp", rest @ ..] => complaint::press(ctx, rest).await,
+        _ => Err(UserError::new("err-unknown-button").into()),
+    }
+}
+
+/// Runs a submitted form: the form id names the command, the fields are its options.
+pub async fn submit(ctx: &Ctx<'_>, form_id: &str, fields: &[(String, String)]) -> AppResult<Reply> {
+    let parts: Vec<&str> = form_id.split(':').collect();
+    match parts.as_slice() {
+        ["cmp", rest @ ..] => complaint::submit(ctx, rest, fields).await,
         _ => Err(UserError::new("err-unknown-button").into()),
     }
 }
@@ -43,6 +55,7 @@ pub async fn autocomplete(
     let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
     match (path.as_slice(), focused) {
         (["task", _], _) => task::autocomplete(ctx, inv, focused).await,
+        (["complaint", _], _) => complaint::autocomplete(ctx, inv, focused).await,
         (["setup"], "timezone") => Ok(setup::timezone_choices(inv.str("timezone").unwrap_or(""))),
         _ => {
             let _ = ctx;

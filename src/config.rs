@@ -73,6 +73,29 @@ pub struct Config {
     pub tasks: TaskConfig,
     /// Complaint handling.
     pub complaints: ComplaintConfig,
+    /// Daily data and the summaries.
+    pub summary: SummaryConfig,
+    /// Fixed activities and holidays.
+    pub activities: ActivityConfig,
+}
+
+/// Fixed activities and holidays.
+#[derive(Debug, Clone)]
+pub struct ActivityConfig {
+    /// Create the default activities and holidays the first time a guild is seen.
+    pub seed_defaults: bool,
+    /// The default activities (`config/activities.toml`, or `defaults_file`).
+    pub defaults: Vec<crate::domain::activity::DefaultActivity>,
+    /// The shipped holidays (`config/holidays.toml`, or `holidays_file`).
+    pub holidays: Vec<crate::domain::activity::DefaultHoliday>,
+    /// Reminders before the start when `/activity add` gives no lead.
+    pub default_lead: Vec<Duration>,
+    /// One follow-up ping to the role when nobody acknowledged by half-way through the lead.
+    pub follow_up: bool,
+    /// Local hours in which no follow-up is sent.
+    pub quiet_hours: Option<crate::domain::activity::QuietHours>,
+    /// Days shown by `/activity calendar`.
+    pub calendar_days: i64,
 }
 
 /// The database file and its locking.
@@ -132,6 +155,21 @@ pub struct OutboxConfig {
     pub batch_size: usize,
     /// Least gap between two sends to one channel.
     pub per_channel_interval: Duration,
+}
+
+/// Daily data and the summaries.
+#[derive(Debug, Clone)]
+pub struct SummaryConfig {
+    /// Local time of the morning summary.
+    pub time: chrono::NaiveTime,
+    /// Local time of the missing-data check.
+    pub missing_check: chrono::NaiveTime,
+    /// Who enters the figures (and is pinged when they are missing).
+    pub data_owner: Position,
+    /// Alert when conversion falls more than this fraction week on week.
+    pub conversion_drop: f64,
+    /// Alert when the refund rate is above this fraction.
+    pub refund_rate: f64,
 }
 
 /// Complaint handling.
@@ -393,6 +431,26 @@ impl Config {
                 escalate_assigner_after: duration("tasks", "escalate_assigner_after")?,
                 escalate_manager_after: duration("tasks", "escalate_manager_after")?,
             },
+            summary: SummaryConfig {
+                time: r.parse("summary", "time", "a time of day such as 09:00", |s| {
+                    chrono::NaiveTime::parse_from_str(s, "%H:%M").ok()
+                })?,
+                missing_check: r.parse(
+                    "summary",
+                    "missing_check",
+                    "a time of day such as 08:30",
+                    |s| chrono::NaiveTime::parse_from_str(s, "%H:%M").ok(),
+                )?,
+                data_owner: r.parse(
+                    "summary",
+                    "data_owner",
+                    "a position such as operations",
+                    |s| s.parse::<Position>().ok(),
+                )?,
+                conversion_drop: positive("summary", "conversion_drop_percent", 1, 100)? as f64
+                    / 100.0,
+                refund_rate: positive("summary", "refund_rate_percent", 1, 100)? as f64 / 100.0,
+            },
             complaints: ComplaintConfig {
                 limit_normal: positive_duration("complaints", "limit_normal")?,
                 limit_serious: positive_duration("complaints", "limit_serious")?,
@@ -401,8 +459,94 @@ impl Config {
                 platforms: keyword_list("complaints", "platforms")?,
                 categories: keyword_list("complaints", "categories")?,
             },
+            activities: activity_config(&r)?,
         })
     }
+}
+
+/// The shipped default activities, compiled in.
+pub const DEFAULT_ACTIVITIES: &str = include_str!("../config/activities.toml");
+
+/// The shipped holidays, compiled in.
+pub const DEFAULT_HOLIDAYS: &str = include_str!("../config/holidays.toml");
+
+/// The `[activities]` section, with the data files it names read and checked.
+fn activity_config(r: &Reader) -> Result<ActivityConfig, ConfigError> {
+    use crate::domain::activity::{QuietHours, parse_defaults, parse_holidays, parse_leads};
+    // (what the file is called in messages, its text)
+    let data = |key: &str, built_in: &'static str| -> Result<(String, String), ConfigError> {
+        let path = r.string("activities", key)?;
+        if path.trim().is_empty() {
+            return Ok(("(built-in)".into(), built_in.to_string()));
+        }
+        let text = std::fs::read_to_string(path.trim()).map_err(|e| {
+            r.invalid(
+                "activities",
+                key,
+                &path,
+                &format!("a readable TOML file, or \"\" for the built-in list ({e})"),
+            )
+        })?;
+        Ok((path, text))
+    };
+    let (file, text) = data("defaults_file", DEFAULT_ACTIVITIES)?;
+    let defaults = parse_defaults(&text).map_err(|e| {
+        r.invalid(
+            "activities",
+            "defaults_file",
+            &file,
+            &format!("activities in the format of config/activities.toml, but {e}"),
+        )
+    })?;
+    let (file, text) = data("holidays_file", DEFAULT_HOLIDAYS)?;
+    let holidays = parse_holidays(&text).map_err(|e| {
+        r.invalid(
+            "activities",
+            "holidays_file",
+            &file,
+            &format!("holidays in the format of config/holidays.toml, but {e}"),
+        )
+    })?;
+    let lead = r.string_list("activities", "default_lead")?;
+    let default_lead = parse_leads(&lead.join(",")).map_err(|_| {
+        r.invalid(
+            "activities",
+            "default_lead",
+            &lead.join(","),
+            "a list of 1 to 5 durations such as [\"1h\", \"0\"] (0 = at the start)",
+        )
+    })?;
+    let quiet = r.string("activities", "quiet_hours")?;
+    let quiet_hours = if quiet.trim().is_empty() {
+        None
+    } else {
+        Some(QuietHours::parse(&quiet).ok_or_else(|| {
+            r.invalid(
+                "activities",
+                "quiet_hours",
+                &quiet,
+                "local hours such as \"22:00-08:00\", or \"\" for none",
+            )
+        })?)
+    };
+    let days = r.i64("activities", "calendar_days")?;
+    if !(1..=62).contains(&days) {
+        return Err(r.invalid(
+            "activities",
+            "calendar_days",
+            &days.to_string(),
+            "a whole number from 1 to 62",
+        ));
+    }
+    Ok(ActivityConfig {
+        seed_defaults: r.bool("activities", "seed_defaults")?,
+        defaults,
+        holidays,
+        default_lead,
+        follow_up: r.bool("activities", "follow_up")?,
+        quiet_hours,
+        calendar_days: days,
+    })
 }
 
 fn base_table() -> Table {

@@ -137,6 +137,9 @@ pub const OUTCOMES: &[&str] = &[
 /// Task priorities, as choices.
 pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
 
+/// What an activity does on a holiday, as choices.
+pub const HOLIDAY_MODES: &[&str] = &["fire", "skip", "note"];
+
 /// A spec-building helper.
 pub const fn int(name: &'static str) -> OptSpec {
     o(name, OptKind::Integer, false)
@@ -332,6 +335,121 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[opt("period")],
                 "/complaint stats period:last-30d",
             ),
+        ],
+    ),
+    group(
+        "data",
+        &[
+            cmd(
+                "shop",
+                &[opt("name"), opt("platform"), opt("currency")],
+                "/data shop name:\"Tmall flagship\" platform:tmall currency:CNY",
+            ),
+            cmd(
+                "enter",
+                &[
+                    auto(opt("shop")),
+                    opt("date"),
+                    opt("pv"),
+                    opt("uv"),
+                    opt("ordering-buyers"),
+                    opt("order-amount"),
+                    opt("paying-buyers"),
+                    opt("paid-amount"),
+                    opt("paid-orders"),
+                    opt("refund-amount"),
+                    opt("refund-orders"),
+                    opt("inquiries"),
+                    opt("inquiries-paid"),
+                    opt("ad-spend"),
+                    opt("ad-sales"),
+                    opt("shipping-cost"),
+                    opt("discount-cost"),
+                    o("confirm", OptKind::Boolean, false),
+                ],
+                "/data enter shop:\"Tmall flagship\" date:2026-11-22 uv:4000 paying-buyers:120 paid-amount:30000",
+            ),
+            cmd(
+                "show",
+                &[auto(opt("shop")), opt("date"), opt("from"), opt("to")],
+                "/data show from:2026-11-01 to:2026-11-22",
+            ),
+            manager(cmd(
+                "target",
+                &[auto(opt("shop")), req("amount"), opt("month")],
+                "/data target shop:\"Tmall flagship\" amount:900000 month:2026-12",
+            )),
+        ],
+    ),
+    group(
+        "summary",
+        &[
+            cmd("now", &[opt("date")], "/summary now date:2026-11-22"),
+            cmd("weekly", &[opt("date")], "/summary weekly"),
+            cmd("monthly", &[opt("month")], "/summary monthly month:2026-10"),
+            manager(cmd(
+                "schedule",
+                &[opt("time"), opt("check")],
+                "/summary schedule time:09:00 check:08:30",
+            )),
+        ],
+    ),
+    group(
+        "activity",
+        &[
+            manager(cmd(
+                "add",
+                &[
+                    req("name"),
+                    auto(req("schedule")),
+                    choices(opt("ping"), POSITIONS),
+                    o("ping-role", OptKind::Role, false),
+                    o("channel", OptKind::Channel, false),
+                    opt("lead"),
+                    opt("message"),
+                    opt("checklist"),
+                    choices(opt("holidays"), HOLIDAY_MODES),
+                ],
+                "/activity add name:\"Free-shipping Thursday\" schedule:\"thu 09:00\" ping:marketing lead:\"18h, 0\" checklist:\"Templates set | Page ready\" holidays:skip",
+            )),
+            cmd("list", &[int("page")], "/activity list"),
+            manager(cmd(
+                "edit",
+                &[
+                    req_id(),
+                    opt("name"),
+                    auto(opt("schedule")),
+                    choices(opt("ping"), POSITIONS),
+                    o("ping-role", OptKind::Role, false),
+                    o("channel", OptKind::Channel, false),
+                    opt("lead"),
+                    opt("message"),
+                    opt("checklist"),
+                    choices(opt("holidays"), HOLIDAY_MODES),
+                ],
+                "/activity edit id:2 schedule:\"mon 10:00\" lead:\"1d, 0\"",
+            )),
+            manager(cmd("remove", &[req_id()], "/activity remove id:2")),
+            manager(cmd("pause", &[req_id()], "/activity pause id:2")),
+            manager(cmd("resume", &[req_id()], "/activity resume id:2")),
+            manager(cmd(
+                "skip",
+                &[req_id(), opt("day")],
+                "/activity skip id:2 day:2026-12-03",
+            )),
+            cmd("calendar", &[], "/activity calendar"),
+        ],
+    ),
+    group(
+        "holiday",
+        &[
+            manager(cmd(
+                "add",
+                &[req("name"), req("from"), opt("to")],
+                "/holiday add name:双12 from:2026-12-12",
+            )),
+            cmd("list", &[], "/holiday list"),
+            manager(cmd("remove", &[req_id()], "/holiday remove id:3")),
         ],
     ),
     group(

@@ -3,8 +3,21 @@
 
 use std::fmt;
 
-/// An amount in cents (of whatever currency the shop uses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// An amount in cents (of whatever currency the shop uses). Stored as the integer of cents.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Money(pub i64);
 
 /// Why a money amount could not be read.

@@ -139,9 +139,11 @@ impl Dispatcher {
 
     /// The earliest instant at which a row or a job becomes due.
     pub async fn next_wake(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        let mut conn = self.store.pool.acquire().await?;
-        let rows = outbox::next_wake(&mut conn).await?;
-        let jobs = crate::store::tasks::next_recurring_at(&mut conn).await?;
+        let rows = {
+            let mut conn = self.store.pool.acquire().await?;
+            outbox::next_wake(&mut conn).await?
+        };
+        let jobs = crate::app::jobs::next_due(&self.app).await?;
         Ok(match (rows, jobs) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -1,7 +1,9 @@
 //! The database: one SQLite file in WAL mode, migrations applied at start. Every SQL statement
 //! of the program lives under this module, one file per aggregate.
 
+pub mod activities;
 pub mod complaints;
+pub mod data;
 pub mod names;
 pub mod outbox;
 pub mod settings;

@@ -95,6 +95,8 @@ pub async fn get_or_init(
                 .execute(&mut *tx)
                 .await?;
         }
+        // The guild's first start: its default activities and holidays, exactly once.
+        super::activities::seed_defaults(&mut tx, guild_id, config, now_ms).await?;
     }
     tx.commit().await?;
     get(conn, guild_id)

@@ -91,7 +91,9 @@ async fn replies_come_in_the_actors_language() {
     let mut en = t.shell("amy", "manager", "en-US").await;
     let out = en.execute("/status").await.text;
     assert!(
-        out.contains("storeops status") && out.contains("Queued messages: 0"),
+        out.contains("storeops status")
+            && out.contains("Queued messages:")
+            && out.contains("Failed messages: 0"),
         "{out}"
     );
 }
@@ -196,5 +198,27 @@ fn both_catalogs_have_the_same_keys_and_every_command_is_described() {
                 assert!(en.contains(&format!("choice-{ch}")), "choice-{ch}");
             }
         }
+    }
+}
+
+#[test]
+fn the_readme_lists_every_command_with_its_example() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    for (path, spec) in storeops::app::spec::CommandSpec::leaves() {
+        assert!(
+            readme.contains(&format!("`/{path}`")),
+            "README lists /{path}"
+        );
+        assert!(
+            readme.contains(spec.example),
+            "README shows the example of /{path}: {}",
+            spec.example
+        );
+    }
+    for f in storeops::domain::metrics::FIELDS {
+        assert!(
+            readme.contains(&format!("`{f}`")),
+            "README documents the figure {f}"
+        );
     }
 }

@@ -8,3 +8,4 @@ mod discord;
 mod discord_payloads;
 mod foundation;
 mod outbox;
+mod tasks;

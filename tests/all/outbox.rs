@@ -1023,7 +1023,8 @@ async fn nonce_is_short_stable_and_distinct_per_key() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bugs found in src/ (these fail until fixed; see the report)
+// Regressions: bugs these tests found in src/ (lease owner on retry/fail, retry_after from
+// the answer, manual retry of an old row, shutdown sender dropped)
 // ---------------------------------------------------------------------------------------------
 
 /// A sink whose every call waits for the test to say how it ends.

@@ -1,11 +1,14 @@
 //! One file per command family, each with a parse step (options -> typed request, errors in
 //! the user's language) and an apply step. This module routes to them.
 
+pub mod activity;
 pub mod complaint;
+pub mod data;
 pub mod help;
 pub mod outbox;
 pub mod setup;
 pub mod status;
+pub mod summary;
 pub mod task;
 
 use super::{AppResult, Ctx, Invocation, Reply, UserError};
@@ -16,9 +19,18 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     match path.as_slice() {
         ["help"] => Ok(help::run(ctx)),
         ["status"] => status::run(ctx).await,
-        ["setup"] => setup::run(ctx, inv).await,
+        ["setup"] => {
+            let r = setup::run(ctx, inv).await;
+            // Settings decide where and how activities remind: let the jobs re-plan them now.
+            ctx.app.outbox_wake.notify_one();
+            r
+        }
         ["task", sub] => task::run(ctx, sub, inv).await,
+        ["activity", sub] => activity::run(ctx, sub, inv).await,
+        ["holiday", sub] => activity::holiday(ctx, sub, inv).await,
         ["complaint", sub] => complaint::run(ctx, sub, inv).await,
+        ["data", sub] => data::run(ctx, sub, inv).await,
+        ["summary", sub] => summary::run(ctx, sub, inv).await,
         ["outbox", "list"] => outbox::list(ctx, inv).await,
         ["outbox", "retry"] => outbox::retry(ctx, inv).await,
         _ => Err(UserError::new("err-unknown-command")
@@ -32,6 +44,7 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
     let parts: Vec<&str> = button_id.split(':').collect();
     match parts.as_slice() {
         ["task", rest @ ..] => task::press(ctx, rest).await,
+        ["act", rest @ ..] => activity::press(ctx, rest).await,
         ["cmp", rest @ ..] => complaint::press(ctx, rest).await,
         _ => Err(UserError::new("err-unknown-button").into()),
     }
@@ -55,7 +68,9 @@ pub async fn autocomplete(
     let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
     match (path.as_slice(), focused) {
         (["task", _], _) => task::autocomplete(ctx, inv, focused).await,
+        (["activity" | "holiday", _], _) => activity::autocomplete(ctx, inv, focused).await,
         (["complaint", _], _) => complaint::autocomplete(ctx, inv, focused).await,
+        (["data", _], _) => data::autocomplete(ctx, inv, focused).await,
         (["setup"], "timezone") => Ok(setup::timezone_choices(inv.str("timezone").unwrap_or(""))),
         _ => {
             let _ = ctx;

@@ -1,0 +1,388 @@
+//! The shop's daily figures and every rate derived from them, with the formulas in one place
+//! (the README documents them). Money is exact cents; a rate whose denominator is zero or
+//! missing is `None` and shown as "—", never NaN or infinity.
+
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+
+/// One shop's figures for one day. `None` = not entered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayFigures {
+    /// 浏览量: page views, repeats counted.
+    pub pv: Option<i64>,
+    /// 访客数: unique visitors.
+    pub uv: Option<i64>,
+    /// 下单买家数: buyers who placed orders.
+    pub ordering_buyers: Option<i64>,
+    /// 下单金额: amount ordered, paid or not.
+    pub order_amount: Option<Money>,
+    /// 支付买家数: buyers who paid.
+    pub paying_buyers: Option<i64>,
+    /// 支付金额: amount paid.
+    pub paid_amount: Option<Money>,
+    /// 支付子订单数: paid line items / orders.
+    pub paid_orders: Option<i64>,
+    /// 成功退款金额: refunds completed.
+    pub refund_amount: Option<Money>,
+    /// Refunded orders.
+    pub refund_orders: Option<i64>,
+    /// Customer-service inquiries.
+    pub inquiries: Option<i64>,
+    /// Inquiries that led to a payment.
+    pub inquiries_paid: Option<i64>,
+    /// Advertising spend.
+    pub ad_spend: Option<Money>,
+    /// Sales attributed to advertising.
+    pub ad_sales: Option<Money>,
+    /// Free-shipping cost.
+    pub shipping_cost: Option<Money>,
+    /// Discounts and promotions.
+    pub discount_cost: Option<Money>,
+}
+
+/// The field names, as options and columns use them, in display order.
+pub const FIELDS: &[&str] = &[
+    "pv",
+    "uv",
+    "ordering-buyers",
+    "order-amount",
+    "paying-buyers",
+    "paid-amount",
+    "paid-orders",
+    "refund-amount",
+    "refund-orders",
+    "inquiries",
+    "inquiries-paid",
+    "ad-spend",
+    "ad-sales",
+    "shipping-cost",
+    "discount-cost",
+];
+
+/// Whether a field holds money (the rest are counts).
+pub fn is_money(field: &str) -> bool {
+    field.ends_with("amount")
+        || field.ends_with("spend")
+        || field.ends_with("sales")
+        || field.ends_with("cost")
+}
+
+/// A field's value, for generic display: counts as i64, money as cents.
+impl DayFigures {
+    /// The value of a field by name (money in cents).
+    pub fn get(&self, field: &str) -> Option<i64> {
+        match field {
+            "pv" => self.pv,
+            "uv" => self.uv,
+            "ordering-buyers" => self.ordering_buyers,
+            "order-amount" => self.order_amount.map(|m| m.0),
+            "paying-buyers" => self.paying_buyers,
+            "paid-amount" => self.paid_amount.map(|m| m.0),
+            "paid-orders" => self.paid_orders,
+            "refund-amount" => self.refund_amount.map(|m| m.0),
+            "refund-orders" => self.refund_orders,
+            "inquiries" => self.inquiries,
+            "inquiries-paid" => self.inquiries_paid,
+            "ad-spend" => self.ad_spend.map(|m| m.0),
+            "ad-sales" => self.ad_sales.map(|m| m.0),
+            "shipping-cost" => self.shipping_cost.map(|m| m.0),
+            "discount-cost" => self.discount_cost.map(|m| m.0),
+            _ => None,
+        }
+    }
+
+    /// Sets a field by name (money in cents).
+    pub fn set(&mut self, field: &str, v: Option<i64>) {
+        let m = v.map(Money);
+        match field {
+            "pv" => self.pv = v,
+            "uv" => self.uv = v,
+            "ordering-buyers" => self.ordering_buyers = v,
+            "order-amount" => self.order_amount = m,
+            "paying-buyers" => self.paying_buyers = v,
+            "paid-amount" => self.paid_amount = m,
+            "paid-orders" => self.paid_orders = v,
+            "refund-amount" => self.refund_amount = m,
+            "refund-orders" => self.refund_orders = v,
+            "inquiries" => self.inquiries = v,
+            "inquiries-paid" => self.inquiries_paid = v,
+            "ad-spend" => self.ad_spend = m,
+            "ad-sales" => self.ad_sales = m,
+            "shipping-cost" => self.shipping_cost = m,
+            "discount-cost" => self.discount_cost = m,
+            _ => {}
+        }
+    }
+
+    /// Copies every field `other` has over this one (re-entering a day replaces what is given).
+    pub fn merge(&mut self, other: &DayFigures) {
+        for f in FIELDS {
+            if let Some(v) = other.get(f) {
+                self.set(f, Some(v));
+            }
+        }
+    }
+
+    /// Adds another shop's day (for totals); a field is known when any shop has it.
+    pub fn add(&mut self, other: &DayFigures) {
+        for f in FIELDS {
+            let sum = match (self.get(f), other.get(f)) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            };
+            self.set(f, sum);
+        }
+    }
+
+    /// Whether nothing was entered.
+    pub fn is_empty(&self) -> bool {
+        FIELDS.iter().all(|f| self.get(f).is_none())
+    }
+
+    /// The operating cost of the seed's store ROI: ad spend + free shipping + discounts.
+    pub fn operating_cost(&self) -> Option<Money> {
+        let parts = [self.ad_spend, self.shipping_cost, self.discount_cost];
+        if parts.iter().all(Option::is_none) {
+            return None;
+        }
+        Some(Money(parts.iter().flatten().map(|m| m.0).sum()))
+    }
+}
+
+fn ratio(num: Option<i64>, den: Option<i64>) -> Option<f64> {
+    match (num, den) {
+        (Some(n), Some(d)) if d != 0 => Some(n as f64 / d as f64),
+        _ => None,
+    }
+}
+
+/// The rates of a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Derived {
+    /// Payment rate = paying buyers ÷ ordering buyers.
+    pub payment_rate: Option<f64>,
+    /// Conversion = paying buyers ÷ UV.
+    pub conversion: Option<f64>,
+    /// Average order value = paid amount ÷ paying buyers (per buyer, not per order), in cents.
+    pub avg_order_value: Option<f64>,
+    /// Value per visitor = paid amount ÷ UV, in cents.
+    pub value_per_visitor: Option<f64>,
+    /// Refund rate = refund amount ÷ paid amount.
+    pub refund_rate: Option<f64>,
+    /// Inquiry conversion = inquiries that paid ÷ inquiries.
+    pub inquiry_conversion: Option<f64>,
+    /// Ad ROAS = ad sales ÷ ad spend.
+    pub roas: Option<f64>,
+    /// Store ROI = paid amount ÷ (ad spend + free-shipping cost + discount cost).
+    pub roi: Option<f64>,
+}
+
+impl Derived {
+    /// Computes every rate of `d`.
+    pub fn of(d: &DayFigures) -> Derived {
+        let paid = d.paid_amount.map(|m| m.0);
+        Derived {
+            payment_rate: ratio(d.paying_buyers, d.ordering_buyers),
+            conversion: ratio(d.paying_buyers, d.uv),
+            avg_order_value: ratio(paid, d.paying_buyers),
+            value_per_visitor: ratio(paid, d.uv),
+            refund_rate: ratio(d.refund_amount.map(|m| m.0), paid),
+            inquiry_conversion: ratio(d.inquiries_paid, d.inquiries),
+            roas: ratio(d.ad_sales.map(|m| m.0), d.ad_spend.map(|m| m.0)),
+            roi: ratio(paid, d.operating_cost().map(|m| m.0)),
+        }
+    }
+}
+
+/// The seed's grading of store ROI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoiGrade {
+    /// Below 1:3.
+    Failing,
+    /// From 1:3.
+    Pass,
+    /// From 1:4.
+    Good,
+    /// From 1:5.
+    Excellent,
+}
+
+impl RoiGrade {
+    /// The grade of a ROI (sales per unit of cost).
+    pub fn of(roi: f64) -> RoiGrade {
+        if roi >= 5.0 {
+            RoiGrade::Excellent
+        } else if roi >= 4.0 {
+            RoiGrade::Good
+        } else if roi >= 3.0 {
+            RoiGrade::Pass
+        } else {
+            RoiGrade::Failing
+        }
+    }
+
+    /// Catalog key part.
+    pub fn key(self) -> &'static str {
+        match self {
+            RoiGrade::Failing => "failing",
+            RoiGrade::Pass => "pass",
+            RoiGrade::Good => "good",
+            RoiGrade::Excellent => "excellent",
+        }
+    }
+}
+
+/// Relative change from `before` to `now`; None without a base.
+pub fn change(now: Option<f64>, before: Option<f64>) -> Option<f64> {
+    match (now, before) {
+        (Some(n), Some(b)) if b != 0.0 => Some((n - b) / b.abs()),
+        _ => None,
+    }
+}
+
+/// Something that does not look right in a day's figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Doubt {
+    /// A figure below zero (refused).
+    Negative(&'static str),
+    /// More paying buyers than visitors.
+    PayingOverVisitors,
+    /// More paying buyers than ordering buyers.
+    PayingOverOrdering,
+    /// Paid more than ten times the amount ordered.
+    PaidOverOrdered,
+    /// More page views than... fewer page views than visitors.
+    ViewsUnderVisitors,
+    /// Refunds larger than payments.
+    RefundOverPaid,
+    /// More inquiries that paid than inquiries.
+    InquiriesPaidOverInquiries,
+}
+
+/// Checks a day; negative figures are errors, the rest are warnings to confirm.
+pub fn doubts(d: &DayFigures) -> Vec<Doubt> {
+    let mut out = Vec::new();
+    for f in FIELDS {
+        if d.get(f).is_some_and(|v| v < 0) {
+            out.push(Doubt::Negative(f));
+        }
+    }
+    let gt = |a: Option<i64>, b: Option<i64>| matches!((a, b), (Some(a), Some(b)) if a > b);
+    if gt(d.paying_buyers, d.uv) {
+        out.push(Doubt::PayingOverVisitors);
+    }
+    if gt(d.paying_buyers, d.ordering_buyers) {
+        out.push(Doubt::PayingOverOrdering);
+    }
+    if let (Some(p), Some(o)) = (d.paid_amount, d.order_amount) {
+        if p.0 > 10 * o.0 && p.0 > 0 {
+            out.push(Doubt::PaidOverOrdered);
+        }
+    }
+    if gt(d.uv, d.pv) {
+        out.push(Doubt::ViewsUnderVisitors);
+    }
+    if gt(d.refund_amount.map(|m| m.0), d.paid_amount.map(|m| m.0)) {
+        out.push(Doubt::RefundOverPaid);
+    }
+    if gt(d.inquiries_paid, d.inquiries) {
+        out.push(Doubt::InquiriesPaidOverInquiries);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> DayFigures {
+        DayFigures {
+            pv: Some(12_000),
+            uv: Some(4_000),
+            ordering_buyers: Some(150),
+            order_amount: Some(Money(3_300_000)),
+            paying_buyers: Some(120),
+            paid_amount: Some(Money(3_000_000)),
+            paid_orders: Some(130),
+            refund_amount: Some(Money(150_000)),
+            refund_orders: Some(6),
+            inquiries: Some(80),
+            inquiries_paid: Some(20),
+            ad_spend: Some(Money(400_000)),
+            ad_sales: Some(Money(1_600_000)),
+            shipping_cost: Some(Money(100_000)),
+            discount_cost: Some(Money(250_000)),
+        }
+    }
+
+    #[test]
+    fn formulas_match_hand_computed_values() {
+        let d = Derived::of(&day());
+        assert_eq!(d.payment_rate, Some(0.8)); // 120 / 150
+        assert_eq!(d.conversion, Some(0.03)); // 120 / 4000
+        assert_eq!(d.avg_order_value, Some(25_000.0)); // ¥30,000.00 / 120 = ¥250.00
+        assert_eq!(d.value_per_visitor, Some(750.0)); // ¥30,000.00 / 4000 = ¥7.50
+        assert_eq!(d.refund_rate, Some(0.05)); // 1,500 / 30,000
+        assert_eq!(d.inquiry_conversion, Some(0.25)); // 20 / 80
+        assert_eq!(d.roas, Some(4.0)); // 16,000 / 4,000
+        let roi = d.roi.expect("roi"); // 30,000 / (4,000 + 1,000 + 2,500) = 4.0
+        assert!((roi - 4.0).abs() < 1e-12);
+        assert_eq!(RoiGrade::of(roi), RoiGrade::Good);
+    }
+
+    #[test]
+    fn zero_denominators_give_none_never_nan() {
+        let mut z = day();
+        z.uv = Some(0);
+        z.ordering_buyers = Some(0);
+        z.paying_buyers = Some(0);
+        z.paid_amount = Some(Money(0));
+        z.inquiries = Some(0);
+        z.ad_spend = Some(Money(0));
+        z.shipping_cost = Some(Money(0));
+        z.discount_cost = Some(Money(0));
+        let d = Derived::of(&z);
+        assert_eq!(d, Derived::default());
+        assert_eq!(Derived::of(&DayFigures::default()), Derived::default());
+    }
+
+    #[test]
+    fn roi_grades_follow_the_seed() {
+        assert_eq!(RoiGrade::of(2.99), RoiGrade::Failing);
+        assert_eq!(RoiGrade::of(3.0), RoiGrade::Pass);
+        assert_eq!(RoiGrade::of(4.0), RoiGrade::Good);
+        assert_eq!(RoiGrade::of(5.0), RoiGrade::Excellent);
+        assert_eq!(RoiGrade::of(7.5), RoiGrade::Excellent);
+    }
+
+    #[test]
+    fn doubts_catch_absurd_figures() {
+        assert!(doubts(&day()).is_empty());
+        let mut d = day();
+        d.paying_buyers = Some(5000);
+        d.pv = Some(-1);
+        let found = doubts(&d);
+        assert!(found.contains(&Doubt::Negative("pv")));
+        assert!(found.contains(&Doubt::PayingOverVisitors));
+        assert!(found.contains(&Doubt::PayingOverOrdering));
+        let mut d = day();
+        d.paid_amount = Some(Money(40_000_000));
+        assert!(doubts(&d).contains(&Doubt::PaidOverOrdered));
+    }
+
+    #[test]
+    fn totals_and_merges() {
+        let mut t = DayFigures::default();
+        t.add(&day());
+        t.add(&day());
+        assert_eq!(t.uv, Some(8_000));
+        assert_eq!(t.paid_amount, Some(Money(6_000_000)));
+        let mut a = day();
+        a.merge(&DayFigures {
+            uv: Some(1),
+            ..DayFigures::default()
+        });
+        assert_eq!((a.uv, a.pv), (Some(1), Some(12_000)));
+    }
+}

@@ -47,6 +47,28 @@ enum Cmd {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Import a platform's daily export (CSV, xlsx, xls) into a shop: prints the preview as a
+    /// table, then writes every day in one transaction (nothing when a row does not read).
+    Import {
+        /// The exported file.
+        file: PathBuf,
+        /// The shop's name.
+        #[arg(long)]
+        shop: String,
+        /// Platform mapping (tmall, jd, aliexpress, amazon, shopify-sales, shopify-sessions,
+        /// alimama, or one of config/importers/); default: recognised from the headers.
+        #[arg(long)]
+        platform: Option<String>,
+        /// Print the preview and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How dates like 11/22/26 read: mdy (month/day/year, default) or dmy.
+        #[arg(long, default_value = "mdy")]
+        date_order: storeops::domain::import::DateOrder,
+        /// The guild of the shop, when several have a shop of that name.
+        #[arg(long)]
+        guild: Option<u64>,
+    },
 }
 
 #[tokio::main]
@@ -86,6 +108,38 @@ async fn main() -> anyhow::Result<()> {
             now,
         } => run_shell(config, as_user, roles, locale, now).await,
         Cmd::Run => storeops::adapters::discord::run(config).await,
+        Cmd::Import {
+            file,
+            shop,
+            platform,
+            dry_run,
+            date_order,
+            guild,
+        } => {
+            use storeops::app::cmd::import;
+            let store = open(&config).await?;
+            let args = import::CliImport {
+                file,
+                shop,
+                guild,
+                platform,
+                dry_run,
+                order: date_order,
+            };
+            let out =
+                import::run_cli(&store, &args, config.defaults.locale, chrono::Utc::now()).await;
+            store.close().await;
+            match out {
+                Ok(text) => {
+                    println!("{text}");
+                    Ok(())
+                }
+                Err(text) => {
+                    eprintln!("{text}");
+                    std::process::exit(1);
+                }
+            }
+        }
     }
 }
 

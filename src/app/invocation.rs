@@ -131,15 +131,14 @@ impl Invocation {
             if !fits {
                 return Err(UserError::new(kind_error_key(o.kind)).arg("option", name.clone()));
             }
-            if !o.choices.is_empty() {
-                if let OptValue::Str(s) = value {
-                    if !o.choices.contains(&s.as_str()) {
-                        return Err(UserError::new("err-bad-choice")
-                            .arg("option", name.clone())
-                            .arg("value", s.clone())
-                            .arg("choices", o.choices.join(", ")));
-                    }
-                }
+            if !o.choices.is_empty()
+                && let OptValue::Str(s) = value
+                && !o.choices.contains(&s.as_str())
+            {
+                return Err(UserError::new("err-bad-choice")
+                    .arg("option", name.clone())
+                    .arg("value", s.clone())
+                    .arg("choices", o.choices.join(", ")));
             }
         }
         for o in spec.options.iter().filter(|o| o.required) {

@@ -1,7 +1,7 @@
 //! Work the bot does on its own schedule besides sending: creating the tasks of recurring
 //! definitions, the morning summary and the missing-data check, planning the reminders of
-//! fixed activities. The dispatcher runs these
-//! before each delivery pass and sleeps no later than the next one is due.
+//! fixed activities. The dispatcher runs these before each delivery pass and sleeps no later
+//! than the next one is due.
 
 use chrono::{DateTime, Utc};
 

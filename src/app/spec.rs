@@ -379,6 +379,16 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[auto(opt("shop")), req("amount"), opt("month")],
                 "/data target shop:\"Tmall flagship\" amount:900000 month:2026-12",
             )),
+            cmd(
+                "import",
+                &[
+                    o("file", OptKind::Attachment, true),
+                    auto(opt("shop")),
+                    opt("platform"),
+                    choices(opt("date-order"), &["mdy", "dmy"]),
+                ],
+                "/data import file:export.csv shop:\"Tmall flagship\"",
+            ),
         ],
     ),
     group(
@@ -410,7 +420,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                     opt("checklist"),
                     choices(opt("holidays"), HOLIDAY_MODES),
                 ],
-                "/activity add name:\"Free-shipping Thursday\" schedule:\"thu 09:00\" ping:marketing lead:\"18h, 0\" checklist:\"Templates set | Page ready\" holidays:skip",
+                "/activity add name:\"Free-shipping Thursday\" schedule:\"thu 09:00\" ping:marketing lead:\"18h, 0\" checklist:\"Templates set; Page ready\" holidays:skip",
             )),
             cmd("list", &[int("page")], "/activity list"),
             manager(cmd(

@@ -138,9 +138,7 @@ fn plot(pixels: &mut [u8], days: &[ChartDay]) -> Result<PlotRect, ChartError> {
     let root = BitMapBackend::with_buffer(pixels, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&BACKGROUND).map_err(draw_err)?;
 
-    let x_axis = DayAxis {
-        days: days.len().max(1),
-    };
+    let x_axis = DayAxis { days: days.len() };
     let amounts: Vec<f64> = days.iter().map(|d| d.paid_cents as f64 / 100.0).collect();
     let (y_min, y_max) = amount_range(&amounts);
     let conversions: Vec<Option<f64>> = days.iter().map(|d| percent(d.conversion)).collect();
@@ -189,10 +187,14 @@ fn plot(pixels: &mut [u8], days: &[ChartDay]) -> Result<PlotRect, ChartError> {
         .map_err(draw_err)?;
     let rect = chart.plotting_area().get_pixel_range();
 
+    // A bar takes 68 % of its day, but no wider than with a week of days, so that one or two
+    // days do not turn into slabs.
+    let half_bar = 0.34 * (days.len() as f64 / 7.0).min(1.0);
+
     chart
         .draw_series(amounts.iter().enumerate().map(|(i, &v)| {
             let x = i as f64;
-            Rectangle::new([(x - 0.34, 0.0), (x + 0.34, v)], BAR.filled())
+            Rectangle::new([(x - half_bar, 0.0), (x + half_bar, v)], BAR.filled())
         }))
         .map_err(draw_err)?;
 
@@ -304,11 +306,18 @@ impl Canvas<'_> {
 /// always including the most recent one.
 const MAX_DATE_LABELS: usize = 15;
 
-/// The x axis: day `i` (0-based, oldest first) is centred at `i`, each day one unit wide, so bars
-/// sit between the ticks' neighbours and the line's points above the labels.
+/// The x axis: day `i` (0-based, oldest first) is centred at `i`, each day one unit wide, so
+/// bars and the line's points sit right above their date labels. With no days it spans one empty
+/// slot and has no ticks.
 #[derive(Debug, Clone, Copy)]
 struct DayAxis {
     days: usize,
+}
+
+impl DayAxis {
+    fn slots(&self) -> f64 {
+        self.days.max(1) as f64
+    }
 }
 
 impl Ranged for DayAxis {
@@ -316,7 +325,7 @@ impl Ranged for DayAxis {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let frac = (value + 0.5) / self.days as f64;
+        let frac = (value + 0.5) / self.slots();
         limit.0 + (f64::from(limit.1 - limit.0) * frac).round() as i32
     }
 
@@ -325,15 +334,17 @@ impl Ranged for DayAxis {
             return vec![];
         }
         let n = self.days;
-        let step = n.div_ceil(hint.max_num_points().clamp(1, MAX_DATE_LABELS));
-        (0..n)
-            .filter(|i| (n - 1 - i) % step == 0)
-            .map(|i| i as f64)
-            .collect()
+        let step = n
+            .div_ceil(hint.max_num_points().clamp(1, MAX_DATE_LABELS))
+            .max(1);
+        // Counted back from the most recent day, so that one always has its label.
+        let mut keys: Vec<f64> = (0..n).rev().step_by(step).map(|i| i as f64).collect();
+        keys.reverse();
+        keys
     }
 
     fn range(&self) -> Range<f64> {
-        -0.5..self.days as f64 - 0.5
+        -0.5..self.slots() - 0.5
     }
 }
 

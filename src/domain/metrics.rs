@@ -195,6 +195,36 @@ impl Derived {
     }
 }
 
+impl Derived {
+    /// The rates of a range of days: each rate sums its numerator and denominator over the days
+    /// that have both, so a figure entered on only some days does not skew it.
+    pub fn of_days(days: &[DayFigures]) -> Derived {
+        let pair = |num: &dyn Fn(&DayFigures) -> Option<i64>,
+                    den: &dyn Fn(&DayFigures) -> Option<i64>| {
+            let (mut n, mut d, mut any) = (0i64, 0i64, false);
+            for day in days {
+                if let (Some(a), Some(b)) = (num(day), den(day)) {
+                    n += a;
+                    d += b;
+                    any = true;
+                }
+            }
+            if any { ratio(Some(n), Some(d)) } else { None }
+        };
+        let paid = |d: &DayFigures| d.paid_amount.map(|m| m.0);
+        Derived {
+            payment_rate: pair(&|d| d.paying_buyers, &|d| d.ordering_buyers),
+            conversion: pair(&|d| d.paying_buyers, &|d| d.uv),
+            avg_order_value: pair(&paid, &|d| d.paying_buyers),
+            value_per_visitor: pair(&paid, &|d| d.uv),
+            refund_rate: pair(&|d| d.refund_amount.map(|m| m.0), &paid),
+            inquiry_conversion: pair(&|d| d.inquiries_paid, &|d| d.inquiries),
+            roas: pair(&|d| d.ad_sales.map(|m| m.0), &|d| d.ad_spend.map(|m| m.0)),
+            roi: pair(&paid, &|d| d.operating_cost().map(|m| m.0)),
+        }
+    }
+}
+
 /// The seed's grading of store ROI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoiGrade {
@@ -275,10 +305,11 @@ pub fn doubts(d: &DayFigures) -> Vec<Doubt> {
     if gt(d.paying_buyers, d.ordering_buyers) {
         out.push(Doubt::PayingOverOrdering);
     }
-    if let (Some(p), Some(o)) = (d.paid_amount, d.order_amount) {
-        if p.0 > 10 * o.0 && p.0 > 0 {
-            out.push(Doubt::PaidOverOrdered);
-        }
+    if let (Some(p), Some(o)) = (d.paid_amount, d.order_amount)
+        && p.0 > 10 * o.0
+        && p.0 > 0
+    {
+        out.push(Doubt::PaidOverOrdered);
     }
     if gt(d.uv, d.pv) {
         out.push(Doubt::ViewsUnderVisitors);

@@ -11,7 +11,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use rand::Rng;
-use sqlx::Connection;
 use tokio::sync::{Mutex, Notify, watch};
 
 use super::sink::{Delivered, Outbound, SendError, Sink};
@@ -189,7 +188,7 @@ impl Dispatcher {
     async fn skip_stale(&self) -> StoreResult<usize> {
         let now = self.clock.now();
         let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = crate::store::write_tx(&mut conn).await?;
         let stale =
             outbox::skip_stale(&mut tx, now - self.cfg.grace, now, SOURCE_DISPATCHER).await?;
         if stale.is_empty() {
@@ -303,7 +302,7 @@ impl Dispatcher {
         stats.failed = failures.len();
 
         let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = crate::store::write_tx(&mut conn).await?;
         outbox::record_sent(&mut tx, &sent, now).await?;
         for (id, reason, at) in &retries {
             outbox::record_retry(&mut tx, *id, &self.owner, reason, *at).await?;

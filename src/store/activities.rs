@@ -340,7 +340,7 @@ pub async fn acks(
     occurrence: DateTime<Utc>,
 ) -> StoreResult<Vec<u64>> {
     let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT user_id FROM activity_acks WHERE activity_id = ?1 AND occurrence_at = ?2 ORDER BY at, user_id",
+        "SELECT user_id FROM activity_acks WHERE activity_id = ?1 AND occurrence_at = ?2 ORDER BY at, rowid",
     )
     .bind(id)
     .bind(ms(occurrence))
@@ -599,6 +599,16 @@ pub async fn plan_message(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Whether the reminder with this key has been delivered.
+pub async fn was_sent(conn: &mut SqliteConnection, dedupe_key: &str) -> StoreResult<bool> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM outbox WHERE dedupe_key = ?1 AND state = 'sent'")
+            .bind(dedupe_key)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
 }
 
 /// Cancels the waiting reminders of `source` due after `after` that are not in `keep`.

@@ -257,7 +257,7 @@ pub async fn list(
     limit: i64,
 ) -> StoreResult<(Vec<Complaint>, i64)> {
     let cond = "guild_id = ?1 AND (NOT ?2 OR status = 'open') AND (?3 IS NULL OR owner_id = ?3)
-        AND (?4 IS NULL OR (status = 'open' AND deadline_at < ?4) OR (status = 'resolved' AND resolved_at > deadline_at))
+        AND (?4 IS NULL OR (status = 'open' AND deadline_at <= ?4) OR (status = 'resolved' AND resolved_at > deadline_at))
         AND (?5 IS NULL OR platform = ?5) AND (?6 IS NULL OR category = ?6)";
     fn bind<'q>(
         q: &'q str,
@@ -278,7 +278,7 @@ pub async fn list(
         .await?
         .try_get(0)?;
     let list_sql = format!(
-        "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY status DESC, deadline_at, id LIMIT ?7 OFFSET ?8"
+        "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, deadline_at, id LIMIT ?7 OFFSET ?8"
     );
     let rows = bind(&list_sql, guild_id, f)
         .bind(limit)
@@ -298,7 +298,7 @@ pub async fn suggest(
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND (NOT ?3 OR status = 'open')
            AND (?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)
-         ORDER BY status DESC, deadline_at LIMIT 25"
+         ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, deadline_at LIMIT 25"
     ))
     .bind(id_in(guild_id))
     .bind(typed.trim().trim_start_matches('#'))

@@ -322,3 +322,123 @@ pub async fn next_due(conn: &mut SqliteConnection) -> StoreResult<Option<DateTim
         (a, b) => a.or(b).map(from_ms),
     })
 }
+
+/// Writes imported days in ONE transaction, each merged over what is stored (the file's
+/// figures replace those it has, the others are kept), with history, `source = "import"`.
+/// Returns how many days changed (an identical re-import changes none).
+pub async fn import_days(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    days: &std::collections::BTreeMap<NaiveDate, DayFigures>,
+    by: u64,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let mut tx = conn.begin().await?;
+    let mut changed = 0;
+    for (date, imported) in days {
+        let mut merged = self::day(&mut tx, shop_id, *date)
+            .await?
+            .unwrap_or_default();
+        merged.merge(imported);
+        if put_day(&mut tx, shop_id, *date, &merged, by, "import", now).await? {
+            changed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Shops of any guild with this name (for the command line), as (guild, shop).
+pub async fn shops_named(conn: &mut SqliteConnection, name: &str) -> StoreResult<Vec<(u64, Shop)>> {
+    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT guild_id, id, name, platform, currency FROM shops WHERE name = ?1 COLLATE NOCASE ORDER BY guild_id",
+    )
+    .bind(name.trim())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(g, id, name, platform, currency)| {
+            (
+                id_out(g),
+                Shop {
+                    id,
+                    name,
+                    platform,
+                    currency,
+                },
+            )
+        })
+        .collect())
+}
+
+/// An import waiting for Confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingImport {
+    /// The token on the buttons.
+    pub token: String,
+    /// Guild.
+    pub guild_id: u64,
+    /// Shop.
+    pub shop_id: i64,
+    /// Who uploaded it.
+    pub user_id: u64,
+    /// Platform key.
+    pub platform: String,
+    /// The parsed days, JSON.
+    pub days: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Keeps a parsed file until Confirm; drops those older than `expire_before`.
+pub async fn put_pending_import(
+    conn: &mut SqliteConnection,
+    p: &PendingImport,
+    expire_before: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM pending_imports WHERE created_at < ?1")
+        .bind(ms(expire_before))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO pending_imports (token, guild_id, shop_id, user_id, platform, days, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(&p.token)
+    .bind(id_in(p.guild_id))
+    .bind(p.shop_id)
+    .bind(id_in(p.user_id))
+    .bind(&p.platform)
+    .bind(&p.days)
+    .bind(ms(p.created_at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes (removes and returns) a guild's pending import by token.
+pub async fn take_pending_import(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    token: &str,
+) -> StoreResult<Option<PendingImport>> {
+    let row: Option<(String, i64, i64, i64, String, String, i64)> = sqlx::query_as(
+        "DELETE FROM pending_imports WHERE token = ?1 AND guild_id = ?2
+         RETURNING token, guild_id, shop_id, user_id, platform, days, created_at",
+    )
+    .bind(token)
+    .bind(id_in(guild_id))
+    .fetch_optional(conn)
+    .await?;
+    Ok(
+        row.map(|(token, g, shop_id, u, platform, days, at)| PendingImport {
+            token,
+            guild_id: id_out(g),
+            shop_id,
+            user_id: id_out(u),
+            platform,
+            days,
+            created_at: from_ms(at),
+        }),
+    )
+}

@@ -119,3 +119,13 @@ pub fn id_in(id: u64) -> i64 {
 pub fn id_out(id: i64) -> u64 {
     id as u64
 }
+
+/// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so a
+/// read-then-write cannot fail with "database is locked" when another connection wrote in
+/// between: it waits (up to the busy timeout) instead. Not for nested use.
+pub async fn write_tx(
+    conn: &mut sqlx::SqliteConnection,
+) -> StoreResult<sqlx::Transaction<'_, sqlx::Sqlite>> {
+    use sqlx::Connection;
+    Ok(conn.begin_with("BEGIN IMMEDIATE").await?)
+}

@@ -181,6 +181,38 @@ pub async fn enqueue(
     Ok(done.rows_affected() == 1)
 }
 
+/// Enqueues a message, or revives it when a row with the same key was cancelled (a replan that
+/// keeps the same keys, e.g. a task started or its title edited): the row is pending again with
+/// the new content and time. Rows already sent, failed or pending are left as they are.
+pub async fn enqueue_or_revive(
+    conn: &mut SqliteConnection,
+    msg: &NewMessage,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let payload =
+        serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let done = sqlx::query(
+        "INSERT INTO outbox (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, available_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+         ON CONFLICT (dedupe_key) DO UPDATE SET state = 'pending', payload = excluded.payload,
+             target_kind = excluded.target_kind, target_id = excluded.target_id, due_at = excluded.due_at,
+             available_at = excluded.available_at, attempts = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL
+         WHERE outbox.state = 'cancelled'",
+    )
+    .bind(id_in(msg.guild_id))
+    .bind(&msg.dedupe_key)
+    .bind(nonce_for(&msg.dedupe_key))
+    .bind(&msg.source)
+    .bind(msg.target.kind())
+    .bind(id_in(msg.target.id()))
+    .bind(payload)
+    .bind(ms(msg.due_at))
+    .bind(ms(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Cancels every pending row of `source`. Returns how many.
 pub async fn cancel_source(conn: &mut SqliteConnection, source: &str) -> StoreResult<u64> {
     let done = sqlx::query("UPDATE outbox SET state = 'cancelled', lease_owner = NULL WHERE source = ?1 AND state = 'pending'")

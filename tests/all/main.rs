@@ -3,9 +3,13 @@
 mod fake_discord;
 mod support;
 
+mod activities;
+mod complaints;
 mod config;
+mod data;
 mod discord;
 mod discord_payloads;
 mod foundation;
+mod import;
 mod outbox;
 mod tasks;

@@ -182,10 +182,10 @@ impl Shell {
             };
             out.text = render::reply_text(&self.app, SHELL_GUILD, &reply).await;
         }
-        if self.manual.is_some() {
-            if let Err(e) = self.dispatcher.tick().await {
-                out.text.push_str(&format!("\n{e}"));
-            }
+        if self.manual.is_some()
+            && let Err(e) = self.dispatcher.tick().await
+        {
+            out.text.push_str(&format!("\n{e}"));
         }
         let sent = self.drain_outbound().await;
         if !sent.is_empty() {

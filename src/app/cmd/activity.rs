@@ -16,15 +16,16 @@
 //!   with (zone, language, channel, role) have changed, so `/setup` takes effect on the next
 //!   reminder without anyone editing the activities.
 //! - The bot cannot list who holds a role, so the follow-up is one ping to the whole role,
-//!   half-way through the longest lead, and only when nobody pressed "Got it" by then
-//!   (pressing it cancels the follow-up in the same transaction).
+//!   half-way through the longest lead (moved out of the quiet hours), only when that first
+//!   reminder went out and nobody pressed "Got it" by then (pressing it cancels the follow-up
+//!   in the same transaction).
 //! - After downtime, occurrences missed in between are put in the outbox too, due when they
 //!   were; the dispatcher sends them late within its grace window or lists them as skipped.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::task::{parse_day, schedule_error};
 use crate::adapters::shell::{SHELL_GUILD, shell_channel};
@@ -43,7 +44,7 @@ use crate::store::activities::{self, Activity};
 use crate::store::names::{self, NameKind};
 use crate::store::outbox::{self, NewMessage, Target};
 use crate::store::settings::{self, GuildSettings};
-use crate::store::{StoreError, ms};
+use crate::store::{StoreError, ms, write_tx};
 use crate::tr;
 
 /// Longest activity or holiday name, in characters.
@@ -171,9 +172,17 @@ fn channel_text(l: Locale, a: &Activity, guild: &GuildSettings) -> String {
     match (a.channel_id, target_channel(a, guild)) {
         (Some(c), _) => reply::channel_ref(c),
         (None, Some(c)) if guild.summary_channel == Some(c) => {
-            tr!(l, "activity-channel-summary", channel = reply::channel_ref(c))
+            tr!(
+                l,
+                "activity-channel-summary",
+                channel = reply::channel_ref(c)
+            )
         }
-        (None, Some(c)) => tr!(l, "activity-channel-fallback", channel = reply::channel_ref(c)),
+        (None, Some(c)) => tr!(
+            l,
+            "activity-channel-fallback",
+            channel = reply::channel_ref(c)
+        ),
         (None, None) => l.t("activity-channel-unset"),
     }
 }
@@ -258,14 +267,14 @@ fn describe(l: Locale, a: &Activity, guild: &GuildSettings, title: String) -> Re
             .collect();
         r = r.field(l.t("activity-field-checklist"), lines.join("\n"), false);
     }
-    if a.role_id.is_none() && role_of(a, guild).is_none() {
-        if let Some(p) = a.position {
-            r.lines.push(tr!(
-                l,
-                "activity-position-unmapped",
-                position = l.t(&p.label_key())
-            ));
-        }
+    if role_of(a, guild).is_none()
+        && let Some(p) = a.position
+    {
+        r.lines.push(tr!(
+            l,
+            "activity-position-unmapped",
+            position = l.t(&p.label_key())
+        ));
     }
     r
 }
@@ -307,14 +316,14 @@ fn reminder(
         r.severity = Severity::Warning;
     }
     let role = role_of(a, guild);
-    if role.is_none() {
-        if let Some(p) = a.position {
-            r.lines.push(tr!(
-                l,
-                "activity-position-unmapped",
-                position = l.t(&p.label_key())
-            ));
-        }
+    if role.is_none()
+        && let Some(p) = a.position
+    {
+        r.lines.push(tr!(
+            l,
+            "activity-position-unmapped",
+            position = l.t(&p.label_key())
+        ));
     }
     if !a.checklist.is_empty() {
         let lines: Vec<String> = a
@@ -439,16 +448,23 @@ async fn occurrence_messages(
         }
     }
     let cfg = &cfg.activities;
-    if cfg.follow_up && acks.is_empty() {
-        if let Some(due) = follow_up_at(occ.at, &a.leads, guild.timezone, cfg.quiet_hours)
+    // The follow-up follows up the first reminder: only when that one goes (or went) out.
+    let first_out = match a.leads.iter().max() {
+        Some(longest) if occ.at - *longest >= min_due => true,
+        Some(longest) => activities::was_sent(conn, &reminder_key(a.id, occ.at, *longest)).await?,
+        None => false,
+    };
+    if cfg.follow_up
+        && first_out
+        && acks.is_empty()
+        && let Some(due) = follow_up_at(occ.at, &a.leads, guild.timezone, cfg.quiet_hours)
             .filter(|d| *d >= min_due && *d >= now)
-        {
-            out.push(message(
-                follow_up_key(a.id, occ.at),
-                due,
-                reminder(l, a, guild, occ, &acks, &ticks, true),
-            ));
-        }
+    {
+        out.push(message(
+            follow_up_key(a.id, occ.at),
+            due,
+            reminder(l, a, guild, occ, &acks, &ticks, true),
+        ));
     }
     Ok(out)
 }
@@ -563,48 +579,52 @@ pub async fn materialise_activities(app: &App) -> Result<usize, StoreError> {
     for a in activities::due(&mut conn, now).await? {
         let Some(expected) = a.next_at else { continue };
         let guild = settings::get_or_init(&mut conn, a.guild_id, &app.config, ms(now)).await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = write_tx(&mut conn).await?;
         let next = advance(&mut tx, &a, &guild, &app.config, expected, now).await?;
         if activities::set_plan(&mut tx, &a, next, &sig(&a, &guild)).await? {
             tx.commit().await?;
             planned += 1;
         }
     }
-    planned += plan_stale(&mut conn, app, None, now).await?;
+    planned += plan_stale(&mut conn, app, now).await?;
     if planned > 0 {
         app.outbox_wake.notify_one();
     }
     Ok(planned)
 }
 
-/// Plans the activities (of one guild, or all) never planned or planned with guild settings
-/// that have changed since. Returns how many.
+/// Plans the activities never planned or planned with guild settings that have changed
+/// since. Returns how many.
 async fn plan_stale(
     conn: &mut SqliteConnection,
     app: &App,
-    only: Option<u64>,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    let mut planned = 0;
-    for a in activities::stale(conn, (SHELL_GUILD, shell_channel())).await? {
-        if only.is_some_and(|g| g != a.guild_id) {
-            continue;
-        }
-        let guild = settings::get_or_init(conn, a.guild_id, &app.config, ms(now)).await?;
-        let mut tx = conn.begin().await?;
-        replan(&mut tx, &a, &guild, &app.config, now).await?;
-        tx.commit().await?;
-        planned += 1;
+    let stale = activities::stale(conn, (SHELL_GUILD, shell_channel())).await?;
+    if stale.is_empty() {
+        return Ok(0);
     }
-    Ok(planned)
+    let mut guilds = std::collections::HashMap::new();
+    for a in &stale {
+        if let std::collections::hash_map::Entry::Vacant(e) = guilds.entry(a.guild_id) {
+            e.insert(settings::get_or_init(conn, a.guild_id, &app.config, ms(now)).await?);
+        }
+    }
+    // One transaction for the lot: a guild's first start re-plans all its defaults at once.
+    let mut tx = write_tx(conn).await?;
+    for a in &stale {
+        if let Some(guild) = guilds.get(&a.guild_id) {
+            replan(&mut tx, a, guild, &app.config, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(stale.len())
 }
 
-/// Brings the guild's plans up to date before showing them (a `/setup` change or the guild's
-/// first start may not have been planned by the job yet).
-async fn fresh_plans(conn: &mut SqliteConnection, ctx: &Ctx<'_>) -> AppResult<()> {
-    if plan_stale(conn, ctx.app, Some(ctx.guild.guild_id), ctx.now).await? > 0 {
-        ctx.app.outbox_wake.notify_one();
-    }
+/// Runs the activities job before showing plans, so a `/setup` change, a guild's first start
+/// or an occurrence that just came are reflected even if the dispatcher has not woken yet.
+async fn fresh_plans(ctx: &Ctx<'_>) -> AppResult<()> {
+    materialise_activities(ctx.app).await?;
     Ok(())
 }
 
@@ -740,7 +760,7 @@ async fn add(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = write_tx(&mut conn).await?;
     remember_names(&mut tx, ctx, inv).await?;
     let id = activities::insert(&mut tx, &new, false, ctx.now).await?;
     let a = load(&mut tx, ctx, id).await?;
@@ -759,6 +779,7 @@ async fn add(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 }
 
 async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
+    fresh_plans(ctx).await?;
     let mut conn = ctx
         .app
         .store
@@ -766,7 +787,6 @@ async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    fresh_plans(&mut conn, ctx).await?;
     let all = activities::list(&mut conn, ctx.guild.guild_id).await?;
     let l = ctx.locale;
     let pages = all.len().div_ceil(PAGE_SIZE).max(1);
@@ -847,7 +867,7 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = write_tx(&mut conn).await?;
     let mut a = load(&mut tx, ctx, id).await?;
     remember_names(&mut tx, ctx, inv).await?;
     if let Some(n) = name {
@@ -898,7 +918,7 @@ async fn remove(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = write_tx(&mut conn).await?;
     let a = load(&mut tx, ctx, id).await?;
     let cancelled = outbox::cancel_source(&mut tx, &a.source()).await?;
     activities::remove(&mut tx, id, ctx.now).await?;
@@ -922,7 +942,7 @@ async fn pause(ctx: &Ctx<'_>, id: i64, paused: bool) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = write_tx(&mut conn).await?;
     let mut a = load(&mut tx, ctx, id).await?;
     if a.paused == paused {
         let key = if paused {
@@ -981,7 +1001,7 @@ async fn skip(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = write_tx(&mut conn).await?;
     let a = load(&mut tx, ctx, id).await?;
     let schedule = parse_schedule_text(&a.schedule)?;
     let cal = calendar_of(&mut tx, &a).await?;
@@ -1048,6 +1068,7 @@ async fn skip(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 }
 
 async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
+    fresh_plans(ctx).await?;
     let mut conn = ctx
         .app
         .store
@@ -1055,7 +1076,6 @@ async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    fresh_plans(&mut conn, ctx).await?;
     let days = ctx.app.config.activities.calendar_days;
     let to = ctx.now + Duration::days(days);
     let tz = ctx.guild.timezone;
@@ -1230,7 +1250,7 @@ pub async fn holiday(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Re
                     .into());
             }
             let h = Holiday { name, from, to };
-            let mut tx = conn.begin().await?;
+            let mut tx = write_tx(&mut conn).await?;
             let id = activities::add_holiday(
                 &mut tx,
                 ctx.guild.guild_id,
@@ -1283,7 +1303,7 @@ pub async fn holiday(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Re
         }
         "remove" => {
             let id = inv.int("id").unwrap_or_default();
-            let mut tx = conn.begin().await?;
+            let mut tx = write_tx(&mut conn).await?;
             let Some(h) = activities::remove_holiday(&mut tx, ctx.guild.guild_id, id).await? else {
                 return Err(UserError::new("holiday-err-not-found")
                     .arg("id", id.to_string())
@@ -1333,7 +1353,7 @@ pub async fn press(ctx: &Ctx<'_>, parts: &[&str]) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = write_tx(&mut conn).await?;
     let a = load(&mut tx, ctx, id).await?;
     match (action, line) {
         ("ack", None) => {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::task::parse_period;
 use crate::app::reply::{
@@ -277,7 +277,7 @@ pub async fn reschedule(
             reply: r,
             due_at: at,
         };
-        outbox::enqueue(conn, &msg, now).await?;
+        outbox::enqueue_or_revive(conn, &msg, now).await?;
     }
     Ok(())
 }
@@ -428,7 +428,7 @@ async fn log(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         amount: None,
         revision: 1,
     };
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     c.id = complaints::insert(&mut tx, &c).await?;
     complaints::add_event(&mut tx, c.id, ctx.now, me, "logged", None).await?;
     let l = ctx.guild.locale;
@@ -606,10 +606,15 @@ async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
     let history: Vec<String> = events
         .iter()
         .map(|(at, who, kind, detail)| {
-            let d = detail
-                .as_deref()
-                .map(|d| format!(": {}", escape_user_text(d)))
-                .unwrap_or_default();
+            // Handlers are stored by id and shown as a mention; notes are the user's own text.
+            let d = match (kind.as_str(), detail.as_deref()) {
+                ("claimed" | "assigned", Some(id)) => id
+                    .parse::<u64>()
+                    .map(|u| format!(": {}", reply::user_ref(u)))
+                    .unwrap_or_default(),
+                (_, Some(d)) => format!(": {}", escape_user_text(d)),
+                (_, None) => String::new(),
+            };
             format!(
                 "{} {} {}{}",
                 reply::ts(*at, 'f'),
@@ -636,7 +641,7 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     let c = load(&mut tx, ctx, id).await?;
     if !c.open {
         return Err(UserError::new("complaint-err-closed")
@@ -662,7 +667,7 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
         ctx.now,
         me,
         if owner == me { "claimed" } else { "assigned" },
-        Some(&reply::user_ref(owner)),
+        Some(&owner.to_string()),
     )
     .await?;
     let c = load(&mut tx, ctx, id).await?;
@@ -737,7 +742,7 @@ async fn resolve(
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     let c = load(&mut tx, ctx, id).await?;
     if !may_handle(ctx, &c) {
         return Err(UserError::new("complaint-err-not-service").into());
@@ -830,7 +835,7 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<&str>) -> AppResult<Reply> 
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     let c = load(&mut tx, ctx, id).await?;
     if !may_handle(ctx, &c) {
         return Err(UserError::new("complaint-err-not-service").into());

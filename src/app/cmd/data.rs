@@ -56,10 +56,18 @@ pub fn field_text(d: &DayFigures, f: &str) -> String {
 /// ROI as "1:4.2 (good)".
 pub fn roi_text(l: Locale, roi: Option<f64>) -> String {
     match roi {
-        Some(r) => format!(
-            "1:{r:.2} ({})",
-            l.t(&format!("data-roi-{}", RoiGrade::of(r).key()))
-        ),
+        Some(r) => {
+            // Rounded, unless rounding would make it read as the next grade's mark (a failing
+            // 2.996 must not read 1:3.00): then rounded down.
+            let mut shown = (r * 100.0).round() / 100.0;
+            if RoiGrade::of(shown) != RoiGrade::of(r) {
+                shown = (r * 100.0).floor() / 100.0;
+            }
+            format!(
+                "1:{shown:.2} ({})",
+                l.t(&format!("data-roi-{}", RoiGrade::of(r).key()))
+            )
+        }
         None => "—".into(),
     }
 }
@@ -192,6 +200,15 @@ async fn shop(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(UserError::new("data-err-currency")
                 .arg("value", currency)
+                .into());
+        }
+        let taken = data::shops(&mut conn, ctx.guild.guild_id)
+            .await?
+            .iter()
+            .any(|s| s.name.to_lowercase() == name.to_lowercase());
+        if taken {
+            return Err(UserError::new("data-err-shop-exists")
+                .arg("name", name)
                 .into());
         }
         if data::add_shop(
@@ -372,13 +389,14 @@ async fn show(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         return Err(UserError::new("data-err-no-shops").into());
     }
     let mut total = DayFigures::default();
-    let mut days_with_data = 0;
+    let mut rows = Vec::new();
     for s in &shops {
         for (_, d) in data::range(&mut conn, s.id, from, to).await? {
             total.add(&d);
-            days_with_data += 1;
+            rows.push(d);
         }
     }
+    let days_with_data = rows.len();
     let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
     let period = if from == to {
         from.to_string()
@@ -398,7 +416,7 @@ async fn show(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     for f in FIELDS {
         r = r.field(l.t(&format!("data-field-{f}")), field_text(&total, f), true);
     }
-    r = derived_fields(l, &Derived::of(&total), r);
+    r = derived_fields(l, &Derived::of_days(&rows), r);
     Ok(r.ephemeral())
 }
 
@@ -412,11 +430,10 @@ async fn target(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
             .arg("value", raw)
     })?;
     let month = match inv.str("month") {
-        Some(m) => {
-            NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-                .map_err(|_| UserError::new("data-err-month").arg("value", m))?;
-            m.to_string()
-        }
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .map_err(|_| UserError::new("data-err-month").arg("value", m))?
+            .format("%Y-%m")
+            .to_string(),
         None => ctx
             .now
             .with_timezone(&ctx.guild.timezone)

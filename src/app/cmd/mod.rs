@@ -5,6 +5,7 @@ pub mod activity;
 pub mod complaint;
 pub mod data;
 pub mod help;
+pub mod import;
 pub mod outbox;
 pub mod setup;
 pub mod status;
@@ -29,6 +30,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         ["activity", sub] => activity::run(ctx, sub, inv).await,
         ["holiday", sub] => activity::holiday(ctx, sub, inv).await,
         ["complaint", sub] => complaint::run(ctx, sub, inv).await,
+        ["data", "import"] => import::run(ctx, inv).await,
         ["data", sub] => data::run(ctx, sub, inv).await,
         ["summary", sub] => summary::run(ctx, sub, inv).await,
         ["outbox", "list"] => outbox::list(ctx, inv).await,
@@ -46,6 +48,7 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
         ["task", rest @ ..] => task::press(ctx, rest).await,
         ["act", rest @ ..] => activity::press(ctx, rest).await,
         ["cmp", rest @ ..] => complaint::press(ctx, rest).await,
+        ["imp", rest @ ..] => import::press(ctx, rest).await,
         _ => Err(UserError::new("err-unknown-button").into()),
     }
 }

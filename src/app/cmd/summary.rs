@@ -5,7 +5,7 @@
 //! so figures entered until then are in it.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::data::{count, derived_fields, field_text, money_f, pct, roi_text};
 use crate::app::reply::{self, Attachment, Mentions, Reply, Severity};
@@ -99,7 +99,9 @@ fn shop_block(l: Locale, name: &str, currency: &str, c: &Compared) -> (String, S
             format!(
                 "{} {currency}",
                 paid.map(|m| m.to_string()).unwrap_or_else(|| "—".into())
-            ),
+            )
+            .trim_end()
+            .to_string(),
             as_f(paid),
             as_f(c.day_before.paid_amount),
             as_f(c.week_before.paid_amount),
@@ -186,7 +188,18 @@ pub async fn daily(
     for (shop, c) in &blocks {
         let (name, currency) = match shop {
             Some(s) => (s.name.clone(), s.currency.clone()),
-            None => (l.t("summary-total"), String::new()),
+            // The total carries the currency when every shop uses the same one.
+            None => {
+                let first = shops
+                    .first()
+                    .map(|s| s.currency.clone())
+                    .unwrap_or_default();
+                let same = shops.iter().all(|s| s.currency == first);
+                (
+                    l.t("summary-total"),
+                    if same { first } else { String::new() },
+                )
+            }
         };
         if let Some(s) = shop {
             if c.today.is_empty() {
@@ -400,9 +413,11 @@ pub async fn period(
     let days = (to - from).num_days() + 1;
     let mut total = DayFigures::default();
     let mut per_day: Vec<(NaiveDate, Money)> = Vec::new();
+    let mut rows: Vec<DayFigures> = Vec::new();
     for s in &shops {
         for (d, f) in data::range(&mut conn, s.id, from, to).await? {
             total.add(&f);
+            rows.push(f.clone());
             let paid = f.paid_amount.unwrap_or_default();
             match per_day.iter_mut().find(|(x, _)| *x == d) {
                 Some((_, m)) => m.0 += paid.0,
@@ -422,7 +437,9 @@ pub async fn period(
         ] {
             r = r.field(l.t(&format!("data-field-{f}")), field_text(&total, f), true);
         }
-        let avg = total.paid_amount.map(|m| Money(m.0 / days.max(1)));
+        let avg = total
+            .paid_amount
+            .map(|m| Money((m.0 as f64 / days.max(1) as f64).round() as i64));
         r = r.field(
             l.t("summary-daily-average"),
             avg.map(|m| m.to_string()).unwrap_or_else(|| "—".into()),
@@ -443,7 +460,7 @@ pub async fn period(
                 true,
             );
         }
-        r = derived_fields(l, &Derived::of(&total), r);
+        r = derived_fields(l, &Derived::of_days(&rows), r);
     }
     let tz = guild.timezone;
     let start = local_to_utc(from.and_time(NaiveTime::MIN), tz);
@@ -772,7 +789,7 @@ pub async fn run_due(app: &App) -> Result<Option<DateTime<Utc>>, StoreError> {
                 }
             }
         }
-        let mut tx = conn.begin().await?;
+        let mut tx = crate::store::write_tx(&mut conn).await?;
         if !data::advance_schedule(
             &mut tx,
             s.guild_id,

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use crate::app::reply::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
@@ -127,12 +127,11 @@ pub fn parse_day(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<NaiveDate, Us
         }
     }
     for sep in ['/', '-'] {
-        if let Some((m, d)) = t.split_once(sep) {
-            if let (Ok(m), Ok(d)) = (m.parse::<u32>(), d.parse::<u32>()) {
-                if let Some(date) = NaiveDate::from_ymd_opt(today.year(), m, d) {
-                    return Ok(date);
-                }
-            }
+        if let Some((m, d)) = t.split_once(sep)
+            && let (Ok(m), Ok(d)) = (m.parse::<u32>(), d.parse::<u32>())
+            && let Some(date) = NaiveDate::from_ymd_opt(today.year(), m, d)
+        {
+            return Ok(date);
         }
     }
     match parse_deadline(t, now, tz) {
@@ -329,6 +328,10 @@ pub async fn reschedule(
             ));
         }
         let mut target = Target::Channel(t.channel_id);
+        // The ping's headline says what happened; the task's own headline stays as a line.
+        if let Some(headline) = r.title.take() {
+            r.lines.insert(0, format!("**{headline}**"));
+        }
         r.title = Some(match kind {
             PingKind::Before(d) => {
                 r.mentions = owner;
@@ -383,7 +386,7 @@ pub async fn reschedule(
             reply: r,
             due_at: at,
         };
-        outbox::enqueue(conn, &msg, now).await?;
+        outbox::enqueue_or_revive(conn, &msg, now).await?;
     }
     Ok(())
 }
@@ -402,7 +405,7 @@ async fn change_task(
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     let before = load(&mut tx, ctx, id).await?;
     check(ctx, &before)?;
     change(&mut tx, &before).await?;
@@ -485,7 +488,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
 async fn assign(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let title = checked_text(inv.req_str("title")?, TITLE_MAX, "title")?;
     let due = parse_due(ctx, inv.req_str("due")?)?;
-    let to = parse_assignee(inv, true)?.unwrap_or(Assignee::User(ctx.origin.actor.user_id));
+    let to = parse_assignee(inv, false)?.unwrap_or(Assignee::User(ctx.origin.actor.user_id));
     let priority = parse_priority(inv)?.unwrap_or(Priority::Normal);
     let note = inv
         .str("note")
@@ -535,7 +538,7 @@ async fn assign(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         due_at: due,
         recurring: None,
     };
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     let id = tasks::insert(&mut tx, &new, ctx.now)
         .await?
         .ok_or_else(|| StoreError::Corrupt("task insert".into()))?;
@@ -724,11 +727,12 @@ async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
         .iter()
         .map(|e| {
             let what = l.t(&format!("task-event-{}", e.kind));
-            let detail = e
-                .detail
-                .as_deref()
-                .map(|d| format!(": {}", escape_user_text(d)))
-                .unwrap_or_default();
+            // Comments and notes are the user's text; the other details are the bot's own markup.
+            let detail = match (e.kind.as_str(), e.detail.as_deref()) {
+                ("edited" | "reassigned" | "snoozed", Some(d)) => format!(": {d}"),
+                (_, Some(d)) => format!(": {}", escape_user_text(d)),
+                (_, None) => String::new(),
+            };
             format!(
                 "{} {} {}{}",
                 reply::ts(e.at, 'f'),
@@ -768,7 +772,12 @@ async fn transition(
                 _ => may_act(ctx, t),
             };
             if !allowed {
-                return Err(UserError::new("task-err-not-yours").arg("id", t.id.to_string()));
+                let key = if tr == Transition::Cancel {
+                    "task-err-not-assigner"
+                } else {
+                    "task-err-not-yours"
+                };
+                return Err(UserError::new(key).arg("id", t.id.to_string()));
             }
             if tr.apply(t.status).is_none() {
                 return Err(UserError::new("task-err-transition")
@@ -811,6 +820,10 @@ async fn transition(
     } else {
         Severity::Info
     };
+    // A task still running keeps its buttons (Done after Start, for instance).
+    if t.status.is_active() {
+        r.buttons = task_buttons(l, &t);
+    }
     if tr == Transition::Done {
         let late = t
             .done_at
@@ -1016,7 +1029,7 @@ async fn cover(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     tasks::add_cover(
         &mut tx,
         ctx.guild.guild_id,
@@ -1303,7 +1316,7 @@ pub async fn materialise_recurring(app: &crate::app::App) -> Result<usize, Store
             occurrence = n;
         }
         let next = schedule.next_after(occurrence.max(now), guild.timezone);
-        let mut tx = conn.begin().await?;
+        let mut tx = crate::store::write_tx(&mut conn).await?;
         if !tasks::advance_recurring(&mut tx, d.id, expected, next).await? {
             continue;
         }
@@ -1487,6 +1500,9 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
     }
     let l = ctx.guild.locale;
     let mut r = describe(l, &t, &ctx.guild);
+    if let Some(headline) = r.title.take() {
+        r.lines.insert(0, format!("**{headline}**"));
+    }
     r.title = Some(tr!(l, "task-ping-snoozed", id = t.id));
     r.mentions = match t.assignee_id {
         Some(u) => Mentions::user(u),
@@ -1505,7 +1521,7 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
         reply: r,
         due_at: until,
     };
-    let mut tx = conn.begin().await?;
+    let mut tx = crate::store::write_tx(&mut conn).await?;
     outbox::enqueue(&mut tx, &msg, ctx.now).await?;
     tasks::add_event(
         &mut tx,

@@ -310,15 +310,15 @@ fn route(
                 return err(404, 10003, "Unknown Channel");
             };
             // nonce + enforce_nonce: same nonce in the same channel returns the first message.
-            if body_ref["enforce_nonce"].as_bool() == Some(true) {
-                if let Some(key) = nonce_key(&body_ref["nonce"]) {
-                    let existing = st.messages.iter().find(|m| {
-                        value_id(&m["channel_id"]) == Some(cid)
-                            && nonce_key(&m["nonce"]).as_deref() == Some(key.as_str())
-                    });
-                    if let Some(m) = existing {
-                        return ok(m.clone());
-                    }
+            if body_ref["enforce_nonce"].as_bool() == Some(true)
+                && let Some(key) = nonce_key(&body_ref["nonce"])
+            {
+                let existing = st.messages.iter().find(|m| {
+                    value_id(&m["channel_id"]) == Some(cid)
+                        && nonce_key(&m["nonce"]).as_deref() == Some(key.as_str())
+                });
+                if let Some(m) = existing {
+                    return ok(m.clone());
                 }
             }
             ok(create_message(inner, st, cid, body_ref, files, Origin::Bot))
@@ -526,13 +526,14 @@ fn scan_mentions(content: &str) -> (Vec<u64>, Vec<u64>) {
             _ => (false, rest),
         };
         let digits: String = body.chars().take_while(|c| c.is_ascii_digit()).collect();
-        if !digits.is_empty() && body[digits.len()..].starts_with('>') {
-            if let Ok(id) = digits.parse() {
-                if is_role {
-                    roles.push(id)
-                } else {
-                    users.push(id)
-                }
+        if !digits.is_empty()
+            && body[digits.len()..].starts_with('>')
+            && let Ok(id) = digits.parse()
+        {
+            if is_role {
+                roles.push(id)
+            } else {
+                users.push(id)
             }
         }
     }
@@ -873,10 +874,10 @@ fn interaction_callback(
         }
         6 => original = rec.source_message_id,
         7 => {
-            if let Some(src) = rec.source_message_id {
-                if st.message(src).is_some() {
-                    edit_message(inner, st, src, &data, files);
-                }
+            if let Some(src) = rec.source_message_id
+                && st.message(src).is_some()
+            {
+                edit_message(inner, st, src, &data, files);
             }
             original = rec.source_message_id;
         }

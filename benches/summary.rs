@@ -1,0 +1,266 @@
+//! Morning-summary benchmark (`cargo bench --bench summary`), a plain main printing figures.
+//!
+//! A temporary database holds 3 years of daily figures (every field) for 5 shops, inserted in
+//! one transaction through `store::data::put_day` (so the history table is filled too), a
+//! November target per shop, 80 open tasks (40 of them overdue) and 20 open complaints. Then
+//! `app::cmd::summary::daily` builds the morning summary with its 30-day chart, repeatedly;
+//! the chart alone (`domain::chart::render_trend` on the same 30 days) is timed separately.
+//! Goal: ≤ 50 ms per summary. The load average is printed first (wall times grow on a busy
+//! machine). The chart's PNG encoding is timed on its own by re-encoding the chart's pixels
+//! with the same encoder settings.
+//!
+//! `SUMMARY_BENCH_RUNS` overrides the number of timed runs (default 40, at least 20).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sqlx::Connection;
+use storeops::adapters::shell::{Shell, parse_positions, shell_id};
+use storeops::app::cmd::summary;
+use storeops::app::{Actor, App};
+use storeops::clock::ManualClock;
+use storeops::config::Config;
+use storeops::domain::chart::{self, ChartDay};
+use storeops::domain::metrics::{DayFigures, Derived};
+use storeops::domain::money::Money;
+use storeops::store::{Store, data};
+
+const SHOPS: usize = 5;
+const DAYS: i64 = 3 * 365;
+const GUILD: u64 = 1;
+
+/// A plausible day for shop `s`, day index `i`: every figure, weekly and yearly swings.
+fn figures(s: usize, i: i64) -> DayFigures {
+    let wave = 1.0 + 0.25 * ((i % 7) as f64 / 6.0) + 0.3 * ((i % 365) as f64 / 364.0);
+    let base = (1_000 + 700 * s as i64) as f64 * wave;
+    let uv = base as i64;
+    let ordering = uv / 25;
+    let paying = ordering * 4 / 5;
+    let paid = paying * (18_000 + (i % 11) * 900);
+    let m = |c: i64| Some(Money(c));
+    DayFigures {
+        pv: Some(uv * 3),
+        uv: Some(uv),
+        ordering_buyers: Some(ordering),
+        order_amount: m(paid * 11 / 10),
+        paying_buyers: Some(paying),
+        paid_amount: m(paid),
+        paid_orders: Some(paying + paying / 10),
+        refund_amount: m(paid / 25),
+        refund_orders: Some(paying / 30),
+        inquiries: Some(uv / 40),
+        inquiries_paid: Some(uv / 160),
+        ad_spend: m(paid / 8),
+        ad_sales: m(paid / 2),
+        shipping_cost: m(paid / 40),
+        discount_cost: m(paid / 20),
+    }
+}
+
+/// Encodes RGB pixels as chart.rs does (8-bit RGB, the png crate's default compression).
+fn encode(pixels: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let mut encoder = png::Encoder::new(&mut out, chart::WIDTH, chart::HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("header");
+    writer.write_image_data(pixels).expect("data");
+    writer.finish().expect("finish");
+    out
+}
+
+fn stats(label: &str, mut ms: Vec<f64>) -> f64 {
+    ms.sort_by(f64::total_cmp);
+    let at = |p: f64| ms[((ms.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "  {label}: min {:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} runs)",
+        ms[0],
+        at(0.5),
+        at(0.95),
+        ms[ms.len() - 1],
+        ms.len()
+    );
+    at(0.5)
+}
+
+async fn build(app: &App, clock: &ManualClock, yesterday: NaiveDate) {
+    // The guild (settings, position roles) and its shops, through the shell like a user.
+    let mut actor = Actor::new(shell_id("bench"), "bench");
+    actor.positions = parse_positions("manager,operations");
+    actor.locale = Some("en-US".parse().expect("locale"));
+    let mut sh = Shell::new(app.clone(), actor, Some(clock.clone()))
+        .await
+        .expect("shell");
+    sh.execute("/setup language:en-US summary-channel:#daily")
+        .await;
+    for s in 0..SHOPS {
+        let out = sh
+            .execute(&format!(
+                "/data shop name:Shop{s} platform:tmall currency:CNY"
+            ))
+            .await
+            .text;
+        assert!(out.contains("added"), "{out}");
+        sh.execute(&format!(
+            "/data target shop:Shop{s} amount:3000000 month:2026-11"
+        ))
+        .await;
+    }
+    for i in 0..40 {
+        sh.execute(&format!(
+            "/task assign title:\"Overdue {i}\" due:\"in 1h\" position:operations"
+        ))
+        .await;
+        sh.execute(&format!(
+            "/task assign title:\"Later {i}\" due:\"fri 18:00\" user:@bench"
+        ))
+        .await;
+    }
+    for i in 0..20 {
+        sh.execute(&format!(
+            "/complaint log order:2026112{i:05} platform:tmall category:damaged summary:\"Broken {i}\""
+        ))
+        .await;
+    }
+
+    // Three years of figures in one transaction.
+    let t0 = Instant::now();
+    let mut conn = app.store.pool.acquire().await.expect("connection");
+    let shops = data::shops(&mut conn, GUILD).await.expect("shops");
+    let now = app.clock.now();
+    let mut tx = conn.begin().await.expect("begin");
+    for (s, shop) in shops.iter().enumerate() {
+        for i in 0..DAYS {
+            let day = yesterday - Duration::days(DAYS - 1 - i);
+            data::put_day(&mut tx, shop.id, day, &figures(s, i), 1, "bench", now)
+                .await
+                .expect("put day");
+        }
+    }
+    tx.commit().await.expect("commit");
+    println!(
+        "  inserted {} days for {SHOPS} shops ({} rows) in {:.2} s",
+        DAYS,
+        DAYS * SHOPS as i64,
+        t0.elapsed().as_secs_f64()
+    );
+}
+
+fn main() {
+    let runs: usize = std::env::var("SUMMARY_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40)
+        .max(20);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::defaults();
+        config.database.path = dir.path().join("summary.db");
+        config.activities.seed_defaults = false;
+        let store = Store::open(&config.database.path, config.database.busy_timeout)
+            .await
+            .expect("open store");
+        // Monday 2026-11-23 09:00 in Asia/Shanghai.
+        let start: DateTime<Utc> = "2026-11-23T01:00:00Z".parse().expect("instant");
+        let clock = ManualClock::new(start);
+        let app = App::new(store, Arc::new(clock.clone()), Arc::new(config));
+        let yesterday = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "load average: {}",
+            load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        );
+        println!(
+            "morning summary ({SHOPS} shops, 3 years of figures, 80 open tasks, 20 complaints):"
+        );
+        build(&app, &clock, yesterday).await;
+        clock.set(start + Duration::hours(2)); // 40 tasks are overdue now.
+        let now = app.clock.now();
+        let guild = app.guild(GUILD).await.expect("guild");
+
+        let mut whole = Vec::with_capacity(runs);
+        let mut png = Vec::new();
+        for i in 0..runs + 3 {
+            let t0 = Instant::now();
+            let r = summary::daily(&app, &guild, yesterday, now, guild.locale)
+                .await
+                .expect("summary");
+            let took = t0.elapsed().as_secs_f64() * 1e3;
+            assert_eq!(r.attachments.len(), 1, "the chart is attached");
+            png = r.attachments[0].bytes.clone();
+            std::hint::black_box(r);
+            if i >= 3 {
+                whole.push(took);
+            }
+        }
+        let median = stats("summary::daily (with chart)", whole);
+
+        // The chart alone, on the same 30 days the summary draws.
+        let mut conn = app.store.pool.acquire().await.expect("connection");
+        let shops = data::shops(&mut conn, GUILD).await.expect("shops");
+        let from = yesterday - Duration::days(29);
+        let mut by_day = vec![DayFigures::default(); 30];
+        for s in &shops {
+            for (d, f) in data::range(&mut conn, s.id, from, yesterday)
+                .await
+                .expect("range")
+            {
+                by_day[(d - from).num_days() as usize].add(&f);
+            }
+        }
+        drop(conn);
+        let days: Vec<ChartDay> = by_day
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ChartDay {
+                date: from + Duration::days(i as i64),
+                paid_cents: f.paid_amount.map(|m| m.0).unwrap_or(0),
+                conversion: Derived::of(f).conversion,
+            })
+            .collect();
+        let mut chart_ms = Vec::with_capacity(runs);
+        for i in 0..runs + 3 {
+            let t0 = Instant::now();
+            let png = chart::render_trend(&days, "CNY").expect("chart");
+            let took = t0.elapsed().as_secs_f64() * 1e3;
+            std::hint::black_box(png);
+            if i >= 3 {
+                chart_ms.push(took);
+            }
+        }
+        let chart_median = stats("chart::render_trend alone", chart_ms);
+
+        // Of which PNG encoding: the chart's own pixels, encoded the same way.
+        let mut reader = png::Decoder::new(std::io::Cursor::new(&png))
+            .read_info()
+            .expect("png header");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
+        reader.next_frame(&mut pixels).expect("frame");
+        let mut encode_ms = Vec::with_capacity(runs);
+        for i in 0..runs + 3 {
+            let t0 = Instant::now();
+            std::hint::black_box(encode(&pixels));
+            if i >= 3 {
+                encode_ms.push(t0.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        let encode_median = stats("  of which PNG encoding", encode_ms);
+        println!(
+            "  the rest of the summary (queries, text) ~{:.2} ms; PNG {} bytes ({}×{}); chart encoding ~{:.0}% of the chart (medians)",
+            median - chart_median,
+            png.len(),
+            chart::WIDTH,
+            chart::HEIGHT,
+            100.0 * encode_median / chart_median
+        );
+        println!(
+            "  goal ≤ 50 ms per summary: {}",
+            if median <= 50.0 { "yes" } else { "NO" }
+        );
+    });
+}

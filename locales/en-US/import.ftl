@@ -1,0 +1,63 @@
+## Importing the platforms' exports: command
+cmd-data-import = Import a platform's daily export (CSV, xlsx, xls): preview, then confirm
+opt-file = The exported file (生意参谋, 京东商智, AliExpress, Amazon, Shopify, 阿里妈妈)
+opt-date-order = How to read dates like 11/22/26: mdy (default) or dmy
+choice-mdy = month/day/year
+choice-dmy = day/month/year
+
+## Preview
+imp-title = Import preview: { $shop } ← { $platform }
+imp-recognised = Platform recognised from the headers: { $platform }
+imp-given = Platform: { $platform }
+imp-format = File: { $format }, header on row { $row }
+imp-range = Days: { $from } – { $to } ({ $count } days)
+imp-columns = Columns (header → figure):
+imp-col-date = date
+imp-col-ad-part = ad-spend (summed)
+imp-col-check = checked against { $field }, not imported
+imp-col-ignored = not imported
+imp-problems-title = Rows that could not be read ({ $count }); nothing is written until the file is fixed:
+imp-problem = Row { $row }, column { $column }: "{ $value }": { $why }
+imp-why-not-a-count = not a whole number
+imp-why-not-an-amount = not an amount
+imp-why-too-precise = more than two decimals
+imp-why-negative = below zero
+imp-why-not-a-date = not a date (2026-11-22, 2026/11/22, 20261122 or 11/22/26)
+imp-why-no-date = no date
+imp-why-duplicate-day = this day appears twice
+imp-why-not-a-rate = not a rate
+imp-warn-title = Warnings:
+imp-warn-dates-mdy = Dates like 11/22/26 were read as month/day/year; use date-order dmy if they are day/month/year.
+imp-warn-dates-dmy = Dates like 22/11/26 were read as day/month/year.
+imp-warn-rate = Row { $row }, { $column }: the file says { $file }, the counts give { $computed } (rates are recomputed, not imported)
+imp-warn-skipped = Row { $row } skipped ({ $value })
+imp-warn-unknown = Columns not imported: { $columns }
+imp-days-title = Days:
+imp-table-date = Date
+imp-table-status = Status
+imp-status-new = new
+imp-status-changes = would change: { $fields }
+imp-status-unchanged = unchanged
+imp-more = … and { $count } more
+imp-summary = { $new } new, { $changed } would change, { $unchanged } unchanged
+imp-confirm = Confirm import
+imp-cancel = Cancel
+imp-expires = Confirm within an hour; figures the file does not have are kept.
+imp-dry-run = Dry run: nothing was written.
+
+## Outcome
+imp-done = Imported { $count } days into { $shop }: { $changed } changed.
+imp-cancelled = Import cancelled; nothing was written.
+imp-nothing-to-do = Every day is already stored as in the file; nothing to import.
+
+## Refusals
+imp-err-not-allowed = Only operations, marketing and managers may import data.
+imp-err-too-large = The file is { $size } bytes; the limit is 10 MB.
+imp-err-download = The file could not be downloaded: { $reason }
+imp-err-unreadable = The file could not be read: { $reason }
+imp-err-no-header = No known export header found. Known platforms: { $choices }. Name one with platform:.
+imp-err-platform = Unknown platform "{ $value }". Known: { $choices }
+imp-err-not-platform = This file has no { $platform } header row.
+imp-err-no-days = The file has no day rows.
+imp-err-expired = This import has expired or was already handled; upload the file again.
+imp-err-problems = The file has rows that could not be read; fix them and upload again.

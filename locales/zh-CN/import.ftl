@@ -1,0 +1,63 @@
+## 导入平台导出文件：命令
+cmd-data-import = 导入平台的每日数据导出文件（CSV、xlsx、xls）：先预览，再确认
+opt-file = 导出的文件（生意参谋、京东商智、速卖通、亚马逊、Shopify、阿里妈妈）
+opt-date-order = 11/22/26 这类日期的读法：mdy（默认，月/日/年）或 dmy（日/月/年）
+choice-mdy = 月/日/年
+choice-dmy = 日/月/年
+
+## 预览
+imp-title = 导入预览：{ $shop } ← { $platform }
+imp-recognised = 根据表头识别的平台：{ $platform }
+imp-given = 平台：{ $platform }
+imp-format = 文件：{ $format }，表头在第 { $row } 行
+imp-range = 日期：{ $from } – { $to }（共 { $count } 天）
+imp-columns = 列（表头 → 指标）：
+imp-col-date = 日期
+imp-col-ad-part = 推广花费（求和）
+imp-col-check = 与 { $field } 核对，不导入
+imp-col-ignored = 不导入
+imp-problems-title = 无法读取的行（{ $count } 处）；修正文件之前不会写入任何数据：
+imp-problem = 第 { $row } 行，{ $column } 列：“{ $value }”：{ $why }
+imp-why-not-a-count = 不是整数
+imp-why-not-an-amount = 不是金额
+imp-why-too-precise = 小数超过两位
+imp-why-negative = 小于零
+imp-why-not-a-date = 不是日期（2026-11-22、2026/11/22、20261122 或 11/22/26）
+imp-why-no-date = 缺少日期
+imp-why-duplicate-day = 这一天出现了两次
+imp-why-not-a-rate = 不是比率
+imp-warn-title = 提醒：
+imp-warn-dates-mdy = 11/22/26 这类日期按“月/日/年”读取；如果是“日/月/年”，请用 date-order dmy。
+imp-warn-dates-dmy = 22/11/26 这类日期按“日/月/年”读取。
+imp-warn-rate = 第 { $row } 行，{ $column }：文件中为 { $file }，按数量计算为 { $computed }（比率会重新计算，不导入）
+imp-warn-skipped = 跳过第 { $row } 行（{ $value }）
+imp-warn-unknown = 未导入的列：{ $columns }
+imp-days-title = 日期：
+imp-table-date = 日期
+imp-table-status = 状态
+imp-status-new = 新增
+imp-status-changes = 将修改：{ $fields }
+imp-status-unchanged = 无变化
+imp-more = …… 另有 { $count } 条
+imp-summary = 新增 { $new } 天，修改 { $changed } 天，无变化 { $unchanged } 天
+imp-confirm = 确认导入
+imp-cancel = 取消
+imp-expires = 请在一小时内确认；文件中没有的指标保持不变。
+imp-dry-run = 试运行：没有写入任何数据。
+
+## 结果
+imp-done = 已向 { $shop } 导入 { $count } 天的数据：{ $changed } 天有变化。
+imp-cancelled = 已取消导入，没有写入任何数据。
+imp-nothing-to-do = 文件中的每一天都已按相同数据保存，无需导入。
+
+## 拒绝
+imp-err-not-allowed = 只有运营、营销和经理可以导入数据。
+imp-err-too-large = 文件大小为 { $size } 字节，上限为 10 MB。
+imp-err-download = 无法下载文件：{ $reason }
+imp-err-unreadable = 无法读取文件：{ $reason }
+imp-err-no-header = 没有找到已知平台的表头。已知平台：{ $choices }。可用 platform: 指定。
+imp-err-platform = 未知平台“{ $value }”。已知：{ $choices }
+imp-err-not-platform = 这个文件里没有 { $platform } 的表头行。
+imp-err-no-days = 文件中没有按日期的数据行。
+imp-err-expired = 这次导入已过期或已处理，请重新上传文件。
+imp-err-problems = 文件中有无法读取的行，请修正后重新上传。

@@ -1,0 +1,193 @@
+//! Platform mappings as data: which header of an export fills which figure. The shipped ones
+//! are the TOML files of `config/importers/`, embedded as defaults; a file of the same form put
+//! in that folder adds (or replaces) a platform without code.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::domain::metrics::FIELDS;
+
+/// The shipped mappings (file name, text).
+pub const DEFAULTS: &[(&str, &str)] = &[
+    (
+        "tmall.toml",
+        include_str!("../../../config/importers/tmall.toml"),
+    ),
+    ("jd.toml", include_str!("../../../config/importers/jd.toml")),
+    (
+        "aliexpress.toml",
+        include_str!("../../../config/importers/aliexpress.toml"),
+    ),
+    (
+        "amazon.toml",
+        include_str!("../../../config/importers/amazon.toml"),
+    ),
+    (
+        "shopify-sales.toml",
+        include_str!("../../../config/importers/shopify-sales.toml"),
+    ),
+    (
+        "shopify-sessions.toml",
+        include_str!("../../../config/importers/shopify-sessions.toml"),
+    ),
+    (
+        "alimama.toml",
+        include_str!("../../../config/importers/alimama.toml"),
+    ),
+];
+
+/// A rate column that is checked against the counts, never imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RateKind {
+    /// Paying buyers ÷ visitors.
+    Conversion,
+    /// Paid amount ÷ paying buyers.
+    Aov,
+    /// Paid amount ÷ visitors.
+    UvValue,
+}
+
+/// One platform's export layout.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Mapping {
+    /// Key (`tmall`), as `--platform` takes it.
+    pub platform: String,
+    /// Name shown in the preview.
+    pub name: String,
+    /// Encoding of its CSV files when not UTF-8 (`gb18030`, `gbk`).
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// The date column (any of these names).
+    pub date: Vec<String>,
+    /// Header → figure.
+    pub columns: BTreeMap<String, String>,
+    /// Ad spend = the sum of these columns (those present).
+    #[serde(default)]
+    pub ad_spend: Vec<String>,
+    /// Rate columns, checked not imported.
+    #[serde(default)]
+    pub rates: BTreeMap<String, RateKind>,
+    /// Columns whose negative values are taken as positive (refunds, discounts).
+    #[serde(default)]
+    pub absolute: Vec<String>,
+    /// Known columns that are not imported.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Several rows of one day are added up (otherwise a repeated day is an error).
+    #[serde(default)]
+    pub sum_same_day: bool,
+}
+
+impl Mapping {
+    /// Reads a mapping file; `source` names it in errors.
+    pub fn parse(source: &str, text: &str) -> Result<Mapping, String> {
+        let m: Mapping = toml::from_str(text).map_err(|e| format!("{source}: {e}"))?;
+        if m.date.is_empty() {
+            return Err(format!("{source}: no date column"));
+        }
+        for (h, f) in &m.columns {
+            if !FIELDS.contains(&f.as_str()) {
+                return Err(format!(
+                    "{source}: column {h:?} maps to unknown figure {f:?} (known: {})",
+                    FIELDS.join(", ")
+                ));
+            }
+        }
+        if !m.ad_spend.is_empty() && m.columns.values().any(|f| f == "ad-spend") {
+            return Err(format!("{source}: ad-spend both summed and mapped"));
+        }
+        Ok(m)
+    }
+
+    /// Every header this mapping knows (date, figures, summed, rates, ignored).
+    pub fn known(&self) -> impl Iterator<Item = &str> {
+        self.date
+            .iter()
+            .chain(self.columns.keys())
+            .chain(self.ad_spend.iter())
+            .chain(self.rates.keys())
+            .chain(self.ignore.iter())
+            .map(String::as_str)
+    }
+
+    /// How well a header row fits: None without its date column, else the number of its
+    /// figure/summed/rate headers present.
+    pub fn score(&self, headers: &[String]) -> Option<usize> {
+        let has = |h: &str| headers.iter().any(|x| x == h);
+        if !self.date.iter().any(|d| has(d)) {
+            return None;
+        }
+        let n = self
+            .columns
+            .keys()
+            .chain(self.ad_spend.iter())
+            .chain(self.rates.keys())
+            .filter(|h| has(h))
+            .count();
+        (n > 0).then_some(n)
+    }
+}
+
+/// The known platforms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mappings {
+    /// By platform key, in load order.
+    pub all: Vec<Mapping>,
+}
+
+impl Mappings {
+    /// The shipped mappings.
+    pub fn defaults() -> Mappings {
+        let mut out = Mappings { all: vec![] };
+        for (name, text) in DEFAULTS {
+            // The shipped files are checked by a test; a broken one is a build bug.
+            if let Ok(m) = Mapping::parse(name, text) {
+                out.add(m);
+            }
+        }
+        out
+    }
+
+    /// Adds or replaces a platform.
+    pub fn add(&mut self, m: Mapping) {
+        match self.all.iter_mut().find(|x| x.platform == m.platform) {
+            Some(x) => *x = m,
+            None => self.all.push(m),
+        }
+    }
+
+    /// The defaults plus every `*.toml` of `dir` (when it exists), which add or replace
+    /// platforms. A file that does not read is an error naming it.
+    pub fn with_dir(dir: &Path) -> Result<Mappings, String> {
+        let mut out = Self::defaults();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(out);
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            out.add(Mapping::parse(&p.display().to_string(), &text)?);
+        }
+        Ok(out)
+    }
+
+    /// A platform by key.
+    pub fn get(&self, platform: &str) -> Option<&Mapping> {
+        self.all
+            .iter()
+            .find(|m| m.platform.eq_ignore_ascii_case(platform.trim()))
+    }
+
+    /// The platform keys.
+    pub fn keys(&self) -> Vec<&str> {
+        self.all.iter().map(|m| m.platform.as_str()).collect()
+    }
+}

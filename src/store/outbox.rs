@@ -251,10 +251,12 @@ pub async fn claim(
         "UPDATE outbox SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
          WHERE id IN (
              SELECT id FROM (
-                 SELECT id, available_at FROM outbox WHERE state = 'pending' AND available_at <= ?3
+                 SELECT id, t FROM (SELECT id, available_at AS t FROM outbox
+                                    WHERE state = 'pending' AND available_at <= ?3 ORDER BY available_at LIMIT ?4)
                  UNION ALL
-                 SELECT id, available_at FROM outbox WHERE state = 'sending' AND lease_until <= ?3
-             ) ORDER BY available_at LIMIT ?4
+                 SELECT id, t FROM (SELECT id, lease_until AS t FROM outbox
+                                    WHERE state = 'sending' AND lease_until <= ?3 ORDER BY lease_until LIMIT ?4)
+             ) ORDER BY t LIMIT ?4
          )
          RETURNING id, guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, attempts",
     )

@@ -358,6 +358,18 @@ pub async fn daily(
         near = near,
         breached = breached
     ));
+    let acts =
+        super::activity::occurrences_between(&mut conn, guild.guild_id, day_start, day_end).await?;
+    if !acts.is_empty() {
+        team.push(l.t("summary-activities"));
+        for (name, at) in acts.iter().take(10) {
+            team.push(format!(
+                "• {} {}",
+                reply::ts(*at, 't'),
+                reply::escape_user_text(name)
+            ));
+        }
+    }
     r = r.field(l.t("summary-team"), team.join("\n"), false);
     if overdue.len() > 5 {
         r.footer = Some(tr!(l, "summary-more-overdue", count = overdue.len() - 5));

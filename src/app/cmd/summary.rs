@@ -262,7 +262,7 @@ pub async fn daily(
                 let share = done.0 as f64 / t.0 as f64;
                 let remaining = Money((t.0 - done.0).max(0));
                 let pace = if days_left > 0 {
-                    Money(remaining.0 / days_left)
+                    Money((remaining.0 + days_left - 1) / days_left)
                 } else {
                     remaining
                 };

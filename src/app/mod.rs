@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod error;
 pub mod invocation;
 pub mod jobs;
+pub mod local;
 pub mod reply;
 pub mod spec;
 

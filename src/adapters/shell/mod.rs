@@ -26,12 +26,10 @@ use crate::tr;
 pub use parse::{parse_line, shell_id};
 
 /// The guild the shell plays in.
-pub const SHELL_GUILD: u64 = 1;
+pub use crate::app::local::LOCAL_GUILD as SHELL_GUILD;
 
 /// The channel the shell's commands are typed in.
-pub fn shell_channel() -> u64 {
-    shell_id("#shell")
-}
+pub use crate::app::local::local_channel as shell_channel;
 
 /// Prints (or, in tests, collects) what the bot sends on its own.
 pub struct ShellSink {

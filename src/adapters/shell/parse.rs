@@ -15,16 +15,7 @@ pub enum Parsed {
     Press(String),
 }
 
-/// A stable pretend id for a name (users, roles `@&name`, channels `#name`): FNV-1a, kept
-/// below 2^53 and away from small numbers.
-pub fn shell_id(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.trim().to_lowercase().bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (h & ((1 << 53) - 1)) | (1 << 40)
-}
+pub use crate::app::local::local_id as shell_id;
 
 /// Splits on whitespace, keeping quoted runs ("…", '…', “…”) together and dropping the quotes.
 pub fn tokenize(line: &str) -> Result<Vec<String>, UserError> {

@@ -28,7 +28,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use super::task::{parse_day, schedule_error};
-use crate::adapters::shell::{SHELL_GUILD, shell_channel};
+use crate::app::local::{LOCAL_GUILD, local_channel};
 use crate::app::reply::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
 use crate::app::{App, AppResult, Ctx, Invocation, UserError};
 use crate::config::Config;
@@ -142,7 +142,7 @@ fn parse_mode(inv: &Invocation) -> Result<Option<HolidayMode>, UserError> {
 pub fn target_channel(a: &Activity, guild: &GuildSettings) -> Option<u64> {
     a.channel_id
         .or(guild.summary_channel)
-        .or_else(|| (guild.guild_id == SHELL_GUILD).then(shell_channel))
+        .or_else(|| (guild.guild_id == LOCAL_GUILD).then(local_channel))
 }
 
 /// The role an activity's reminders ping, when it has one.
@@ -600,7 +600,7 @@ async fn plan_stale(
     app: &App,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    let stale = activities::stale(conn, (SHELL_GUILD, shell_channel())).await?;
+    let stale = activities::stale(conn, (LOCAL_GUILD, local_channel())).await?;
     if stale.is_empty() {
         return Ok(0);
     }

@@ -1,0 +1,22 @@
+//! The local guild: the one place a front-end without real platform ids (the shell) plays in.
+//! It lives in the core because core features fall back to its channel (activities with no
+//! channel post there); front-ends re-export it instead of the core importing a front-end.
+
+/// The guild id of the local play area.
+pub const LOCAL_GUILD: u64 = 1;
+
+/// A stable pretend id for a name (users, roles `@&name`, channels `#name`): FNV-1a, kept
+/// below 2^53 and away from small numbers.
+pub fn local_id(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.trim().to_lowercase().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h & ((1 << 53) - 1)) | (1 << 40)
+}
+
+/// The channel of the local guild where commands are typed.
+pub fn local_channel() -> u64 {
+    local_id("#shell")
+}

@@ -418,12 +418,7 @@ impl Dispatcher {
             reply: r,
             due_at: now,
         };
-        let first = sqlx::query("UPDATE outbox SET reported = 1 WHERE id = ?1 AND reported = 0")
-            .bind(c.id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-        if first == 1 {
+        if outbox::mark_reported(&mut *conn, c.id).await? {
             outbox::enqueue(conn, &msg, now).await?;
         }
         Ok(())

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::outbox::{NewMessage, nonce_for};
+use super::outbox::{self, NewMessage, OutboxState};
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::config::Config;
 use crate::domain::activity::{self, Holiday, HolidayMode};
@@ -572,43 +572,18 @@ pub async fn plan_message(
     msg: &NewMessage,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let payload =
-        serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let (kind, target) = match msg.target {
-        super::outbox::Target::Channel(id) => ("channel", id),
-        super::outbox::Target::User(id) => ("user", id),
-    };
-    let done = sqlx::query(
-        "INSERT INTO outbox (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, available_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
-         ON CONFLICT (dedupe_key) DO UPDATE SET
-             target_kind = excluded.target_kind, target_id = excluded.target_id, payload = excluded.payload,
-             due_at = excluded.due_at, available_at = excluded.available_at, state = 'pending',
-             attempts = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL
-         WHERE outbox.state IN ('pending', 'cancelled')",
+    outbox::put(
+        conn,
+        msg,
+        now,
+        &[OutboxState::Pending, OutboxState::Cancelled],
     )
-    .bind(id_in(msg.guild_id))
-    .bind(&msg.dedupe_key)
-    .bind(nonce_for(&msg.dedupe_key))
-    .bind(&msg.source)
-    .bind(kind)
-    .bind(id_in(target))
-    .bind(payload)
-    .bind(ms(msg.due_at))
-    .bind(ms(now))
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .await
 }
 
 /// Whether the reminder with this key has been delivered.
 pub async fn was_sent(conn: &mut SqliteConnection, dedupe_key: &str) -> StoreResult<bool> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM outbox WHERE dedupe_key = ?1 AND state = 'sent'")
-            .bind(dedupe_key)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.is_some())
+    outbox::was_sent(conn, dedupe_key).await
 }
 
 /// Cancels the waiting reminders of `source` due after `after` that are not in `keep`.
@@ -618,16 +593,5 @@ pub async fn cancel_unplanned(
     after: DateTime<Utc>,
     keep: &[String],
 ) -> StoreResult<u64> {
-    let keep = serde_json::to_string(keep).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let done = sqlx::query(
-        "UPDATE outbox SET state = 'cancelled', lease_owner = NULL
-         WHERE source = ?1 AND state = 'pending' AND due_at > ?2
-           AND dedupe_key NOT IN (SELECT value FROM json_each(?3))",
-    )
-    .bind(source)
-    .bind(ms(after))
-    .bind(keep)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+    outbox::cancel_unplanned(conn, source, after, keep).await
 }

@@ -67,6 +67,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // 32 MiB of page cache per connection (the default is 2 MiB): a backlog's hot pages
+            // (the outbox state and its indexes) stay in memory while it drains.
+            .pragma("cache_size", "-32768")
             .busy_timeout(busy_timeout);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

@@ -160,25 +160,7 @@ pub async fn enqueue(
     msg: &NewMessage,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let payload =
-        serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let done = sqlx::query(
-        "INSERT INTO outbox (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, available_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(id_in(msg.guild_id))
-    .bind(&msg.dedupe_key)
-    .bind(nonce_for(&msg.dedupe_key))
-    .bind(&msg.source)
-    .bind(msg.target.kind())
-    .bind(id_in(msg.target.id()))
-    .bind(payload)
-    .bind(ms(msg.due_at))
-    .bind(ms(now))
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    put(conn, msg, now, &[]).await
 }
 
 /// Enqueues a message, or revives it when a row with the same key was cancelled (a replan that
@@ -189,15 +171,28 @@ pub async fn enqueue_or_revive(
     msg: &NewMessage,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
+    put(conn, msg, now, &[OutboxState::Cancelled]).await
+}
+
+/// Enqueues a message; when its key is already there in one of the `replace` states, the row
+/// gets the new content, target and time and waits again (attempts and errors reset). Returns
+/// whether a row was added or changed. Atomic on its own (a savepoint inside the caller's
+/// transaction, or a transaction of its own).
+pub async fn put(
+    conn: &mut SqliteConnection,
+    msg: &NewMessage,
+    now: DateTime<Utc>,
+    replace: &[OutboxState],
+) -> StoreResult<bool> {
+    use sqlx::Connection;
     let payload =
         serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let done = sqlx::query(
-        "INSERT INTO outbox (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, available_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
-         ON CONFLICT (dedupe_key) DO UPDATE SET state = 'pending', payload = excluded.payload,
-             target_kind = excluded.target_kind, target_id = excluded.target_id, due_at = excluded.due_at,
-             available_at = excluded.available_at, attempts = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL
-         WHERE outbox.state = 'cancelled'",
+    let mut tx = conn.begin().await?;
+    let added: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id",
     )
     .bind(id_in(msg.guild_id))
     .bind(&msg.dedupe_key)
@@ -205,20 +200,62 @@ pub async fn enqueue_or_revive(
     .bind(&msg.source)
     .bind(msg.target.kind())
     .bind(id_in(msg.target.id()))
-    .bind(payload)
+    .bind(&payload)
     .bind(ms(msg.due_at))
     .bind(ms(now))
-    .execute(conn)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let changed = if let Some(id) = added {
+        sqlx::query("INSERT INTO outbox_state (available_at, id) VALUES (?1, ?2)")
+            .bind(ms(msg.due_at))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        true
+    } else if replace.is_empty() {
+        false
+    } else {
+        let states = serde_json::to_string(&replace.iter().map(|s| s.as_str()).collect::<Vec<_>>())
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let revived: Option<i64> = sqlx::query_scalar(
+            "UPDATE outbox_state SET state = 'pending', available_at = ?2, attempts = 0, last_error = NULL,
+                    lease_owner = NULL, lease_until = NULL
+             WHERE id = (SELECT id FROM outbox_message WHERE dedupe_key = ?1)
+               AND state IN (SELECT value FROM json_each(?3))
+             RETURNING id",
+        )
+        .bind(&msg.dedupe_key)
+        .bind(ms(msg.due_at))
+        .bind(states)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = revived {
+            sqlx::query(
+                "UPDATE outbox_message SET target_kind = ?2, target_id = ?3, payload = ?4, due_at = ?5 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(msg.target.kind())
+            .bind(id_in(msg.target.id()))
+            .bind(&payload)
+            .bind(ms(msg.due_at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        revived.is_some()
+    };
+    tx.commit().await?;
+    Ok(changed)
 }
 
 /// Cancels every pending row of `source`. Returns how many.
 pub async fn cancel_source(conn: &mut SqliteConnection, source: &str) -> StoreResult<u64> {
-    let done = sqlx::query("UPDATE outbox SET state = 'cancelled', lease_owner = NULL WHERE source = ?1 AND state = 'pending'")
-        .bind(source)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE outbox_state SET state = 'cancelled', lease_owner = NULL
+         WHERE state = 'pending' AND id IN (SELECT id FROM outbox_message WHERE source = ?1)",
+    )
+    .bind(source)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }
 
@@ -229,13 +266,60 @@ pub async fn cancel_prefix(
     prefix: &str,
 ) -> StoreResult<u64> {
     let done = sqlx::query(
-        "UPDATE outbox SET state = 'cancelled' WHERE source = ?1 AND state = 'pending' AND substr(dedupe_key, 1, length(?2)) = ?2",
+        "UPDATE outbox_state SET state = 'cancelled'
+         WHERE state = 'pending'
+           AND id IN (SELECT id FROM outbox_message
+                      WHERE source = ?1 AND substr(dedupe_key, 1, length(?2)) = ?2)",
     )
     .bind(source)
     .bind(prefix)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Cancels the pending rows of `source` due after `after` whose keys are not in `keep`.
+pub async fn cancel_unplanned(
+    conn: &mut SqliteConnection,
+    source: &str,
+    after: DateTime<Utc>,
+    keep: &[String],
+) -> StoreResult<u64> {
+    let keep = serde_json::to_string(keep).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let done = sqlx::query(
+        "UPDATE outbox_state SET state = 'cancelled', lease_owner = NULL
+         WHERE state = 'pending'
+           AND id IN (SELECT id FROM outbox_message
+                      WHERE source = ?1 AND due_at > ?2
+                        AND dedupe_key NOT IN (SELECT value FROM json_each(?3)))",
+    )
+    .bind(source)
+    .bind(ms(after))
+    .bind(keep)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Whether the message with this key has been delivered.
+pub async fn was_sent(conn: &mut SqliteConnection, dedupe_key: &str) -> StoreResult<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM outbox_message m JOIN outbox_state s ON s.id = m.id
+         WHERE m.dedupe_key = ?1 AND s.state = 'sent'",
+    )
+    .bind(dedupe_key)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Marks a failed row as reported; true only the first time, so a failure is reported once.
+pub async fn mark_reported(conn: &mut SqliteConnection, id: i64) -> StoreResult<bool> {
+    let done = sqlx::query("UPDATE outbox_state SET reported = 1 WHERE id = ?1 AND reported = 0")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Claims up to `limit` rows that are due by `now` (or whose lease ran out) for `owner` until
@@ -247,37 +331,68 @@ pub async fn claim(
     lease_until: DateTime<Utc>,
     limit: usize,
 ) -> StoreResult<Vec<Claimed>> {
-    let rows = sqlx::query(
-        "UPDATE outbox SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
-         WHERE id IN (
-             SELECT id FROM (
-                 SELECT id, t FROM (SELECT id, available_at AS t FROM outbox
-                                    WHERE state = 'pending' AND available_at <= ?3 ORDER BY available_at LIMIT ?4)
+    // Each branch reads at most `limit` entries of its partial index in order; the rows taken
+    // sit together in `outbox_state`, which is clustered by `available_at`.
+    let taken: Vec<(i64, i64)> = sqlx::query_as(
+        "UPDATE outbox_state SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
+         WHERE (available_at, id) IN (
+             SELECT available_at, id FROM (
+                 SELECT available_at, id, t FROM (
+                     SELECT available_at, id, available_at AS t FROM outbox_state
+                     WHERE state = 'pending' AND available_at <= ?3 ORDER BY available_at LIMIT ?4)
                  UNION ALL
-                 SELECT id, t FROM (SELECT id, lease_until AS t FROM outbox
-                                    WHERE state = 'sending' AND lease_until <= ?3 ORDER BY lease_until LIMIT ?4)
+                 SELECT available_at, id, t FROM (
+                     SELECT available_at, id, lease_until AS t FROM outbox_state
+                     WHERE state = 'sending' AND lease_until <= ?3 ORDER BY lease_until LIMIT ?4)
              ) ORDER BY t LIMIT ?4
          )
-         RETURNING id, guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, attempts",
+         RETURNING id, attempts",
     )
     .bind(owner)
     .bind(ms(lease_until))
     .bind(ms(now))
     .bind(limit as i64)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    decode_claimed(rows)
+    // The claim is committed: the rows are ours until the lease runs out. Their messages are
+    // not changed while they are claimed (only waiting or cancelled rows are replanned).
+    messages_of(conn, &taken).await
 }
 
-fn decode_claimed(rows: Vec<sqlx::sqlite::SqliteRow>) -> StoreResult<Vec<Claimed>> {
+/// The messages of claimed rows, with the attempt count each claim gave them.
+async fn messages_of(
+    conn: &mut SqliteConnection,
+    taken: &[(i64, i64)],
+) -> StoreResult<Vec<Claimed>> {
+    if taken.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(&taken.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let rows = sqlx::query(
+        "SELECT m.id, m.guild_id, m.dedupe_key, m.nonce, m.source, m.target_kind, m.target_id, m.payload, m.due_at
+         FROM json_each(?1) AS j JOIN outbox_message AS m ON m.id = j.value",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await?;
+    let attempts: std::collections::HashMap<i64, i64> = taken.iter().copied().collect();
+    decode_claimed(rows, &attempts)
+}
+
+fn decode_claimed(
+    rows: Vec<sqlx::sqlite::SqliteRow>,
+    attempts: &std::collections::HashMap<i64, i64>,
+) -> StoreResult<Vec<Claimed>> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let payload: String = r.try_get("payload")?;
         let reply: Reply = serde_json::from_str(&payload)
             .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?;
         let kind: String = r.try_get("target_kind")?;
+        let id: i64 = r.try_get("id")?;
         out.push(Claimed {
-            id: r.try_get("id")?,
+            id,
             guild_id: id_out(r.try_get("guild_id")?),
             dedupe_key: r.try_get("dedupe_key")?,
             nonce: r.try_get("nonce")?,
@@ -285,7 +400,7 @@ fn decode_claimed(rows: Vec<sqlx::sqlite::SqliteRow>) -> StoreResult<Vec<Claimed
             target: Target::from_parts(&kind, r.try_get("target_id")?)?,
             reply,
             due_at: from_ms(r.try_get("due_at")?),
-            attempts: r.try_get::<i64, _>("attempts")? as u32,
+            attempts: attempts.get(&id).copied().unwrap_or_default() as u32,
         });
     }
     out.sort_by_key(|c| (c.due_at, c.id));
@@ -300,17 +415,19 @@ pub async fn skip_stale(
     now: DateTime<Utc>,
     keep_source: &str,
 ) -> StoreResult<Vec<Claimed>> {
-    let rows = sqlx::query(
-        "UPDATE outbox SET state = 'skipped', late_ms = ?2 - due_at, lease_owner = NULL, lease_until = NULL
-         WHERE state = 'pending' AND available_at <= ?2 AND due_at < ?1 AND source <> ?3
-         RETURNING id, guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, attempts",
+    let taken: Vec<(i64, i64)> = sqlx::query_as(
+        "UPDATE outbox_state SET state = 'skipped', late_ms = ?2 - m.due_at, lease_owner = NULL, lease_until = NULL
+         FROM outbox_message AS m
+         WHERE m.id = outbox_state.id AND outbox_state.state = 'pending' AND outbox_state.available_at <= ?2
+           AND m.due_at < ?1 AND m.source <> ?3
+         RETURNING id, attempts",
     )
     .bind(ms(cutoff))
     .bind(ms(now))
     .bind(keep_source)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    decode_claimed(rows)
+    messages_of(conn, &taken).await
 }
 
 /// A delivered row.
@@ -340,10 +457,10 @@ pub async fn record_sent(
     )
     .to_string();
     sqlx::query(
-        "UPDATE outbox SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = NULL, last_error = NULL,
+        "UPDATE outbox_state SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = NULL, last_error = NULL,
                 platform_message_id = j.value ->> 1, late_ms = j.value ->> 2
          FROM json_each(?2) AS j
-         WHERE outbox.id = j.value ->> 0 AND outbox.state = 'sending'",
+         WHERE outbox_state.id = j.value ->> 0 AND outbox_state.state = 'sending'",
     )
     .bind(ms(now))
     .bind(json)
@@ -362,7 +479,7 @@ pub async fn record_retry(
     retry_at: DateTime<Utc>,
 ) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE outbox SET state = 'pending', available_at = ?2, last_error = ?3, lease_owner = NULL, lease_until = NULL
+        "UPDATE outbox_state SET state = 'pending', available_at = ?2, last_error = ?3, lease_owner = NULL, lease_until = NULL
          WHERE id = ?1 AND state = 'sending' AND lease_owner = ?4",
     )
     .bind(id)
@@ -383,7 +500,7 @@ pub async fn record_failed(
     error: &str,
 ) -> StoreResult<bool> {
     let done = sqlx::query(
-        "UPDATE outbox SET state = 'failed', last_error = ?2, lease_owner = NULL, lease_until = NULL
+        "UPDATE outbox_state SET state = 'failed', last_error = ?2, lease_owner = NULL, lease_until = NULL
          WHERE id = ?1 AND state = 'sending' AND lease_owner = ?3",
     )
     .bind(id)
@@ -405,8 +522,10 @@ pub async fn record_skipped(
     }
     let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
-        "UPDATE outbox SET state = 'skipped', lease_owner = NULL, lease_until = NULL, late_ms = ?2 - due_at
-         WHERE id IN (SELECT value FROM json_each(?1)) AND state = 'sending'",
+        "UPDATE outbox_state SET state = 'skipped', lease_owner = NULL, lease_until = NULL, late_ms = ?2 - m.due_at
+         FROM outbox_message AS m
+         WHERE m.id = outbox_state.id AND outbox_state.id IN (SELECT value FROM json_each(?1))
+           AND outbox_state.state = 'sending'",
     )
     .bind(json)
     .bind(ms(now))
@@ -418,8 +537,8 @@ pub async fn record_skipped(
 /// The earliest instant at which some row becomes claimable.
 pub async fn next_wake(conn: &mut SqliteConnection) -> StoreResult<Option<DateTime<Utc>>> {
     let row: (Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT (SELECT MIN(available_at) FROM outbox WHERE state = 'pending'),
-                (SELECT MIN(lease_until) FROM outbox WHERE state = 'sending')",
+        "SELECT (SELECT MIN(available_at) FROM outbox_state WHERE state = 'pending'),
+                (SELECT MIN(lease_until) FROM outbox_state WHERE state = 'sending')",
     )
     .fetch_one(conn)
     .await?;
@@ -488,14 +607,29 @@ pub async fn retry_failed(
     id: Option<i64>,
     now: DateTime<Utc>,
 ) -> StoreResult<u64> {
-    let done = sqlx::query(
-        "UPDATE outbox SET state = 'pending', available_at = ?3, due_at = ?3, attempts = 0, reported = 0
-         WHERE guild_id = ?1 AND state = 'failed' AND (?2 IS NULL OR id = ?2)",
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    // Due now, so it is neither "late" nor skipped as stale when it goes out.
+    sqlx::query(
+        "UPDATE outbox_message SET due_at = ?3
+         WHERE guild_id = ?1 AND (?2 IS NULL OR id = ?2)
+           AND id IN (SELECT id FROM outbox_state WHERE state = 'failed')",
     )
     .bind(id_in(guild_id))
     .bind(id)
     .bind(ms(now))
-    .execute(conn)
+    .execute(&mut *tx)
     .await?;
+    let done = sqlx::query(
+        "UPDATE outbox_state SET state = 'pending', available_at = ?3, attempts = 0, reported = 0
+         WHERE state = 'failed' AND (?2 IS NULL OR id = ?2)
+           AND id IN (SELECT id FROM outbox_message WHERE guild_id = ?1)",
+    )
+    .bind(id_in(guild_id))
+    .bind(id)
+    .bind(ms(now))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }

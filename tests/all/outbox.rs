@@ -1212,3 +1212,106 @@ async fn retry_after_counts_from_the_answer_not_from_the_claim() {
         from_ms(r.available_at)
     );
 }
+
+/// A database written before the outbox was split in two (migration 9) keeps every row, its
+/// state and its history, and the split outbox goes on from there: the waiting row is sent once,
+/// the sent one is not sent again, and enqueueing a known key is still a no-op.
+#[tokio::test]
+async fn rows_queued_before_the_outbox_split_survive_the_migration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.db");
+    {
+        let old = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                storeops::store::MIGRATOR
+                    .iter()
+                    .filter(|m| m.version <= 20261123000007)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+            .await
+            .expect("open");
+        old.run(&mut conn).await.expect("old migrations");
+        let payload =
+            serde_json::to_string(&Reply::titled("kept title").line("kept body")).expect("payload");
+        let due = ms(crate::support::start_instant());
+        for (key, state, sent_at, message_id) in [
+            ("old:waiting", "pending", None, None),
+            ("old:sent", "sent", Some(due), Some("555")),
+            ("old:failed", "failed", None, None),
+        ] {
+            sqlx::query(
+                "INSERT INTO outbox (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at,
+                                     available_at, state, attempts, last_error, sent_at, platform_message_id, created_at)
+                 VALUES (?1, ?2, ?3, 'old', 'channel', ?4, ?5, ?6, ?6, ?7, 1, 'boom', ?8, ?9, ?6)",
+            )
+            .bind(GUILD as i64)
+            .bind(key)
+            .bind(nonce_for(key))
+            .bind(CH_A as i64)
+            .bind(&payload)
+            .bind(due)
+            .bind(state)
+            .bind(sent_at)
+            .bind(message_id)
+            .execute(&mut conn)
+            .await
+            .expect("old row");
+        }
+        conn.close().await.expect("close");
+    }
+
+    let mut config = storeops::config::Config::defaults();
+    config.database.path = path.clone();
+    config.activities.seed_defaults = false;
+    let store = storeops::store::Store::open(&path, StdDuration::from_secs(5))
+        .await
+        .expect("migrates to the split outbox");
+    let clock = ManualClock::new(crate::support::start_instant());
+    let app = &App::new(store, Arc::new(clock.clone()), Arc::new(config));
+    let kept: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT dedupe_key, state, platform_message_id, last_error FROM outbox WHERE source = 'old' ORDER BY id",
+    )
+    .fetch_all(&app.store.pool)
+    .await
+    .expect("kept rows");
+    let kept: Vec<(&str, &str, Option<&str>, Option<&str>)> = kept
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_deref(), r.3.as_deref()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("old:waiting", "pending", None, Some("boom")),
+            ("old:sent", "sent", Some("555"), Some("boom")),
+            ("old:failed", "failed", None, Some("boom")),
+        ]
+    );
+
+    let again = message(
+        GUILD,
+        "old:waiting",
+        "old",
+        Target::Channel(CH_A),
+        clock.now(),
+    );
+    assert!(
+        !enqueue(app, &again).await,
+        "a known key is not queued twice"
+    );
+    let sink = RecordingSink::new();
+    let d = dispatcher(app, &sink, "after-split");
+    let stats = run_due(&d).await;
+    assert_eq!(stats.sent, 1, "{stats:?}");
+    let calls = sink.calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].dedupe_key, "old:waiting");
+    assert_eq!(calls[0].reply.title.as_deref(), Some("kept title"));
+    assert_eq!(row(app, "old:waiting").await.state, "sent");
+}

@@ -124,6 +124,9 @@ pub async fn paid_between(
 
 /// Writes a day (replacing it), keeping the old and new figures and who changed them, in one
 /// transaction. Returns whether anything changed (an identical re-entry changes nothing).
+/// Outside a caller's transaction it takes the write lock first ([`super::write_tx`]): it reads
+/// the old figures before writing, and a deferred transaction would fail at once with
+/// "database is locked" if the dispatcher wrote in between.
 pub async fn put_day(
     conn: &mut SqliteConnection,
     shop_id: i64,
@@ -133,7 +136,11 @@ pub async fn put_day(
     source: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let mut tx = conn.begin().await?;
+    let mut tx = if conn.is_in_transaction() {
+        conn.begin().await?
+    } else {
+        super::write_tx(conn).await?
+    };
     let old = self::day(&mut tx, shop_id, day).await?;
     if old.as_ref() == Some(figures) {
         return Ok(false);
@@ -325,7 +332,8 @@ pub async fn next_due(conn: &mut SqliteConnection) -> StoreResult<Option<DateTim
 
 /// Writes imported days in ONE transaction, each merged over what is stored (the file's
 /// figures replace those it has, the others are kept), with history, `source = "import"`.
-/// Returns how many days changed (an identical re-import changes none).
+/// Returns how many days changed (an identical re-import changes none). Takes the write lock
+/// first, as it reads every day before writing it ([`super::write_tx`]).
 pub async fn import_days(
     conn: &mut SqliteConnection,
     shop_id: i64,
@@ -333,7 +341,7 @@ pub async fn import_days(
     by: u64,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    let mut tx = conn.begin().await?;
+    let mut tx = super::write_tx(conn).await?;
     let mut changed = 0;
     for (date, imported) in days {
         let mut merged = self::day(&mut tx, shop_id, *date)

@@ -418,3 +418,566 @@ async fn a_dropped_gateway_is_resumed_and_commands_keep_working() {
     assert_eq!(e.fake.identify_count(), 1, "resumed, not re-identified");
     e.stop().await;
 }
+
+// ------------------------------------------------- scheduled and file flows, as a user drives them
+
+/// How long a flow waits for the bot's background work (the fake's own default is 5 s).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The option a user picks from a choice list: Discord sends the choice's value, which poise
+/// registers as the index into the command table's choices.
+fn choice(path: &[&str], option: &str, value: &str) -> Opt {
+    let spec = storeops::app::spec::CommandSpec::find(path)
+        .and_then(|c| c.option(option))
+        .unwrap_or_else(|| panic!("/{} has no option {option}", path.join(" ")));
+    let index = spec
+        .choices
+        .iter()
+        .position(|c| *c == value)
+        .unwrap_or_else(|| panic!("{option}: no choice {value}; have {:?}", spec.choices));
+    opt_int(option, index as i64)
+}
+
+fn message_id(m: &Value) -> u64 {
+    m["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("message id: {m:#}"))
+}
+
+fn component_ids(m: &Value) -> Vec<String> {
+    m["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Waits (real time, polling) until a query on the bot's database answers `want`: for work
+/// the dispatcher does on its own when woken, never for a schedule (move the clock for that).
+async fn wait_db(e: &E2e, sql: &str, want: i64) -> i64 {
+    let mut got = -1;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while tokio::time::Instant::now() < deadline {
+        got = sqlx::query_as::<_, (i64,)>(sql)
+            .fetch_one(&e.t.app.store.pool)
+            .await
+            .map(|r| r.0)
+            .unwrap_or(-1);
+        if got == want {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    got
+}
+
+impl E2e {
+    /// A slash command by `user` in English, in the fixture's first channel; returns the
+    /// interaction callback.
+    async fn run(&self, user: u64, name: &str, sub: Option<&str>, opts: Vec<Opt>) -> Value {
+        self.fake
+            .user(user)
+            .locale("en-US")
+            .slash(name, sub, opts)
+            .await
+            .response()
+            .await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn morning_summary_is_posted_once_with_its_chart_attached() {
+    let e = E2e::start().await;
+    let alice = e.user("alice");
+    let summary = e.channel("summary");
+    let r = e
+        .run(
+            alice,
+            "setup",
+            None,
+            vec![
+                opt_channel("summary-channel", summary),
+                choice(&["setup"], "language", "en-US"),
+            ],
+        )
+        .await;
+    assert!(embed_text(&r).contains("Settings saved"), "{r:#}");
+    // /setup wakes the dispatcher, whose jobs give the guild its summary schedule: tomorrow
+    // (Tuesday) 09:00 Asia/Shanghai, since the clock stands at Monday 09:00 exactly.
+    let tuesday_9 = storeops::store::ms("2026-11-24T01:00:00Z".parse().expect("instant"));
+    let sql = format!(
+        "SELECT COALESCE(MAX(next_summary_at), -1) FROM summary_schedule WHERE guild_id = {}",
+        e.guild()
+    );
+    assert_eq!(wait_db(&e, &sql, tuesday_9).await, tuesday_9);
+
+    let r = e
+        .run(
+            alice,
+            "data",
+            Some("shop"),
+            vec![
+                opt_str("name", "Flagship"),
+                opt_str("platform", "tmall"),
+                opt_str("currency", "CNY"),
+            ],
+        )
+        .await;
+    assert!(embed_text(&r).contains("Shop Flagship added"), "{r:#}");
+    let enter = |date: &'static str, uv: &'static str, buyers: &'static str, paid: &'static str| {
+        vec![
+            opt_str("shop", "Flagship"),
+            opt_str("date", date),
+            opt_str("uv", uv),
+            opt_str("paying-buyers", buyers),
+            opt_str("paid-amount", paid),
+        ]
+    };
+    for (date, uv, buyers, paid) in [
+        ("2026-11-16", "3500", "90", "21000"),
+        ("2026-11-22", "5000", "100", "25000"),
+    ] {
+        let r = e
+            .run(alice, "data", Some("enter"), enter(date, uv, buyers, paid))
+            .await;
+        assert!(embed_text(&r).contains("figures saved"), "{r:#}");
+    }
+
+    // Tuesday 08:00: Monday's figures come in before the summary.
+    e.t.clock.advance(chrono::Duration::hours(23));
+    let r = e
+        .run(
+            alice,
+            "data",
+            Some("enter"),
+            enter("yesterday", "4000", "120", "30000"),
+        )
+        .await;
+    assert!(
+        embed_text(&r).contains("Flagship, 2026-11-23: figures saved"),
+        "{r:#}"
+    );
+    let summary_posts = || -> Vec<RecordedRequest> {
+        e.fake
+            .requests_matching(&format!("POST /channels/{summary}/messages"))
+            .into_iter()
+            .filter(|r| !r.files.is_empty())
+            .collect()
+    };
+    assert!(summary_posts().is_empty(), "no summary before 09:00");
+
+    // 09:00: the summary of Monday, with the 30-day chart.
+    e.t.clock.advance(chrono::Duration::hours(1));
+    let m = e
+        .fake
+        .wait_message(
+            summary,
+            |m| embed_text(m).contains("Morning summary — 2026-11-23"),
+            PATIENCE,
+        )
+        .await
+        .expect("the morning summary is posted at 09:00");
+    let posts = summary_posts();
+    assert_eq!(posts.len(), 1, "one summary post: {posts:#?}");
+    let post = &posts[0];
+    assert_eq!(post.status, 200);
+    assert!(
+        post.content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("multipart/form-data")),
+        "{:?}",
+        post.content_type
+    );
+    assert_eq!(post.files.len(), 1, "{:#?}", post.files);
+    let file = &post.files[0];
+    assert_eq!(file.field, "files[0]");
+    assert_eq!(file.filename, "trend-2026-11-23.png");
+    assert!(file.data.starts_with(b"\x89PNG\r\n\x1a\n"), "PNG magic");
+    assert!(
+        file.data.len() > 1000,
+        "a real chart: {} bytes",
+        file.data.len()
+    );
+    let body = post.body.as_ref().expect("payload_json");
+    assert_eq!(body["attachments"][0]["filename"], "trend-2026-11-23.png");
+    assert_eq!(
+        body["embeds"][0]["image"]["url"], "attachment://trend-2026-11-23.png",
+        "the embed shows the uploaded chart: {body:#}"
+    );
+    assert_eq!(body["enforce_nonce"], Value::Bool(true));
+    // As Discord stores it: the file is the message's attachment, byte for byte.
+    let att = &m["attachments"][0];
+    assert_eq!(att["filename"], "trend-2026-11-23.png");
+    let att_id: u64 = att["id"].as_str().and_then(|s| s.parse().ok()).expect("id");
+    assert_eq!(
+        e.fake.attachment_data(att_id).as_deref(),
+        Some(&file.data[..])
+    );
+
+    // The figures entered, with the change against the day before.
+    let text = embed_text(&m);
+    assert!(text.contains("Flagship"), "{text}");
+    assert!(
+        text.contains("Amount paid: **30,000.00 CNY** · day ▲ 20.0%"),
+        "{text}"
+    );
+    assert!(text.contains("Visitors: **4,000**"), "{text}");
+    assert!(text.contains("Buyers who paid: **120**"), "{text}");
+    assert!(
+        !text.contains("Missing") && !text.contains("missing"),
+        "every figure is in: {text}"
+    );
+    assert!(
+        m["content"].as_str().unwrap_or("").is_empty(),
+        "pings nobody"
+    );
+
+    // Later passes of the dispatcher do not post it again: wait until the 15:00 reminder of a
+    // seeded activity (New-products Wednesday, to the summary channel; seeded in Chinese, the
+    // guild's language when it was first seen) proves the jobs ran since.
+    e.t.clock.advance(chrono::Duration::hours(6));
+    e.fake
+        .wait_message(summary, |m| embed_text(m).contains("周三上新日"), PATIENCE)
+        .await
+        .expect("a later reminder is posted");
+    assert_eq!(summary_posts().len(), 1, "posted once");
+    let titled: Vec<Value> = e
+        .fake
+        .channel_messages(summary)
+        .into_iter()
+        .filter(|m| embed_text(m).contains("Morning summary"))
+        .collect();
+    assert_eq!(titled.len(), 1, "{titled:#?}");
+    let (rows,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'summary:%' AND state = 'sent'",
+    )
+    .fetch_one(&e.t.app.store.pool)
+    .await
+    .expect("count");
+    assert_eq!(rows, 1);
+    e.fake.assert_no_unknown_requests();
+    e.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activity_reminder_pings_exactly_its_role_and_got_it_updates_it() {
+    let e = E2e::start().await;
+    let (alice, carol) = (e.user("alice"), e.user("carol"));
+    let ops = e.channel("ops");
+    let marketing = e.fake.fixture().role_id("marketing");
+    let r = e
+        .run(
+            alice,
+            "setup",
+            None,
+            vec![
+                choice(&["setup"], "language", "en-US"),
+                choice(&["setup"], "position", "marketing"),
+                opt_role("role", marketing),
+            ],
+        )
+        .await;
+    assert!(embed_text(&r).contains("Settings saved"), "{r:#}");
+    // Typed text that would ping everyone and another role, were it parsed.
+    let r = e
+        .run(
+            alice,
+            "activity",
+            Some("add"),
+            vec![
+                opt_str("name", "Stock take @everyone <@&3001>"),
+                opt_str("schedule", "mon 12:00"),
+                choice(&["activity", "add"], "ping", "marketing"),
+                opt_channel("channel", ops),
+                opt_str("lead", "1h, 0"),
+            ],
+        )
+        .await;
+    let text = embed_text(&r);
+    assert!(text.contains("saved"), "{r:#}");
+
+    // 11:00, an hour before the start: the reminder pings the marketing role.
+    e.t.clock.advance(chrono::Duration::hours(2));
+    let m = e
+        .fake
+        .wait_message(ops, |m| embed_text(m).contains("Stock take"), PATIENCE)
+        .await
+        .expect("the reminder is posted an hour before");
+    assert_eq!(
+        m["content"].as_str(),
+        Some(format!("<@&{marketing}>").as_str()),
+        "{m:#}"
+    );
+    let posts = e
+        .fake
+        .requests_matching(&format!("POST /channels/{ops}/messages"));
+    assert_eq!(posts.len(), 1, "{posts:#?}");
+    let allowed = &posts[0].body.as_ref().expect("body")["allowed_mentions"];
+    assert_eq!(
+        allowed["roles"],
+        serde_json::json!([marketing.to_string()]),
+        "{allowed:#}"
+    );
+    assert!(
+        allowed["users"].as_array().is_none_or(Vec::is_empty),
+        "{allowed:#}"
+    );
+    assert!(
+        allowed["parse"].as_array().is_none_or(Vec::is_empty),
+        "nothing is parsed from the text: {allowed:#}"
+    );
+    // What Discord makes of it: exactly that role pinged, nobody else, not everyone.
+    assert_eq!(
+        m["mention_roles"],
+        serde_json::json!([marketing.to_string()])
+    );
+    assert_eq!(m["mention_everyone"], Value::Bool(false));
+    assert_eq!(m["mentions"], serde_json::json!([]));
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-23T04:00:00Z")
+        .expect("instant")
+        .timestamp();
+    let ack = component_ids(&m)
+        .into_iter()
+        .find(|id| id.starts_with("act:ack:"))
+        .unwrap_or_else(|| panic!("a Got it button: {m:#}"));
+    assert!(ack.ends_with(&format!(":{start}")), "{ack}");
+    let activity: i64 = ack
+        .split(':')
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+
+    // carol presses "Got it": the reminder is updated in place and names her.
+    let h = e
+        .fake
+        .user(carol)
+        .locale("en-US")
+        .click(ops, message_id(&m), &ack)
+        .await;
+    let r = h.response().await;
+    assert_eq!(r["type"].as_u64(), Some(7), "UPDATE_MESSAGE: {r:#}");
+    assert!(
+        embed_text(&r).contains(&format!("Got it: <@{carol}>")),
+        "{r:#}"
+    );
+    let edited = e.fake.message(message_id(&m)).expect("message");
+    assert!(
+        embed_text(&edited).contains(&format!("<@{carol}>")),
+        "{edited:#}"
+    );
+    assert_eq!(e.fake.message_edits(message_id(&m)).len(), 1);
+    // The follow-up (half-way through the lead) is called off.
+    let (waiting,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM outbox WHERE source = ?1 AND state = 'pending' AND dedupe_key LIKE '%follow%'",
+    )
+    .bind(format!("activity:{activity}"))
+    .fetch_one(&e.t.app.store.pool)
+    .await
+    .expect("count");
+    assert_eq!(waiting, 0);
+
+    // 12:00: the start reminder pings the role again and already shows carol; no follow-up.
+    e.t.clock.advance(chrono::Duration::hours(1));
+    let at_start = e
+        .fake
+        .wait_message(
+            ops,
+            |m| message_id(m) != message_id(&edited) && embed_text(m).contains("Stock take"),
+            PATIENCE,
+        )
+        .await
+        .expect("the start reminder is posted");
+    assert!(
+        embed_text(&at_start).contains(&format!("Got it: <@{carol}>")),
+        "{at_start:#}"
+    );
+    assert_eq!(
+        at_start["mention_roles"],
+        serde_json::json!([marketing.to_string()])
+    );
+    assert_eq!(e.fake.channel_messages(ops).len(), 2);
+    e.fake.assert_no_unknown_requests();
+    e.stop().await;
+}
+
+/// A Shopify "Sales over time" export, by day.
+const SHOPIFY_SALES_CSV: &str = "Day,Orders,Gross sales,Discounts,Returns,Net sales,Shipping,Total sales\r\n\
+2026-11-21,10,\"1,000.00\",-50.00,-20.00,930.00,30.00,960.00\r\n\
+2026-11-22,12,\"1,200.00\",-60.00,0.00,\"1,140.00\",40.00,\"1,180.00\"\r\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
+    let e = E2e::start().await;
+    let (alice, dave) = (e.user("alice"), e.user("dave"));
+    let ops = e.channel("ops");
+    let r = e
+        .run(
+            alice,
+            "data",
+            Some("shop"),
+            vec![
+                opt_str("name", "Shopify US"),
+                opt_str("platform", "shopify"),
+                opt_str("currency", "USD"),
+            ],
+        )
+        .await;
+    assert!(embed_text(&r).contains("Shop Shopify US added"), "{r:#}");
+
+    let h = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .channel(ops)
+        .slash(
+            "data",
+            Some("import"),
+            vec![
+                opt_attachment("file", "sales-2026-11.csv", SHOPIFY_SALES_CSV),
+                opt_str("shop", "Shopify US"),
+            ],
+        )
+        .await;
+    // The attachment as Discord resolves it, served by the fake on its loopback address.
+    let resolved = &h.payload()["data"]["resolved"]["attachments"];
+    let (att_id, att) = resolved
+        .as_object()
+        .and_then(|o| o.iter().next())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .expect("resolved attachment");
+    assert_eq!(att["filename"], "sales-2026-11.csv");
+    assert_eq!(att["size"].as_u64(), Some(SHOPIFY_SALES_CSV.len() as u64));
+    let url = att["url"].as_str().expect("url");
+    assert!(url.starts_with(&e.fake.api_base()), "{url}");
+    assert!(att["proxy_url"].is_string() && att["content_type"].is_string());
+
+    let r = h.response().await;
+    assert_eq!(r["type"].as_u64(), Some(4), "{r:#}");
+    assert!(h.is_ephemeral().await, "the preview is private: {r:#}");
+    let text = embed_text(&r);
+    assert!(
+        text.contains("Import preview: Shopify US ← Shopify sales by day"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2026-11-21") && text.contains("2026-11-22"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 new, 0 would change, 0 unchanged"),
+        "{text}"
+    );
+    // The bot downloaded the file from the URL it was given, once.
+    let downloads = e.fake.file_downloads();
+    assert_eq!(downloads.len(), 1, "{downloads:#?}");
+    assert_eq!(downloads[0].method, "GET");
+    assert_eq!(
+        downloads[0].path,
+        format!("/attachments/{att_id}/sales-2026-11.csv")
+    );
+    assert_eq!(downloads[0].status, 200);
+    let preview = h.original_message().expect("the preview message");
+    let ids = component_ids(&preview);
+    let confirm = ids
+        .iter()
+        .find(|id| id.starts_with("imp:confirm:"))
+        .cloned()
+        .unwrap_or_else(|| panic!("Confirm: {preview:#}"));
+    assert!(
+        ids.iter().any(|id| id.starts_with("imp:cancel:")),
+        "Cancel: {preview:#}"
+    );
+    let (stored,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM daily_figures")
+        .fetch_one(&e.t.app.store.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 0, "nothing is written before Confirm");
+
+    // dave (warehouse) may not import: his click changes nothing.
+    let r = e
+        .fake
+        .user(dave)
+        .locale("en-US")
+        .click(ops, message_id(&preview), &confirm)
+        .await
+        .response()
+        .await;
+    assert_eq!(r["type"].as_u64(), Some(4), "{r:#}");
+    assert_eq!(
+        r["data"]["flags"].as_u64().unwrap_or(0) & FLAG_EPHEMERAL,
+        FLAG_EPHEMERAL
+    );
+
+    // Confirm: the preview turns into the result, without buttons, and the days are stored.
+    let h2 = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .click(ops, message_id(&preview), &confirm)
+        .await;
+    let r = h2.response().await;
+    assert_eq!(r["type"].as_u64(), Some(7), "UPDATE_MESSAGE: {r:#}");
+    assert!(
+        embed_text(&r).contains("Imported 2 days into Shopify US: 2 changed."),
+        "{r:#}"
+    );
+    let updated = e.fake.message(message_id(&preview)).expect("message");
+    assert!(
+        embed_text(&updated).contains("Imported 2 days"),
+        "{updated:#}"
+    );
+    assert!(component_ids(&updated).is_empty(), "{updated:#}");
+    let rows: Vec<(String, Option<i64>, String)> =
+        sqlx::query_as("SELECT day, paid_cents, source FROM daily_figures ORDER BY day")
+            .fetch_all(&e.t.app.store.pool)
+            .await
+            .expect("rows");
+    assert_eq!(
+        rows.iter()
+            .map(|(d, c, _)| (d.as_str(), *c))
+            .collect::<Vec<_>>(),
+        vec![("2026-11-21", Some(96_000)), ("2026-11-22", Some(118_000))],
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|(_, _, s)| s == "import"), "{rows:?}");
+    let r = e
+        .run(
+            alice,
+            "data",
+            Some("show"),
+            vec![
+                opt_str("shop", "Shopify US"),
+                opt_str("from", "2026-11-21"),
+                opt_str("to", "2026-11-22"),
+            ],
+        )
+        .await;
+    let text = embed_text(&r);
+    assert!(text.contains("Amount paid: 2,140.00"), "{text}");
+    assert!(text.contains("Paid orders: 22"), "{text}");
+
+    // A second Confirm (a double click) imports nothing twice.
+    let r = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .click(ops, message_id(&preview), &confirm)
+        .await
+        .response()
+        .await;
+    assert!(
+        embed_text(&r).contains("expired or was already handled"),
+        "{r:#}"
+    );
+    let (history,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM daily_figures_history")
+        .fetch_one(&e.t.app.store.pool)
+        .await
+        .expect("count");
+    assert_eq!(history, 2, "each day written once");
+    assert_eq!(e.fake.file_downloads().len(), 1);
+    e.fake.assert_no_unknown_requests();
+    e.stop().await;
+}

@@ -54,6 +54,17 @@ pub fn colour(s: Severity) -> u32 {
     }
 }
 
+/// Whether Discord shows a file of this name as an image (and so can put it in an embed).
+fn is_image(filename: &str) -> bool {
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("png" | "jpg" | "jpeg" | "gif" | "webp")
+    )
+}
+
 /// The parts of a Discord message.
 pub struct Rendered {
     /// Message content: the pings, nothing else.
@@ -126,6 +137,11 @@ pub fn render(reply: &Reply) -> Rendered {
     if let Some(f) = footer {
         embed = embed.footer(CreateEmbedFooter::new(f));
     }
+    // A chart belongs inside the embed, not loose above it: the first image among the files
+    // (uploaded under the same name) is the embed's image.
+    if let Some(a) = reply.attachments.iter().find(|a| is_image(&a.filename)) {
+        embed = embed.image(format!("attachment://{}", a.filename));
+    }
 
     let components = reply
         .buttons
@@ -159,6 +175,21 @@ pub fn render(reply: &Reply) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chart_is_the_embeds_image_other_files_are_not() {
+        let file = |name: &str| crate::app::reply::Attachment {
+            filename: name.into(),
+            bytes: vec![1, 2, 3],
+        };
+        let mut reply = Reply::titled("Summary");
+        reply.attachments = vec![file("days.csv"), file("trend-2026-11-23.png")];
+        let json = serde_json::to_value(&render(&reply).embed).expect("serializes");
+        assert_eq!(json["image"]["url"], "attachment://trend-2026-11-23.png");
+        reply.attachments = vec![file("days.csv")];
+        let json = serde_json::to_value(&render(&reply).embed).expect("serializes");
+        assert!(json.get("image").is_none(), "{json}");
+    }
 
     #[test]
     fn a_huge_reply_stays_inside_discords_limits() {

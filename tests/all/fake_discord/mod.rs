@@ -411,9 +411,15 @@ impl FakeDiscord {
             .collect()
     }
 
-    /// Every REST request, in order.
+    /// Every REST request and attachment download (`GET /attachments/{id}/{name}`), in order.
     pub fn request_log(&self) -> Vec<RecordedRequest> {
         self.inner.lock().requests.clone()
+    }
+
+    /// Downloads of attachment files (`/attachments/{id}/{name}`), in order, with the status
+    /// the fake answered (404 for an unknown id).
+    pub fn file_downloads(&self) -> Vec<RecordedRequest> {
+        self.requests_matching(" /attachments/")
     }
 
     /// Requests whose `"METHOD /path"` contains `needle`, e.g. `"POST /channels/2001/messages"`.

@@ -99,15 +99,33 @@ pub(crate) async fn rest_handler(
     body: Bytes,
 ) -> Response {
     let full_path = uri.path().to_string();
-    if let Some(rest) = full_path.strip_prefix("/attachments/") {
-        return serve_file(&inner, rest);
-    }
     let header_str = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.to_string())
     };
+    if let Some(rest) = full_path.strip_prefix("/attachments/") {
+        // Downloads are recorded too (path `/attachments/{id}/{name}`, no body), so a test can
+        // see that the bot fetched a file from the URL it was given.
+        let response = serve_file(&inner, rest);
+        inner.lock().requests.push(RecordedRequest {
+            method: method.to_string(),
+            path: full_path.clone(),
+            query: uri.query().map(|q| q.to_string()),
+            authorization: header_str("authorization"),
+            content_type: None,
+            audit_log_reason: None,
+            body: None,
+            files: vec![],
+            status: response.status().as_u16(),
+            response: None,
+            unknown: false,
+            fault: None,
+        });
+        inner.bump();
+        return response;
+    }
     let content_type = header_str("content-type");
 
     // Body: JSON, or multipart with payload_json + files.

@@ -125,6 +125,9 @@ pub struct DiscordConfig {
     pub api_base: Option<String>,
     /// A file holding the token.
     pub token_file: Option<PathBuf>,
+    /// A command still working after this long is acknowledged ("thinking…") so Discord's
+    /// 3-second answer limit never expires it; the answer follows when ready.
+    pub defer_after: std::time::Duration,
 }
 
 /// Default channel ids.
@@ -418,6 +421,12 @@ impl Config {
                 api_base,
                 token_file: Some(PathBuf::from(token_file.trim()))
                     .filter(|p| !p.as_os_str().is_empty()),
+                defer_after: std::time::Duration::from_millis(positive(
+                    "discord",
+                    "defer_after_ms",
+                    0,
+                    2_500,
+                )? as u64),
             },
             channels: Channels {
                 summary: channel("summary")?,

@@ -50,9 +50,15 @@ pub struct E2e {
 
 impl E2e {
     pub async fn start() -> E2e {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts with the test's changes to the configuration.
+    pub async fn start_with(change: impl FnOnce(&mut Config)) -> E2e {
         init_tracing();
         let fake = FakeDiscord::start(GuildFixture::default()).await;
         let mut config = Config::defaults();
+        change(&mut config);
         config.discord.api_base = Some(fake.api_base());
         config.discord.guilds = vec![fake.fixture().guild_id];
         let t = TestApp::with_config(config).await;
@@ -980,4 +986,99 @@ async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
     assert_eq!(e.fake.file_downloads().len(), 1);
     e.fake.assert_no_unknown_requests();
     e.stop().await;
+}
+
+/// A download slower than `discord.defer_after` (here 50 ms against a 400 ms download):
+/// the command is acknowledged at once as deferred and private (type 5, flag 64), so Discord
+/// would not expire it, and the preview arrives after it with its Confirm button working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
+    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::from_millis(50)).await;
+    let alice = e.user("alice");
+    let ops = e.channel("ops");
+    let r = e
+        .run(
+            alice,
+            "data",
+            Some("shop"),
+            vec![
+                opt_str("name", "Shopify US"),
+                opt_str("platform", "shopify"),
+                opt_str("currency", "USD"),
+            ],
+        )
+        .await;
+    assert!(embed_text(&r).contains("Shop Shopify US added"), "{r:#}");
+    e.fake
+        .delay_downloads(std::time::Duration::from_millis(400));
+    let h = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .channel(ops)
+        .slash(
+            "data",
+            Some("import"),
+            vec![
+                opt_attachment("file", "sales-2026-11.csv", SHOPIFY_SALES_CSV),
+                opt_str("shop", "Shopify US"),
+            ],
+        )
+        .await;
+    let r = h.response().await;
+    assert_eq!(r["type"].as_u64(), Some(5), "deferred first: {r:#}");
+    assert_eq!(
+        r["data"]["flags"].as_u64().unwrap_or(0) & FLAG_EPHEMERAL,
+        FLAG_EPHEMERAL,
+        "{r:#}"
+    );
+    // The answer: the deferred message becomes the preview (or a followup carries it).
+    let preview = wait_until(|| {
+        h.original_message()
+            .filter(|m| embed_text(m).contains("Import preview"))
+            .or_else(|| {
+                h.followups()
+                    .into_iter()
+                    .find(|m| embed_text(m).contains("Import preview"))
+            })
+    })
+    .await
+    .unwrap_or_else(|| panic!("no preview; requests: {:#?}", e.fake.request_log()));
+    let text = embed_text(&preview);
+    assert!(
+        text.contains("2 new, 0 would change, 0 unchanged"),
+        "{text}"
+    );
+    let confirm = component_ids(&preview)
+        .into_iter()
+        .find(|id| id.starts_with("imp:confirm:"))
+        .unwrap_or_else(|| panic!("Confirm: {preview:#}"));
+    let r = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .click(ops, message_id(&preview), &confirm)
+        .await
+        .response()
+        .await;
+    assert!(
+        embed_text(&r).contains("Imported 2 days into Shopify US"),
+        "{r:#}"
+    );
+    e.stop().await;
+}
+
+/// Polls `f` (real time, up to 10 s) until it gives a value: for the bot's own work, never for
+/// a schedule.
+async fn wait_until<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if std::time::Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
 }

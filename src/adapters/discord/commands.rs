@@ -236,7 +236,23 @@ fn slash_action(
                     actor: actor(&i.user, i.member.as_deref(), &i.locale),
                 };
                 remember_names(ctx.data(), guild.get(), &inv).await;
-                ctx.data().app.handle(&origin, &inv).await
+                let work = ctx.data().app.handle(&origin, &inv);
+                tokio::pin!(work);
+                let patience = ctx.data().app.config.discord.defer_after;
+                tokio::select! {
+                    biased;
+                    reply = &mut work => reply,
+                    () = tokio::time::sleep(patience) => {
+                        // Still working (a large import): acknowledge now so Discord does not
+                        // expire the command; the answer follows. Privately, because whether the
+                        // answer is private is not known yet, and a private answer to a public
+                        // one only hides it from the others.
+                        if let Err(e) = ctx.defer_ephemeral().await {
+                            tracing::warn!(error = %e, "cannot acknowledge a slow command");
+                        }
+                        work.await
+                    }
+                }
             }
             None => Reply::error(
                 Locale::from_client_tag(&i.locale)

@@ -422,6 +422,11 @@ impl FakeDiscord {
         self.requests_matching(" /attachments/")
     }
 
+    /// Makes every attachment download wait `delay` before the file is served (a slow CDN).
+    pub fn delay_downloads(&self, delay: std::time::Duration) {
+        self.inner.lock().download_delay = delay;
+    }
+
     /// Requests whose `"METHOD /path"` contains `needle`, e.g. `"POST /channels/2001/messages"`.
     pub fn requests_matching(&self, needle: &str) -> Vec<RecordedRequest> {
         self.inner

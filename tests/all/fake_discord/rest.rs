@@ -108,6 +108,8 @@ pub(crate) async fn rest_handler(
     if let Some(rest) = full_path.strip_prefix("/attachments/") {
         // Downloads are recorded too (path `/attachments/{id}/{name}`, no body), so a test can
         // see that the bot fetched a file from the URL it was given.
+        let delay = inner.lock().download_delay;
+        tokio::time::sleep(delay).await;
         let response = serve_file(&inner, rest);
         inner.lock().requests.push(RecordedRequest {
             method: method.to_string(),

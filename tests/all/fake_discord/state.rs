@@ -152,6 +152,8 @@ pub(crate) struct GatewayState {
 
 pub(crate) struct State {
     pub next_id: u64,
+    /// How long attachment downloads wait before the file is served (a slow CDN).
+    pub download_delay: Duration,
     pub requests: Vec<RecordedRequest>,
     pub faults: VecDeque<PendingFault>,
     pub global_commands: Option<Vec<Value>>,
@@ -174,6 +176,7 @@ pub(crate) struct State {
 impl State {
     pub fn new() -> Self {
         State {
+            download_delay: Duration::ZERO,
             next_id: 1_300_000_000_000_000_000,
             requests: Vec::new(),
             faults: VecDeque::new(),

@@ -93,6 +93,7 @@ outbox-retry-done = { $count ->
 outbox-retry-none = There are no failed messages to retry.
 outbox-retry-none-id = There is no failed message number { $id }. See /outbox list state:failed.
 outbox-late = Sent late by { $late }: the bot was offline when this was due.
+outbox-late-retried = Sent late by { $late }: earlier attempts to deliver it to Discord did not go through.
 outbox-digest-title = Missed while the bot was offline
 outbox-digest-intro = These messages came due more than { $grace } h ago while the bot was offline, so they were not sent:
 outbox-digest-more = … and { $count } more.

@@ -90,6 +90,7 @@ outbox-retry-done = 已有 { $count } 条消息重新放回队列。
 outbox-retry-none = 没有需要重试的失败消息。
 outbox-retry-none-id = 没有编号为 { $id } 的失败消息。请查看 /outbox list state:failed。
 outbox-late = 延迟 { $late } 发送：到期时机器人处于离线状态。
+outbox-late-retried = 延迟 { $late } 发送：此前几次向 Discord 发送都未成功。
 outbox-digest-title = 机器人离线期间错过的消息
 outbox-digest-intro = 以下消息在机器人离线期间到期，已超过 { $grace } 小时，因此未发送：
 outbox-digest-more = ……另有 { $count } 条。

@@ -219,7 +219,7 @@ impl Dispatcher {
 
         let (skipped, to_send): (Vec<Claimed>, Vec<Claimed>) = batch
             .into_iter()
-            .partition(|c| now - c.due_at > self.cfg.grace && c.source != SOURCE_DISPATCHER);
+            .partition(|c| now - c.available_at > self.cfg.grace && c.source != SOURCE_DISPATCHER);
 
         // One queue per target, in due order, so pacing applies per channel.
         let mut queues: BTreeMap<(u8, u64), Vec<Claimed>> = BTreeMap::new();
@@ -238,9 +238,16 @@ impl Dispatcher {
                         let late = now - c.due_at;
                         let mut reply = c.reply.clone();
                         if late.num_seconds() > LATE_NOTE_AFTER {
+                            // Late because the bot was offline, or because earlier attempts
+                            // (failures, or a process that died holding it) did not go through.
+                            let key = if c.attempts > 1 {
+                                "outbox-late-retried"
+                            } else {
+                                "outbox-late"
+                            };
                             let note = tr!(
                                 locale_of(c.guild_id),
-                                "outbox-late",
+                                key,
                                 late = duration_text(locale_of(c.guild_id), late)
                             );
                             reply.footer = Some(match reply.footer.take() {

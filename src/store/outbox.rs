@@ -121,6 +121,9 @@ pub struct Claimed {
     pub reply: Reply,
     /// Due time.
     pub due_at: DateTime<Utc>,
+    /// Since when it could have been sent: its due time, or when its last retry was set for.
+    /// A row claimable since long before now was missed while the bot was offline.
+    pub available_at: DateTime<Utc>,
     /// Attempts including this one.
     pub attempts: u32,
 }
@@ -333,7 +336,7 @@ pub async fn claim(
 ) -> StoreResult<Vec<Claimed>> {
     // Each branch reads at most `limit` entries of its partial index in order; the rows taken
     // sit together in `outbox_state`, which is clustered by `available_at`.
-    let taken: Vec<(i64, i64)> = sqlx::query_as(
+    let taken: Vec<(i64, i64, i64)> = sqlx::query_as(
         "UPDATE outbox_state SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
          WHERE (available_at, id) IN (
              SELECT available_at, id FROM (
@@ -346,7 +349,7 @@ pub async fn claim(
                      WHERE state = 'sending' AND lease_until <= ?3 ORDER BY lease_until LIMIT ?4)
              ) ORDER BY t LIMIT ?4
          )
-         RETURNING id, attempts",
+         RETURNING id, attempts, available_at",
     )
     .bind(owner)
     .bind(ms(lease_until))
@@ -359,15 +362,15 @@ pub async fn claim(
     messages_of(conn, &taken).await
 }
 
-/// The messages of claimed rows, with the attempt count each claim gave them.
+/// The messages of claimed rows `(id, attempts, available_at)`.
 async fn messages_of(
     conn: &mut SqliteConnection,
-    taken: &[(i64, i64)],
+    taken: &[(i64, i64, i64)],
 ) -> StoreResult<Vec<Claimed>> {
     if taken.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(&taken.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+    let ids = serde_json::to_string(&taken.iter().map(|t| t.0).collect::<Vec<_>>())
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let rows = sqlx::query(
         "SELECT m.id, m.guild_id, m.dedupe_key, m.nonce, m.source, m.target_kind, m.target_id, m.payload, m.due_at
@@ -376,13 +379,14 @@ async fn messages_of(
     .bind(ids)
     .fetch_all(conn)
     .await?;
-    let attempts: std::collections::HashMap<i64, i64> = taken.iter().copied().collect();
-    decode_claimed(rows, &attempts)
+    let states: std::collections::HashMap<i64, (i64, i64)> =
+        taken.iter().map(|t| (t.0, (t.1, t.2))).collect();
+    decode_claimed(rows, &states)
 }
 
 fn decode_claimed(
     rows: Vec<sqlx::sqlite::SqliteRow>,
-    attempts: &std::collections::HashMap<i64, i64>,
+    states: &std::collections::HashMap<i64, (i64, i64)>,
 ) -> StoreResult<Vec<Claimed>> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
@@ -400,27 +404,30 @@ fn decode_claimed(
             target: Target::from_parts(&kind, r.try_get("target_id")?)?,
             reply,
             due_at: from_ms(r.try_get("due_at")?),
-            attempts: attempts.get(&id).copied().unwrap_or_default() as u32,
+            available_at: from_ms(states.get(&id).map_or(0, |s| s.1)),
+            attempts: states.get(&id).map_or(0, |s| s.0) as u32,
         });
     }
     out.sort_by_key(|c| (c.due_at, c.id));
     Ok(out)
 }
 
-/// Marks every pending row due before `cutoff` as skipped (except the rows of `keep_source`)
-/// and returns them, so one digest per channel can list them.
+/// Marks every pending row that could have been sent since before `cutoff` as skipped (except
+/// the rows of `keep_source`) and returns them, so one digest per channel can list them. A row
+/// waiting for a retry counts from its retry time, not its due time: it was not missed while
+/// offline, it is being retried.
 pub async fn skip_stale(
     conn: &mut SqliteConnection,
     cutoff: DateTime<Utc>,
     now: DateTime<Utc>,
     keep_source: &str,
 ) -> StoreResult<Vec<Claimed>> {
-    let taken: Vec<(i64, i64)> = sqlx::query_as(
+    let taken: Vec<(i64, i64, i64)> = sqlx::query_as(
         "UPDATE outbox_state SET state = 'skipped', late_ms = ?2 - m.due_at, lease_owner = NULL, lease_until = NULL
          FROM outbox_message AS m
-         WHERE m.id = outbox_state.id AND outbox_state.state = 'pending' AND outbox_state.available_at <= ?2
-           AND m.due_at < ?1 AND m.source <> ?3
-         RETURNING id, attempts",
+         WHERE m.id = outbox_state.id AND outbox_state.state = 'pending' AND outbox_state.available_at < ?1
+           AND m.source <> ?3
+         RETURNING id, attempts, available_at",
     )
     .bind(ms(cutoff))
     .bind(ms(now))

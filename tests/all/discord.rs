@@ -1082,3 +1082,58 @@ async fn wait_until<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
+
+/// Autocomplete through the real front-end: typing a deadline shows when it falls (in the
+/// guild's time zone) and typing part of a title in `/task done id` offers that task.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_previews_deadlines_and_finds_tasks_by_title() {
+    let e = E2e::start().await;
+    let (alice, bob) = (e.user("alice"), e.user("bob"));
+    let ops = e.channel("ops");
+    let h = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .channel(ops)
+        .autocomplete(
+            "task",
+            Some("assign"),
+            vec![opt_str("title", "Restock")],
+            opt_str("due", "tomorrow 17:00"),
+        )
+        .await;
+    assert_eq!(h.response_type().await, 8);
+    let choices = h.autocomplete_choices().await;
+    assert_eq!(choices.len(), 1, "{choices:#?}");
+    assert_eq!(choices[0]["value"], "tomorrow 17:00");
+    let name = choices[0]["name"].as_str().unwrap_or_default();
+    assert!(name.contains("17:00") && name.contains('('), "{name}");
+
+    let r = e
+        .run(
+            alice,
+            "task",
+            Some("assign"),
+            vec![
+                opt_str("title", "Update the weekend banner"),
+                opt_str("due", "in 5h"),
+                opt_user("user", bob),
+            ],
+        )
+        .await;
+    assert!(embed_text(&r).contains("New task #1"), "{r:#}");
+    let h = e
+        .fake
+        .user(bob)
+        .locale("en-US")
+        .channel(ops)
+        .autocomplete("task", Some("done"), vec![], opt_str("id", "banner"))
+        .await;
+    let choices = h.autocomplete_choices().await;
+    assert!(
+        choices.iter().any(|c| c["value"].as_i64() == Some(1)
+            && c["name"].as_str().unwrap_or_default().contains("banner")),
+        "{choices:#?}"
+    );
+    e.stop().await;
+}

@@ -1315,3 +1315,49 @@ async fn rows_queued_before_the_outbox_split_survive_the_migration() {
     assert_eq!(calls[0].reply.title.as_deref(), Some("kept title"));
     assert_eq!(row(app, "old:waiting").await.state, "sent");
 }
+
+/// A row late only because Discord kept it waiting (a 429 asking for 2 h, beyond a 1 h grace)
+/// is delivered when its retry comes, not skipped as "missed while offline", and its note says
+/// why it is late: earlier attempts failed, not that the bot was offline.
+#[tokio::test]
+async fn a_row_late_because_of_retries_is_sent_with_its_own_note_not_skipped() {
+    let mut config = storeops::config::Config::defaults();
+    config.outbox.grace = Duration::hours(1);
+    config.activities.seed_defaults = false;
+    let t = TestApp::with_config(config).await;
+    setup_guild(&t.app, GUILD, None).await;
+    let now = t.clock.now();
+    enqueue(
+        &t.app,
+        &message(GUILD, "slow:1", "slow", Target::Channel(CH_A), now),
+    )
+    .await;
+    let sink = RecordingSink::new();
+    sink.script(vec![
+        Script::Fail(transient(
+            "HTTP 429",
+            Some(StdDuration::from_secs(2 * 3600)),
+        )),
+        Script::Ok,
+    ]);
+    let d = dispatcher(&t.app, &sink, "p");
+    let s = run_due(&d).await;
+    assert_eq!((s.sent, s.retried), (0, 1), "{s:?}");
+    let r = row(&t.app, "slow:1").await;
+    t.clock.set(from_ms(r.available_at));
+    let s = run_due(&d).await;
+    assert_eq!((s.sent, s.skipped), (1, 0), "{s:?}");
+    let calls = sink.calls();
+    assert_eq!(calls.len(), 2);
+    let footer = calls[1].reply.footer.clone().unwrap_or_default();
+    assert!(footer.contains("did not go through"), "{footer}");
+    assert!(!footer.contains("offline"), "{footer}");
+    assert_eq!(row(&t.app, "slow:1").await.state, "sent");
+    assert!(
+        !sink
+            .calls()
+            .iter()
+            .any(|c| c.dedupe_key.starts_with("outbox-missed")),
+        "no digest"
+    );
+}

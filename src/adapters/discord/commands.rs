@@ -292,16 +292,36 @@ fn autocomplete<'a>(
             }
             None => vec![],
         };
-        serenity::CreateAutocompleteResponse::new().set_choices(
-            choices
-                .into_iter()
-                .take(25)
-                .map(|(value, label)| {
-                    serenity::AutocompleteChoice::new(clip(&label, 100), clip(&value, 100))
-                })
-                .collect(),
-        )
+        let path: Vec<&str> = ctx.command().qualified_name.split(' ').collect();
+        let kind = CommandSpec::find(&path)
+            .and_then(|s| s.option(&focused))
+            .map(|o| o.kind);
+        serenity::CreateAutocompleteResponse::new().set_choices(choice_values(kind, choices))
     })
+}
+
+/// Autocomplete choices as Discord takes them: the value must have the option's own type (an
+/// integer option's choices carry integers; a string would fail the whole response).
+fn choice_values(
+    kind: Option<OptKind>,
+    choices: Vec<(String, String)>,
+) -> Vec<serenity::AutocompleteChoice> {
+    choices
+        .into_iter()
+        .filter_map(|(value, label)| {
+            let name = clip(&label, 100);
+            Some(match kind {
+                Some(OptKind::Integer) => {
+                    serenity::AutocompleteChoice::new(name, value.trim().parse::<i64>().ok()?)
+                }
+                Some(OptKind::Number) => {
+                    serenity::AutocompleteChoice::new(name, value.trim().parse::<f64>().ok()?)
+                }
+                _ => serenity::AutocompleteChoice::new(name, clip(&value, 100)),
+            })
+        })
+        .take(25)
+        .collect()
 }
 
 /// Buttons (and, later, modals): the custom id goes to the core as it is.
@@ -437,5 +457,24 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_options_get_integer_choices() {
+        let choices = vec![
+            ("12".to_string(), "#12 Restock".to_string()),
+            ("oops".to_string(), "not a number".to_string()),
+        ];
+        let out = choice_values(Some(OptKind::Integer), choices.clone());
+        let json = |c: &serenity::AutocompleteChoice| serde_json::to_value(c).expect("json");
+        assert_eq!(out.len(), 1);
+        assert_eq!(json(&out[0])["value"], serde_json::json!(12));
+        let out = choice_values(Some(OptKind::String), choices);
+        assert_eq!(json(&out[1])["value"], serde_json::json!("oops"));
     }
 }

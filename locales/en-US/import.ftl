@@ -85,6 +85,7 @@ imp-err-cli-guilds = Several servers have a shop named "{ $shop }"; say which wi
 imp-err-no-header = No known export header found. Known platforms: { $choices }. Name one with platform:.
 imp-err-platform = Unknown platform "{ $value }". Known: { $choices }
 imp-err-not-platform = This file has no { $platform } header row.
+imp-err-product-export = This is a per-product export: import it with platform:{ $platform }, or leave platform: out.
 imp-err-no-days = The file has no day rows.
 imp-err-expired = This import has expired or was already handled; upload the file again.
 imp-err-problems = The file has rows that could not be read; fix them and upload again.

@@ -85,6 +85,7 @@ imp-err-cli-guilds = 有多个服务器都有名为“{ $shop }”的店铺；�
 imp-err-no-header = 没有找到已知平台的表头。已知平台：{ $choices }。可用 platform: 指定。
 imp-err-platform = 未知平台“{ $value }”。已知：{ $choices }
 imp-err-not-platform = 这个文件里没有 { $platform } 的表头行。
+imp-err-product-export = 这是按商品的导出文件：请用 platform:{ $platform } 导入，或者不填 platform:。
 imp-err-no-days = 文件中没有按日期的数据行。
 imp-err-expired = 这次导入已过期或已处理，请重新上传文件。
 imp-err-problems = 文件中有无法读取的行，请修正后重新上传。

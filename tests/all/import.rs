@@ -714,6 +714,11 @@ fn a_product_file_is_never_read_as_shop_days() {
         ]
     );
     assert!(!import::preview(p, &BTreeMap::new(), &BTreeMap::new()).can_apply());
+    // An item export forced through the shop mapping is refused with the one to use.
+    assert!(matches!(
+        import::parse(csv.as_bytes(), &Mappings::defaults(), Some("tmall"), DateOrder::Mdy),
+        Err(import::ImportError::ProductExport(p)) if p == "tmall-items"
+    ));
     // A shop export named as a product export is refused with the platform's name.
     assert!(matches!(
         import::parse(
@@ -799,6 +804,13 @@ async fn items_are_confirmed_into_their_own_table_once() {
         "{out}"
     );
     assert!(product_table(&t).await.is_empty(), "nothing before Confirm");
+    let forced = sh.execute(&format!("{line} platform:tmall")).await.text;
+    assert!(
+        forced.contains(
+            "This is a per-product export: import it with platform:tmall-items, or leave platform: out."
+        ),
+        "{forced}"
+    );
     let out = sh
         .execute(&format!("/press imp:confirm:{}", token(&out)))
         .await

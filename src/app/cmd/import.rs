@@ -76,6 +76,9 @@ pub fn parse_file(
             ImportError::NotThisPlatform(p) => {
                 UserError::new("imp-err-not-platform").arg("platform", p)
             }
+            ImportError::ProductExport(p) => {
+                UserError::new("imp-err-product-export").arg("platform", p)
+            }
         }
     })
 }

@@ -167,6 +167,9 @@ pub enum ImportError {
     /// The file has no header row of the given platform.
     #[error("not a {0} export")]
     NotThisPlatform(String),
+    /// A product export named as a shop export: the product mapping that reads it.
+    #[error("a product export: use {0}")]
+    ProductExport(String),
 }
 
 fn header_text(c: &Cell) -> String {
@@ -237,6 +240,18 @@ pub fn parse_with(
             None => ImportError::NoHeader,
         });
     };
+    // A product export forced through a shop mapping would read as the same day many times
+    // over: say which mapping it is instead.
+    if m.kind == Kind::Shop {
+        let headers: Vec<String> = rows[hi].iter().map(header_text).collect();
+        if let Some(p) = mappings
+            .all
+            .iter()
+            .find(|p| p.kind == Kind::Products && p.score(&headers).is_some())
+        {
+            return Err(ImportError::ProductExport(p.platform.clone()));
+        }
+    }
     Ok(read_rows(
         &rows,
         hi,

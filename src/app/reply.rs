@@ -303,3 +303,69 @@ pub fn escape_user_text(s: &str) -> String {
     }
     out
 }
+
+/// Lays out a table as monospaced text (for a code block in chat, or a terminal): columns
+/// padded to the widest cell by display width, so Chinese text (two columns a character)
+/// lines up too; `right[i]` aligns column `i` right (numbers). No trailing spaces.
+pub fn text_table(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let n = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(n) {
+            widths[i] = widths[i].max(c.width());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut out = String::new();
+        for (i, w) in widths.iter().enumerate() {
+            let c = cells.get(i).map(String::as_str).unwrap_or("");
+            let pad = " ".repeat(w.saturating_sub(c.width()));
+            if i > 0 {
+                out.push_str("  ");
+            }
+            if right.get(i).copied().unwrap_or(false) {
+                out.push_str(&pad);
+                out.push_str(c);
+            } else {
+                out.push_str(c);
+                out.push_str(&pad);
+            }
+        }
+        out.trim_end().to_string()
+    };
+    let mut out = vec![line(header)];
+    out.push(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
+    out.extend(rows.iter().map(|r| line(r)));
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::text_table;
+
+    #[test]
+    fn chinese_cells_line_up_by_display_width() {
+        let t = text_table(
+            &["日期".into(), "uv".into(), "状态".into()],
+            &[
+                vec!["2026-11-20".into(), "4,000".into(), "新增".into()],
+                vec!["2026-11-21".into(), "12".into(), "将修改：uv".into()],
+            ],
+            &[false, true, false],
+        );
+        assert_eq!(
+            t,
+            "日期           uv  状态\n\
+             ----------  -----  ----------\n\
+             2026-11-20  4,000  新增\n\
+             2026-11-21     12  将修改：uv"
+        );
+    }
+}

@@ -9,5 +9,6 @@ pub mod import;
 pub mod metrics;
 pub mod money;
 pub mod position;
+pub mod product;
 pub mod schedule;
 pub mod task;

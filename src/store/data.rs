@@ -341,9 +341,26 @@ pub async fn import_days(
     by: u64,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
+    import_days_with(conn, shop_id, days, by, now, &|_| {}).await
+}
+
+/// [`import_days`], calling `progress(days done)` as it goes. The transaction takes the write
+/// lock at once: it reads each day before writing it, and a concurrent writer must make it
+/// wait, not fail half-way.
+pub async fn import_days_with(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    days: &std::collections::BTreeMap<NaiveDate, DayFigures>,
+    by: u64,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(usize) + Sync),
+) -> StoreResult<usize> {
     let mut tx = super::write_tx(conn).await?;
     let mut changed = 0;
-    for (date, imported) in days {
+    for (i, (date, imported)) in days.iter().enumerate() {
+        if i.is_multiple_of(100) {
+            progress(i);
+        }
         let mut merged = self::day(&mut tx, shop_id, *date)
             .await?
             .unwrap_or_default();
@@ -353,6 +370,7 @@ pub async fn import_days(
         }
     }
     tx.commit().await?;
+    progress(days.len());
     Ok(changed)
 }
 
@@ -393,6 +411,8 @@ pub struct PendingImport {
     pub user_id: u64,
     /// Platform key.
     pub platform: String,
+    /// What `days` holds: `shop` (date → figures) or `products` (date → product → figures).
+    pub kind: String,
     /// The parsed days, JSON.
     pub days: String,
     /// When.
@@ -410,13 +430,14 @@ pub async fn put_pending_import(
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO pending_imports (token, guild_id, shop_id, user_id, platform, days, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO pending_imports (token, guild_id, shop_id, user_id, platform, kind, days, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .bind(&p.token)
     .bind(id_in(p.guild_id))
     .bind(p.shop_id)
     .bind(id_in(p.user_id))
     .bind(&p.platform)
+    .bind(&p.kind)
     .bind(&p.days)
     .bind(ms(p.created_at))
     .execute(conn)
@@ -424,29 +445,33 @@ pub async fn put_pending_import(
     Ok(())
 }
 
+/// token, guild, shop, user, platform, kind, days, created at.
+type PendingRow = (String, i64, i64, i64, String, String, String, i64);
+
 /// Takes (removes and returns) a guild's pending import by token.
 pub async fn take_pending_import(
     conn: &mut SqliteConnection,
     guild_id: u64,
     token: &str,
 ) -> StoreResult<Option<PendingImport>> {
-    let row: Option<(String, i64, i64, i64, String, String, i64)> = sqlx::query_as(
+    let row: Option<PendingRow> = sqlx::query_as(
         "DELETE FROM pending_imports WHERE token = ?1 AND guild_id = ?2
-         RETURNING token, guild_id, shop_id, user_id, platform, days, created_at",
+         RETURNING token, guild_id, shop_id, user_id, platform, kind, days, created_at",
     )
     .bind(token)
     .bind(id_in(guild_id))
     .fetch_optional(conn)
     .await?;
-    Ok(
-        row.map(|(token, g, shop_id, u, platform, days, at)| PendingImport {
+    Ok(row.map(
+        |(token, g, shop_id, u, platform, kind, days, at)| PendingImport {
             token,
             guild_id: id_out(g),
             shop_id,
             user_id: id_out(u),
             platform,
+            kind,
             days,
             created_at: from_ms(at),
-        }),
-    )
+        },
+    ))
 }

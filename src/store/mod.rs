@@ -6,6 +6,7 @@ pub mod complaints;
 pub mod data;
 pub mod names;
 pub mod outbox;
+pub mod products;
 pub mod settings;
 pub mod tasks;
 

@@ -1,16 +1,22 @@
 //! Importing the platforms' exports: sample files generated here (CSV with BOM, GBK CSV,
-//! description rows above the header, separators, `-`, percentages, xlsx), every unreadable
-//! cell reported with its row and column and nothing written, idempotent re-import, arbitrary
-//! bytes never panic the reader, and the shell flow preview → Confirm → stored.
+//! description rows above the header, separators, `-`, percentages, xlsx) and committed real
+//! binary .xls fixtures (tests/fixtures, from make_xls.py), every unreadable cell reported with
+//! its row and column and nothing written, idempotent re-import, product exports kept per
+//! product and shown as the summary's top sellers, the command line's table and progress,
+//! files that are no table refused with what to do, arbitrary or damaged bytes never panic the
+//! reader, and the shell flow preview → Confirm → stored.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
+use storeops::app::cmd::import::{CliImport, NoProgress, Progress, Step, run_cli};
 use storeops::domain::import::{self, DateOrder, Mappings, Status, Use, Warning, Why};
 use storeops::domain::metrics::DayFigures;
 use storeops::domain::money::Money;
-use storeops::store::data;
+use storeops::domain::product::ProductFigures;
+use storeops::i18n::Locale;
+use storeops::store::{data, products};
 
 use crate::support::TestApp;
 
@@ -183,7 +189,27 @@ fn shipped_mappings_are_files_and_a_new_platform_needs_no_code() {
     }
     let from_dir = Mappings::with_dir(std::path::Path::new("config/importers")).expect("dir");
     assert_eq!(from_dir, Mappings::defaults());
-    assert_eq!(from_dir.all.len(), 7);
+    assert_eq!(from_dir.all.len(), 8);
+    // A product mapping needs its id column and maps only to product figures.
+    let products = |extra: &str| {
+        import::Mapping::parse(
+            "x.toml",
+            &format!(
+                "platform = \"x\"\nname = \"x\"\nkind = \"products\"\ndate = [\"日期\"]\n{extra}\n[columns]\n\"件数\" = \"units\"\n"
+            ),
+        )
+    };
+    assert!(products("product-id = [\"ID\"]").is_ok());
+    assert!(products("").unwrap_err().contains("needs product-id"));
+    assert!(
+        import::Mapping::parse(
+            "y.toml",
+            "platform = \"y\"\nname = \"y\"\ndate = [\"日期\"]\n[columns]\n\"件数\" = \"units\"\n"
+        )
+        .unwrap_err()
+        .contains("unknown figure \"units\""),
+        "units is a product figure, not a shop figure"
+    );
     let dir = tempfile::tempdir().expect("dir");
     std::fs::write(
         dir.path().join("pdd.toml"),
@@ -273,7 +299,7 @@ fn every_bad_cell_is_reported_with_row_and_column() {
         ]
     );
     assert_eq!(p.problems[0].value, "abc");
-    let preview = import::preview(p, &BTreeMap::new());
+    let preview = import::preview(p, &BTreeMap::new(), &BTreeMap::new());
     assert!(!preview.can_apply());
 }
 
@@ -308,7 +334,7 @@ async fn reimport_changes_nothing_and_keeps_other_figures() {
             .expect("range")
             .into_iter()
             .collect();
-    let preview = import::preview(p.clone(), &stored);
+    let preview = import::preview(p.clone(), &stored, &BTreeMap::new());
     assert!(matches!(&preview.status[0].1, Status::Changes(f) if f.contains(&"uv".to_string())));
     assert_eq!(preview.status[1].1, Status::New);
     let n = data::import_days(&mut conn, shop, &p.days, 7, t.clock_now())
@@ -330,7 +356,7 @@ async fn reimport_changes_nothing_and_keeps_other_figures() {
             .expect("range")
             .into_iter()
             .collect();
-    let preview = import::preview(p, &stored);
+    let preview = import::preview(p, &stored, &BTreeMap::new());
     assert!(preview.status.iter().all(|(_, s)| *s == Status::Unchanged));
     let (source,): (String,) = sqlx::query_as(
         "SELECT source FROM daily_figures WHERE shop_id = ?1 AND day = '2026-11-22'",
@@ -340,6 +366,15 @@ async fn reimport_changes_nothing_and_keeps_other_figures() {
     .await
     .expect("source");
     assert_eq!(source, "import");
+}
+
+/// The cells of the table line that starts with `first` (cells hold no spaces here).
+fn table_row<'a>(out: &'a str, first: &str) -> Vec<&'a str> {
+    out.lines()
+        .find(|l| l.starts_with(first))
+        .unwrap_or_else(|| panic!("no row {first} in {out}"))
+        .split_whitespace()
+        .collect()
 }
 
 fn token(out: &str) -> String {
@@ -393,7 +428,17 @@ async fn shell_flow_preview_confirm_after_restart() {
     );
     assert!(out.contains("2026-11-20 – 2026-11-22"), "{out}");
     assert!(out.contains("访客数 → uv"), "{out}");
-    assert!(out.contains("2026-11-22  new"), "{out}");
+    // The days as a table: date, key figures, status.
+    assert_eq!(
+        table_row(&out, "2026-11-22"),
+        ["2026-11-22", "25,000.00", "5,000", "100", "new"],
+        "{out}"
+    );
+    assert_eq!(
+        table_row(&out, "Date"),
+        ["Date", "paid-amount", "uv", "paying-buyers", "Status"],
+        "{out}"
+    );
     let tok = token(&out);
     let mut conn = t.app.store.pool.acquire().await.expect("conn");
     let shop = data::shops(&mut conn, 1).await.expect("shops");
@@ -460,5 +505,800 @@ proptest! {
     fn arbitrary_text_under_a_header_never_panics(rows in proptest::collection::vec("[-0-9,.%/¥ a-z\"]{0,40}", 0..20)) {
         let text = format!("统计日期,浏览量,访客数,支付金额,支付转化率\n{}", rows.join("\n"));
         let _ = import::parse(text.as_bytes(), &Mappings::defaults(), None, DateOrder::Mdy);
+    }
+}
+
+// ------------------------------------------------------------------ legacy .xls, products
+
+/// 生意参谋's shop-daily download as the real binary .xls (BIFF8 in an OLE compound file),
+/// written by tests/fixtures/make_xls.py: four description rows, the header on row 5, text
+/// cells with thousands separators, number cells, `-` cells.
+const SHOP_XLS: &[u8] = include_bytes!("../fixtures/sycm-shop-daily.xls");
+/// The same sheet in a compound file shaped like Excel's and Apache POI's: summary streams
+/// beside the workbook, and a workbook short enough to live in the mini stream.
+const SHOP_XLS_MINISTREAM: &[u8] = include_bytes!("../fixtures/sycm-shop-daily-ministream.xls");
+/// 生意参谋's 商品_全部 download (.xls): 4 products × 3 days, same script.
+const ITEMS_XLS: &[u8] = include_bytes!("../fixtures/sycm-items.xls");
+
+fn fixture_path(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn parse_named(bytes: &[u8], name: Option<&str>) -> Result<import::Parsed, import::ImportError> {
+    import::parse_with(
+        bytes,
+        name,
+        &Mappings::defaults(),
+        None,
+        DateOrder::Mdy,
+        &mut |_, _| {},
+    )
+}
+
+/// Every figure of the .xls fixture, as make_xls.py writes it.
+fn shop_xls_days() -> BTreeMap<NaiveDate, DayFigures> {
+    let m = |c: i64| Some(Money(c));
+    BTreeMap::from([
+        (
+            date("2026-11-18"),
+            DayFigures {
+                pv: Some(12_345),
+                uv: Some(4_100),
+                ordering_buyers: Some(150),
+                order_amount: m(330_000),
+                paying_buyers: Some(123),
+                paid_amount: m(3_075_000),
+                paid_orders: Some(130),
+                refund_amount: None,  // `-`
+                ad_spend: m(150_000), // 1,000.00 + 500.00
+                ..DayFigures::default()
+            },
+        ),
+        (
+            date("2026-11-19"),
+            DayFigures {
+                pv: Some(9_876),
+                uv: Some(3_000),
+                ordering_buyers: Some(100),
+                order_amount: m(200_050), // number cell 2000.5
+                paying_buyers: Some(90),
+                paid_amount: m(1_800_000),
+                paid_orders: Some(95),
+                refund_amount: m(150_025),
+                ad_spend: m(30_050), // `-` + 300.5
+                ..DayFigures::default()
+            },
+        ),
+        (
+            date("2026-11-20"),
+            DayFigures {
+                pv: Some(1_234_567),
+                uv: Some(50_000),
+                ordering_buyers: None,
+                order_amount: None,
+                paying_buyers: Some(4_321),
+                paid_amount: m(123_456_789),
+                paid_orders: Some(4_500),
+                refund_amount: m(0),
+                ad_spend: None, // `-` + `-`
+                ..DayFigures::default()
+            },
+        ),
+        (
+            date("2026-11-21"),
+            DayFigures {
+                pv: Some(8_000),
+                uv: Some(2_500),
+                ordering_buyers: Some(90),
+                order_amount: m(180_000),
+                paying_buyers: Some(75),
+                paid_amount: m(1_500_000),
+                paid_orders: Some(80),
+                refund_amount: m(20_000),
+                ad_spend: m(80_000),
+                ..DayFigures::default()
+            },
+        ),
+    ])
+}
+
+#[test]
+fn legacy_xls_is_told_by_its_bytes_whatever_its_name() {
+    assert!(
+        SHOP_XLS.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
+        "the fixture is a real OLE/BIFF file"
+    );
+    for name in [
+        None,
+        Some("【生意参谋平台】店铺整体_2026-11-18_2026-11-21.xls"),
+        Some("renamed.csv"),
+        Some("renamed.xlsx"),
+        Some("no-extension"),
+    ] {
+        let p = parse_named(SHOP_XLS, name).unwrap_or_else(|e| panic!("{name:?}: {e}"));
+        assert_eq!(p.format, "xls", "{name:?}");
+        assert_eq!(p.platform, "tmall");
+        assert_eq!(p.kind, import::Kind::Shop);
+        assert_eq!(p.header_row, 5, "four description rows above the header");
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        // Every rate in the file agrees with its counts; every column is known.
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert_eq!(p.days, shop_xls_days(), "{name:?}");
+        assert!(p.products.is_empty());
+    }
+    let p = parse_named(SHOP_XLS_MINISTREAM, Some("export.xls")).expect("mini stream layout");
+    assert_eq!((p.format.as_str(), p.header_row), ("xls", 5));
+    assert_eq!(p.days, shop_xls_days());
+}
+
+#[test]
+fn item_export_is_recognised_and_read_per_product() {
+    let p = parse_named(ITEMS_XLS, Some("【生意参谋平台】商品_全部.xls")).expect("items");
+    assert_eq!(
+        (p.platform.as_str(), p.kind),
+        ("tmall-items", import::Kind::Products)
+    );
+    assert_eq!((p.format.as_str(), p.header_row), ("xls", 5));
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    assert!(p.days.is_empty(), "nothing goes to the shop's days");
+    assert_eq!(
+        (p.product_count(), p.products.len(), p.product_rows()),
+        (4, 3, 12)
+    );
+    assert_eq!(p.range(), Some((date("2026-11-20"), date("2026-11-22"))));
+    let row = |d: &str, id: &str| p.products[&date(d)][id].clone();
+    let cup = row("2026-11-20", "652384729301");
+    assert_eq!(cup.name, "加厚保温杯 500ml 316不锈钢");
+    assert_eq!(
+        cup.figures,
+        ProductFigures {
+            uv: Some(1_200),
+            pv: Some(3_456),
+            paying_buyers: Some(50),
+            units: Some(58),
+            paid_amount: Some(Money(574_200)),
+            refund_amount: Some(Money(9_900)),
+        }
+    );
+    // `-` everywhere but the traffic: sold nothing.
+    assert_eq!(
+        row("2026-11-20", "652384729303").figures,
+        ProductFigures {
+            uv: Some(300),
+            pv: Some(640),
+            ..ProductFigures::default()
+        }
+    );
+    // Number cells.
+    assert_eq!(
+        row("2026-11-21", "652384729302").figures,
+        ProductFigures {
+            uv: Some(700),
+            pv: Some(1_500),
+            paying_buyers: Some(18),
+            units: Some(19),
+            paid_amount: Some(Money(112_100)),
+            refund_amount: Some(Money(0)),
+        }
+    );
+    assert_eq!(row("2026-11-22", "652384729304").figures.units, Some(104));
+    assert!(
+        p.columns
+            .contains(&("商品访客数".to_string(), Use::Field("uv".into())))
+    );
+    assert!(p.columns.contains(&("商品ID".to_string(), Use::ProductId)));
+}
+
+#[test]
+fn a_product_file_is_never_read_as_shop_days() {
+    // Only the columns a shop export also has: still a product export, by its 商品ID.
+    let csv = "统计日期,商品ID,商品名称,支付买家数,支付金额\n2026-11-22,1001,杯子,3,90.00\n2026-11-22,1002,碗,1,20.00\n";
+    let p = parse(csv.as_bytes());
+    assert_eq!(p.platform, "tmall-items");
+    assert!(p.days.is_empty());
+    assert_eq!(p.product_rows(), 2);
+    // The same product twice on a day, or a row without an id: reported, not guessed.
+    let bad = "统计日期,商品ID,商品名称,支付金额\n2026-11-22,1001,杯子,90.00\n2026-11-22,1001,杯子,90.00\n2026-11-22,-,碗,20.00\n";
+    let p = parse(bad.as_bytes());
+    let got: Vec<(usize, &str, Why)> = p
+        .problems
+        .iter()
+        .map(|x| (x.row, x.column.as_str(), x.why))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (3, "商品ID", Why::DuplicateProduct),
+            (4, "商品ID", Why::NoProduct)
+        ]
+    );
+    assert!(!import::preview(p, &BTreeMap::new(), &BTreeMap::new()).can_apply());
+    // An item export forced through the shop mapping is refused with the one to use.
+    assert!(matches!(
+        import::parse(csv.as_bytes(), &Mappings::defaults(), Some("tmall"), DateOrder::Mdy),
+        Err(import::ImportError::ProductExport(p)) if p == "tmall-items"
+    ));
+    // A shop export named as a product export is refused with the platform's name.
+    assert!(matches!(
+        import::parse(
+            tmall_csv().as_bytes(),
+            &Mappings::defaults(),
+            Some("tmall-items"),
+            DateOrder::Mdy
+        ),
+        Err(import::ImportError::NotThisPlatform(p)) if p == "tmall-items"
+    ));
+}
+
+/// The shop's id in the shell's guild.
+async fn shop_id(t: &TestApp, name: &str) -> i64 {
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    data::shops_named(&mut conn, name).await.expect("named")[0]
+        .1
+        .id
+}
+
+/// Every stored product row with its bookkeeping, to compare before and after.
+async fn product_table(t: &TestApp) -> Vec<(i64, String, String, String, Option<i64>, i64)> {
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    sqlx::query_as(
+        "SELECT shop_id, day, product_id, name, paid_cents, entered_at FROM product_figures ORDER BY 1, 2, 3",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("rows")
+}
+
+#[tokio::test]
+async fn items_are_confirmed_into_their_own_table_once() {
+    let t = TestApp::new().await;
+    let mut sh = t.shell("alice", "manager", "en-US").await;
+    sh.execute("/data shop name:Tmall platform:tmall currency:CNY")
+        .await;
+    // The shop's own figures of a day the item file also covers.
+    let out = sh
+        .execute(
+            "/data enter shop:Tmall date:2026-11-20 uv:4000 paying-buyers:120 paid-amount:30000",
+        )
+        .await
+        .text;
+    assert!(out.contains("2026-11-20"), "{out}");
+    let id = shop_id(&t, "Tmall").await;
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let shop_days_before = data::range(&mut conn, id, date("2026-11-01"), date("2026-11-30"))
+        .await
+        .expect("range");
+    drop(conn);
+
+    let line = format!(
+        "/data import file:{} shop:Tmall",
+        fixture_path("sycm-items.xls")
+    );
+    let out = sh.execute(&line).await.text;
+    assert!(
+        out.contains("Platform recognised from the headers: tmall-items"),
+        "{out}"
+    );
+    assert!(out.contains("Products: 4 × 3 days (12 rows)"), "{out}");
+    assert_eq!(
+        table_row(&out, "Date"),
+        [
+            "Date",
+            "Products",
+            "New",
+            "Changed",
+            "Unchanged",
+            "units",
+            "paid-amount"
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        table_row(&out, "2026-11-20"),
+        ["2026-11-20", "4", "4", "0", "0", "151", "11,229.00"],
+        "{out}"
+    );
+    assert!(
+        out.contains("Product rows: 12 new, 0 would change, 0 unchanged"),
+        "{out}"
+    );
+    assert!(product_table(&t).await.is_empty(), "nothing before Confirm");
+    let forced = sh.execute(&format!("{line} platform:tmall")).await.text;
+    assert!(
+        forced.contains(
+            "This is a per-product export: import it with platform:tmall-items, or leave platform: out."
+        ),
+        "{forced}"
+    );
+    let out = sh
+        .execute(&format!("/press imp:confirm:{}", token(&out)))
+        .await
+        .text;
+    assert!(
+        out.contains("Imported 12 product rows (4 products × 3 days) into Tmall: 12 changed."),
+        "{out}"
+    );
+
+    // Stored exactly as read, and the shop's days untouched: not summed into its visitors.
+    let parsed = parse(ITEMS_XLS);
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let stored = products::range(&mut conn, id, date("2026-11-01"), date("2026-11-30"))
+        .await
+        .expect("products");
+    assert_eq!(stored, parsed.products);
+    assert_eq!(
+        data::range(&mut conn, id, date("2026-11-01"), date("2026-11-30"))
+            .await
+            .expect("range"),
+        shop_days_before
+    );
+    drop(conn);
+
+    // The same file again changes nothing, not even who entered it when.
+    let before = product_table(&t).await;
+    assert_eq!(before.len(), 12);
+    t.clock.advance(chrono::Duration::hours(2));
+    let out = sh.execute(&line).await.text;
+    assert!(out.contains("nothing to import"), "{out}");
+    assert_eq!(
+        table_row(&out, "2026-11-22"),
+        ["2026-11-22", "4", "0", "0", "4", "215", "15,685.00"],
+        "{out}"
+    );
+    assert!(!out.contains("/press imp:confirm"), "{out}");
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let n = products::import(&mut conn, id, &parsed.products, 1, t.clock_now(), &|_| {})
+        .await
+        .expect("again");
+    assert_eq!(n, 0);
+    drop(conn);
+    assert_eq!(product_table(&t).await, before);
+}
+
+#[tokio::test]
+async fn a_failed_product_write_leaves_nothing_half_written() {
+    let t = TestApp::new().await;
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let shop = data::add_shop(&mut conn, 1, "Tmall", "tmall", "CNY", t.clock_now())
+        .await
+        .expect("add")
+        .expect("new");
+    // The last product of the last day cannot be written (a full disk, say).
+    sqlx::query(
+        "CREATE TRIGGER fail_last BEFORE INSERT ON product_figures
+         WHEN NEW.product_id = '652384729304' AND NEW.day = '2026-11-22'
+         BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .execute(&mut *conn)
+    .await
+    .expect("trigger");
+    let parsed = parse(ITEMS_XLS);
+    let r = products::import(&mut conn, shop, &parsed.products, 1, t.clock_now(), &|_| {}).await;
+    assert!(r.is_err(), "{r:?}");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM product_figures")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(n, 0, "the 11 rows before the failure were rolled back");
+}
+
+#[tokio::test]
+async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
+    let t = TestApp::new().await;
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let shop = data::add_shop(&mut conn, 1, "Tmall", "tmall", "CNY", t.clock_now())
+        .await
+        .expect("add")
+        .expect("new");
+    drop(conn);
+    let args = |dry_run| CliImport {
+        file: fixture_path("sycm-shop-daily.xls").into(),
+        shop: "tmall".into(),
+        guild: None,
+        platform: None,
+        dry_run,
+        order: DateOrder::Mdy,
+    };
+    let l = Locale::EnUs;
+    let out = run_cli(&t.app.store, &args(true), l, t.clock_now(), &NoProgress)
+        .await
+        .expect("dry run");
+    assert!(out.contains("File: xls, header on row 5"), "{out}");
+    // Every figure of the file is a column of the terminal's table.
+    assert_eq!(
+        table_row(&out, "Date"),
+        [
+            "Date",
+            "pv",
+            "uv",
+            "ordering-buyers",
+            "order-amount",
+            "paying-buyers",
+            "paid-amount",
+            "paid-orders",
+            "refund-amount",
+            "ad-spend",
+            "Status"
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        table_row(&out, "2026-11-20"),
+        [
+            "2026-11-20",
+            "1,234,567",
+            "50,000",
+            "—",
+            "—",
+            "4,321",
+            "1,234,567.89",
+            "4,500",
+            "0.00",
+            "—",
+            "new"
+        ],
+        "{out}"
+    );
+    assert!(!out.contains("```"), "no chat markup on a terminal: {out}");
+    assert!(out.ends_with("Dry run: nothing was written."), "{out}");
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let (from, to) = (date("2026-11-01"), date("2026-11-30"));
+    assert!(
+        data::range(&mut conn, shop, from, to)
+            .await
+            .expect("range")
+            .is_empty()
+    );
+
+    let out = run_cli(&t.app.store, &args(false), l, t.clock_now(), &NoProgress)
+        .await
+        .expect("import");
+    assert!(
+        out.ends_with("Imported 4 days into Tmall: 4 changed."),
+        "{out}"
+    );
+    let got: BTreeMap<_, _> = data::range(&mut conn, shop, from, to)
+        .await
+        .expect("range")
+        .into_iter()
+        .collect();
+    assert_eq!(got, shop_xls_days());
+    let out = run_cli(&t.app.store, &args(false), l, t.clock_now(), &NoProgress)
+        .await
+        .expect("again");
+    assert!(
+        out.ends_with("Imported 4 days into Tmall: 0 changed."),
+        "{out}"
+    );
+    let (history,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM daily_figures_history")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("history");
+    assert_eq!(history, 4, "the second run wrote no history");
+}
+
+/// Records what `storeops import` reports, as the terminal's bar would show it.
+#[derive(Default)]
+struct Recorded(
+    std::sync::Mutex<Vec<(Step, u64, Vec<u64>)>>,
+    std::sync::atomic::AtomicUsize,
+);
+
+impl Progress for Recorded {
+    fn start(&self, step: Step, total: u64) {
+        self.0.lock().unwrap().push((step, total, vec![]));
+    }
+    fn set(&self, done: u64) {
+        if let Some(last) = self.0.lock().unwrap().last_mut() {
+            last.2.push(done);
+        }
+    }
+    fn finish(&self) {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A product export of `products` × `days` rows (CSV, as large as a real month's).
+fn big_items_csv(products: usize, days: u32) -> String {
+    let mut s = String::from("统计日期,商品ID,商品名称,商品访客数,支付件数,支付金额\n");
+    for d in 1..=days {
+        for p in 0..products {
+            s.push_str(&format!(
+                "2026-11-{d:02},{},商品{p},\"1,{:03}\",{},\"{}.50\"\n",
+                700_000_000_000u64 + p as u64,
+                p % 1000,
+                p % 7,
+                p * 10
+            ));
+        }
+    }
+    s
+}
+
+#[tokio::test]
+async fn cli_reports_progress_through_every_step_of_a_large_file() {
+    let t = TestApp::new().await;
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    data::add_shop(&mut conn, 1, "Tmall", "tmall", "CNY", t.clock_now())
+        .await
+        .expect("add");
+    drop(conn);
+    let file = t.dir.path().join("商品_全部.csv");
+    std::fs::write(&file, big_items_csv(1_000, 3)).expect("write");
+    let args = CliImport {
+        file,
+        shop: "Tmall".into(),
+        guild: None,
+        platform: None,
+        dry_run: false,
+        order: DateOrder::Mdy,
+    };
+    let rec = Recorded::default();
+    let out = run_cli(&t.app.store, &args, Locale::ZhCn, t.clock_now(), &rec)
+        .await
+        .expect("import");
+    assert!(out.contains("商品：1000 个 × 3 天（3000 行）"), "{out}");
+    assert!(
+        out.ends_with("已向 Tmall 导入 3000 行商品数据（1000 个商品 × 3 天）：3000 行有变化。"),
+        "{out}"
+    );
+    let steps = rec.0.lock().unwrap().clone();
+    let kinds: Vec<Step> = steps.iter().map(|s| s.0).collect();
+    assert_eq!(kinds, [Step::Open, Step::Rows, Step::Compare, Step::Write]);
+    let (_, rows_total, rows_done) = &steps[1];
+    assert_eq!(*rows_total, 3_000);
+    assert!(rows_done.len() > 2, "reported along the way: {rows_done:?}");
+    assert!(rows_done.windows(2).all(|w| w[0] <= w[1]), "{rows_done:?}");
+    assert_eq!(rows_done.last(), Some(&3_000));
+    let (_, write_total, write_done) = &steps[3];
+    assert_eq!(*write_total, 3_000);
+    assert!(write_done.len() > 2, "{write_done:?}");
+    assert_eq!(write_done.last(), Some(&3_000));
+    assert_eq!(
+        rec.1.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "bar cleared"
+    );
+
+    // A refusal still clears the bar, and is said in the user's language with what to type.
+    let rec = Recorded::default();
+    let wrong = CliImport {
+        shop: "天猫旗舰店".into(),
+        ..args.clone()
+    };
+    let err = run_cli(&t.app.store, &wrong, Locale::ZhCn, t.clock_now(), &rec)
+        .await
+        .expect_err("no such shop");
+    assert_eq!(
+        err,
+        "没有名为“天猫旗舰店”的店铺。请先添加（在 Discord 或 storeops shell 中）：/data shop name:\"天猫旗舰店\""
+    );
+    assert_eq!(rec.1.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let missing = CliImport {
+        file: t.dir.path().join("nope.xls"),
+        ..args
+    };
+    let err = run_cli(
+        &t.app.store,
+        &missing,
+        Locale::EnUs,
+        t.clock_now(),
+        &NoProgress,
+    )
+    .await
+    .expect_err("no file");
+    assert!(
+        err.starts_with("Cannot read ") && err.contains("nope.xls"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn files_that_are_no_table_are_refused_with_what_to_do() {
+    let t = TestApp::new().await;
+    let mut en = t.shell("alice", "manager", "en-US").await;
+    let mut zh = t.shell("li", "operations", "zh-CN").await;
+    en.execute("/data shop name:Tmall platform:tmall currency:CNY")
+        .await;
+    let dir = t.dir.path();
+    let mut ole_junk = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole_junk.extend((0..2_000u32).map(|i| (i * 37 % 251) as u8));
+    // A password-protected xlsx: an OLE file holding an "EncryptedPackage" stream.
+    let mut encrypted = ole_junk.clone();
+    encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    let binary: Vec<u8> = (0..3_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    for (name, bytes, en_says, zh_says) in [
+        (
+            "binary.xls",
+            binary.clone(),
+            "This .xls file is neither an Excel workbook (xls, xlsx) nor CSV text. Download the export again, or open it in Excel and save it as .xlsx or .csv.",
+            "这个 .xls 文件既不是 Excel 工作簿",
+        ),
+        (
+            "binary",
+            binary,
+            "This file is neither an Excel workbook",
+            "这个文件既不是 Excel 工作簿",
+        ),
+        (
+            "page.xls",
+            b"<html><body><table><tr><td>\xe7\xbb\x9f\xe8\xae\xa1\xe6\x97\xa5\xe6\x9c\x9f</td></tr></table></body></html>".to_vec(),
+            "This file is a web page, not an export",
+            "这个文件是网页",
+        ),
+        (
+            "broken.xls",
+            ole_junk,
+            "The file could not be read (",
+            "无法读取文件（",
+        ),
+        (
+            "locked.xlsx",
+            encrypted,
+            "The workbook is password-protected. Open it in Excel, remove the password",
+            "这个工作簿设置了打开密码",
+        ),
+        (
+            "empty.csv",
+            b"\r\n \n".to_vec(),
+            "The file is empty.",
+            "文件是空的",
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).expect("write");
+        let line = format!("/data import file:{} shop:Tmall", path.display());
+        let out = en.execute(&line).await.text;
+        assert!(out.contains(en_says), "{name}: {out}");
+        assert!(!out.contains("/press imp:"), "{name}: {out}");
+        let out = zh.execute(&line).await.text;
+        assert!(out.contains(zh_says), "{name}: {out}");
+    }
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let (pending,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pending_imports")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(pending, 0);
+}
+
+/// Imports a file through the shell and confirms it.
+async fn import_confirmed(sh: &mut storeops::adapters::shell::Shell, path: &str, shop: &str) {
+    let out = sh
+        .execute(&format!("/data import file:{path} shop:{shop}"))
+        .await
+        .text;
+    let out = sh
+        .execute(&format!("/press imp:confirm:{}", token(&out)))
+        .await
+        .text;
+    assert!(out.contains("Imported"), "{out}");
+}
+
+#[tokio::test]
+async fn the_morning_summary_lists_the_top_sellers_of_days_with_product_figures() {
+    let t = TestApp::new().await;
+    let mut sh = t.shell("alice", "manager", "en-US").await;
+    sh.execute("/data shop name:Tmall platform:tmall currency:CNY")
+        .await;
+    import_confirmed(&mut sh, &fixture_path("sycm-shop-daily.xls"), "Tmall").await;
+    let out = sh.execute("/summary now date:2026-11-21").await.text;
+    assert!(
+        !out.contains("Top sellers"),
+        "no product figures yet: {out}"
+    );
+    import_confirmed(&mut sh, &fixture_path("sycm-items.xls"), "Tmall").await;
+
+    // 2026-11-22: 7,425 / 6,136 / 2,124 paid; the glass (nothing sold) is not listed.
+    let out = sh.execute("/summary now date:2026-11-22").await.text;
+    let top = "Top sellers:\n  1. 加厚保温杯 500ml 316不锈钢 — 75 units · 7,425.00 CNY\n  2. 儿童吸管杯 — 104 units · 6,136.00 CNY\n  3. 陶瓷马克杯 北欧风 — 36 units · 2,124.00 CNY\nMonth to date:";
+    assert!(out.contains(top), "{out}");
+    assert!(!out.contains("玻璃水杯"), "{out}");
+    let mut li = t.shell("li", "operations", "zh-CN").await;
+    let out = li.execute("/summary now date:2026-11-21").await.text;
+    assert!(
+        out.contains("热销商品:\n  1. 加厚保温杯 500ml 316不锈钢 — 52 件 · 5,148.00 CNY\n  2. 儿童吸管杯 — 42 件 · 2,478.00 CNY\n  3. 陶瓷马克杯 北欧风 — 19 件 · 1,121.00 CNY\n"),
+        "{out}"
+    );
+    // The shop's days are the shop export's, not the products' sums.
+    assert!(out.contains("**15,000.00 CNY**"), "{out}");
+    let out = sh.execute("/summary now date:2026-11-19").await.text;
+    assert!(
+        !out.contains("Top sellers"),
+        "no product figures that day: {out}"
+    );
+
+    // A second shop: each shop's own list under its name; a long title is cut, its markup
+    // neutralised; a day with products but no sale says so.
+    sh.execute("/data shop name:JD platform:jd currency:CNY")
+        .await;
+    let jd = t.dir.path().join("jd-items.csv");
+    std::fs::write(
+        &jd,
+        "统计日期,商品ID,商品名称,支付件数,支付金额\n\
+         2026-11-22,9001,【爆款】*超大容量* 运动水杯 2000ml 带吸管 刻度 提手,1,99.00\n\
+         2026-11-22,9002,杯刷,0,0.00\n\
+         2026-11-21,9002,杯刷,0,0.00\n",
+    )
+    .expect("write");
+    import_confirmed(&mut sh, &jd.display().to_string(), "JD").await;
+    let out = sh.execute("/summary now date:2026-11-22").await.text;
+    assert!(
+        out.contains("Top sellers:\n  **JD**\n  1. 【爆款】\\*超大容量\\* 运动水杯 2000ml… — 1 units · 99.00 CNY\n  **Tmall**\n  1. 加厚保温杯"),
+        "{out}"
+    );
+    let out = sh.execute("/summary now date:2026-11-21").await.text;
+    assert!(
+        out.contains("Top sellers:\n  **JD**\n  No product sold.\n  **Tmall**\n  1. 加厚保温杯"),
+        "{out}"
+    );
+}
+
+// ------------------------------------------------------------------ never panics
+
+fn xlsx_bytes() -> &'static [u8] {
+    static XLSX: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    XLSX.get_or_init(|| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        for (c, h) in ["统计日期", "商品ID", "商品名称", "支付金额"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(2, c as u16, *h).expect("w");
+        }
+        ws.write_string(3, 0, "2026-11-22").expect("w");
+        ws.write_number(3, 1, 652_384_729_301.0).expect("w");
+        ws.write_string(3, 2, "杯子").expect("w");
+        ws.write_string(3, 3, "1,299.00").expect("w");
+        book.save_to_buffer().expect("xlsx")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Arbitrary bytes, and real .xls/.xlsx files with bytes flipped or cut short, named like
+    /// spreadsheets: the reader answers with a value every time (a parsed file or an error
+    /// the user is told), never a panic — nor an allocation so large it aborts the process
+    /// (without the .xls guard, one or two damaged .xls files in a thousand did).
+    #[test]
+    fn arbitrary_bytes_named_xls_or_xlsx_never_panic(
+        base in 0usize..5,
+        flips in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 0..24),
+        cut in proptest::option::of(any::<proptest::sample::Index>()),
+        noise in proptest::collection::vec(any::<u8>(), 0..512),
+        name in proptest::sample::select(vec!["export.xls", "export.xlsx", "商品_全部.XLS", "export.csv", "export"]),
+    ) {
+        let mut bytes = match base {
+            0 => SHOP_XLS.to_vec(),
+            1 => ITEMS_XLS.to_vec(),
+            2 => SHOP_XLS_MINISTREAM.to_vec(),
+            3 => xlsx_bytes().to_vec(),
+            _ => noise,
+        };
+        for (at, b) in &flips {
+            if !bytes.is_empty() {
+                let i = at.index(bytes.len());
+                bytes[i] = *b;
+            }
+        }
+        if let Some(cut) = cut {
+            let keep = cut.index(bytes.len() + 1);
+            bytes.truncate(keep);
+        }
+        match parse_named(&bytes, Some(name)) {
+            Ok(p) => prop_assert!(!p.platform.is_empty()),
+            Err(e) => {
+                // Whatever went wrong has a message in both languages.
+                let choices = storeops::app::cmd::import::mappings();
+                let user = storeops::app::cmd::import::parse_file(&bytes, Some(name), &choices, None, DateOrder::Mdy, &mut |_, _| {})
+                    .expect_err(&format!("{e}"));
+                for l in Locale::ALL {
+                    let text = user.render(l);
+                    prop_assert!(!text.is_empty() && !text.starts_with("imp-"), "{text}");
+                }
+            }
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! `/data import`: a platform's own daily export (CSV, xlsx, xls) → a preview (platform, days,
-//! column mapping, unreadable rows, warnings, what changes) with Confirm/Cancel buttons. The
-//! parsed days wait in `pending_imports` (an hour) so Confirm works after a restart; Confirm
-//! writes every day in one transaction. The command line's `storeops import` uses the same
-//! preview text.
+//! column mapping, unreadable rows, warnings, a table of what changes) with Confirm/Cancel
+//! buttons. A shop export fills the shop's daily figures; a product export (生意参谋 商品_全部)
+//! fills the per-product figures and never the shop's. The parsed rows wait in
+//! `pending_imports` (an hour) so Confirm works after a restart; Confirm writes them all in one
+//! transaction. The command line's `storeops import` prints the same preview, with every
+//! figure in its table, and reports progress on large files through [`Progress`].
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,16 +12,19 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use rand::Rng;
 
+use crate::app::reply::text_table;
 use crate::app::reply::{ButtonStyle, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::import::{
-    self, DateOrder, ImportError, MAX_BYTES, Mappings, Parsed, Preview, Status, Use, Warning,
+    self, DateOrder, ImportError, Kind, MAX_BYTES, Mappings, Parsed, Preview, Products, Status,
+    TableError, Use, Warning,
 };
-use crate::domain::metrics::DayFigures;
+use crate::domain::metrics::{self, DayFigures, FIELDS};
+use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::store::data::{self, PendingImport};
-use crate::store::{StoreError, StoreResult};
+use crate::store::{StoreError, StoreResult, products};
 use crate::tr;
 
 /// How long a preview may be confirmed.
@@ -35,19 +40,35 @@ pub fn mappings() -> Mappings {
     })
 }
 
-/// Reads a file into a parsed import, errors in the user's language.
+/// The message for a file that does not read at all.
+fn table_error(t: TableError) -> UserError {
+    match t {
+        TableError::Spreadsheet(reason) => {
+            UserError::new("imp-err-unreadable").arg("reason", reason)
+        }
+        TableError::NoSheet => UserError::new("imp-err-no-sheet"),
+        TableError::Empty => UserError::new("imp-err-empty"),
+        TableError::Encrypted => UserError::new("imp-err-encrypted"),
+        TableError::WebPage => UserError::new("imp-err-web-page"),
+        TableError::NotATable { extension } => UserError::new("imp-err-not-a-table")
+            .arg("name", extension.unwrap_or_else(|| "none".into())),
+    }
+}
+
+/// Reads a file (named `name` when known) into a parsed import, errors in the user's
+/// language; `progress(rows read, rows)` as it goes.
 pub fn parse_file(
     bytes: &[u8],
+    name: Option<&str>,
     mappings: &Mappings,
     platform: Option<&str>,
     order: DateOrder,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Parsed, UserError> {
-    import::parse(bytes, mappings, platform, order).map_err(|e| {
+    import::parse_with(bytes, name, mappings, platform, order, progress).map_err(|e| {
         let choices = mappings.keys().join(", ");
         match e {
-            ImportError::Table(t) => {
-                UserError::new("imp-err-unreadable").arg("reason", t.to_string())
-            }
+            ImportError::Table(t) => table_error(t),
             ImportError::NoHeader => UserError::new("imp-err-no-header").arg("choices", choices),
             ImportError::UnknownPlatform(p) => UserError::new("imp-err-platform")
                 .arg("value", p)
@@ -55,28 +76,40 @@ pub fn parse_file(
             ImportError::NotThisPlatform(p) => {
                 UserError::new("imp-err-not-platform").arg("platform", p)
             }
+            ImportError::ProductExport(p) => {
+                UserError::new("imp-err-product-export").arg("platform", p)
+            }
         }
     })
 }
 
-/// Compares a parsed file with the shop's stored days.
+/// Compares a parsed file with the shop's stored days (or, for a product export, its stored
+/// product days).
 pub async fn build_preview(
     conn: &mut sqlx::SqliteConnection,
     shop_id: i64,
     parsed: Parsed,
 ) -> StoreResult<Preview> {
     let mut stored = BTreeMap::new();
+    let mut stored_products = Products::new();
     if let Some((from, to)) = parsed.range() {
-        for (d, f) in data::range(conn, shop_id, from, to).await? {
-            stored.insert(d, f);
+        match parsed.kind {
+            Kind::Shop => {
+                for (d, f) in data::range(conn, shop_id, from, to).await? {
+                    stored.insert(d, f);
+                }
+            }
+            Kind::Products => stored_products = products::range(conn, shop_id, from, to).await?,
         }
     }
-    Ok(import::preview(parsed, &stored))
+    Ok(import::preview(parsed, &stored, &stored_products))
 }
 
 fn use_text(l: Locale, u: &Use) -> String {
     match u {
         Use::Date => l.t("imp-col-date"),
+        Use::ProductId => l.t("imp-col-product-id"),
+        Use::ProductName => l.t("imp-col-product-name"),
         Use::Field(f) => f.clone(),
         Use::AdSpendPart => l.t("imp-col-ad-part"),
         Use::Check(f) => tr!(l, "imp-col-check", field = f.as_str()),
@@ -116,8 +149,112 @@ fn status_text(l: Locale, s: &Status) -> String {
     }
 }
 
+/// How much of a preview's table to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// A chat message: the table keeps to a few key figures so it fits a phone.
+    Chat,
+    /// A terminal: every figure of the file.
+    Full,
+}
+
+/// The figures a chat preview shows first, when the file has them.
+const KEY_FIELDS: &[&str] = &[
+    "paid-amount",
+    "uv",
+    "paying-buyers",
+    "ad-spend",
+    "ad-sales",
+    "pv",
+    "paid-orders",
+];
+
+/// A figure's value for a table cell: money with cents, counts with separators, "—" when
+/// absent.
+fn cell(field: &str, v: Option<i64>) -> String {
+    match v {
+        Some(c) if metrics::is_money(field) => Money(c).to_string(),
+        v => super::data::count(v),
+    }
+}
+
+/// The table of a shop export's days: date, the file's figures, what importing does.
+fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
+    let f = &p.parsed;
+    let present: Vec<&str> = FIELDS
+        .iter()
+        .copied()
+        .filter(|k| f.days.values().any(|d| d.get(k).is_some()))
+        .collect();
+    let shown: Vec<&str> = match detail {
+        Detail::Full => present,
+        Detail::Chat => KEY_FIELDS
+            .iter()
+            .copied()
+            .filter(|k| present.contains(k))
+            .take(3)
+            .collect(),
+    };
+    let mut header = vec![l.t("imp-table-date")];
+    header.extend(shown.iter().map(|k| k.to_string()));
+    header.push(l.t("imp-table-status"));
+    let mut right = vec![false];
+    right.extend(shown.iter().map(|_| true));
+    right.push(false);
+    let rows: Vec<Vec<String>> = p
+        .status
+        .iter()
+        .take(LIST_MAX)
+        .map(|(d, s)| {
+            let day = f.days.get(d).cloned().unwrap_or_default();
+            let mut row = vec![d.to_string()];
+            row.extend(shown.iter().map(|k| cell(k, day.get(k))));
+            row.push(status_text(l, s));
+            row
+        })
+        .collect();
+    text_table(&header, &rows, &right)
+}
+
+/// The table of a product export's days: date, products, new/changed/unchanged, and the day's
+/// units and amount paid over its products.
+fn products_table(l: Locale, p: &Preview) -> String {
+    let f = &p.parsed;
+    let sum = |d: &NaiveDate, k: &str| {
+        let rows = f.products.get(d)?;
+        let vals: Vec<i64> = rows.values().filter_map(|r| r.figures.get(k)).collect();
+        (!vals.is_empty()).then(|| vals.iter().sum())
+    };
+    let header = vec![
+        l.t("imp-table-date"),
+        l.t("imp-table-products"),
+        l.t("imp-table-new"),
+        l.t("imp-table-changed"),
+        l.t("imp-table-unchanged"),
+        "units".to_string(),
+        "paid-amount".to_string(),
+    ];
+    let rows: Vec<Vec<String>> = p
+        .products
+        .iter()
+        .take(LIST_MAX)
+        .map(|(d, s)| {
+            vec![
+                d.to_string(),
+                s.products.to_string(),
+                s.new.to_string(),
+                s.changed.to_string(),
+                s.unchanged.to_string(),
+                cell("units", sum(d, "units")),
+                cell("paid-amount", sum(d, "paid-amount")),
+            ]
+        })
+        .collect();
+    text_table(&header, &rows, &[false, true, true, true, true, true, true])
+}
+
 /// The preview as a title and lines of text (a table of days in a code block).
-pub fn preview_text(l: Locale, shop: &str, p: &Preview) -> (String, Vec<String>) {
+pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (String, Vec<String>) {
     let f = &p.parsed;
     let title = tr!(
         l,
@@ -144,13 +281,35 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview) -> (String, Vec<String>)
             "imp-range",
             from = from.to_string(),
             to = to.to_string(),
-            count = f.days.len()
+            count = f.day_count()
         )),
         None => lines.push(l.t("imp-err-no-days")),
     }
+    if f.kind == Kind::Products && !f.products.is_empty() {
+        lines.push(tr!(
+            l,
+            "imp-products",
+            products = f.product_count(),
+            days = f.products.len(),
+            rows = f.product_rows()
+        ));
+    }
     lines.push(l.t("imp-columns"));
-    for (h, u) in &f.columns {
+    for (h, u) in f.columns.iter().filter(|(_, u)| *u != Use::Ignored) {
         lines.push(format!("• {h} → {}", use_text(l, u)));
+    }
+    let ignored: Vec<&str> = f
+        .columns
+        .iter()
+        .filter(|(_, u)| *u == Use::Ignored)
+        .map(|(h, _)| h.as_str())
+        .collect();
+    if !ignored.is_empty() {
+        lines.push(format!(
+            "• {} → {}",
+            ignored.join(", "),
+            use_text(l, &Use::Ignored)
+        ));
     }
     if !f.problems.is_empty() {
         lines.push(tr!(l, "imp-problems-title", count = f.problems.len()));
@@ -180,20 +339,24 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview) -> (String, Vec<String>)
             lines.push(tr!(l, "imp-more", count = f.warnings.len() - LIST_MAX));
         }
     }
-    if !p.status.is_empty() {
+    let listed = p.status.len() + p.products.len();
+    if listed > 0 {
         lines.push(l.t("imp-days-title"));
         let mut table = vec![
             "```".to_string(),
-            format!("{:<10}  {}", l.t("imp-table-date"), l.t("imp-table-status")),
+            if p.products.is_empty() {
+                days_table(l, p, detail)
+            } else {
+                products_table(l, p)
+            },
         ];
-        for (d, s) in p.status.iter().take(LIST_MAX) {
-            table.push(format!("{d}  {}", status_text(l, s)));
-        }
-        if p.status.len() > LIST_MAX {
-            table.push(tr!(l, "imp-more", count = p.status.len() - LIST_MAX));
+        if listed > LIST_MAX {
+            table.push(tr!(l, "imp-more", count = listed - LIST_MAX));
         }
         table.push("```".to_string());
         lines.push(table.join("\n"));
+    }
+    if !p.status.is_empty() {
         let n = |k: fn(&Status) -> bool| p.status.iter().filter(|(_, s)| k(s)).count();
         lines.push(tr!(
             l,
@@ -201,6 +364,18 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview) -> (String, Vec<String>)
             new = n(|s| *s == Status::New),
             changed = n(|s| matches!(s, Status::Changes(_))),
             unchanged = n(|s| *s == Status::Unchanged)
+        ));
+    }
+    if !p.products.is_empty() {
+        let n = |k: fn(&import::ProductStatus) -> usize| {
+            p.products.iter().map(|(_, s)| k(s)).sum::<usize>()
+        };
+        lines.push(tr!(
+            l,
+            "imp-products-summary",
+            new = n(|s| s.new),
+            changed = n(|s| s.changed),
+            unchanged = n(|s| s.unchanged)
         ));
     }
     (title, lines)
@@ -258,7 +433,12 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     if !may_import(ctx) {
         return Err(UserError::new("imp-err-not-allowed").into());
     }
-    let Some(OptValue::Attachment { url, size, .. }) = inv.options.get("file") else {
+    let Some(OptValue::Attachment {
+        url,
+        size,
+        filename,
+    }) = inv.options.get("file")
+    else {
         return Err(UserError::new("imp-err-download")
             .arg("reason", "file:")
             .into());
@@ -275,7 +455,14 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     };
     let bytes = fetch(url).await?;
     let maps = mappings();
-    let parsed = parse_file(&bytes, &maps, inv.str("platform"), order)?;
+    let parsed = parse_file(
+        &bytes,
+        Some(filename.as_str()),
+        &maps,
+        inv.str("platform"),
+        order,
+        &mut |_, _| {},
+    )?;
     let mut conn = ctx
         .app
         .store
@@ -284,7 +471,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .await
         .map_err(StoreError::from)?;
     let preview = build_preview(&mut conn, shop.id, parsed).await?;
-    let (title, lines) = preview_text(l, &shop.name, &preview);
+    let (title, lines) = preview_text(l, &shop.name, &preview, Detail::Chat);
     let mut r = Reply::titled(title);
     r.lines = lines;
     if !preview.can_apply() {
@@ -305,8 +492,11 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
             .map(|_| char::from_digit(rng.gen_range(0..36), 36).unwrap_or('0'))
             .collect()
     };
-    let days = serde_json::to_string(&preview.parsed.days)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let (kind, days) = match preview.parsed.kind {
+        Kind::Shop => ("shop", serde_json::to_string(&preview.parsed.days)),
+        Kind::Products => ("products", serde_json::to_string(&preview.parsed.products)),
+    };
+    let days = days.map_err(|e| StoreError::Corrupt(e.to_string()))?;
     data::put_pending_import(
         &mut conn,
         &PendingImport {
@@ -315,6 +505,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
             shop_id: shop.id,
             user_id: ctx.origin.actor.user_id,
             platform: preview.parsed.platform.clone(),
+            kind: kind.to_string(),
             days,
             created_at: ctx.now,
         },
@@ -365,33 +556,97 @@ pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
     let mut r = if action == "cancel" {
         Reply::titled(l.t("imp-cancelled"))
     } else {
-        let days: BTreeMap<NaiveDate, DayFigures> = serde_json::from_str(&pending.days)
-            .map_err(|e| StoreError::Corrupt(format!("pending import: {e}")))?;
-        let changed = data::import_days(
-            &mut conn,
-            pending.shop_id,
-            &days,
-            ctx.origin.actor.user_id,
-            ctx.now,
-        )
-        .await?;
         let shop = data::shops(&mut conn, ctx.guild.guild_id)
             .await?
             .into_iter()
             .find(|s| s.id == pending.shop_id)
             .map(|s| s.name)
             .unwrap_or_default();
-        Reply::titled(tr!(
-            l,
-            "imp-done",
-            count = days.len(),
-            shop = shop,
-            changed = changed
-        ))
-        .severity(Severity::Success)
+        let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("pending import: {e}"));
+        let by = ctx.origin.actor.user_id;
+        let done = if pending.kind == "products" {
+            let rows: Products = serde_json::from_str(&pending.days).map_err(corrupt)?;
+            let changed =
+                products::import(&mut conn, pending.shop_id, &rows, by, ctx.now, &|_| {}).await?;
+            products_done(l, &rows, &shop, changed)
+        } else {
+            let days: BTreeMap<NaiveDate, DayFigures> =
+                serde_json::from_str(&pending.days).map_err(corrupt)?;
+            let changed = data::import_days(&mut conn, pending.shop_id, &days, by, ctx.now).await?;
+            tr!(
+                l,
+                "imp-done",
+                count = days.len(),
+                shop = shop,
+                changed = changed
+            )
+        };
+        Reply::titled(done).severity(Severity::Success)
     };
     r.update_message = true;
     Ok(r)
+}
+
+/// "Imported 12 product rows (4 products × 3 days) into Tmall: 12 changed."
+fn products_done(l: Locale, rows: &Products, shop: &str, changed: usize) -> String {
+    let mut ids: Vec<&String> = rows.values().flat_map(|d| d.keys()).collect();
+    ids.sort();
+    ids.dedup();
+    tr!(
+        l,
+        "imp-done-products",
+        rows = rows.values().map(BTreeMap::len).sum::<usize>(),
+        products = ids.len(),
+        days = rows.len(),
+        shop = shop,
+        changed = changed
+    )
+}
+
+/// A stretch of work of `storeops import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Opening the file (a spreadsheet is decoded as a whole: no count).
+    Open,
+    /// Reading its rows.
+    Rows,
+    /// Comparing them with what is stored.
+    Compare,
+    /// Writing them to the database.
+    Write,
+}
+
+impl Step {
+    /// Catalog key of its label.
+    pub fn key(self) -> &'static str {
+        match self {
+            Step::Open => "imp-progress-open",
+            Step::Rows => "imp-progress-rows",
+            Step::Compare => "imp-progress-compare",
+            Step::Write => "imp-progress-write",
+        }
+    }
+}
+
+/// Where `storeops import` reports how far it got: a progress bar on a terminal, nothing when
+/// the output goes to a file or a test.
+pub trait Progress: Sync {
+    /// A step begins with `total` units of work (0: unknown).
+    fn start(&self, step: Step, total: u64);
+    /// `done` units of the current step are done.
+    fn set(&self, done: u64);
+    /// All done: clear the bar.
+    fn finish(&self);
+}
+
+/// No progress shown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: Step, _: u64) {}
+    fn set(&self, _: u64) {}
+    fn finish(&self) {}
 }
 
 /// What `storeops import` was asked.
@@ -411,50 +666,91 @@ pub struct CliImport {
     pub order: DateOrder,
 }
 
-/// `storeops import`: the preview as text, then (unless a dry run, and only when every row
-/// reads) the days written in one transaction. Err is the message to print.
+/// `storeops import`: the preview as text (its table with every figure of the file), then
+/// (unless a dry run, and only when every row reads) the rows written in one transaction.
+/// Err is the message to print. Messages are in `l`; progress goes to `progress`.
 pub async fn run_cli(
     store: &crate::store::Store,
     args: &CliImport,
     l: Locale,
     now: chrono::DateTime<chrono::Utc>,
+    progress: &dyn Progress,
 ) -> Result<String, String> {
-    let sql = |e: sqlx::Error| StoreError::from(e).to_string();
-    let meta =
-        std::fs::metadata(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let out = cli_steps(store, args, l, now, progress).await;
+    progress.finish();
+    out
+}
+
+async fn cli_steps(
+    store: &crate::store::Store,
+    args: &CliImport,
+    l: Locale,
+    now: chrono::DateTime<chrono::Utc>,
+    progress: &dyn Progress,
+) -> Result<String, String> {
+    let path = args.file.display().to_string();
+    let unreadable = |e: std::io::Error| {
+        tr!(
+            l,
+            "imp-err-file",
+            path = path.as_str(),
+            reason = e.to_string()
+        )
+    };
+    let meta = std::fs::metadata(&args.file).map_err(unreadable)?;
     if meta.len() > MAX_BYTES {
         return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()));
     }
-    let bytes = std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let mut conn = store.pool.acquire().await.map_err(sql)?;
+    let failed = |e: StoreError| {
+        tracing::error!(error = %e, "storeops import");
+        l.t("imp-err-store")
+    };
+    let mut conn = store.pool.acquire().await.map_err(|e| failed(e.into()))?;
     let shops: Vec<_> = data::shops_named(&mut conn, &args.shop)
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(failed)?;
+    let guilds: Vec<String> = shops.iter().map(|(g, _)| g.to_string()).collect();
+    let shops: Vec<_> = shops
         .into_iter()
         .filter(|(g, _)| args.guild.is_none_or(|want| want == *g))
         .collect();
     let shop = match shops.as_slice() {
         [(_, s)] => s.clone(),
-        [] => {
-            return Err(format!(
-                "no shop named {:?} (add it with /data shop)",
-                args.shop
-            ));
-        }
+        [] => return Err(tr!(l, "imp-err-cli-no-shop", shop = args.shop.as_str())),
         _ => {
-            return Err(format!(
-                "several guilds have a shop named {:?}; say which with --guild",
-                args.shop
+            return Err(tr!(
+                l,
+                "imp-err-cli-guilds",
+                shop = args.shop.as_str(),
+                guilds = guilds.join(", ")
             ));
         }
     };
+    progress.start(Step::Open, 0);
+    let bytes = std::fs::read(&args.file).map_err(unreadable)?;
     let maps = mappings();
-    let parsed =
-        parse_file(&bytes, &maps, args.platform.as_deref(), args.order).map_err(|e| e.render(l))?;
+    let name = args.file.file_name().and_then(|n| n.to_str());
+    let mut rows_started = false;
+    let parsed = parse_file(
+        &bytes,
+        name,
+        &maps,
+        args.platform.as_deref(),
+        args.order,
+        &mut |done, total| {
+            if !rows_started {
+                rows_started = true;
+                progress.start(Step::Rows, total as u64);
+            }
+            progress.set(done as u64);
+        },
+    )
+    .map_err(|e| e.render(l))?;
+    progress.start(Step::Compare, 0);
     let preview = build_preview(&mut conn, shop.id, parsed)
         .await
-        .map_err(|e| e.to_string())?;
-    let (title, lines) = preview_text(l, &shop.name, &preview);
+        .map_err(failed)?;
+    let (title, lines) = preview_text(l, &shop.name, &preview, Detail::Full);
     let mut out = format!(
         "{title}\n{}\n",
         lines.join("\n").replace("```\n", "").replace("\n```", "")
@@ -471,15 +767,30 @@ pub async fn run_cli(
         out.push_str(&l.t("imp-dry-run"));
         return Ok(out);
     }
-    let changed = data::import_days(&mut conn, shop.id, &preview.parsed.days, 0, now)
-        .await
-        .map_err(|e| e.to_string())?;
-    out.push_str(&tr!(
-        l,
-        "imp-done",
-        count = preview.parsed.days.len(),
-        shop = shop.name.as_str(),
-        changed = changed
-    ));
+    let parsed = &preview.parsed;
+    let report = |n: usize| progress.set(n as u64);
+    let done = match parsed.kind {
+        Kind::Shop => {
+            progress.start(Step::Write, parsed.days.len() as u64);
+            let changed = data::import_days_with(&mut conn, shop.id, &parsed.days, 0, now, &report)
+                .await
+                .map_err(failed)?;
+            tr!(
+                l,
+                "imp-done",
+                count = parsed.days.len(),
+                shop = shop.name.as_str(),
+                changed = changed
+            )
+        }
+        Kind::Products => {
+            progress.start(Step::Write, parsed.product_rows() as u64);
+            let changed = products::import(&mut conn, shop.id, &parsed.products, 0, now, &report)
+                .await
+                .map_err(failed)?;
+            products_done(l, &parsed.products, &shop.name, changed)
+        }
+    };
+    out.push_str(&done);
     Ok(out)
 }

@@ -1,8 +1,9 @@
 //! The morning summary (and the weekly and monthly ones): yesterday per shop and in total with
 //! changes against the day before and the same weekday a week before, month to date against
-//! target, alerts, the team's day (tasks, complaints), and a 30-day trend chart. Sent through
-//! the outbox once per guild and day (dedupe key `summary:<guild>:<date>`), built at send time
-//! so figures entered until then are in it.
+//! target, the day's top sellers (when a product export was imported), alerts, the team's day
+//! (tasks, complaints), and a 30-day trend chart. Sent through the outbox once per guild and
+//! day (dedupe key `summary:<guild>:<date>`), built at send time so figures entered until then
+//! are in it.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use sqlx::SqliteConnection;
@@ -17,6 +18,7 @@ use crate::domain::money::Money;
 use crate::i18n::Locale;
 use crate::store::data::{self, Shop, SummarySchedule};
 use crate::store::outbox::{self, NewMessage, Target};
+use crate::store::products;
 use crate::store::settings::{self, GuildSettings};
 use crate::store::tasks::{self, Filter};
 use crate::store::{StoreError, complaints};
@@ -156,6 +158,61 @@ fn shop_block(l: Locale, name: &str, currency: &str, c: &Compared) -> (String, S
     (name.to_string(), lines.join("\n"))
 }
 
+/// How many best sellers the morning summary lists per shop.
+const TOP_SELLERS: i64 = 3;
+/// Longest product name shown (platform titles are long keyword strings).
+const PRODUCT_NAME_MAX: usize = 24;
+
+/// A product name cut to fit one line of a chat message.
+fn short_name(name: &str) -> String {
+    let name = name.trim();
+    if name.chars().count() <= PRODUCT_NAME_MAX {
+        return name.to_string();
+    }
+    let cut: String = name.chars().take(PRODUCT_NAME_MAX - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The day's best sellers by amount paid, per shop that has product figures for the day (from
+/// an imported item export); None when no shop has any, so the section is left out.
+async fn top_sellers(
+    conn: &mut SqliteConnection,
+    l: Locale,
+    shops: &[Shop],
+    date: NaiveDate,
+) -> Result<Option<String>, StoreError> {
+    let mut per_shop = Vec::new();
+    for s in shops {
+        if let Some(top) = products::top_sellers(conn, s.id, date, TOP_SELLERS).await? {
+            per_shop.push((s, top));
+        }
+    }
+    if per_shop.is_empty() {
+        return Ok(None);
+    }
+    let several = per_shop.len() > 1;
+    let mut lines = Vec::new();
+    for (s, top) in per_shop {
+        if several {
+            lines.push(format!("**{}**", reply::escape_user_text(&s.name)));
+        }
+        if top.is_empty() {
+            lines.push(l.t("summary-top-none"));
+        }
+        for (i, p) in top.iter().enumerate() {
+            lines.push(tr!(
+                l,
+                "summary-top-line",
+                rank = i + 1,
+                name = reply::escape_user_text(&short_name(&p.name)),
+                units = count(p.units),
+                amount = format!("{} {}", p.paid, s.currency).trim_end().to_string()
+            ));
+        }
+    }
+    Ok(Some(lines.join("\n")))
+}
+
 /// Builds the morning summary of `date` (the day it reports on: yesterday, normally).
 pub async fn daily(
     app: &App,
@@ -242,6 +299,9 @@ pub async fn daily(
     }
     if !missing.is_empty() {
         alerts.push(tr!(l, "summary-alert-missing", shops = missing.join(", ")));
+    }
+    if let Some(top) = top_sellers(&mut conn, l, &shops, date).await? {
+        r = r.field(l.t("summary-top"), top, false);
     }
 
     // Month to date against target.

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::domain::metrics::FIELDS;
+use crate::domain::product::PRODUCT_FIELDS;
 
 /// The shipped mappings (file name, text).
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -36,7 +37,22 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "alimama.toml",
         include_str!("../../../config/importers/alimama.toml"),
     ),
+    (
+        "tmall-items.toml",
+        include_str!("../../../config/importers/tmall-items.toml"),
+    ),
 ];
+
+/// What one row of an export is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The whole shop's day (店铺整体): figures go to the shop's daily figures.
+    #[default]
+    Shop,
+    /// One product's day (商品_全部): figures are kept per product, never added to the shop's.
+    Products,
+}
 
 /// A rate column that is checked against the counts, never imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -58,11 +74,20 @@ pub struct Mapping {
     pub platform: String,
     /// Name shown in the preview.
     pub name: String,
+    /// Shop days (default) or product days.
+    #[serde(default)]
+    pub kind: Kind,
     /// Encoding of its CSV files when not UTF-8 (`gb18030`, `gbk`).
     #[serde(default)]
     pub encoding: Option<String>,
     /// The date column (any of these names).
     pub date: Vec<String>,
+    /// The product id column of a product export (any of these names).
+    #[serde(default)]
+    pub product_id: Vec<String>,
+    /// The product name column of a product export (any of these names).
+    #[serde(default)]
+    pub product_name: Vec<String>,
     /// Header → figure.
     pub columns: BTreeMap<String, String>,
     /// Ad spend = the sum of these columns (those present).
@@ -89,13 +114,33 @@ impl Mapping {
         if m.date.is_empty() {
             return Err(format!("{source}: no date column"));
         }
+        let fields = match m.kind {
+            Kind::Shop => FIELDS,
+            Kind::Products => PRODUCT_FIELDS,
+        };
         for (h, f) in &m.columns {
-            if !FIELDS.contains(&f.as_str()) {
+            if !fields.contains(&f.as_str()) {
                 return Err(format!(
                     "{source}: column {h:?} maps to unknown figure {f:?} (known: {})",
-                    FIELDS.join(", ")
+                    fields.join(", ")
                 ));
             }
+        }
+        match m.kind {
+            Kind::Shop if !m.product_id.is_empty() || !m.product_name.is_empty() => {
+                return Err(format!(
+                    "{source}: product-id and product-name need kind = \"products\""
+                ));
+            }
+            Kind::Products if m.product_id.is_empty() => {
+                return Err(format!("{source}: kind = \"products\" needs product-id"));
+            }
+            Kind::Products if !m.ad_spend.is_empty() || m.sum_same_day => {
+                return Err(format!(
+                    "{source}: ad-spend and sum-same-day are for shop exports only"
+                ));
+            }
+            _ => {}
         }
         if !m.ad_spend.is_empty() && m.columns.values().any(|f| f == "ad-spend") {
             return Err(format!("{source}: ad-spend both summed and mapped"));
@@ -107,6 +152,8 @@ impl Mapping {
     pub fn known(&self) -> impl Iterator<Item = &str> {
         self.date
             .iter()
+            .chain(self.product_id.iter())
+            .chain(self.product_name.iter())
             .chain(self.columns.keys())
             .chain(self.ad_spend.iter())
             .chain(self.rates.keys())
@@ -114,13 +161,24 @@ impl Mapping {
             .map(String::as_str)
     }
 
-    /// How well a header row fits: None without its date column, else the number of its
-    /// figure/summed/rate headers present.
+    /// How well a header row fits: None without its date column (or, for a product export,
+    /// its product id column), else the number of its figure/summed/rate headers present; a
+    /// product export's id and name count too, so a product file is never taken for a shop
+    /// file that shares a few column names (支付金额, 支付买家数).
     pub fn score(&self, headers: &[String]) -> Option<usize> {
         let has = |h: &str| headers.iter().any(|x| x == h);
         if !self.date.iter().any(|d| has(d)) {
             return None;
         }
+        let ids = match self.kind {
+            Kind::Shop => 0,
+            Kind::Products => {
+                if !self.product_id.iter().any(|h| has(h)) {
+                    return None;
+                }
+                1 + usize::from(self.product_name.iter().any(|h| has(h)))
+            }
+        };
         let n = self
             .columns
             .keys()
@@ -128,7 +186,7 @@ impl Mapping {
             .chain(self.rates.keys())
             .filter(|h| has(h))
             .count();
-        (n > 0).then_some(n)
+        (n > 0).then_some(n + ids)
     }
 }
 

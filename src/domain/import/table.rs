@@ -1,6 +1,9 @@
 //! Reading an export file into a grid of cells: CSV (UTF-8 with or without BOM, UTF-16 with
-//! BOM, GBK/GB18030), `.xlsx` and legacy `.xls` (calamine, first sheet). Never panics on bad
-//! input: whatever does not read is an error value.
+//! BOM, GBK/GB18030), `.xlsx` and legacy binary `.xls` (calamine, first sheet). What a file is
+//! is decided by its first bytes, never by its name: 生意参谋 serves real BIFF `.xls` files
+//! (an OLE compound file, `D0 CF 11 E0 A1 B1 1A E1`), other sites serve tab-separated text or a
+//! web page named `.xls`, and people rename files. Never panics on bad input: whatever does not
+//! read is an error value.
 
 use std::io::Cursor;
 
@@ -59,28 +62,78 @@ pub enum TableError {
     /// No rows.
     #[error("the file is empty")]
     Empty,
+    /// A workbook with a password to open it.
+    #[error("the workbook is password-protected")]
+    Encrypted,
+    /// A web page (some sites serve an HTML table named `.xls`).
+    #[error("a web page, not an export")]
+    WebPage,
+    /// Bytes that are neither text nor a workbook (named `name` when known).
+    #[error("neither text nor a workbook")]
+    NotATable {
+        /// The file's name's extension, when it has one (`xls`).
+        extension: Option<String>,
+    },
 }
 
-/// The file's kind, from its first bytes.
+/// The file's format, from its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Text.
+pub enum Format {
+    /// Text (CSV, tab-separated).
     Csv,
-    /// A zip (xlsx).
-    Xlsx,
-    /// An OLE compound file (xls).
-    Xls,
+    /// A zip: xlsx (or ods, xlsb).
+    Zip,
+    /// An OLE compound file: legacy binary xls (BIFF), or a password-protected xlsx.
+    Ole,
 }
 
-/// Guesses the kind from the content (the file name is not trusted).
-pub fn kind_of(bytes: &[u8]) -> Kind {
+/// The OLE compound file signature that legacy `.xls` files start with.
+pub const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The format, from the content (the file name is not trusted).
+pub fn format_of(bytes: &[u8]) -> Format {
     if bytes.starts_with(b"PK\x03\x04") {
-        Kind::Xlsx
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        Kind::Xls
+        Format::Zip
+    } else if bytes.starts_with(&OLE_MAGIC) {
+        Format::Ole
     } else {
-        Kind::Csv
+        Format::Csv
     }
+}
+
+/// Whether bytes without a workbook signature are text: no NUL (unless UTF-16 with a BOM) and
+/// almost no control characters in the first 8 KB.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let control = head
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    !head.contains(&0) && control * 100 <= head.len()
+}
+
+/// Whether text is a web page rather than a table.
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "<!doctype html",
+        "<html",
+        "<table",
+        "<?xml",
+        "<head",
+        "<meta",
+    ]
+    .iter()
+    .any(|p| head.starts_with(p))
 }
 
 /// Decodes CSV bytes: a BOM decides; else valid UTF-8 is UTF-8; else the hinted encoding,
@@ -175,37 +228,105 @@ fn excel_cell(d: &Data) -> Cell {
     }
 }
 
-fn read_excel(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, TableError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| TableError::Spreadsheet(e.to_string()))?;
+fn first_sheet<RS, R>(book: &mut R) -> Result<Vec<Vec<Cell>>, TableError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
     let range = book
         .worksheet_range_at(0)
         .ok_or(TableError::NoSheet)?
         .map_err(|e| TableError::Spreadsheet(e.to_string()))?;
     // Rows above the used range (calamine starts the range at the first used cell) keep their
-    // numbers so that row numbers in messages match the spreadsheet.
-    let (top, left) = range.start().unwrap_or((0, 0));
+    // numbers so that row numbers in messages match the spreadsheet. Columns left of it are
+    // not padded back: columns are found by their header, and padding every row would cost a
+    // damaged file's far-right cell a row's worth of memory per row.
+    let top = range.start().map_or(0, |(row, _)| row);
     let mut rows: Vec<Vec<Cell>> = vec![vec![]; top as usize];
     for r in range.rows() {
-        let mut row = vec![Cell::Empty; left as usize];
-        row.extend(r.iter().map(excel_cell));
-        rows.push(row);
+        rows.push(r.iter().map(excel_cell).collect());
     }
     Ok(rows)
 }
 
-/// Reads a file into rows of cells; also says which encoding or format was read.
-pub fn read(bytes: &[u8], hint: Option<&str>) -> Result<(Vec<Vec<Cell>>, String), TableError> {
-    let (rows, how) = match kind_of(bytes) {
-        Kind::Csv => {
+/// Whether an OLE file holds an encrypted OOXML package (a password-protected xlsx is an OLE
+/// file with an `EncryptedPackage` stream, named in UTF-16).
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+fn read_xls(bytes: &[u8]) -> Result<(Vec<Vec<Cell>>, &'static str), TableError> {
+    if is_encrypted_package(bytes) {
+        return Err(TableError::Encrypted);
+    }
+    // calamine sizes buffers from numbers in the file: a damaged one could abort the process.
+    super::xls_guard::check(bytes)
+        .map_err(|why| TableError::Spreadsheet(format!("damaged: {why}")))?;
+    match calamine::Xls::new(Cursor::new(bytes)) {
+        Ok(mut book) => Ok((first_sheet(&mut book)?, "xls")),
+        Err(calamine::XlsError::Password) => Err(TableError::Encrypted),
+        Err(e) => Err(TableError::Spreadsheet(e.to_string())),
+    }
+}
+
+fn read_zip(bytes: &[u8]) -> Result<(Vec<Vec<Cell>>, &'static str), TableError> {
+    let xlsx_error = match calamine::Xlsx::new(Cursor::new(bytes)) {
+        Ok(mut book) => return Ok((first_sheet(&mut book)?, "xlsx")),
+        Err(e) => e.to_string(),
+    };
+    if let Ok(mut book) = calamine::Ods::new(Cursor::new(bytes)) {
+        return Ok((first_sheet(&mut book)?, "ods"));
+    }
+    if let Ok(mut book) = calamine::Xlsb::new(Cursor::new(bytes)) {
+        return Ok((first_sheet(&mut book)?, "xlsb"));
+    }
+    Err(TableError::Spreadsheet(xlsx_error))
+}
+
+fn extension(name: Option<&str>) -> Option<String> {
+    let ext = std::path::Path::new(name?).extension()?.to_str()?;
+    Some(ext.to_ascii_lowercase())
+}
+
+/// Reads a file into rows of cells; also says which encoding or format was read. `name` (the
+/// file's name, when known) only shapes the error for a file that is no table at all.
+pub fn read(
+    bytes: &[u8],
+    name: Option<&str>,
+    hint: Option<&str>,
+) -> Result<(Vec<Vec<Cell>>, String), TableError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(TableError::Empty);
+    }
+    let format = format_of(bytes);
+    let (rows, how) = match format {
+        Format::Csv => {
+            if !looks_like_text(bytes) {
+                return Err(TableError::NotATable {
+                    extension: extension(name),
+                });
+            }
             let (text, enc) = decode(bytes, hint);
+            if looks_like_html(&text) {
+                return Err(TableError::WebPage);
+            }
             (parse_csv(&text), format!("CSV, {enc}"))
         }
-        kind => {
+        Format::Zip | Format::Ole => {
             // calamine is a parser of hostile formats; a panic inside it is a bad file here.
-            let rows = std::panic::catch_unwind(|| read_excel(bytes))
-                .map_err(|_| TableError::Spreadsheet("malformed".into()))??;
-            let name = if kind == Kind::Xlsx { "xlsx" } else { "xls" };
+            let (rows, name) = std::panic::catch_unwind(|| {
+                if format == Format::Ole {
+                    read_xls(bytes)
+                } else {
+                    read_zip(bytes)
+                }
+            })
+            .map_err(|_| TableError::Spreadsheet("malformed".into()))??;
             (rows, name.to_string())
         }
     };

@@ -49,6 +49,10 @@ pub enum Why {
     DuplicateDay,
     /// Not a percentage or rate.
     NotARate,
+    /// A product row without a product id.
+    NoProduct,
+    /// The same product twice on one day.
+    DuplicateProduct,
 }
 
 impl Why {
@@ -63,6 +67,8 @@ impl Why {
             Why::NoDate => "no-date",
             Why::DuplicateDay => "duplicate-day",
             Why::NotARate => "not-a-rate",
+            Why::NoProduct => "no-product",
+            Why::DuplicateProduct => "duplicate-product",
         }
     }
 }

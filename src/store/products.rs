@@ -1,0 +1,180 @@
+//! Per-product daily figures (from item exports such as 生意参谋 商品_全部) and a day's top
+//! sellers. Never added into the shop's daily figures.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use super::{StoreError, StoreResult, id_in, ms, write_tx};
+use crate::domain::import::Products;
+use crate::domain::money::Money;
+use crate::domain::product::{ProductDay, ProductFigures};
+
+/// day, product id, name, uv, pv, paying buyers, units, paid cents, refund cents.
+type Row = (
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// Every stored product day of a shop in [from, to].
+pub async fn range(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Products> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT day, product_id, name, uv, pv, paying_buyers, units, paid_cents, refund_cents
+         FROM product_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3",
+    )
+    .bind(shop_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(conn)
+    .await?;
+    let mut out: Products = BTreeMap::new();
+    for (day, id, name, uv, pv, paying_buyers, units, paid, refund) in rows {
+        let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|e| StoreError::Corrupt(format!("product day {day}: {e}")))?;
+        out.entry(date).or_default().insert(
+            id,
+            ProductDay {
+                name,
+                figures: ProductFigures {
+                    uv,
+                    pv,
+                    paying_buyers,
+                    units,
+                    paid_amount: paid.map(Money),
+                    refund_amount: refund.map(Money),
+                },
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Writes a product export in ONE transaction (taken for writing at once, so a concurrent
+/// writer waits instead of failing half-way): each row merged over what is stored (the file's
+/// figures replace those it has, the others are kept). Returns how many rows changed; an
+/// identical re-import changes none and touches nothing. `progress(rows done)` is called as
+/// it goes.
+pub async fn import(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    products: &Products,
+    by: u64,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(usize) + Sync),
+) -> StoreResult<usize> {
+    let (Some(from), Some(to)) = (products.keys().next(), products.keys().next_back()) else {
+        return Ok(0);
+    };
+    let mut tx = write_tx(conn).await?;
+    let stored = range(&mut tx, shop_id, *from, *to).await?;
+    let mut changed = 0;
+    let mut done: usize = 0;
+    for (date, rows) in products {
+        for (id, imported) in rows {
+            done += 1;
+            if done.is_multiple_of(500) {
+                progress(done);
+            }
+            let old = stored.get(date).and_then(|d| d.get(id));
+            let new = ProductDay::merged(old, imported);
+            if old == Some(&new) {
+                continue;
+            }
+            let f = &new.figures;
+            sqlx::query(
+                "INSERT INTO product_figures (shop_id, day, product_id, name, uv, pv, paying_buyers, units,
+                     paid_cents, refund_cents, entered_by, entered_at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'import')
+                 ON CONFLICT (shop_id, day, product_id) DO UPDATE SET name = excluded.name,
+                     uv = excluded.uv, pv = excluded.pv, paying_buyers = excluded.paying_buyers,
+                     units = excluded.units, paid_cents = excluded.paid_cents,
+                     refund_cents = excluded.refund_cents, entered_by = excluded.entered_by,
+                     entered_at = excluded.entered_at, source = excluded.source",
+            )
+            .bind(shop_id)
+            .bind(date.to_string())
+            .bind(id)
+            .bind(&new.name)
+            .bind(f.uv)
+            .bind(f.pv)
+            .bind(f.paying_buyers)
+            .bind(f.units)
+            .bind(f.paid_amount.map(|m| m.0))
+            .bind(f.refund_amount.map(|m| m.0))
+            .bind(id_in(by))
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+            changed += 1;
+        }
+    }
+    tx.commit().await?;
+    progress(done);
+    Ok(changed)
+}
+
+/// A product among a day's best sellers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopSeller {
+    /// Product id.
+    pub product_id: String,
+    /// Its name.
+    pub name: String,
+    /// Units paid for.
+    pub units: Option<i64>,
+    /// Amount paid.
+    pub paid: Money,
+}
+
+/// A shop's best sellers of a day by amount paid (most first, at most `limit`, only products
+/// that sold); None when the shop has no product figures for that day at all.
+pub async fn top_sellers(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    day: NaiveDate,
+    limit: i64,
+) -> StoreResult<Option<Vec<TopSeller>>> {
+    let (any,): (bool,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM product_figures WHERE shop_id = ?1 AND day = ?2)",
+    )
+    .bind(shop_id)
+    .bind(day.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    if !any {
+        return Ok(None);
+    }
+    let rows: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT product_id, name, units, paid_cents FROM product_figures
+         WHERE shop_id = ?1 AND day = ?2 AND paid_cents > 0
+         ORDER BY paid_cents DESC, units DESC, product_id LIMIT ?3",
+    )
+    .bind(shop_id)
+    .bind(day.to_string())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(Some(
+        rows.into_iter()
+            .map(|(product_id, name, units, paid)| TopSeller {
+                product_id,
+                name,
+                units,
+                paid: Money(paid),
+            })
+            .collect(),
+    ))
+}

@@ -70,6 +70,11 @@ impl Locale {
         self.t_args(key, &[])
     }
 
+    /// Whether the catalog of this language has `key`.
+    pub fn has(self, key: &str) -> bool {
+        LOCALES.try_lookup(&self.langid(), key).is_some()
+    }
+
     /// The message `key` with named arguments.
     pub fn t_args(self, key: &str, args: &[(&str, Arg)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args

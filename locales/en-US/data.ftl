@@ -140,3 +140,6 @@ weekday-3 = Thu
 weekday-4 = Fri
 weekday-5 = Sat
 weekday-6 = Sun
+
+# Option descriptions that differ from the shared opt-<name> for one command.
+opt-data-shop-platform = The platform the shop sells on (tmall, jd, aliexpress, amazon, shopify …)

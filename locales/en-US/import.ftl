@@ -89,3 +89,5 @@ imp-err-product-export = This is a per-product export: import it with platform:{
 imp-err-no-days = The file has no day rows.
 imp-err-expired = This import has expired or was already handled; upload the file again.
 imp-err-problems = The file has rows that could not be read; fix them and upload again.
+
+opt-data-import-platform = Which platform exported the file; leave it out to recognise it from the column names

@@ -140,3 +140,6 @@ weekday-3 = 周四
 weekday-4 = 周五
 weekday-5 = 周六
 weekday-6 = 周日
+
+# 只用于某一条命令的选项说明（与通用的 opt-<name> 不同）。
+opt-data-shop-platform = 店铺所在平台（tmall、jd、aliexpress、amazon、shopify 等）

@@ -89,3 +89,5 @@ imp-err-product-export = 这是按商品的导出文件：请用 platform:{ $pla
 imp-err-no-days = 文件中没有按日期的数据行。
 imp-err-expired = 这次导入已过期或已处理，请重新上传文件。
 imp-err-problems = 文件中有无法读取的行，请修正后重新上传。
+
+opt-data-import-platform = 文件由哪个平台导出；不填则按列名自动识别

@@ -2,7 +2,7 @@
 //! schedule of each guild.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::metrics::DayFigures;
@@ -124,9 +124,9 @@ pub async fn paid_between(
 
 /// Writes a day (replacing it), keeping the old and new figures and who changed them, in one
 /// transaction. Returns whether anything changed (an identical re-entry changes nothing).
-/// Outside a caller's transaction it takes the write lock first ([`super::write_tx`]): it reads
-/// the old figures before writing, and a deferred transaction would fail at once with
-/// "database is locked" if the dispatcher wrote in between.
+/// It takes the write lock first ([`super::write_tx`]): it reads the old figures before writing,
+/// and a deferred transaction would fail at once with "database is locked" if the dispatcher
+/// wrote in between.
 pub async fn put_day(
     conn: &mut SqliteConnection,
     shop_id: i64,
@@ -136,11 +136,7 @@ pub async fn put_day(
     source: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let mut tx = if conn.is_in_transaction() {
-        conn.begin().await?
-    } else {
-        super::write_tx(conn).await?
-    };
+    let mut tx = super::write_tx(conn).await?;
     let old = self::day(&mut tx, shop_id, day).await?;
     if old.as_ref() == Some(figures) {
         return Ok(false);

@@ -126,10 +126,14 @@ pub fn id_out(id: i64) -> u64 {
 
 /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so a
 /// read-then-write cannot fail with "database is locked" when another connection wrote in
-/// between: it waits (up to the busy timeout) instead. Not for nested use.
+/// between: it waits (up to the busy timeout) instead. Inside a caller's transaction (which
+/// holds the lock already, or decides when it takes it) it is a savepoint of that one.
 pub async fn write_tx(
     conn: &mut sqlx::SqliteConnection,
 ) -> StoreResult<sqlx::Transaction<'_, sqlx::Sqlite>> {
     use sqlx::Connection;
+    if conn.is_in_transaction() {
+        return Ok(conn.begin().await?);
+    }
     Ok(conn.begin_with("BEGIN IMMEDIATE").await?)
 }

@@ -208,6 +208,37 @@ async fn start_up_registers_every_command_within_discords_limits() {
             name,
         );
     }
+    // One name, two meanings: each command describes its own `platform`.
+    let option = |cmd: &str, sub: &str, opt: &str| -> Value {
+        let c = commands.iter().find(|c| c["name"] == cmd).expect("command");
+        let s = c["options"]
+            .as_array()
+            .and_then(|o| o.iter().find(|o| o["name"] == sub))
+            .expect("subcommand");
+        s["options"]
+            .as_array()
+            .and_then(|o| o.iter().find(|o| o["name"] == opt))
+            .cloned()
+            .expect("option")
+    };
+    let import = option("data", "import", "platform");
+    assert!(
+        import["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("exported the file")),
+        "{import:#}"
+    );
+    assert_eq!(
+        import["description_localizations"]["zh-CN"],
+        "文件由哪个平台导出；不填则按列名自动识别"
+    );
+    let complaint = option("complaint", "log", "platform");
+    assert!(
+        complaint["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("order was placed")),
+        "{complaint:#}"
+    );
     assert_frames_known(&e.fake);
     e.stop().await;
 }
@@ -988,17 +1019,21 @@ async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
     e.stop().await;
 }
 
-/// A download slower than `discord.defer_after` (here 50 ms against a 400 ms download):
-/// the command is acknowledged at once as deferred and private (type 5, flag 64), so Discord
-/// would not expire it, and the preview arrives after it with its Confirm button working.
+/// A download slower than `discord.defer_after`: the command is acknowledged at once as
+/// deferred and private (type 5, flag 64), so Discord would not expire it, and the preview
+/// arrives after it. With `defer_after` at 0 every click is slow too: Confirm is acknowledged
+/// (type 6) and the preview message is then edited into the result.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
-    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::from_millis(50)).await;
+    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::ZERO).await;
     let alice = e.user("alice");
     let ops = e.channel("ops");
-    let r = e
-        .run(
-            alice,
+    let h = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .channel(ops)
+        .slash(
             "data",
             Some("shop"),
             vec![
@@ -1008,7 +1043,12 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
             ],
         )
         .await;
-    assert!(embed_text(&r).contains("Shop Shopify US added"), "{r:#}");
+    let added = wait_until(|| {
+        h.original_message()
+            .filter(|m| embed_text(m).contains("Shop Shopify US added"))
+    })
+    .await;
+    assert!(added.is_some(), "{:#?}", e.fake.request_log());
     e.fake
         .delay_downloads(std::time::Duration::from_millis(400));
     let h = e
@@ -1053,18 +1093,27 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
         .into_iter()
         .find(|id| id.starts_with("imp:confirm:"))
         .unwrap_or_else(|| panic!("Confirm: {preview:#}"));
-    let r = e
+    let click = e
         .fake
         .user(alice)
         .locale("en-US")
         .click(ops, message_id(&preview), &confirm)
-        .await
-        .response()
         .await;
-    assert!(
-        embed_text(&r).contains("Imported 2 days into Shopify US"),
-        "{r:#}"
-    );
+    let r = click.response().await;
+    assert_eq!(r["type"].as_u64(), Some(6), "acknowledged first: {r:#}");
+    let done = wait_until(|| {
+        e.fake
+            .message(message_id(&preview))
+            .filter(|m| embed_text(m).contains("Imported 2 days into Shopify US"))
+    })
+    .await
+    .unwrap_or_else(|| panic!("preview not edited; requests: {:#?}", e.fake.request_log()));
+    assert!(component_ids(&done).is_empty(), "{done:#}");
+    let (stored,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM daily_figures")
+        .fetch_one(&e.t.app.store.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 2);
     e.stop().await;
 }
 

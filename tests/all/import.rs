@@ -1302,3 +1302,47 @@ proptest! {
         }
     }
 }
+
+/// A Confirm whose write fails (a full disk, say) stores nothing and keeps the preview: the
+/// same Confirm works once the cause is gone, and then only once.
+#[tokio::test]
+async fn a_confirm_whose_write_fails_keeps_the_preview_to_confirm_again() {
+    let t = TestApp::new().await;
+    let mut sh = t.shell("alice", "manager", "en-US").await;
+    sh.execute("/data shop name:Tmall platform:tmall currency:CNY")
+        .await;
+    let file = t.dir.path().join("tmall.csv");
+    std::fs::write(&file, tmall_csv()).expect("write");
+    let out = sh
+        .execute(&format!("/data import file:{} shop:Tmall", file.display()))
+        .await
+        .text;
+    let tok = token(&out);
+    sqlx::query(
+        "CREATE TRIGGER fail_last BEFORE INSERT ON daily_figures
+         WHEN NEW.day = '2026-11-22'
+         BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .execute(&t.app.store.pool)
+    .await
+    .expect("trigger");
+    let out = sh.execute(&format!("/press imp:confirm:{tok}")).await.text;
+    assert!(!out.contains("Imported"), "{out}");
+    let count = || async {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM daily_figures")
+            .fetch_one(&t.app.store.pool)
+            .await
+            .expect("count");
+        n
+    };
+    assert_eq!(count().await, 0, "nothing half-written");
+    sqlx::query("DROP TRIGGER fail_last")
+        .execute(&t.app.store.pool)
+        .await
+        .expect("drop trigger");
+    let out = sh.execute(&format!("/press imp:confirm:{tok}")).await.text;
+    assert!(out.contains("Imported 3 days into Tmall"), "{out}");
+    assert_eq!(count().await, 3);
+    let out = sh.execute(&format!("/press imp:confirm:{tok}")).await.text;
+    assert!(out.contains("expired"), "{out}");
+}

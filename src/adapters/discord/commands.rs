@@ -55,14 +55,22 @@ fn command(spec: &'static CommandSpec, path: &str) -> Command {
         subcommand_required: is_group,
         // poise registers only commands with an action, groups included (a group's is never run).
         slash_action: Some(slash_action),
-        parameters: spec.options.iter().map(parameter).collect(),
+        parameters: spec.options.iter().map(|o| parameter(path, o)).collect(),
         guild_only: true,
         ..Default::default()
     }
 }
 
-fn parameter(o: &'static OptSpec) -> poise::CommandParameter<Data, Error> {
-    let (description, description_localizations) = describe(&format!("opt-{}", o.name));
+/// An option; its description is `opt-<command path>-<option>` when the catalogs have one
+/// for this command (the same name can mean different things), else `opt-<option>`.
+fn parameter(path: &str, o: &'static OptSpec) -> poise::CommandParameter<Data, Error> {
+    let specific = format!("opt-{}-{}", path.replace(' ', "-"), o.name);
+    let key = if Locale::EnUs.has(&specific) {
+        specific
+    } else {
+        format!("opt-{}", o.name)
+    };
+    let (description, description_localizations) = describe(&key);
     let choices = o
         .choices
         .iter()
@@ -237,21 +245,12 @@ fn slash_action(
                 };
                 remember_names(ctx.data(), guild.get(), &inv).await;
                 let work = ctx.data().app.handle(&origin, &inv);
-                tokio::pin!(work);
                 let patience = ctx.data().app.config.discord.defer_after;
-                tokio::select! {
-                    biased;
-                    reply = &mut work => reply,
-                    () = tokio::time::sleep(patience) => {
-                        // Still working (a large import): acknowledge now so Discord does not
-                        // expire the command; the answer follows. Privately, because whether the
-                        // answer is private is not known yet, and a private answer to a public
-                        // one only hides it from the others.
-                        if let Err(e) = ctx.defer_ephemeral().await {
-                            tracing::warn!(error = %e, "cannot acknowledge a slow command");
-                        }
-                        work.await
-                    }
+                // Still working (a large import): acknowledge now, privately, because whether
+                // the answer is private is not known yet, and a private answer to a public one
+                // only hides it from the others. poise then sends the answer as a followup.
+                match in_time(work, patience, || ctx.defer_ephemeral()).await {
+                    Answer::Now(reply) | Answer::Later(reply) => reply,
                 }
             }
             None => Reply::error(
@@ -343,7 +342,18 @@ pub async fn on_event(
                         channel_id: ci.channel_id.get(),
                         actor: actor(&ci.user, ci.member.as_ref(), &ci.locale),
                     };
-                    data.app.press(&origin, &ci.data.custom_id).await
+                    let work = data.app.press(&origin, &ci.data.custom_id);
+                    let patience = data.app.config.discord.defer_after;
+                    let deferred = || async {
+                        // DEFERRED_UPDATE_MESSAGE: acknowledged, the message is edited later.
+                        ci.defer(&ctx.http).await
+                    };
+                    match in_time(work, patience, deferred).await {
+                        Answer::Now(reply) => reply,
+                        Answer::Later(reply) => {
+                            return answer_late(ctx, &ci.token, &reply).await;
+                        }
+                    }
                 }
                 None => Reply::error(
                     Locale::from_client_tag(&ci.locale)
@@ -374,7 +384,15 @@ pub async fn on_event(
                         channel_id: mi.channel_id.get(),
                         actor: actor(&mi.user, mi.member.as_ref(), &mi.locale),
                     };
-                    data.app.submit(&origin, &mi.data.custom_id, &fields).await
+                    let work = data.app.submit(&origin, &mi.data.custom_id, &fields);
+                    let patience = data.app.config.discord.defer_after;
+                    let deferred = || async { mi.defer(&ctx.http).await };
+                    match in_time(work, patience, deferred).await {
+                        Answer::Now(reply) => reply,
+                        Answer::Later(reply) => {
+                            return answer_late(ctx, &mi.token, &reply).await;
+                        }
+                    }
                 }
                 None => Reply::error(
                     Locale::from_client_tag(&mi.locale)
@@ -386,6 +404,67 @@ pub async fn on_event(
                 .await?;
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// The core's answer, ready before Discord's deadline or after the interaction was deferred.
+enum Answer {
+    /// Ready in time: answer the interaction itself.
+    Now(Reply),
+    /// Deferred first: edit the message or follow up.
+    Later(Reply),
+}
+
+/// Waits up to `patience` for `work`; past that, acknowledges the interaction with `defer` so
+/// Discord's 3-second limit cannot expire it, then waits for the rest. The work always runs to
+/// its end (a failed acknowledgement is logged; sending the answer will report its own error).
+async fn in_time<D, DF>(
+    work: impl std::future::Future<Output = Reply>,
+    patience: std::time::Duration,
+    defer: D,
+) -> Answer
+where
+    D: FnOnce() -> DF,
+    DF: std::future::Future<Output = Result<(), serenity::Error>>,
+{
+    tokio::pin!(work);
+    tokio::select! {
+        biased;
+        reply = &mut work => Answer::Now(reply),
+        () = tokio::time::sleep(patience) => {
+            if let Err(e) = defer().await {
+                tracing::warn!(error = %e, "cannot acknowledge a slow interaction");
+            }
+            Answer::Later(work.await)
+        }
+    }
+}
+
+/// The answer to a click or a form that was deferred: the clicked message is edited, or the
+/// reply follows up (privately when it is private). A form cannot follow a deferral; its
+/// title and lines are sent instead, which only happens if building a form got slow.
+async fn answer_late(ctx: &serenity::Context, token: &str, reply: &Reply) -> Result<(), Error> {
+    let r = render(reply);
+    if reply.update_message && reply.form.is_none() {
+        let mut edit = serenity::EditInteractionResponse::new()
+            .embed(r.embed)
+            .components(r.components)
+            .allowed_mentions(r.allowed_mentions);
+        if !r.content.is_empty() {
+            edit = edit.content(r.content);
+        }
+        serenity::Builder::execute(edit, &ctx.http, token).await?;
+    } else {
+        let mut followup = serenity::CreateInteractionResponseFollowup::new()
+            .embed(r.embed)
+            .components(r.components)
+            .allowed_mentions(r.allowed_mentions)
+            .ephemeral(reply.ephemeral || reply.form.is_some());
+        if !r.content.is_empty() {
+            followup = followup.content(r.content);
+        }
+        serenity::Builder::execute(followup, &ctx.http, (None, token)).await?;
     }
     Ok(())
 }

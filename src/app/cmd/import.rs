@@ -549,14 +549,18 @@ pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
         .acquire()
         .await
         .map_err(StoreError::from)?;
-    let pending = data::take_pending_import(&mut conn, ctx.guild.guild_id, token)
+    // Taking the preview and writing its days are one transaction: if the write fails, the
+    // preview is still there to confirm again, and a second click cannot write it twice.
+    let mut tx = crate::store::write_tx(&mut conn).await?;
+    let conn = &mut *tx;
+    let pending = data::take_pending_import(conn, ctx.guild.guild_id, token)
         .await?
         .filter(|p| ctx.now - p.created_at <= Duration::hours(EXPIRY_HOURS))
         .ok_or_else(|| UserError::new("imp-err-expired"))?;
     let mut r = if action == "cancel" {
         Reply::titled(l.t("imp-cancelled"))
     } else {
-        let shop = data::shops(&mut conn, ctx.guild.guild_id)
+        let shop = data::shops(conn, ctx.guild.guild_id)
             .await?
             .into_iter()
             .find(|s| s.id == pending.shop_id)
@@ -567,12 +571,12 @@ pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
         let done = if pending.kind == "products" {
             let rows: Products = serde_json::from_str(&pending.days).map_err(corrupt)?;
             let changed =
-                products::import(&mut conn, pending.shop_id, &rows, by, ctx.now, &|_| {}).await?;
+                products::import(conn, pending.shop_id, &rows, by, ctx.now, &|_| {}).await?;
             products_done(l, &rows, &shop, changed)
         } else {
             let days: BTreeMap<NaiveDate, DayFigures> =
                 serde_json::from_str(&pending.days).map_err(corrupt)?;
-            let changed = data::import_days(&mut conn, pending.shop_id, &days, by, ctx.now).await?;
+            let changed = data::import_days(conn, pending.shop_id, &days, by, ctx.now).await?;
             tr!(
                 l,
                 "imp-done",
@@ -583,6 +587,7 @@ pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
         };
         Reply::titled(done).severity(Severity::Success)
     };
+    tx.commit().await.map_err(StoreError::from)?;
     r.update_message = true;
     Ok(r)
 }

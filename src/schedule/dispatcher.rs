@@ -159,23 +159,23 @@ impl Dispatcher {
     pub async fn run_due(&self) -> StoreResult<PassStats> {
         let mut total = PassStats::default();
         total.skipped += self.skip_stale().await?;
+        // One connection and one read of each guild's settings for the whole pass.
+        let mut conn = self.store.pool.acquire().await?;
+        let mut guilds = HashMap::new();
         loop {
             let now = self.clock.now();
-            let batch = {
-                let mut conn = self.store.pool.acquire().await?;
-                outbox::claim(
-                    &mut conn,
-                    &self.owner,
-                    now,
-                    now + self.cfg.lease,
-                    self.cfg.batch_size,
-                )
-                .await?
-            };
+            let batch = outbox::claim(
+                &mut conn,
+                &self.owner,
+                now,
+                now + self.cfg.lease,
+                self.cfg.batch_size,
+            )
+            .await?;
             if batch.is_empty() {
                 return Ok(total);
             }
-            let stats = self.deliver(batch, now).await?;
+            let stats = self.deliver(&mut conn, &mut guilds, batch, now).await?;
             total.sent += stats.sent;
             total.retried += stats.retried;
             total.failed += stats.failed;
@@ -205,11 +205,15 @@ impl Dispatcher {
     }
 
     /// Sends one claimed batch and records every outcome in one transaction.
-    async fn deliver(&self, batch: Vec<Claimed>, now: DateTime<Utc>) -> StoreResult<PassStats> {
-        let guilds = {
-            let mut conn = self.store.pool.acquire().await?;
-            self.guilds_of(&mut conn, &batch, now).await?
-        };
+    async fn deliver(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        guilds: &mut HashMap<u64, GuildSettings>,
+        batch: Vec<Claimed>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PassStats> {
+        self.add_guilds(conn, guilds, &batch, now).await?;
+        let guilds = &*guilds;
         let locale_of = |guild: u64| {
             guilds
                 .get(&guild)
@@ -308,8 +312,7 @@ impl Dispatcher {
         stats.retried = retries.len();
         stats.failed = failures.len();
 
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = crate::store::write_tx(&mut conn).await?;
+        let mut tx = crate::store::write_tx(conn).await?;
         outbox::record_sent(&mut tx, &sent, now).await?;
         for (id, reason, at) in &retries {
             outbox::record_retry(&mut tx, *id, &self.owner, reason, *at).await?;
@@ -322,8 +325,7 @@ impl Dispatcher {
         }
         let skipped_ids: Vec<i64> = skipped.iter().map(|c| c.id).collect();
         outbox::record_skipped(&mut tx, &skipped_ids, now).await?;
-        self.enqueue_digests(&mut tx, &skipped, &guilds, now)
-            .await?;
+        self.enqueue_digests(&mut tx, &skipped, guilds, now).await?;
         tx.commit().await?;
         if !failures.is_empty() || !skipped.is_empty() {
             self.wake.notify_one();
@@ -339,12 +341,24 @@ impl Dispatcher {
         now: DateTime<Utc>,
     ) -> StoreResult<HashMap<u64, GuildSettings>> {
         let mut guilds = HashMap::new();
+        self.add_guilds(conn, &mut guilds, rows, now).await?;
+        Ok(guilds)
+    }
+
+    /// Adds the settings of the rows' guilds not in `guilds` yet.
+    async fn add_guilds(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        guilds: &mut HashMap<u64, GuildSettings>,
+        rows: &[Claimed],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         for c in rows {
             if let std::collections::hash_map::Entry::Vacant(e) = guilds.entry(c.guild_id) {
                 e.insert(settings::get_or_init(conn, c.guild_id, &self.config, ms(now)).await?);
             }
         }
-        Ok(guilds)
+        Ok(())
     }
 
     /// Waits until the target may receive another message.

@@ -561,6 +561,57 @@ pub async fn seed_defaults(
     Ok(())
 }
 
+/// After a guild's language changed from `from` to `to`: the shipped activities and holidays
+/// still carrying their shipped texts in `from` get them in `to` (a name, message or checklist
+/// someone edited is theirs and stays), and are planned again so their waiting reminders speak
+/// the new language. Returns how many activities changed.
+pub async fn relocalize_defaults(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: Locale,
+    to: Locale,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
+    if from == to {
+        return Ok(0);
+    }
+    let mut changed = 0;
+    for d in &config.activities.defaults {
+        let message = |l: Locale| d.message.as_ref().map(|m| m.get(l).to_string());
+        changed += sqlx::query(
+            "UPDATE activities SET
+                 name = ?3,
+                 message = CASE WHEN message IS ?4 THEN ?5 ELSE message END,
+                 checklist = CASE WHEN checklist = ?6 THEN ?7 ELSE checklist END,
+                 plan_sig = NULL, updated_at = ?8
+             WHERE guild_id = ?1 AND seeded = 1 AND name = ?2",
+        )
+        .bind(id_in(guild_id))
+        .bind(d.name.get(from))
+        .bind(d.name.get(to))
+        .bind(message(from))
+        .bind(message(to))
+        .bind(checklist_json(d.checklist.get(from))?)
+        .bind(checklist_json(d.checklist.get(to))?)
+        .bind(ms(now))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    for h in &config.activities.holidays {
+        sqlx::query(
+            "UPDATE holidays SET name = ?3 WHERE guild_id = ?1 AND shipped = 1 AND name = ?2",
+        )
+        .bind(id_in(guild_id))
+        .bind(h.name.get(from))
+        .bind(h.name.get(to))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(changed)
+}
+
 // ---------------------------------------------------------------- reminders in the outbox
 
 /// Puts one planned reminder in the outbox. A reminder already there and still waiting (or

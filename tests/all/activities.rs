@@ -1164,3 +1164,54 @@ lead = ["0"]
         "{e}"
     );
 }
+
+/// The shipped activities and holidays follow the guild's language when /setup changes it,
+/// and their waiting reminders are planned again in it; one someone renamed keeps its name.
+#[tokio::test]
+async fn shipped_activities_follow_the_guilds_new_language() {
+    let t = TestApp::new().await;
+    let defaults = t.app.config.activities.defaults.clone();
+    let mut sh = t.shell("alice", "manager", "en-US").await;
+    let out = run(&mut sh, "/activity list").await;
+    assert!(out.contains(defaults[0].name.get(Locale::ZhCn)), "{out}");
+    let out = run(&mut sh, r#"/activity edit id:2 name:"Our Monday deals""#).await;
+    assert!(out.contains("Our Monday deals"), "{out}");
+    // Plan the reminders (in Chinese) before the change.
+    t.app.outbox_wake.notify_one();
+    storeops::app::jobs::run_due(&t.app).await.expect("jobs");
+
+    let out = run(&mut sh, "/setup language:en-US").await;
+    assert!(out.contains("Settings saved"), "{out}");
+    let out = run(&mut sh, "/activity list").await;
+    for d in defaults
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, d)| d)
+    {
+        assert!(out.contains(d.name.get(Locale::EnUs)), "{out}");
+        assert!(!out.contains(d.name.get(Locale::ZhCn)), "{out}");
+    }
+    assert!(out.contains("Our Monday deals"), "{out}");
+    let out = run(&mut sh, "/holiday list").await;
+    assert!(
+        out.contains("New Year's Day") && !out.contains("元旦"),
+        "{out}"
+    );
+
+    // The waiting reminders are planned again, in English.
+    storeops::app::jobs::run_due(&t.app).await.expect("jobs");
+    let pending: Vec<(String,)> = sqlx::query_as(
+        "SELECT payload FROM outbox WHERE source LIKE 'activity:%' AND state = 'pending'",
+    )
+    .fetch_all(&t.app.store.pool)
+    .await
+    .expect("pending");
+    assert!(!pending.is_empty());
+    assert!(
+        pending.iter().all(|(p,)| !defaults
+            .iter()
+            .any(|d| p.contains(d.name.get(Locale::ZhCn)))),
+        "{pending:#?}"
+    );
+}

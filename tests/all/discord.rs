@@ -674,10 +674,15 @@ async fn morning_summary_is_posted_once_with_its_chart_attached() {
 
     // Later passes of the dispatcher do not post it again: wait until the 15:00 reminder of a
     // seeded activity (New-products Wednesday, to the summary channel; seeded in Chinese, the
-    // guild's language when it was first seen) proves the jobs ran since.
+    // guild's language when it was first seen, and renamed into English by /setup) proves the
+    // jobs ran since.
     e.t.clock.advance(chrono::Duration::hours(6));
     e.fake
-        .wait_message(summary, |m| embed_text(m).contains("周三上新日"), PATIENCE)
+        .wait_message(
+            summary,
+            |m| embed_text(m).contains("New-products Wednesday"),
+            PATIENCE,
+        )
         .await
         .expect("a later reminder is posted");
     assert_eq!(summary_posts().len(), 1, "posted once");

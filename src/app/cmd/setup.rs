@@ -80,14 +80,29 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
                 .await?;
             }
         }
+        let mut tx = crate::store::write_tx(&mut conn).await?;
         settings::update(
-            &mut conn,
+            &mut tx,
             ctx.guild.guild_id,
             &change,
             ctx.origin.actor.user_id,
             ms(ctx.now),
         )
         .await?;
+        // The shipped activities and holidays follow the new language.
+        if let Some(to) = change.locale {
+            crate::store::activities::relocalize_defaults(
+                &mut tx,
+                ctx.guild.guild_id,
+                ctx.guild.locale,
+                to,
+                &ctx.app.config,
+                ctx.now,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        ctx.app.outbox_wake.notify_one();
     }
     let s = settings::get(&mut conn, ctx.guild.guild_id)
         .await?

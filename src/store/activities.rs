@@ -631,18 +631,3 @@ pub async fn plan_message(
     )
     .await
 }
-
-/// Whether the reminder with this key has been delivered.
-pub async fn was_sent(conn: &mut SqliteConnection, dedupe_key: &str) -> StoreResult<bool> {
-    outbox::was_sent(conn, dedupe_key).await
-}
-
-/// Cancels the waiting reminders of `source` due after `after` that are not in `keep`.
-pub async fn cancel_unplanned(
-    conn: &mut SqliteConnection,
-    source: &str,
-    after: DateTime<Utc>,
-    keep: &[String],
-) -> StoreResult<u64> {
-    outbox::cancel_unplanned(conn, source, after, keep).await
-}

@@ -855,34 +855,7 @@ async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
     let e = E2e::start().await;
     let (alice, dave) = (e.user("alice"), e.user("dave"));
     let ops = e.channel("ops");
-    let r = e
-        .run(
-            alice,
-            "data",
-            Some("shop"),
-            vec![
-                opt_str("name", "Shopify US"),
-                opt_str("platform", "shopify"),
-                opt_str("currency", "USD"),
-            ],
-        )
-        .await;
-    assert!(embed_text(&r).contains("Shop Shopify US added"), "{r:#}");
-
-    let h = e
-        .fake
-        .user(alice)
-        .locale("en-US")
-        .channel(ops)
-        .slash(
-            "data",
-            Some("import"),
-            vec![
-                opt_attachment("file", "sales-2026-11.csv", SHOPIFY_SALES_CSV),
-                opt_str("shop", "Shopify US"),
-            ],
-        )
-        .await;
+    let h = add_shop_and_import(&e, alice, ops).await;
     // The attachment as Discord resolves it, served by the fake on its loopback address.
     let resolved = &h.payload()["data"]["resolved"]["attachments"];
     let (att_id, att) = resolved
@@ -1056,20 +1029,7 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
     assert!(added.is_some(), "{:#?}", e.fake.request_log());
     e.fake
         .delay_downloads(std::time::Duration::from_millis(400));
-    let h = e
-        .fake
-        .user(alice)
-        .locale("en-US")
-        .channel(ops)
-        .slash(
-            "data",
-            Some("import"),
-            vec![
-                opt_attachment("file", "sales-2026-11.csv", SHOPIFY_SALES_CSV),
-                opt_str("shop", "Shopify US"),
-            ],
-        )
-        .await;
+    let h = import_shopify_sales(&e, alice, ops).await;
     let r = h.response().await;
     assert_eq!(r["type"].as_u64(), Some(5), "deferred first: {r:#}");
     assert_eq!(
@@ -1120,6 +1080,41 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
         .expect("count");
     assert_eq!(stored, 2);
     e.stop().await;
+}
+
+/// alice adds the Shopify US shop and starts `/data import` of [`SHOPIFY_SALES_CSV`] in `ops`.
+async fn add_shop_and_import(e: &E2e, alice: u64, ops: u64) -> InteractionHandle {
+    let r = e
+        .run(
+            alice,
+            "data",
+            Some("shop"),
+            vec![
+                opt_str("name", "Shopify US"),
+                opt_str("platform", "shopify"),
+                opt_str("currency", "USD"),
+            ],
+        )
+        .await;
+    assert!(embed_text(&r).contains("Shop Shopify US added"), "{r:#}");
+    import_shopify_sales(e, alice, ops).await
+}
+
+/// `/data import` of [`SHOPIFY_SALES_CSV`] into Shopify US, by alice in `ops`.
+async fn import_shopify_sales(e: &E2e, alice: u64, ops: u64) -> InteractionHandle {
+    e.fake
+        .user(alice)
+        .locale("en-US")
+        .channel(ops)
+        .slash(
+            "data",
+            Some("import"),
+            vec![
+                opt_attachment("file", "sales-2026-11.csv", SHOPIFY_SALES_CSV),
+                opt_str("shop", "Shopify US"),
+            ],
+        )
+        .await
 }
 
 /// Polls `f` (real time, up to 10 s) until it gives a value: for the bot's own work, never for

@@ -451,7 +451,7 @@ async fn occurrence_messages(
     // The follow-up follows up the first reminder: only when that one goes (or went) out.
     let first_out = match a.leads.iter().max() {
         Some(longest) if occ.at - *longest >= min_due => true,
-        Some(longest) => activities::was_sent(conn, &reminder_key(a.id, occ.at, *longest)).await?,
+        Some(longest) => outbox::was_sent(conn, &reminder_key(a.id, occ.at, *longest)).await?,
         None => false,
     };
     if cfg.follow_up
@@ -509,7 +509,7 @@ pub async fn replan(
         None => vec![],
     };
     let keep: Vec<String> = msgs.iter().map(|m| m.dedupe_key.clone()).collect();
-    activities::cancel_unplanned(conn, &source, now, &keep).await?;
+    outbox::cancel_unplanned(conn, &source, now, &keep).await?;
     for m in &msgs {
         activities::plan_message(conn, m, now).await?;
     }

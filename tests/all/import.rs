@@ -3,7 +3,8 @@
 //! binary .xls fixtures (tests/fixtures, from make_xls.py), every unreadable cell reported with
 //! its row and column and nothing written, idempotent re-import, product exports kept per
 //! product and shown as the summary's top sellers, the command line's table and progress,
-//! files that are no table refused with what to do, arbitrary or damaged bytes never panic the
+//! files that are no table refused with what to do, .xlsx files crafted to exhaust memory
+//! refused with what they claim (nothing stored), arbitrary or damaged bytes never panic the
 //! reader, and the shell flow preview → Confirm → stored.
 
 use std::collections::BTreeMap;
@@ -1163,6 +1164,303 @@ async fn files_that_are_no_table_are_refused_with_what_to_do() {
     assert_eq!(pending, 0);
 }
 
+// ------------------------------------------------------------------ crafted .xlsx
+
+/// The 生意参谋 shop export of [`tmall_csv`] as an .xlsx (its text in a shared strings table).
+fn tmall_xlsx() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (r, row) in import::table::parse_csv(&tmall_csv()).iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_blank() {
+                ws.write_string(r as u32, c as u16, cell.text()).expect("w");
+            }
+        }
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+/// A zip's entries, unpacked.
+fn zip_parts(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("entry");
+            let mut data = vec![];
+            f.read_to_end(&mut data).expect("read");
+            (f.name().expect("name").into_owned(), data)
+        })
+        .collect()
+}
+
+/// A zip of these entries; `large` ones with zip64 sizes.
+fn zip_of(parts: &[(String, Vec<u8>)], large: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(large.contains(&name.as_str()));
+        w.start_file(name.as_str(), options).expect("start");
+        w.write_all(data).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+/// A change to one part's XML.
+type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
+/// An .xlsx with each named part's XML edited.
+fn rewritten(xlsx: &[u8], edits: &[Edit<'_>]) -> Vec<u8> {
+    let mut parts = zip_parts(xlsx);
+    for (name, edit) in edits {
+        let part = parts.iter_mut().find(|(n, _)| n == name).expect(name);
+        part.1 = edit(std::str::from_utf8(&part.1).expect("utf-8")).into_bytes();
+    }
+    zip_of(&parts, &[])
+}
+
+/// Sets the size a zip64 entry's local and central headers say it unpacks to.
+fn declare_zip64_size(zip: &mut [u8], name: &str, size: u64) {
+    let u16_at = |z: &[u8], at: usize| usize::from(u16::from_le_bytes([z[at], z[at + 1]]));
+    // (signature, name length, extra length, name) offsets.
+    for (sig, n_at, x_at, name_at) in [(b"PK\x03\x04", 26, 28, 30), (b"PK\x01\x02", 28, 30, 46)] {
+        let mut at = 0;
+        while let Some(p) = zip[at..].windows(4).position(|w| w == sig) {
+            let h = at + p;
+            at = h + 4;
+            let (n, x) = (u16_at(zip, h + n_at), u16_at(zip, h + x_at));
+            if zip.get(h + name_at..h + name_at + n) != Some(name.as_bytes()) {
+                continue;
+            }
+            let mut e = h + name_at + n;
+            while e + 4 <= h + name_at + n + x {
+                if u16_at(zip, e) == 1 {
+                    zip[e + 4..e + 12].copy_from_slice(&size.to_le_bytes());
+                }
+                e += 4 + u16_at(zip, e + 2);
+            }
+        }
+    }
+}
+
+/// A sheet's XML with `rows` added at its end.
+fn in_sheet(rows: String) -> impl Fn(&str) -> String {
+    move |s: &str| s.replace("</sheetData>", &format!("{rows}</sheetData>"))
+}
+
+#[tokio::test]
+async fn crafted_xlsx_that_would_exhaust_memory_are_refused_and_nothing_is_stored() {
+    let t = TestApp::new().await;
+    let mut en = t.shell("alice", "manager", "en-US").await;
+    let mut zh = t.shell("li", "operations", "zh-CN").await;
+    en.execute("/data shop name:Tmall platform:tmall currency:CNY")
+        .await;
+    let export = tmall_xlsx();
+    let p = parse(&export);
+    check_tmall(&p);
+    assert_eq!(p.format, "xlsx");
+
+    const SST: &str = "xl/sharedStrings.xml";
+    const SHEET: &str = "xl/worksheets/sheet1.xml";
+    let unique = rewritten(
+        &export,
+        &[(SST, &|s: &str| {
+            let at = s.find("uniqueCount=\"").expect("uniqueCount") + 13;
+            let end = at + s[at..].find('"').expect("quote");
+            format!("{}4000000000{}", &s[..at], &s[end..])
+        })],
+    );
+    let dimension = rewritten(
+        &export,
+        &[(SHEET, &|s: &str| {
+            let at = s.find("<dimension ref=\"").expect("dimension") + 16;
+            let end = at + s[at..].find('"').expect("quote");
+            format!("{}A1:XFD1048576{}", &s[..at], &s[end..])
+        })],
+    );
+    let far = rewritten(
+        &export,
+        &[(
+            SHEET,
+            &in_sheet("<row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row>".into()),
+        )],
+    );
+    // A 5 MB shared string in 25 cells: 125 MB of copies.
+    let sst = zip_parts(&export)
+        .into_iter()
+        .find(|(n, _)| n == SST)
+        .expect("sst");
+    let big = std::str::from_utf8(&sst.1)
+        .expect("utf-8")
+        .matches("<si>")
+        .count();
+    let rows: String = (100..105)
+        .map(|r| {
+            let cells: String = ["A", "B", "C", "D", "E"]
+                .iter()
+                .map(|c| format!("<c r=\"{c}{r}\" t=\"s\"><v>{big}</v></c>"))
+                .collect();
+            format!("<row r=\"{r}\">{cells}</row>")
+        })
+        .collect();
+    let copies = rewritten(
+        &export,
+        &[
+            (SST, &|s: &str| {
+                let text = "杯".repeat((5 << 20) / 3);
+                s.replace("</sst>", &format!("<si><t>{text}</t></si></sst>"))
+            }),
+            (SHEET, &in_sheet(rows)),
+        ],
+    );
+    // 200 cell formats, each copying a 1 MB font name.
+    let formats = rewritten(
+        &export,
+        &[("xl/styles.xml", &|s: &str| {
+            let xfs = "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>".repeat(200);
+            let name = format!("<name val=\"{}\"/>", "F".repeat(1 << 20));
+            let at = s.find("<cellXfs").expect("cellXfs");
+            let at = at + s[at..].find('>').expect(">") + 1;
+            let s = format!("{}{xfs}{}", &s[..at], &s[at..]);
+            let at = s.find("<name val=").expect("font name");
+            let end = at + s[at..].find("/>").expect("/>") + 2;
+            format!("{}{name}{}", &s[..at], &s[end..])
+        })],
+    );
+    // A zip entry that says it unpacks to 10 GB.
+    let mut parts = zip_parts(&export);
+    parts.push(("xl/media/image1.png".into(), vec![0; 4096]));
+    let mut bomb = zip_of(&parts, &["xl/media/image1.png"]);
+    declare_zip64_size(&mut bomb, "xl/media/image1.png", 10 << 30);
+    let declared: u64 = parts[..parts.len() - 1]
+        .iter()
+        .map(|(_, d)| d.len() as u64)
+        .sum::<u64>()
+        + (10 << 30);
+    let bomb_mb = format!("{}", declared.div_ceil(1 << 20));
+    assert_eq!(bomb_mb, "10241");
+
+    let again_en =
+        "Export it again from the platform, or open it in Excel, save it as .csv and upload that.";
+    let again_zh = "请从平台重新导出，或用 Excel 打开后另存为 .csv 再上传。";
+    for (name, bytes, en_says, zh_says) in [
+        (
+            "unique.xlsx",
+            &unique,
+            "This workbook says it holds 4,000,000,000 different texts, more than an export can (at most 2,000,000, and no more than its size can hold).".to_string(),
+            "这个工作簿声称有 4,000,000,000 条不同的文本".to_string(),
+        ),
+        (
+            "dimension.xlsx",
+            &dimension,
+            "This workbook's first sheet spans 17,179,869,184 cells, more than an export can (at most 2,000,000).".into(),
+            "这个工作簿的第一个工作表跨越 17,179,869,184 个单元格".into(),
+        ),
+        (
+            "far.xlsx",
+            &far,
+            "This workbook's first sheet spans 17,179,869,184 cells".into(),
+            "第一个工作表跨越 17,179,869,184 个单元格".into(),
+        ),
+        (
+            "copies.xlsx",
+            &copies,
+            "MB of text, more than an export can (at most 100 MB).".into(),
+            "MB 文本，超出导出文件可能的大小（最多 100 MB）".into(),
+        ),
+        (
+            "formats.xlsx",
+            &formats,
+            "MB, more than an export's can (at most 128 MB).".into(),
+            "MB，超出导出文件可能的大小（最多 128 MB）".into(),
+        ),
+        (
+            "bomb.xlsx",
+            &bomb,
+            "This workbook unpacks to 10,241 MB, more than an export can (at most 200 MB): it is damaged, or made to exhaust the bot's memory.".into(),
+            "这个工作簿解压后有 10,241 MB".into(),
+        ),
+    ] {
+        let path = t.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let line = format!("/data import file:{} shop:Tmall", path.display());
+        let out = en.execute(&line).await.text;
+        assert!(out.contains(&en_says) && out.contains(again_en), "{name}: {out}");
+        assert!(!out.contains("/press imp:"), "{name}: {out}");
+        let out = zh.execute(&line).await.text;
+        assert!(out.contains(&zh_says) && out.contains(again_zh), "{name}: {out}");
+    }
+
+    // The command line says the same, and exits with it.
+    let path = t.dir.path().join("far.xlsx");
+    let args = CliImport {
+        file: path,
+        shop: "Tmall".into(),
+        guild: None,
+        platform: None,
+        dry_run: false,
+        order: DateOrder::Mdy,
+    };
+    let err = run_cli(
+        &t.app.store,
+        &args,
+        Locale::EnUs,
+        t.clock_now(),
+        &NoProgress,
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        err.starts_with("This workbook's first sheet spans 17,179,869,184 cells"),
+        "{err}"
+    );
+
+    // Nothing waits for a Confirm, nothing is stored; the export itself still imports.
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    for table in ["pending_imports", "daily_figures", "product_figures"] {
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await
+            .expect("count");
+        assert_eq!(n, 0, "{table}");
+    }
+    drop(conn);
+    let path = t.dir.path().join("export.xlsx");
+    std::fs::write(&path, &export).expect("write");
+    import_confirmed(&mut en, &path.display().to_string(), "Tmall").await;
+}
+
+/// An .ods (a zip, as an .xlsx is) whose one row repeats a cell across every column, 20,000
+/// times: calamine's .ods reader would lay out 300 million cells. It is not read as an .ods.
+#[test]
+fn a_zip_that_is_no_xlsx_is_not_read() {
+    let row = r#"<table:table-row><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">{}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+        row.repeat(20_000)
+    );
+    let ods = zip_of(
+        &[
+            (
+                "mimetype".into(),
+                b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+            ),
+            ("content.xml".into(), content.into_bytes()),
+        ],
+        &[],
+    );
+    let err = parse_named(&ods, Some("export.xlsx")).expect_err("not read");
+    assert!(
+        matches!(
+            &err,
+            import::ImportError::Table(import::TableError::Spreadsheet(_))
+        ),
+        "{err:?}"
+    );
+}
+
 /// Imports a file through the shell and confirms it.
 async fn import_confirmed(sh: &mut storeops::adapters::shell::Shell, path: &str, shop: &str) {
     let out = sh
@@ -1237,6 +1535,17 @@ async fn the_morning_summary_lists_the_top_sellers_of_days_with_product_figures(
 
 // ------------------------------------------------------------------ never panics
 
+/// A 0-based column as its letters: 0 → A, 16383 → XFD.
+fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut letters = vec![];
+    while n > 0 {
+        letters.push(char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
 fn xlsx_bytes() -> &'static [u8] {
     static XLSX: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     XLSX.get_or_init(|| {
@@ -1261,13 +1570,16 @@ proptest! {
     /// Arbitrary bytes, and real .xls/.xlsx files with bytes flipped or cut short, named like
     /// spreadsheets: the reader answers with a value every time (a parsed file or an error
     /// the user is told), never a panic — nor an allocation so large it aborts the process
-    /// (without the .xls guard, one or two damaged .xls files in a thousand did).
+    /// (without the .xls guard, one or two damaged .xls files in a thousand did). An .xlsx is
+    /// also damaged inside: bytes of its sheet, shared strings and styles XML flipped, and a
+    /// cell put anywhere on the sheet, zipped again.
     #[test]
     fn arbitrary_bytes_named_xls_or_xlsx_never_panic(
-        base in 0usize..5,
+        base in 0usize..6,
         flips in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 0..24),
         cut in proptest::option::of(any::<proptest::sample::Index>()),
         noise in proptest::collection::vec(any::<u8>(), 0..512),
+        far in proptest::option::of((1u32..=1_048_576, 0u32..16_384)),
         name in proptest::sample::select(vec!["export.xls", "export.xlsx", "商品_全部.XLS", "export.csv", "export"]),
     ) {
         let mut bytes = match base {
@@ -1275,15 +1587,36 @@ proptest! {
             1 => ITEMS_XLS.to_vec(),
             2 => SHOP_XLS_MINISTREAM.to_vec(),
             3 => xlsx_bytes().to_vec(),
-            _ => noise,
+            4 => noise,
+            _ => {
+                let mut parts = zip_parts(xlsx_bytes());
+                if let Some((row, col)) = far {
+                    let sheet = parts.iter_mut().find(|(n, _)| n.ends_with("sheet1.xml")).expect("sheet");
+                    let cell = format!("<row r=\"{row}\"><c r=\"{}{row}\"><v>1</v></c></row>", column_letters(col));
+                    let xml = String::from_utf8(sheet.1.clone()).expect("utf-8");
+                    sheet.1 = in_sheet(cell)(&xml).into_bytes();
+                }
+                let xml: Vec<usize> = (0..parts.len())
+                    .filter(|i| ["sheet1.xml", "sharedStrings.xml", "styles.xml"].iter().any(|n| parts[*i].0.ends_with(n)))
+                    .collect();
+                // (Printable ASCII: the XML stays UTF-8, and reaches the XML readers.)
+                for (k, (at, b)) in flips.iter().enumerate() {
+                    let data = &mut parts[xml[k % xml.len()]].1;
+                    let i = at.index(data.len());
+                    data[i] = b' ' + b % 95;
+                }
+                zip_of(&parts, &[])
+            }
         };
-        for (at, b) in &flips {
-            if !bytes.is_empty() {
-                let i = at.index(bytes.len());
-                bytes[i] = *b;
+        if base < 5 {
+            for (at, b) in &flips {
+                if !bytes.is_empty() {
+                    let i = at.index(bytes.len());
+                    bytes[i] = *b;
+                }
             }
         }
-        if let Some(cut) = cut {
+        if let Some(cut) = cut.filter(|_| base < 5) {
             let keep = cut.index(bytes.len() + 1);
             bytes.truncate(keep);
         }

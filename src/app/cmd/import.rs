@@ -17,7 +17,7 @@ use crate::app::reply::{ButtonStyle, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::import::{
     self, DateOrder, ImportError, Kind, MAX_BYTES, Mappings, Parsed, Preview, Products, Status,
-    TableError, Use, Warning,
+    TableError, Use, Warning, xlsx_guard::Oversize,
 };
 use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::money::Money;
@@ -40,12 +40,42 @@ pub fn mappings() -> Mappings {
     })
 }
 
+/// `n` with its thousands grouped: 4,000,000,000.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Bytes as whole megabytes, rounded up.
+fn megabytes(n: u64) -> String {
+    grouped(n.div_ceil(1024 * 1024))
+}
+
+/// The message for a workbook beyond what an export holds.
+fn oversized(o: Oversize) -> UserError {
+    match o {
+        Oversize::Unpacked(n) => UserError::new("imp-err-xlsx-unpacked").arg("mb", megabytes(n)),
+        Oversize::Strings(n) => UserError::new("imp-err-xlsx-strings").arg("count", grouped(n)),
+        Oversize::Text(n) => UserError::new("imp-err-xlsx-text").arg("mb", megabytes(n)),
+        Oversize::Records(n) => UserError::new("imp-err-xlsx-records").arg("mb", megabytes(n)),
+        Oversize::Cells(n) => UserError::new("imp-err-xlsx-cells").arg("count", grouped(n)),
+    }
+}
+
 /// The message for a file that does not read at all.
 fn table_error(t: TableError) -> UserError {
     match t {
         TableError::Spreadsheet(reason) => {
             UserError::new("imp-err-unreadable").arg("reason", reason)
         }
+        TableError::Oversized(o) => oversized(o),
         TableError::NoSheet => UserError::new("imp-err-no-sheet"),
         TableError::Empty => UserError::new("imp-err-empty"),
         TableError::Encrypted => UserError::new("imp-err-encrypted"),

@@ -10,6 +10,7 @@ pub mod mapping;
 pub mod table;
 pub mod value;
 pub mod xls_guard;
+pub mod xlsx_guard;
 
 use std::collections::BTreeMap;
 

@@ -207,17 +207,17 @@ fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
 
 /// The bounding box of a sheet's cells.
 #[derive(Default)]
-struct Span(Option<(u32, u32, u32, u32)>);
+pub(super) struct Span(Option<(u32, u32, u32, u32)>);
 
 impl Span {
-    fn add(&mut self, row: u32, col: u32) {
+    pub(super) fn add(&mut self, row: u32, col: u32) {
         self.0 = Some(match self.0 {
             None => (row, row, col, col),
             Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
         });
     }
 
-    fn cells(&self) -> u64 {
+    pub(super) fn cells(&self) -> u64 {
         self.0.map_or(0, |(r0, r1, c0, c1)| {
             (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
         })

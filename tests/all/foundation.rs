@@ -222,3 +222,21 @@ fn the_readme_lists_every_command_with_its_example() {
         );
     }
 }
+
+/// In the shell (no language of one's own) the guild's language is the reader's: changing it
+/// with /setup answers in the new one, and then goes on in it.
+#[tokio::test]
+async fn setup_language_answers_in_the_new_language_for_the_shell() {
+    let t = crate::support::TestApp::new().await;
+    let mut actor =
+        storeops::app::Actor::new(storeops::adapters::shell::shell_id("alice"), "alice");
+    actor.positions = storeops::adapters::shell::parse_positions("manager");
+    let mut sh = storeops::adapters::shell::Shell::new(t.app.clone(), actor, Some(t.clock.clone()))
+        .await
+        .expect("shell");
+    let out = sh.execute("/setup language:en-US").await.text;
+    assert!(out.contains("Settings saved"), "{out}");
+    assert!(out.contains("Language: en-US"), "{out}");
+    let out = sh.execute("/setup language:zh-CN").await.text;
+    assert!(out.contains("设置已保存"), "{out}");
+}

@@ -107,22 +107,28 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let s = settings::get(&mut conn, ctx.guild.guild_id)
         .await?
         .ok_or_else(|| StoreError::Corrupt("settings vanished".into()))?;
-    let none = ctx.t("setup-not-set");
+    // Someone without a language of their own (the shell) reads the guild's: after a change,
+    // the new one.
+    let l = match ctx.origin.actor.locale {
+        Some(own) => own,
+        None => s.locale,
+    };
+    let none = l.t("setup-not-set");
     let channel = |c: Option<u64>| c.map(reply::channel_ref).unwrap_or_else(|| none.clone());
-    let mut r = Reply::titled(ctx.t(if changed {
+    let mut r = Reply::titled(l.t(if changed {
         "setup-saved"
     } else {
         "setup-title"
     }))
-    .field(ctx.t("setup-timezone"), s.timezone.name(), true)
-    .field(ctx.t("setup-language"), s.locale.tag(), true)
+    .field(l.t("setup-timezone"), s.timezone.name(), true)
+    .field(l.t("setup-language"), s.locale.tag(), true)
     .field(
-        ctx.t("setup-summary-channel"),
+        l.t("setup-summary-channel"),
         channel(s.summary_channel),
         true,
     )
     .field(
-        ctx.t("setup-escalation-channel"),
+        l.t("setup-escalation-channel"),
         channel(s.escalation_channel),
         true,
     );
@@ -134,10 +140,10 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
                 .get(p)
                 .map(|r| reply::role_ref(*r))
                 .unwrap_or_else(|| none.clone());
-            format!("{}: {}", ctx.t(&p.label_key()), role)
+            format!("{}: {}", l.t(&p.label_key()), role)
         })
         .collect();
-    r = r.field(ctx.t("setup-positions"), positions.join("\n"), false);
+    r = r.field(l.t("setup-positions"), positions.join("\n"), false);
     r.severity = if changed {
         Severity::Success
     } else {

@@ -37,6 +37,7 @@ imp-warn-dates-dmy = Dates like 22/11/26 were read as day/month/year.
 imp-warn-rate = Row { $row }, { $column }: the file says { $file }, the counts give { $computed } (rates are recomputed, not imported)
 imp-warn-skipped = Row { $row } skipped ({ $value })
 imp-warn-unknown = Columns not imported: { $columns }
+imp-warn-day-zone = This platform counts its days in { $zone } time: the figures are kept under its own dates, and a day there is complete only once it has ended in { $zone }.
 imp-days-title = Days:
 imp-table-date = Date
 imp-table-status = Status

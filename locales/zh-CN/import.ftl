@@ -37,6 +37,7 @@ imp-warn-dates-dmy = 22/11/26 这类日期按“日/月/年”读取。
 imp-warn-rate = 第 { $row } 行，{ $column }：文件中为 { $file }，按数量计算为 { $computed }（比率会重新计算，不导入）
 imp-warn-skipped = 跳过第 { $row } 行（{ $value }）
 imp-warn-unknown = 未导入的列：{ $columns }
+imp-warn-day-zone = 该平台按 { $zone } 时间计日：数据按平台自己的日期保存；那边的一天要等 { $zone } 当地这一天结束后才完整。
 imp-days-title = 日期：
 imp-table-date = 日期
 imp-table-status = 状态

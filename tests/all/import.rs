@@ -130,6 +130,13 @@ fn platforms_are_recognised_from_their_headers() {
         Some(Money(123_456))
     );
     assert_eq!(p.warnings[0], Warning::DatesReadAs(DateOrder::Mdy));
+    // An Amazon day is a Pacific-time day: the preview says so.
+    assert!(
+        p.warnings
+            .contains(&Warning::PlatformDays("America/Los_Angeles".into())),
+        "{:?}",
+        p.warnings
+    );
     // The same file read day/month/year.
     let p = import::parse(
         amazon.as_bytes(),
@@ -156,6 +163,19 @@ fn platforms_are_recognised_from_their_headers() {
     let ali = "日期,商品页浏览量,商品页访客数,下单买家数,支付买家数,支付金额,退款金额\n2026-11-22,500,200,9,7,\"US $300.00\",0\n";
     let p = parse(ali.as_bytes());
     assert_eq!(p.platform, "aliexpress");
+    let d = &p.days[&date("2026-11-22")];
+    assert_eq!(
+        (d.uv, d.paying_buyers, d.paid_amount),
+        (Some(200), Some(7), Some(Money(30_000)))
+    );
+    assert!(
+        p.warnings
+            .contains(&Warning::PlatformDays("America/Los_Angeles".into()))
+    );
+    let bad = "platform = \"x\"\nname = \"X\"\ndate = [\"Day\"]\nday-zone = \"Mars/Olympus\"\n[columns]\n\"UV\" = \"uv\"\n";
+    let err =
+        storeops::domain::import::mapping::Mapping::parse("x.toml", bad).expect_err("bad zone");
+    assert!(err.contains("day-zone"), "{err}");
 
     // 阿里妈妈: one row per plan, added up per day.
     let ads =

@@ -168,6 +168,7 @@ fn warning_text(l: Locale, w: &Warning) -> String {
             tr!(l, "imp-warn-skipped", row = *row, value = value.as_str())
         }
         Warning::UnknownColumns(c) => tr!(l, "imp-warn-unknown", columns = c.join(", ")),
+        Warning::PlatformDays(zone) => tr!(l, "imp-warn-day-zone", zone = zone.as_str()),
     }
 }
 

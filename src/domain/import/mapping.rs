@@ -105,6 +105,10 @@ pub struct Mapping {
     /// Several rows of one day are added up (otherwise a repeated day is an error).
     #[serde(default)]
     pub sum_same_day: bool,
+    /// The time zone the platform counts its days in, when it is not the shop's own (an
+    /// Amazon day is a Pacific-time day): the preview says so.
+    #[serde(default)]
+    pub day_zone: Option<String>,
 }
 
 impl Mapping {
@@ -144,6 +148,13 @@ impl Mapping {
         }
         if !m.ad_spend.is_empty() && m.columns.values().any(|f| f == "ad-spend") {
             return Err(format!("{source}: ad-spend both summed and mapped"));
+        }
+        if let Some(z) = &m.day_zone
+            && z.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(format!(
+                "{source}: day-zone {z:?} is not a time zone such as \"America/Los_Angeles\""
+            ));
         }
         Ok(m)
     }

@@ -68,6 +68,8 @@ pub enum Warning {
     },
     /// Headers this platform's mapping does not know (not imported).
     UnknownColumns(Vec<String>),
+    /// The platform counts its days in this time zone (its dates are kept as they are).
+    PlatformDays(String),
 }
 
 /// What a column of the file is used for.
@@ -504,6 +506,9 @@ fn read_rows(
     }
     if !unknown.is_empty() {
         out.warnings.push(Warning::UnknownColumns(unknown));
+    }
+    if let Some(zone) = &m.day_zone {
+        out.warnings.push(Warning::PlatformDays(zone.clone()));
     }
     out
 }

@@ -272,3 +272,6 @@ task-err-period = I can't read the period "{ $value }". Use last-month, this-mon
 task-err-due-in = I can't read "{ $value }" as a time span. Write it like 8h, 30m or 2d.
 task-err-recurring-not-found = There is no recurring task { $id }. See them with /task recurring.
 task-err-taken = Task #{ $id } is already taken by { $who }.
+
+# A slow command was acknowledged privately; its public answer follows as a new message.
+answer-below = Done: the answer is posted below for everyone.

@@ -266,3 +266,6 @@ task-err-period = 无法识别时间段“{ $value }”。请用 last-month、th
 task-err-due-in = 无法把“{ $value }”识别为时长。请写成 8h、30m 或 2d。
 task-err-recurring-not-found = 没有定时任务 { $id }。用 /task recurring 查看。
 task-err-taken = 任务 #{ $id } 已被 { $who } 认领。
+
+# 命令处理较慢时先私下确认；公开的回复随后作为新消息发出。
+answer-below = 已完成：结果已在下方公开发出。

@@ -1021,9 +1021,11 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
             ],
         )
         .await;
+    // A public answer after a deferral comes as a followup of its own.
     let added = wait_until(|| {
-        h.original_message()
-            .filter(|m| embed_text(m).contains("Shop Shopify US added"))
+        h.followups()
+            .into_iter()
+            .find(|m| embed_text(m).contains("Shop Shopify US added"))
     })
     .await;
     assert!(added.is_some(), "{:#?}", e.fake.request_log());
@@ -1184,5 +1186,40 @@ async fn autocomplete_previews_deadlines_and_finds_tasks_by_title() {
             && c["name"].as_str().unwrap_or_default().contains("banner")),
         "{choices:#?}"
     );
+    e.stop().await;
+}
+
+/// A slow command whose answer is public: acknowledged privately at once, then the private
+/// acknowledgement becomes a short note and the answer is posted for everyone as a new message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_public_answer_is_still_posted_for_everyone() {
+    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::ZERO).await;
+    let (alice, bob) = (e.user("alice"), e.user("bob"));
+    let ops = e.channel("ops");
+    let h = e
+        .fake
+        .user(alice)
+        .locale("en-US")
+        .channel(ops)
+        .slash(
+            "task",
+            Some("assign"),
+            vec![
+                opt_str("title", "Restock the warehouse"),
+                opt_str("due", "in 3h"),
+                opt_user("user", bob),
+            ],
+        )
+        .await;
+    assert_eq!(h.response_type().await, 5);
+    let followups = h
+        .wait_followups(2, std::time::Duration::from_secs(10))
+        .await;
+    assert_eq!(followups.len(), 2, "{:#?}", e.fake.request_log());
+    let (note, answer) = (&followups[0], &followups[1]);
+    assert!(is_ephemeral(note), "{note:#}");
+    assert!(embed_text(note).contains("posted below"), "{note:#}");
+    assert!(!is_ephemeral(answer), "{answer:#}");
+    assert!(embed_text(answer).contains("New task #1"), "{answer:#}");
     e.stop().await;
 }

@@ -236,7 +236,8 @@ fn slash_action(
     Box::pin(async move {
         let i = ctx.interaction;
         let inv = invocation(&ctx.command().qualified_name, ctx.args);
-        let reply = match i.guild_id {
+        let locale = Locale::from_client_tag(&i.locale).unwrap_or_default();
+        let (reply, deferred) = match i.guild_id {
             Some(guild) => {
                 let origin = Origin {
                     guild_id: guild.get(),
@@ -247,21 +248,27 @@ fn slash_action(
                 let work = ctx.data().app.handle(&origin, &inv);
                 let patience = ctx.data().app.config.discord.defer_after;
                 // Still working (a large import): acknowledge now, privately, because whether
-                // the answer is private is not known yet, and a private answer to a public one
-                // only hides it from the others. poise then sends the answer as a followup.
+                // the answer is private is not known yet.
                 match in_time(work, patience, || ctx.defer_ephemeral()).await {
-                    Answer::Now(reply) | Answer::Later(reply) => reply,
+                    Answer::Now(reply) => (reply, false),
+                    Answer::Later(reply) => (reply, true),
                 }
             }
-            None => Reply::error(
-                Locale::from_client_tag(&i.locale)
-                    .unwrap_or_default()
-                    .t("err-guild-only"),
-            ),
+            None => (Reply::error(locale.t("err-guild-only")), false),
         };
-        ctx.send(create_reply(&reply))
-            .await
-            .map_err(|e| poise::FrameworkError::new_command(ctx.into(), Box::new(e) as Error))?;
+        let send = |r: Reply| async move {
+            ctx.send(create_reply(&r))
+                .await
+                .map_err(|e| poise::FrameworkError::new_command(ctx.into(), Box::new(e) as Error))
+        };
+        if deferred && !reply.ephemeral {
+            // The private acknowledgement turns into a short note (the first followup edits
+            // it and keeps it private); the answer itself goes to everyone, pings included.
+            let mut note = Reply::titled(locale.t("answer-below"));
+            note.ephemeral = true;
+            send(note).await?;
+        }
+        send(reply).await?;
         Ok(())
     })
 }

@@ -53,7 +53,7 @@ pub use self::interaction::{
     Interact, InteractionHandle, Opt, OptValue, opt, opt_attachment, opt_bool, opt_channel,
     opt_int, opt_mentionable, opt_num, opt_role, opt_str, opt_user,
 };
-pub use self::rest::{FLAG_EPHEMERAL, FLAG_LOADING};
+pub use self::rest::{FLAG_EPHEMERAL, FLAG_LOADING, is_ephemeral};
 pub use self::state::{FakeConfig, Fault, FaultScope, RecordedFile, RecordedRequest};
 use self::state::{Inner, PendingFault, State};
 

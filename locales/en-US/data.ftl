@@ -99,6 +99,7 @@ data-err-not-allowed = Only operations, marketing or managers enter the shop's f
 ## Summary
 summary-title = Morning summary — { $date }
 summary-total = All shops
+summary-total-currency = All shops in { $currency }
 summary-vs-day = day
 summary-vs-week = week
 summary-no-shops = No shops yet: add one with /data shop to see figures here.

@@ -99,6 +99,7 @@ data-err-not-allowed = 只有运营、推广或经理可以录入店铺数据。
 ## Summary
 summary-title = 早报 —— { $date }
 summary-total = 全部店铺
+summary-total-currency = { $currency } 店铺合计
 summary-vs-day = 环比
 summary-vs-week = 周同比
 summary-no-shops = 还没有店铺：用 /data shop 添加后这里会显示数据。

@@ -1280,3 +1280,34 @@ async fn monthly_summary_totals_best_and_worst_day() {
     let out = run(&mut sh, "/summary monthly month:2026-13").await;
     assert!(out.contains("\"2026-13\" is not a month"), "{out}");
 }
+
+/// Shops in different currencies: the summary never adds yuan to dollars. Each currency with
+/// two shops or more gets its own total; one alone is its own total.
+#[tokio::test]
+async fn the_summary_totals_each_currency_apart() {
+    let t = app().await;
+    let mut sh = boss(&t).await;
+    run(&mut sh, "/data shop name:Tmall currency:CNY").await;
+    run(&mut sh, "/data shop name:JD currency:CNY").await;
+    run(&mut sh, "/data shop name:Amazon currency:USD").await;
+    for (shop, paid) in [("Tmall", 30_000), ("JD", 8_000), ("Amazon", 1_500)] {
+        let out = run(
+            &mut sh,
+            &format!("/data enter shop:{shop} date:2026-11-22 uv:1000 paying-buyers:20 paid-amount:{paid}"),
+        )
+        .await;
+        assert!(out.contains("figures saved"), "{out}");
+    }
+    let out = run(&mut sh, "/summary now date:2026-11-22").await;
+    assert!(out.contains("All shops in CNY"), "{out}");
+    assert!(out.contains("38,000.00 CNY"), "{out}");
+    assert!(
+        !out.contains("All shops in USD"),
+        "one USD shop is its own total: {out}"
+    );
+    assert!(
+        !out.contains("39,500"),
+        "yuan and dollars never added: {out}"
+    );
+    assert!(out.contains("1,500.00 USD"), "{out}");
+}

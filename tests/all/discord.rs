@@ -997,13 +997,13 @@ async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
     e.stop().await;
 }
 
-/// A download slower than `discord.defer_after`: the command is acknowledged at once as
-/// deferred and private (type 5, flag 64), so Discord would not expire it, and the preview
-/// arrives after it. With `defer_after` at 0 every click is slow too: Confirm is acknowledged
-/// (type 6) and the preview message is then edited into the result.
+/// A download slower than `discord.defer_after` (50 ms here): the command is acknowledged at
+/// once as deferred and private (type 5, flag 64), so Discord would not expire it, and the
+/// preview arrives after it. A Confirm click that has to wait for the database (another writer
+/// holds it for 400 ms) is acknowledged (type 6) and the preview message edited after.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
-    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::ZERO).await;
+    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::from_millis(50)).await;
     let alice = e.user("alice");
     let ops = e.channel("ops");
     let h = e
@@ -1021,10 +1021,11 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
             ],
         )
         .await;
-    // A public answer after a deferral comes as a followup of its own.
+    // In time, or (a busy machine) after a deferral, as a followup of its own.
     let added = wait_until(|| {
-        h.followups()
+        h.original_message()
             .into_iter()
+            .chain(h.followups())
             .find(|m| embed_text(m).contains("Shop Shopify US added"))
     })
     .await;
@@ -1060,6 +1061,7 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
         .into_iter()
         .find(|id| id.starts_with("imp:confirm:"))
         .unwrap_or_else(|| panic!("Confirm: {preview:#}"));
+    let writer = lock_database_for(&e, std::time::Duration::from_millis(400)).await;
     let click = e
         .fake
         .user(alice)
@@ -1068,6 +1070,7 @@ async fn a_slow_import_is_acknowledged_first_and_answered_when_ready() {
         .await;
     let r = click.response().await;
     assert_eq!(r["type"].as_u64(), Some(6), "acknowledged first: {r:#}");
+    writer.await.expect("the other writer commits");
     let done = wait_until(|| {
         e.fake
             .message(message_id(&preview))
@@ -1193,9 +1196,11 @@ async fn autocomplete_previews_deadlines_and_finds_tasks_by_title() {
 /// acknowledgement becomes a short note and the answer is posted for everyone as a new message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_public_answer_is_still_posted_for_everyone() {
-    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::ZERO).await;
+    let e = E2e::start_with(|c| c.discord.defer_after = std::time::Duration::from_millis(50)).await;
     let (alice, bob) = (e.user("alice"), e.user("bob"));
     let ops = e.channel("ops");
+    // Another writer holds the database: the assignment has to wait for it.
+    let writer = lock_database_for(&e, std::time::Duration::from_millis(400)).await;
     let h = e
         .fake
         .user(alice)
@@ -1211,7 +1216,8 @@ async fn a_slow_public_answer_is_still_posted_for_everyone() {
             ],
         )
         .await;
-    assert_eq!(h.response_type().await, 5);
+    let r = h.response().await;
+    assert_eq!(r["type"].as_u64(), Some(5), "{r:#}");
     let followups = h
         .wait_followups(2, std::time::Duration::from_secs(10))
         .await;
@@ -1221,5 +1227,27 @@ async fn a_slow_public_answer_is_still_posted_for_everyone() {
     assert!(embed_text(note).contains("posted below"), "{note:#}");
     assert!(!is_ephemeral(answer), "{answer:#}");
     assert!(embed_text(answer).contains("New task #1"), "{answer:#}");
+    writer.await.expect("the other writer commits");
     e.stop().await;
+}
+
+/// Takes the database's write lock on a connection of its own (as another process would) and
+/// releases it after `hold`: whatever the bot writes meanwhile waits (busy timeout).
+async fn lock_database_for(e: &E2e, hold: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    use sqlx::Connection;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&e.t.app.config.database.path);
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+        .await
+        .expect("second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut conn)
+        .await
+        .expect("write lock");
+    tokio::spawn(async move {
+        tokio::time::sleep(hold).await;
+        sqlx::query("COMMIT")
+            .execute(&mut conn)
+            .await
+            .expect("commit");
+    })
 }

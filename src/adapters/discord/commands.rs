@@ -244,8 +244,11 @@ fn slash_action(
                     channel_id: i.channel_id.get(),
                     actor: actor(&i.user, i.member.as_deref(), &i.locale),
                 };
-                remember_names(ctx.data(), guild.get(), &inv).await;
-                let work = ctx.data().app.handle(&origin, &inv);
+                // Remembering names writes too: it counts towards the patience.
+                let work = async {
+                    remember_names(ctx.data(), guild.get(), &inv).await;
+                    ctx.data().app.handle(&origin, &inv).await
+                };
                 let patience = ctx.data().app.config.discord.defer_after;
                 // Still working (a large import): acknowledge now, privately, because whether
                 // the answer is private is not known yet.

@@ -45,17 +45,38 @@ struct Compared {
     week_before: DayFigures,
 }
 
+/// The currencies of the shops, most shops first (ties: the first shop's first).
+fn currencies(shops: &[Shop]) -> Vec<String> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for s in shops {
+        match out.iter_mut().find(|(c, _)| *c == s.currency) {
+            Some((_, n)) => *n += 1,
+            None => out.push((s.currency.clone(), 1)),
+        }
+    }
+    out.sort_by_key(|e| std::cmp::Reverse(e.1));
+    out.into_iter().map(|(c, _)| c).collect()
+}
+
+/// Each shop, then a total (`None`) per currency that has two shops or more: money in
+/// different currencies is never added up.
 async fn compared<'s>(
     conn: &mut SqliteConnection,
     shops: &'s [Shop],
     date: NaiveDate,
-) -> Result<Vec<(Option<&'s Shop>, Compared)>, StoreError> {
+) -> Result<Vec<(Option<&'s Shop>, String, Compared)>, StoreError> {
     let mut out = Vec::new();
-    let mut total = Compared {
-        today: DayFigures::default(),
-        day_before: DayFigures::default(),
-        week_before: DayFigures::default(),
-    };
+    let mut totals: Vec<(String, usize, Compared)> = currencies(shops)
+        .into_iter()
+        .map(|c| {
+            let empty = Compared {
+                today: DayFigures::default(),
+                day_before: DayFigures::default(),
+                week_before: DayFigures::default(),
+            };
+            (c, 0, empty)
+        })
+        .collect();
     for s in shops {
         let rows = data::range(conn, s.id, date - Duration::days(7), date).await?;
         let at = |d: NaiveDate| {
@@ -69,13 +90,18 @@ async fn compared<'s>(
             day_before: at(date - Duration::days(1)),
             week_before: at(date - Duration::days(7)),
         };
-        total.today.add(&c.today);
-        total.day_before.add(&c.day_before);
-        total.week_before.add(&c.week_before);
-        out.push((Some(s), c));
+        if let Some((_, n, total)) = totals.iter_mut().find(|(cur, _, _)| *cur == s.currency) {
+            *n += 1;
+            total.today.add(&c.today);
+            total.day_before.add(&c.day_before);
+            total.week_before.add(&c.week_before);
+        }
+        out.push((Some(s), s.currency.clone(), c));
     }
-    if shops.len() > 1 {
-        out.push((None, total));
+    for (currency, n, total) in totals {
+        if n > 1 {
+            out.push((None, currency, total));
+        }
     }
     Ok(out)
 }
@@ -242,21 +268,14 @@ pub async fn daily(
     }
     let blocks = compared(&mut conn, &shops, date).await?;
     let mut missing = Vec::new();
-    for (shop, c) in &blocks {
-        let (name, currency) = match shop {
-            Some(s) => (s.name.clone(), s.currency.clone()),
-            // The total carries the currency when every shop uses the same one.
-            None => {
-                let first = shops
-                    .first()
-                    .map(|s| s.currency.clone())
-                    .unwrap_or_default();
-                let same = shops.iter().all(|s| s.currency == first);
-                (
-                    l.t("summary-total"),
-                    if same { first } else { String::new() },
-                )
+    let several_currencies = currencies(&shops).len() > 1;
+    for (shop, currency, c) in &blocks {
+        let name = match shop {
+            Some(s) => s.name.clone(),
+            None if several_currencies => {
+                tr!(l, "summary-total-currency", currency = currency.as_str())
             }
+            None => l.t("summary-total"),
         };
         if let Some(s) = shop {
             if c.today.is_empty() {
@@ -294,7 +313,7 @@ pub async fn daily(
                 ));
             }
         }
-        let (title, body) = shop_block(l, &name, &currency, c);
+        let (title, body) = shop_block(l, &name, currency, c);
         r = r.field(title, body, false);
     }
     if !missing.is_empty() {
@@ -435,10 +454,11 @@ pub async fn daily(
         r.footer = Some(tr!(l, "summary-more-overdue", count = overdue.len() - 5));
     }
 
-    // 30 days of the total, as a chart.
+    // 30 days of the total, as a chart: of the shops in the most used currency.
     let from = date - Duration::days(29);
     let mut by_day: Vec<DayFigures> = vec![DayFigures::default(); 30];
-    for s in &shops {
+    let chart_currency = currencies(&shops).into_iter().next().unwrap_or_default();
+    for s in shops.iter().filter(|s| s.currency == chart_currency) {
         for (d, f) in data::range(&mut conn, s.id, from, date).await? {
             let i = (d - from).num_days() as usize;
             if let Some(slot) = by_day.get_mut(i) {
@@ -456,8 +476,7 @@ pub async fn daily(
                 conversion: Derived::of(f).conversion,
             })
             .collect();
-        let currency = shops.first().map(|s| s.currency.as_str()).unwrap_or("");
-        match chart::render_trend(&days, currency) {
+        match chart::render_trend(&days, &chart_currency) {
             Ok(png) => r.attachments.push(Attachment {
                 filename: format!("trend-{date}.png"),
                 bytes: png,

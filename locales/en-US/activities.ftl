@@ -30,7 +30,6 @@ activity-err-lead-far = The lead "{ $value }" is too long: at most { $max } days
 activity-err-lead-many = Too many reminders: at most { $max } leads per activity.
 activity-err-checklist-many = The checklist is too long: at most { $max } lines.
 activity-err-checklist-long = A checklist line is too long: at most { $max } characters each.
-activity-err-too-long = The { $option } is too long: at most { $max } characters.
 activity-err-ping = Say whom to remind with either ping:customer-service (a position) or ping-role:@role (one of the two).
 activity-err-not-found = There is no activity #{ $id }. See them with /activity list.
 activity-err-edit-nothing = Say what to change: name, schedule, ping, ping-role, channel, lead, message, checklist or holidays.

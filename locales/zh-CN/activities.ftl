@@ -30,7 +30,6 @@ activity-err-lead-far = 提前量“{ $value }”太长：最多提前 { $max } 
 activity-err-lead-many = 提醒太多：每个活动最多 { $max } 个提前量。
 activity-err-checklist-many = 清单太长：最多 { $max } 项。
 activity-err-checklist-long = 清单中有一项太长：每项最多 { $max } 个字符。
-activity-err-too-long = { $option } 太长：最多 { $max } 个字符。
 activity-err-ping = 请指定提醒谁：ping:customer-service（岗位）或 ping-role:@身份组，二选一。
 activity-err-not-found = 没有活动 #{ $id }。用 /activity list 查看所有活动。
 activity-err-edit-nothing = 请说明要修改什么：name、schedule、ping、ping-role、channel、lead、message、checklist 或 holidays。

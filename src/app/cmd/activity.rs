@@ -91,16 +91,6 @@ fn checklist_error(e: ChecklistError) -> UserError {
     }
 }
 
-fn checked_text(text: &str, max: usize, option: &str) -> Result<String, UserError> {
-    let t = text.trim();
-    if t.chars().count() > max {
-        return Err(UserError::new("activity-err-too-long")
-            .arg("option", option)
-            .arg("max", max.to_string()));
-    }
-    Ok(t.to_string())
-}
-
 fn parse_schedule_text(text: &str) -> Result<Schedule, UserError> {
     parse_schedule(text).map_err(schedule_error)
 }
@@ -713,7 +703,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
 }
 
 async fn add(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let name = checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
+    let name = super::checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
     let schedule = parse_schedule_text(inv.req_str("schedule")?)?;
     let (position, role_id) =
         parse_ping(inv)?.ok_or_else(|| UserError::new("activity-err-ping"))?;
@@ -724,7 +714,7 @@ async fn add(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let message = inv
         .str("message")
         .filter(|m| !is_clear(m))
-        .map(|m| checked_text(m, MESSAGE_MAX, "message"))
+        .map(|m| super::checked_text(m, MESSAGE_MAX, "message"))
         .transpose()?;
     let checklist = inv
         .str("checklist")
@@ -764,18 +754,7 @@ async fn add(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     remember_names(&mut tx, ctx, inv).await?;
     let id = activities::insert(&mut tx, &new, false, ctx.now).await?;
     let a = load(&mut tx, ctx, id).await?;
-    replan(&mut tx, &a, &ctx.guild, &ctx.app.config, ctx.now).await?;
-    let a = load(&mut tx, ctx, id).await?;
-    tx.commit().await?;
-    ctx.app.outbox_wake.notify_one();
-    let l = ctx.locale;
-    let title = tr!(
-        l,
-        "activity-added",
-        id = a.id,
-        name = escape_user_text(&a.name)
-    );
-    Ok(describe(l, &a, &ctx.guild, title).severity(Severity::Success))
+    replan_and_show(tx, ctx, &a, "activity-added").await
 }
 
 async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
@@ -840,7 +819,7 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     }
     let name = inv
         .str("name")
-        .map(|n| checked_text(n, NAME_MAX, "name"))
+        .map(|n| super::checked_text(n, NAME_MAX, "name"))
         .transpose()?;
     let schedule = inv.str("schedule").map(parse_schedule_text).transpose()?;
     let ping = parse_ping(inv)?;
@@ -851,7 +830,7 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .map_err(lead_error)?;
     let message = match inv.str("message") {
         Some(m) if is_clear(m) => Some(None),
-        Some(m) => Some(Some(checked_text(m, MESSAGE_MAX, "message")?)),
+        Some(m) => Some(Some(super::checked_text(m, MESSAGE_MAX, "message")?)),
         None => None,
     };
     let checklist = inv
@@ -896,17 +875,22 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         a.holidays = m;
     }
     activities::update(&mut tx, &a, ctx.now).await?;
-    replan(&mut tx, &a, &ctx.guild, &ctx.app.config, ctx.now).await?;
-    let a = load(&mut tx, ctx, id).await?;
+    replan_and_show(tx, ctx, &a, "activity-edited").await
+}
+
+/// Plans the saved activity's reminders, commits, and shows it under the `key` title.
+async fn replan_and_show(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    ctx: &Ctx<'_>,
+    a: &Activity,
+    key: &str,
+) -> AppResult<Reply> {
+    replan(&mut tx, a, &ctx.guild, &ctx.app.config, ctx.now).await?;
+    let a = load(&mut tx, ctx, a.id).await?;
     tx.commit().await?;
     ctx.app.outbox_wake.notify_one();
     let l = ctx.locale;
-    let title = tr!(
-        l,
-        "activity-edited",
-        id = a.id,
-        name = escape_user_text(&a.name)
-    );
+    let title = tr!(l, key, id = a.id, name = escape_user_text(&a.name));
     Ok(describe(l, &a, &ctx.guild, title).severity(Severity::Success))
 }
 
@@ -1234,7 +1218,7 @@ pub async fn holiday(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Re
         .map_err(StoreError::from)?;
     match sub {
         "add" => {
-            let name = checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
+            let name = super::checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
             let from = parse_day(inv.req_str("from")?, ctx.now, tz)?;
             let to = inv
                 .str("to")

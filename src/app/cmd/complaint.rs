@@ -47,16 +47,6 @@ fn platform_label(l: Locale, key: &str) -> String {
     label(l, "complaint-platform", key)
 }
 
-fn checked(text: &str, max: usize, option: &str) -> Result<String, UserError> {
-    let t = text.trim();
-    if t.chars().count() > max {
-        return Err(UserError::new("task-err-too-long")
-            .arg("option", option)
-            .arg("max", max.to_string()));
-    }
-    Ok(t.to_string())
-}
-
 /// Reads a typed value against the configured list (keys, or their labels in either language).
 fn pick(
     value: &str,
@@ -352,7 +342,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
 
 async fn log(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let cfg = &ctx.app.config.complaints;
-    let order_no = checked(inv.req_str("order")?, 64, "order")?;
+    let order_no = super::checked_text(inv.req_str("order")?, 64, "order")?;
     let platform = pick(
         inv.req_str("platform")?,
         &cfg.platforms,
@@ -365,7 +355,7 @@ async fn log(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         "complaint-cat",
         "complaint-err-category",
     )?;
-    let summary = checked(inv.req_str("summary")?, SUMMARY_MAX, "summary")?;
+    let summary = super::checked_text(inv.req_str("summary")?, SUMMARY_MAX, "summary")?;
     let severity = match inv.str("severity") {
         Some(s) => Severity::parse(s).ok_or_else(|| {
             UserError::new("err-bad-choice")
@@ -408,12 +398,12 @@ async fn log(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         severity,
         customer: inv
             .str("customer")
-            .map(|s| checked(s, 64, "customer"))
+            .map(|s| super::checked_text(s, 64, "customer"))
             .transpose()?,
         summary,
         description: inv
             .str("description")
-            .map(|s| checked(s, TEXT_MAX, "description"))
+            .map(|s| super::checked_text(s, TEXT_MAX, "description"))
             .transpose()?,
         attachments,
         open: true,
@@ -690,7 +680,7 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
 }
 
 async fn note(ctx: &Ctx<'_>, id: i64, text: &str) -> AppResult<Reply> {
-    let text = checked(text, TEXT_MAX, "text")?;
+    let text = super::checked_text(text, TEXT_MAX, "text")?;
     let mut conn = ctx
         .app
         .store
@@ -732,7 +722,9 @@ async fn resolve(
             .arg("outcome", ctx.t(&format!("choice-{}", outcome.key())))
             .into());
     }
-    let note = note.map(|n| checked(n, TEXT_MAX, "note")).transpose()?;
+    let note = note
+        .map(|n| super::checked_text(n, TEXT_MAX, "note"))
+        .transpose()?;
     let me = ctx.origin.actor.user_id;
     let cfg = &ctx.app.config.complaints;
     let mut conn = ctx
@@ -826,7 +818,9 @@ async fn resolve(
 }
 
 async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<&str>) -> AppResult<Reply> {
-    let note = note.map(|n| checked(n, TEXT_MAX, "note")).transpose()?;
+    let note = note
+        .map(|n| super::checked_text(n, TEXT_MAX, "note"))
+        .transpose()?;
     let cfg = &ctx.app.config.complaints;
     let mut conn = ctx
         .app

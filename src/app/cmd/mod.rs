@@ -81,3 +81,14 @@ pub async fn autocomplete(
         }
     }
 }
+
+/// Text of an option, trimmed, refused when longer than `max` characters.
+pub(crate) fn checked_text(text: &str, max: usize, option: &str) -> Result<String, UserError> {
+    let t = text.trim();
+    if t.chars().count() > max {
+        return Err(UserError::new("task-err-too-long")
+            .arg("option", option)
+            .arg("max", max.to_string()));
+    }
+    Ok(t.to_string())
+}

@@ -74,16 +74,6 @@ fn parse_due(ctx: &Ctx<'_>, text: &str) -> Result<DateTime<Utc>, UserError> {
         .map_err(|e| deadline_error(e, ctx.guild.timezone))
 }
 
-fn checked_text(text: &str, max: usize, option: &str) -> Result<String, UserError> {
-    let t = text.trim();
-    if t.chars().count() > max {
-        return Err(UserError::new("task-err-too-long")
-            .arg("option", option)
-            .arg("max", max.to_string()));
-    }
-    Ok(t.to_string())
-}
-
 fn parse_position(text: &str) -> Result<Position, UserError> {
     text.parse()
         .map_err(|_| UserError::new("err-bad-position").arg("value", text))
@@ -486,13 +476,13 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
 }
 
 async fn assign(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let title = checked_text(inv.req_str("title")?, TITLE_MAX, "title")?;
+    let title = super::checked_text(inv.req_str("title")?, TITLE_MAX, "title")?;
     let due = parse_due(ctx, inv.req_str("due")?)?;
     let to = parse_assignee(inv, false)?.unwrap_or(Assignee::User(ctx.origin.actor.user_id));
     let priority = parse_priority(inv)?.unwrap_or(Priority::Normal);
     let note = inv
         .str("note")
-        .map(|n| checked_text(n, NOTE_MAX, "note"))
+        .map(|n| super::checked_text(n, NOTE_MAX, "note"))
         .transpose()?;
     let me = ctx.origin.actor.user_id;
     let to_self = matches!(to, Assignee::User(u) if u == me);
@@ -759,7 +749,7 @@ async fn transition(
     note: Option<&str>,
 ) -> AppResult<Reply> {
     let note = note
-        .map(|n| checked_text(n, NOTE_MAX, "note"))
+        .map(|n| super::checked_text(n, NOTE_MAX, "note"))
         .transpose()?;
     let me = ctx.origin.actor.user_id;
     let now = ctx.now;
@@ -842,11 +832,11 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let change = TaskChange {
         title: inv
             .str("title")
-            .map(|s| checked_text(s, TITLE_MAX, "title"))
+            .map(|s| super::checked_text(s, TITLE_MAX, "title"))
             .transpose()?,
         note: inv
             .str("note")
-            .map(|s| checked_text(s, NOTE_MAX, "note"))
+            .map(|s| super::checked_text(s, NOTE_MAX, "note"))
             .transpose()?,
         priority: parse_priority(inv)?,
         due_at: inv.str("due").map(|d| parse_due(ctx, d)).transpose()?,
@@ -956,7 +946,7 @@ async fn reassign(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 
 async fn comment(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let id = inv.int("id").unwrap_or_default();
-    let text = checked_text(inv.req_str("text")?, NOTE_MAX, "text")?;
+    let text = super::checked_text(inv.req_str("text")?, NOTE_MAX, "text")?;
     let mut conn = ctx
         .app
         .store
@@ -1214,7 +1204,7 @@ async fn recurring(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         return Ok(r);
     };
     ctx.require_manager()?;
-    let title = checked_text(title, TITLE_MAX, "title")?;
+    let title = super::checked_text(title, TITLE_MAX, "title")?;
     let text = inv.str("schedule").ok_or_else(|| {
         UserError::new("err-missing-option")
             .arg("option", "schedule")
@@ -1251,7 +1241,7 @@ async fn recurring(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         title,
         note: inv
             .str("note")
-            .map(|n| checked_text(n, NOTE_MAX, "note"))
+            .map(|n| super::checked_text(n, NOTE_MAX, "note"))
             .transpose()?,
         priority: parse_priority(inv)?.unwrap_or(Priority::Normal),
         position,

@@ -325,6 +325,14 @@ pub async fn mark_reported(conn: &mut SqliteConnection, id: i64) -> StoreResult<
     Ok(done.rows_affected() == 1)
 }
 
+/// One element of a batch read back: `[[row facts], payload]`, the payload as stored (it was
+/// written by `serde_json`, so it is embedded as it is, not parsed again by SQLite).
+macro_rules! batch_element {
+    () => {
+        "'[' || json_array(s.id, s.attempts, s.available_at, m.guild_id, m.dedupe_key, m.nonce, m.source, m.target_kind, m.target_id, m.due_at) || ',' || m.payload || ']'"
+    };
+}
+
 /// Claims up to `limit` rows that are due by `now` (or whose lease ran out) for `owner` until
 /// `lease_until`, in one statement, so two dispatchers never hold the same row.
 pub async fn claim(
@@ -334,78 +342,101 @@ pub async fn claim(
     lease_until: DateTime<Utc>,
     limit: usize,
 ) -> StoreResult<Vec<Claimed>> {
-    // Each branch reads at most `limit` entries of its partial index in order; the rows taken
-    // sit together in `outbox_state`, which is clustered by `available_at`.
-    let taken: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "UPDATE outbox_state SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
-         WHERE (available_at, id) IN (
-             SELECT available_at, id FROM (
-                 SELECT available_at, id, t FROM (
-                     SELECT available_at, id, available_at AS t FROM outbox_state
-                     WHERE state = 'pending' AND available_at <= ?3 ORDER BY available_at LIMIT ?4)
-                 UNION ALL
-                 SELECT available_at, id, t FROM (
-                     SELECT available_at, id, lease_until AS t FROM outbox_state
-                     WHERE state = 'sending' AND lease_until <= ?3 ORDER BY lease_until LIMIT ?4)
-             ) ORDER BY t LIMIT ?4
-         )
-         RETURNING id, attempts, available_at",
-    )
-    .bind(owner)
-    .bind(ms(lease_until))
-    .bind(ms(now))
-    .bind(limit as i64)
-    .fetch_all(&mut *conn)
-    .await?;
-    // The claim is committed: the rows are ours until the lease runs out. Their messages are
-    // not changed while they are claimed (only waiting or cancelled rows are replanned).
-    messages_of(conn, &taken).await
+    // A token of this claim's own: the rows it takes are read back by it below, whatever else
+    // this owner (or a dead process of the same name) holds with the same lease end.
+    let token: i64 = rand::random();
+    // One round trip to sqlx's worker thread (each costs two thread wake-ups, ~60 us here) for
+    // the claim and the read back of what it took, as one row. The claim commits first.
+    let batch: Option<String> = sqlx::query_scalar(CLAIM_SQL)
+        .bind(owner)
+        .bind(ms(lease_until))
+        .bind(ms(now))
+        .bind(limit as i64)
+        .bind(token)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten();
+    decode_batch(batch)
 }
 
-/// The messages of claimed rows `(id, attempts, available_at)`.
-async fn messages_of(
-    conn: &mut SqliteConnection,
-    taken: &[(i64, i64, i64)],
-) -> StoreResult<Vec<Claimed>> {
-    if taken.is_empty() {
+/// The claim: the `limit` (`?4`) rows claimable longest at `?3`, leased to `?1` until `?2` and
+/// marked with the claim's token `?5`; then those rows read back with their messages as one
+/// JSON array in one row (NULL when none), like `ROWS_OF_SQL`.
+///
+/// Each branch of the claim reads at most `limit` entries of its partial index in order; the
+/// rows taken sit together in `outbox_state`, which is clustered by `available_at`. No
+/// RETURNING: sqlx hands every returned row from its worker thread over on its own, a thread
+/// wake-up each, which cost more than the claim itself. The read back finds the rows by their
+/// lease end in `outbox_state_leased`.
+pub const CLAIM_SQL: &str = concat!(
+    "UPDATE outbox_state SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1, claim_token = ?5
+     WHERE (available_at, id) IN (
+         SELECT available_at, id FROM (
+             SELECT available_at, id, t FROM (
+                 SELECT available_at, id, available_at AS t FROM outbox_state
+                 WHERE state = 'pending' AND available_at <= ?3 ORDER BY available_at LIMIT ?4)
+             UNION ALL
+             SELECT available_at, id, t FROM (
+                 SELECT available_at, id, lease_until AS t FROM outbox_state
+                 WHERE state = 'sending' AND lease_until <= ?3 ORDER BY lease_until LIMIT ?4)
+         ) ORDER BY t LIMIT ?4
+     );
+     SELECT '[' || group_concat(",
+    batch_element!(),
+    ", ',') || ']'
+     FROM outbox_state AS s JOIN outbox_message AS m ON m.id = s.id
+     WHERE s.state = 'sending' AND s.lease_until = ?2 AND s.claim_token = ?5"
+);
+
+/// The rows of the ids in the JSON array `?1`, with their messages, as one JSON array in one
+/// row (NULL when none).
+const ROWS_OF_SQL: &str = concat!(
+    "SELECT '[' || group_concat(",
+    batch_element!(),
+    ", ',') || ']'
+     FROM json_each(?1) AS j JOIN outbox_state AS s ON s.id = j.value JOIN outbox_message AS m ON m.id = s.id"
+);
+
+/// The messages of rows just changed (their ids), read back in one row.
+async fn messages_of(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Vec<Claimed>> {
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(&taken.iter().map(|t| t.0).collect::<Vec<_>>())
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let rows = sqlx::query(
-        "SELECT m.id, m.guild_id, m.dedupe_key, m.nonce, m.source, m.target_kind, m.target_id, m.payload, m.due_at
-         FROM json_each(?1) AS j JOIN outbox_message AS m ON m.id = j.value",
-    )
-    .bind(ids)
-    .fetch_all(conn)
-    .await?;
-    let states: std::collections::HashMap<i64, (i64, i64)> =
-        taken.iter().map(|t| (t.0, (t.1, t.2))).collect();
-    decode_claimed(rows, &states)
+    let ids = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let batch: Option<String> = sqlx::query_scalar(ROWS_OF_SQL)
+        .bind(ids)
+        .fetch_one(conn)
+        .await?;
+    decode_batch(batch)
 }
 
-fn decode_claimed(
-    rows: Vec<sqlx::sqlite::SqliteRow>,
-    states: &std::collections::HashMap<i64, (i64, i64)>,
-) -> StoreResult<Vec<Claimed>> {
+/// The facts of a row read back with its message, in the order of `batch_element!`.
+type RowFacts = (i64, i64, i64, i64, String, String, String, String, i64, i64);
+
+/// Decodes a batch read back as one JSON array, in due order.
+fn decode_batch(batch: Option<String>) -> StoreResult<Vec<Claimed>> {
+    let Some(batch) = batch else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(RowFacts, Reply)> = serde_json::from_str(&batch)
+        .map_err(|e| StoreError::Corrupt(format!("outbox batch: {e}")))?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let payload: String = r.try_get("payload")?;
-        let reply: Reply = serde_json::from_str(&payload)
-            .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?;
-        let kind: String = r.try_get("target_kind")?;
-        let id: i64 = r.try_get("id")?;
+    for (
+        (id, attempts, available_at, guild_id, dedupe_key, nonce, source, kind, target_id, due_at),
+        reply,
+    ) in rows
+    {
         out.push(Claimed {
             id,
-            guild_id: id_out(r.try_get("guild_id")?),
-            dedupe_key: r.try_get("dedupe_key")?,
-            nonce: r.try_get("nonce")?,
-            source: r.try_get("source")?,
-            target: Target::from_parts(&kind, r.try_get("target_id")?)?,
+            guild_id: id_out(guild_id),
+            dedupe_key,
+            nonce,
+            source,
+            target: Target::from_parts(&kind, target_id)?,
             reply,
-            due_at: from_ms(r.try_get("due_at")?),
-            available_at: from_ms(states.get(&id).map_or(0, |s| s.1)),
-            attempts: states.get(&id).map_or(0, |s| s.0) as u32,
+            due_at: from_ms(due_at),
+            available_at: from_ms(available_at),
+            attempts: attempts as u32,
         });
     }
     out.sort_by_key(|c| (c.due_at, c.id));
@@ -422,12 +453,12 @@ pub async fn skip_stale(
     now: DateTime<Utc>,
     keep_source: &str,
 ) -> StoreResult<Vec<Claimed>> {
-    let taken: Vec<(i64, i64, i64)> = sqlx::query_as(
+    let taken: Vec<i64> = sqlx::query_scalar(
         "UPDATE outbox_state SET state = 'skipped', late_ms = ?2 - m.due_at, lease_owner = NULL, lease_until = NULL
          FROM outbox_message AS m
          WHERE m.id = outbox_state.id AND outbox_state.state = 'pending' AND outbox_state.available_at < ?1
            AND m.source <> ?3
-         RETURNING id, attempts, available_at",
+         RETURNING id",
     )
     .bind(ms(cutoff))
     .bind(ms(now))
@@ -463,18 +494,19 @@ pub async fn record_sent(
             .collect(),
     )
     .to_string();
-    sqlx::query(
-        "UPDATE outbox_state SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = NULL, last_error = NULL,
-                platform_message_id = j.value ->> 1, late_ms = j.value ->> 2
-         FROM json_each(?2) AS j
-         WHERE outbox_state.id = j.value ->> 0 AND outbox_state.state = 'sending'",
-    )
-    .bind(ms(now))
-    .bind(json)
-    .execute(conn)
-    .await?;
+    sqlx::query(RECORD_SENT_SQL)
+        .bind(ms(now))
+        .bind(json)
+        .execute(conn)
+        .await?;
     Ok(())
 }
+
+/// The record of a batch's deliveries: `?2` is a JSON array of `[id, message id, late ms]`.
+pub const RECORD_SENT_SQL: &str = "UPDATE outbox_state SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = NULL, last_error = NULL,
+            platform_message_id = j.value ->> 1, late_ms = j.value ->> 2
+     FROM json_each(?2) AS j
+     WHERE outbox_state.id = j.value ->> 0 AND outbox_state.state = 'sending'";
 
 /// Puts a row back to wait for a retry at `retry_at`, unless another dispatcher has taken it
 /// since (its lease ran out): that one's outcome stands.

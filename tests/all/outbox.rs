@@ -284,6 +284,69 @@ async fn two_processes_send_each_of_1000_rows_exactly_once() {
     assert!(sent_by.is_empty(), "every row claimed once: {sent_by:?}");
 }
 
+/// A claim reads back only the rows it took itself (by its token), never rows another claim of
+/// the same owner name holds with the same lease end: a process restarted under the same name
+/// in the same millisecond must not send the dead one's rows before their lease runs out.
+#[tokio::test]
+async fn a_claim_reads_back_only_its_own_rows_even_with_the_same_owner_and_lease_end() {
+    let t = TestApp::new().await;
+    let now = t.clock.now();
+    for (i, key) in ["own:1", "own:2", "own:3"].iter().enumerate() {
+        enqueue(
+            &t.app,
+            &message(
+                GUILD,
+                key,
+                "own",
+                Target::Channel(CH_A),
+                now - Duration::seconds(3 - i as i64),
+            ),
+        )
+        .await;
+    }
+    let lease_until = now + t.app.config.outbox.lease;
+    // The "dead" process: it claimed the oldest row and never recorded it.
+    let mut conn = t.app.store.pool.acquire().await.expect("connection");
+    let first = outbox::claim(&mut conn, "same-name", now, lease_until, 1)
+        .await
+        .expect("first claim");
+    assert_eq!(
+        first
+            .iter()
+            .map(|c| c.dedupe_key.as_str())
+            .collect::<Vec<_>>(),
+        ["own:1"]
+    );
+    assert_eq!(first[0].attempts, 1);
+    // Its successor, same name, same instant, same lease end.
+    let second = outbox::claim(&mut conn, "same-name", now, lease_until, 10)
+        .await
+        .expect("second claim");
+    assert_eq!(
+        second
+            .iter()
+            .map(|c| c.dedupe_key.as_str())
+            .collect::<Vec<_>>(),
+        ["own:2", "own:3"],
+        "only the rows this claim took, in due order"
+    );
+    assert!(second.iter().all(|c| c.attempts == 1));
+    let third = outbox::claim(&mut conn, "same-name", now, lease_until, 10)
+        .await
+        .expect("third claim");
+    assert!(third.is_empty(), "nothing left to take: {third:?}");
+    drop(conn);
+
+    // Once the lease has run out, the dead process's row is taken (and sent) once more.
+    let sink = RecordingSink::new();
+    let d = dispatcher(&t.app, &sink, "same-name");
+    t.clock.advance(t.app.config.outbox.lease);
+    let stats = run_due(&d).await;
+    assert_eq!(stats.sent, 3, "{stats:?}");
+    let r = row(&t.app, "own:1").await;
+    assert_eq!((r.state.as_str(), r.attempts), ("sent", 2));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Failures
 // ---------------------------------------------------------------------------------------------

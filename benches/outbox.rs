@@ -133,6 +133,22 @@ struct RawRun {
     record: f64,
 }
 
+/// The dispatcher's record of a batch sent whole (rows `(id, due)`), in one statement.
+async fn record(conn: &mut SqliteConnection, sent: &[(i64, i64)], now: DateTime<Utc>) {
+    let json = serde_json::Value::Array(
+        sent.iter()
+            .map(|(id, due)| serde_json::json!([id, id.to_string(), ms(now) - due]))
+            .collect(),
+    )
+    .to_string();
+    sqlx::query(outbox::RECORD_SENT_SQL)
+        .bind(ms(now))
+        .bind(json)
+        .execute(conn)
+        .await
+        .expect("record");
+}
+
 /// The plain sqlx loop: the dispatcher's claim of 100, its read of them back (one row: a JSON
 /// array; only the ids are taken out of it, the messages are skipped over), their record in one
 /// statement in a transaction, until none is left.
@@ -177,18 +193,8 @@ async fn raw_loop(conn: &mut SqliteConnection, now: DateTime<Utc>) -> RawRun {
         run.claim += t0.elapsed().as_secs_f64();
         run.rows += rows.len();
         let t0 = Instant::now();
-        let json = serde_json::Value::Array(
-            rows.iter()
-                .map(|((id, .., due), _)| serde_json::json!([id, id.to_string(), ms(now) - due]))
-                .collect(),
-        )
-        .to_string();
-        sqlx::query(outbox::RECORD_SENT_SQL)
-            .bind(ms(now))
-            .bind(json)
-            .execute(&mut *conn)
-            .await
-            .expect("record");
+        let sent: Vec<(i64, i64)> = rows.iter().map(|((id, .., due), _)| (*id, *due)).collect();
+        record(conn, &sent, now).await;
         run.record += t0.elapsed().as_secs_f64();
     }
 }
@@ -231,19 +237,9 @@ async fn streamed_loop(conn: &mut SqliteConnection, now: DateTime<Utc>) -> RawRu
         run.claim += t0.elapsed().as_secs_f64();
         run.rows += rows.len();
         let t0 = Instant::now();
-        let json = serde_json::Value::Array(
-            rows.iter()
-                .map(|r| serde_json::json!([r.0, r.0.to_string(), ms(now) - r.8]))
-                .collect(),
-        )
-        .to_string();
+        let sent: Vec<(i64, i64)> = rows.iter().map(|r| (r.0, r.8)).collect();
         let mut tx = conn.begin().await.expect("begin");
-        sqlx::query(outbox::RECORD_SENT_SQL)
-            .bind(ms(now))
-            .bind(json)
-            .execute(&mut *tx)
-            .await
-            .expect("record");
+        record(&mut tx, &sent, now).await;
         tx.commit().await.expect("commit");
         run.record += t0.elapsed().as_secs_f64();
     }

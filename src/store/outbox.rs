@@ -325,16 +325,18 @@ pub async fn mark_reported(conn: &mut SqliteConnection, id: i64) -> StoreResult<
     Ok(done.rows_affected() == 1)
 }
 
-/// One element of a batch read back: `[[row facts], payload]`, the payload as stored (it was
-/// written by `serde_json`, so it is embedded as it is, not parsed again by SQLite).
-macro_rules! batch_element {
+/// The head of a batch read back, one row: a JSON array (NULL when no row) whose elements are
+/// `[[row facts], payload]`, the payload as stored (written by `serde_json`, so embedded as it
+/// is, not parsed again by SQLite). The rows are `s` (`outbox_state`) joined with `m`.
+macro_rules! batch_select {
     () => {
-        "'[' || json_array(s.id, s.attempts, s.available_at, m.guild_id, m.dedupe_key, m.nonce, m.source, m.target_kind, m.target_id, m.due_at) || ',' || m.payload || ']'"
+        "SELECT '[' || group_concat('[' || json_array(s.id, s.attempts, s.available_at, m.guild_id, m.dedupe_key, m.nonce, m.source, m.target_kind, m.target_id, m.due_at) || ',' || m.payload || ']', ',') || ']'"
     };
 }
 
 /// Claims up to `limit` rows that are due by `now` (or whose lease ran out) for `owner` until
-/// `lease_until`, in one statement, so two dispatchers never hold the same row.
+/// `lease_until`, in one UPDATE, so two dispatchers never hold the same row; then reads them
+/// back with their messages.
 pub async fn claim(
     conn: &mut SqliteConnection,
     owner: &str,
@@ -381,9 +383,9 @@ pub const CLAIM_SQL: &str = concat!(
                  WHERE state = 'sending' AND lease_until <= ?3 ORDER BY lease_until LIMIT ?4)
          ) ORDER BY t LIMIT ?4
      );
-     SELECT '[' || group_concat(",
-    batch_element!(),
-    ", ',') || ']'
+     ",
+    batch_select!(),
+    "
      FROM outbox_state AS s JOIN outbox_message AS m ON m.id = s.id
      WHERE s.state = 'sending' AND s.lease_until = ?2 AND s.claim_token = ?5"
 );
@@ -391,9 +393,8 @@ pub const CLAIM_SQL: &str = concat!(
 /// The rows of the ids in the JSON array `?1`, with their messages, as one JSON array in one
 /// row (NULL when none).
 const ROWS_OF_SQL: &str = concat!(
-    "SELECT '[' || group_concat(",
-    batch_element!(),
-    ", ',') || ']'
+    batch_select!(),
+    "
      FROM json_each(?1) AS j JOIN outbox_state AS s ON s.id = j.value JOIN outbox_message AS m ON m.id = s.id"
 );
 
@@ -410,7 +411,7 @@ async fn messages_of(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Ve
     decode_batch(batch)
 }
 
-/// The facts of a row read back with its message, in the order of `batch_element!`.
+/// The facts of a row read back with its message, in the order of `batch_select!`.
 type RowFacts = (i64, i64, i64, i64, String, String, String, String, i64, i64);
 
 /// Decodes a batch read back as one JSON array, in due order.

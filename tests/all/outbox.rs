@@ -284,6 +284,11 @@ async fn two_processes_send_each_of_1000_rows_exactly_once() {
     assert!(sent_by.is_empty(), "every row claimed once: {sent_by:?}");
 }
 
+/// The dedupe keys of claimed rows, in their order.
+fn keys(claimed: &[outbox::Claimed]) -> Vec<&str> {
+    claimed.iter().map(|c| c.dedupe_key.as_str()).collect()
+}
+
 /// A claim reads back only the rows it took itself (by its token), never rows another claim of
 /// the same owner name holds with the same lease end: a process restarted under the same name
 /// in the same millisecond must not send the dead one's rows before their lease runs out.
@@ -310,23 +315,14 @@ async fn a_claim_reads_back_only_its_own_rows_even_with_the_same_owner_and_lease
     let first = outbox::claim(&mut conn, "same-name", now, lease_until, 1)
         .await
         .expect("first claim");
-    assert_eq!(
-        first
-            .iter()
-            .map(|c| c.dedupe_key.as_str())
-            .collect::<Vec<_>>(),
-        ["own:1"]
-    );
+    assert_eq!(keys(&first), ["own:1"]);
     assert_eq!(first[0].attempts, 1);
     // Its successor, same name, same instant, same lease end.
     let second = outbox::claim(&mut conn, "same-name", now, lease_until, 10)
         .await
         .expect("second claim");
     assert_eq!(
-        second
-            .iter()
-            .map(|c| c.dedupe_key.as_str())
-            .collect::<Vec<_>>(),
+        keys(&second),
         ["own:2", "own:3"],
         "only the rows this claim took, in due order"
     );

@@ -128,6 +128,11 @@ pub struct DiscordConfig {
     /// A command still working after this long is acknowledged ("thinking…") so Discord's
     /// 3-second answer limit never expires it; the answer follows when ready.
     pub defer_after: std::time::Duration,
+    /// When Discord refuses the slash commands at start-up, the first retry waits this long;
+    /// each later one twice as long, up to ten minutes.
+    pub register_retry: std::time::Duration,
+    /// At most this many requests to Discord in any second (Discord's global limit is 50).
+    pub global_requests_per_second: usize,
 }
 
 /// Default channel ids.
@@ -427,6 +432,18 @@ impl Config {
                     0,
                     2_500,
                 )? as u64),
+                register_retry: std::time::Duration::from_millis(positive(
+                    "discord",
+                    "register_retry_ms",
+                    1,
+                    600_000,
+                )? as u64),
+                global_requests_per_second: positive(
+                    "discord",
+                    "global_requests_per_second",
+                    1,
+                    100_000,
+                )? as usize,
             },
             channels: Channels {
                 summary: channel("summary")?,

@@ -10,5 +10,6 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod i18n;
+pub mod message;
 pub mod schedule;
 pub mod store;

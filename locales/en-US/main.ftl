@@ -79,6 +79,9 @@ status-db-size = Database
 status-pending = Queued messages
 status-failed = Failed messages
 status-sent = Sent messages
+status-commands = Slash commands
+status-commands-ok = { $count } registered with Discord ({ $when })
+status-commands-failed = Commands not registered: { $reason } — Discord refused them ({ $when }); the bot retries and keeps sending reminders meanwhile.
 status-failed-list = Messages that could not be delivered:
 status-retry-hint = A manager can put them back in the queue with /outbox retry (or /outbox retry id:NUMBER).
 

@@ -79,6 +79,9 @@ status-db-size = 数据库
 status-pending = 待发消息
 status-failed = 失败消息
 status-sent = 已发消息
+status-commands = 斜杠命令
+status-commands-ok = 已在 Discord 注册 { $count } 个（{ $when }）
+status-commands-failed = 命令未注册：{ $reason } —— Discord 拒绝了注册（{ $when }）；机器人会自动重试，期间照常发送提醒。
 status-failed-list = 以下消息未能送达：
 status-retry-hint = 经理可用 /outbox retry（或 /outbox retry id:编号）把它们重新放回队列。
 

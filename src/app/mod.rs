@@ -8,8 +8,10 @@ pub mod error;
 pub mod invocation;
 pub mod jobs;
 pub mod local;
-pub mod reply;
 pub mod spec;
+
+/// The message model lives below the store (the outbox keeps replies); the core's old path.
+pub use crate::message as reply;
 
 use std::sync::Arc;
 

@@ -5,6 +5,8 @@
 //! `cmdname-<path>` (zh-CN name), `opt-<option>` (option description), `optname-<option>`,
 //! `choice-<value>`.
 
+use crate::i18n::Locale;
+
 /// The type of an option value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptKind {
@@ -376,7 +378,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             ),
             manager(cmd(
                 "target",
-                &[auto(opt("shop")), req("amount"), opt("month")],
+                &[req("amount"), auto(opt("shop")), opt("month")],
                 "/data target shop:\"Tmall flagship\" amount:900000 month:2026-12",
             )),
             cmd(
@@ -482,7 +484,101 @@ pub static COMMANDS: &[CommandSpec] = &[
     ),
 ];
 
+/// Catalog key of a command path (`"task assign"` -> `task-assign`).
+fn path_key(path: &str) -> String {
+    path.split_whitespace().collect::<Vec<_>>().join("-")
+}
+
+/// The description of the command at `path` in `locale` (catalog key `cmd-<path>`).
+pub fn command_description(path: &str, locale: Locale) -> String {
+    locale.t(&format!("cmd-{}", path_key(path)))
+}
+
+/// The name of the command or subcommand at `path` in `locale` (catalog key
+/// `cmdname-<path>`; the English name is the spec's own).
+pub fn command_name(path: &str, locale: Locale) -> String {
+    let key = format!("cmdname-{}", path_key(path));
+    if locale != Locale::EnUs && locale.has(&key) {
+        return locale.t(&key);
+    }
+    path.rsplit(' ').next().unwrap_or(path).to_string()
+}
+
+/// The description of option `option` of the command at `path`: `opt-<path>-<option>` when
+/// the catalogs have one for this command (the same name can mean different things), else
+/// `opt-<option>`.
+pub fn option_description(path: &str, option: &str, locale: Locale) -> String {
+    let specific = format!("opt-{}-{}", path_key(path), option);
+    if Locale::EnUs.has(&specific) {
+        locale.t(&specific)
+    } else {
+        locale.t(&format!("opt-{option}"))
+    }
+}
+
+/// The name of option `option` in `locale` (catalog key `optname-<option>`).
+pub fn option_name(option: &str, locale: Locale) -> String {
+    let key = format!("optname-{option}");
+    if locale != Locale::EnUs && locale.has(&key) {
+        return locale.t(&key);
+    }
+    option.to_string()
+}
+
+/// The label of a choice value in `locale` (catalog key `choice-<value>`).
+pub fn choice_label(value: &str, locale: Locale) -> String {
+    locale.t(&format!("choice-{value}"))
+}
+
+/// Whether `typed` names `name` in English or in one of the other languages: the shell
+/// accepts `/任务 分配 标题:…` as well as `/task assign title:…`.
+fn names(typed: &str, english: &str, localized: impl Fn(Locale) -> String) -> bool {
+    let typed = typed.trim().to_lowercase();
+    typed == english
+        || Locale::ALL
+            .iter()
+            .any(|l| localized(*l).to_lowercase() == typed)
+}
+
 impl CommandSpec {
+    /// The English path of a command typed in any language (`["任务", "分配"]` ->
+    /// `["task", "assign"]`); words past the command's depth are left as typed.
+    pub fn canonical_path(words: &[String]) -> Vec<String> {
+        let mut out = Vec::with_capacity(words.len());
+        let mut level: &'static [CommandSpec] = COMMANDS;
+        for w in words {
+            let prefix = out.join(" ");
+            let found = level.iter().find(|c| {
+                let path = if prefix.is_empty() {
+                    c.name.to_string()
+                } else {
+                    format!("{prefix} {}", c.name)
+                };
+                names(w, c.name, |l| command_name(&path, l))
+            });
+            match found {
+                Some(c) => {
+                    out.push(c.name.to_string());
+                    level = c.subs;
+                }
+                None => {
+                    out.push(w.to_lowercase());
+                    level = &[];
+                }
+            }
+        }
+        out
+    }
+
+    /// The English name of an option typed in any language (unknown names as typed).
+    pub fn canonical_option(&self, typed: &str) -> String {
+        self.options
+            .iter()
+            .find(|o| names(typed, o.name, |l| option_name(o.name, l)))
+            .map(|o| o.name.to_string())
+            .unwrap_or_else(|| typed.trim().to_lowercase())
+    }
+
     /// The command or subcommand at `path` (`["task", "assign"]`).
     pub fn find(path: &[&str]) -> Option<&'static CommandSpec> {
         let (first, rest) = path.split_first()?;
@@ -513,5 +609,186 @@ impl CommandSpec {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The table is what Discord validates when the bot registers its commands: one fault and
+    //! Discord refuses every command (last round, `/data target` declared the optional `shop`
+    //! before the required `amount`). These walk the whole table in both languages.
+    //! Rules: <https://discord.com/developers/docs/interactions/application-commands#application-command-object>.
+    use super::*;
+
+    /// `^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$`, lowercase where a letter has case
+    /// (application-commands#application-command-object-application-command-naming).
+    fn valid_name(name: &str) -> bool {
+        let n = name.chars().count();
+        (1..=32).contains(&n)
+            && name
+                .chars()
+                .all(|c| c == '-' || c == '_' || c.is_alphanumeric())
+            && name.chars().all(|c| !c.is_uppercase())
+    }
+
+    fn each_level(f: &mut impl FnMut(&str, &[&CommandSpec])) {
+        let top: Vec<&CommandSpec> = COMMANDS.iter().collect();
+        f("", &top);
+        for c in COMMANDS {
+            let subs: Vec<&CommandSpec> = c.subs.iter().collect();
+            f(c.name, &subs);
+        }
+    }
+
+    fn leaves() -> Vec<(String, &'static CommandSpec)> {
+        CommandSpec::leaves()
+    }
+
+    #[test]
+    fn required_options_come_first() {
+        for (path, spec) in leaves() {
+            let mut seen_optional = None;
+            for o in spec.options {
+                match (o.required, seen_optional) {
+                    (false, None) => seen_optional = Some(o.name),
+                    (true, Some(before)) => panic!(
+                        "/{path}: required option `{}` after optional `{before}` (Discord refuses the whole registration)",
+                        o.name
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_valid_and_unique_among_siblings_in_every_language() {
+        for locale in Locale::ALL {
+            each_level(&mut |parent, level| {
+                let mut seen = std::collections::HashSet::new();
+                assert!(level.len() <= 25, "/{parent}: {} subcommands", level.len());
+                for c in level {
+                    let path = if parent.is_empty() {
+                        c.name.to_string()
+                    } else {
+                        format!("{parent} {}", c.name)
+                    };
+                    let name = command_name(&path, locale);
+                    assert!(valid_name(&name), "/{path} in {locale}: name `{name}`");
+                    assert!(
+                        seen.insert(name.clone()),
+                        "/{path} in {locale}: `{name}` twice"
+                    );
+                }
+            });
+            for (path, spec) in leaves() {
+                assert!(spec.options.len() <= 25, "/{path}: too many options");
+                let mut seen = std::collections::HashSet::new();
+                for o in spec.options {
+                    let name = option_name(o.name, locale);
+                    assert!(
+                        valid_name(&name),
+                        "/{path} {}: name `{name}` in {locale}",
+                        o.name
+                    );
+                    assert!(
+                        seen.insert(name.clone()),
+                        "/{path}: option `{name}` twice in {locale}"
+                    );
+                    assert!(
+                        o.choices.len() <= 25,
+                        "/{path} {}: too many choices",
+                        o.name
+                    );
+                    assert!(
+                        !o.autocomplete || o.choices.is_empty(),
+                        "/{path} {}: autocomplete and choices",
+                        o.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_text_fits_discords_lengths_so_nothing_is_clipped() {
+        // Descriptions 1-100, choice names 1-100, and at most 8,000 characters per command
+        // counting names, descriptions, choice names and values, with the longest
+        // localization of each field.
+        let len = |s: &str| s.chars().count();
+        let longest = |f: &dyn Fn(Locale) -> String| {
+            Locale::ALL.iter().map(|l| len(&f(*l))).max().unwrap_or(0)
+        };
+        for c in COMMANDS {
+            let mut total = 0;
+            let mut visit = |path: &str, spec: &CommandSpec| {
+                for locale in Locale::ALL {
+                    let d = command_description(path, locale);
+                    assert!(
+                        (1..=100).contains(&len(&d)),
+                        "/{path} in {locale}: description of {} chars",
+                        len(&d)
+                    );
+                }
+                total += longest(&|l| command_name(path, l))
+                    + longest(&|l| command_description(path, l));
+                for o in spec.options {
+                    for locale in Locale::ALL {
+                        let d = option_description(path, o.name, locale);
+                        assert!(
+                            (1..=100).contains(&len(&d)),
+                            "/{path} {} in {locale}: description of {} chars",
+                            o.name,
+                            len(&d)
+                        );
+                        for ch in o.choices {
+                            let n = choice_label(ch, locale);
+                            assert!(
+                                (1..=100).contains(&len(&n)),
+                                "/{path} {} choice {ch} in {locale}: {} chars",
+                                o.name,
+                                len(&n)
+                            );
+                        }
+                    }
+                    total += longest(&|l| option_name(o.name, l))
+                        + longest(&|l| option_description(path, o.name, l));
+                    for (i, ch) in o.choices.iter().enumerate() {
+                        total += longest(&|l| choice_label(ch, l)) + i.to_string().len();
+                    }
+                }
+            };
+            if c.subs.is_empty() {
+                visit(c.name, c);
+            } else {
+                visit(c.name, &CommandSpec { options: &[], ..*c });
+                for s in c.subs {
+                    visit(&format!("{} {}", c.name, s.name), s);
+                }
+            }
+            assert!(total <= 8000, "/{}: {total} characters", c.name);
+        }
+        assert!(COMMANDS.len() <= 100);
+    }
+
+    #[test]
+    fn chinese_names_lead_to_the_english_ones() {
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            CommandSpec::canonical_path(&words("任务 分配")),
+            words("task assign")
+        );
+        assert_eq!(
+            CommandSpec::canonical_path(&words("Task ASSIGN")),
+            words("task assign")
+        );
+        assert_eq!(
+            CommandSpec::canonical_path(&words("数据 目标")),
+            words("data target")
+        );
+        let spec = CommandSpec::find(&["task", "assign"]).expect("spec");
+        assert_eq!(spec.canonical_option("标题"), "title");
+        assert_eq!(spec.canonical_option("due"), "due");
+        assert_eq!(spec.canonical_option("不存在"), "不存在");
     }
 }

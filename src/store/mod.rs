@@ -7,6 +7,7 @@ pub mod data;
 pub mod names;
 pub mod outbox;
 pub mod products;
+pub mod runtime;
 pub mod settings;
 pub mod tasks;
 

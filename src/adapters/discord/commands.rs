@@ -8,26 +8,32 @@ use futures::future::BoxFuture;
 use poise::serenity_prelude as serenity;
 use serenity::{CommandOptionType, CreateCommandOption, ResolvedValue};
 
-use super::render::{clip, render};
+use super::render::{LIMITS, clip, render};
 use super::{Data, Error};
-use crate::app::spec::{COMMANDS, CommandSpec, OptKind, OptSpec};
+use crate::app::spec::{self, COMMANDS, CommandSpec, OptKind, OptSpec};
 use crate::app::{Actor, Invocation, OptValue, Origin, Reply};
 use crate::i18n::Locale;
+use crate::message::fit::fit;
 use crate::store::names::{self, NameKind};
 
 type Command = poise::Command<Data, Error>;
 type AppCtx<'a> = poise::ApplicationContext<'a, Data, Error>;
 
-/// Discord's limit on command and option descriptions.
-pub const DESCRIPTION_MAX: usize = 100;
-
 /// Localized texts by Discord locale.
 type Localizations = Vec<(Cow<'static, str>, Cow<'static, str>)>;
 
-fn describe(key: &str) -> (String, Localizations) {
-    let en = clip(&Locale::EnUs.t(key), DESCRIPTION_MAX);
-    let zh = clip(&Locale::ZhCn.t(key), DESCRIPTION_MAX);
-    (en, vec![(Cow::Borrowed("zh-CN"), Cow::Owned(zh))])
+/// A text in English and its other translations, keyed by Discord's locale names
+/// (<https://discord.com/developers/docs/reference#locales>). Lengths are the spec's business:
+/// its unit tests keep every name and description inside Discord's limits, so nothing is
+/// clipped here.
+fn localized(text: impl Fn(Locale) -> String) -> (String, Localizations) {
+    let en = text(Locale::EnUs);
+    let others = Locale::ALL
+        .iter()
+        .filter(|l| **l != Locale::EnUs)
+        .map(|l| (Cow::Borrowed(l.tag()), Cow::Owned(text(*l))))
+        .collect();
+    (en, others)
 }
 
 /// Every command, as poise commands.
@@ -37,7 +43,8 @@ pub fn build() -> Vec<Command> {
 
 fn command(spec: &'static CommandSpec, path: &str) -> Command {
     let (description, description_localizations) =
-        describe(&format!("cmd-{}", path.replace(' ', "-")));
+        localized(|l| spec::command_description(path, l));
+    let (_, name_localizations) = localized(|l| spec::command_name(path, l));
     let subcommands: Vec<Command> = spec
         .subs
         .iter()
@@ -46,6 +53,7 @@ fn command(spec: &'static CommandSpec, path: &str) -> Command {
     let is_group = !subcommands.is_empty();
     Command {
         name: Cow::Borrowed(spec.name),
+        name_localizations: Cow::Owned(name_localizations),
         qualified_name: Cow::Owned(path.to_string()),
         identifying_name: Cow::Owned(path.to_string()),
         source_code_name: Cow::Owned(path.replace(' ', "_")),
@@ -61,31 +69,21 @@ fn command(spec: &'static CommandSpec, path: &str) -> Command {
     }
 }
 
-/// An option; its description is `opt-<command path>-<option>` when the catalogs have one
-/// for this command (the same name can mean different things), else `opt-<option>`.
+/// An option, with its names and description in every language.
 fn parameter(path: &str, o: &'static OptSpec) -> poise::CommandParameter<Data, Error> {
-    let specific = format!("opt-{}-{}", path.replace(' ', "-"), o.name);
-    let key = if Locale::EnUs.has(&specific) {
-        specific
-    } else {
-        format!("opt-{}", o.name)
-    };
-    let (description, description_localizations) = describe(&key);
+    let (description, description_localizations) =
+        localized(|l| spec::option_description(path, o.name, l));
+    let (_, name_localizations) = localized(|l| spec::option_name(o.name, l));
     let choices = o
         .choices
         .iter()
         .map(|c| {
-            let key = format!("choice-{c}");
-            let mut choice = poise::CommandParameterChoice {
-                name: Cow::Owned(clip(&Locale::EnUs.t(&key), DESCRIPTION_MAX)),
-                localizations: Cow::Owned(vec![(
-                    Cow::Borrowed("zh-CN"),
-                    Cow::Owned(clip(&Locale::ZhCn.t(&key), DESCRIPTION_MAX)),
-                )]),
+            let (name, localizations) = localized(|l| spec::choice_label(c, l));
+            poise::CommandParameterChoice {
+                name: Cow::Owned(name),
+                localizations: Cow::Owned(localizations),
                 __non_exhaustive: (),
-            };
-            choice.name = Cow::Owned(clip(&Locale::EnUs.t(&key), DESCRIPTION_MAX));
-            choice
+            }
         })
         .collect::<Vec<_>>();
     let type_setter: fn(CreateCommandOption) -> CreateCommandOption = if !o.choices.is_empty() {
@@ -104,7 +102,7 @@ fn parameter(path: &str, o: &'static OptSpec) -> poise::CommandParameter<Data, E
     };
     poise::CommandParameter {
         name: Cow::Borrowed(o.name),
-        name_localizations: Cow::Owned(vec![]),
+        name_localizations: Cow::Owned(name_localizations),
         description: Some(Cow::Owned(description)),
         description_localizations: Cow::Owned(description_localizations),
         required: o.required,
@@ -271,7 +269,9 @@ fn slash_action(
             note.ephemeral = true;
             send(note).await?;
         }
-        send(reply).await?;
+        for part in parts(&reply) {
+            send(part).await?;
+        }
         Ok(())
     })
 }
@@ -371,8 +371,13 @@ pub async fn on_event(
                         .t("err-guild-only"),
                 ),
             };
-            ci.create_response(&ctx.http, interaction_response(&reply))
-                .await?;
+            answer(
+                ctx,
+                ci.create_response(&ctx.http, interaction_response(&reply)),
+                &ci.token,
+                &reply,
+            )
+            .await?;
         }
         serenity::Interaction::Modal(mi) => {
             let fields: Vec<(String, String)> = mi
@@ -410,8 +415,13 @@ pub async fn on_event(
                         .t("err-guild-only"),
                 ),
             };
-            mi.create_response(&ctx.http, interaction_response(&reply))
-                .await?;
+            answer(
+                ctx,
+                mi.create_response(&ctx.http, interaction_response(&reply)),
+                &mi.token,
+                &reply,
+            )
+            .await?;
         }
         _ => {}
     }
@@ -451,12 +461,58 @@ where
     }
 }
 
+/// A reply as the messages Discord takes ([`fit`]: what does not fit one message continues
+/// in the next, nothing is cut).
+fn parts(reply: &Reply) -> Vec<Reply> {
+    fit(reply, &LIMITS)
+}
+
+/// Sends `first` (the response to the interaction, made from the reply's first part), then the
+/// reply's other parts as followups.
+async fn answer(
+    ctx: &serenity::Context,
+    first: impl std::future::Future<Output = Result<(), serenity::Error>>,
+    token: &str,
+    reply: &Reply,
+) -> Result<(), Error> {
+    first.await?;
+    for part in parts(reply).iter().skip(1) {
+        followup(ctx, token, part).await?;
+    }
+    Ok(())
+}
+
+/// Sends one part as a followup message (private when the reply is).
+async fn followup(ctx: &serenity::Context, token: &str, part: &Reply) -> Result<(), Error> {
+    let r = render(part);
+    let mut followup = serenity::CreateInteractionResponseFollowup::new()
+        .embed(r.embed)
+        .components(r.components)
+        .allowed_mentions(r.allowed_mentions)
+        .ephemeral(part.ephemeral || part.form.is_some());
+    if !r.content.is_empty() {
+        followup = followup.content(r.content);
+    }
+    for a in &part.attachments {
+        followup = followup.add_file(serenity::CreateAttachment::bytes(
+            a.bytes.clone(),
+            a.filename.clone(),
+        ));
+    }
+    serenity::Builder::execute(followup, &ctx.http, (None, token)).await?;
+    Ok(())
+}
+
 /// The answer to a click or a form that was deferred: the clicked message is edited, or the
 /// reply follows up (privately when it is private). A form cannot follow a deferral; its
 /// title and lines are sent instead, which only happens if building a form got slow.
 async fn answer_late(ctx: &serenity::Context, token: &str, reply: &Reply) -> Result<(), Error> {
-    let r = render(reply);
+    let all = parts(reply);
+    let Some((first, rest)) = all.split_first() else {
+        return Ok(());
+    };
     if reply.update_message && reply.form.is_none() {
+        let r = render(first);
         let mut edit = serenity::EditInteractionResponse::new()
             .embed(r.embed)
             .components(r.components)
@@ -466,15 +522,10 @@ async fn answer_late(ctx: &serenity::Context, token: &str, reply: &Reply) -> Res
         }
         serenity::Builder::execute(edit, &ctx.http, token).await?;
     } else {
-        let mut followup = serenity::CreateInteractionResponseFollowup::new()
-            .embed(r.embed)
-            .components(r.components)
-            .allowed_mentions(r.allowed_mentions)
-            .ephemeral(reply.ephemeral || reply.form.is_some());
-        if !r.content.is_empty() {
-            followup = followup.content(r.content);
-        }
-        serenity::Builder::execute(followup, &ctx.http, (None, token)).await?;
+        followup(ctx, token, first).await?;
+    }
+    for part in rest {
+        followup(ctx, token, part).await?;
     }
     Ok(())
 }
@@ -506,7 +557,8 @@ fn interaction_response(reply: &Reply) -> serenity::CreateInteractionResponse {
             serenity::CreateModal::new(form.id.clone(), clip(&form.title, 45)).components(rows),
         );
     }
-    let r = render(reply);
+    let first = parts(reply).swap_remove(0);
+    let r = render(&first);
     let mut message = serenity::CreateInteractionResponseMessage::new()
         .embed(r.embed)
         .components(r.components)
@@ -514,6 +566,12 @@ fn interaction_response(reply: &Reply) -> serenity::CreateInteractionResponse {
         .ephemeral(reply.ephemeral && !reply.update_message);
     if !r.content.is_empty() {
         message = message.content(r.content);
+    }
+    for a in &first.attachments {
+        message = message.add_file(serenity::CreateAttachment::bytes(
+            a.bytes.clone(),
+            a.filename.clone(),
+        ));
     }
     if reply.update_message {
         serenity::CreateInteractionResponse::UpdateMessage(message)

@@ -4,6 +4,8 @@
 //! messages go through [`sink::DiscordSink`].
 
 pub mod commands;
+pub mod ratelimit;
+pub mod register;
 pub mod render;
 pub mod sink;
 
@@ -99,7 +101,10 @@ pub struct Bot {
     shard_manager: Arc<serenity::ShardManager>,
     client_task: tokio::task::JoinHandle<()>,
     dispatcher_task: tokio::task::JoinHandle<()>,
-    stop_dispatcher: watch::Sender<bool>,
+    /// The command registration, while it is still retrying.
+    register_task: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    /// Stops the dispatcher and the registration retries.
+    stop_tasks: watch::Sender<bool>,
     /// The one `Http` every Discord call goes through.
     pub http: Arc<serenity::Http>,
 }
@@ -120,7 +125,13 @@ impl Bot {
         let http = builder.build();
 
         let guilds = app.config.discord.guilds.clone();
+        let first_retry = app.config.discord.register_retry;
         let data_app = app.clone();
+        let (stop_tasks, stop_rx) = watch::channel(false);
+        let register_stop = stop_rx.clone();
+        let register_task: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>> =
+            Arc::default();
+        let register_slot = register_task.clone();
         let framework = poise::Framework::builder()
             .options(poise::FrameworkOptions {
                 commands: commands::build(),
@@ -132,13 +143,19 @@ impl Bot {
             .setup(move |ctx, ready, framework| {
                 Box::pin(async move {
                     tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                    if guilds.is_empty() {
-                        poise::builtins::register_globally(ctx, &framework.options().commands).await?;
-                    } else {
-                        for g in &guilds {
-                            poise::builtins::register_in_guild(ctx, &framework.options().commands, serenity::GuildId::new(*g))
-                                .await?;
-                        }
+                    // Registration runs on its own: a refusal must not stop the bot (reminders
+                    // still go out), and it is retried until Discord accepts.
+                    let commands = poise::builtins::create_application_commands(&framework.options().commands);
+                    let task = tokio::spawn(register::until_accepted(
+                        ctx.http.clone(),
+                        data_app.clone(),
+                        commands,
+                        guilds,
+                        first_retry,
+                        register_stop,
+                    ));
+                    if let Ok(mut slot) = register_slot.lock() {
+                        *slot = Some(task);
                     }
                     Ok(Data { app: data_app })
                 })
@@ -158,23 +175,32 @@ impl Bot {
             }
         });
 
-        let sink = Arc::new(sink::DiscordSink::new(http.clone(), client_http));
+        let sink = Arc::new(sink::DiscordSink::new(
+            http.clone(),
+            client_http,
+            app.config.discord.global_requests_per_second,
+        ));
         let dispatcher = Arc::new(Dispatcher::new(&app, sink));
-        let (stop_dispatcher, stop_rx) = watch::channel(false);
         let dispatcher_task = tokio::spawn(dispatcher.run(stop_rx));
         Ok(Bot {
             shard_manager,
             client_task,
             dispatcher_task,
-            stop_dispatcher,
+            register_task,
+            stop_tasks,
             http,
         })
     }
 
-    /// Stops the dispatcher (between sends) and closes the gateway.
+    /// Stops the dispatcher (between sends) and the registration retries, and closes the
+    /// gateway.
     pub async fn stop(self) {
-        let _ = self.stop_dispatcher.send(true);
+        let _ = self.stop_tasks.send(true);
         let _ = self.dispatcher_task.await;
+        let register = self.register_task.lock().ok().and_then(|mut t| t.take());
+        if let Some(task) = register {
+            let _ = task.await;
+        }
         self.shard_manager.shutdown_all().await;
         let _ = self.client_task.await;
     }

@@ -8,31 +8,28 @@ use serenity::{
     CreateEmbedFooter,
 };
 
-use crate::app::reply::{ButtonStyle, Reply, Severity};
+use crate::message::fit::{Limits, fit};
+use crate::message::{ButtonStyle, Reply, Severity};
 
-/// Discord's limits on one embed.
-pub mod limits {
-    /// Title characters.
-    pub const TITLE: usize = 256;
-    /// Description characters.
-    pub const DESCRIPTION: usize = 4096;
-    /// Fields per embed.
-    pub const FIELDS: usize = 25;
-    /// Field name characters.
-    pub const FIELD_NAME: usize = 256;
-    /// Field value characters.
-    pub const FIELD_VALUE: usize = 1024;
-    /// Footer characters.
-    pub const FOOTER: usize = 2048;
-    /// All text of an embed together.
-    pub const TOTAL: usize = 6000;
-    /// Buttons per row, rows per message.
-    pub const BUTTONS_PER_ROW: usize = 5;
-    /// Rows per message.
-    pub const ROWS: usize = 5;
-    /// Characters of a button label.
-    pub const LABEL: usize = 80;
-}
+/// Discord's limits on one message with one embed
+/// (<https://discord.com/developers/docs/resources/message#embed-object-embed-limits>,
+/// <https://discord.com/developers/docs/resources/message#create-message>: content 2,000;
+/// <https://discord.com/developers/docs/components/reference#action-row>: 5 rows of 5 buttons).
+pub const LIMITS: Limits = Limits {
+    content: 2000,
+    title: 256,
+    description: 4096,
+    fields: 25,
+    field_name: 256,
+    field_value: 1024,
+    footer: 2048,
+    total: 6000,
+    buttons: 25,
+    label: 80,
+};
+
+/// Buttons per action row.
+const BUTTONS_PER_ROW: usize = 5;
 
 /// Cuts `s` to at most `max` characters, marking the cut with an ellipsis.
 pub fn clip(s: &str, max: usize) -> String {
@@ -77,7 +74,13 @@ pub struct Rendered {
     pub allowed_mentions: CreateAllowedMentions,
 }
 
-/// Renders a reply.
+/// Renders a reply as the messages it takes: [`fit`] splits what does not fit one message.
+pub fn render_all(reply: &Reply) -> Vec<Rendered> {
+    fit(reply, &LIMITS).iter().map(render).collect()
+}
+
+/// Renders one reply that fits one message (see [`render_all`]); the clips below never cut
+/// what [`fit`] made, they only keep a hand-built reply from being refused.
 pub fn render(reply: &Reply) -> Rendered {
     let mut pings: Vec<String> = reply
         .mentions
@@ -104,38 +107,28 @@ pub fn render(reply: &Reply) -> Rendered {
                 .map(|r| serenity::RoleId::new((*r).max(1))),
         );
 
-    let mut budget = limits::TOTAL;
     let mut embed = CreateEmbed::new().colour(colour(reply.severity));
     if let Some(t) = &reply.title {
-        let t = clip(t, limits::TITLE);
-        budget -= t.chars().count();
-        embed = embed.title(t);
-    }
-    let footer = reply.footer.as_deref().map(|f| clip(f, limits::FOOTER));
-    if let Some(f) = &footer {
-        budget = budget.saturating_sub(f.chars().count());
-    }
-    let mut fields = Vec::new();
-    for f in reply.fields.iter().take(limits::FIELDS) {
-        let name = clip(&f.name, limits::FIELD_NAME);
-        let value = clip(
-            if f.value.is_empty() { "—" } else { &f.value },
-            limits::FIELD_VALUE,
-        );
-        let cost = name.chars().count() + value.chars().count();
-        if cost + 64 > budget {
-            break;
-        }
-        budget -= cost;
-        fields.push((name, value, f.inline));
+        embed = embed.title(clip(t, LIMITS.title));
     }
     if !reply.lines.is_empty() {
-        let description = clip(&reply.lines.join("\n"), limits::DESCRIPTION.min(budget));
-        embed = embed.description(description);
+        embed = embed.description(clip(&reply.lines.join("\n"), LIMITS.description));
     }
-    embed = embed.fields(fields);
-    if let Some(f) = footer {
-        embed = embed.footer(CreateEmbedFooter::new(f));
+    embed = embed.fields(reply.fields.iter().take(LIMITS.fields).map(|f| {
+        (
+            clip(
+                if f.name.is_empty() { "—" } else { &f.name },
+                LIMITS.field_name,
+            ),
+            clip(
+                if f.value.is_empty() { "—" } else { &f.value },
+                LIMITS.field_value,
+            ),
+            f.inline,
+        )
+    }));
+    if let Some(f) = &reply.footer {
+        embed = embed.footer(CreateEmbedFooter::new(clip(f, LIMITS.footer)));
     }
     // A chart belongs inside the embed, not loose above it: the first image among the files
     // (uploaded under the same name) is the embed's image.
@@ -145,14 +138,16 @@ pub fn render(reply: &Reply) -> Rendered {
 
     let components = reply
         .buttons
-        .chunks(limits::BUTTONS_PER_ROW)
-        .take(limits::ROWS)
+        .iter()
+        .take(LIMITS.buttons)
+        .collect::<Vec<_>>()
+        .chunks(BUTTONS_PER_ROW)
         .map(|row| {
             CreateActionRow::Buttons(
                 row.iter()
                     .map(|b| {
                         CreateButton::new(b.id.clone())
-                            .label(clip(&b.label, limits::LABEL))
+                            .label(clip(&b.label, LIMITS.label))
                             .style(match b.style {
                                 ButtonStyle::Primary => DButton::Primary,
                                 ButtonStyle::Secondary => DButton::Secondary,
@@ -192,27 +187,38 @@ mod tests {
     }
 
     #[test]
-    fn a_huge_reply_stays_inside_discords_limits() {
+    fn a_huge_reply_becomes_several_messages_inside_discords_limits() {
         let mut reply = Reply::titled("t".repeat(400));
-        reply.lines = vec!["x".repeat(9000)];
+        reply.lines = vec!["x ".repeat(9000)];
         for i in 0..40 {
-            reply = reply.field(format!("f{i}").repeat(100), "v".repeat(2000), false);
+            reply = reply.field(format!("f{i}").repeat(100), "v ".repeat(2000), false);
         }
-        let r = render(&reply);
-        let json = serde_json::to_value(&r.embed).expect("serializes");
-        let len = |k: &str| json[k].as_str().map(|s| s.chars().count()).unwrap_or(0);
-        assert!(len("title") <= limits::TITLE);
-        let fields = json["fields"].as_array().cloned().unwrap_or_default();
-        assert!(fields.len() <= limits::FIELDS);
-        let total = len("title")
-            + len("description")
-            + fields
-                .iter()
-                .map(|f| {
-                    f["name"].as_str().map(|s| s.chars().count()).unwrap_or(0)
-                        + f["value"].as_str().map(|s| s.chars().count()).unwrap_or(0)
-                })
-                .sum::<usize>();
-        assert!(total <= limits::TOTAL, "total {total}");
+        let all = render_all(&reply);
+        assert!(all.len() > 2);
+        let mut xs = 0;
+        for r in &all {
+            let json = serde_json::to_value(&r.embed).expect("serializes");
+            let len = |k: &str| json[k].as_str().map(|s| s.chars().count()).unwrap_or(0);
+            assert!(len("title") <= LIMITS.title);
+            assert!(len("description") <= LIMITS.description);
+            xs += json["description"]
+                .as_str()
+                .unwrap_or("")
+                .matches('x')
+                .count();
+            let fields = json["fields"].as_array().cloned().unwrap_or_default();
+            assert!(fields.len() <= LIMITS.fields);
+            let total = len("title")
+                + len("description")
+                + fields
+                    .iter()
+                    .map(|f| {
+                        f["name"].as_str().map(|s| s.chars().count()).unwrap_or(0)
+                            + f["value"].as_str().map(|s| s.chars().count()).unwrap_or(0)
+                    })
+                    .sum::<usize>();
+            assert!(total <= LIMITS.total, "total {total}");
+        }
+        assert_eq!(xs, 9000, "every line arrives");
     }
 }

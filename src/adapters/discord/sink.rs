@@ -14,24 +14,43 @@ use poise::serenity_prelude as serenity;
 use serenity::http::{LightMethod, Request, Route};
 use tokio::sync::Mutex;
 
-use super::render::render;
+use sha2::{Digest, Sha256};
+
+use super::ratelimit::{Headers, RateLimiter};
+use super::render::{LIMITS, render};
+use crate::message::Reply;
+use crate::message::fit::fit;
 use crate::schedule::{Delivered, Outbound, SendError, Sink};
 use crate::store::outbox::Target;
+
+/// A 429 that asks for at most this long is waited out here and the request made again, so
+/// the messages of one channel keep their order; a longer one goes back to the outbox.
+const WAIT_OUT_429: Duration = Duration::from_secs(10);
+
+/// How often one request is made again after 429s before the outbox takes over.
+const TRIES_AFTER_429: usize = 3;
 
 /// The Discord side of the outbox.
 pub struct DiscordSink {
     http: Arc<serenity::Http>,
     client: reqwest::Client,
     dm_channels: Mutex<HashMap<u64, u64>>,
+    limits: RateLimiter,
 }
 
 impl DiscordSink {
-    /// A sink over the bot's one `Http` and the reqwest client it was built with.
-    pub fn new(http: Arc<serenity::Http>, client: reqwest::Client) -> Self {
+    /// A sink over the bot's one `Http` and the reqwest client it was built with, making at
+    /// most `global_per_second` requests in any second.
+    pub fn new(
+        http: Arc<serenity::Http>,
+        client: reqwest::Client,
+        global_per_second: usize,
+    ) -> Self {
         DiscordSink {
             http,
             client,
             dm_channels: Mutex::new(HashMap::new()),
+            limits: RateLimiter::new(global_per_second),
         }
     }
 
@@ -45,7 +64,8 @@ impl DiscordSink {
                 let body = serde_json::json!({ "recipient_id": user.to_string() });
                 let v = self
                     .execute(
-                        Request::new(Route::UserMeDmChannels, LightMethod::Post),
+                        "POST /users/@me/channels",
+                        || Request::new(Route::UserMeDmChannels, LightMethod::Post),
                         body,
                         &[],
                     )
@@ -63,10 +83,39 @@ impl DiscordSink {
         }
     }
 
-    async fn execute(
+    /// Makes a request on `route` once Discord's rate limits allow it, waiting out short 429s.
+    async fn execute<'a>(
         &self,
-        request: Request<'_>,
+        route: &str,
+        request: impl Fn() -> Request<'a>,
         body: serde_json::Value,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<serde_json::Value, SendError> {
+        let mut tries = 0;
+        loop {
+            self.limits.acquire(route).await;
+            match self.execute_once(route, request(), &body, files).await {
+                Err(SendError::Transient {
+                    retry_after: Some(wait),
+                    ..
+                }) if wait <= WAIT_OUT_429 && tries < TRIES_AFTER_429 => {
+                    tries += 1;
+                    tracing::warn!(
+                        route,
+                        wait_ms = wait.as_millis() as u64,
+                        "Discord rate limit hit; waiting"
+                    );
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn execute_once(
+        &self,
+        route: &str,
+        request: Request<'_>,
+        body: &serde_json::Value,
         files: &[(String, Vec<u8>)],
     ) -> Result<serde_json::Value, SendError> {
         let transient = |reason: String| SendError::Transient {
@@ -102,17 +151,15 @@ impl DiscordSink {
             .await
             .map_err(|e| transient(format!("network: {e}")))?;
         let status = resp.status();
-        let header_retry = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.parse::<f64>().ok());
+        let headers = resp.headers().clone();
         let text = resp
             .text()
             .await
             .map_err(|e| transient(format!("network: {e}")))?;
         let json: serde_json::Value =
             serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        let limits = Headers::read(&headers, status.as_u16(), &json);
+        self.limits.update(route, &limits).await;
         if status.is_success() {
             return Ok(json);
         }
@@ -120,11 +167,7 @@ impl DiscordSink {
         let message = json["message"].as_str().unwrap_or(text.as_str());
         let reason = format!("HTTP {} (code {code}): {message}", status.as_u16());
         if status.as_u16() == 429 {
-            let secs = json["retry_after"]
-                .as_f64()
-                .or(header_retry)
-                .unwrap_or(1.0)
-                .max(0.0);
+            let secs = limits.retry_after.unwrap_or(1.0).max(0.0);
             return Err(SendError::Transient {
                 reason,
                 retry_after: Some(Duration::from_secs_f64(secs)),
@@ -137,16 +180,45 @@ impl DiscordSink {
     }
 }
 
+/// The nonce of part `i` of a message: the row's own for the first part (as before messages
+/// were split), a digest of it and `i` for the others, each at most 25 characters as Discord
+/// requires (<https://discord.com/developers/docs/resources/message#create-message-jsonform-params>).
+fn part_nonce(nonce: &str, i: usize) -> String {
+    if i == 0 {
+        return nonce.to_string();
+    }
+    let digest = Sha256::digest(format!("{nonce}:{i}").as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
 #[async_trait]
 impl Sink for DiscordSink {
+    /// Sends the message as the messages it takes ([`render_all`]); each part has a nonce of
+    /// its own, so a retry after a part failed returns the parts already posted instead of
+    /// posting them again. The first part's id stands for the message.
     async fn send(&self, msg: &Outbound) -> Result<Delivered, SendError> {
         let channel = self.channel_for(msg.target).await?;
-        let r = render(&msg.reply);
+        let parts = fit(&msg.reply, &LIMITS);
+        let mut first_id = None;
+        for (i, part) in parts.iter().enumerate() {
+            let id = self.post(channel, part, &part_nonce(&msg.nonce, i)).await?;
+            first_id.get_or_insert(id);
+        }
+        Ok(Delivered {
+            message_id: first_id.unwrap_or_default(),
+        })
+    }
+}
+
+impl DiscordSink {
+    /// Posts one part that fits one message.
+    async fn post(&self, channel: u64, part: &Reply, nonce: &str) -> Result<String, SendError> {
+        let r = render(part);
         let mut create = serenity::CreateMessage::new()
             .embed(r.embed)
             .components(r.components)
             .allowed_mentions(r.allowed_mentions)
-            .nonce(serenity::Nonce::String(msg.nonce.clone()))
+            .nonce(serenity::Nonce::String(nonce.to_string()))
             .enforce_nonce(true);
         if !r.content.is_empty() {
             create = create.content(r.content);
@@ -154,8 +226,7 @@ impl Sink for DiscordSink {
         let mut body = serde_json::to_value(&create).map_err(|e| SendError::Permanent {
             reason: format!("cannot encode the message: {e}"),
         })?;
-        let files: Vec<(String, Vec<u8>)> = msg
-            .reply
+        let files: Vec<(String, Vec<u8>)> = part
             .attachments
             .iter()
             .map(|a| (a.filename.clone(), a.bytes.clone()))
@@ -169,13 +240,15 @@ impl Sink for DiscordSink {
                     .collect(),
             );
         }
-        let route = Route::ChannelMessages {
-            channel_id: serenity::ChannelId::new(channel.max(1)),
-        };
+        let channel_id = serenity::ChannelId::new(channel.max(1));
         let v = self
-            .execute(Request::new(route, LightMethod::Post), body, &files)
+            .execute(
+                &format!("POST /channels/{channel}/messages"),
+                || Request::new(Route::ChannelMessages { channel_id }, LightMethod::Post),
+                body,
+                &files,
+            )
             .await?;
-        let id = v["id"].as_str().unwrap_or_default().to_string();
-        Ok(Delivered { message_id: id })
+        Ok(v["id"].as_str().unwrap_or_default().to_string())
     }
 }

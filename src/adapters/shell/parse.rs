@@ -73,24 +73,28 @@ pub async fn parse_line(line: &str, app: &App, guild_id: u64) -> Result<Parsed, 
         let id = iter.next().unwrap_or_default();
         return Ok(Parsed::Press(id));
     }
-    let mut inv = Invocation {
-        path: vec![first],
-        ..Invocation::default()
-    };
+    let mut words = vec![first];
     while let Some(tok) = iter.peek() {
         if tok.contains(':') || tok.contains('：') {
             break;
         }
-        let sub = iter.next().unwrap_or_default().to_lowercase();
-        inv.path.push(sub);
+        words.push(iter.next().unwrap_or_default().to_lowercase());
     }
+    // Commands and options may be typed by their Chinese names too (`/任务 分配 标题:…`).
+    let mut inv = Invocation {
+        path: CommandSpec::canonical_path(&words),
+        ..Invocation::default()
+    };
     let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
     let spec = CommandSpec::find(&path);
     for tok in iter {
         let (name, value) = tok
             .split_once([':', '：'])
             .ok_or_else(|| UserError::new("err-shell-syntax").arg("reason", tok.clone()))?;
-        let name = name.trim().to_lowercase();
+        let name = match spec {
+            Some(spec) => spec.canonical_option(name),
+            None => name.trim().to_lowercase(),
+        };
         if name.is_empty() {
             return Err(UserError::new("err-shell-syntax").arg("reason", tok.clone()));
         }

@@ -1,10 +1,11 @@
 //! `/status`: is the bot healthy — version, uptime, database size, and the outbox (pending,
 //! failed, with the failures listed so a manager can retry them).
 
-use crate::app::reply::{Reply, Severity};
+use crate::app::reply::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx};
 use crate::store::StoreError;
 use crate::store::outbox::{self, OutboxState};
+use crate::store::runtime;
 use crate::tr;
 
 /// How many failed rows are listed.
@@ -65,8 +66,36 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
         FAILED_SHOWN,
     )
     .await?;
+    let commands = runtime::get(&mut conn, runtime::COMMANDS).await?;
+    if let Some(c) = &commands {
+        let when = reply::ts(c.updated_at, 'R');
+        if c.ok {
+            reply = reply.field(
+                ctx.t("status-commands"),
+                tr!(
+                    l,
+                    "status-commands-ok",
+                    count = c.value.clone(),
+                    when = when
+                ),
+                false,
+            );
+        } else {
+            reply.lines.push(tr!(
+                l,
+                "status-commands-failed",
+                reason = c.value.clone(),
+                when = when
+            ));
+        }
+    }
+    let unhealthy = commands.as_ref().is_some_and(|c| !c.ok);
     if failed.is_empty() {
-        reply.severity = Severity::Success;
+        reply.severity = if unhealthy {
+            Severity::Warning
+        } else {
+            Severity::Success
+        };
     } else {
         reply.severity = Severity::Warning;
         reply.lines.push(ctx.t("status-failed-list"));

@@ -3,6 +3,8 @@
 //! front-end renders that markup its own way. Who may be pinged is data ([`Mentions`]), never
 //! inferred from the text.
 
+pub mod fit;
+
 use serde::{Deserialize, Serialize};
 
 /// How the message is coloured.

@@ -23,7 +23,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
 use storeops::app::App;
 use storeops::clock::{ManualClock, SystemClock};
 use storeops::config::Config;
@@ -207,11 +207,11 @@ async fn streamed_loop(conn: &mut SqliteConnection, now: DateTime<Utc>) -> RawRu
         .split(';')
         .next()
         .expect("the claim's UPDATE");
-    let claim = format!("{update} RETURNING id, attempts");
+    let claim: Arc<str> = format!("{update} RETURNING id, attempts").into();
     let mut run = RawRun::default();
     loop {
         let t0 = Instant::now();
-        let taken: Vec<(i64, i64)> = sqlx::query_as(&claim)
+        let taken: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(Arc::clone(&claim)))
             .bind("streamed")
             .bind(ms(now + Duration::seconds(60)))
             .bind(ms(now))
@@ -286,13 +286,13 @@ async fn throughput(rows: i64, spread: i64) -> (f64, f64) {
     let t0 = Instant::now();
     insert_rows(&store, rows, now - Duration::seconds(30), 0, spread).await;
     println!("  built {rows} rows in {:.2} s", t0.elapsed().as_secs_f64());
-    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!(
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
         "EXPLAIN QUERY PLAN {}",
         outbox::CLAIM_SQL
             .split(';')
             .next()
             .expect("the claim's UPDATE")
-    ))
+    )))
     .bind("x")
     .bind(0_i64)
     .bind(ms(now))

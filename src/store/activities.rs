@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::outbox::{self, NewMessage, OutboxState};
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
@@ -132,9 +132,9 @@ pub async fn get(
     guild_id: u64,
     id: i64,
 ) -> StoreResult<Option<Activity>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND id = ?2 AND removed = 0"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(id)
     .fetch_optional(conn)
@@ -144,9 +144,9 @@ pub async fn get(
 
 /// Every activity of the guild, by number.
 pub async fn list(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Vec<Activity>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND removed = 0 ORDER BY id"
-    ))
+    )))
     .bind(id_in(guild_id))
     .fetch_all(conn)
     .await?;
@@ -159,11 +159,11 @@ pub async fn suggest(
     guild_id: u64,
     typed: &str,
 ) -> StoreResult<Vec<Activity>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND removed = 0
            AND (?2 = '' OR instr(lower(name), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)
          ORDER BY id LIMIT 25"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(typed.trim().trim_start_matches('#'))
     .fetch_all(conn)
@@ -233,11 +233,11 @@ pub async fn set_plan(
 
 /// Activities (all guilds) whose planned occurrence has come: the next one is due.
 pub async fn due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<Vec<Activity>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM activities
          WHERE removed = 0 AND paused = 0 AND next_at IS NOT NULL AND next_at <= ?1
          ORDER BY next_at LIMIT 100"
-    ))
+    )))
     .bind(ms(now))
     .fetch_all(conn)
     .await?;
@@ -265,7 +265,7 @@ pub async fn stale(
         .map(|c| format!("a.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {columns} FROM activities a
          JOIN guild_settings g ON g.guild_id = a.guild_id
          LEFT JOIN guild_positions p ON p.guild_id = a.guild_id AND p.position = a.position
@@ -274,7 +274,7 @@ pub async fn stale(
              || COALESCE(CAST(COALESCE(a.channel_id, g.summary_channel, CASE WHEN a.guild_id = ?1 THEN ?2 END) AS TEXT), '-')
              || '|' || COALESCE(CAST(COALESCE(a.role_id, p.role_id) AS TEXT), '-'))
          ORDER BY a.id LIMIT 100"
-    ))
+    )))
     .bind(id_in(fallback.0))
     .bind(id_in(fallback.1))
     .fetch_all(conn)

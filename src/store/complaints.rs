@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::complaint::{Outcome, Severity};
@@ -128,9 +128,9 @@ pub async fn get(
     guild_id: u64,
     id: i64,
 ) -> StoreResult<Option<Complaint>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND id = ?2"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(id)
     .fetch_optional(conn)
@@ -259,12 +259,12 @@ pub async fn list(
     let cond = "guild_id = ?1 AND (NOT ?2 OR status = 'open') AND (?3 IS NULL OR owner_id = ?3)
         AND (?4 IS NULL OR (status = 'open' AND deadline_at <= ?4) OR (status = 'resolved' AND resolved_at > deadline_at))
         AND (?5 IS NULL OR platform = ?5) AND (?6 IS NULL OR category = ?6)";
-    fn bind<'q>(
-        q: &'q str,
+    fn bind(
+        q: String,
         guild_id: u64,
         f: &Filter,
-    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-        sqlx::query(q)
+    ) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+        sqlx::query(AssertSqlSafe(q))
             .bind(id_in(guild_id))
             .bind(f.open_only)
             .bind(f.owner.map(id_in))
@@ -273,14 +273,14 @@ pub async fn list(
             .bind(f.category.clone())
     }
     let count_sql = format!("SELECT COUNT(*) FROM complaints WHERE {cond}");
-    let total: i64 = bind(&count_sql, guild_id, f)
+    let total: i64 = bind(count_sql, guild_id, f)
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
     let list_sql = format!(
         "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, deadline_at, id LIMIT ?7 OFFSET ?8"
     );
-    let rows = bind(&list_sql, guild_id, f)
+    let rows = bind(list_sql, guild_id, f)
         .bind(limit)
         .bind(offset)
         .fetch_all(conn)
@@ -295,11 +295,11 @@ pub async fn suggest(
     typed: &str,
     open_only: bool,
 ) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND (NOT ?3 OR status = 'open')
            AND (?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)
          ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, deadline_at LIMIT 25"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(typed.trim().trim_start_matches('#'))
     .bind(open_only)
@@ -315,7 +315,7 @@ pub async fn logged_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY id"))
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY id")))
         .bind(id_in(guild_id))
         .bind(ms(from))
         .bind(ms(to))
@@ -331,7 +331,7 @@ pub async fn resolved_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3 ORDER BY id"))
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3 ORDER BY id")))
         .bind(id_in(guild_id))
         .bind(ms(from))
         .bind(ms(to))

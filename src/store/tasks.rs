@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::position::Position;
@@ -141,9 +141,9 @@ pub async fn insert(
 
 /// A task of the guild.
 pub async fn get(conn: &mut SqliteConnection, guild_id: u64, id: i64) -> StoreResult<Option<Task>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND id = ?2"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(id)
     .fetch_optional(conn)
@@ -302,16 +302,18 @@ pub async fn list(
 ) -> StoreResult<(Vec<Task>, i64)> {
     let cond = "guild_id = ?1 AND status IN ('open', 'in_progress')
          AND (?2 IS NULL OR assignee_id = ?2) AND (?3 IS NULL OR position = ?3) AND (?4 IS NULL OR due_at < ?4)";
-    let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM tasks WHERE {cond}"))
-        .bind(id_in(guild_id))
-        .bind(f.assignee.map(id_in))
-        .bind(f.position.map(|p| p.key()))
-        .bind(f.overdue_at.map(ms))
-        .fetch_one(&mut *conn)
-        .await?;
-    let rows = sqlx::query(&format!(
+    let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM tasks WHERE {cond}"
+    )))
+    .bind(id_in(guild_id))
+    .bind(f.assignee.map(id_in))
+    .bind(f.position.map(|p| p.key()))
+    .bind(f.overdue_at.map(ms))
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM tasks WHERE {cond} ORDER BY due_at, id LIMIT ?5 OFFSET ?6"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(f.assignee.map(id_in))
     .bind(f.position.map(|p| p.key()))
@@ -332,13 +334,13 @@ pub async fn suggest(
     typed: &str,
     include_closed: bool,
 ) -> StoreResult<Vec<Task>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1
            AND (?5 OR status IN ('open', 'in_progress'))
            AND (?3 OR assignee_id = ?2 OR assigner_id = ?2 OR assignee_id IS NULL)
            AND (?4 = '' OR instr(lower(title), lower(?4)) > 0 OR CAST(id AS TEXT) = ?4)
          ORDER BY CASE WHEN status IN ('open', 'in_progress') THEN 0 ELSE 1 END, due_at LIMIT 25"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(id_in(user))
     .bind(all)
@@ -427,10 +429,10 @@ pub async fn active_for(
     user: Option<u64>,
     position: Option<Position>,
 ) -> StoreResult<Vec<Task>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND status IN ('open', 'in_progress')
            AND ((?2 IS NOT NULL AND assignee_id = ?2) OR (?3 IS NOT NULL AND position = ?3 AND assignee_id IS NULL))"
-    ))
+    )))
     .bind(id_in(guild_id))
     .bind(user.map(id_in))
     .bind(position.map(|p| p.key()))
@@ -578,7 +580,7 @@ pub async fn list_recurring(
     conn: &mut SqliteConnection,
     guild_id: u64,
 ) -> StoreResult<Vec<Recurring>> {
-    let rows = sqlx::query(&format!("SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE guild_id = ?1 AND active = 1 ORDER BY id"))
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE guild_id = ?1 AND active = 1 ORDER BY id")))
         .bind(id_in(guild_id))
         .fetch_all(conn)
         .await?;
@@ -604,9 +606,9 @@ pub async fn due_recurring(
     conn: &mut SqliteConnection,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Recurring>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE active = 1 AND next_at IS NOT NULL AND next_at <= ?1 ORDER BY next_at LIMIT 100"
-    ))
+    )))
     .bind(ms(now))
     .fetch_all(conn)
     .await?;

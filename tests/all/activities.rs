@@ -119,7 +119,7 @@ fn row<'a>(rows: &'a [Row], key: &str) -> &'a Row {
         .unwrap_or_else(|| panic!("no row {key} in {rows:#?}"))
 }
 
-async fn count(app: &App, sql: &str, guild: u64) -> i64 {
+async fn count(app: &App, sql: &'static str, guild: u64) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
         .bind(id_in(guild))
         .fetch_one(&app.store.pool)

@@ -206,7 +206,7 @@ async fn complaint(t: &TestApp, id: i64) -> Row {
     }
 }
 
-async fn count(t: &TestApp, sql: &str) -> i64 {
+async fn count(t: &TestApp, sql: &'static str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
         .fetch_one(&t.app.store.pool)
         .await

@@ -500,7 +500,7 @@ async fn wait_db(e: &E2e, sql: &str, want: i64) -> i64 {
     let mut got = -1;
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while tokio::time::Instant::now() < deadline {
-        got = sqlx::query_as::<_, (i64,)>(sql)
+        got = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
             .fetch_one(&e.t.app.store.pool)
             .await
             .map(|r| r.0)

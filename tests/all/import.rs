@@ -1440,10 +1440,11 @@ async fn crafted_xlsx_that_would_exhaust_memory_are_refused_and_nothing_is_store
     // Nothing waits for a Confirm, nothing is stored; the export itself still imports.
     let mut conn = t.app.store.pool.acquire().await.expect("conn");
     for table in ["pending_imports", "daily_figures", "product_figures"] {
-        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&mut *conn)
-            .await
-            .expect("count");
+        let (n,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&mut *conn)
+                .await
+                .expect("count");
         assert_eq!(n, 0, "{table}");
     }
     drop(conn);

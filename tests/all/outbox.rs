@@ -9,7 +9,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Datelike, Duration, SecondsFormat, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
-use sqlx::Connection;
+use sqlx::{AssertSqlSafe, Connection};
 use storeops::adapters::shell::SHELL_GUILD;
 use storeops::app::{App, Reply};
 use storeops::clock::{Clock, ManualClock};
@@ -123,7 +123,7 @@ async fn rows_where(app: &App, condition: &str, arg: &str) -> Vec<Row> {
                 platform_message_id, late_ms, source
          FROM outbox WHERE {condition} ORDER BY due_at, id"
     );
-    let rows: Vec<Tuple> = sqlx::query_as(&sql)
+    let rows: Vec<Tuple> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(arg)
         .fetch_all(&app.store.pool)
         .await

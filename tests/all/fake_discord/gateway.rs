@@ -98,7 +98,7 @@ async fn run_connection(inner: Arc<Inner>, mut socket: WebSocket) {
         tokio::select! {
             cmd = rx.recv() => match cmd {
                 Some(ConnCmd::Frame(text)) => {
-                    if socket.send(Message::Text(text)).await.is_err() {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
                         break;
                     }
                 },
@@ -113,7 +113,7 @@ async fn run_connection(inner: Arc<Inner>, mut socket: WebSocket) {
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Text(text))) => handle_client_payload(&inner, conn_id, &text),
                 Some(Ok(Message::Binary(bytes))) => {
-                    if let Ok(text) = String::from_utf8(bytes) {
+                    if let Ok(text) = String::from_utf8(bytes.to_vec()) {
                         handle_client_payload(&inner, conn_id, &text);
                     }
                 },

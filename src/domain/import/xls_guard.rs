@@ -8,6 +8,15 @@
 //! finds them (the OLE compound file's FAT, DIFAT, directory and mini stream; the `Workbook`
 //! stream's BIFF records, sheet by sheet) and refuses a file whose sheets would span more
 //! than [`MAX_CELLS`] cells or whose structure does not hold together.
+//!
+//! What calamine 0.38 bounds itself is not checked again here: it reserves nothing from the
+//! lengths in the header and the directory (the mini FAT's sector count, a stream's length;
+//! a chain is read only as far as it goes) and stops a DIFAT chain longer than the file has
+//! sectors. What it does not bound stays here: its other chains are followed with no loop
+//! check (a loop grows one buffer without end), the FAT it builds may list one sector any
+//! number of times (a 10 MB file could make it build a FAT of over a gigabyte), and the
+//! sheets' spans above. The guard's own DIFAT walk keeps its bound: without it the walk
+//! itself would not end.
 
 /// The most cells a sheet's bounding box may span (a real export of at most 10 MB has well
 /// under a million cells; calamine allocates about 32 bytes for each cell of the box).
@@ -93,9 +102,6 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let dir_start = u32_at(head, 48).unwrap_or(ENDOFCHAIN);
     let mini_fat_start = u32_at(head, 60).unwrap_or(ENDOFCHAIN);
     let mini_fat_len = u32_at(head, 64).unwrap_or(0) as usize;
-    if mini_fat_len > n {
-        return Err("more mini FAT sectors than the file has".into());
-    }
 
     // The DIFAT: 109 ids in the header, then a chain of DIFAT sectors (the last id of each
     // is the next one).
@@ -143,13 +149,11 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, String> {
     // calamine loads the mini stream (the root's chain) and the mini FAT whenever there is
     // a mini FAT, whatever it reads next: both chains must end.
     let (mini, mini_fat) = if mini_fat_len > 0 {
-        let root_len = usize::try_from(root.2)
-            .ok()
-            .filter(|l| *l <= bytes.len())
-            .ok_or("a mini stream longer than the file")?;
+        let root_len = usize::try_from(root.2).unwrap_or(usize::MAX);
         let mini = sectors.chain(root.1, &fat, root_len)?;
         let mini_fat: Vec<u32> =
-            u32s(&sectors.chain(mini_fat_start, &fat, mini_fat_len * size)?).collect();
+            u32s(&sectors.chain(mini_fat_start, &fat, mini_fat_len.saturating_mul(size))?)
+                .collect();
         (mini, mini_fat)
     } else {
         (vec![], vec![])
@@ -158,10 +162,7 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let (_, start, len) = find("Workbook")
         .or_else(|| find("Book"))
         .ok_or("no Workbook stream")?;
-    let len = usize::try_from(*len)
-        .ok()
-        .filter(|l| *l <= bytes.len())
-        .ok_or("a stream longer than the file")?;
+    let len = usize::try_from(*len).unwrap_or(usize::MAX);
     if len >= MINI_CUTOFF {
         return sectors.chain(*start, &fat, len);
     }
@@ -394,6 +395,57 @@ mod tests {
         );
         // Cut short inside the workbook.
         assert!(check(&XLWT[..3000]).is_err());
+    }
+
+    #[test]
+    fn a_fat_naming_one_sector_again_and_again_is_refused() {
+        // Every DIFAT id names sector 0 as a FAT sector, over a chain of 200 DIFAT sectors:
+        // 25,509 FAT sectors in a file of 201. calamine 0.38 bounds the DIFAT chain, not the
+        // FAT it builds from it (a 10 MB file like this one asks it for over a gigabyte).
+        let mut file = XLWT[..512].to_vec();
+        file[76..512].fill(0);
+        file[68..72].copy_from_slice(&1u32.to_le_bytes());
+        file.extend([0u8; 512]);
+        for s in 1..=200u32 {
+            let mut sector = [0u8; 512];
+            let next = if s == 200 { ENDOFCHAIN } else { s + 1 };
+            sector[508..].copy_from_slice(&next.to_le_bytes());
+            file.extend(sector);
+        }
+        assert_eq!(
+            check(&file),
+            Err("more FAT sectors than the file has".into())
+        );
+    }
+
+    #[test]
+    fn lengths_past_the_end_of_the_file_are_left_to_calamine() {
+        // calamine 0.38 reserves nothing from these lengths and reads a chain only as far as
+        // it goes, so the sheet still reads: the mini FAT's sector count in the header, the
+        // root's (mini stream's) length, and the Workbook stream's length in the directory.
+        let entry = |b: &[u8], name: &str| {
+            find(
+                b,
+                &name
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<u8>>(),
+            )
+        };
+        let mut mini_fat = MINI.to_vec();
+        mini_fat[64..68].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut root = MINI.to_vec();
+        let at = entry(&root, "Root Entry") + 120;
+        root[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut workbook = XLWT.to_vec();
+        let at = entry(&workbook, "Workbook") + 120;
+        workbook[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        for file in [mini_fat, root, workbook] {
+            assert_eq!(check(&file), Ok(()));
+            let (rows, how) = super::super::table::read(&file, Some("export.xls"), None)
+                .expect("the sheet reads");
+            assert_eq!((rows.len(), how.as_str()), (9, "xls"));
+        }
     }
 
     #[test]

@@ -166,6 +166,8 @@ opt-priority = How urgent
 opt-note = More detail (optional)
 opt-scope = Which tasks
 opt-page = Page number
+opt-task-show-page = Page of the history (1 = the newest entries)
+opt-complaint-show-page = Page of the history (1 = the newest entries)
 opt-text = The comment
 opt-cover = Who covers
 opt-from = First day, e.g. 2026-12-01, tomorrow, 12/1
@@ -190,6 +192,8 @@ task-field-priority = Priority
 task-field-status = Status
 task-field-note = Note
 task-field-history = History
+history-page = History: entries { $first }–{ $last } of { $total } (page { $page } of { $pages }).
+history-older = Older entries: { $command }
 task-status-open = open
 task-status-in_progress = in progress
 task-status-done = done

@@ -163,6 +163,8 @@ opt-priority = 紧急程度
 opt-note = 补充说明（可选）
 opt-scope = 哪些任务
 opt-page = 页码
+opt-task-show-page = 历史记录的页码（1 = 最新的记录）
+opt-complaint-show-page = 历史记录的页码（1 = 最新的记录）
 opt-text = 评论内容
 opt-cover = 代理人
 opt-from = 第一天，例如 2026-12-01、明天、12/1
@@ -187,6 +189,8 @@ task-field-priority = 优先级
 task-field-status = 状态
 task-field-note = 备注
 task-field-history = 历史
+history-page = 历史：第 { $first }–{ $last } 条，共 { $total } 条（第 { $page }/{ $pages } 页）。
+history-older = 更早的记录：{ $command }
 task-status-open = 未开始
 task-status-in_progress = 进行中
 task-status-done = 已完成

@@ -9,6 +9,7 @@ pub mod invocation;
 pub mod jobs;
 pub mod local;
 pub mod spec;
+pub mod view;
 
 /// The message model lives below the store (the outbox keeps replies); the core's old path.
 pub use crate::message as reply;

@@ -208,7 +208,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/task list scope:overdue",
             ),
-            cmd("show", &[req_id()], "/task show id:42"),
+            cmd("show", &[req_id(), int("page")], "/task show id:42"),
             cmd("start", &[req_id()], "/task start id:42"),
             cmd(
                 "done",
@@ -305,7 +305,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/complaint list scope:breached",
             ),
-            cmd("show", &[req_id()], "/complaint show id:7"),
+            cmd("show", &[req_id(), int("page")], "/complaint show id:7"),
             cmd("claim", &[req_id()], "/complaint claim id:7"),
             manager(cmd(
                 "assign",

@@ -214,23 +214,32 @@ pub async fn add_event(
     Ok(())
 }
 
-/// History, oldest first (the last `limit` entries).
+/// History entries, oldest first: `limit` of them, skipping the `newer` most recent; and how
+/// many there are in all.
 pub async fn events(
     conn: &mut SqliteConnection,
     id: i64,
+    newer: i64,
     limit: i64,
-) -> StoreResult<Vec<(DateTime<Utc>, u64, String, Option<String>)>> {
+) -> StoreResult<(Vec<(DateTime<Utc>, u64, String, Option<String>)>, i64)> {
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM complaint_events WHERE complaint_id = ?1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
     let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM complaint_events WHERE complaint_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2) ORDER BY at, id",
+        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM complaint_events WHERE complaint_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id",
     )
     .bind(id)
     .bind(limit)
+    .bind(newer)
     .fetch_all(conn)
     .await?;
-    Ok(rows
+    let events = rows
         .into_iter()
         .map(|(a, u, k, d)| (from_ms(a), id_out(u), k, d))
-        .collect())
+        .collect();
+    Ok((events, total))
 }
 
 /// Which complaints a list shows.

@@ -257,20 +257,27 @@ pub struct Event {
     pub detail: Option<String>,
 }
 
-/// The last `limit` history entries, oldest first.
+/// History entries, oldest first: `limit` of them, skipping the `newer` most recent; and how
+/// many there are in all.
 pub async fn events(
     conn: &mut SqliteConnection,
     task_id: i64,
+    newer: i64,
     limit: i64,
-) -> StoreResult<Vec<Event>> {
+) -> StoreResult<(Vec<Event>, i64)> {
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM task_events WHERE task_id = ?1")
+        .bind(task_id)
+        .fetch_one(&mut *conn)
+        .await?;
     let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM task_events WHERE task_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2) ORDER BY at, id",
+        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM task_events WHERE task_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id",
     )
     .bind(task_id)
     .bind(limit)
+    .bind(newer)
     .fetch_all(conn)
     .await?;
-    Ok(rows
+    let events = rows
         .into_iter()
         .map(|(at, actor, kind, detail)| Event {
             at: from_ms(at),
@@ -278,7 +285,8 @@ pub async fn events(
             kind,
             detail,
         })
-        .collect())
+        .collect();
+    Ok((events, total))
 }
 
 /// Which tasks a list shows.

@@ -11,7 +11,7 @@ use super::task::parse_period;
 use crate::app::reply::{
     self, ButtonStyle, Form, FormField, Mentions, Reply, Severity as Colour, escape_user_text,
 };
-use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
+use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError, view};
 use crate::domain::complaint::{Outcome, Severity, change_percent, quantile};
 use crate::domain::money::{Money, MoneyError};
 use crate::domain::position::Position;
@@ -310,7 +310,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             )
             .await
         }
-        "show" => show(ctx, id).await,
+        "show" => show(ctx, id, inv.int("page").unwrap_or(1)).await,
         "claim" => claim(ctx, id, ctx.origin.actor.user_id).await,
         "assign" => {
             let (user, _) = inv.user("user").ok_or_else(|| {
@@ -581,7 +581,7 @@ async fn list(
     Ok(r)
 }
 
-async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
+async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
     let mut conn = ctx
         .app
         .store
@@ -590,9 +590,11 @@ async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
         .await
         .map_err(StoreError::from)?;
     let c = load(&mut conn, ctx, id).await?;
-    let events = complaints::events(&mut conn, id, 10).await?;
+    let (_, total) = complaints::events(&mut conn, id, 0, 0).await?;
+    let newer = view::history_offset(page, total);
+    let (events, total) = complaints::events(&mut conn, id, newer, view::HISTORY_PAGE).await?;
     let l = ctx.locale;
-    let mut r = describe(l, &c, &ctx.guild, ctx.now);
+    let r = describe(l, &c, &ctx.guild, ctx.now);
     let history: Vec<String> = events
         .iter()
         .map(|(at, who, kind, detail)| {
@@ -614,9 +616,7 @@ async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
             )
         })
         .collect();
-    if !history.is_empty() {
-        r = r.field(l.t("task-field-history"), history.join("\n"), false);
-    }
+    let mut r = view::history(r, l, history, newer, total, &format!("/complaint show id:{id} page:{{page}}"));
     r.buttons = buttons(l, &c);
     r.ephemeral = true;
     Ok(r)

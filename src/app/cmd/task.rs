@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use sqlx::SqliteConnection;
 
 use crate::app::reply::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
-use crate::app::{AppResult, Ctx, Invocation, UserError};
+use crate::app::{AppResult, Ctx, Invocation, UserError, view};
 use crate::domain::deadline::{self, DeadlineError, parse_deadline, parse_duration};
 use crate::domain::position::Position;
 use crate::domain::schedule::{ScheduleError, parse_schedule};
@@ -426,7 +426,14 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             let page = inv.int("page").unwrap_or(1).max(1);
             list(ctx, scope, page).await
         }
-        "show" => show(ctx, inv.int("id").unwrap_or_default()).await,
+        "show" => {
+            show(
+                ctx,
+                inv.int("id").unwrap_or_default(),
+                inv.int("page").unwrap_or(1),
+            )
+            .await
+        }
         "start" => {
             transition(
                 ctx,
@@ -701,7 +708,7 @@ async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResult<Reply> {
     Ok(r)
 }
 
-async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
+async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
     let mut conn = ctx
         .app
         .store
@@ -710,9 +717,11 @@ async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
         .await
         .map_err(StoreError::from)?;
     let t = load(&mut conn, ctx, id).await?;
-    let events = tasks::events(&mut conn, id, 10).await?;
+    let (_, total) = tasks::events(&mut conn, id, 0, 0).await?;
+    let newer = view::history_offset(page, total);
+    let (events, total) = tasks::events(&mut conn, id, newer, view::HISTORY_PAGE).await?;
     let l = ctx.locale;
-    let mut r = describe(l, &t, &ctx.guild);
+    let r = describe(l, &t, &ctx.guild);
     let history: Vec<String> = events
         .iter()
         .map(|e| {
@@ -732,9 +741,7 @@ async fn show(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
             )
         })
         .collect();
-    if !history.is_empty() {
-        r = r.field(l.t("task-field-history"), history.join("\n"), false);
-    }
+    let mut r = view::history(r, l, history, newer, total, &format!("/task show id:{id} page:{{page}}"));
     if t.status.is_active() && may_act(ctx, &t) {
         r.buttons = task_buttons(l, &t);
     }

@@ -470,7 +470,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The option a user picks from a choice list: Discord sends the choice's value, which poise
 /// registers as the index into the command table's choices.
-fn choice(path: &[&str], option: &str, value: &str) -> Opt {
+pub fn choice(path: &[&str], option: &str, value: &str) -> Opt {
     let spec = storeops::app::spec::CommandSpec::find(path)
         .and_then(|c| c.option(option))
         .unwrap_or_else(|| panic!("/{} has no option {option}", path.join(" ")));

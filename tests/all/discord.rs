@@ -1258,3 +1258,76 @@ async fn lock_database_for(e: &E2e, hold: std::time::Duration) -> tokio::task::J
             .expect("commit");
     })
 }
+
+/// Discord limits posting to one channel (the fake, opted in: 5 messages per 5 s per channel,
+/// its headers on every answer) and counts 429s against an invalid-request limit of 10,000 per
+/// 10 minutes, past which the bot's address is banned for a while
+/// (<https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans>).
+/// A burst of 12 reminders to one channel is delivered, each exactly once, and the bot sends
+/// nothing more into a bucket it was told is exhausted until `retry_after` has passed: at most
+/// one 429 per window (a bot that read `X-RateLimit-Remaining` would cause none).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_to_one_channel_keeps_to_discords_rate_limit() {
+    let fake_config = FakeConfig {
+        rate_limits: true,
+        ..FakeConfig::default()
+    };
+    let e = E2e::start_with_fake(fake_config, |_| {}).await;
+    let ops = e.channel("ops");
+    for i in 0..12 {
+        e.enqueue(
+            &format!("e2e:burst:{i}"),
+            Target::Channel(ops),
+            Reply::titled(format!("Burst {i}")),
+            chrono::Duration::zero(),
+        )
+        .await;
+    }
+    let delivered = || {
+        e.fake
+            .channel_messages(ops)
+            .iter()
+            .filter(|m| embed_text(m).contains("Burst"))
+            .count()
+    };
+    // Each round gives the bot real time to send what it may, then moves the bot's clock and
+    // the fake's past the window (and past any retry_after the bot was given).
+    for _ in 0..6 {
+        let round = std::time::Instant::now();
+        let mut last = (delivered(), e.fake.rate_limited_count());
+        let mut quiet_since = std::time::Instant::now();
+        while round.elapsed() < Duration::from_secs(6) && delivered() < 12 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let now = (delivered(), e.fake.rate_limited_count());
+            if now != last {
+                last = now;
+                quiet_since = std::time::Instant::now();
+            } else if quiet_since.elapsed() > Duration::from_millis(800) {
+                break;
+            }
+        }
+        if delivered() == 12 {
+            break;
+        }
+        e.t.clock.advance(chrono::Duration::seconds(6));
+        e.fake.advance_clock(Duration::from_secs(6));
+    }
+    let titles: std::collections::BTreeSet<String> = e
+        .fake
+        .channel_messages(ops)
+        .iter()
+        .map(|m| embed(m)["title"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(delivered(), 12, "every reminder delivered: {titles:?}");
+    assert_eq!(titles.len(), 12, "each exactly once: {titles:?}");
+    let posts = e
+        .fake
+        .requests_matching(&format!("POST /channels/{ops}/messages"));
+    let limited = e.fake.rate_limited_count();
+    assert!(
+        limited <= 2,
+        "the bot caused {limited} 429s for 12 messages in 5-per-5-s windows (at most one per window expected; {} posts in all): after a 429 it kept posting into the exhausted bucket",
+        posts.len()
+    );
+    e.stop().await;
+}

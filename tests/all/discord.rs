@@ -141,7 +141,21 @@ impl E2e {
 
 impl Drop for E2e {
     fn drop(&mut self) {
-        if !self.stopped && !std::thread::panicking() {
+        if std::thread::panicking() {
+            // The test failed on its own assertion; a refusal is often why (an answer that
+            // never came, a message never posted): say so next to the failure.
+            let bad = self.fake.unexpected_refusals();
+            if !bad.is_empty() {
+                let list: Vec<String> = bad.iter().map(|r| format!("  {}", r.describe())).collect();
+                eprintln!(
+                    "fake discord refused {} request(s) as Discord would:\n{}",
+                    bad.len(),
+                    list.join("\n")
+                );
+            }
+            return;
+        }
+        if !self.stopped {
             panic!(
                 "E2e dropped without stop(): end every end-to-end test with `e.stop().await` so the refusals the fake recorded are checked"
             );

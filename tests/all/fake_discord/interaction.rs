@@ -840,12 +840,19 @@ impl InteractionHandle {
         match self.try_response(timeout).await {
             Some(v) => v,
             None => {
+                // Refusals with their code and errors tree: why an answer never came.
                 let log: Vec<String> = self
                     .inner
                     .lock()
                     .requests
                     .iter()
-                    .map(|r| format!("{} {} -> {}", r.method, r.path, r.status))
+                    .map(|r| {
+                        if (400..500).contains(&r.status) {
+                            r.describe()
+                        } else {
+                            format!("{} {} -> {}", r.method, r.path, r.status)
+                        }
+                    })
                     .collect();
                 panic!(
                     "fake discord: no callback for interaction {} within {timeout:?}; requests: {log:#?}",

@@ -20,6 +20,18 @@
 //! (e.g. `colors.primary_color` on roles, `locale`/`entitlements`/`attachment_size_limit` on
 //! interactions, `flags`/`deaf`/`mute`/`roles` on members).
 //!
+//! The fake is as strict as Discord: `rules.rs` holds Discord's documented rules (each citing
+//! its doc page) and the fake refuses what Discord refuses, with Discord's status, JSON code and
+//! `errors` tree, changing nothing: command registration, messages and their embeds,
+//! components and allowed mentions, interaction callbacks (one per interaction, within 3 s of
+//! the interaction, the right type for the interaction, autocomplete and modal limits), tokens
+//! valid for 15 minutes, and (opt-in, `FakeConfig::rate_limits`) rate limits. Interactions a test
+//! asks for are checked against the commands the bot registered, as Discord's client would.
+//! Every 4xx is recorded: [`FakeDiscord::assert_no_unexpected_refusals`] (called by the E2e
+//! harness's `stop()`) fails on any the test did not declare with
+//! [`FakeDiscord::expect_refusal`]; [`FakeDiscord::age_interactions`] /
+//! [`FakeDiscord::advance_clock`] move the fake's clock instead of sleeping.
+//!
 //! With `ratelimiter_disabled(true)` a 429 is not retried by serenity: the caller gets
 //! `Error::Http(HttpError::UnsuccessfulRequest(r))` with `r.status_code == 429`, and since
 //! Discord's 429 body has no `code`, `r.error.code == -1` and `r.error.message` starts with

@@ -19,7 +19,7 @@ use storeops::config::Config;
 use storeops::domain::position::Position;
 use storeops::store::{from_ms, id_out};
 
-use crate::discord::{E2e, embed_text};
+use crate::discord::{E2e, choice, embed_text};
 use crate::fake_discord::*;
 use crate::support::TestApp;
 
@@ -1873,12 +1873,13 @@ async fn through_discord_log_escalate_and_resolve_by_form() {
     let (cs_role, manager_role) = (fx.role_id("customer-service"), fx.role_id("manager"));
     let (general, esc) = (e.channel("general"), e.channel("escalations"));
     for opts in [
+        // `position` is a choice list: Discord sends the chosen choice's value.
         vec![
-            opt_str("position", "customer-service"),
+            choice(&["setup"], "position", "customer-service"),
             opt_role("role", cs_role),
         ],
         vec![
-            opt_str("position", "manager"),
+            choice(&["setup"], "position", "manager"),
             opt_role("role", manager_role),
         ],
         vec![opt_channel("escalation-channel", esc)],

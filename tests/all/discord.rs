@@ -41,11 +41,14 @@ pub fn assert_frames_known(fake: &FakeDiscord) {
     }
 }
 
-/// The bot running against the fake.
+/// The bot running against the fake. Every test ends with [`E2e::stop`], which fails the
+/// test on any request the fake refused (as Discord would) that the test did not declare with
+/// `e.fake.expect_refusal(code)`; dropping an `E2e` without `stop()` fails the test too.
 pub struct E2e {
     pub fake: FakeDiscord,
     pub t: TestApp,
     pub bot: Option<Bot>,
+    stopped: bool,
 }
 
 impl E2e {
@@ -55,8 +58,13 @@ impl E2e {
 
     /// Starts with the test's changes to the configuration.
     pub async fn start_with(change: impl FnOnce(&mut Config)) -> E2e {
+        Self::start_with_fake(FakeConfig::default(), change).await
+    }
+
+    /// Starts against a fake with `fake_config` (e.g. `rate_limits: true`).
+    pub async fn start_with_fake(fake_config: FakeConfig, change: impl FnOnce(&mut Config)) -> E2e {
         init_tracing();
-        let fake = FakeDiscord::start(GuildFixture::default()).await;
+        let fake = FakeDiscord::start_with(GuildFixture::default(), fake_config).await;
         let mut config = Config::defaults();
         change(&mut config);
         config.discord.api_base = Some(fake.api_base());
@@ -66,12 +74,27 @@ impl E2e {
             .await
             .expect("bot starts");
         fake.wait_identified().await;
-        let commands = fake.wait_registered_commands(T).await;
-        assert!(!commands.is_empty(), "commands registered");
+        // Discord refuses a registration with one bad command whole: the bot then has no
+        // commands at all, and no user could run the flows a test drives.
+        let put = fake
+            .wait_registration(T)
+            .await
+            .unwrap_or_else(|| panic!("the bot never registered its commands within {T:?}"));
+        assert_eq!(
+            put.status,
+            200,
+            "Discord refuses the bot's command registration, so the bot has no commands:\n  {}",
+            put.describe()
+        );
+        assert!(
+            !fake.registered_commands().is_empty(),
+            "commands registered"
+        );
         E2e {
             fake,
             t,
             bot: Some(bot),
+            stopped: false,
         }
     }
 
@@ -105,9 +128,37 @@ impl E2e {
         self.t.app.outbox_wake.notify_one();
     }
 
+    /// Stops the bot, then fails the test if the fake refused any request the test did not
+    /// expect (method, path, code and `errors` tree of each).
     pub async fn stop(mut self) {
+        self.stopped = true;
         if let Some(bot) = self.bot.take() {
             bot.stop().await;
+        }
+        self.fake.assert_no_unexpected_refusals();
+    }
+}
+
+impl Drop for E2e {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // The test failed on its own assertion; a refusal is often why (an answer that
+            // never came, a message never posted): say so next to the failure.
+            let bad = self.fake.unexpected_refusals();
+            if !bad.is_empty() {
+                let list: Vec<String> = bad.iter().map(|r| format!("  {}", r.describe())).collect();
+                eprintln!(
+                    "fake discord refused {} request(s) as Discord would:\n{}",
+                    bad.len(),
+                    list.join("\n")
+                );
+            }
+            return;
+        }
+        if !self.stopped {
+            panic!(
+                "E2e dropped without stop(): end every end-to-end test with `e.stop().await` so the refusals the fake recorded are checked"
+            );
         }
     }
 }
@@ -139,74 +190,44 @@ pub fn embed_text(v: &Value) -> String {
     s
 }
 
-fn check_name(name: &str) {
-    assert!(
-        !name.is_empty() && name.chars().count() <= 32,
-        "name length: {name}"
-    );
-    assert!(
-        name.chars().all(|c| c.is_lowercase()
-            || c.is_ascii_digit()
-            || c == '-'
-            || c == '_'
-            || !c.is_alphabetic()),
-        "name must be lowercase: {name}"
-    );
-}
-
-fn check_description(d: &Value, what: &str) {
-    let s = d
-        .as_str()
-        .unwrap_or_else(|| panic!("{what}: description missing"));
-    let n = s.chars().count();
-    assert!(
-        (1..=100).contains(&n),
-        "{what}: description of {n} chars: {s}"
-    );
-}
-
-fn check_localizations(v: &Value, what: &str) {
-    let zh = &v["description_localizations"]["zh-CN"];
-    check_description(zh, &format!("{what} (zh-CN)"));
-}
-
-fn check_options(options: &[Value], what: &str) {
-    assert!(options.len() <= 25, "{what}: {} options", options.len());
-    for o in options {
-        let name = o["name"].as_str().expect("option name");
-        check_name(name);
-        check_description(&o["description"], &format!("{what} {name}"));
-        check_localizations(o, &format!("{what} {name}"));
-        let choices = o["choices"].as_array().cloned().unwrap_or_default();
-        assert!(choices.len() <= 25, "{what} {name}: too many choices");
-        for c in &choices {
-            let n = c["name"].as_str().expect("choice name").chars().count();
-            assert!((1..=100).contains(&n));
-        }
-        if let Some(sub) = o["options"].as_array() {
-            check_options(sub, &format!("{what} {name}"));
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_up_registers_every_command_within_discords_limits() {
+    // Discord's limits are the fake's rules (tests/all/fake_discord/rules.rs): the bulk
+    // overwrite is accepted only if every command keeps them.
     let e = E2e::start().await;
+    let puts = e.fake.requests_matching("PUT /applications/");
+    assert_eq!(puts.len(), 1, "one registration: {puts:#?}");
+    assert_eq!(puts[0].status, 200, "{}", puts[0].describe());
+    assert!(
+        puts[0]
+            .path
+            .ends_with(&format!("/guilds/{}/commands", e.guild())),
+        "registered in the configured guild: {}",
+        puts[0].path
+    );
     let commands = e.fake.registered_commands();
     let names: Vec<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
     for spec in storeops::app::spec::COMMANDS {
         assert!(names.contains(&spec.name), "/{} registered", spec.name);
     }
-    assert!(commands.len() <= 100);
-    for c in &commands {
-        let name = c["name"].as_str().expect("name");
-        check_name(name);
-        check_description(&c["description"], name);
-        check_localizations(c, name);
-        check_options(
-            c["options"].as_array().map(Vec::as_slice).unwrap_or(&[]),
-            name,
+    // Every command and option is described in both languages.
+    fn described(v: &Value, what: &str) {
+        assert!(
+            v["description"].as_str().is_some_and(|d| !d.is_empty()),
+            "{what}"
         );
+        assert!(
+            v["description_localizations"]["zh-CN"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "{what}: zh-CN"
+        );
+        for o in v["options"].as_array().into_iter().flatten() {
+            described(o, &format!("{what} {}", o["name"]));
+        }
+    }
+    for c in &commands {
+        described(c, &format!("/{}", c["name"]));
     }
     // One name, two meanings: each command describes its own `platform`.
     let option = |cmd: &str, sub: &str, opt: &str| -> Value {
@@ -465,7 +486,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The option a user picks from a choice list: Discord sends the choice's value, which poise
 /// registers as the index into the command table's choices.
-fn choice(path: &[&str], option: &str, value: &str) -> Opt {
+pub fn choice(path: &[&str], option: &str, value: &str) -> Opt {
     let spec = storeops::app::spec::CommandSpec::find(path)
         .and_then(|c| c.option(option))
         .unwrap_or_else(|| panic!("/{} has no option {option}", path.join(" ")));
@@ -1252,4 +1273,77 @@ async fn lock_database_for(e: &E2e, hold: std::time::Duration) -> tokio::task::J
             .await
             .expect("commit");
     })
+}
+
+/// Discord limits posting to one channel (the fake, opted in: 5 messages per 5 s per channel,
+/// its headers on every answer) and counts 429s against an invalid-request limit of 10,000 per
+/// 10 minutes, past which the bot's address is banned for a while
+/// (<https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans>).
+/// A burst of 12 reminders to one channel is delivered, each exactly once, and the bot sends
+/// nothing more into a bucket it was told is exhausted until `retry_after` has passed: at most
+/// one 429 per window (a bot that read `X-RateLimit-Remaining` would cause none).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_to_one_channel_keeps_to_discords_rate_limit() {
+    let fake_config = FakeConfig {
+        rate_limits: true,
+        ..FakeConfig::default()
+    };
+    let e = E2e::start_with_fake(fake_config, |_| {}).await;
+    let ops = e.channel("ops");
+    for i in 0..12 {
+        e.enqueue(
+            &format!("e2e:burst:{i}"),
+            Target::Channel(ops),
+            Reply::titled(format!("Burst {i}")),
+            chrono::Duration::zero(),
+        )
+        .await;
+    }
+    let delivered = || {
+        e.fake
+            .channel_messages(ops)
+            .iter()
+            .filter(|m| embed_text(m).contains("Burst"))
+            .count()
+    };
+    // Each round gives the bot real time to send what it may, then moves the bot's clock and
+    // the fake's past the window (and past any retry_after the bot was given).
+    for _ in 0..6 {
+        let round = std::time::Instant::now();
+        let mut last = (delivered(), e.fake.rate_limited_count());
+        let mut quiet_since = std::time::Instant::now();
+        while round.elapsed() < Duration::from_secs(6) && delivered() < 12 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let now = (delivered(), e.fake.rate_limited_count());
+            if now != last {
+                last = now;
+                quiet_since = std::time::Instant::now();
+            } else if quiet_since.elapsed() > Duration::from_millis(800) {
+                break;
+            }
+        }
+        if delivered() == 12 {
+            break;
+        }
+        e.t.clock.advance(chrono::Duration::seconds(6));
+        e.fake.advance_clock(Duration::from_secs(6));
+    }
+    let titles: std::collections::BTreeSet<String> = e
+        .fake
+        .channel_messages(ops)
+        .iter()
+        .map(|m| embed(m)["title"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(delivered(), 12, "every reminder delivered: {titles:?}");
+    assert_eq!(titles.len(), 12, "each exactly once: {titles:?}");
+    let posts = e
+        .fake
+        .requests_matching(&format!("POST /channels/{ops}/messages"));
+    let limited = e.fake.rate_limited_count();
+    assert!(
+        limited <= 2,
+        "the bot caused {limited} 429s for 12 messages in 5-per-5-s windows (at most one per window expected; {} posts in all): after a 429 it kept posting into the exhausted bucket",
+        posts.len()
+    );
+    e.stop().await;
 }

@@ -410,4 +410,7 @@ async fn rest_payloads_deserialize_into_serenity_models() {
         }
     }
     fake.assert_no_unknown_requests();
+    // The one refusal of this test is the double acknowledgement above.
+    fake.expect_refusal(40060);
+    fake.assert_no_unexpected_refusals();
 }

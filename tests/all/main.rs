@@ -9,6 +9,7 @@ mod config;
 mod data;
 mod discord;
 mod discord_payloads;
+mod discord_rules;
 mod foundation;
 mod import;
 mod outbox;

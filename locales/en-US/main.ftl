@@ -6,6 +6,7 @@ err-missing-option = The option "{ $option }" is required. Example: { $example }
 err-bad-choice = "{ $value }" is not allowed for { $option }. Choose one of: { $choices }
 err-type-text = The option "{ $option }" takes text, e.g. { $option }:"some words".
 err-type-integer = The option "{ $option }" takes a whole number, e.g. { $option }:42.
+err-bad-id = "{ $value }" is not a number for { $option }: type the number (e.g. { $option }:42) or pick one from the suggestions as you type.
 err-type-number = The option "{ $option }" takes a number, e.g. { $option }:12.5.
 err-type-boolean = The option "{ $option }" takes yes or no, e.g. { $option }:true.
 err-type-user = The option "{ $option }" takes a member, e.g. { $option }:@alice.

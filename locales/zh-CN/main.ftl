@@ -6,6 +6,7 @@ err-missing-option = 缺少必填选项“{ $option }”。示例：{ $example }
 err-bad-choice = “{ $value }”不是 { $option } 的有效值。可选：{ $choices }
 err-type-text = 选项“{ $option }”需要文字，例如 { $option }:"一些文字"。
 err-type-integer = 选项“{ $option }”需要整数，例如 { $option }:42。
+err-bad-id = “{ $value }”不是 { $option } 的编号：请输入编号（例如 { $option }:42），或在输入时从提示列表中选择。
 err-type-number = 选项“{ $option }”需要数字，例如 { $option }:12.5。
 err-type-boolean = 选项“{ $option }”需要是或否，例如 { $option }:true。
 err-type-user = 选项“{ $option }”需要一位成员，例如 { $option }:@alice。

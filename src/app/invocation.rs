@@ -176,6 +176,33 @@ impl Invocation {
         }
     }
 
+    /// The id of an item (a task, a complaint, an activity): typed as `42` or `#42`, or picked
+    /// from the suggestions (which send the number as text). Required options are there
+    /// already (the check made sure); anything else is refused saying what to type.
+    pub fn id(&self, name: &str) -> Result<i64, UserError> {
+        let bad = |value: &str| {
+            UserError::new("err-bad-id")
+                .arg("option", name)
+                .arg("value", value)
+        };
+        match self.options.get(name) {
+            Some(OptValue::Int(n)) if *n > 0 => Ok(*n),
+            Some(OptValue::Int(n)) => Err(bad(&n.to_string())),
+            Some(OptValue::Str(s)) => {
+                let t = s.trim();
+                t.trim_start_matches('#')
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| bad(t))
+            }
+            _ => Err(UserError::new("err-missing-option")
+                .arg("option", name)
+                .arg("example", "")),
+        }
+    }
+
     /// A yes/no option.
     pub fn bool(&self, name: &str) -> Option<bool> {
         match self.options.get(name) {

@@ -148,7 +148,9 @@ pub const fn int(name: &'static str) -> OptSpec {
 }
 /// A spec-building helper.
 pub const fn req_id() -> OptSpec {
-    auto(o("id", OptKind::Integer, true))
+    // Text, not a number: the suggestions find items by title as the user types, and
+    // Discord's client sends no suggestions for text in a number option.
+    auto(o("id", OptKind::String, true))
 }
 /// A spec-building helper.
 pub const fn user() -> OptSpec {

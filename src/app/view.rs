@@ -78,7 +78,10 @@ mod tests {
             "/task show id:1 page:{page}",
         );
         let f = r.footer.expect("footer");
-        assert!(f.contains("461") && f.contains("480") && f.contains("500"), "{f}");
+        assert!(
+            f.contains("461") && f.contains("480") && f.contains("500"),
+            "{f}"
+        );
         assert!(f.contains("/task show id:1 page:3"), "{f}");
     }
 }

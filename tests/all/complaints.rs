@@ -1724,9 +1724,9 @@ async fn claims_and_resolves_survive_concurrent_writers() {
     let alice = origin(actor("alice", &[Position::Manager], "en-US"));
     let mut failures = Vec::new();
     for id in 1..=N {
-        let claim = Invocation::new("complaint claim").with("id", OptValue::Int(id));
+        let claim = Invocation::new("complaint claim").with("id", text_opt(&id.to_string()));
         let resolve = Invocation::new("complaint resolve")
-            .with("id", OptValue::Int(id))
+            .with("id", text_opt(&id.to_string()))
             .with("outcome", text_opt("explanation"));
         for inv in [claim, resolve] {
             let r = t.app.handle(&alice, &inv).await;

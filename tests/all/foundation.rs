@@ -258,6 +258,14 @@ async fn commands_and_options_can_be_typed_by_their_chinese_names() {
     assert!(out.contains("更新首页横幅"), "{out}");
     let out = sh.execute("/task show 编号:1").await.text;
     assert!(out.contains("更新首页横幅"), "{out}");
+    // An id that is no number says what to type.
+    let out = sh.execute("/task show id:banner").await.text;
+    assert!(
+        out.contains("“banner”不是 id 的编号") && out.contains("id:42"),
+        "{out}"
+    );
+    let out = sh.execute("/task show id:#1").await.text;
+    assert!(out.contains("更新首页横幅"), "{out}");
     // An unknown Chinese option is refused naming the options there are.
     let out = sh.execute("/任务 详情 颜色:红").await.text;
     assert!(out.contains("颜色") && out.contains("id:"), "{out}");

@@ -691,9 +691,9 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         "add" => add(ctx, inv).await,
         "list" => list(ctx, inv.int("page").unwrap_or(1).max(1) as usize).await,
         "edit" => edit(ctx, inv).await,
-        "remove" => remove(ctx, inv.int("id").unwrap_or_default()).await,
-        "pause" => pause(ctx, inv.int("id").unwrap_or_default(), true).await,
-        "resume" => pause(ctx, inv.int("id").unwrap_or_default(), false).await,
+        "remove" => remove(ctx, inv.id("id")?).await,
+        "pause" => pause(ctx, inv.id("id")?, true).await,
+        "resume" => pause(ctx, inv.id("id")?, false).await,
         "skip" => skip(ctx, inv).await,
         "calendar" => calendar(ctx).await,
         _ => Err(UserError::new("err-unknown-command")
@@ -802,7 +802,7 @@ async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
 }
 
 async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let id = inv.int("id").unwrap_or_default();
+    let id = inv.id("id")?;
     let changes = [
         "name",
         "schedule",
@@ -972,7 +972,7 @@ fn day_bounds(day: NaiveDate, tz: chrono_tz::Tz) -> (DateTime<Utc>, DateTime<Utc
 }
 
 async fn skip(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let id = inv.int("id").unwrap_or_default();
+    let id = inv.id("id")?;
     let tz = ctx.guild.timezone;
     let typed = inv
         .str("day")
@@ -1286,7 +1286,7 @@ pub async fn holiday(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Re
             Ok(r)
         }
         "remove" => {
-            let id = inv.int("id").unwrap_or_default();
+            let id = inv.id("id")?;
             let mut tx = write_tx(&mut conn).await?;
             let Some(h) = activities::remove_holiday(&mut tx, ctx.guild.guild_id, id).await? else {
                 return Err(UserError::new("holiday-err-not-found")

@@ -297,7 +297,7 @@ fn may_handle(ctx: &Ctx<'_>, c: &Complaint) -> bool {
 
 /// Routes `/complaint <sub>`.
 pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply> {
-    let id = inv.int("id").unwrap_or_default();
+    let id = || inv.id("id");
     match sub {
         "log" => log(ctx, inv).await,
         "list" => {
@@ -310,8 +310,8 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             )
             .await
         }
-        "show" => show(ctx, id, inv.int("page").unwrap_or(1)).await,
-        "claim" => claim(ctx, id, ctx.origin.actor.user_id).await,
+        "show" => show(ctx, id()?, inv.int("page").unwrap_or(1)).await,
+        "claim" => claim(ctx, id()?, ctx.origin.actor.user_id).await,
         "assign" => {
             let (user, _) = inv.user("user").ok_or_else(|| {
                 UserError::new("err-missing-option")
@@ -319,20 +319,20 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
                     .arg("example", "")
             })?;
             ctx.require_manager()?;
-            claim(ctx, id, user).await
+            claim(ctx, id()?, user).await
         }
-        "note" => note(ctx, id, inv.req_str("text")?).await,
+        "note" => note(ctx, id()?, inv.req_str("text")?).await,
         "resolve" => {
             resolve(
                 ctx,
-                id,
+                id()?,
                 inv.req_str("outcome")?,
                 inv.str("amount"),
                 inv.str("note"),
             )
             .await
         }
-        "reopen" => reopen(ctx, id, inv.str("note")).await,
+        "reopen" => reopen(ctx, id()?, inv.str("note")).await,
         "stats" => stats(ctx, inv.str("period")).await,
         _ => Err(UserError::new("err-unknown-command")
             .arg("command", format!("/complaint {sub}"))
@@ -616,7 +616,14 @@ async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
             )
         })
         .collect();
-    let mut r = view::history(r, l, history, newer, total, &format!("/complaint show id:{id} page:{{page}}"));
+    let mut r = view::history(
+        r,
+        l,
+        history,
+        newer,
+        total,
+        &format!("/complaint show id:{id} page:{{page}}"),
+    );
     r.buttons = buttons(l, &c);
     r.ephemeral = true;
     Ok(r)

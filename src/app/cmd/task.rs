@@ -426,50 +426,11 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             let page = inv.int("page").unwrap_or(1).max(1);
             list(ctx, scope, page).await
         }
-        "show" => {
-            show(
-                ctx,
-                inv.int("id").unwrap_or_default(),
-                inv.int("page").unwrap_or(1),
-            )
-            .await
-        }
-        "start" => {
-            transition(
-                ctx,
-                inv.int("id").unwrap_or_default(),
-                Transition::Start,
-                inv.str("note"),
-            )
-            .await
-        }
-        "done" => {
-            transition(
-                ctx,
-                inv.int("id").unwrap_or_default(),
-                Transition::Done,
-                inv.str("note"),
-            )
-            .await
-        }
-        "reopen" => {
-            transition(
-                ctx,
-                inv.int("id").unwrap_or_default(),
-                Transition::Reopen,
-                inv.str("note"),
-            )
-            .await
-        }
-        "cancel" => {
-            transition(
-                ctx,
-                inv.int("id").unwrap_or_default(),
-                Transition::Cancel,
-                inv.str("note"),
-            )
-            .await
-        }
+        "show" => show(ctx, inv.id("id")?, inv.int("page").unwrap_or(1)).await,
+        "start" => transition(ctx, inv.id("id")?, Transition::Start, inv.str("note")).await,
+        "done" => transition(ctx, inv.id("id")?, Transition::Done, inv.str("note")).await,
+        "reopen" => transition(ctx, inv.id("id")?, Transition::Reopen, inv.str("note")).await,
+        "cancel" => transition(ctx, inv.id("id")?, Transition::Cancel, inv.str("note")).await,
         "edit" => edit(ctx, inv).await,
         "reassign" => reassign(ctx, inv).await,
         "comment" => comment(ctx, inv).await,
@@ -741,7 +702,14 @@ async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
             )
         })
         .collect();
-    let mut r = view::history(r, l, history, newer, total, &format!("/task show id:{id} page:{{page}}"));
+    let mut r = view::history(
+        r,
+        l,
+        history,
+        newer,
+        total,
+        &format!("/task show id:{id} page:{{page}}"),
+    );
     if t.status.is_active() && may_act(ctx, &t) {
         r.buttons = task_buttons(l, &t);
     }
@@ -835,7 +803,7 @@ async fn transition(
 }
 
 async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let id = inv.int("id").unwrap_or_default();
+    let id = inv.id("id")?;
     let change = TaskChange {
         title: inv
             .str("title")
@@ -889,7 +857,7 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 }
 
 async fn reassign(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let id = inv.int("id").unwrap_or_default();
+    let id = inv.id("id")?;
     let to =
         parse_assignee(inv, true)?.ok_or_else(|| UserError::new("task-err-user-or-position"))?;
     let change = match to {
@@ -952,7 +920,7 @@ async fn reassign(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 }
 
 async fn comment(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let id = inv.int("id").unwrap_or_default();
+    let id = inv.id("id")?;
     let text = super::checked_text(inv.req_str("text")?, NOTE_MAX, "text")?;
     let mut conn = ctx
         .app

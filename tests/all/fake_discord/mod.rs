@@ -108,6 +108,8 @@ impl FakeDiscord {
         let (changed, _) = watch::channel(0u64);
         let mut state = State::new();
         state.rate_limits_enabled = config.rate_limits;
+        state.channel_window = config.channel_window;
+        state.global_limit = config.global_limit;
         let inner = Arc::new(Inner {
             fixture,
             addr,

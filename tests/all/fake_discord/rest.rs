@@ -319,10 +319,8 @@ fn epoch_secs(st: &State, at: std::time::Instant) -> f64 {
 /// "accounts for top-level resources within the path", here `channel_id`; the bucket header
 /// names the route, "non-inclusive of top-level resources").
 const CHANNEL_MESSAGES_LIMIT: u32 = 5;
-const CHANNEL_MESSAGES_WINDOW: Duration = Duration::from_secs(5);
 /// "All bots can make up to 50 requests per second to our API"; interaction endpoints are not
 /// bound to it.
-const GLOBAL_LIMIT: u32 = 50;
 const GLOBAL_WINDOW: Duration = Duration::from_secs(1);
 const CHANNEL_MESSAGES_BUCKET: &str = "fake-post-channel-messages";
 
@@ -355,7 +353,7 @@ fn rate_limit(
             Some((start, count)) if now < start + GLOBAL_WINDOW => (start, count),
             _ => (now, 0),
         };
-        if count >= GLOBAL_LIMIT {
+        if count >= st.global_limit {
             let retry = (start + GLOBAL_WINDOW).saturating_duration_since(now);
             let body = json!({"message": "You are being rate limited.", "retry_after": retry.as_secs_f64(), "global": true});
             return Err(Reply {
@@ -379,10 +377,10 @@ fn rate_limit(
     };
     let cid = parse_id(cid).unwrap_or(0);
     let (start, count) = match st.rate.channels.get(&cid) {
-        Some(&(start, count)) if now < start + CHANNEL_MESSAGES_WINDOW => (start, count),
+        Some(&(start, count)) if now < start + st.channel_window => (start, count),
         _ => (now, 0),
     };
-    let reset_at = start + CHANNEL_MESSAGES_WINDOW;
+    let reset_at = start + st.channel_window;
     let reset_after = reset_at.saturating_duration_since(now).as_secs_f64();
     let reset_epoch = epoch_secs(st, reset_at);
     let headers = |remaining: u32| {

@@ -205,6 +205,9 @@ pub(crate) struct State {
     /// Discord JSON codes (or HTTP statuses) the test declared it expects as refusals.
     pub expected_refusals: Vec<i64>,
     pub rate_limits_enabled: bool,
+    /// `FakeConfig::channel_window` and `global_limit`.
+    pub channel_window: Duration,
+    pub global_limit: u32,
     pub rate: RateLimits,
     /// How long attachment downloads wait before the file is served (a slow CDN).
     pub download_delay: Duration,
@@ -233,6 +236,8 @@ impl State {
             skew: Duration::ZERO,
             expected_refusals: Vec::new(),
             rate_limits_enabled: false,
+            channel_window: Duration::from_secs(5),
+            global_limit: 50,
             rate: RateLimits::default(),
             download_delay: Duration::ZERO,
             next_id: 1_300_000_000_000_000_000,
@@ -309,6 +314,11 @@ pub struct FakeConfig {
     /// Opt-in: Discord's rate limits on `POST /channels/{id}/messages` (5 per 5 s per channel)
     /// and the global limit (50 requests per second), with their headers and 429s.
     pub rate_limits: bool,
+    /// The window of the per-channel limit (Discord's: 5 s). A test shortens it to run a long
+    /// burst in little real time; the bot only ever learns it from the headers.
+    pub channel_window: Duration,
+    /// Requests per second of the global limit (Discord's: 50).
+    pub global_limit: u32,
 }
 
 impl Default for FakeConfig {
@@ -317,6 +327,8 @@ impl Default for FakeConfig {
             heartbeat_interval_ms: 41_250,
             default_timeout: Duration::from_secs(5),
             rate_limits: false,
+            channel_window: Duration::from_secs(5),
+            global_limit: 50,
         }
     }
 }

@@ -98,6 +98,16 @@ impl E2e {
         }
     }
 
+    /// A bot the test started itself (e.g. against a fake that refuses its registration).
+    pub fn from_parts(fake: FakeDiscord, t: TestApp, bot: Bot) -> E2e {
+        E2e {
+            fake,
+            t,
+            bot: Some(bot),
+            stopped: false,
+        }
+    }
+
     pub fn user(&self, name: &str) -> u64 {
         self.fake.fixture().user_id(name)
     }

@@ -8,6 +8,7 @@ mod complaints;
 mod config;
 mod data;
 mod discord;
+mod discord_limits;
 mod discord_payloads;
 mod discord_rules;
 mod foundation;

@@ -31,7 +31,7 @@ pub const PAGE_SIZE: i64 = 10;
 pub const SUMMARY_MAX: usize = 200;
 
 /// Longest description or note.
-pub const TEXT_MAX: usize = 2000;
+pub const TEXT_MAX: usize = 4000;
 
 fn label(l: Locale, prefix: &str, key: &str) -> String {
     let k = format!("{prefix}-{key}");

@@ -284,6 +284,7 @@ fn fault_reply(fault: &Fault) -> (u16, Value, Vec<(&'static str, String)>) {
             (*s, error_body(0, &format!("{s}: {reason}")), vec![])
         }
         Fault::Json(s, code, msg) => (*s, error_body(*code, msg), vec![]),
+        Fault::Body(s, body) => (*s, body.clone(), vec![]),
         Fault::RateLimited { retry_after_secs } => {
             let ra = *retry_after_secs;
             let now = std::time::SystemTime::now()

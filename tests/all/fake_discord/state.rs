@@ -21,6 +21,8 @@ pub enum Fault {
     RateLimited { retry_after_secs: f64 },
     /// Status + Discord JSON error code + message, e.g. `Fault::Json(403, 50001, "Missing Access")`.
     Json(u16, i64, &'static str),
+    /// Status + a whole JSON body (e.g. an "Invalid Form Body" with its `errors` tree).
+    Body(u16, Value),
 }
 
 /// Which requests a fault applies to.

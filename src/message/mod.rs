@@ -22,6 +22,35 @@ pub enum Severity {
     Danger,
 }
 
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A channel.
+    Channel(u64),
+    /// A user's direct messages.
+    User(u64),
+}
+
+impl Target {
+    /// The channel's or the user's id.
+    pub fn id(self) -> u64 {
+        match self {
+            Target::Channel(id) | Target::User(id) => id,
+        }
+    }
+}
+
+/// What a name in a message's markup belongs to (`<@id>`, `<@&id>`, `<#id>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A member.
+    User,
+    /// A role.
+    Role,
+    /// A channel.
+    Channel,
+}
+
 /// The exact users and roles a message may ping. Nothing else is ever pinged.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mentions {

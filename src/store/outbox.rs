@@ -7,37 +7,22 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
-use crate::app::reply::Reply;
+pub use crate::message::Target;
+use crate::message::Reply;
 
-/// Where a message goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// A channel.
-    Channel(u64),
-    /// A user's direct messages.
-    User(u64),
+/// How a target is stored: its kind and its id.
+fn target_kind(t: Target) -> &'static str {
+    match t {
+        Target::Channel(_) => "channel",
+        Target::User(_) => "user",
+    }
 }
 
-impl Target {
-    fn kind(self) -> &'static str {
-        match self {
-            Target::Channel(_) => "channel",
-            Target::User(_) => "user",
-        }
-    }
-
-    fn id(self) -> u64 {
-        match self {
-            Target::Channel(id) | Target::User(id) => id,
-        }
-    }
-
-    fn from_parts(kind: &str, id: i64) -> StoreResult<Target> {
-        match kind {
-            "channel" => Ok(Target::Channel(id_out(id))),
-            "user" => Ok(Target::User(id_out(id))),
-            other => Err(StoreError::Corrupt(format!("outbox target kind {other}"))),
-        }
+fn target_from_parts(kind: &str, id: i64) -> StoreResult<Target> {
+    match kind {
+        "channel" => Ok(Target::Channel(id_out(id))),
+        "user" => Ok(Target::User(id_out(id))),
+        other => Err(StoreError::Corrupt(format!("outbox target kind {other}"))),
     }
 }
 
@@ -201,7 +186,7 @@ pub async fn put(
     .bind(&msg.dedupe_key)
     .bind(nonce_for(&msg.dedupe_key))
     .bind(&msg.source)
-    .bind(msg.target.kind())
+    .bind(target_kind(msg.target))
     .bind(id_in(msg.target.id()))
     .bind(&payload)
     .bind(ms(msg.due_at))
@@ -237,7 +222,7 @@ pub async fn put(
                 "UPDATE outbox_message SET target_kind = ?2, target_id = ?3, payload = ?4, due_at = ?5 WHERE id = ?1",
             )
             .bind(id)
-            .bind(msg.target.kind())
+            .bind(target_kind(msg.target))
             .bind(id_in(msg.target.id()))
             .bind(&payload)
             .bind(ms(msg.due_at))
@@ -433,7 +418,7 @@ fn decode_batch(batch: Option<String>) -> StoreResult<Vec<Claimed>> {
             dedupe_key,
             nonce,
             source,
-            target: Target::from_parts(&kind, target_id)?,
+            target: target_from_parts(&kind, target_id)?,
             reply,
             due_at: from_ms(due_at),
             available_at: from_ms(available_at),
@@ -628,7 +613,7 @@ pub async fn list(
             Ok(Listed {
                 id: r.try_get("id")?,
                 dedupe_key: r.try_get("dedupe_key")?,
-                target: Target::from_parts(&kind, r.try_get("target_id")?)?,
+                target: target_from_parts(&kind, r.try_get("target_id")?)?,
                 state: OutboxState::parse(&state)
                     .ok_or_else(|| StoreError::Corrupt(state.clone()))?,
                 due_at: from_ms(r.try_get("due_at")?),

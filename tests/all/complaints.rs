@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use serde_json::Value;
 use storeops::adapters::shell::{SHELL_GUILD, Shell, shell_channel, shell_id};
-use storeops::app::reply::Mentions;
+use storeops::message::Mentions;
 use storeops::app::{Actor, Invocation, OptValue, Origin, Reply};
 use storeops::config::Config;
 use storeops::domain::position::Position;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use serenity::model::event::{Event, GatewayEvent};
 use storeops::adapters::discord::Bot;
-use storeops::app::reply::{Mentions, Reply};
+use storeops::message::{Mentions, Reply};
 use storeops::config::Config;
 use storeops::store::outbox::{self, NewMessage, Target};
 

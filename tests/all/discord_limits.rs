@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use storeops::adapters::discord::Bot;
 use storeops::adapters::shell::parse::Parsed;
 use storeops::adapters::shell::parse_line;
-use storeops::app::reply::Reply;
+use storeops::message::Reply;
 use storeops::app::{Actor, Invocation, OptValue, Origin};
 use storeops::config::Config;
 use storeops::store::outbox::Target;

@@ -922,7 +922,7 @@ async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
         order: DateOrder::Mdy,
     };
     let l = Locale::EnUs;
-    let out = run_cli(&t.app.store, &args(true), l, t.clock_now(), &NoProgress)
+    let out = run_cli(&t.app, &args(true), l, t.clock_now(), &NoProgress)
         .await
         .expect("dry run");
     assert!(out.contains("File: xls, header on row 5"), "{out}");
@@ -972,7 +972,7 @@ async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
             .is_empty()
     );
 
-    let out = run_cli(&t.app.store, &args(false), l, t.clock_now(), &NoProgress)
+    let out = run_cli(&t.app, &args(false), l, t.clock_now(), &NoProgress)
         .await
         .expect("import");
     assert!(
@@ -985,7 +985,7 @@ async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
         .into_iter()
         .collect();
     assert_eq!(got, shop_xls_days());
-    let out = run_cli(&t.app.store, &args(false), l, t.clock_now(), &NoProgress)
+    let out = run_cli(&t.app, &args(false), l, t.clock_now(), &NoProgress)
         .await
         .expect("again");
     assert!(
@@ -1056,7 +1056,7 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         order: DateOrder::Mdy,
     };
     let rec = Recorded::default();
-    let out = run_cli(&t.app.store, &args, Locale::ZhCn, t.clock_now(), &rec)
+    let out = run_cli(&t.app, &args, Locale::ZhCn, t.clock_now(), &rec)
         .await
         .expect("import");
     assert!(out.contains("商品：1000 个 × 3 天（3000 行）"), "{out}");
@@ -1088,7 +1088,7 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         shop: "天猫旗舰店".into(),
         ..args.clone()
     };
-    let err = run_cli(&t.app.store, &wrong, Locale::ZhCn, t.clock_now(), &rec)
+    let err = run_cli(&t.app, &wrong, Locale::ZhCn, t.clock_now(), &rec)
         .await
         .expect_err("no such shop");
     assert_eq!(
@@ -1101,7 +1101,7 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         ..args
     };
     let err = run_cli(
-        &t.app.store,
+        &t.app,
         &missing,
         Locale::EnUs,
         t.clock_now(),
@@ -1424,7 +1424,7 @@ async fn crafted_xlsx_that_would_exhaust_memory_are_refused_and_nothing_is_store
         order: DateOrder::Mdy,
     };
     let err = run_cli(
-        &t.app.store,
+        &t.app,
         &args,
         Locale::EnUs,
         t.clock_now(),

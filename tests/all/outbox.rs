@@ -15,8 +15,8 @@ use storeops::app::{App, Reply};
 use storeops::clock::{Clock, ManualClock};
 use storeops::domain::schedule::{Schedule, parse_schedule};
 use storeops::i18n::Locale;
-use storeops::schedule::dispatcher::PassStats;
-use storeops::schedule::{Dispatcher, SendError};
+use storeops::outbox::dispatcher::PassStats;
+use storeops::outbox::{Dispatcher, SendError};
 use storeops::store::outbox::{self, NewMessage, Target, nonce_for};
 use storeops::store::settings::{self, SettingsChange};
 use storeops::store::{from_ms, ms};
@@ -1089,10 +1089,10 @@ async fn nonce_is_short_stable_and_distinct_per_key() {
 /// A sink whose every call waits for the test to say how it ends.
 #[derive(Default)]
 struct GateSink {
-    calls: Mutex<Vec<storeops::schedule::Outbound>>,
+    calls: Mutex<Vec<storeops::outbox::Outbound>>,
     gates: Mutex<
         std::collections::VecDeque<
-            tokio::sync::oneshot::Receiver<Result<storeops::schedule::Delivered, SendError>>,
+            tokio::sync::oneshot::Receiver<Result<storeops::outbox::Delivered, SendError>>,
         >,
     >,
 }
@@ -1100,7 +1100,7 @@ struct GateSink {
 impl GateSink {
     fn gate(
         &self,
-    ) -> tokio::sync::oneshot::Sender<Result<storeops::schedule::Delivered, SendError>> {
+    ) -> tokio::sync::oneshot::Sender<Result<storeops::outbox::Delivered, SendError>> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.gates.lock().unwrap().push_back(rx);
         tx
@@ -1112,18 +1112,18 @@ impl GateSink {
 }
 
 #[async_trait::async_trait]
-impl storeops::schedule::Sink for GateSink {
+impl storeops::outbox::Sink for GateSink {
     async fn send(
         &self,
-        msg: &storeops::schedule::Outbound,
-    ) -> Result<storeops::schedule::Delivered, SendError> {
+        msg: &storeops::outbox::Outbound,
+    ) -> Result<storeops::outbox::Delivered, SendError> {
         self.calls.lock().unwrap().push(msg.clone());
         let gate = self.gates.lock().unwrap().pop_front();
         match gate {
             Some(rx) => rx
                 .await
                 .unwrap_or_else(|_| Err(transient("gate dropped", None))),
-            None => Ok(storeops::schedule::Delivered {
+            None => Ok(storeops::outbox::Delivered {
                 message_id: format!("gate-{}", msg.id),
             }),
         }
@@ -1170,7 +1170,7 @@ async fn a_send_whose_lease_ran_out_does_not_undo_the_new_owners_delivery() {
         .expect("a waiting");
     task_a.await.expect("a joins").expect("a's pass");
     gate_b
-        .send(Ok(storeops::schedule::Delivered {
+        .send(Ok(storeops::outbox::Delivered {
             message_id: "m-b".into(),
         }))
         .expect("b waiting");

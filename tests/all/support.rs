@@ -12,7 +12,7 @@ use storeops::adapters::shell::Shell;
 use storeops::app::{Actor, App};
 use storeops::clock::ManualClock;
 use storeops::config::Config;
-use storeops::schedule::{Delivered, Outbound, SendError, Sink};
+use storeops::outbox::{Delivered, Outbound, SendError, Sink};
 use storeops::store::Store;
 use tempfile::TempDir;
 

@@ -14,7 +14,6 @@ use crate::app::spec::{self, COMMANDS, CommandSpec, OptKind, OptSpec};
 use crate::app::{Actor, Invocation, OptValue, Origin, Reply};
 use crate::i18n::Locale;
 use crate::message::fit::fit;
-use crate::store::names::{self, NameKind};
 
 type Command = poise::Command<Data, Error>;
 type AppCtx<'a> = poise::ApplicationContext<'a, Data, Error>;
@@ -210,24 +209,6 @@ fn create_reply(reply: &Reply) -> poise::CreateReply {
     out
 }
 
-async fn remember_names(data: &Data, guild_id: u64, inv: &Invocation) {
-    let now = crate::store::ms(data.app.clock.now());
-    let Ok(mut conn) = data.app.store.pool.acquire().await else {
-        return;
-    };
-    for v in inv.options.values() {
-        let (kind, id, name) = match v {
-            OptValue::User { id, name } => (NameKind::User, *id, name),
-            OptValue::Role { id, name } => (NameKind::Role, *id, name),
-            OptValue::Channel { id, name } => (NameKind::Channel, *id, name),
-            _ => continue,
-        };
-        if let Err(e) = names::remember(&mut conn, guild_id, kind, id, name, now).await {
-            tracing::warn!(error = %e, "cannot remember a name");
-        }
-    }
-}
-
 fn slash_action(
     ctx: AppCtx<'_>,
 ) -> BoxFuture<'_, Result<(), poise::FrameworkError<'_, Data, Error>>> {
@@ -242,11 +223,9 @@ fn slash_action(
                     channel_id: i.channel_id.get(),
                     actor: actor(&i.user, i.member.as_deref(), &i.locale),
                 };
-                // Remembering names writes too: it counts towards the patience.
-                let work = async {
-                    remember_names(ctx.data(), guild.get(), &inv).await;
-                    ctx.data().app.handle(&origin, &inv).await
-                };
+                // The core remembers the names the options give: that counts towards the
+                // patience too.
+                let work = ctx.data().app.handle(&origin, &inv);
                 let patience = ctx.data().app.config.discord.defer_after;
                 // Still working (a large import): acknowledge now, privately, because whether
                 // the answer is private is not known yet.

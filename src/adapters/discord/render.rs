@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn a_chart_is_the_embeds_image_other_files_are_not() {
-        let file = |name: &str| crate::app::reply::Attachment {
+        let file = |name: &str| crate::message::Attachment {
             filename: name.into(),
             bytes: vec![1, 2, 3],
         };

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::app::App;
-use crate::app::reply::Reply;
-use crate::store::names::{self, NameKind};
+use crate::message::Reply;
+use crate::message::NameKind;
 
 /// Replaces markup in `text` with the guild's local times and the remembered names.
 pub async fn markup(app: &App, guild_id: u64, text: &str) -> String {
@@ -43,13 +43,7 @@ async fn render_token(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Option<String> {
-    let name = |kind: NameKind, id: u64| async move {
-        let mut conn = app.store.pool.acquire().await.ok()?;
-        names::name_of(&mut conn, guild_id, kind, id)
-            .await
-            .ok()
-            .flatten()
-    };
+    let name = |kind: NameKind, id: u64| app.name_of(guild_id, kind, id);
     if let Some(t) = inner.strip_prefix("t:") {
         let (secs, style) = t.split_once(':').unwrap_or((t, "f"));
         let at = DateTime::from_timestamp(secs.parse().ok()?, 0)?;

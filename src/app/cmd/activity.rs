@@ -29,7 +29,7 @@ use sqlx::SqliteConnection;
 
 use super::task::{parse_day, schedule_error};
 use crate::app::local::{LOCAL_GUILD, local_channel};
-use crate::app::reply::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
+use crate::message::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
 use crate::app::{App, AppResult, Ctx, Invocation, UserError};
 use crate::config::Config;
 use crate::domain::activity::{
@@ -152,7 +152,7 @@ fn sig(a: &Activity, guild: &GuildSettings) -> String {
 
 fn who(l: Locale, a: &Activity, guild: &GuildSettings) -> String {
     match (role_of(a, guild), a.position) {
-        (Some(r), _) => reply::role_ref(r),
+        (Some(r), _) => message::role_ref(r),
         (None, Some(p)) => tr!(l, "activity-no-role", position = l.t(&p.label_key())),
         (None, None) => "—".into(),
     }
@@ -160,18 +160,18 @@ fn who(l: Locale, a: &Activity, guild: &GuildSettings) -> String {
 
 fn channel_text(l: Locale, a: &Activity, guild: &GuildSettings) -> String {
     match (a.channel_id, target_channel(a, guild)) {
-        (Some(c), _) => reply::channel_ref(c),
+        (Some(c), _) => message::channel_ref(c),
         (None, Some(c)) if guild.summary_channel == Some(c) => {
             tr!(
                 l,
                 "activity-channel-summary",
-                channel = reply::channel_ref(c)
+                channel = message::channel_ref(c)
             )
         }
         (None, Some(c)) => tr!(
             l,
             "activity-channel-fallback",
-            channel = reply::channel_ref(c)
+            channel = message::channel_ref(c)
         ),
         (None, None) => l.t("activity-channel-unset"),
     }
@@ -196,7 +196,7 @@ fn code(s: &str) -> String {
 }
 
 fn when(at: DateTime<Utc>) -> String {
-    format!("{} ({})", reply::ts(at, 'F'), reply::ts(at, 'R'))
+    format!("{} ({})", message::ts(at, 'F'), message::ts(at, 'R'))
 }
 
 fn clip(s: &str, max: usize) -> String {
@@ -287,8 +287,8 @@ fn reminder(
     r.lines.push(tr!(
         l,
         "activity-reminder-when",
-        when = reply::ts(occ.at, 'F'),
-        relative = reply::ts(occ.at, 'R')
+        when = message::ts(occ.at, 'F'),
+        relative = message::ts(occ.at, 'R')
     ));
     if let Some(m) = &a.message {
         r.lines.push(escape_user_text(m));
@@ -326,7 +326,7 @@ fn reminder(
                     Some((_, by)) => format!(
                         "✅ {n}. {} — {}",
                         escape_user_text(text),
-                        reply::user_ref(*by)
+                        message::user_ref(*by)
                     ),
                     None => format!("⬜ {n}. {}", escape_user_text(text)),
                 }
@@ -338,7 +338,7 @@ fn reminder(
         l.t("activity-acks-none")
     } else {
         acks.iter()
-            .map(|u| reply::user_ref(*u))
+            .map(|u| message::user_ref(*u))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -1041,7 +1041,7 @@ async fn skip(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         "activity-skipped",
         id = id,
         name = escape_user_text(&a.name),
-        date = reply::ts(at, 'D')
+        date = message::ts(at, 'D')
     ))
     .line(tr!(
         l,
@@ -1085,7 +1085,7 @@ async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
         for o in rules.between(ctx.now, to, 200) {
             let head = format!(
                 "{} · **{}** (#{})",
-                reply::ts(o.at, 'F'),
+                message::ts(o.at, 'F'),
                 escape_user_text(&a.name),
                 a.id
             );

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
 use super::task::parse_period;
-use crate::app::reply::{
+use crate::message::{
     self, ButtonStyle, Form, FormField, Mentions, Reply, Severity as Colour, escape_user_text,
 };
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError, view};
@@ -85,9 +85,9 @@ fn role(guild: &GuildSettings, p: Position) -> Option<u64> {
 
 fn owner_text(c: &Complaint, guild: &GuildSettings, l: Locale) -> String {
     match c.owner_id {
-        Some(u) => reply::user_ref(u),
+        Some(u) => message::user_ref(u),
         None => match role(guild, Position::CustomerService) {
-            Some(r) => format!("{} ({})", reply::role_ref(r), l.t("complaint-unclaimed")),
+            Some(r) => format!("{} ({})", message::role_ref(r), l.t("complaint-unclaimed")),
             None => l.t("complaint-unclaimed"),
         },
     }
@@ -135,8 +135,8 @@ fn describe(l: Locale, c: &Complaint, guild: &GuildSettings, now: DateTime<Utc>)
             l.t("complaint-field-deadline"),
             format!(
                 "{} ({}) — {}",
-                reply::ts(c.deadline_at, 'F'),
-                reply::ts(c.deadline_at, 'R'),
+                message::ts(c.deadline_at, 'F'),
+                message::ts(c.deadline_at, 'R'),
                 state
             ),
             false,
@@ -171,8 +171,8 @@ fn describe(l: Locale, c: &Complaint, guild: &GuildSettings, now: DateTime<Utc>)
     r
 }
 
-fn buttons(l: Locale, c: &Complaint) -> Vec<reply::Button> {
-    let b = |id: String, key: &str, style| reply::Button {
+fn buttons(l: Locale, c: &Complaint) -> Vec<message::Button> {
+    let b = |id: String, key: &str, style| message::Button {
         id,
         label: l.t(key),
         style,
@@ -545,7 +545,7 @@ async fn list(
             } else {
                 ""
             };
-            format!("{flag}{}", reply::ts(c.deadline_at, 'R'))
+            format!("{flag}{}", message::ts(c.deadline_at, 'R'))
         } else {
             l.t("complaint-resolved")
         };
@@ -602,15 +602,15 @@ async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
             let d = match (kind.as_str(), detail.as_deref()) {
                 ("claimed" | "assigned", Some(id)) => id
                     .parse::<u64>()
-                    .map(|u| format!(": {}", reply::user_ref(u)))
+                    .map(|u| format!(": {}", message::user_ref(u)))
                     .unwrap_or_default(),
                 (_, Some(d)) => format!(": {}", escape_user_text(d)),
                 (_, None) => String::new(),
             };
             format!(
                 "{} {} {}{}",
-                reply::ts(*at, 'f'),
-                reply::user_ref(*who),
+                message::ts(*at, 'f'),
+                message::user_ref(*who),
                 l.t(&format!("complaint-event-{kind}")),
                 d
             )
@@ -654,7 +654,7 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
     {
         return Err(UserError::new("complaint-err-owned")
             .arg("id", id.to_string())
-            .arg("who", reply::user_ref(c.owner_id.unwrap_or_default()))
+            .arg("who", message::user_ref(c.owner_id.unwrap_or_default()))
             .into());
     }
     complaints::set_owner(&mut tx, id, owner).await?;
@@ -677,7 +677,7 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
         l,
         "complaint-claimed",
         id = id,
-        who = reply::user_ref(owner)
+        who = message::user_ref(owner)
     ));
     if owner != me {
         r.mentions = Mentions::user(owner);
@@ -817,7 +817,7 @@ async fn resolve(
             l,
             "complaint-visit-scheduled",
             task = t.id,
-            due = reply::ts(t.due_at, 'f')
+            due = message::ts(t.due_at, 'f')
         ));
     }
     r.buttons.clear();

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::app::reply::{Reply, Severity};
+use crate::message::{Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::metrics::{self, DayFigures, Derived, Doubt, FIELDS, RoiGrade};
 use crate::domain::money::Money;

@@ -1,7 +1,7 @@
 //! `/help`: every command with a one-line description and an example, in the user's language.
 
 use crate::app::Ctx;
-use crate::app::reply::Reply;
+use crate::message::Reply;
 use crate::app::spec::{self, CommandSpec};
 
 /// The command list. Commands only managers may use are marked, not hidden, so people know

@@ -12,8 +12,8 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use rand::Rng;
 
-use crate::app::reply::text_table;
-use crate::app::reply::{ButtonStyle, Reply, Severity};
+use crate::message::text_table;
+use crate::message::{ButtonStyle, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::import::{
     self, DateOrder, ImportError, Kind, MAX_BYTES, Mappings, Parsed, Preview, Products, Status,
@@ -706,19 +706,19 @@ pub struct CliImport {
 /// (unless a dry run, and only when every row reads) the rows written in one transaction.
 /// Err is the message to print. Messages are in `l`; progress goes to `progress`.
 pub async fn run_cli(
-    store: &crate::store::Store,
+    app: &crate::app::App,
     args: &CliImport,
     l: Locale,
     now: chrono::DateTime<chrono::Utc>,
     progress: &dyn Progress,
 ) -> Result<String, String> {
-    let out = cli_steps(store, args, l, now, progress).await;
+    let out = cli_steps(app, args, l, now, progress).await;
     progress.finish();
     out
 }
 
 async fn cli_steps(
-    store: &crate::store::Store,
+    app: &crate::app::App,
     args: &CliImport,
     l: Locale,
     now: chrono::DateTime<chrono::Utc>,
@@ -741,7 +741,7 @@ async fn cli_steps(
         tracing::error!(error = %e, "storeops import");
         l.t("imp-err-store")
     };
-    let mut conn = store.pool.acquire().await.map_err(|e| failed(e.into()))?;
+    let mut conn = app.store.pool.acquire().await.map_err(|e| failed(e.into()))?;
     let shops: Vec<_> = data::shops_named(&mut conn, &args.shop)
         .await
         .map_err(failed)?;

@@ -1,7 +1,7 @@
 //! `/outbox list` and `/outbox retry`: what the bot has queued or failed to send, and putting
 //! failed messages back in the queue (managers).
 
-use crate::app::reply::{self, Reply, Severity};
+use crate::message::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::store::StoreError;
 use crate::store::outbox::{self, Listed, OutboxState, Target};
@@ -10,8 +10,8 @@ use crate::tr;
 /// One row as a line.
 pub fn describe(ctx: &Ctx<'_>, row: &Listed) -> String {
     let target = match row.target {
-        Target::Channel(id) => reply::channel_ref(id),
-        Target::User(id) => reply::user_ref(id),
+        Target::Channel(id) => message::channel_ref(id),
+        Target::User(id) => message::user_ref(id),
     };
     let title = row.title.clone().unwrap_or_else(|| row.dedupe_key.clone());
     let mut line = format!(
@@ -19,7 +19,7 @@ pub fn describe(ctx: &Ctx<'_>, row: &Listed) -> String {
         row.id,
         title,
         target,
-        reply::ts(row.due_at, 'f')
+        message::ts(row.due_at, 'f')
     );
     if let Some(err) = &row.last_error {
         line.push_str(&format!(

@@ -3,7 +3,7 @@
 
 use chrono_tz::Tz;
 
-use crate::app::reply::{self, Reply, Severity};
+use crate::message::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::position::Position;
 use crate::i18n::Locale;
@@ -114,7 +114,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         None => s.locale,
     };
     let none = l.t("setup-not-set");
-    let channel = |c: Option<u64>| c.map(reply::channel_ref).unwrap_or_else(|| none.clone());
+    let channel = |c: Option<u64>| c.map(message::channel_ref).unwrap_or_else(|| none.clone());
     let mut r = Reply::titled(l.t(if changed {
         "setup-saved"
     } else {
@@ -138,7 +138,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
             let role = s
                 .positions
                 .get(p)
-                .map(|r| reply::role_ref(*r))
+                .map(|r| message::role_ref(*r))
                 .unwrap_or_else(|| none.clone());
             format!("{}: {}", l.t(&p.label_key()), role)
         })

@@ -1,7 +1,7 @@
 //! `/status`: is the bot healthy — version, uptime, database size, and the outbox (pending,
 //! failed, with the failures listed so a manager can retry them).
 
-use crate::app::reply::{self, Reply, Severity};
+use crate::message::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx};
 use crate::store::StoreError;
 use crate::store::outbox::{self, OutboxState};
@@ -68,7 +68,7 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
     .await?;
     let commands = runtime::get(&mut conn, runtime::COMMANDS).await?;
     if let Some(c) = &commands {
-        let when = reply::ts(c.updated_at, 'R');
+        let when = message::ts(c.updated_at, 'R');
         if c.ok {
             reply = reply.field(
                 ctx.t("status-commands"),

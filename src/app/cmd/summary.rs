@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use sqlx::SqliteConnection;
 
 use super::data::{count, derived_fields, field_text, money_f, pct, roi_text};
-use crate::app::reply::{self, Attachment, Mentions, Reply, Severity};
+use crate::message::{self, Attachment, Mentions, Reply, Severity};
 use crate::app::{App, AppResult, Ctx, Invocation, UserError};
 use crate::domain::chart::{self, ChartDay};
 use crate::domain::deadline::local_to_utc;
@@ -220,7 +220,7 @@ async fn top_sellers(
     let mut lines = Vec::new();
     for (s, top) in per_shop {
         if several {
-            lines.push(format!("**{}**", reply::escape_user_text(&s.name)));
+            lines.push(format!("**{}**", message::escape_user_text(&s.name)));
         }
         if top.is_empty() {
             lines.push(l.t("summary-top-none"));
@@ -230,7 +230,7 @@ async fn top_sellers(
                 l,
                 "summary-top-line",
                 rank = i + 1,
-                name = reply::escape_user_text(&short_name(&p.name)),
+                name = message::escape_user_text(&short_name(&p.name)),
                 units = count(p.units),
                 amount = format!("{} {}", p.paid, s.currency).trim_end().to_string()
             ));
@@ -394,14 +394,14 @@ pub async fn daily(
     let task_line = |t: &&crate::store::tasks::Task| {
         let who = t
             .assignee_id
-            .map(reply::user_ref)
+            .map(message::user_ref)
             .or(t.position.map(|p| l.t(&p.label_key())))
             .unwrap_or_default();
         format!(
             "#{} {} · {} · {}",
             t.id,
-            reply::escape_user_text(&t.title),
-            reply::ts(t.due_at, 'R'),
+            message::escape_user_text(&t.title),
+            message::ts(t.due_at, 'R'),
             who
         )
     };
@@ -444,8 +444,8 @@ pub async fn daily(
         for (name, at) in acts.iter().take(10) {
             team.push(format!(
                 "• {} {}",
-                reply::ts(*at, 't'),
-                reply::escape_user_text(name)
+                message::ts(*at, 't'),
+                message::escape_user_text(name)
             ));
         }
     }
@@ -689,7 +689,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             ctx.app.outbox_wake.notify_one();
             let next = s
                 .next_summary_at
-                .map(|t| reply::ts(t, 'F'))
+                .map(|t| message::ts(t, 'F'))
                 .unwrap_or_default();
             Ok(Reply::titled(tr!(
                 l,

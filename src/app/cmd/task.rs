@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use sqlx::SqliteConnection;
 
-use crate::app::reply::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
+use crate::message::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError, view};
 use crate::domain::deadline::{self, DeadlineError, parse_deadline, parse_duration};
 use crate::domain::position::Position;
@@ -188,8 +188,8 @@ fn cover_at(covers: &[Cover], t: &Task, at: DateTime<Utc>) -> Option<u64> {
 }
 
 /// Buttons on a task's pings; their ids encode the task, so they work after a restart.
-fn task_buttons(locale: Locale, t: &Task) -> Vec<reply::Button> {
-    let b = |id: String, key: &str, style| reply::Button {
+fn task_buttons(locale: Locale, t: &Task) -> Vec<message::Button> {
+    let b = |id: String, key: &str, style| message::Button {
         id,
         label: locale.t(key),
         style,
@@ -235,9 +235,9 @@ fn task_buttons(locale: Locale, t: &Task) -> Vec<reply::Button> {
 
 fn who(t: &Task, guild: &GuildSettings) -> String {
     match (t.assignee_id, t.position) {
-        (Some(u), _) => reply::user_ref(u),
+        (Some(u), _) => message::user_ref(u),
         (None, Some(p)) => role_of(guild, p)
-            .map(reply::role_ref)
+            .map(message::role_ref)
             .unwrap_or_else(|| p.key().to_string()),
         (None, None) => "—".into(),
     }
@@ -256,8 +256,8 @@ fn describe(locale: Locale, t: &Task, guild: &GuildSettings) -> Reply {
         locale.t("task-field-due"),
         format!(
             "{} ({})",
-            reply::ts(t.due_at, 'F'),
-            reply::ts(t.due_at, 'R')
+            message::ts(t.due_at, 'F'),
+            message::ts(t.due_at, 'R')
         ),
         false,
     )
@@ -313,7 +313,7 @@ pub async fn reschedule(
             r.lines.push(tr!(
                 locale,
                 "task-covering",
-                cover = reply::user_ref(c),
+                cover = message::user_ref(c),
                 owner = who(t, guild)
             ));
         }
@@ -469,7 +469,7 @@ async fn assign(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let active = |c: &&Cover| c.starts_at <= ctx.now && ctx.now < c.ends_at;
     let (assignee, position, covered) = match to {
         Assignee::User(u) => match covers.iter().filter(active).find(|c| c.user_id == Some(u)) {
-            Some(c) => (Some(c.cover_id), None, Some(reply::user_ref(u))),
+            Some(c) => (Some(c.cover_id), None, Some(message::user_ref(u))),
             None => (Some(u), None, None),
         },
         Assignee::Position(p) => {
@@ -622,7 +622,7 @@ async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResult<Reply> {
     let l = ctx.locale;
     let heading = match scope {
         ListScope::User(u) if u == me => l.t("task-list-mine"),
-        ListScope::User(u) => tr!(l, "task-list-of", who = reply::user_ref(u)),
+        ListScope::User(u) => tr!(l, "task-list-of", who = message::user_ref(u)),
         ListScope::Position(p) => tr!(l, "task-list-of", who = l.t(&p.label_key())),
         ListScope::Overdue => l.t("task-list-overdue"),
         ListScope::All => l.t("task-list-all"),
@@ -644,8 +644,8 @@ async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResult<Reply> {
             "**#{}** {} — {} {}{} · {} · {}",
             t.id,
             escape_user_text(&t.title),
-            reply::ts(t.due_at, 'f'),
-            reply::ts(t.due_at, 'R'),
+            message::ts(t.due_at, 'f'),
+            message::ts(t.due_at, 'R'),
             late,
             who(t, &ctx.guild),
             l.t(&format!("choice-{}", t.priority.key())),
@@ -695,8 +695,8 @@ async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
             };
             format!(
                 "{} {} {}{}",
-                reply::ts(e.at, 'f'),
-                reply::user_ref(e.actor_id),
+                message::ts(e.at, 'f'),
+                message::user_ref(e.actor_id),
                 what,
                 detail
             )
@@ -839,7 +839,7 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
             tasks::update(conn, t.id, &change, now).await?;
             let detail = change
                 .due_at
-                .map(|d| format!("{} → {}", reply::ts(t.due_at, 'f'), reply::ts(d, 'f')));
+                .map(|d| format!("{} → {}", message::ts(t.due_at, 'f'), message::ts(d, 'f')));
             tasks::add_event(conn, t.id, now, me, "edited", detail.as_deref()).await?;
             Ok(())
         },
@@ -1012,14 +1012,14 @@ async fn cover(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     ctx.app.outbox_wake.notify_one();
     let l = ctx.locale;
     let covered = match (user_id, position) {
-        (Some(u), _) => reply::user_ref(u),
+        (Some(u), _) => message::user_ref(u),
         (_, Some(p)) => l.t(&p.label_key()),
         _ => String::new(),
     };
     let mut r = Reply::titled(tr!(
         l,
         "task-cover-set",
-        cover = reply::user_ref(cover_id),
+        cover = message::user_ref(cover_id),
         covered = covered,
         from = from.to_string(),
         to = to.to_string()
@@ -1110,7 +1110,7 @@ async fn stats(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
             ctx.t("task-stats-member"),
             format!(
                 "{}\n{}",
-                reply::user_ref(s.user_id),
+                message::user_ref(s.user_id),
                 tr!(
                     l,
                     "task-stats-line",
@@ -1158,13 +1158,13 @@ async fn recurring(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         }
         for d in &all {
             let to = match (d.user_id, d.position) {
-                (Some(u), _) => reply::user_ref(u),
+                (Some(u), _) => message::user_ref(u),
                 (_, Some(p)) => l.t(&p.label_key()),
                 _ => "—".into(),
             };
             let next = d
                 .next_at
-                .map(|n| reply::ts(n, 'f'))
+                .map(|n| message::ts(n, 'f'))
                 .unwrap_or_else(|| "—".into());
             r.lines.push(format!(
                 "**{}** {} · `{}` · {} · {}",
@@ -1230,7 +1230,7 @@ async fn recurring(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let id = tasks::add_recurring(&mut conn, &def, ctx.now).await?;
     ctx.app.outbox_wake.notify_one();
     let next = next
-        .map(|n| format!("{} ({})", reply::ts(n, 'F'), reply::ts(n, 'R')))
+        .map(|n| format!("{} ({})", message::ts(n, 'F'), message::ts(n, 'R')))
         .unwrap_or_else(|| "—".into());
     Ok(Reply::titled(tr!(
         l,
@@ -1437,7 +1437,7 @@ async fn take(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
         ctx.locale,
         "task-taken",
         id = t.id,
-        who = reply::user_ref(me)
+        who = message::user_ref(me)
     ));
     r.buttons = task_buttons(ctx.locale, &t);
     r.severity = Severity::Success;
@@ -1494,7 +1494,7 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
         ctx.now,
         ctx.origin.actor.user_id,
         "snoozed",
-        Some(&reply::ts(until, 'f')),
+        Some(&message::ts(until, 'f')),
     )
     .await?;
     tx.commit().await?;
@@ -1504,8 +1504,8 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
         ctx.locale,
         "task-snoozed",
         id = t.id,
-        until = reply::ts(until, 'f'),
-        who = reply::user_ref(ctx.origin.actor.user_id)
+        until = message::ts(until, 'f'),
+        who = message::user_ref(ctx.origin.actor.user_id)
     ));
     out.buttons = task_buttons(ctx.locale, &t);
     Ok(out)

@@ -15,7 +15,7 @@ use tokio::sync::{Mutex, Notify, watch};
 
 use super::sink::{Delivered, Outbound, SendError, Sink};
 use crate::app::App;
-use crate::app::reply::{self, Reply, Severity};
+use crate::message::{self, Reply, Severity};
 use crate::clock::SharedClock;
 use crate::config::{Config, OutboxConfig};
 use crate::i18n::{Locale, duration_text};
@@ -420,8 +420,8 @@ impl Dispatcher {
         }
         let locale = guild.map(|g| g.locale).unwrap_or(Locale::EnUs);
         let target = match c.target {
-            Target::Channel(id) => reply::channel_ref(id),
-            Target::User(id) => reply::user_ref(id),
+            Target::Channel(id) => message::channel_ref(id),
+            Target::User(id) => message::user_ref(id),
         };
         let title = c
             .reply
@@ -485,7 +485,7 @@ impl Dispatcher {
                     .clone()
                     .unwrap_or_else(|| c.dedupe_key.clone());
                 r.lines
-                    .push(format!("• {} — {}", title, reply::ts(c.due_at, 'f')));
+                    .push(format!("• {} — {}", title, message::ts(c.due_at, 'f')));
             }
             if rows.len() > DIGEST_LISTED {
                 r.lines.push(tr!(

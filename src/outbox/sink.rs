@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::app::reply::Reply;
+use crate::message::Reply;
 use crate::store::outbox::Target;
 
 /// A message leaving the outbox.

@@ -5,22 +5,22 @@
 pub mod actor;
 pub mod cmd;
 pub mod error;
+pub mod input;
 pub mod invocation;
 pub mod jobs;
 pub mod local;
 pub mod spec;
 pub mod view;
 
-
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
+pub use crate::message::Reply;
 pub use actor::{Actor, Origin};
 pub use error::{AppError, AppResult, UserError};
 pub use invocation::{Invocation, OptValue};
-pub use crate::message::Reply;
 
 use crate::clock::SharedClock;
 use crate::config::Config;

@@ -5,6 +5,10 @@
 //! `cmdname-<path>` (zh-CN name), `opt-<option>` (option description), `optname-<option>`,
 //! `choice-<value>`.
 
+use crate::domain::activity::HolidayMode;
+use crate::domain::complaint::{Outcome, Severity};
+use crate::domain::position::Position;
+use crate::domain::task::Priority;
 use crate::i18n::Locale;
 
 /// The type of an option value.
@@ -112,35 +116,12 @@ pub const fn group(name: &'static str, subs: &'static [CommandSpec]) -> CommandS
     }
 }
 
-/// Position keys, as choices.
-pub const POSITIONS: &[&str] = &[
-    "manager",
-    "operations",
-    "marketing",
-    "customer-service",
-    "design",
-    "copywriting",
-    "warehouse",
-    "product",
-];
-
-/// Complaint outcomes, as choices.
-pub const OUTCOMES: &[&str] = &[
-    "refund",
-    "partial-refund",
-    "return",
-    "exchange",
-    "reship",
-    "compensation",
-    "explanation",
-    "rejected",
-];
-
-/// Task priorities, as choices.
-pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
-
-/// What an activity does on a holiday, as choices.
-pub const HOLIDAY_MODES: &[&str] = &["fire", "skip", "note"];
+/// Choice lists come from the domain's enums: one definition of each.
+const POSITIONS: &[&str] = &Position::KEYS;
+const OUTCOMES: &[&str] = &Outcome::KEYS;
+const PRIORITIES: &[&str] = &Priority::KEYS;
+const SEVERITIES: &[&str] = &Severity::KEYS;
+const HOLIDAY_MODES: &[&str] = &HolidayMode::KEYS;
 
 /// A spec-building helper.
 pub const fn int(name: &'static str) -> OptSpec {
@@ -290,7 +271,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                     auto(req("platform")),
                     auto(req("category")),
                     req("summary"),
-                    choices(opt("severity"), &["normal", "serious"]),
+                    choices(opt("severity"), SEVERITIES),
                     opt("customer"),
                     opt("description"),
                     o("screenshot", OptKind::Attachment, false),

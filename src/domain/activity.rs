@@ -54,8 +54,10 @@ impl HolidayMode {
     /// Every mode, as offered.
     pub const ALL: [HolidayMode; 3] = [HolidayMode::Fire, HolidayMode::Skip, HolidayMode::Note];
 
+    super::keys_of_all!(3);
+
     /// Stored and typed form.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             HolidayMode::Fire => "fire",
             HolidayMode::Skip => "skip",

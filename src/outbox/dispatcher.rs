@@ -15,10 +15,10 @@ use tokio::sync::{Mutex, Notify, watch};
 
 use super::sink::{Delivered, Outbound, SendError, Sink};
 use crate::app::App;
-use crate::message::{self, Reply, Severity};
 use crate::clock::SharedClock;
 use crate::config::{Config, OutboxConfig};
 use crate::i18n::{Locale, duration_text};
+use crate::message::{self, Reply, Severity};
 use crate::store::outbox::{self, Claimed, NewMessage, SentRecord, Target};
 use crate::store::settings::{self, GuildSettings};
 use crate::store::{Store, StoreResult, ms};

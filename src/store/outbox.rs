@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
-pub use crate::message::Target;
 use crate::message::Reply;
+pub use crate::message::Target;
 
 /// How a target is stored: its kind and its id.
 fn target_kind(t: Target) -> &'static str {

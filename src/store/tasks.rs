@@ -6,51 +6,8 @@ use sqlx::{Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::position::Position;
+pub use crate::domain::task::{Cover, Task};
 use crate::domain::task::{Priority, Status};
-
-/// A task as stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Task {
-    /// Number shown to people (`#42`).
-    pub id: i64,
-    /// Guild.
-    pub guild_id: u64,
-    /// What to do.
-    pub title: String,
-    /// More detail.
-    pub note: Option<String>,
-    /// Urgency.
-    pub priority: Priority,
-    /// State.
-    pub status: Status,
-    /// Owner, when someone owns it.
-    pub assignee_id: Option<u64>,
-    /// The position it was given to.
-    pub position: Option<Position>,
-    /// Who assigned it.
-    pub assigner_id: u64,
-    /// Where reminders go.
-    pub channel_id: u64,
-    /// Deadline.
-    pub due_at: DateTime<Utc>,
-    /// Bumped on every change of deadline or owner.
-    pub revision: i64,
-    /// The recurring definition it came from.
-    pub recurring_id: Option<i64>,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Started.
-    pub started_at: Option<DateTime<Utc>>,
-    /// Finished.
-    pub done_at: Option<DateTime<Utc>>,
-}
-
-impl Task {
-    /// The outbox source of its reminders.
-    pub fn source(&self) -> String {
-        format!("task:{}", self.id)
-    }
-}
 
 const COLUMNS: &str = "id, guild_id, title, note, priority, status, assignee_id, position, assigner_id, channel_id, due_at, revision, recurring_id, created_at, started_at, done_at";
 
@@ -355,23 +312,6 @@ pub async fn suggest(
     .fetch_all(conn)
     .await?;
     rows.iter().map(decode).collect()
-}
-
-/// A cover: `cover_id` stands in for a position or a member between two instants.
-#[derive(Debug, Clone)]
-pub struct Cover {
-    /// Row id.
-    pub id: i64,
-    /// The position covered.
-    pub position: Option<Position>,
-    /// The member covered.
-    pub user_id: Option<u64>,
-    /// Who covers.
-    pub cover_id: u64,
-    /// From.
-    pub starts_at: DateTime<Utc>,
-    /// Until.
-    pub ends_at: DateTime<Utc>,
 }
 
 /// Records a cover.

@@ -13,10 +13,10 @@ use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use serde_json::Value;
 use storeops::adapters::shell::{SHELL_GUILD, Shell, shell_channel, shell_id};
-use storeops::message::Mentions;
 use storeops::app::{Actor, Invocation, OptValue, Origin, Reply};
 use storeops::config::Config;
 use storeops::domain::position::Position;
+use storeops::message::Mentions;
 use storeops::store::{from_ms, id_out};
 
 use crate::discord::{E2e, choice, embed_text};

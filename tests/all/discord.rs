@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::Value;
 use serenity::model::event::{Event, GatewayEvent};
 use storeops::adapters::discord::Bot;
-use storeops::message::{Mentions, Reply};
 use storeops::config::Config;
+use storeops::message::{Mentions, Reply};
 use storeops::store::outbox::{self, NewMessage, Target};
 
 use crate::fake_discord::*;

@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 use storeops::adapters::discord::Bot;
 use storeops::adapters::shell::parse::Parsed;
 use storeops::adapters::shell::parse_line;
-use storeops::message::Reply;
 use storeops::app::{Actor, Invocation, OptValue, Origin};
 use storeops::config::Config;
+use storeops::message::Reply;
 use storeops::store::outbox::Target;
 use storeops::store::runtime;
 

@@ -1100,15 +1100,9 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         file: t.dir.path().join("nope.xls"),
         ..args
     };
-    let err = run_cli(
-        &t.app,
-        &missing,
-        Locale::EnUs,
-        t.clock_now(),
-        &NoProgress,
-    )
-    .await
-    .expect_err("no file");
+    let err = run_cli(&t.app, &missing, Locale::EnUs, t.clock_now(), &NoProgress)
+        .await
+        .expect_err("no file");
     assert!(
         err.starts_with("Cannot read ") && err.contains("nope.xls"),
         "{err}"
@@ -1423,15 +1417,9 @@ async fn crafted_xlsx_that_would_exhaust_memory_are_refused_and_nothing_is_store
         dry_run: false,
         order: DateOrder::Mdy,
     };
-    let err = run_cli(
-        &t.app,
-        &args,
-        Locale::EnUs,
-        t.clock_now(),
-        &NoProgress,
-    )
-    .await
-    .expect_err("refused");
+    let err = run_cli(&t.app, &args, Locale::EnUs, t.clock_now(), &NoProgress)
+        .await
+        .expect_err("refused");
     assert!(
         err.starts_with("This workbook's first sheet spans 17,179,869,184 cells"),
         "{err}"

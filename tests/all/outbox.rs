@@ -1098,9 +1098,7 @@ struct GateSink {
 }
 
 impl GateSink {
-    fn gate(
-        &self,
-    ) -> tokio::sync::oneshot::Sender<Result<storeops::outbox::Delivered, SendError>> {
+    fn gate(&self) -> tokio::sync::oneshot::Sender<Result<storeops::outbox::Delivered, SendError>> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.gates.lock().unwrap().push_back(rx);
         tx

@@ -11,9 +11,9 @@ use chrono_tz::Asia::Shanghai;
 use serde_json::Value;
 use storeops::adapters::shell::{SHELL_GUILD, Shell, shell_channel, shell_id};
 use storeops::app::cmd::task::materialise_recurring;
-use storeops::message::Mentions;
 use storeops::app::{Actor, Invocation, OptValue, Origin, Reply};
 use storeops::domain::position::Position;
+use storeops::message::Mentions;
 use storeops::outbox::Dispatcher;
 use storeops::store::{from_ms, id_in, id_out};
 

@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 
 use super::ratelimit::{Headers, RateLimiter};
 use super::render::{LIMITS, render};
-use crate::message::{Reply, Target};
 use crate::message::fit::fit;
+use crate::message::{Reply, Target};
 use crate::outbox::{Delivered, Outbound, SendError, Sink};
 
 /// A 429 that asks for at most this long is waited out here and the request made again, so

@@ -16,8 +16,8 @@ use crate::app::{Actor, App, AppResult, Origin};
 use crate::clock::ManualClock;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
-use crate::outbox::{Delivered, Dispatcher, Outbound, SendError, Sink};
 use crate::message::Target;
+use crate::outbox::{Delivered, Dispatcher, Outbound, SendError, Sink};
 use crate::tr;
 
 pub use parse::{parse_line, shell_id};

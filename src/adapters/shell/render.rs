@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::app::App;
-use crate::message::Reply;
 use crate::message::NameKind;
+use crate::message::Reply;
 
 /// Replaces markup in `text` with the guild's local times and the remembered names.
 pub async fn markup(app: &App, guild_id: u64, text: &str) -> String {

@@ -27,9 +27,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::task::{parse_day, schedule_error};
+use crate::app::input::{day as parse_day, schedule_error};
 use crate::app::local::{LOCAL_GUILD, local_channel};
-use crate::message::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
 use crate::app::{App, AppResult, Ctx, Invocation, UserError};
 use crate::config::Config;
 use crate::domain::activity::{
@@ -40,6 +39,7 @@ use crate::domain::deadline::local_to_utc;
 use crate::domain::position::Position;
 use crate::domain::schedule::{Schedule, parse_schedule};
 use crate::i18n::{Locale, duration_text};
+use crate::message::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
 use crate::store::activities::{self, Activity};
 use crate::store::names::{self, NameKind};
 use crate::store::outbox::{self, NewMessage, Target};
@@ -703,7 +703,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
 }
 
 async fn add(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let name = super::checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
+    let name = crate::app::input::checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
     let schedule = parse_schedule_text(inv.req_str("schedule")?)?;
     let (position, role_id) =
         parse_ping(inv)?.ok_or_else(|| UserError::new("activity-err-ping"))?;
@@ -714,7 +714,7 @@ async fn add(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let message = inv
         .str("message")
         .filter(|m| !is_clear(m))
-        .map(|m| super::checked_text(m, MESSAGE_MAX, "message"))
+        .map(|m| crate::app::input::checked_text(m, MESSAGE_MAX, "message"))
         .transpose()?;
     let checklist = inv
         .str("checklist")
@@ -819,7 +819,7 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     }
     let name = inv
         .str("name")
-        .map(|n| super::checked_text(n, NAME_MAX, "name"))
+        .map(|n| crate::app::input::checked_text(n, NAME_MAX, "name"))
         .transpose()?;
     let schedule = inv.str("schedule").map(parse_schedule_text).transpose()?;
     let ping = parse_ping(inv)?;
@@ -830,7 +830,11 @@ async fn edit(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .map_err(lead_error)?;
     let message = match inv.str("message") {
         Some(m) if is_clear(m) => Some(None),
-        Some(m) => Some(Some(super::checked_text(m, MESSAGE_MAX, "message")?)),
+        Some(m) => Some(Some(crate::app::input::checked_text(
+            m,
+            MESSAGE_MAX,
+            "message",
+        )?)),
         None => None,
     };
     let checklist = inv
@@ -1218,7 +1222,7 @@ pub async fn holiday(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Re
         .map_err(StoreError::from)?;
     match sub {
         "add" => {
-            let name = super::checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
+            let name = crate::app::input::checked_text(inv.req_str("name")?, NAME_MAX, "name")?;
             let from = parse_day(inv.req_str("from")?, ctx.now, tz)?;
             let to = inv
                 .str("to")

@@ -7,16 +7,16 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
-use super::task::parse_period;
-use crate::message::{
-    self, ButtonStyle, Form, FormField, Mentions, Reply, Severity as Colour, escape_user_text,
-};
+use crate::app::input;
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError, view};
 use crate::domain::complaint::{Outcome, Severity, change_percent, quantile};
 use crate::domain::money::{Money, MoneyError};
 use crate::domain::position::Position;
 use crate::domain::task::Priority;
 use crate::i18n::{Locale, duration_text};
+use crate::message::{
+    self, ButtonStyle, Form, FormField, Mentions, Reply, Severity as Colour, escape_user_text,
+};
 use crate::store::StoreError;
 use crate::store::complaints::{self, Complaint, Filter};
 use crate::store::outbox::{self, NewMessage, Target};
@@ -342,7 +342,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
 
 async fn log(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let cfg = &ctx.app.config.complaints;
-    let order_no = super::checked_text(inv.req_str("order")?, 64, "order")?;
+    let order_no = crate::app::input::checked_text(inv.req_str("order")?, 64, "order")?;
     let platform = pick(
         inv.req_str("platform")?,
         &cfg.platforms,
@@ -355,7 +355,7 @@ async fn log(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         "complaint-cat",
         "complaint-err-category",
     )?;
-    let summary = super::checked_text(inv.req_str("summary")?, SUMMARY_MAX, "summary")?;
+    let summary = crate::app::input::checked_text(inv.req_str("summary")?, SUMMARY_MAX, "summary")?;
     let severity = match inv.str("severity") {
         Some(s) => Severity::parse(s).ok_or_else(|| {
             UserError::new("err-bad-choice")
@@ -398,12 +398,12 @@ async fn log(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         severity,
         customer: inv
             .str("customer")
-            .map(|s| super::checked_text(s, 64, "customer"))
+            .map(|s| crate::app::input::checked_text(s, 64, "customer"))
             .transpose()?,
         summary,
         description: inv
             .str("description")
-            .map(|s| super::checked_text(s, TEXT_MAX, "description"))
+            .map(|s| crate::app::input::checked_text(s, TEXT_MAX, "description"))
             .transpose()?,
         attachments,
         open: true,
@@ -687,7 +687,7 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
 }
 
 async fn note(ctx: &Ctx<'_>, id: i64, text: &str) -> AppResult<Reply> {
-    let text = super::checked_text(text, TEXT_MAX, "text")?;
+    let text = crate::app::input::checked_text(text, TEXT_MAX, "text")?;
     let mut conn = ctx
         .app
         .store
@@ -721,7 +721,10 @@ async fn resolve(
         UserError::new("err-bad-choice")
             .arg("option", "outcome")
             .arg("value", outcome)
-            .arg("choices", crate::app::spec::OUTCOMES.join(", "))
+            .arg(
+                "choices",
+                crate::domain::complaint::Outcome::KEYS.join(", "),
+            )
     })?;
     let amount = amount.map(parse_amount).transpose()?;
     if outcome.pays() && amount.is_none() {
@@ -730,7 +733,7 @@ async fn resolve(
             .into());
     }
     let note = note
-        .map(|n| super::checked_text(n, TEXT_MAX, "note"))
+        .map(|n| crate::app::input::checked_text(n, TEXT_MAX, "note"))
         .transpose()?;
     let me = ctx.origin.actor.user_id;
     let cfg = &ctx.app.config.complaints;
@@ -826,7 +829,7 @@ async fn resolve(
 
 async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<&str>) -> AppResult<Reply> {
     let note = note
-        .map(|n| super::checked_text(n, TEXT_MAX, "note"))
+        .map(|n| crate::app::input::checked_text(n, TEXT_MAX, "note"))
         .transpose()?;
     let cfg = &ctx.app.config.complaints;
     let mut conn = ctx
@@ -942,7 +945,11 @@ pub async fn figures(
 }
 
 async fn stats(ctx: &Ctx<'_>, period: Option<&str>) -> AppResult<Reply> {
-    let (from, to, label_text) = parse_period(period, ctx.now, ctx.guild.timezone)?;
+    let input::Period {
+        from,
+        to,
+        label: label_text,
+    } = input::period(period, ctx.now, ctx.guild.timezone)?;
     let mut conn = ctx
         .app
         .store

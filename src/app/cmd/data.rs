@@ -4,12 +4,12 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::message::{Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::metrics::{self, DayFigures, Derived, Doubt, FIELDS, RoiGrade};
 use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
+use crate::message::{Reply, Severity};
 use crate::store::StoreError;
 use crate::store::data::{self, Shop};
 use crate::tr;
@@ -101,7 +101,7 @@ pub fn parse_date(ctx: &Ctx<'_>, text: Option<&str>) -> Result<NaiveDate, UserEr
         None | Some("") | Some("yesterday") | Some("昨天") => Ok(today - Duration::days(1)),
         Some("today") | Some("今天") => Ok(today),
         Some(t) => {
-            let d = super::task::parse_day(t, ctx.now, ctx.guild.timezone)
+            let d = crate::app::input::day(t, ctx.now, ctx.guild.timezone)
                 .map_err(|_| UserError::new("data-err-date").arg("value", t))?;
             // A month/day without a year that lands in the future means last year's.
             if d > today && !t.contains(char::is_alphabetic) && t.matches(['-', '/']).count() == 1 {

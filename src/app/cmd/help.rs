@@ -1,8 +1,8 @@
 //! `/help`: every command with a one-line description and an example, in the user's language.
 
 use crate::app::Ctx;
-use crate::message::Reply;
 use crate::app::spec::{self, CommandSpec};
+use crate::message::Reply;
 
 /// The command list. Commands only managers may use are marked, not hidden, so people know
 /// whom to ask.

@@ -12,8 +12,6 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use rand::Rng;
 
-use crate::message::text_table;
-use crate::message::{ButtonStyle, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::import::{
     self, DateOrder, ImportError, Kind, MAX_BYTES, Mappings, Parsed, Preview, Products, Status,
@@ -23,6 +21,8 @@ use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
+use crate::message::text_table;
+use crate::message::{ButtonStyle, Reply, Severity};
 use crate::store::data::{self, PendingImport};
 use crate::store::{StoreError, StoreResult, products};
 use crate::tr;
@@ -741,7 +741,12 @@ async fn cli_steps(
         tracing::error!(error = %e, "storeops import");
         l.t("imp-err-store")
     };
-    let mut conn = app.store.pool.acquire().await.map_err(|e| failed(e.into()))?;
+    let mut conn = app
+        .store
+        .pool
+        .acquire()
+        .await
+        .map_err(|e| failed(e.into()))?;
     let shops: Vec<_> = data::shops_named(&mut conn, &args.shop)
         .await
         .map_err(failed)?;

@@ -45,7 +45,11 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
     let parts: Vec<&str> = button_id.split(':').collect();
     match parts.as_slice() {
-        ["task", rest @ ..] => task::press(ctx, rest).await,
+        ["task", ..] => {
+            let button = task::TaskButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            task::press(ctx, button).await
+        }
         ["act", rest @ ..] => activity::press(ctx, rest).await,
         ["cmp", rest @ ..] => complaint::press(ctx, rest).await,
         ["imp", rest @ ..] => import::press(ctx, rest).await,
@@ -80,15 +84,4 @@ pub async fn autocomplete(
             Ok(vec![])
         }
     }
-}
-
-/// Text of an option, trimmed, refused when longer than `max` characters.
-pub(crate) fn checked_text(text: &str, max: usize, option: &str) -> Result<String, UserError> {
-    let t = text.trim();
-    if t.chars().count() > max {
-        return Err(UserError::new("task-err-too-long")
-            .arg("option", option)
-            .arg("max", max.to_string()));
-    }
-    Ok(t.to_string())
 }

@@ -1,8 +1,8 @@
 //! `/outbox list` and `/outbox retry`: what the bot has queued or failed to send, and putting
 //! failed messages back in the queue (managers).
 
-use crate::message::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
+use crate::message::{self, Reply, Severity};
 use crate::store::StoreError;
 use crate::store::outbox::{self, Listed, OutboxState, Target};
 use crate::tr;

@@ -3,10 +3,10 @@
 
 use chrono_tz::Tz;
 
-use crate::message::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::position::Position;
 use crate::i18n::Locale;
+use crate::message::{self, Reply, Severity};
 use crate::store::StoreError;
 use crate::store::settings::{self, SettingsChange};
 use crate::store::{ms, names, names::NameKind};

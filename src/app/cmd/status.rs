@@ -1,8 +1,8 @@
 //! `/status`: is the bot healthy — version, uptime, database size, and the outbox (pending,
 //! failed, with the failures listed so a manager can retry them).
 
-use crate::message::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx};
+use crate::message::{self, Reply, Severity};
 use crate::store::StoreError;
 use crate::store::outbox::{self, OutboxState};
 use crate::store::runtime;

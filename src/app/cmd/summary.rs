@@ -9,13 +9,13 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use sqlx::SqliteConnection;
 
 use super::data::{count, derived_fields, field_text, money_f, pct, roi_text};
-use crate::message::{self, Attachment, Mentions, Reply, Severity};
 use crate::app::{App, AppResult, Ctx, Invocation, UserError};
 use crate::domain::chart::{self, ChartDay};
 use crate::domain::deadline::local_to_utc;
 use crate::domain::metrics::{DayFigures, Derived, RoiGrade, change};
 use crate::domain::money::Money;
 use crate::i18n::Locale;
+use crate::message::{self, Attachment, Mentions, Reply, Severity};
 use crate::store::data::{self, Shop, SummarySchedule};
 use crate::store::outbox::{self, NewMessage, Target};
 use crate::store::products;

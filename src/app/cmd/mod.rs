@@ -51,7 +51,11 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
             task::press(ctx, button).await
         }
         ["act", rest @ ..] => activity::press(ctx, rest).await,
-        ["cmp", rest @ ..] => complaint::press(ctx, rest).await,
+        ["cmp", ..] => {
+            let button = complaint::ComplaintButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            complaint::press(ctx, button).await
+        }
         ["imp", rest @ ..] => import::press(ctx, rest).await,
         _ => Err(UserError::new("err-unknown-button").into()),
     }
@@ -61,7 +65,11 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
 pub async fn submit(ctx: &Ctx<'_>, form_id: &str, fields: &[(String, String)]) -> AppResult<Reply> {
     let parts: Vec<&str> = form_id.split(':').collect();
     match parts.as_slice() {
-        ["cmp", rest @ ..] => complaint::submit(ctx, rest, fields).await,
+        ["cmp", ..] => {
+            let form = complaint::ComplaintForm::parse(form_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            complaint::submit(ctx, form, fields).await
+        }
         _ => Err(UserError::new("err-unknown-button").into()),
     }
 }

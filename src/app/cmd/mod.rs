@@ -50,7 +50,11 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
                 .ok_or_else(|| UserError::new("err-unknown-button"))?;
             task::press(ctx, button).await
         }
-        ["act", rest @ ..] => activity::press(ctx, rest).await,
+        ["act", ..] => {
+            let button = activity::ActivityButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            activity::press(ctx, button).await
+        }
         ["cmp", ..] => {
             let button = complaint::ComplaintButton::parse(button_id)
                 .ok_or_else(|| UserError::new("err-unknown-button"))?;

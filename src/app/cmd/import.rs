@@ -494,13 +494,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         order,
         &mut |_, _| {},
     )?;
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = ctx.conn().await?;
     let preview = build_preview(&mut conn, shop.id, parsed).await?;
     let (title, lines) = preview_text(l, &shop.name, &preview, Detail::Chat);
     let mut r = Reply::titled(title);
@@ -552,43 +546,76 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     Ok(r.severity(severity)
         .ephemeral()
         .button(
-            format!("imp:confirm:{token}"),
+            ImportButton::Confirm(token.clone()).to_string(),
             l.t("imp-confirm"),
             ButtonStyle::Success,
         )
         .button(
-            format!("imp:cancel:{token}"),
+            ImportButton::Cancel(token).to_string(),
             l.t("imp-cancel"),
             ButtonStyle::Secondary,
         ))
 }
 
+/// Confirm or Cancel under a preview; the id carries the preview's token, so the buttons work
+/// after a restart (within the hour a preview is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportButton {
+    Confirm(String),
+    Cancel(String),
+}
+
+impl std::fmt::Display for ImportButton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportButton::Confirm(t) => write!(f, "imp:confirm:{t}"),
+            ImportButton::Cancel(t) => write!(f, "imp:cancel:{t}"),
+        }
+    }
+}
+
+impl ImportButton {
+    /// Reads an id written by [`ImportButton`]'s `Display`.
+    pub fn parse(id: &str) -> Option<ImportButton> {
+        let parts: Vec<&str> = id.split(':').collect();
+        match parts.as_slice() {
+            ["imp", "confirm", t] if !t.is_empty() => Some(ImportButton::Confirm(t.to_string())),
+            ["imp", "cancel", t] if !t.is_empty() => Some(ImportButton::Cancel(t.to_string())),
+            _ => None,
+        }
+    }
+}
+
 /// Confirm / Cancel of a preview.
-pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
-    let l = ctx.locale;
-    let (action, token) = match rest {
-        [a @ ("confirm" | "cancel"), t] => (*a, *t),
-        _ => return Err(UserError::new("err-unknown-button").into()),
-    };
+pub async fn press(ctx: &Ctx<'_>, button: ImportButton) -> AppResult<Reply> {
     if !may_import(ctx) {
         return Err(UserError::new("imp-err-not-allowed").into());
     }
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
     // Taking the preview and writing its days are one transaction: if the write fails, the
     // preview is still there to confirm again, and a second click cannot write it twice.
-    let mut tx = crate::store::write_tx(&mut conn).await?;
-    let conn = &mut *tx;
+    let mut r = ctx
+        .write(async |conn| apply_pending(ctx, conn, &button).await)
+        .await?;
+    r.update_message = true;
+    Ok(r)
+}
+
+/// Takes the preview of `button` and, for Confirm, writes what it holds.
+async fn apply_pending(
+    ctx: &Ctx<'_>,
+    conn: &mut sqlx::SqliteConnection,
+    button: &ImportButton,
+) -> AppResult<Reply> {
+    let l = ctx.locale;
+    let (confirm, token) = match button {
+        ImportButton::Confirm(t) => (true, t),
+        ImportButton::Cancel(t) => (false, t),
+    };
     let pending = data::take_pending_import(conn, ctx.guild.guild_id, token)
         .await?
         .filter(|p| ctx.now - p.created_at <= Duration::hours(EXPIRY_HOURS))
         .ok_or_else(|| UserError::new("imp-err-expired"))?;
-    let mut r = if action == "cancel" {
+    Ok(if !confirm {
         Reply::titled(l.t("imp-cancelled"))
     } else {
         let shop = data::shops(conn, ctx.guild.guild_id)
@@ -617,10 +644,7 @@ pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
             )
         };
         Reply::titled(done).severity(Severity::Success)
-    };
-    tx.commit().await.map_err(StoreError::from)?;
-    r.update_message = true;
-    Ok(r)
+    })
 }
 
 /// "Imported 12 product rows (4 products × 3 days) into Tmall: 12 changed."

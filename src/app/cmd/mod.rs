@@ -60,7 +60,11 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
                 .ok_or_else(|| UserError::new("err-unknown-button"))?;
             complaint::press(ctx, button).await
         }
-        ["imp", rest @ ..] => import::press(ctx, rest).await,
+        ["imp", ..] => {
+            let button = import::ImportButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            import::press(ctx, button).await
+        }
         _ => Err(UserError::new("err-unknown-button").into()),
     }
 }

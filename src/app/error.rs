@@ -62,3 +62,16 @@ impl From<sqlx::Error> for AppError {
 
 /// Result of a command.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Work the bot does on its own (the jobs) reports its failures as the store's: a job has no
+/// user to show a user error to, so one (a bug) becomes a corrupt-state error, logged.
+impl From<AppError> for StoreError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(s) => s,
+            AppError::User(u) => {
+                StoreError::Corrupt(format!("unexpected user error in a job: {}", u.key))
+            }
+        }
+    }
+}

@@ -32,7 +32,7 @@ use crate::message::NameKind;
 use crate::store::names;
 use crate::store::runtime;
 use crate::store::settings::{self, GuildSettings};
-use crate::store::{Store, ms};
+use crate::store::{Store, StoreError, ms};
 
 /// Everything a command needs: the database, the clock, the settings, and a way to wake the
 /// outbox dispatcher when new messages are queued.
@@ -119,12 +119,30 @@ impl App {
         &self,
         f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<T>,
     ) -> AppResult<T> {
+        let mut out = None;
+        self.write_if(async |tx| {
+            out = Some(f(tx).await?);
+            Ok(true)
+        })
+        .await?;
+        out.ok_or_else(|| StoreError::Corrupt("a committed write returned nothing".into()).into())
+    }
+
+    /// [`App::write`] for work that may find, once inside the transaction, that what it read
+    /// has changed under it (another process got there first): `f` answers whether to keep
+    /// what it wrote; false rolls it all back. Returns that answer.
+    pub async fn write_if(
+        &self,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<bool>,
+    ) -> AppResult<bool> {
         let mut conn = self.store.pool.acquire().await?;
         let mut tx = crate::store::write_tx(&mut conn).await?;
-        let out = f(&mut tx).await?;
+        if !f(&mut tx).await? {
+            return Ok(false);
+        }
         tx.commit().await?;
         self.outbox_wake.notify_one();
-        Ok(out)
+        Ok(true)
     }
 
     /// Remembers the display names of the members, roles and channels an invocation names, so

@@ -3,7 +3,6 @@
 
 use crate::app::{AppResult, Ctx};
 use crate::message::{self, Reply, Severity};
-use crate::store::StoreError;
 use crate::store::outbox::{self, OutboxState};
 use crate::store::runtime;
 use crate::tr;
@@ -14,7 +13,7 @@ const FAILED_SHOWN: i64 = 5;
 /// Builds the status reply.
 pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
     let store = &ctx.app.store;
-    let mut conn = store.pool.acquire().await.map_err(StoreError::from)?;
+    let mut conn = ctx.conn().await?;
     let counts = outbox::counts(&mut conn, Some(ctx.guild.guild_id)).await?;
     let count = |s: OutboxState| {
         counts

@@ -21,7 +21,7 @@ use crate::message::Target;
 use crate::store::activities::{self, Activity};
 use crate::store::outbox::{self, NewMessage};
 use crate::store::settings::{self, GuildSettings};
-use crate::store::{StoreError, ms, write_tx};
+use crate::store::{StoreError, ms};
 
 /// Most missed occurrences of one activity put in the outbox after downtime.
 const CATCH_UP_MAX: usize = 50;
@@ -240,24 +240,22 @@ async fn advance(
 /// occurrence of every activity whose occurrence has come, and re-plans every activity never
 /// planned or planned with guild settings that changed since. Safe to run from several
 /// processes: a plan is recorded only where the activity still stands as it was read.
-pub async fn materialise_activities(app: &App) -> Result<usize, StoreError> {
+pub async fn materialise_activities(app: &App) -> AppResult<usize> {
     let now = app.clock.now();
-    let mut conn = app.store.pool.acquire().await?;
+    let mut conn = app.conn().await?;
     let mut planned = 0;
     for a in activities::due(&mut conn, now).await? {
         let Some(expected) = a.next_at else { continue };
         let guild = settings::get_or_init(&mut conn, a.guild_id, &app.config, ms(now)).await?;
-        let mut tx = write_tx(&mut conn).await?;
-        let next = advance(&mut tx, &a, &guild, &app.config, expected, now).await?;
-        if activities::set_plan(&mut tx, &a, next, &sig(&a, &guild)).await? {
-            tx.commit().await?;
-            planned += 1;
-        }
+        let kept = app
+            .write_if(async |tx| {
+                let next = advance(tx, &a, &guild, &app.config, expected, now).await?;
+                Ok(activities::set_plan(tx, &a, next, &sig(&a, &guild)).await?)
+            })
+            .await?;
+        planned += usize::from(kept);
     }
     planned += plan_stale(&mut conn, app, now).await?;
-    if planned > 0 {
-        app.outbox_wake.notify_one();
-    }
     Ok(planned)
 }
 
@@ -267,7 +265,7 @@ async fn plan_stale(
     conn: &mut SqliteConnection,
     app: &App,
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> AppResult<usize> {
     let stale = activities::stale(conn, (LOCAL_GUILD, local_channel())).await?;
     if stale.is_empty() {
         return Ok(0);
@@ -279,13 +277,15 @@ async fn plan_stale(
         }
     }
     // One transaction for the lot: a guild's first start re-plans all its defaults at once.
-    let mut tx = write_tx(conn).await?;
-    for a in &stale {
-        if let Some(guild) = guilds.get(&a.guild_id) {
-            replan(&mut tx, a, guild, &app.config, now).await?;
+    app.write(async |tx| {
+        for a in &stale {
+            if let Some(guild) = guilds.get(&a.guild_id) {
+                replan(tx, a, guild, &app.config, now).await?;
+            }
         }
-    }
-    tx.commit().await?;
+        Ok(())
+    })
+    .await?;
     Ok(stale.len())
 }
 

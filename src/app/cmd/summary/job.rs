@@ -6,10 +6,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc, Weekday};
 
 use super::daily::daily;
 use super::period::{month_bounds, period, week_bounds};
-use crate::app::App;
+use crate::app::{App, AppResult};
 use crate::domain::deadline::local_to_utc;
 use crate::message::{Mentions, Reply, Severity, Target};
-use crate::store::StoreError;
 use crate::store::data::{self, SummarySchedule};
 use crate::store::outbox::{self, NewMessage};
 use crate::store::settings::{self, GuildSettings};
@@ -45,9 +44,9 @@ pub(super) fn fresh_schedule(
 }
 
 /// Runs what is due (see the module's documentation); returns when it is next due.
-pub async fn run_due(app: &App) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn run_due(app: &App) -> AppResult<Option<DateTime<Utc>>> {
     let now = app.clock.now();
-    let mut conn = app.store.pool.acquire().await?;
+    let mut conn = app.conn().await?;
     let known: Vec<u64> = data::schedules(&mut conn)
         .await?
         .iter()
@@ -191,24 +190,19 @@ pub async fn run_due(app: &App) -> Result<Option<DateTime<Utc>>, StoreError> {
                 }
             }
         }
-        let mut tx = crate::store::write_tx(&mut conn).await?;
-        if !data::advance_schedule(
-            &mut tx,
-            s.guild_id,
-            (s.next_summary_at, s.next_check_at),
-            next,
-        )
-        .await?
-        {
-            continue;
-        }
-        for m in &msgs {
-            outbox::enqueue(&mut tx, m, now).await?;
-        }
-        tx.commit().await?;
-        if !msgs.is_empty() {
-            app.outbox_wake.notify_one();
-        }
+        // Moving the schedule on and queueing what it made are one transaction; when another
+        // process moved it first, nothing is queued here.
+        app.write_if(async |tx| {
+            let expected = (s.next_summary_at, s.next_check_at);
+            if !data::advance_schedule(tx, s.guild_id, expected, next).await? {
+                return Ok(false);
+            }
+            for m in &msgs {
+                outbox::enqueue(tx, m, now).await?;
+            }
+            Ok(true)
+        })
+        .await?;
     }
-    data::next_due(&mut conn).await
+    Ok(data::next_due(&mut conn).await?)
 }

@@ -12,7 +12,6 @@ use crate::domain::schedule::{Schedule, parse_schedule};
 use crate::domain::task::{Priority, cover_at};
 use crate::i18n::duration_text;
 use crate::message::{self, Reply, Severity, Target, escape_user_text};
-use crate::store::StoreError;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::tasks::{self, NewTask, Recurring};
 use crate::tr;
@@ -152,7 +151,7 @@ pub(super) async fn add(ctx: &Ctx<'_>, new: NewRecurring) -> AppResult<Reply> {
 /// Creates the tasks of every recurring definition that came due (at most the latest missed
 /// occurrence per definition after downtime), each with its pings, and moves the definitions
 /// on. Safe to run from several processes: an occurrence makes at most one task.
-pub async fn materialise_recurring(app: &crate::app::App) -> Result<usize, StoreError> {
+pub async fn materialise_recurring(app: &crate::app::App) -> AppResult<usize> {
     let now = app.clock.now();
     let mut conn = app.store.pool.acquire().await?;
     let due = tasks::due_recurring(&mut conn, now).await?;
@@ -183,55 +182,69 @@ pub async fn materialise_recurring(app: &crate::app::App) -> Result<usize, Store
             occurrence = n;
         }
         let next = schedule.next_after(occurrence.max(now), guild.timezone);
-        let mut tx = crate::store::write_tx(&mut conn).await?;
-        if !tasks::advance_recurring(&mut tx, d.id, expected, next).await? {
-            continue;
-        }
-        let covers = tasks::covers(&mut tx, d.guild_id, now).await?;
-        let assignee = cover_at(&covers, d.user_id, d.position, now).or(d.user_id);
-        let new = NewTask {
-            guild_id: d.guild_id,
-            title: d.title.clone(),
-            note: d.note.clone(),
-            priority: d.priority,
-            assignee_id: assignee,
-            position: d.position,
-            assigner_id: d.created_by,
-            channel_id: d.channel_id,
-            due_at: occurrence + Duration::minutes(d.due_minutes),
-            recurring: Some((d.id, occurrence)),
-        };
-        if let Some(id) = tasks::insert(&mut tx, &new, now).await? {
-            tasks::add_event(&mut tx, id, now, d.created_by, "created", None).await?;
-            if let Some(t) = tasks::get(&mut tx, d.guild_id, id).await? {
-                // Announce the new task to its owner, then plan its pings.
-                let l = guild.locale;
-                let mut r = describe(l, &t, &guild);
-                r.title = Some(tr!(
-                    l,
-                    "task-assigned",
-                    id = t.id,
-                    title = escape_user_text(&t.title)
-                ));
-                r.mentions = owner_mentions(&t, &guild);
-                r.buttons = task_buttons(l, &t);
-                let msg = NewMessage {
-                    guild_id: t.guild_id,
-                    dedupe_key: format!("task:{}:created", t.id),
-                    source: format!("task-created:{}", t.id),
-                    target: Target::Channel(t.channel_id),
-                    reply: r,
-                    due_at: now,
-                };
-                outbox::enqueue(&mut tx, &msg, now).await?;
-                reschedule(&mut tx, &t, &guild, &app.config.tasks, now).await?;
-                created += 1;
-            }
-        }
-        tx.commit().await?;
-    }
-    if created > 0 {
-        app.outbox_wake.notify_one();
+        let made = app
+            .write(async |tx| {
+                if !tasks::advance_recurring(tx, d.id, expected, next).await? {
+                    return Ok(false);
+                }
+                occurrence_task(tx, app, &d, &guild, occurrence).await
+            })
+            .await?;
+        created += usize::from(made);
     }
     Ok(created)
+}
+
+/// Creates the task of one occurrence (to the cover when its owner is covered), announces it
+/// to its owner and plans its pings; false when the occurrence already has its task.
+async fn occurrence_task(
+    tx: &mut sqlx::SqliteConnection,
+    app: &crate::app::App,
+    d: &Recurring,
+    guild: &crate::store::settings::GuildSettings,
+    occurrence: chrono::DateTime<chrono::Utc>,
+) -> AppResult<bool> {
+    let now = app.clock.now();
+    let covers = tasks::covers(tx, d.guild_id, now).await?;
+    let new = NewTask {
+        guild_id: d.guild_id,
+        title: d.title.clone(),
+        note: d.note.clone(),
+        priority: d.priority,
+        assignee_id: cover_at(&covers, d.user_id, d.position, now).or(d.user_id),
+        position: d.position,
+        assigner_id: d.created_by,
+        channel_id: d.channel_id,
+        due_at: occurrence + Duration::minutes(d.due_minutes),
+        recurring: Some((d.id, occurrence)),
+    };
+    let Some(id) = tasks::insert(tx, &new, now).await? else {
+        return Ok(false);
+    };
+    tasks::add_event(tx, id, now, d.created_by, "created", None).await?;
+    let Some(t) = tasks::get(tx, d.guild_id, id).await? else {
+        return Ok(false);
+    };
+    // Announce the new task to its owner, then plan its pings.
+    let l = guild.locale;
+    let mut r = describe(l, &t, guild);
+    r.title = Some(tr!(
+        l,
+        "task-assigned",
+        id = t.id,
+        title = escape_user_text(&t.title)
+    ));
+    r.mentions = owner_mentions(&t, guild);
+    r.buttons = task_buttons(l, &t);
+    let msg = NewMessage {
+        guild_id: t.guild_id,
+        dedupe_key: format!("task:{}:created", t.id),
+        source: format!("task-created:{}", t.id),
+        target: Target::Channel(t.channel_id),
+        reply: r,
+        due_at: now,
+    };
+    outbox::enqueue(tx, &msg, now).await?;
+    reschedule(tx, &t, guild, &app.config.tasks, now).await?;
+    Ok(true)
 }

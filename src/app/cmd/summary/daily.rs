@@ -244,7 +244,7 @@ pub async fn daily(
     l: Locale,
 ) -> Result<Reply, StoreError> {
     let cfg = &app.config.summary;
-    let mut conn = app.store.pool.acquire().await?;
+    let mut conn = app.conn().await?;
     let shops = data::shops(&mut conn, guild.guild_id).await?;
     let mut r = Reply::titled(tr!(
         l,

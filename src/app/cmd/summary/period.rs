@@ -23,7 +23,7 @@ pub async fn period(
     title: String,
     l: Locale,
 ) -> Result<Reply, StoreError> {
-    let mut conn = app.store.pool.acquire().await?;
+    let mut conn = app.conn().await?;
     let shops = data::shops(&mut conn, guild.guild_id).await?;
     let mut r = Reply::titled(title);
     let days = (to - from).num_days() + 1;

@@ -153,7 +153,7 @@ pub(super) async fn add(ctx: &Ctx<'_>, new: NewRecurring) -> AppResult<Reply> {
 /// on. Safe to run from several processes: an occurrence makes at most one task.
 pub async fn materialise_recurring(app: &crate::app::App) -> AppResult<usize> {
     let now = app.clock.now();
-    let mut conn = app.store.pool.acquire().await?;
+    let mut conn = app.conn().await?;
     let due = tasks::due_recurring(&mut conn, now).await?;
     let mut created = 0;
     for d in due {

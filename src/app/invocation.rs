@@ -203,6 +203,16 @@ impl Invocation {
         }
     }
 
+    /// What is typed so far in an option (for suggestions): its text, or its number as text;
+    /// empty when absent.
+    pub fn typed(&self, name: &str) -> String {
+        match self.options.get(name) {
+            Some(OptValue::Str(s)) => s.clone(),
+            Some(OptValue::Int(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+
     /// A yes/no option.
     pub fn bool(&self, name: &str) -> Option<bool> {
         match self.options.get(name) {

@@ -150,6 +150,22 @@ pub const fn req(name: &'static str) -> OptSpec {
     o(name, OptKind::String, true)
 }
 
+/// The options of `/activity add` and `edit`: the given ones, then the settings both take.
+macro_rules! activity_options {
+    ($($head:expr),*) => {
+        &[
+            $($head,)*
+            choices(opt("ping"), POSITIONS),
+            o("ping-role", OptKind::Role, false),
+            o("channel", OptKind::Channel, false),
+            opt("lead"),
+            opt("message"),
+            opt("checklist"),
+            choices(opt("holidays"), HOLIDAY_MODES),
+        ]
+    };
+}
+
 /// Every command.
 pub static COMMANDS: &[CommandSpec] = &[
     cmd("help", &[], "/help"),
@@ -394,34 +410,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         &[
             manager(cmd(
                 "add",
-                &[
-                    req("name"),
-                    auto(req("schedule")),
-                    choices(opt("ping"), POSITIONS),
-                    o("ping-role", OptKind::Role, false),
-                    o("channel", OptKind::Channel, false),
-                    opt("lead"),
-                    opt("message"),
-                    opt("checklist"),
-                    choices(opt("holidays"), HOLIDAY_MODES),
-                ],
+                activity_options!(req("name"), auto(req("schedule"))),
                 "/activity add name:\"Free-shipping Thursday\" schedule:\"thu 09:00\" ping:marketing lead:\"18h, 0\" checklist:\"Templates set; Page ready\" holidays:skip",
             )),
             cmd("list", &[int("page")], "/activity list"),
             manager(cmd(
                 "edit",
-                &[
-                    req_id(),
-                    opt("name"),
-                    auto(opt("schedule")),
-                    choices(opt("ping"), POSITIONS),
-                    o("ping-role", OptKind::Role, false),
-                    o("channel", OptKind::Channel, false),
-                    opt("lead"),
-                    opt("message"),
-                    opt("checklist"),
-                    choices(opt("holidays"), HOLIDAY_MODES),
-                ],
+                activity_options!(req_id(), opt("name"), auto(opt("schedule"))),
                 "/activity edit id:2 schedule:\"mon 10:00\" lead:\"1d, 0\"",
             )),
             manager(cmd("remove", &[req_id()], "/activity remove id:2")),

@@ -88,6 +88,15 @@ impl Mentions {
     pub fn is_empty(&self) -> bool {
         self.users.is_empty() && self.roles.is_empty()
     }
+
+    /// The pings as chat markup: `<@user> <@&role>`.
+    pub fn markup(&self) -> String {
+        let users = self.users.iter().map(|u| user_ref(*u));
+        users
+            .chain(self.roles.iter().map(|r| role_ref(*r)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// A button's look.

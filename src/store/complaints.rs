@@ -128,14 +128,8 @@ pub async fn get(
     guild_id: u64,
     id: i64,
 ) -> StoreResult<Option<Complaint>> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND id = ?2"
-    ))
-    .bind(id_in(guild_id))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(decode).transpose()
+    let sql = format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND id = ?2");
+    super::get_by_id(conn, &sql, guild_id, id, decode).await
 }
 
 /// The first complaint on an order, if any.
@@ -317,30 +311,26 @@ pub async fn suggest(
     rows.iter().map(decode).collect()
 }
 
-/// Complaints logged in [from, to).
-pub async fn logged_between(
-    conn: &mut SqliteConnection,
-    guild_id: u64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY id"))
-        .bind(id_in(guild_id))
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(decode).collect()
+/// Which instant of a complaint a period is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Logged,
+    Resolved,
 }
 
-/// Complaints resolved in [from, to).
-pub async fn resolved_between(
+/// Complaints logged (or resolved) in [from, to).
+pub async fn between(
     conn: &mut SqliteConnection,
     guild_id: u64,
+    when: When,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3 ORDER BY id"))
+    let column = match when {
+        When::Logged => "created_at",
+        When::Resolved => "resolved_at",
+    };
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND {column} >= ?2 AND {column} < ?3 ORDER BY id"))
         .bind(id_in(guild_id))
         .bind(ms(from))
         .bind(ms(to))

@@ -105,6 +105,23 @@ impl Store {
     }
 }
 
+/// The row of a guild's item by its number (`sql` selects by `guild_id = ?1 AND id = ?2`),
+/// decoded.
+async fn get_by_id<T>(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &str,
+    guild_id: u64,
+    id: i64,
+    decode: fn(&sqlx::sqlite::SqliteRow) -> StoreResult<T>,
+) -> StoreResult<Option<T>> {
+    let row = sqlx::query(sql)
+        .bind(id_in(guild_id))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(decode).transpose()
+}
+
 /// Unix milliseconds, the form every instant is stored in.
 pub fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()

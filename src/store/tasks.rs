@@ -98,14 +98,8 @@ pub async fn insert(
 
 /// A task of the guild.
 pub async fn get(conn: &mut SqliteConnection, guild_id: u64, id: i64) -> StoreResult<Option<Task>> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND id = ?2"
-    ))
-    .bind(id_in(guild_id))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(decode).transpose()
+    let sql = format!("SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND id = ?2");
+    super::get_by_id(conn, &sql, guild_id, id, decode).await
 }
 
 /// Changes the state, stamping when work started or finished.

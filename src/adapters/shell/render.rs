@@ -109,14 +109,7 @@ pub fn time_text(at: DateTime<Utc>, style: &str, tz: Tz, now: DateTime<Utc>) -> 
 pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply) -> String {
     let mut out = String::new();
     if !reply.mentions.is_empty() {
-        let mut pings: Vec<String> = reply
-            .mentions
-            .users
-            .iter()
-            .map(|u| format!("<@{u}>"))
-            .collect();
-        pings.extend(reply.mentions.roles.iter().map(|r| format!("<@&{r}>")));
-        out.push_str(&pings.join(" "));
+        out.push_str(&reply.mentions.markup());
         out.push('\n');
     }
     if let Some(t) = &reply.title {

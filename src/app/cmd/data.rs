@@ -119,6 +119,10 @@ pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
     if shops.is_empty() {
         return Err(UserError::new("data-err-no-shops").into());
     }
+    let names = || {
+        let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
+        names.join(", ")
+    };
     match name {
         Some(n) => shops
             .iter()
@@ -127,26 +131,12 @@ pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
             .ok_or_else(|| {
                 UserError::new("data-err-shop")
                     .arg("value", n)
-                    .arg(
-                        "choices",
-                        shops
-                            .iter()
-                            .map(|s| s.name.clone())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    )
+                    .arg("choices", names())
                     .into()
             }),
         None if shops.len() == 1 => Ok(shops[0].clone()),
         None => Err(UserError::new("data-err-which-shop")
-            .arg(
-                "choices",
-                shops
-                    .iter()
-                    .map(|s| s.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
+            .arg("choices", names())
             .into()),
     }
 }

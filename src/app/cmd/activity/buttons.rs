@@ -11,7 +11,7 @@ use super::load;
 use super::plan::{calendar_of, replan};
 use super::view::reminder;
 use crate::app::{AppResult, Ctx, UserError};
-use crate::domain::activity::{Fate, Occurrence, Rules, follow_up_key};
+use crate::domain::activity::{Fate, Occurrence, follow_up_key};
 use crate::domain::schedule::parse_schedule;
 use crate::message::Reply;
 use crate::store::{activities, outbox};
@@ -92,14 +92,7 @@ pub async fn press(ctx: &Ctx<'_>, button: ActivityButton) -> AppResult<Reply> {
         })
         .await?;
     let fate = match parse_schedule(&a.schedule) {
-        Ok(schedule) => Rules {
-            schedule: &schedule,
-            tz: ctx.guild.timezone,
-            mode: a.holidays,
-            holidays: &cal.holidays,
-            skips: &cal.skips,
-        }
-        .fate(at),
+        Ok(schedule) => cal.rules(&a, &schedule, ctx.guild.timezone).fate(at),
         Err(_) => Fate::Fires,
     };
     let occ = Occurrence { at, fate };

@@ -40,7 +40,7 @@ use self::view::{describe, next_text};
 use crate::app::input::{self, checked_text, schedule_error};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::activity::{
-    self, ChecklistError, HolidayMode, LeadError, Rules, is_clear, parse_checklist, parse_leads,
+    self, ChecklistError, HolidayMode, LeadError, is_clear, parse_checklist, parse_leads,
 };
 use crate::domain::position::Position;
 use crate::domain::schedule::{Schedule, parse_schedule};
@@ -412,13 +412,7 @@ async fn skip(ctx: &Ctx<'_>, id: i64, typed: Option<NaiveDate>) -> AppResult<Rep
             let a = load(tx, ctx, id).await?;
             let schedule = parse_schedule_text(&a.schedule)?;
             let cal = calendar_of(tx, &a).await?;
-            let rules = Rules {
-                schedule: &schedule,
-                tz,
-                mode: a.holidays,
-                holidays: &cal.holidays,
-                skips: &cal.skips,
-            };
+            let rules = cal.rules(&a, &schedule, tz);
             let (day, at) = match typed {
                 Some(day) => (day, occurrence_on(ctx, id, &schedule, day)?),
                 None => {

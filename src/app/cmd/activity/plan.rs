@@ -56,6 +56,25 @@ pub(super) struct Calendar {
     pub skips: BTreeSet<NaiveDate>,
 }
 
+impl Calendar {
+    /// The rules an activity's occurrences follow: its schedule in the guild's zone, with these
+    /// holidays and skipped days.
+    pub(super) fn rules<'a>(
+        &'a self,
+        a: &Activity,
+        schedule: &'a Schedule,
+        tz: chrono_tz::Tz,
+    ) -> Rules<'a> {
+        Rules {
+            schedule,
+            tz,
+            mode: a.holidays,
+            holidays: &self.holidays,
+            skips: &self.skips,
+        }
+    }
+}
+
 pub(super) async fn calendar_of(
     conn: &mut SqliteConnection,
     a: &Activity,
@@ -164,13 +183,7 @@ pub async fn replan(
         return Ok(None);
     };
     let cal = calendar_of(conn, a).await?;
-    let rules = Rules {
-        schedule: &schedule,
-        tz: guild.timezone,
-        mode: a.holidays,
-        holidays: &cal.holidays,
-        skips: &cal.skips,
-    };
+    let rules = cal.rules(a, &schedule, guild.timezone);
     let occ = rules.next_firing(now);
     let msgs = match &occ {
         Some(o) => occurrence_messages(conn, a, guild, cfg, channel, o, now, now).await?,
@@ -203,13 +216,7 @@ async fn advance(
         return Ok(None);
     };
     let cal = calendar_of(conn, a).await?;
-    let rules = Rules {
-        schedule: &schedule,
-        tz: guild.timezone,
-        mode: a.holidays,
-        holidays: &cal.holidays,
-        skips: &cal.skips,
-    };
+    let rules = cal.rules(a, &schedule, guild.timezone);
     let mut prev = expected;
     for _ in 0..CATCH_UP_MAX {
         let Some(occ) = rules.next_firing(prev) else {
@@ -317,13 +324,7 @@ pub async fn occurrences_between(
             continue;
         };
         let cal = calendar_of(conn, &a).await?;
-        let rules = Rules {
-            schedule: &schedule,
-            tz: guild.timezone,
-            mode: a.holidays,
-            holidays: &cal.holidays,
-            skips: &cal.skips,
-        };
+        let rules = cal.rules(&a, &schedule, guild.timezone);
         let start = from - Duration::milliseconds(1);
         for o in rules.between(start, to, 500) {
             if o.at < to && o.fate.fires() {

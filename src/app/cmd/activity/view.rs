@@ -9,7 +9,7 @@ use super::plan::{calendar_of, fresh_plans, role_of, stored_schedule, target_cha
 use super::{LINES_MAX, PAGE_SIZE};
 use crate::app::input::schedule_error;
 use crate::app::{AppResult, Ctx, Invocation};
-use crate::domain::activity::{Fate, Occurrence, Rules};
+use crate::domain::activity::{Fate, Occurrence};
 use crate::domain::schedule::parse_schedule;
 use crate::i18n::{Locale, duration_text};
 use crate::message::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
@@ -303,13 +303,7 @@ pub(super) async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
             continue;
         };
         let cal = calendar_of(&mut conn, &a).await?;
-        let rules = Rules {
-            schedule: &schedule,
-            tz,
-            mode: a.holidays,
-            holidays: &cal.holidays,
-            skips: &cal.skips,
-        };
+        let rules = cal.rules(&a, &schedule, tz);
         for o in rules.between(ctx.now, to, 200) {
             let head = format!(
                 "{} · **{}** (#{})",
@@ -383,11 +377,7 @@ pub async fn autocomplete(
     inv: &Invocation,
     focused: &str,
 ) -> AppResult<Vec<(String, String)>> {
-    let typed = match inv.options.get(focused) {
-        Some(crate::app::OptValue::Str(s)) => s.clone(),
-        Some(crate::app::OptValue::Int(n)) => n.to_string(),
-        _ => String::new(),
-    };
+    let typed = inv.typed(focused);
     let mut conn = ctx.conn().await?;
     let tz = ctx.guild.timezone;
     let holiday = inv.path.first().is_some_and(|p| p == "holiday");

@@ -51,9 +51,10 @@ pub async fn figures(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Figures, StoreError> {
-    let logged = complaints::logged_between(conn, guild_id, from, to).await?;
-    let before = complaints::logged_between(conn, guild_id, from - (to - from), from).await?;
-    let resolved = complaints::resolved_between(conn, guild_id, from, to).await?;
+    use complaints::When::{Logged, Resolved};
+    let logged = complaints::between(conn, guild_id, Logged, from, to).await?;
+    let before = complaints::between(conn, guild_id, Logged, from - (to - from), from).await?;
+    let resolved = complaints::between(conn, guild_id, Resolved, from, to).await?;
     let mut f = Figures {
         logged: logged.len() as i64,
         logged_before: before.len() as i64,

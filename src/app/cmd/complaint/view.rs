@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::buttons::ComplaintButton;
 use super::{ListQuery, PAGE_SIZE, Scope, load, role};
-use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError, view};
+use crate::app::{AppResult, Ctx, Invocation, UserError, view};
 use crate::domain::complaint::Severity;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
@@ -303,11 +303,7 @@ pub async fn autocomplete(
 ) -> AppResult<Vec<(String, String)>> {
     let l = ctx.locale;
     let cfg = &ctx.app.config.complaints;
-    let typed = match inv.options.get(focused) {
-        Some(OptValue::Str(s)) => s.to_lowercase(),
-        Some(OptValue::Int(n)) => n.to_string(),
-        _ => String::new(),
-    };
+    let typed = inv.typed(focused).to_lowercase();
     let keys = |list: &[String], f: &dyn Fn(&str) -> String| -> Vec<(String, String)> {
         list.iter()
             .map(|k| (k.clone(), f(k)))

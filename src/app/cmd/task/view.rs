@@ -375,11 +375,7 @@ pub async fn autocomplete(
             }])
         }
         "id" => {
-            let typed = match inv.options.get("id") {
-                Some(crate::app::OptValue::Str(s)) => s.clone(),
-                Some(crate::app::OptValue::Int(n)) => n.to_string(),
-                _ => String::new(),
-            };
+            let typed = inv.typed("id");
             let closed = inv
                 .path
                 .get(1)

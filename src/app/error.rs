@@ -8,9 +8,7 @@ use crate::store::StoreError;
 /// Something the user can fix; rendered from the message catalogs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserError {
-    /// Catalog key.
     pub key: &'static str,
-    /// Named arguments.
     pub args: Vec<(&'static str, String)>,
 }
 

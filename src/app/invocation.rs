@@ -18,31 +18,15 @@ pub enum OptValue {
     /// Yes / no.
     Bool(bool),
     /// A member, with the name the front-end knows.
-    User {
-        /// Id.
-        id: u64,
-        /// Display name.
-        name: String,
-    },
+    User { id: u64, name: String },
     /// A role.
-    Role {
-        /// Id.
-        id: u64,
-        /// Name.
-        name: String,
-    },
+    Role { id: u64, name: String },
     /// A channel.
-    Channel {
-        /// Id.
-        id: u64,
-        /// Name.
-        name: String,
-    },
+    Channel { id: u64, name: String },
     /// An uploaded file.
     Attachment {
         /// Where to download it.
         url: String,
-        /// Its name.
         filename: String,
         /// Its size in bytes.
         size: u64,

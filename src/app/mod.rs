@@ -38,11 +38,9 @@ use crate::store::{Store, StoreError, ms};
 /// outbox dispatcher when new messages are queued.
 #[derive(Clone)]
 pub struct App {
-    /// The database.
     pub store: Store,
     /// The only source of "now".
     pub clock: SharedClock,
-    /// Settings.
     pub config: Arc<Config>,
     /// Rings when a new outbox row may be due sooner than the dispatcher thinks.
     pub outbox_wake: Arc<Notify>,
@@ -52,11 +50,8 @@ pub struct App {
 
 /// What a command is working with: who, where, in which language, and the guild's settings.
 pub struct Ctx<'a> {
-    /// The core.
     pub app: &'a App,
-    /// Who and where.
     pub origin: &'a Origin,
-    /// The guild's settings.
     pub guild: GuildSettings,
     /// Language of the reply.
     pub locale: Locale,

@@ -37,9 +37,7 @@ pub enum OptKind {
 pub struct OptSpec {
     /// Name (lowercase, as typed: `title:`).
     pub name: &'static str,
-    /// Type.
     pub kind: OptKind,
-    /// Must be given.
     pub required: bool,
     /// Allowed values (each labelled by `choice-<value>`).
     pub choices: &'static [&'static str],
@@ -50,11 +48,9 @@ pub struct OptSpec {
 /// A command or subcommand.
 #[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
-    /// Name.
     pub name: &'static str,
     /// Subcommands (then `options` is empty).
     pub subs: &'static [CommandSpec],
-    /// Options.
     pub options: &'static [OptSpec],
     /// Only managers may use it (checked in the core as well).
     pub manager_only: bool,

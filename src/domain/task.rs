@@ -11,7 +11,6 @@ pub struct Task {
     /// Number shown to people (`#42`).
     pub id: i64,
     pub guild_id: u64,
-    /// What to do.
     pub title: String,
     pub note: Option<String>,
     pub priority: Priority,
@@ -69,9 +68,7 @@ impl Task {
 #[derive(Debug, Clone)]
 pub struct Cover {
     pub id: i64,
-    /// The position covered.
     pub position: Option<Position>,
-    /// The member covered.
     pub user_id: Option<u64>,
     pub cover_id: u64,
     pub starts_at: DateTime<Utc>,

@@ -11,23 +11,16 @@ use super::{Field, Mentions, Reply};
 pub struct Limits {
     /// The message text (here: the pings).
     pub content: usize,
-    /// The title.
     pub title: usize,
-    /// The body text.
     pub description: usize,
     /// Named fields per message.
     pub fields: usize,
-    /// A field's name.
     pub field_name: usize,
-    /// A field's value.
     pub field_value: usize,
-    /// The small print.
     pub footer: usize,
     /// Title, body, fields and footer together.
     pub total: usize,
-    /// Buttons per message.
     pub buttons: usize,
-    /// A button's label.
     pub label: usize,
 }
 

@@ -120,16 +120,13 @@ pub struct Button {
     pub id: String,
     /// Label in the reader's language.
     pub label: String,
-    /// Look.
     pub style: ButtonStyle,
 }
 
 /// A named field (label and value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
-    /// Label.
     pub name: String,
-    /// Value.
     pub value: String,
     /// Whether it may sit beside the previous field.
     #[serde(default)]
@@ -141,7 +138,6 @@ pub struct Field {
 pub struct Attachment {
     /// File name shown to the reader.
     pub filename: String,
-    /// Contents.
     pub bytes: Vec<u8>,
 }
 
@@ -152,9 +148,7 @@ pub struct FormField {
     pub id: String,
     /// Label in the reader's language.
     pub label: String,
-    /// Several lines.
     pub long: bool,
-    /// Must be filled.
     pub required: bool,
     /// Example shown in the empty field.
     pub placeholder: Option<String>,
@@ -166,7 +160,6 @@ pub struct FormField {
 pub struct Form {
     /// Encoded action, like a button id.
     pub id: String,
-    /// Title.
     pub title: String,
     /// At most five inputs.
     pub fields: Vec<FormField>,

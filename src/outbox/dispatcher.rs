@@ -50,7 +50,6 @@ pub struct Dispatcher {
 /// What one pass did, for logs and tests.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct PassStats {
-    /// Rows delivered.
     pub sent: usize,
     /// Rows put back for a retry.
     pub retried: usize,

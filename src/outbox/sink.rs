@@ -10,18 +10,13 @@ use crate::store::outbox::Target;
 /// A message leaving the outbox.
 #[derive(Debug, Clone)]
 pub struct Outbound {
-    /// Outbox row id.
     pub id: i64,
-    /// Guild.
     pub guild_id: u64,
-    /// Dedupe key.
     pub dedupe_key: String,
     /// The same on every attempt of this message: platforms that honour it (Discord's
     /// `nonce` + `enforce_nonce`) return the first message instead of posting a second.
     pub nonce: String,
-    /// Where.
     pub target: Target,
-    /// What.
     pub reply: Reply,
 }
 
@@ -38,17 +33,13 @@ pub enum SendError {
     /// Worth retrying: a 5xx, a 429, a network error.
     #[error("transient: {reason}")]
     Transient {
-        /// What happened.
         reason: String,
         /// The platform asked us to wait this long (a 429's `retry_after`).
         retry_after: Option<Duration>,
     },
     /// Retrying will not help: missing access, unknown channel, missing permissions.
     #[error("permanent: {reason}")]
-    Permanent {
-        /// What happened.
-        reason: String,
-    },
+    Permanent { reason: String },
 }
 
 /// Sends outbound messages.

@@ -22,7 +22,6 @@ use crate::outbox::Dispatcher;
 
 /// Shared state of the poise framework.
 pub struct Data {
-    /// The core.
     pub app: App,
 }
 

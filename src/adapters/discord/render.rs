@@ -52,9 +52,7 @@ fn is_image(filename: &str) -> bool {
 pub struct Rendered {
     /// Message content: the pings, nothing else.
     pub content: String,
-    /// The embed.
     pub embed: CreateEmbed,
-    /// Button rows.
     pub components: Vec<CreateActionRow>,
     /// Exactly who may be pinged.
     pub allowed_mentions: CreateAllowedMentions,

@@ -50,9 +50,7 @@ impl Sink for ShellSink {
 
 /// A shell session: the pretend user, the clock, and the outbox delivering to the screen.
 pub struct Shell {
-    /// The core.
     pub app: App,
-    /// Who is typing.
     pub actor: Actor,
     /// Set when the shell runs on a manual clock (`--now`), so `:advance` can move it.
     pub manual: Option<ManualClock>,
@@ -63,7 +61,6 @@ pub struct Shell {
 /// What one line produced.
 #[derive(Debug, Default)]
 pub struct Output {
-    /// Printed text.
     pub text: String,
     /// The user asked to leave.
     pub quit: bool,

@@ -712,9 +712,7 @@ impl Progress for NoProgress {
 /// What `storeops import` was asked.
 #[derive(Debug, Clone)]
 pub struct CliImport {
-    /// The export file.
     pub file: std::path::PathBuf,
-    /// Shop name.
     pub shop: String,
     /// Guild of the shop, when the name is in several.
     pub guild: Option<u64>,

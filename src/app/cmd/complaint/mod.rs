@@ -95,7 +95,6 @@ pub struct NewComplaint {
     pub severity: Severity,
     pub customer: Option<String>,
     pub description: Option<String>,
-    /// Screenshot links.
     pub attachments: Vec<String>,
 }
 

@@ -24,11 +24,8 @@ pub struct Figures {
     pub logged: i64,
     /// Logged in the period before, of the same length.
     pub logged_before: i64,
-    /// By category key.
     pub by_category: BTreeMap<String, i64>,
-    /// By platform key.
     pub by_platform: BTreeMap<String, i64>,
-    /// Serious ones.
     pub serious: i64,
     /// Resolved in the period.
     pub resolved: i64,
@@ -40,7 +37,6 @@ pub struct Figures {
     pub p90: Option<Duration>,
     /// Refunds paid (refund and partial refund).
     pub refunds: Money,
-    /// Compensation paid.
     pub compensation: Money,
 }
 

@@ -64,8 +64,9 @@ enum Cmd {
         /// Print the preview and write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// How dates like 11/22/26 read: mdy (month/day/year, default) or dmy.
-        #[arg(long, default_value = "mdy")]
+        /// How dates like 11/10/26 read: auto (default: decided from the file; the preview
+        /// says how), mdy (month/day/year) or dmy (day/month/year).
+        #[arg(long, default_value = "auto")]
         date_order: storeops::domain::import::DateOrder,
         /// The guild of the shop, when several have a shop of that name.
         #[arg(long)]

@@ -83,10 +83,10 @@ fn check_tmall(p: &import::Parsed) {
     assert!(
         matches!(mismatches[0], Warning::RateMismatch { row: 8, column, .. } if column == "支付转化率")
     );
-    assert!(
-        p.warnings
-            .iter()
-            .any(|w| matches!(w, Warning::SkippedRow { row: 9, .. }))
+    assert_eq!(
+        p.skipped.totals,
+        vec![9],
+        "the total line is skipped and counted"
     );
 }
 

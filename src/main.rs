@@ -48,8 +48,9 @@ enum Cmd {
     /// Apply database migrations and exit.
     Migrate,
     /// Import a platform's daily export (CSV, xlsx, xls) into a shop: prints the preview as a
-    /// table, then writes every day in one transaction (nothing when a row does not read). A
-    /// progress bar is drawn on stderr for large files when stderr is a terminal.
+    /// table on stdout, then writes every day in one transaction (nothing when a row does not
+    /// read: then only the reason goes to stderr, and the exit code is 1). A progress bar is
+    /// drawn on stderr for large files when stderr is a terminal.
     Import {
         /// The exported file.
         file: PathBuf,
@@ -68,6 +69,10 @@ enum Cmd {
         /// says how), mdy (month/day/year) or dmy (day/month/year).
         #[arg(long, default_value = "auto")]
         date_order: storeops::domain::import::DateOrder,
+        /// Print every day of the file in the table (by default the first 31, and how many
+        /// more there are).
+        #[arg(long)]
+        all: bool,
         /// The guild of the shop, when several have a shop of that name.
         #[arg(long)]
         guild: Option<u64>,
@@ -118,6 +123,7 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
             date_order,
             guild,
+            all,
         } => {
             use storeops::app::cmd::import;
             let store = open(&config).await?;
@@ -128,6 +134,7 @@ async fn main() -> anyhow::Result<()> {
                 platform,
                 dry_run,
                 order: date_order,
+                all,
             };
             let l = config.defaults.locale;
             let bar = TerminalProgress::for_file(&args.file, l);
@@ -138,8 +145,11 @@ async fn main() -> anyhow::Result<()> {
                     println!("{text}");
                     Ok(())
                 }
-                Err(text) => {
-                    eprintln!("{text}");
+                Err(failure) => {
+                    if !failure.preview.is_empty() {
+                        println!("{}", failure.preview.trim_end());
+                    }
+                    eprintln!("{}", failure.reason);
                     std::process::exit(1);
                 }
             }

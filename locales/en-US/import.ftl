@@ -126,6 +126,7 @@ imp-col-comparison = previous period (comparison), not imported
 imp-problem-sheet = Sheet “{ $sheet }”, row { $row }, column { $column }: "{ $value }": { $why }
 imp-why-day-first = a day/month/year date (its first number is above 12): leave date-order out, or choose dmy
 imp-why-month-first = a month/day/year date (its second number is above 12): leave date-order out, or choose mdy
+imp-more-all = … and { $count } more (--all prints every day)
 imp-warn-dates-assumed-mdy = Nothing in the file tells whether dates like 05/10/22 are month/day/year or day/month/year; they were read as month/day/year. If they are day/month/year, import again with date-order dmy.
 imp-warn-dates-assumed-dmy = Nothing in the file tells whether dates like 05/10/22 are day/month/year or month/day/year; they were read as day/month/year. If they are month/day/year, import again with date-order mdy.
 imp-warn-dates-assumed-dmy-currency = Nothing in the file tells whether dates like 05/10/22 are day/month/year or month/day/year; they were read as day/month/year, as marketplaces outside the US write them (the amounts are in { $currency }). If they are month/day/year, import again with date-order mdy.

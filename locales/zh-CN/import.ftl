@@ -114,6 +114,7 @@ imp-col-comparison = 上一期（对比），不导入
 imp-problem-sheet = 工作表“{ $sheet }”第 { $row } 行，{ $column } 列：“{ $value }”：{ $why }
 imp-why-day-first = 这是“日/月/年”格式的日期（第一个数大于 12）：请不填 date-order，或选 dmy
 imp-why-month-first = 这是“月/日/年”格式的日期（第二个数大于 12）：请不填 date-order，或选 mdy
+imp-more-all = …… 另有 { $count } 条（加 --all 显示每一天）
 imp-warn-dates-assumed-mdy = 文件里看不出 05/10/22 这类日期是“月/日/年”还是“日/月/年”；已按“月/日/年”读取。如果是“日/月/年”，请用 date-order dmy 重新导入。
 imp-warn-dates-assumed-dmy = 文件里看不出 05/10/22 这类日期是“日/月/年”还是“月/日/年”；已按“日/月/年”读取。如果是“月/日/年”，请用 date-order mdy 重新导入。
 imp-warn-dates-assumed-dmy-currency = 文件里看不出 05/10/22 这类日期是“日/月/年”还是“月/日/年”；金额是 { $currency }，美国以外的站点都把日写在前面，所以已按“日/月/年”读取。如果是“月/日/年”，请用 date-order mdy 重新导入。

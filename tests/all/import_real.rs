@@ -76,6 +76,7 @@ fn cli(file: PathBuf, shop: &str) -> CliImport {
         platform: None,
         dry_run: false,
         order: DateOrder::Auto,
+        all: false,
     }
 }
 
@@ -436,9 +437,9 @@ async fn money_with_a_currency_code_reads_and_must_be_the_shops() {
     .await
     .expect_err("refused");
     assert!(
-        err.contains("AED") && err.contains("USD") && err.contains("US store"),
+        err.reason.contains("AED") && err.reason.contains("USD") && err.reason.contains("US store"),
         "{}",
-        err
+        err.reason
     );
     assert!(stored(&t, usd).await.is_empty(), "nothing written");
     let zh = run_cli(
@@ -450,7 +451,7 @@ async fn money_with_a_currency_code_reads_and_must_be_the_shops() {
     )
     .await
     .expect_err("refused");
-    assert!(zh.contains("没有导入任何数据"), "{}", zh);
+    assert!(zh.reason.contains("没有导入任何数据"), "{}", zh.reason);
     run_cli(
         &t.app.store,
         &cli(real("amazon-ae-by-date.csv"), "UAE store"),
@@ -677,6 +678,7 @@ async fn files_that_are_not_daily_exports_say_what_to_download() {
             run_cli(&store, &args, l, now, &NoProgress)
                 .await
                 .expect_err(name)
+                .reason
         }
     };
     let en = reason("amazon-uk-by-asin.csv", Locale::EnUs).await;
@@ -687,6 +689,111 @@ async fn files_that_are_not_daily_exports_say_what_to_download() {
     assert!(zh.contains("店铺整体"), "{zh}");
     let en = reason("shopify-sales-by-channel.csv", Locale::EnUs).await;
     assert!(en.contains("once per “Sales channel”"), "{en}");
+}
+
+// ------------------------------------------------------------ the command line
+
+/// A month and a half of days: 45 lines.
+fn long_csv(bad_row: Option<u32>) -> String {
+    let mut s = String::from("Day,Orders,Gross sales,Total sales\n");
+    for i in 0..45u32 {
+        let day = date("2026-01-01") + chrono::Duration::days(i.into());
+        let orders = if bad_row == Some(i) {
+            "many".to_string()
+        } else {
+            (10 + i).to_string()
+        };
+        s.push_str(&format!("{day},{orders},100.00,90.00\n"));
+    }
+    s
+}
+
+/// `--all` prints every day; the default stays a short table that counts the rest and says
+/// how to see them. Before: the command line said it printed every figure but stopped after
+/// 31 days without a word on how to see the rest.
+#[tokio::test]
+async fn the_command_line_prints_every_day_with_all() {
+    let t = TestApp::new().await;
+    shop(&t, "Shop", "USD").await;
+    let file = t.dir.path().join("sales.csv");
+    std::fs::write(&file, long_csv(None)).expect("write");
+    let mut args = cli(file, "Shop");
+    args.dry_run = true;
+    let out = run_cli(
+        &t.app.store,
+        &args,
+        Locale::EnUs,
+        t.clock_now(),
+        &NoProgress,
+    )
+    .await
+    .expect("short");
+    let day_lines = |out: &str| out.lines().filter(|l| l.starts_with("2026-")).count();
+    assert_eq!(day_lines(&out), 31, "{out}");
+    assert!(
+        out.contains("… and 14 more (--all prints every day)"),
+        "{out}"
+    );
+    args.all = true;
+    let out = run_cli(
+        &t.app.store,
+        &args,
+        Locale::EnUs,
+        t.clock_now(),
+        &NoProgress,
+    )
+    .await
+    .expect("all");
+    assert_eq!(day_lines(&out), 45, "{out}");
+    assert!(!out.contains("more"), "{out}");
+}
+
+/// A file that cannot be imported: the preview (with its problems) goes to stdout, only the
+/// reason to stderr, exit code 1. Before: the whole preview went to stderr.
+#[tokio::test]
+async fn on_failure_the_preview_goes_to_stdout_and_the_reason_to_stderr() {
+    let t = TestApp::new().await;
+    shop(&t, "Shop", "USD").await;
+    let file = t.dir.path().join("bad.csv");
+    std::fs::write(&file, long_csv(Some(3))).expect("write");
+    let failure = run_cli(
+        &t.app.store,
+        &cli(file.clone(), "Shop"),
+        Locale::EnUs,
+        t.clock_now(),
+        &NoProgress,
+    )
+    .await
+    .expect_err("bad cell");
+    assert!(
+        failure.preview.contains("Row 5, column Orders: \"many\""),
+        "{}",
+        failure.preview
+    );
+    assert_eq!(
+        failure.reason,
+        "The file has rows that could not be read; fix them and upload again."
+    );
+    assert!(!failure.preview.contains(&failure.reason));
+
+    // The binary itself: stdout and stderr apart.
+    let db = t.app.config.database.path.clone();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_storeops"))
+        .args(["import", file.to_str().expect("path"), "--shop", "Shop"])
+        .env("STOREOPS_DATABASE_PATH", &db)
+        .env("STOREOPS_DEFAULTS_LOCALE", "en-US")
+        .env("STOREOPS_LOG", "off")
+        .output()
+        .expect("run storeops");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Row 5, column Orders"), "{stdout}");
+    assert!(stdout.contains("2026-01-01"), "the table: {stdout}");
+    assert_eq!(
+        stderr.trim(),
+        "The file has rows that could not be read; fix them and upload again."
+    );
 }
 
 // ------------------------------------------------------------ the workbook fixture

@@ -264,8 +264,10 @@ fn status_text(l: Locale, s: &Status) -> String {
 pub enum Detail {
     /// A chat message: the table keeps to a few key figures so it fits a phone.
     Chat,
-    /// A terminal: every figure of the file.
+    /// A terminal: every figure of the file, the first days.
     Full,
+    /// A terminal asked for everything (`--all`): every figure and every day.
+    Every,
 }
 
 /// The figures a chat preview shows first, when the file has them.
@@ -297,7 +299,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
         .filter(|k| f.days.values().any(|d| d.get(k).is_some()))
         .collect();
     let shown: Vec<&str> = match detail {
-        Detail::Full => present,
+        Detail::Full | Detail::Every => present,
         Detail::Chat => KEY_FIELDS
             .iter()
             .copied()
@@ -314,7 +316,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
     let rows: Vec<Vec<String>> = p
         .status
         .iter()
-        .take(LIST_MAX)
+        .take(rows_shown(detail))
         .map(|(d, s)| {
             let day = f.days.get(d).cloned().unwrap_or_default();
             let mut row = vec![d.to_string()];
@@ -328,7 +330,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
 
 /// The table of a product export's days: date, products, new/changed/unchanged, and the day's
 /// units and amount paid over its products.
-fn products_table(l: Locale, p: &Preview) -> String {
+fn products_table(l: Locale, p: &Preview, detail: Detail) -> String {
     let f = &p.parsed;
     let sum = |d: &NaiveDate, k: &str| {
         let rows = f.products.get(d)?;
@@ -347,7 +349,7 @@ fn products_table(l: Locale, p: &Preview) -> String {
     let rows: Vec<Vec<String>> = p
         .products
         .iter()
-        .take(LIST_MAX)
+        .take(rows_shown(detail))
         .map(|(d, s)| {
             vec![
                 d.to_string(),
@@ -361,6 +363,14 @@ fn products_table(l: Locale, p: &Preview) -> String {
         })
         .collect();
     text_table(&header, &rows, &[false, true, true, true, true, true, true])
+}
+
+/// How many days a preview's table lists.
+fn rows_shown(detail: Detail) -> usize {
+    match detail {
+        Detail::Every => usize::MAX,
+        Detail::Chat | Detail::Full => LIST_MAX,
+    }
 }
 
 /// `7, 13, 19` (the first few, then `…`).
@@ -540,11 +550,15 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
             if p.products.is_empty() {
                 days_table(l, p, detail)
             } else {
-                products_table(l, p)
+                products_table(l, p, detail)
             },
         ];
-        if listed > LIST_MAX {
-            table.push(tr!(l, "imp-more", count = listed - LIST_MAX));
+        if listed > rows_shown(detail) {
+            let more = listed - rows_shown(detail);
+            table.push(match detail {
+                Detail::Full => tr!(l, "imp-more-all", count = more),
+                _ => tr!(l, "imp-more", count = more),
+            });
         }
         table.push("```".to_string());
         lines.push(table.join("\n"));
@@ -864,18 +878,46 @@ pub struct CliImport {
     pub dry_run: bool,
     /// How `11/22/26` reads (auto: decided from the file).
     pub order: DateOrder,
+    /// Every day in the table (otherwise the first 31 and a count of the rest).
+    pub all: bool,
 }
 
-/// `storeops import`: the preview as text (its table with every figure of the file), then
-/// (unless a dry run, and only when every row reads) the rows written in one transaction.
-/// Err is the message to print. Messages are in `l`; progress goes to `progress`.
+/// Why `storeops import` imported nothing: the preview (for stdout, when the file was read)
+/// and the reason (for stderr).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliFailure {
+    /// The preview, when the file was read; empty otherwise.
+    pub preview: String,
+    /// Why nothing was imported.
+    pub reason: String,
+}
+
+impl From<String> for CliFailure {
+    fn from(reason: String) -> Self {
+        CliFailure {
+            preview: String::new(),
+            reason,
+        }
+    }
+}
+
+impl std::fmt::Display for CliFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// `storeops import`: the preview as text (its table with every figure of the file; every
+/// day with `all`), then (unless a dry run, and only when every row reads) the rows written
+/// in one transaction. Err holds the preview and, apart, the reason to print. Messages are in
+/// `l`; progress goes to `progress`.
 pub async fn run_cli(
     store: &crate::store::Store,
     args: &CliImport,
     l: Locale,
     now: chrono::DateTime<chrono::Utc>,
     progress: &dyn Progress,
-) -> Result<String, String> {
+) -> Result<String, CliFailure> {
     let out = cli_steps(store, args, l, now, progress).await;
     progress.finish();
     out
@@ -887,7 +929,7 @@ async fn cli_steps(
     l: Locale,
     now: chrono::DateTime<chrono::Utc>,
     progress: &dyn Progress,
-) -> Result<String, String> {
+) -> Result<String, CliFailure> {
     let path = args.file.display().to_string();
     let unreadable = |e: std::io::Error| {
         tr!(
@@ -899,7 +941,7 @@ async fn cli_steps(
     };
     let meta = std::fs::metadata(&args.file).map_err(unreadable)?;
     if meta.len() > MAX_BYTES {
-        return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()));
+        return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()).into());
     }
     let failed = |e: StoreError| {
         tracing::error!(error = %e, "storeops import");
@@ -916,14 +958,15 @@ async fn cli_steps(
         .collect();
     let shop = match shops.as_slice() {
         [(_, s)] => s.clone(),
-        [] => return Err(tr!(l, "imp-err-cli-no-shop", shop = args.shop.as_str())),
+        [] => return Err(tr!(l, "imp-err-cli-no-shop", shop = args.shop.as_str()).into()),
         _ => {
             return Err(tr!(
                 l,
                 "imp-err-cli-guilds",
                 shop = args.shop.as_str(),
                 guilds = guilds.join(", ")
-            ));
+            )
+            .into());
         }
     };
     progress.start(Step::Open, 0);
@@ -951,7 +994,12 @@ async fn cli_steps(
     let preview = build_preview(&mut conn, shop.id, parsed)
         .await
         .map_err(failed)?;
-    let (title, lines) = preview_text(l, &shop.name, &preview, Detail::Full);
+    let detail = if args.all {
+        Detail::Every
+    } else {
+        Detail::Full
+    };
+    let (title, lines) = preview_text(l, &shop.name, &preview, detail);
     let mut out = format!(
         "{title}\n{}\n",
         lines.join("\n").replace("```\n", "").replace("\n```", "")
@@ -962,7 +1010,10 @@ async fn cli_steps(
         } else {
             "imp-err-problems"
         };
-        return Err(format!("{out}{}", l.t(key)));
+        return Err(CliFailure {
+            preview: out,
+            reason: l.t(key),
+        });
     }
     if args.dry_run {
         out.push_str(&l.t("imp-dry-run"));

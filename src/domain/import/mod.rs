@@ -906,11 +906,17 @@ fn read_row(
     }
     let bad = !problems.is_empty();
     out.problems.extend(problems);
-    let others = layout
-        .others
-        .iter()
-        .map(|i| (layout.header_of(*i).to_string(), get(*i).text()))
-        .collect();
+    // Only a shop export that does not add up its rows can be a report grouped by another
+    // column (a product export has many rows a day; so has an ad report of plans).
+    let others = if m.kind == Kind::Shop && !m.sum_same_day {
+        layout
+            .others
+            .iter()
+            .map(|i| (layout.header_of(*i).to_string(), get(*i).text()))
+            .collect()
+    } else {
+        vec![]
+    };
     Some(RowRead {
         sheet: sheet.clone(),
         row: rowno,

@@ -48,8 +48,9 @@ enum Cmd {
     /// Apply database migrations and exit.
     Migrate,
     /// Import a platform's daily export (CSV, xlsx, xls) into a shop: prints the preview as a
-    /// table, then writes every day in one transaction (nothing when a row does not read). A
-    /// progress bar is drawn on stderr for large files when stderr is a terminal.
+    /// table on stdout, then writes every day in one transaction (nothing when a row does not
+    /// read: then only the reason goes to stderr, and the exit code is 1). A progress bar is
+    /// drawn on stderr for large files when stderr is a terminal.
     Import {
         /// The exported file.
         file: PathBuf,
@@ -64,9 +65,14 @@ enum Cmd {
         /// Print the preview and write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// How dates like 11/22/26 read: mdy (month/day/year, default) or dmy.
-        #[arg(long, default_value = "mdy")]
+        /// How dates like 11/10/26 read: auto (default: decided from the file; the preview
+        /// says how), mdy (month/day/year) or dmy (day/month/year).
+        #[arg(long, default_value = "auto")]
         date_order: storeops::domain::import::DateOrder,
+        /// Print every day of the file in the table (by default the first 31, and how many
+        /// more there are).
+        #[arg(long)]
+        all: bool,
         /// The guild of the shop, when several have a shop of that name.
         #[arg(long)]
         guild: Option<u64>,
@@ -121,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
             date_order,
             guild,
+            all,
         } => {
             let store = open(&config).await?;
             let app = App::new(store, Arc::new(SystemClock), Arc::new(config));
@@ -131,6 +138,7 @@ async fn main() -> anyhow::Result<()> {
                 platform,
                 dry_run,
                 order: date_order,
+                all,
             };
             let ok = storeops::adapters::cli::import(&app, &args).await;
             app.close().await;

@@ -17,8 +17,12 @@ pub async fn import(app: &App, args: &CliImport) -> bool {
             println!("{text}");
             true
         }
-        Err(text) => {
-            eprintln!("{text}");
+        // The preview (when there is one) is the output; only the reason is an error.
+        Err(failure) => {
+            if !failure.preview.is_empty() {
+                println!("{}", failure.preview.trim_end());
+            }
+            eprintln!("{}", failure.reason);
             false
         }
     }

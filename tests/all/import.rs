@@ -83,10 +83,10 @@ fn check_tmall(p: &import::Parsed) {
     assert!(
         matches!(mismatches[0], Warning::RateMismatch { row: 8, column, .. } if column == "支付转化率")
     );
-    assert!(
-        p.warnings
-            .iter()
-            .any(|w| matches!(w, Warning::SkippedRow { row: 9, .. }))
+    assert_eq!(
+        p.skipped.totals,
+        vec![9],
+        "the total line is skipped and counted"
     );
 }
 
@@ -920,6 +920,7 @@ async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
         platform: None,
         dry_run,
         order: DateOrder::Mdy,
+        all: false,
     };
     let l = Locale::EnUs;
     let out = run_cli(&t.app, &args(true), l, t.clock_now(), &NoProgress)
@@ -1054,6 +1055,7 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         platform: None,
         dry_run: false,
         order: DateOrder::Mdy,
+        all: false,
     };
     let rec = Recorded::default();
     let out = run_cli(&t.app, &args, Locale::ZhCn, t.clock_now(), &rec)
@@ -1090,7 +1092,8 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
     };
     let err = run_cli(&t.app, &wrong, Locale::ZhCn, t.clock_now(), &rec)
         .await
-        .expect_err("no such shop");
+        .expect_err("no such shop")
+        .reason;
     assert_eq!(
         err,
         "没有名为“天猫旗舰店”的店铺。请先添加（在 Discord 或 storeops shell 中）：/data shop name:\"天猫旗舰店\""
@@ -1102,7 +1105,8 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
     };
     let err = run_cli(&t.app, &missing, Locale::EnUs, t.clock_now(), &NoProgress)
         .await
-        .expect_err("no file");
+        .expect_err("no file")
+        .reason;
     assert!(
         err.starts_with("Cannot read ") && err.contains("nope.xls"),
         "{err}"
@@ -1416,10 +1420,12 @@ async fn crafted_xlsx_that_would_exhaust_memory_are_refused_and_nothing_is_store
         platform: None,
         dry_run: false,
         order: DateOrder::Mdy,
+        all: false,
     };
     let err = run_cli(&t.app, &args, Locale::EnUs, t.clock_now(), &NoProgress)
         .await
-        .expect_err("refused");
+        .expect_err("refused")
+        .reason;
     assert!(
         err.starts_with("This workbook's first sheet spans 17,179,869,184 cells"),
         "{err}"

@@ -13,5 +13,6 @@ mod discord_payloads;
 mod discord_rules;
 mod foundation;
 mod import;
+mod import_real;
 mod outbox;
 mod tasks;

@@ -59,6 +59,18 @@ pub fn deadline_error(e: DeadlineError, tz: Tz) -> UserError {
 /// A schedule error in the user's language.
 pub fn schedule_error(e: ScheduleError) -> UserError {
     let (key, input) = match e {
+        ScheduleError::Unsupported {
+            input,
+            feature,
+            instead,
+            instead_zh,
+        } => {
+            return UserError::new("err-schedule-unsupported")
+                .arg("value", input)
+                .arg("feature", feature)
+                .arg("instead", instead)
+                .arg("instead_zh", instead_zh);
+        }
         ScheduleError::TooFrequent { input } => ("err-schedule-frequent", input),
         ScheduleError::NeverFires { input } => ("err-schedule-never", input),
         ScheduleError::Empty => ("err-schedule-unknown", String::new()),

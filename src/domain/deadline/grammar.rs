@@ -648,7 +648,7 @@ pub(super) fn hhmm(minutes: u32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-pub(super) fn weekday_word(day: Weekday, zh: bool) -> &'static str {
+pub(crate) fn weekday_word(day: Weekday, zh: bool) -> &'static str {
     match (day, zh) {
         (Weekday::Mon, false) => "mon",
         (Weekday::Tue, false) => "tue",

@@ -37,9 +37,9 @@ use chrono::{
 use chrono_tz::Tz;
 
 pub(crate) use cursor::Cursor;
+pub(crate) use grammar::weekday_word;
 use grammar::{
     DateSpec, Expr, WeekRef, full_duration, hhmm, is_chinese, parse_expr, resolve_time, time_spec,
-    weekday_word,
 };
 
 /// Time of day used when only a day is given (`fri`, `明天`, `2026-12-01`):

@@ -10,10 +10,17 @@
 //!
 //! Decisions:
 //! - 5 fields are crontab (`min hour dom month dow`, dow 0 or 7 = Sunday,
-//!   1 = Monday; when both day-of-month and day-of-week are restricted either
-//!   may match, as in crontab). 6 or 7 fields (and `@daily` etc.) are the
-//!   `cron` crate's syntax unchanged (seconds first, optional year, its
-//!   numeric weekdays are 1 = Sunday … 7 = Saturday).
+//!   1 = Monday). Day-of-month and day-of-week follow Vixie cron: a field
+//!   that starts with `*` (`*`, `*/2`) is unrestricted; when both are
+//!   restricted either may match, otherwise both must. A day-of-week step
+//!   runs to Saturday (`5/2` = Friday only, `1/2` = Mon, Wed, Fri), never
+//!   round to Sunday. 6 or 7 fields (and `@daily` etc.) are the `cron`
+//!   crate's syntax unchanged (seconds first, optional year, its numeric
+//!   weekdays are 1 = Sunday … 7 = Saturday, days ANDed).
+//! - Quartz day forms are read where a shorthand says the same thing: `L` in
+//!   day-of-month (`last day`), `5L` (`last fri`), `1#1` (`1st mon`), each
+//!   in its syntax's weekday numbering; `15W`, `LW`, `L-3` and `L` as a
+//!   weekday are refused (`Unsupported`) naming the nearest schedule read.
 //! - Shorthands need a time of day; `midnight`/`24:00` are rejected
 //!   (`BadTime`) because "Monday midnight" is ambiguous; use `00:00`.
 //! - `每月31日` / `monthly 31` skip months without that day (like cron); use
@@ -35,10 +42,12 @@ use cron::TimeUnitSpec;
 use super::deadline;
 
 mod rules;
+mod special;
 #[cfg(test)]
 mod tests;
 
 use rules::{DayRule, RuleError, parse_rule};
+use special::{Numbering, Special};
 
 /// Minimum spacing between two firings, in minutes: these are reminders for
 /// humans, and anything denser is almost certainly a typo (`* * * * *`).
@@ -50,6 +59,10 @@ const MAX_CRON_STEPS: usize = 1_000;
 
 /// How many days ahead a shorthand rule is searched.
 const MAX_RULE_DAYS: usize = 1_000;
+
+/// How many days a cron line's `L` / `#` day rule may reject in a row before the search
+/// gives up (a whole 1970–2100 scan of a rule that never matches is under 50,000 days).
+const MAX_DAY_SKIPS: usize = 60_000;
 
 /// Why a schedule text was rejected; the caller localizes from the variant,
 /// so `Display` is only meant for logs.
@@ -90,6 +103,19 @@ pub enum ScheduleError {
         /// The trimmed input as typed.
         input: String,
     },
+    /// A cron day form the bot does not read (`15W`, `LW`, `L-3`, `L` as a weekday), with
+    /// the nearest schedule it does read.
+    #[error("cron form {feature:?} in {input:?} is not supported; write {instead:?}")]
+    Unsupported {
+        /// The trimmed input as typed.
+        input: String,
+        /// The field as typed (`15W`).
+        feature: String,
+        /// What to write instead, as an English shorthand or a cron line.
+        instead: String,
+        /// The same in Chinese.
+        instead_zh: String,
+    },
 }
 
 /// A parsed recurring schedule that remembers the text it came from, so it can
@@ -103,10 +129,13 @@ pub struct Schedule {
 #[derive(Clone, Debug)]
 enum Kind {
     /// `alternate` holds the day-of-week half of a crontab whose day-of-month
-    /// and day-of-week are both restricted (crontab ORs them).
+    /// and day-of-week are both restricted (crontab ORs them). `days` holds the
+    /// day rules the cron crate cannot express (`L`, `5L`, `1#1`), checked on
+    /// top of `primary` and `alternate` respectively.
     Cron {
         primary: Box<cron::Schedule>,
         alternate: Option<Box<cron::Schedule>>,
+        days: [Vec<DayRule>; 2],
     },
     Rule {
         days: DayRule,
@@ -163,20 +192,36 @@ fn parse_cron(tokens: &[&str], source: &str) -> Result<Kind, ScheduleError> {
         input: source.to_string(),
         reason,
     };
-    let (primary, alternate) = match tokens {
-        [min, hour, dom, month, dow] => {
+    let special = quartz_days(tokens, source)?;
+    let tokens: Vec<&str> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| if special.fields.contains(&i) { "*" } else { t })
+        .collect();
+    let (primary, alternate, days) = match (tokens.as_slice(), special.rules) {
+        ([min, hour, dom, month, dow], [dom_rule, dow_rule]) => {
             let dow_names = crontab_dow(dow).map_err(bad)?;
+            let original = |i: usize| special.original.get(i).copied().unwrap_or("*");
             let unrestricted = |f: &str| f.starts_with('*') || f == "?";
-            if !unrestricted(dom) && !unrestricted(dow) {
+            if !unrestricted(original(2)) && !unrestricted(original(4)) {
                 (
                     format!("0 {min} {hour} {dom} {month} *"),
                     Some(format!("0 {min} {hour} * {month} {dow_names}")),
+                    [Vec::from_iter(dom_rule), Vec::from_iter(dow_rule)],
                 )
             } else {
-                (format!("0 {min} {hour} {dom} {month} {dow_names}"), None)
+                let both = dom_rule.into_iter().chain(dow_rule).collect();
+                (
+                    format!("0 {min} {hour} {dom} {month} {dow_names}"),
+                    None,
+                    [both, Vec::new()],
+                )
             }
         }
-        _ => (tokens.join(" "), None),
+        (_, [dom_rule, dow_rule]) => {
+            let both = dom_rule.into_iter().chain(dow_rule).collect();
+            (tokens.join(" "), None, [both, Vec::new()])
+        }
     };
     let compile = |expr: &str| {
         cron::Schedule::from_str(expr)
@@ -187,7 +232,7 @@ fn parse_cron(tokens: &[&str], source: &str) -> Result<Kind, ScheduleError> {
     let alternate = alternate.as_deref().map(compile).transpose()?;
     let start = NaiveDate::from_ymd_opt(1970, 1, 1).map(|d| d.and_time(NaiveTime::MIN));
     if start
-        .and_then(|s| cron_next(&primary, alternate.as_deref(), s))
+        .and_then(|s| cron_next(&primary, alternate.as_deref(), &days, s))
         .is_none()
     {
         return Err(ScheduleError::NeverFires {
@@ -199,7 +244,75 @@ fn parse_cron(tokens: &[&str], source: &str) -> Result<Kind, ScheduleError> {
             input: source.to_string(),
         });
     }
-    Ok(Kind::Cron { primary, alternate })
+    Ok(Kind::Cron {
+        primary,
+        alternate,
+        days,
+    })
+}
+
+/// The Quartz day forms of a cron line, read or refused (see [`special`]).
+struct QuartzDays<'a> {
+    /// Indices of the fields that become `*` for the cron crate.
+    fields: Vec<usize>,
+    /// The day-of-month and day-of-week rules.
+    rules: [Option<DayRule>; 2],
+    /// The fields as typed (for the crontab rule on restricted fields).
+    original: Vec<&'a str>,
+}
+
+fn quartz_days<'a>(tokens: &[&'a str], source: &str) -> Result<QuartzDays<'a>, ScheduleError> {
+    let mut out = QuartzDays {
+        fields: Vec::new(),
+        rules: [None, None],
+        original: tokens.to_vec(),
+    };
+    let (dom_at, dow_at, numbering, time_at) = match tokens.len() {
+        5 => (2, 4, Numbering::Crontab, (0, 1)),
+        6 | 7 => (3, 5, Numbering::CronCrate, (1, 2)),
+        _ => return Ok(out),
+    };
+    let read = [
+        special::day_of_month(tokens[dom_at]),
+        special::day_of_week(tokens[dow_at], numbering),
+    ];
+    for (k, (at, found)) in [dom_at, dow_at].into_iter().zip(read).enumerate() {
+        match found {
+            Special::None => {}
+            Special::Rule(rule) => {
+                out.fields.push(at);
+                out.rules[k] = Some(rule);
+            }
+            Special::Bad(reason) => {
+                return Err(ScheduleError::BadCron {
+                    input: source.to_string(),
+                    reason,
+                });
+            }
+            Special::Refused(refused) => {
+                // A plain time gives a shorthand; otherwise the line with the field rewritten.
+                let (min, hour) = (tokens[time_at.0], tokens[time_at.1]);
+                let plain = |f: &str| f.parse::<u32>().ok();
+                let written = |zh: bool| match (plain(min), plain(hour)) {
+                    (Some(m), Some(h)) if m < 60 && h < 24 && tokens.len() == 5 => {
+                        format!("{} {h:02}:{m:02}", refused.instead.shorthand(zh))
+                    }
+                    _ => {
+                        let mut line = tokens.to_vec();
+                        line[at] = &refused.field_instead;
+                        line.join(" ")
+                    }
+                };
+                return Err(ScheduleError::Unsupported {
+                    input: source.to_string(),
+                    feature: refused.feature.to_uppercase(),
+                    instead: written(false),
+                    instead_zh: written(true),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Converts a crontab day-of-week field to the `cron` crate's (by name, so
@@ -245,8 +358,9 @@ fn crontab_dow(field: &str) -> Result<String, String> {
         } else if let Some((a, b)) = base.split_once('-') {
             (value(a)?, value(b)?)
         } else {
+            // `5/2` runs to Saturday (6): a step never wraps round to Sunday.
             let v = value(base)?;
-            (v, if step.is_some() { 7 } else { v })
+            (v, if step.is_some() { 6.max(v) } else { v })
         };
         if lo > hi {
             return Err(format!("bad range {base:?}"));
@@ -284,18 +398,33 @@ fn too_frequent(s: &cron::Schedule) -> bool {
 }
 
 /// Next matching naive local time strictly after `cursor`, asking the cron
-/// crate with the naive time dressed as UTC.
+/// crate with the naive time dressed as UTC; a candidate on a day its rules
+/// reject moves the search to the end of that day.
 fn cron_next(
     primary: &cron::Schedule,
     alternate: Option<&cron::Schedule>,
+    days: &[Vec<DayRule>; 2],
     cursor: NaiveDateTime,
 ) -> Option<NaiveDateTime> {
-    // The cron crate only knows years up to 2100 (and adds a second inside).
-    if cursor.year() > 2100 {
-        return None;
-    }
-    let next = |s: &cron::Schedule| s.after(&cursor.and_utc()).next().map(|d| d.naive_utc());
-    match (next(primary), alternate.and_then(next)) {
+    let next = |s: &cron::Schedule, rules: &[DayRule]| {
+        let mut cursor = cursor;
+        for _ in 0..MAX_DAY_SKIPS {
+            // The cron crate only knows years up to 2100 (and adds a second inside).
+            if cursor.year() > 2100 {
+                return None;
+            }
+            let found = s.after(&cursor.and_utc()).next().map(|d| d.naive_utc())?;
+            if rules.iter().all(|r| r.matches(found.date())) {
+                return Some(found);
+            }
+            cursor = found.date().and_hms_opt(23, 59, 59)?.max(found);
+        }
+        None
+    };
+    match (
+        next(primary, &days[0]),
+        alternate.and_then(|a| next(a, &days[1])),
+    ) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
@@ -328,10 +457,14 @@ impl Schedule {
                 }
                 None
             }
-            Kind::Cron { primary, alternate } => {
+            Kind::Cron {
+                primary,
+                alternate,
+                days,
+            } => {
                 let mut cursor = local;
                 for _ in 0..MAX_CRON_STEPS {
-                    let next = cron_next(primary, alternate.as_deref(), cursor)?;
+                    let next = cron_next(primary, alternate.as_deref(), days, cursor)?;
                     let at = deadline::local_to_utc(next, tz);
                     if at > after {
                         return Some(at);

@@ -34,6 +34,40 @@ impl DayRule {
     }
 }
 
+impl DayRule {
+    /// The shorthand that says this rule (read back by [`parse_rule`] once a time is added), in
+    /// English or Chinese: for refusals that name what to write instead.
+    pub(super) fn shorthand(self, zh: bool) -> String {
+        let day = |wd: Weekday| deadline::weekday_word(wd, zh);
+        match self {
+            DayRule::Weekly(mask) => {
+                let days: Vec<&str> = (0..7u8)
+                    .filter(|i| mask & (1 << i) != 0)
+                    .filter_map(|i| Weekday::try_from(i).ok())
+                    .map(day)
+                    .collect();
+                days.join(if zh { "、" } else { "," })
+            }
+            DayRule::MonthDay(d) if zh => format!("每月{d}日"),
+            DayRule::MonthDay(d) => format!("monthly {d}"),
+            DayRule::LastDay if zh => "每月最后一天".to_string(),
+            DayRule::LastDay => "last day".to_string(),
+            DayRule::NthWeekday(n, wd) if zh => format!("每月第{n}个{}", day(wd)),
+            DayRule::NthWeekday(n, wd) => {
+                let suffix = match n {
+                    1 => "st",
+                    2 => "nd",
+                    3 => "rd",
+                    _ => "th",
+                };
+                format!("{n}{suffix} {}", day(wd))
+            }
+            DayRule::LastWeekday(wd) if zh => format!("每月最后一个{}", day(wd)),
+            DayRule::LastWeekday(wd) => format!("last {}", day(wd)),
+        }
+    }
+}
+
 pub(super) fn weekday_bit(wd: Weekday) -> u8 {
     1 << wd.num_days_from_monday()
 }

@@ -305,6 +305,7 @@ fn bad_inputs() {
         Err(E::BadTime { .. }) => "badtime",
         Err(E::NeverFires { .. }) => "never",
         Err(E::TooFrequent { .. }) => "toofrequent",
+        Err(E::Unsupported { .. }) => "unsupported",
     };
     let table = [
         ("", "empty"),
@@ -418,5 +419,151 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// Local dates (in Shanghai) of the occurrences in November 2026 – February 2027.
+fn days_of(input: &str) -> Vec<String> {
+    let s = parse_schedule(input).unwrap_or_else(|e| panic!("{input:?}: {e:?}"));
+    s.occurrences(
+        sh("2026-11-01 00:00"),
+        sh("2027-03-01 00:00"),
+        Shanghai,
+        200,
+    )
+    .iter()
+    .map(|t| {
+        t.with_timezone(&Shanghai)
+            .format("%m-%d %a %H:%M")
+            .to_string()
+    })
+    .collect()
+}
+
+#[test]
+fn day_of_week_step_stops_at_saturday() {
+    // Fridays only: the step from Friday (5) would reach 7 = Sunday, but stops at Saturday.
+    let got = days_of("0 9 * * 5/2");
+    assert!(got.iter().all(|d| d.contains("Fri")), "{got:?}");
+    assert_eq!(got.len(), 17);
+    // Mon, Wed, Fri; never Sunday.
+    let got = days_of("0 9 * * 1/2");
+    assert!(
+        got.iter()
+            .all(|d| d.contains("Mon") || d.contains("Wed") || d.contains("Fri")),
+        "{got:?}"
+    );
+    assert_eq!(
+        &got[..3],
+        ["11-02 Mon 09:00", "11-04 Wed 09:00", "11-06 Fri 09:00"]
+    );
+    // `*/2` still starts at Sunday: Sun, Tue, Thu, Sat.
+    assert_eq!(
+        &days_of("0 9 * * */2")[..4],
+        [
+            "11-01 Sun 09:00",
+            "11-03 Tue 09:00",
+            "11-05 Thu 09:00",
+            "11-07 Sat 09:00"
+        ]
+    );
+    // The cron crate's own step (1 = Sunday … 7 = Saturday) is unchanged.
+    assert!(days_of("0 0 9 * * 6/2").iter().all(|d| d.contains("Fri")));
+}
+
+#[test]
+fn quartz_days_read_as_the_shorthands_that_say_the_same() {
+    let same = [
+        ("0 18 l * *", "last day 18:00"),
+        ("0 19 * * 5l", "last fri 19:00"),
+        ("0 19 * * fril", "last fri 19:00"),
+        ("0 10 * * 1#1", "1st mon 10:00"),
+        ("0 10 * * mon#1", "1st mon 10:00"),
+        ("0 10 * * 2#2", "2nd tue 10:00"),
+        ("0 10 * * 0#5", "5th sun 10:00"),
+        ("0 10 * * 7#5", "5th sun 10:00"),
+        ("0 0 18 l * *", "last day 18:00"),
+        ("0 0 19 * * 6l", "last fri 19:00"),
+        ("0 0 10 * * 2#1", "1st mon 10:00"),
+    ];
+    for (line, shorthand) in same {
+        assert_eq!(
+            days_of(line),
+            days_of(shorthand),
+            "{line:?} vs {shorthand:?}"
+        );
+        assert!(!days_of(line).is_empty(), "{line:?}");
+    }
+    assert_eq!(
+        days_of("0 18 l * *"),
+        [
+            "11-30 Mon 18:00",
+            "12-31 Thu 18:00",
+            "01-31 Sun 18:00",
+            "02-28 Sun 18:00"
+        ]
+    );
+    // Several times a day on the last day of the month.
+    assert_eq!(
+        &days_of("0 9,17 l * *")[..3],
+        ["11-30 Mon 09:00", "11-30 Mon 17:00", "12-31 Thu 09:00"]
+    );
+    // Vixie: both days restricted = either matches (the last day, or any Monday).
+    let got = days_of("0 9 l * 1");
+    assert_eq!(
+        &got[..6],
+        [
+            "11-02 Mon 09:00",
+            "11-09 Mon 09:00",
+            "11-16 Mon 09:00",
+            "11-23 Mon 09:00",
+            "11-30 Mon 09:00",
+            "12-07 Mon 09:00",
+        ]
+    );
+    assert!(got.contains(&"12-31 Thu 09:00".to_string()));
+    // A day-of-month starting with `*` is unrestricted: both must match (odd days that
+    // are the last Friday).
+    assert_eq!(
+        days_of("0 9 */2 * 5l"),
+        ["11-27 Fri 09:00", "12-25 Fri 09:00", "01-29 Fri 09:00"]
+    );
+}
+
+#[test]
+fn quartz_forms_not_read_name_what_to_write() {
+    let refused = |line: &str| match parse_schedule(line) {
+        Err(ScheduleError::Unsupported {
+            feature,
+            instead,
+            instead_zh,
+            ..
+        }) => (feature, instead, instead_zh),
+        other => panic!("{line:?}: {other:?}"),
+    };
+    let table = [
+        ("0 9 15W * *", ("15W", "monthly 15 09:00", "每月15日 09:00")),
+        (
+            "30 17 LW * *",
+            ("LW", "last day 17:30", "每月最后一天 17:30"),
+        ),
+        (
+            "0 9 L-3 * *",
+            ("L-3", "last day 09:00", "每月最后一天 09:00"),
+        ),
+        ("0 9 * * L", ("L", "sat 09:00", "周六 09:00")),
+        ("0 9,17 15W * *", ("15W", "0 9,17 15 * *", "0 9,17 15 * *")),
+        ("0 0 9 15W * *", ("15W", "0 0 9 15 * *", "0 0 9 15 * *")),
+    ];
+    for (line, (feature, instead, instead_zh)) in table {
+        let got = refused(line);
+        assert_eq!(
+            got,
+            (feature.into(), instead.into(), instead_zh.into()),
+            "{line:?}"
+        );
+        // What it names is read.
+        assert!(parse_schedule(&got.1).is_ok(), "{line:?} -> {:?}", got.1);
+        assert!(parse_schedule(&got.2).is_ok(), "{line:?} -> {:?}", got.2);
     }
 }

@@ -7,6 +7,7 @@ mod activities;
 mod complaints;
 mod config;
 mod data;
+mod deadlines;
 mod discord;
 mod discord_limits;
 mod discord_payloads;

@@ -8,7 +8,7 @@ use sqlx::SqliteConnection;
 
 use crate::app::reply::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError, view};
-use crate::domain::deadline::{self, DeadlineError, parse_deadline, parse_duration};
+use crate::domain::deadline::{self, DeadlineError, WorkingHours, parse_deadline, parse_duration};
 use crate::domain::position::Position;
 use crate::domain::schedule::{ScheduleError, parse_schedule};
 use crate::domain::task::{PingKind, Priority, Status, Transition, ping_plan};
@@ -82,7 +82,7 @@ pub fn schedule_error(e: ScheduleError) -> UserError {
 }
 
 fn parse_due(ctx: &Ctx<'_>, text: &str) -> Result<DateTime<Utc>, UserError> {
-    parse_deadline(text, ctx.now, ctx.guild.timezone)
+    parse_deadline(text, ctx.now, ctx.guild.timezone, ctx.app.config.hours)
         .map_err(|e| deadline_error(e, ctx.guild.timezone))
 }
 
@@ -136,7 +136,8 @@ pub fn parse_day(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<NaiveDate, Us
             return Ok(date);
         }
     }
-    match parse_deadline(t, now, tz) {
+    // Only the day is kept, and working hours never move a day.
+    match parse_deadline(t, now, tz, WorkingHours::default()) {
         Ok(at) => Ok(at.with_timezone(&tz).date_naive()),
         Err(DeadlineError::Past { understood, .. }) => {
             Ok(understood.with_timezone(&tz).date_naive())
@@ -1545,18 +1546,20 @@ pub async fn autocomplete(
                         .collect(),
                 );
             }
-            Ok(vec![match parse_deadline(typed, ctx.now, tz) {
-                Ok(at) => {
-                    let local = at.with_timezone(&tz);
-                    let label = format!(
-                        "{} ({})",
-                        local.format("%a %d %b %H:%M"),
-                        relative(l, at - ctx.now)
-                    );
-                    (typed.to_string(), label)
-                }
-                Err(e) => (typed.to_string(), deadline_error(e, tz).render(l)),
-            }])
+            Ok(vec![
+                match parse_deadline(typed, ctx.now, tz, ctx.app.config.hours) {
+                    Ok(at) => {
+                        let local = at.with_timezone(&tz);
+                        let label = format!(
+                            "{} ({})",
+                            local.format("%a %d %b %H:%M"),
+                            relative(l, at - ctx.now)
+                        );
+                        (typed.to_string(), label)
+                    }
+                    Err(e) => (typed.to_string(), deadline_error(e, tz).render(l)),
+                },
+            ])
         }
         "id" => {
             let typed = match inv.options.get("id") {

@@ -13,7 +13,9 @@
 //! - `this <day>` / `这周X` / `本周X` is that day in the current Monday-based
 //!   week (may be `Past`); `next <day>` / `下周X` is that day in the following
 //!   week; `下下周X` the week after.
-//! - A date without a time of day means [`DEFAULT_TIME`] (18:00).
+//! - A date without a time of day means the end of work,
+//!   [`WorkingHours::end`] (`[hours] end` in the configuration, 18:00 by
+//!   default); the parser takes the working hours as a parameter.
 //! - `midnight`, `24:00`, `午夜`, `晚上12点` mean the *end* of the named day,
 //!   i.e. 00:00 of the following day (`fri midnight` = Saturday 00:00).
 //! - `NNh` with exactly two digits and a value 00–23 (`18h`, `09h30`) is a
@@ -42,12 +44,60 @@ use grammar::{
     DateSpec, Expr, WeekRef, full_duration, hhmm, is_chinese, parse_expr, resolve_time, time_spec,
 };
 
-/// Time of day used when only a day is given (`fri`, `明天`, `2026-12-01`):
-/// the end of the working day, which is what a deadline without a time means.
+/// The default end of work ([`WorkingHours::default`]): the time a deadline
+/// without a time of day means unless `[hours] end` says otherwise.
 pub const DEFAULT_TIME: NaiveTime = match NaiveTime::from_hms_opt(18, 0, 0) {
     Some(t) => t,
     None => NaiveTime::MIN,
 };
+
+/// The default start of work ([`WorkingHours::default`]).
+pub const DEFAULT_START: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
+    Some(t) => t,
+    None => NaiveTime::MIN,
+};
+
+/// The team's working day on the wall clock of the server's time zone
+/// (`[hours]` in the configuration); working days are Monday to Friday.
+///
+/// Why a parameter rather than a global: "end of work" (`eod`, `下班前`) and a
+/// day without a time (`fri`, `明天`) mean [`WorkingHours::end`], and the
+/// parser stays a pure function of its inputs; other rules (times the bot
+/// picks for people) can take the same struct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkingHours {
+    /// When work starts.
+    pub start: NaiveTime,
+    /// When work ends; after `start`.
+    pub end: NaiveTime,
+}
+
+impl WorkingHours {
+    /// Working hours from `start` to `end`, or `None` unless `start` is before `end`.
+    pub fn new(start: NaiveTime, end: NaiveTime) -> Option<Self> {
+        (start < end).then_some(Self { start, end })
+    }
+
+    /// Whether `date` is a working day (Monday to Friday).
+    pub fn is_working_day(date: NaiveDate) -> bool {
+        date.weekday().num_days_from_monday() < 5
+    }
+
+    /// Minutes after midnight at which work ends.
+    fn end_minutes(self) -> u32 {
+        self.end.num_seconds_from_midnight() / 60
+    }
+}
+
+impl Default for WorkingHours {
+    /// 09:00 to 18:00.
+    fn default() -> Self {
+        Self {
+            start: DEFAULT_START,
+            end: DEFAULT_TIME,
+        }
+    }
+}
 
 /// How far ahead a deadline may lie, in months; anything later is almost
 /// certainly a typo (a wrong year) rather than a real due date.
@@ -57,7 +107,6 @@ pub const MAX_AHEAD_MONTHS: u32 = 60;
 /// leap days), for the same reason as [`MAX_AHEAD_MONTHS`].
 pub const MAX_DURATION_DAYS: i64 = 5 * 365 + 2;
 
-const DEFAULT_MINUTES: u32 = 18 * 60;
 const END_OF_DAY: u32 = 24 * 60;
 
 /// Why a deadline or duration could not be used; the caller localizes the
@@ -178,6 +227,7 @@ pub fn parse_deadline(
     input: &str,
     now: DateTime<Utc>,
     tz: Tz,
+    hours: WorkingHours,
 ) -> Result<DateTime<Utc>, DeadlineError> {
     let norm = normalize(input);
     if norm.is_empty() {
@@ -221,7 +271,7 @@ pub fn parse_deadline(
         Some(ts) => resolve_time(ts, spec.hint).ok_or_else(invalid)?,
         // `今晚` / `明早` alone name a part of a day, not a time.
         None if spec.hint.is_some() => return Err(unrecognized()),
-        None => DEFAULT_MINUTES,
+        None => hours.end_minutes(),
     };
     let today = local_naive(now, tz).ok_or_else(invalid)?.date();
     let at_day = |d: NaiveDate| -> Option<DateTime<Utc>> {

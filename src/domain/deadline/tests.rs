@@ -196,7 +196,7 @@ fn check(input: &str, exp: &Exp, got: Result<DateTime<Utc>, DeadlineError>) {
             assert_eq!(suggestion, s, "{input:?}");
             // The suggestion itself must be accepted.
             assert!(
-                parse_deadline(s, now(), Shanghai).is_ok(),
+                parse_deadline(s, now(), Shanghai, WorkingHours::default()).is_ok(),
                 "{input:?} -> {s:?}"
             );
         }
@@ -211,13 +211,17 @@ fn check(input: &str, exp: &Exp, got: Result<DateTime<Utc>, DeadlineError>) {
 fn deadline_table() {
     assert!(TABLE.len() >= 70);
     for (input, exp) in TABLE {
-        check(input, exp, parse_deadline(input, now(), Shanghai));
+        check(
+            input,
+            exp,
+            parse_deadline(input, now(), Shanghai, WorkingHours::default()),
+        );
     }
 }
 
 #[test]
 fn past_reports_the_understood_instant() {
-    let err = parse_deadline("9am", now(), Shanghai).unwrap_err();
+    let err = parse_deadline("9am", now(), Shanghai, WorkingHours::default()).unwrap_err();
     assert_eq!(
         err,
         DeadlineError::Past {
@@ -231,11 +235,11 @@ fn past_reports_the_understood_instant() {
 fn weekday_today_rolls_a_week_but_time_does_not() {
     // 14:00 on a Wednesday: `wed 13:00` is next week, `13:00` is Past.
     assert_eq!(
-        parse_deadline("wed 13:00", now(), Shanghai),
+        parse_deadline("wed 13:00", now(), Shanghai, WorkingHours::default()),
         Ok(sh("2026-12-02 13:00"))
     );
     assert!(matches!(
-        parse_deadline("13:00", now(), Shanghai),
+        parse_deadline("13:00", now(), Shanghai, WorkingHours::default()),
         Err(DeadlineError::Past { .. })
     ));
 }
@@ -273,7 +277,7 @@ fn dst_gap_maps_to_end_of_gap() {
     );
     let now = utc(2026, 3, 1, 12, 0);
     assert_eq!(
-        parse_deadline("2026-03-08 02:30", now, New_York),
+        parse_deadline("2026-03-08 02:30", now, New_York, WorkingHours::default()),
         Ok(utc(2026, 3, 8, 7, 0))
     );
 }
@@ -287,12 +291,12 @@ fn dst_overlap_maps_to_earlier_instant() {
     );
     let now = utc(2026, 11, 1, 4, 0); // 00:00 EDT
     assert_eq!(
-        parse_deadline("01:30", now, New_York),
+        parse_deadline("01:30", now, New_York, WorkingHours::default()),
         Ok(utc(2026, 11, 1, 5, 30))
     );
     // Durations are exact elapsed time across the change.
     assert_eq!(
-        parse_deadline("in 2h", now, New_York),
+        parse_deadline("in 2h", now, New_York, WorkingHours::default()),
         Ok(utc(2026, 11, 1, 6, 0))
     );
 }
@@ -367,8 +371,8 @@ proptest! {
     #[test]
     fn never_panics_on_arbitrary_text(s in any::<String>(), secs in -8_000_000_000_000i64..8_000_000_000_000i64) {
         let now = DateTime::from_timestamp(secs, 0).unwrap_or_else(now);
-        let _ = parse_deadline(&s, now, Shanghai);
-        let _ = parse_deadline(&s, now, New_York);
+        let _ = parse_deadline(&s, now, Shanghai, WorkingHours::default());
+        let _ = parse_deadline(&s, now, New_York, WorkingHours::default());
         let _ = parse_duration(&s);
         let _ = parse_time_of_day(&s);
     }
@@ -377,8 +381,8 @@ proptest! {
     fn never_panics_on_near_misses(
         s in "[0-9０-９:：/+. \\-年月日号点时分半刻周星期礼拜一二三四五六七八九十两零天后前小时明今晚早上下午中凌个ampthdwminextsfrionecay]{0,24}"
     ) {
-        let _ = parse_deadline(&s, now(), Shanghai);
-        let _ = parse_deadline(&s, now(), New_York);
+        let _ = parse_deadline(&s, now(), Shanghai, WorkingHours::default());
+        let _ = parse_deadline(&s, now(), New_York, WorkingHours::default());
         let _ = parse_duration(&s);
         let _ = parse_time_of_day(&s);
     }

@@ -50,8 +50,20 @@ pub fn deadline_error(e: DeadlineError, tz: Tz) -> UserError {
             UserError::new("task-err-due-invalid").arg("value", input)
         }
         DeadlineError::Empty => UserError::new("task-err-due-unknown").arg("value", ""),
-        DeadlineError::Unrecognized { input } => {
-            UserError::new("task-err-due-unknown").arg("value", input)
+        DeadlineError::Unrecognized {
+            input,
+            suggestion: None,
+        } => UserError::new("task-err-due-unknown").arg("value", input),
+        DeadlineError::Unrecognized {
+            input,
+            suggestion: Some(suggestion),
+        } => UserError::new("task-err-due-nearest")
+            .arg("value", input)
+            .arg("suggestion", suggestion),
+        DeadlineError::WeekdayMismatch { input, suggestion } => {
+            UserError::new("task-err-due-weekday")
+                .arg("value", input)
+                .arg("suggestion", suggestion)
         }
     }
 }

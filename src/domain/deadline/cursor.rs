@@ -1,6 +1,9 @@
-//! The parsing cursor and the word tables it reads (weekdays, months, numbers).
+//! The parsing cursor: literal words, numbers (digits, Chinese numerals, English number
+//! words), weekdays and months, over text already passed through `normalize`.
 
 use chrono::Weekday;
+
+use super::words::{MONTHS_EN, NUMBERS_EN, TENS_EN, WEEKDAYS_EN};
 
 /// A tiny parsing cursor over normalized text, shared with the schedule
 /// parser so both understand weekdays and numbers the same way.
@@ -8,54 +11,6 @@ use chrono::Weekday;
 pub(crate) struct Cursor<'a> {
     rest: &'a str,
 }
-
-pub(super) const WEEKDAYS_EN: &[(&str, Weekday)] = &[
-    ("wednesday", Weekday::Wed),
-    ("thursday", Weekday::Thu),
-    ("saturday", Weekday::Sat),
-    ("tuesday", Weekday::Tue),
-    ("monday", Weekday::Mon),
-    ("friday", Weekday::Fri),
-    ("sunday", Weekday::Sun),
-    ("thurs", Weekday::Thu),
-    ("tues", Weekday::Tue),
-    ("thur", Weekday::Thu),
-    ("weds", Weekday::Wed),
-    ("mon", Weekday::Mon),
-    ("tue", Weekday::Tue),
-    ("wed", Weekday::Wed),
-    ("thu", Weekday::Thu),
-    ("fri", Weekday::Fri),
-    ("sat", Weekday::Sat),
-    ("sun", Weekday::Sun),
-];
-
-pub(super) const MONTHS_EN: &[(&str, u32)] = &[
-    ("january", 1),
-    ("february", 2),
-    ("march", 3),
-    ("april", 4),
-    ("june", 6),
-    ("july", 7),
-    ("august", 8),
-    ("september", 9),
-    ("october", 10),
-    ("november", 11),
-    ("december", 12),
-    ("sept", 9),
-    ("jan", 1),
-    ("feb", 2),
-    ("mar", 3),
-    ("apr", 4),
-    ("may", 5),
-    ("jun", 6),
-    ("jul", 7),
-    ("aug", 8),
-    ("sep", 9),
-    ("oct", 10),
-    ("nov", 11),
-    ("dec", 12),
-];
 
 impl<'a> Cursor<'a> {
     /// Starts at the beginning of `s` (already normalized).
@@ -100,15 +55,25 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The value of the first entry of `table` the text starts with.
     pub(crate) fn eat_table<T: Copy>(&mut self, table: &[(&str, T)]) -> Option<T> {
         table.iter().find(|(lit, _)| self.eat(lit)).map(|(_, v)| *v)
     }
 
+    /// The value of the first entry of `table` the text starts with as whole words.
     pub(crate) fn eat_word_table<T: Copy>(&mut self, table: &[(&str, T)]) -> Option<T> {
         table
             .iter()
             .find(|(w, _)| self.eat_word(w))
             .map(|(_, v)| *v)
+    }
+
+    /// Whether the next character ends a number or word (end, space or punctuation).
+    pub(crate) fn at_boundary(&self) -> bool {
+        self.rest
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ',' | ')' | '('))
     }
 
     /// ASCII digits: (saturated value, number of digits).
@@ -144,9 +109,14 @@ impl<'a> Cursor<'a> {
         Some(v)
     }
 
-    /// Chinese numerals 0–99 (`五`, `十五`, `二十`, `两`, `零五`).
+    /// Chinese numerals 0–99 (`五`, `十五`, `二十`, `两`, `零五`, `廿六`).
     pub(crate) fn cn_number(&mut self) -> Option<u32> {
         let save = *self;
+        for (lit, tens) in [("廿", 20), ("卅", 30)] {
+            if self.eat(lit) {
+                return Some(tens + self.cn_digit().unwrap_or(0));
+            }
+        }
         let lead_zero = self.eat("零");
         let first = self.cn_digit();
         if self.eat("十") {
@@ -164,14 +134,47 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A year written digit by digit in Chinese numerals (`二零二六`).
+    pub(crate) fn cn_year(&mut self) -> Option<u32> {
+        let save = *self;
+        let mut year = 0;
+        for _ in 0..4 {
+            match self.cn_digit() {
+                Some(d) => year = year * 10 + d,
+                None => {
+                    *self = save;
+                    return None;
+                }
+            }
+        }
+        Some(year)
+    }
+
+    /// English number words 0–99 (`five`, `twelve`, `twenty-four`, `twenty four`).
+    pub(crate) fn en_number(&mut self) -> Option<u32> {
+        if let Some(tens) = self.eat_word_table(TENS_EN) {
+            let save = *self;
+            if self.eat("-") || self.eat(" ") {
+                if let Some(units) = self.eat_word_table(&NUMBERS_EN[1..10]) {
+                    return Some(tens + units);
+                }
+                *self = save;
+            }
+            return Some(tens);
+        }
+        self.eat_word_table(NUMBERS_EN)
+    }
+
     /// A number written with ASCII digits or Chinese numerals.
     pub(crate) fn number(&mut self) -> Option<u32> {
         self.digits().map(|(v, _)| v).or_else(|| self.cn_number())
     }
 
-    /// An English weekday name (`fri`, `friday`).
+    /// An English weekday name (`fri`, `friday`, `fri.`).
     pub(crate) fn weekday_en(&mut self) -> Option<Weekday> {
-        self.eat_word_table(WEEKDAYS_EN)
+        let day = self.eat_word_table(WEEKDAYS_EN)?;
+        self.eat(".");
+        Some(day)
     }
 
     /// A Chinese weekday character after `周`: `一`…`六`, `日`/`天`/`七`.
@@ -216,7 +219,10 @@ impl<'a> Cursor<'a> {
         None
     }
 
+    /// An English month name or abbreviation (`dec`, `dec.`, `december`).
     pub(crate) fn month_en(&mut self) -> Option<u32> {
-        self.eat_word_table(MONTHS_EN)
+        let month = self.eat_word_table(MONTHS_EN)?;
+        self.eat(".");
+        Some(month)
     }
 }

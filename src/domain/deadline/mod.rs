@@ -1,48 +1,77 @@
 //! Deadlines as people type them (English and Chinese) turned into an instant.
 //!
 //! Why: the operations team sets due dates in chat (`fri 17:00`, `明早9点`,
-//! `in 3h`, `12月1号 下午3点半`); the bot must understand them in the team's
-//! time zone and explain, via a typed error the caller localizes, when it can't.
+//! `in 3h`, `3天内`, `今晚`, `eod`, `月底`); the bot must understand them in the
+//! team's time zone and explain, via a typed error the caller localizes, when it
+//! can't, naming the nearest form it would accept.
+//!
+//! Layout: `words` (the vocabulary of both languages), `cursor` (reading words
+//! and numbers), `grammar` (what was written), `resolve` (placing it in time),
+//! `suggest` (the nearest working form of unreadable input), `tests`.
 //!
 //! Decisions:
 //! - A bare time of day (`18:00`, `9am`, `18h`) means *today*. If that is no
 //!   longer ahead of `now` the result is [`DeadlineError::Past`] with a
 //!   suggestion (`tomorrow 18:00`); it is never silently moved to tomorrow.
+//! - A part of the day alone stands for one time: morning (`明早`, `tomorrow
+//!   morning`) 09:00, noon 12:00, afternoon (`下午`) 15:00, dusk (`傍晚`) 18:00,
+//!   evening (`今晚`, `tonight`) 20:00; `凌晨` alone has none and is refused.
+//!   A part already past today is `Past`, suggesting the same part tomorrow.
+//! - The end of work (`eod`, `end of day`, `cob`, `下班前`) is
+//!   [`WorkingHours::end`], and so is a day without a time of day (`fri`,
+//!   `明天`, `2026-12-01`).
+//! - The end of a period: `end of week`, `this week`, `本周`, `周末前` = Friday
+//!   at the end of work; `next week` / `下周` the Friday after; `end of month`,
+//!   `this month`, `月底` = the last working day (Monday–Friday) of the month
+//!   at the end of work, `next month` / `下月底` the next one's; quarters and
+//!   years alike (`next quarter`, `年底`); `end of september` / `9月底` the next
+//!   such month end. An end already past is `Past` (suggesting the next one).
+//! - "Within N" (`within 3 days`, `3天内`, `24小时之内`) means due N from now,
+//!   like `in N` / `N后`. Durations are exact elapsed time (`in 2 days` = 48 h,
+//!   even across DST); months and years are calendar months on the wall clock
+//!   (`in 1 month` from 31 January is the end of February), half a month 15 days.
 //! - A bare weekday (`fri`, `周五`) means the next such day: today if the time
 //!   is still ahead, otherwise the same weekday 7 days later.
-//! - `this <day>` / `这周X` / `本周X` is that day in the current Monday-based
-//!   week (may be `Past`); `next <day>` / `下周X` is that day in the following
-//!   week; `下下周X` the week after.
-//! - A date without a time of day means the end of work,
-//!   [`WorkingHours::end`] (`[hours] end` in the configuration, 18:00 by
-//!   default); the parser takes the working hours as a parameter.
+//! - `this <day>` / `这周X` / `本周X` / `<day> of this week` is that day in the
+//!   current Monday-based week (may be `Past`); `next <day>` / `下周X` /
+//!   `<day> next week` is that day in the following week; `下下周X` the week after.
+//! - A weekday written beside a date (`Tue, 10 January`) must match it, else
+//!   [`DeadlineError::WeekdayMismatch`] names the date with its real weekday.
 //! - `midnight`, `24:00`, `午夜`, `晚上12点` mean the *end* of the named day,
 //!   i.e. 00:00 of the following day (`fri midnight` = Saturday 00:00).
 //! - `NNh` with exactly two digits and a value 00–23 (`18h`, `09h30`) is a
 //!   clock time; any other `Nh` (`3h`, `24h`) is a duration from now.
-//! - Chinese hours without a period word are 24-hour (`3点` = 03:00).
-//! - Durations are exact elapsed time (`in 2 days` = 48 h, even across DST).
+//! - Chinese hours without a period word are 24-hour (`3点` = 03:00); a bare
+//!   number is an hour only with a part of the day (`tonight at 8`, `下午3`).
+//! - Numeric dates are month first (`12/1`, `3/10/2026`, `3.10` = 10 March, as
+//!   sale days `6.18` and `11.11` are written), unless the first number cannot
+//!   be a month (`25/12`). A day of the month alone (`15号`, `the 15th`) is the
+//!   next such day. Two-digit years are 20xx.
 //! - Month/day without a year (`12/1`, `12月1日`) is this year, or the next
 //!   year in which that date exists if it has already passed.
 //! - Results more than 5 years after `now` are [`DeadlineError::TooFar`].
 //! - Local times are mapped to instants by [`local_to_utc`].
 
 mod cursor;
+mod duration;
 mod grammar;
+mod resolve;
+mod suggest;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use chrono::{
-    DateTime, Datelike, Days, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime,
-    Offset, TimeZone, Timelike, Utc,
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Timelike, Utc,
 };
 use chrono_tz::Tz;
 
 pub(crate) use cursor::Cursor;
-pub(crate) use grammar::weekday_word;
-use grammar::{
-    DateSpec, Expr, WeekRef, full_duration, hhmm, is_chinese, parse_expr, resolve_time, time_spec,
-};
+use duration::full_duration;
+use grammar::{parse_expr, time_spec};
+use resolve::{Env, Refusal, resolve, resolve_time};
+pub(crate) use words::weekday_word;
 
 /// The default end of work ([`WorkingHours::default`]): the time a deadline
 /// without a time of day means unless `[hours] end` says otherwise.
@@ -82,11 +111,6 @@ impl WorkingHours {
     pub fn is_working_day(date: NaiveDate) -> bool {
         date.weekday().num_days_from_monday() < 5
     }
-
-    /// Minutes after midnight at which work ends.
-    fn end_minutes(self) -> u32 {
-        self.end.num_seconds_from_midnight() / 60
-    }
 }
 
 impl Default for WorkingHours {
@@ -107,8 +131,6 @@ pub const MAX_AHEAD_MONTHS: u32 = 60;
 /// leap days), for the same reason as [`MAX_AHEAD_MONTHS`].
 pub const MAX_DURATION_DAYS: i64 = 5 * 365 + 2;
 
-const END_OF_DAY: u32 = 24 * 60;
-
 /// Why a deadline or duration could not be used; the caller localizes the
 /// message from the variant, so `Display` is only meant for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,10 +139,12 @@ pub enum DeadlineError {
     #[error("empty deadline")]
     Empty,
     /// The text matches none of the accepted forms.
-    #[error("unrecognized deadline {input:?}")]
+    #[error("unrecognized deadline {input:?}; nearest: {suggestion:?}")]
     Unrecognized {
         /// The trimmed input as typed.
         input: String,
+        /// The nearest input (in the same language) that would be accepted, when one is close.
+        suggestion: Option<String>,
     },
     /// The text was understood but the instant is not after `now`.
     #[error("deadline {understood} is not in the future; try {suggestion:?}")]
@@ -141,6 +165,14 @@ pub enum DeadlineError {
     TooFar {
         /// The trimmed input as typed.
         input: String,
+    },
+    /// A weekday was written beside a date it does not fall on (`Tue, 10 January 2013`).
+    #[error("weekday does not match the date in {input:?}; try {suggestion:?}")]
+    WeekdayMismatch {
+        /// The trimmed input as typed.
+        input: String,
+        /// The date with its real weekday (in the same language).
+        suggestion: String,
     },
 }
 
@@ -212,6 +244,13 @@ pub(crate) fn normalize(input: &str) -> String {
             '兩' => '两',
             '個' => '个',
             '〇' => '零',
+            '內' => '内',
+            '這' => '这',
+            '過' => '过',
+            '頭' => '头',
+            '裡' => '里',
+            '幾' => '几',
+            '’' => '\'',
             _ => c,
         })
         .flat_map(char::to_lowercase)
@@ -220,9 +259,20 @@ pub(crate) fn normalize(input: &str) -> String {
         .to_string()
 }
 
+/// Whether the text has Chinese in it (suggestions are then written in Chinese).
+fn is_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+}
+
+/// Reads and places normalized text, without suggestions for unreadable input.
+fn resolve_text(norm: &str, env: &Env) -> Result<DateTime<Utc>, Refusal> {
+    resolve(parse_expr(norm).ok_or(Refusal::Unrecognized)?, env)
+}
+
 /// Turns a typed deadline into an instant, evaluated in `tz` relative to
-/// `now`, so reminders fire when the team expects. See the module docs for
-/// the accepted forms and the decisions on ambiguous ones.
+/// `now`, so reminders fire when the team expects; `hours` says when "end of
+/// work" is. See the module docs for the accepted forms and the decisions on
+/// ambiguous ones.
 pub fn parse_deadline(
     input: &str,
     now: DateTime<Utc>,
@@ -233,131 +283,36 @@ pub fn parse_deadline(
     if norm.is_empty() {
         return Err(DeadlineError::Empty);
     }
-    let original = input.trim();
-    let zh = is_chinese(&norm);
-    let unrecognized = || DeadlineError::Unrecognized {
-        input: original.to_string(),
+    let input = input.trim().to_string();
+    let env = Env {
+        now,
+        tz,
+        hours,
+        zh: is_chinese(&norm),
     };
-    let too_far = || DeadlineError::TooFar {
-        input: original.to_string(),
-    };
-    let invalid = || DeadlineError::InvalidDate {
-        input: original.to_string(),
-    };
-    let limit = now.checked_add_months(Months::new(MAX_AHEAD_MONTHS));
-    let check_far = |at: DateTime<Utc>| match limit {
-        Some(limit) if at > limit => Err(too_far()),
-        _ => Ok(at),
-    };
-
-    let spec = match parse_expr(&norm).ok_or_else(unrecognized)? {
-        Expr::After(secs) => {
-            let at = Duration::try_seconds(secs)
-                .and_then(|d| now.checked_add_signed(d))
-                .ok_or_else(too_far)?;
-            if at <= now {
-                let suggestion = if zh { "1小时后" } else { "in 1h" };
-                return Err(DeadlineError::Past {
-                    understood: at,
-                    suggestion: suggestion.to_string(),
-                });
-            }
-            return check_far(at);
-        }
-        Expr::Point(spec) => spec,
-    };
-
-    let minutes = match spec.time {
-        Some(ts) => resolve_time(ts, spec.hint).ok_or_else(invalid)?,
-        // `今晚` / `明早` alone name a part of a day, not a time.
-        None if spec.hint.is_some() => return Err(unrecognized()),
-        None => hours.end_minutes(),
-    };
-    let today = local_naive(now, tz).ok_or_else(invalid)?.date();
-    let at_day = |d: NaiveDate| -> Option<DateTime<Utc>> {
-        let naive = d
-            .and_time(NaiveTime::MIN)
-            .checked_add_signed(Duration::try_minutes(i64::from(minutes))?)?;
-        Some(local_to_utc(naive, tz))
-    };
-    let add_days = |d: NaiveDate, n: u64| d.checked_add_days(Days::new(n));
-    let time_text = hhmm(minutes);
-    let tomorrow = format!("{} {time_text}", if zh { "明天" } else { "tomorrow" });
-
-    let (at, suggestion) = match spec.date {
-        None => (at_day(today), tomorrow),
-        Some(DateSpec::RelDays(n)) => (add_days(today, u64::from(n)).and_then(at_day), tomorrow),
-        Some(DateSpec::Weekday {
-            day,
-            week: WeekRef::Upcoming,
-        }) => {
-            let ahead =
-                (day.num_days_from_monday() + 7 - today.weekday().num_days_from_monday()) % 7;
-            let first = add_days(today, u64::from(ahead)).and_then(at_day);
-            let at = match first {
-                Some(t) if t <= now => add_days(today, u64::from(ahead) + 7).and_then(at_day),
-                other => other,
-            };
-            (at, tomorrow)
-        }
-        Some(DateSpec::Weekday {
-            day,
-            week: WeekRef::Offset(k),
-        }) => {
-            let monday = today
-                .checked_sub_days(Days::new(u64::from(today.weekday().num_days_from_monday())));
-            let offset = u64::from(k) * 7 + u64::from(day.num_days_from_monday());
-            let at = monday.and_then(|m| add_days(m, offset)).and_then(at_day);
-            let suggestion = if zh {
-                format!("下{} {time_text}", weekday_word(day, true))
-            } else {
-                format!("next {} {time_text}", weekday_word(day, false))
-            };
-            (at, suggestion)
-        }
-        Some(DateSpec::Ymd {
-            year: Some(year),
-            month,
-            day,
-        }) => {
-            let year = i32::try_from(year).map_err(|_| invalid())?;
-            let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(invalid)?;
-            let this_year = today.year();
-            let suggestion = (this_year..=this_year + 5)
-                .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
-                .find(|d| at_day(*d).is_some_and(|t| t > now))
-                .map(|d| format!("{} {time_text}", d.format("%Y-%m-%d")))
-                .unwrap_or(tomorrow);
-            (at_day(date), suggestion)
-        }
-        Some(DateSpec::Ymd {
-            year: None,
-            month,
-            day,
-        }) => {
-            if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-                return Err(invalid());
-            }
-            let this_year = today.year();
-            let date = (this_year..=this_year + 8)
-                .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
-                .find(|d| *d >= today)
-                .ok_or_else(invalid)?;
-            (at_day(date), tomorrow)
-        }
-    };
-    let at = at.ok_or_else(invalid)?;
-    if at <= now {
-        return Err(DeadlineError::Past {
-            understood: at,
+    resolve_text(&norm, &env).map_err(|refusal| match refusal {
+        Refusal::Past {
+            understood,
             suggestion,
-        });
-    }
-    check_far(at)
+        } => DeadlineError::Past {
+            understood,
+            suggestion,
+        },
+        Refusal::Invalid => DeadlineError::InvalidDate { input },
+        Refusal::Far => DeadlineError::TooFar { input },
+        Refusal::WeekdayMismatch { suggestion } => {
+            DeadlineError::WeekdayMismatch { input, suggestion }
+        }
+        Refusal::Unrecognized => DeadlineError::Unrecognized {
+            suggestion: suggest::nearest(&norm, &env),
+            input,
+        },
+    })
 }
 
 /// Parses a lead time or snooze length (`30m`, `2h30m`, `1天`, `半小时`), so
-/// reminders can be offset from a deadline; `0` is allowed, negatives are not.
+/// reminders can be offset from a deadline; `0` is allowed, negatives are not,
+/// and calendar months (`1 month`) are not a length.
 pub fn parse_duration(input: &str) -> Result<Duration, DeadlineError> {
     let norm = normalize(input);
     if norm.is_empty() {
@@ -370,13 +325,16 @@ pub fn parse_duration(input: &str) -> Result<Duration, DeadlineError> {
     let mut c = Cursor::new(&norm);
     c.eat("+");
     c.skip_ws();
-    let secs = full_duration(c.rest()).ok_or_else(|| DeadlineError::Unrecognized {
-        input: original.clone(),
-    })?;
-    if secs > MAX_DURATION_DAYS * 86_400 {
+    let length = full_duration(c.rest())
+        .filter(|l| l.months == 0)
+        .ok_or_else(|| DeadlineError::Unrecognized {
+            input: original.clone(),
+            suggestion: None,
+        })?;
+    if length.secs > MAX_DURATION_DAYS * 86_400 {
         return Err(DeadlineError::TooFar { input: original });
     }
-    Duration::try_seconds(secs).ok_or(DeadlineError::TooFar { input: original })
+    Duration::try_seconds(length.secs).ok_or(DeadlineError::TooFar { input: original })
 }
 
 /// Parses just a time of day (`10:00`, `10am`, `下午3点`, `9点半`), so
@@ -393,11 +351,16 @@ pub fn parse_time_of_day(input: &str) -> Result<NaiveTime, DeadlineError> {
     let ts = time_spec(&mut c);
     c.skip_ws();
     let ts = match ts {
-        Some(ts) if c.at_end() => ts,
-        _ => return Err(DeadlineError::Unrecognized { input: original }),
+        Some(ts) if c.at_end() && !(ts.bare && ts.period.is_none()) => ts,
+        _ => {
+            return Err(DeadlineError::Unrecognized {
+                input: original,
+                suggestion: None,
+            });
+        }
     };
     resolve_time(ts, None)
-        .filter(|m| *m < END_OF_DAY)
+        .filter(|m| *m < 24 * 60)
         .and_then(|m| NaiveTime::from_hms_opt(m / 60, m % 60, 0))
         .ok_or(DeadlineError::InvalidDate { input: original })
 }

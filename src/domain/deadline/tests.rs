@@ -171,8 +171,8 @@ const TABLE: &[(&str, Exp)] = &[
     ("", Empty),
     ("   ", Empty),
     ("hello", Unrec),
-    ("next week", Unrec),
-    ("今晚", Unrec),
+    ("next week", At("2026-12-04 18:00")),
+    ("今晚", At("2026-11-25 20:00")),
     ("3天前", Unrec),
     ("-1h", Unrec),
     ("fri 5", Unrec),
@@ -201,7 +201,7 @@ fn check(input: &str, exp: &Exp, got: Result<DateTime<Utc>, DeadlineError>) {
             );
         }
         (Invalid, Err(DeadlineError::InvalidDate { input: i })) => assert_eq!(i, input.trim()),
-        (Unrec, Err(DeadlineError::Unrecognized { input: i })) => assert_eq!(i, input.trim()),
+        (Unrec, Err(DeadlineError::Unrecognized { input: i, .. })) => assert_eq!(i, input.trim()),
         (Far, Err(DeadlineError::TooFar { .. })) | (Empty, Err(DeadlineError::Empty)) => {}
         _ => panic!("{input:?}: expected {exp:?}, got {got:?}"),
     }
@@ -367,6 +367,230 @@ fn time_of_day() {
     ));
 }
 
+/// Parses at the reference `now()` (Wednesday 14:00 in Shanghai) with the shipped hours.
+fn at(input: &str) -> Result<DateTime<Utc>, DeadlineError> {
+    parse_deadline(input, now(), Shanghai, WorkingHours::default())
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+#[test]
+fn the_end_of_work_follows_the_working_hours() {
+    let late = WorkingHours::new(hm(10, 0), hm(19, 30)).unwrap();
+    for (input, local) in [
+        ("eod", "2026-11-25 19:30"),
+        ("下班前", "2026-11-25 19:30"),
+        ("明天下班前", "2026-11-26 19:30"),
+        ("fri", "2026-11-27 19:30"),
+        ("end of week", "2026-11-27 19:30"),
+        ("月底", "2026-11-30 19:30"),
+        // The parts of the day keep their own times.
+        ("tomorrow morning", "2026-11-26 09:00"),
+        ("今晚", "2026-11-25 20:00"),
+    ] {
+        assert_eq!(
+            parse_deadline(input, now(), Shanghai, late),
+            Ok(sh(local)),
+            "{input:?}"
+        );
+    }
+    // 18:30 is past the default end of work, not past a 19:30 one.
+    let evening = sh("2026-11-25 18:30");
+    assert!(matches!(
+        parse_deadline("eod", evening, Shanghai, WorkingHours::default()),
+        Err(DeadlineError::Past { .. })
+    ));
+    assert_eq!(
+        parse_deadline("eod", evening, Shanghai, late),
+        Ok(sh("2026-11-25 19:30"))
+    );
+}
+
+#[test]
+fn parts_of_the_day_have_one_time_each() {
+    let tomorrow = [
+        ("明早", "09:00"),
+        ("明天上午", "09:00"),
+        ("tomorrow morning", "09:00"),
+        ("明天中午", "12:00"),
+        ("tomorrow noon", "12:00"),
+        ("明天下午", "15:00"),
+        ("tomorrow afternoon", "15:00"),
+        ("明天傍晚", "18:00"),
+        ("明晚", "20:00"),
+        ("tomorrow evening", "20:00"),
+        ("tomorrow night", "20:00"),
+    ];
+    for (input, time) in tomorrow {
+        assert_eq!(
+            at(input),
+            Ok(sh(&format!("2026-11-26 {time}"))),
+            "{input:?}"
+        );
+    }
+    assert!(matches!(
+        at("明天凌晨"),
+        Err(DeadlineError::Unrecognized { .. })
+    ));
+}
+
+#[test]
+fn a_part_of_the_day_or_period_already_over_suggests_the_next_one() {
+    let cases = [
+        ("2026-11-25 14:00", "this morning", "tomorrow morning"),
+        ("2026-11-25 14:00", "今早", "明天上午"),
+        ("2026-11-25 14:00", "上午", "明天上午"),
+        ("2026-11-25 21:00", "tonight", "tomorrow evening"),
+        ("2026-11-25 21:00", "今晚", "明天晚上"),
+        ("2026-11-25 19:00", "eod", "tomorrow eod"),
+        ("2026-11-25 19:00", "下班前", "明天下班前"),
+        ("2026-11-28 10:00", "end of week", "end of next week"),
+        ("2026-11-28 10:00", "本周内", "下周五下班前"),
+        ("2026-11-30 19:00", "end of month", "end of next month"),
+        ("2026-11-30 19:00", "月底", "下月底"),
+        ("2026-12-31 19:00", "年底", "明年底"),
+        ("2026-12-31 19:00", "end of quarter", "end of next quarter"),
+    ];
+    for (now, input, suggestion) in cases {
+        let now = sh(now);
+        match parse_deadline(input, now, Shanghai, WorkingHours::default()) {
+            Err(DeadlineError::Past { suggestion: s, .. }) => {
+                assert_eq!(s, suggestion, "{input:?}");
+                assert!(
+                    parse_deadline(&s, now, Shanghai, WorkingHours::default()).is_ok(),
+                    "{input:?} -> {s:?}"
+                );
+            }
+            other => panic!("{input:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn period_ends_are_the_last_working_day_at_the_end_of_work() {
+    for (input, local) in [
+        ("end of week", "2026-11-27 18:00"),
+        ("next week", "2026-12-04 18:00"),
+        ("下下周", "2026-12-11 18:00"),
+        ("end of month", "2026-11-30 18:00"),
+        ("next month", "2026-12-31 18:00"),
+        // January 2027 ends on a Sunday: its last working day is Friday the 29th.
+        ("end of january", "2027-01-29 18:00"),
+        ("1月底", "2027-01-29 18:00"),
+        ("next quarter", "2027-03-31 18:00"),
+        ("this year", "2026-12-31 18:00"),
+        ("月底 15:00", "2026-11-30 15:00"),
+        ("end of month 9am", "2026-11-30 09:00"),
+    ] {
+        assert_eq!(at(input), Ok(sh(local)), "{input:?}");
+    }
+}
+
+#[test]
+fn within_means_due_that_long_from_now() {
+    let three_days = Ok(sh("2026-11-28 14:00"));
+    for input in [
+        "within 3 days",
+        "in 3 days",
+        "3天内",
+        "3天之内",
+        "三天以内",
+        "3天后",
+        "in three days",
+    ] {
+        assert_eq!(at(input), three_days, "{input:?}");
+    }
+    // Calendar months on the wall clock: from 31 January, a month is the end of February.
+    let jan31 = sh("2027-01-31 10:00");
+    let hours = WorkingHours::default();
+    assert_eq!(
+        parse_deadline("in 1 month", jan31, Shanghai, hours),
+        Ok(sh("2027-02-28 10:00"))
+    );
+    assert_eq!(
+        parse_deadline("一个半月内", jan31, Shanghai, hours),
+        Ok(sh("2027-03-15 10:00"))
+    );
+    assert!(matches!(
+        at("1.3 months"),
+        Err(DeadlineError::Unrecognized { .. })
+    ));
+}
+
+#[test]
+fn unreadable_input_names_the_nearest_form_that_works() {
+    let cases = [
+        ("tomorow 9am", Some("tomorrow 9am")),
+        ("fridya 5pm", Some("friday 5pm")),
+        ("in 3 dayz", Some("in 3 days")),
+        ("fri 5", Some("fri 17:00")),
+        ("fri 9", Some("fri 09:00")),
+        ("3 days ago", Some("3 days later")),
+        ("3天前", Some("3天后")),
+        ("几天内", Some("3天内")),
+        ("a few days", Some("3 days")),
+        ("this weekend", Some("end of week")),
+        ("周末", Some("周五下班前")),
+        ("september", Some("end of september")),
+        ("九月", Some("九月底")),
+        ("yesterday", Some("tomorrow")),
+        ("上周五", Some("下周五")),
+        ("today - next friday", Some("next friday")),
+        ("下午5点-7点", Some("下午7点")),
+        ("9.30pm", Some("9:30pm")),
+        ("in 2 business days", Some("in 2 days")),
+        ("whenever", None),
+        ("hello", None),
+    ];
+    for (input, want) in cases {
+        match at(input) {
+            Err(DeadlineError::Unrecognized {
+                input: i,
+                suggestion,
+            }) => {
+                assert_eq!(i, input);
+                assert_eq!(suggestion.as_deref(), want, "{input:?}");
+                if let Some(s) = suggestion {
+                    assert!(at(&s).is_ok(), "{input:?} -> {s:?}");
+                }
+            }
+            other => panic!("{input:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_weekday_beside_a_date_must_match_it() {
+    assert_eq!(at("fri 12/4"), Ok(sh("2026-12-04 18:00")));
+    assert_eq!(at("12月4日 周五 10点"), Ok(sh("2026-12-04 10:00")));
+    let refused = |input: &str| match at(input) {
+        Err(DeadlineError::WeekdayMismatch { suggestion, .. }) => suggestion,
+        other => panic!("{input:?}: {other:?}"),
+    };
+    assert_eq!(refused("thu 12/4"), "fri 2026-12-04");
+    assert_eq!(refused("Thursday, December 4 3pm"), "fri 2026-12-04 15:00");
+    assert_eq!(refused("12月4日周四"), "2026年12月4日周五");
+    for s in [
+        "fri 2026-12-04",
+        "fri 2026-12-04 15:00",
+        "2026年12月4日周五",
+    ] {
+        assert!(at(s).is_ok(), "{s:?}");
+    }
+}
+
+#[test]
+fn time_of_day_needs_a_clock_or_a_part_of_the_day() {
+    assert!(matches!(
+        parse_time_of_day("10"),
+        Err(DeadlineError::Unrecognized { .. })
+    ));
+    assert_eq!(parse_time_of_day("下午3"), Ok(hm(15, 0)));
+    assert_eq!(parse_time_of_day("10 o'clock"), Ok(hm(10, 0)));
+}
+
 proptest! {
     #[test]
     fn never_panics_on_arbitrary_text(s in any::<String>(), secs in -8_000_000_000_000i64..8_000_000_000_000i64) {
@@ -377,9 +601,33 @@ proptest! {
         let _ = parse_time_of_day(&s);
     }
 
+    /// Every suggestion a refusal makes is itself accepted, at the same `now`: phrases are
+    /// put together from pieces that are read (and some that are not), at every hour.
+    #[test]
+    fn suggestions_are_accepted(
+        pieces in prop::collection::vec(prop::sample::select(PIECES), 1..4),
+        spaced in any::<bool>(),
+        hour in 0..24u32,
+        day in 23..31u32,
+    ) {
+        let s = pieces.join(if spaced { " " } else { "" });
+        let now = sh(&format!("2026-11-{day} {hour:02}:30"));
+        let hours = WorkingHours::default();
+        for tz in [Shanghai, New_York] {
+            let suggestion = match parse_deadline(&s, now, tz, hours) {
+                Err(DeadlineError::Past { suggestion, .. })
+                | Err(DeadlineError::WeekdayMismatch { suggestion, .. })
+                | Err(DeadlineError::Unrecognized { suggestion: Some(suggestion), .. }) => suggestion,
+                _ => continue,
+            };
+            let again = parse_deadline(&suggestion, now, tz, hours);
+            prop_assert!(again.is_ok(), "{:?} -> {:?} -> {:?}", s, suggestion, again);
+        }
+    }
+
     #[test]
     fn never_panics_on_near_misses(
-        s in "[0-9０-９:：/+. \\-年月日号点时分半刻周星期礼拜一二三四五六七八九十两零天后前小时明今晚早上下午中凌个ampthdwminextsfrionecay]{0,24}"
+        s in "[0-9０-９:：/+. \\-年月日号点时分半刻周星期礼拜一二三四五六七八九十两零天后前内小时明今晚早上下午中凌个底末班ampthdwminextsfrionecayekolgu]{0,24}"
     ) {
         let _ = parse_deadline(&s, now(), Shanghai, WorkingHours::default());
         let _ = parse_deadline(&s, now(), New_York, WorkingHours::default());
@@ -387,3 +635,90 @@ proptest! {
         let _ = parse_time_of_day(&s);
     }
 }
+
+/// Pieces of deadlines for the property tests: words and numbers that are read, and some that
+/// are not (typos, the past, vague amounts).
+const PIECES: &[&str] = &[
+    "明天",
+    "今天",
+    "今晚",
+    "明早",
+    "后天",
+    "下周",
+    "周五",
+    "本周",
+    "这周一",
+    "下周三",
+    "月底",
+    "下月底",
+    "年底",
+    "下午",
+    "上午",
+    "中午",
+    "傍晚",
+    "凌晨",
+    "3点",
+    "9点半",
+    "下班",
+    "前",
+    "内",
+    "后",
+    "之前",
+    "3天",
+    "2小时",
+    "半小时",
+    "1个月",
+    "几天",
+    "周末",
+    "15号",
+    "本月10号",
+    "下个月5号",
+    "12月4日",
+    "11.11",
+    "昨天",
+    "上周五",
+    "9:00",
+    "18:00",
+    "08:30",
+    "5pm",
+    "9am",
+    "3",
+    "17",
+    "tomorrow",
+    "today",
+    "tonight",
+    "this",
+    "next",
+    "last",
+    "fri",
+    "thu",
+    "monday",
+    "morning",
+    "afternoon",
+    "evening",
+    "eod",
+    "end of week",
+    "end of month",
+    "next month",
+    "end of september",
+    "in",
+    "within",
+    "days",
+    "hours",
+    "ago",
+    "later",
+    "a few",
+    "weekend",
+    "12/4",
+    "25/12",
+    "2026-11-20",
+    "2026-12-04",
+    "jan 5",
+    "the 15th",
+    "tomorow",
+    "fridya",
+    "9.30",
+    "-",
+    "at",
+    "by",
+];

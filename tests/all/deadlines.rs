@@ -1,10 +1,163 @@
-//! Deadlines as people type them: the `[hours]` configuration they depend on.
+//! Deadlines as people type them: a corpus of phrases in English and Chinese (simplified and
+//! traditional) with reference times and the expected instant or refusal
+//! (`tests/fixtures/deadline_phrases.tsv`, its header says where the phrases come from), and the
+//! `[hours]` configuration they depend on.
+//!
+//! `cargo test deadline_phrases -- --nocapture` prints the counts.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use storeops::config::{Config, ConfigError};
-use storeops::domain::deadline::{WorkingHours, parse_deadline};
+use storeops::domain::deadline::{DeadlineError, WorkingHours, parse_deadline};
+
+/// The corpus.
+const PHRASES: &str = include_str!("../fixtures/deadline_phrases.tsv");
+
+/// `2012-08-10 12:14 Asia/Shanghai` as (instant, zone).
+fn reference(text: &str) -> (DateTime<Utc>, Tz) {
+    let (local, zone) = text.rsplit_once(' ').expect("local time and zone");
+    let tz: Tz = zone.parse().expect("zone");
+    let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").expect("reference time");
+    let now = tz
+        .from_local_datetime(&naive)
+        .single()
+        .expect("an unambiguous reference");
+    (now.with_timezone(&Utc), tz)
+}
+
+/// An expected instant: local wall time in `tz`, with seconds or a UTC offset when given.
+fn instant(text: &str, tz: Tz) -> DateTime<Utc> {
+    if let Ok(t) = DateTime::<FixedOffset>::parse_from_str(text, "%Y-%m-%d %H:%M %:z") {
+        return t.with_timezone(&Utc);
+    }
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
+        .unwrap_or_else(|e| panic!("expected instant {text:?}: {e}"));
+    tz.from_local_datetime(&naive)
+        .single()
+        .unwrap_or_else(|| panic!("{text:?} is not one instant in {tz}: give its offset"))
+        .with_timezone(&Utc)
+}
+
+/// Which language a phrase is in: English, simplified or traditional Chinese.
+fn language(phrase: &str) -> usize {
+    if !phrase
+        .chars()
+        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+    {
+        0
+    } else if phrase
+        .chars()
+        .any(|c| "個禮週後兩內點鐘號這幾聽晝過頭裡".contains(c))
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// Checks one row; `Err` says how it went wrong.
+fn check_row(phrase: &str, now: DateTime<Utc>, tz: Tz, expected: &str) -> Result<(), String> {
+    let hours = WorkingHours::default();
+    let got = parse_deadline(phrase, now, tz, hours);
+    let shown = |r: &Result<DateTime<Utc>, DeadlineError>| match r {
+        Ok(t) => t
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+            .to_string(),
+        Err(e) => format!("{e:?}"),
+    };
+    let accepted = |s: &str| match parse_deadline(s, now, tz, hours) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("its suggestion {s:?} is itself refused: {e:?}")),
+    };
+    let Some(refusal) = expected.strip_prefix("refuse:") else {
+        let want = instant(expected, tz);
+        return match got {
+            Ok(t) if t == want => Ok(()),
+            other => Err(format!("expected {expected}, got {}", shown(&other))),
+        };
+    };
+    let (reason, suggestion) = match refusal.split_once(':') {
+        Some((r, s)) => (r, Some(s)),
+        None => (refusal, None),
+    };
+    let wrong = || format!("expected {expected}, got {}", shown(&got));
+    match (reason, &got) {
+        ("past", Err(DeadlineError::Past { suggestion: s, .. }))
+        | ("weekday", Err(DeadlineError::WeekdayMismatch { suggestion: s, .. })) => {
+            if Some(s.as_str()) != suggestion {
+                return Err(wrong());
+            }
+            accepted(s)
+        }
+        ("unrecognized", Err(DeadlineError::Unrecognized { suggestion: s, .. })) => {
+            match (suggestion, s) {
+                (Some("-"), None) | (None, None) => Ok(()),
+                (Some(want), Some(s)) if want == s => accepted(s),
+                (None, Some(s)) => accepted(s),
+                _ => Err(wrong()),
+            }
+        }
+        ("invalid", Err(DeadlineError::InvalidDate { .. }))
+        | ("far", Err(DeadlineError::TooFar { .. })) => Ok(()),
+        _ => Err(wrong()),
+    }
+}
+
+#[test]
+fn deadline_phrases_are_read_as_the_table_says() {
+    let mut rows = 0;
+    let mut understood = 0;
+    let mut equal = 0;
+    let mut refused = 0;
+    let mut by_language = [0; 3];
+    let mut from_chrono = 0;
+    let mut failures = Vec::new();
+    let lines = PHRASES
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#'));
+    for (n, line) in lines.skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(cols.len() >= 4, "line {}: {line:?}", n + 1);
+        let (phrase, expected) = (cols[0], cols[2]);
+        let (now, tz) = reference(cols[1]);
+        rows += 1;
+        by_language[language(phrase)] += 1;
+        from_chrono += usize::from(cols[3].starts_with("chrono "));
+        match parse_deadline(phrase, now, tz, WorkingHours::default()) {
+            Ok(t) => {
+                understood += 1;
+                equal +=
+                    usize::from(!expected.starts_with("refuse:") && instant(expected, tz) == t);
+            }
+            Err(_) => refused += 1,
+        }
+        if let Err(why) = check_row(phrase, now, tz, expected) {
+            failures.push(format!("line {}: {phrase:?} at {}: {why}", n + 1, cols[1]));
+        }
+    }
+    println!(
+        "deadline phrases: {rows} ({} English, {} simplified Chinese, {} traditional Chinese; \
+         {from_chrono} from chrono's tests, {} a shop team's); understood {understood}, \
+         equal to the expected instant {equal}; refused {refused}; {} not as the table says",
+        by_language[0],
+        by_language[1],
+        by_language[2],
+        rows - from_chrono,
+        failures.len()
+    );
+    assert!(rows >= 300, "the corpus has {rows} phrases");
+    assert!(
+        failures.is_empty(),
+        "{}\n{} of {rows} rows failed",
+        failures.join("\n"),
+        failures.len()
+    );
+}
 
 fn load(file: &str, pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let dir = tempfile::tempdir().expect("dir");

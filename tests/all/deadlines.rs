@@ -247,3 +247,62 @@ fn a_day_without_a_time_is_due_at_the_end_of_work() {
     );
     assert!(WorkingHours::new(hm(18, 0), hm(9, 0)).is_none());
 }
+
+/// Through the shell, as a user types them: `[hours]` from the configuration reaches the
+/// parser, and refusals name the nearest form that works, in the user's language.
+#[tokio::test]
+async fn typed_deadlines_use_the_configured_hours_and_refusals_suggest() {
+    let mut config = Config::defaults();
+    config.hours = WorkingHours::new(hm(9, 30), hm(19, 30)).expect("hours");
+    let t = crate::support::TestApp::with_config(config).await; // Monday 09:00 in Shanghai
+    let mut shells = [
+        t.shell("alice", "manager", "en-US").await,
+        t.shell("li", "manager", "zh-CN").await,
+    ];
+    let (en, zh) = (0, 1);
+    for (due, shown) in [
+        ("eod", "2026-11-23 19:30"),
+        ("明天下班前", "2026-11-24 19:30"),
+        ("fri", "2026-11-27 19:30"),
+        ("end of month", "2026-11-30 19:30"),
+        ("3天内", "2026-11-26 09:00"),
+        ("今晚", "2026-11-23 20:00"),
+    ] {
+        let line = format!("/task assign title:\"due {due}\" due:\"{due}\" user:@bob");
+        let out = shells[en].execute(&line).await.text;
+        assert!(out.contains(shown), "{due:?}: {out}");
+    }
+    let cases = [
+        (en, "tomorow 9am", "Did you mean \"tomorrow 9am\"?"),
+        (
+            en,
+            "this morning",
+            "has already passed. Did you mean \"tomorrow morning\"?",
+        ),
+        (
+            en,
+            "thu 12/4",
+            "does not match the date. Did you mean \"fri 2026-12-04\"?",
+        ),
+        (zh, "3天前", "你是指“3天后”吗？"),
+        (zh, "上午", "已经过去了。你是指“明天上午”吗？"),
+        (
+            zh,
+            "12月4日周四",
+            "星期和日期对不上。你是指“2026年12月4日周五”吗？",
+        ),
+    ];
+    for (who, due, said) in cases {
+        let line = format!("/task assign title:x due:\"{due}\" user:@bob");
+        let out = shells[who].execute(&line).await.text;
+        assert!(out.contains(said), "{due:?}: {out}");
+    }
+    let line = "/task recurring title:x schedule:\"0 9 15W * *\" position:customer-service";
+    let out = shells[en].execute(line).await.text;
+    assert!(
+        out.contains("\"15W\"") && out.contains("\"monthly 15 09:00\""),
+        "{out}"
+    );
+    let out = shells[zh].execute(line).await.text;
+    assert!(out.contains("“每月15日 09:00”"), "{out}");
+}

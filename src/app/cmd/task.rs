@@ -1547,6 +1547,7 @@ pub async fn autocomplete(
 ) -> AppResult<Vec<(String, String)>> {
     let l = ctx.locale;
     let tz = ctx.guild.timezone;
+    let hours = ctx.app.config.hours;
     match focused {
         "due" => {
             let typed = inv.str("due").unwrap_or("");
@@ -1558,20 +1559,18 @@ pub async fn autocomplete(
                         .collect(),
                 );
             }
-            Ok(vec![
-                match parse_deadline(typed, ctx.now, tz, ctx.app.config.hours) {
-                    Ok(at) => {
-                        let local = at.with_timezone(&tz);
-                        let label = format!(
-                            "{} ({})",
-                            local.format("%a %d %b %H:%M"),
-                            relative(l, at - ctx.now)
-                        );
-                        (typed.to_string(), label)
-                    }
-                    Err(e) => (typed.to_string(), deadline_error(e, tz).render(l)),
-                },
-            ])
+            Ok(vec![match parse_deadline(typed, ctx.now, tz, hours) {
+                Ok(at) => {
+                    let local = at.with_timezone(&tz);
+                    let label = format!(
+                        "{} ({})",
+                        local.format("%a %d %b %H:%M"),
+                        relative(l, at - ctx.now)
+                    );
+                    (typed.to_string(), label)
+                }
+                Err(e) => (typed.to_string(), deadline_error(e, tz).render(l)),
+            }])
         }
         "id" => {
             let typed = match inv.options.get("id") {

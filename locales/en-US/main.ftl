@@ -142,6 +142,7 @@ time-in = in { $span }
 
 ## Schedules
 err-schedule-unknown = I can't read the schedule "{ $value }". Write it like: mon 10:00, weekdays 09:30, 每周四 18:00, 每月1日 09:00, last fri 19:00, or a cron line such as 0 10 * * 1.
+err-schedule-unsupported = The schedule "{ $value }" uses "{ $feature }", which the bot does not read (it reads L, 5L and 1#1: the last day, the last Friday, the first Monday of the month). The nearest schedule it reads: "{ $instead }".
 err-schedule-frequent = The schedule "{ $value }" fires more often than every 5 minutes; reminders for people need at least 5 minutes between them.
 err-schedule-never = The schedule "{ $value }" never fires (for example, 30 February). Check the day and month.
 

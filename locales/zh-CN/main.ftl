@@ -139,6 +139,7 @@ time-in = { $span }后
 
 ## Schedules
 err-schedule-unknown = 无法识别时间表“{ $value }”。请这样写：mon 10:00、weekdays 09:30、每周四 18:00、每月1日 09:00、last fri 19:00，或 cron 表达式如 0 10 * * 1。
+err-schedule-unsupported = 时间表“{ $value }”用了“{ $feature }”，机器人不支持这种写法（支持 L、5L、1#1：每月最后一天、最后一个周五、第一个周一）。最接近的可用写法：“{ $instead_zh }”。
 err-schedule-frequent = 时间表“{ $value }”触发间隔小于 5 分钟；提醒至少需要间隔 5 分钟。
 err-schedule-never = 时间表“{ $value }”永远不会触发（例如 2 月 30 日）。请检查日期和月份。
 

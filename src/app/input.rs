@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::{Invocation, UserError};
-use crate::domain::deadline::{self, DeadlineError, parse_deadline};
+use crate::domain::deadline::{self, DeadlineError, WorkingHours, parse_deadline};
 use crate::domain::position::Position;
 use crate::domain::schedule::ScheduleError;
 use crate::domain::task::Priority;
@@ -54,8 +54,20 @@ pub fn deadline_error(e: DeadlineError, tz: Tz) -> UserError {
             UserError::new("task-err-due-invalid").arg("value", input)
         }
         DeadlineError::Empty => UserError::new("task-err-due-unknown").arg("value", ""),
-        DeadlineError::Unrecognized { input } => {
-            UserError::new("task-err-due-unknown").arg("value", input)
+        DeadlineError::Unrecognized {
+            input,
+            suggestion: None,
+        } => UserError::new("task-err-due-unknown").arg("value", input),
+        DeadlineError::Unrecognized {
+            input,
+            suggestion: Some(suggestion),
+        } => UserError::new("task-err-due-nearest")
+            .arg("value", input)
+            .arg("suggestion", suggestion),
+        DeadlineError::WeekdayMismatch { input, suggestion } => {
+            UserError::new("task-err-due-weekday")
+                .arg("value", input)
+                .arg("suggestion", suggestion)
         }
     }
 }
@@ -63,6 +75,18 @@ pub fn deadline_error(e: DeadlineError, tz: Tz) -> UserError {
 /// A schedule error in the user's language.
 pub fn schedule_error(e: ScheduleError) -> UserError {
     let (key, input) = match e {
+        ScheduleError::Unsupported {
+            input,
+            feature,
+            instead,
+            instead_zh,
+        } => {
+            return UserError::new("err-schedule-unsupported")
+                .arg("value", input)
+                .arg("feature", feature)
+                .arg("instead", instead)
+                .arg("instead_zh", instead_zh);
+        }
         ScheduleError::TooFrequent { input } => ("err-schedule-frequent", input),
         ScheduleError::NeverFires { input } => ("err-schedule-never", input),
         ScheduleError::Empty => ("err-schedule-unknown", String::new()),
@@ -73,9 +97,14 @@ pub fn schedule_error(e: ScheduleError) -> UserError {
     UserError::new(key).arg("value", input)
 }
 
-/// A deadline typed as people say it, in the guild's time zone.
-pub fn due(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, UserError> {
-    parse_deadline(text, now, tz).map_err(|e| deadline_error(e, tz))
+/// A deadline typed as people say it, in the guild's time zone and working hours.
+pub fn due(
+    text: &str,
+    now: DateTime<Utc>,
+    tz: Tz,
+    hours: WorkingHours,
+) -> Result<DateTime<Utc>, UserError> {
+    parse_deadline(text, now, tz, hours).map_err(|e| deadline_error(e, tz))
 }
 
 /// A position by its key or name (`customer-service`, `客服`).
@@ -147,7 +176,8 @@ pub fn day(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<NaiveDate, UserErro
             return Ok(date);
         }
     }
-    match parse_deadline(t, now, tz) {
+    // Only the day is kept, and working hours never move a day.
+    match parse_deadline(t, now, tz, WorkingHours::default()) {
         Ok(at) => Ok(at.with_timezone(&tz).date_naive()),
         Err(DeadlineError::Past { understood, .. }) => {
             Ok(understood.with_timezone(&tz).date_naive())

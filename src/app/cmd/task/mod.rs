@@ -111,7 +111,7 @@ impl TaskCmd {
         Ok(match sub {
             "assign" => TaskCmd::Assign {
                 title: checked_text(inv.req_str("title")?, TITLE_MAX, "title")?,
-                due: input::due(inv.req_str("due")?, ctx.now, tz)?,
+                due: input::due(inv.req_str("due")?, ctx.now, tz, ctx.app.config.hours)?,
                 to: Assignee::parse(inv, false)?,
                 priority: input::priority(inv)?.unwrap_or(Priority::Normal),
                 note: note()?,
@@ -143,7 +143,7 @@ impl TaskCmd {
                     priority: input::priority(inv)?,
                     due_at: inv
                         .str("due")
-                        .map(|d| input::due(d, ctx.now, tz))
+                        .map(|d| input::due(d, ctx.now, tz, ctx.app.config.hours))
                         .transpose()?,
                     ..TaskChange::default()
                 };

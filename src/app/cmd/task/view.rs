@@ -361,18 +361,20 @@ pub async fn autocomplete(
                         .collect(),
                 );
             }
-            Ok(vec![match parse_deadline(typed, ctx.now, tz) {
-                Ok(at) => {
-                    let local = at.with_timezone(&tz);
-                    let label = format!(
-                        "{} ({})",
-                        local.format("%a %d %b %H:%M"),
-                        relative(l, at - ctx.now)
-                    );
-                    (typed.to_string(), label)
-                }
-                Err(e) => (typed.to_string(), input::deadline_error(e, tz).render(l)),
-            }])
+            Ok(vec![
+                match parse_deadline(typed, ctx.now, tz, ctx.app.config.hours) {
+                    Ok(at) => {
+                        let local = at.with_timezone(&tz);
+                        let label = format!(
+                            "{} ({})",
+                            local.format("%a %d %b %H:%M"),
+                            relative(l, at - ctx.now)
+                        );
+                        (typed.to_string(), label)
+                    }
+                    Err(e) => (typed.to_string(), input::deadline_error(e, tz).render(l)),
+                },
+            ])
         }
         "id" => {
             let typed = inv.typed("id");

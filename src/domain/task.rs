@@ -23,8 +23,9 @@ pub struct Task {
     /// Where its pings go.
     pub channel_id: u64,
     pub due_at: DateTime<Utc>,
-    /// Bumped on every change of deadline or owner.
-    pub revision: i64,
+    /// The lateness episode: a new one starts when the deadline moves to an instant still
+    /// ahead. Each ping level goes out once per episode.
+    pub episode: i64,
     /// The recurring definition it came from.
     pub recurring_id: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -252,7 +253,7 @@ pub fn ping_plan(
     let mut plan: Vec<(PingKind, DateTime<Utc>)> = before
         .iter()
         .map(|d| (PingKind::Before(*d), due - *d))
-        .filter(|(_, at)| *at > now)
+        .filter(|(_, at)| *at >= now)
         .collect();
     plan.push((PingKind::Due, due.max(now)));
     plan.push((PingKind::Assigner, (due + assigner_after).max(now)));
@@ -279,7 +280,7 @@ mod rule_tests {
             assigner_id: 10,
             channel_id: 5,
             due_at: t,
-            revision: 0,
+            episode: 1,
             recurring_id: None,
             created_at: t,
             started_at: None,

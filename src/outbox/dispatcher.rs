@@ -28,7 +28,7 @@ use crate::tr;
 const LATE_NOTE_AFTER: i64 = 60;
 
 /// How many skipped messages a digest lists by name.
-const DIGEST_LISTED: usize = 15;
+const DIGEST_LISTED: usize = 50;
 
 /// Source of the rows the dispatcher itself creates (digests, failure reports); they are never
 /// reported in turn, so a broken escalation channel cannot cause a loop.

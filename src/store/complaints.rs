@@ -51,8 +51,9 @@ pub struct Complaint {
     pub outcome: Option<Outcome>,
     /// Money paid.
     pub amount: Option<Money>,
-    /// Bumped when the owner or the deadline changes.
-    pub revision: i64,
+    /// The lateness episode: a new one starts when the complaint is reopened with a new limit.
+    /// Each ping goes out once per episode.
+    pub episode: i64,
 }
 
 impl Complaint {
@@ -62,7 +63,7 @@ impl Complaint {
     }
 }
 
-const COLUMNS: &str = "id, guild_id, order_no, platform, category, severity, customer, summary, description, attachments, status, owner_id, logged_by, channel_id, linked_to, created_at, deadline_at, resolved_at, outcome, amount_cents, revision";
+const COLUMNS: &str = "id, guild_id, order_no, platform, category, severity, customer, summary, description, attachments, status, owner_id, logged_by, channel_id, linked_to, created_at, deadline_at, resolved_at, outcome, amount_cents, episode";
 
 fn decode(r: &SqliteRow) -> StoreResult<Complaint> {
     let severity: String = r.try_get("severity")?;
@@ -92,7 +93,7 @@ fn decode(r: &SqliteRow) -> StoreResult<Complaint> {
         resolved_at: r.try_get::<Option<i64>, _>("resolved_at")?.map(from_ms),
         outcome: outcome.as_deref().and_then(Outcome::parse),
         amount: r.try_get::<Option<i64>, _>("amount_cents")?.map(Money),
-        revision: r.try_get("revision")?,
+        episode: r.try_get("episode")?,
     })
 }
 
@@ -180,7 +181,7 @@ pub async fn reopen(
     id: i64,
     deadline: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1 WHERE id = ?1")
+    sqlx::query("UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1, episode = episode + 1 WHERE id = ?1")
         .bind(id)
         .bind(ms(deadline))
         .execute(conn)
@@ -260,7 +261,7 @@ pub async fn list(
     limit: i64,
 ) -> StoreResult<(Vec<Complaint>, i64)> {
     let cond = "guild_id = ?1 AND (NOT ?2 OR status = 'open') AND (?3 IS NULL OR owner_id = ?3)
-        AND (?4 IS NULL OR (status = 'open' AND deadline_at <= ?4) OR (status = 'resolved' AND resolved_at > deadline_at))
+        AND (?4 IS NULL OR (status = 'open' AND deadline_at <= ?4) OR (status = 'resolved' AND resolved_at >= deadline_at))
         AND (?5 IS NULL OR platform = ?5) AND (?6 IS NULL OR category = ?6)";
     fn bind<'q>(
         q: &'q str,

@@ -67,7 +67,9 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // A reply that says "saved" is a promise: every commit reaches the disk before it
+            // returns (in WAL mode NORMAL could lose the last commits on a power cut).
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             // 32 MiB of page cache per connection (the default is 2 MiB): a backlog's hot pages
             // (the outbox state and its indexes) stay in memory while it drains.

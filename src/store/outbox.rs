@@ -162,6 +162,18 @@ pub async fn enqueue_or_revive(
     put(conn, msg, now, &[OutboxState::Cancelled]).await
 }
 
+/// Revives a message replanned under the same key when its row was cancelled (it had not gone
+/// out yet), with the new content and time; adds nothing when there is no such row. For a
+/// reminder whose time has just passed while its item was replanned: it goes out once, late,
+/// instead of being lost; one that never existed is not made up.
+pub async fn revive(
+    conn: &mut SqliteConnection,
+    msg: &NewMessage,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    put_with(conn, msg, now, &[OutboxState::Cancelled], false).await
+}
+
 /// Enqueues a message; when its key is already there in one of the `replace` states, the row
 /// gets the new content, target and time and waits again (attempts and errors reset). Returns
 /// whether a row was added or changed. Atomic on its own (a savepoint inside the caller's
@@ -172,11 +184,24 @@ pub async fn put(
     now: DateTime<Utc>,
     replace: &[OutboxState],
 ) -> StoreResult<bool> {
+    put_with(conn, msg, now, replace, true).await
+}
+
+async fn put_with(
+    conn: &mut SqliteConnection,
+    msg: &NewMessage,
+    now: DateTime<Utc>,
+    replace: &[OutboxState],
+    insert: bool,
+) -> StoreResult<bool> {
     use sqlx::Connection;
     let payload =
         serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let mut tx = conn.begin().await?;
-    let added: Option<i64> = sqlx::query_scalar(
+    let added: Option<i64> = if !insert {
+        None
+    } else {
+        sqlx::query_scalar(
         "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (dedupe_key) DO NOTHING
@@ -192,7 +217,8 @@ pub async fn put(
     .bind(ms(msg.due_at))
     .bind(ms(now))
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    };
     let changed = if let Some(id) = added {
         sqlx::query("INSERT INTO outbox_state (available_at, id) VALUES (?1, ?2)")
             .bind(ms(msg.due_at))

@@ -9,7 +9,7 @@ use crate::domain::position::Position;
 pub use crate::domain::task::{Cover, Task};
 use crate::domain::task::{Priority, Status};
 
-const COLUMNS: &str = "id, guild_id, title, note, priority, status, assignee_id, position, assigner_id, channel_id, due_at, revision, recurring_id, created_at, started_at, done_at";
+const COLUMNS: &str = "id, guild_id, title, note, priority, status, assignee_id, position, assigner_id, channel_id, due_at, episode, recurring_id, created_at, started_at, done_at";
 
 fn decode(r: &SqliteRow) -> StoreResult<Task> {
     let priority: String = r.try_get("priority")?;
@@ -35,7 +35,7 @@ fn decode(r: &SqliteRow) -> StoreResult<Task> {
         assigner_id: id_out(r.try_get("assigner_id")?),
         channel_id: id_out(r.try_get("channel_id")?),
         due_at: from_ms(r.try_get("due_at")?),
-        revision: r.try_get("revision")?,
+        episode: r.try_get("episode")?,
         recurring_id: r.try_get("recurring_id")?,
         created_at: from_ms(r.try_get("created_at")?),
         started_at: r.try_get::<Option<i64>, _>("started_at")?.map(from_ms),
@@ -140,7 +140,8 @@ pub struct TaskChange {
     pub position: Option<Option<Position>>,
 }
 
-/// Applies a change; the revision moves on when the deadline or the owner changes.
+/// Applies a change; the revision moves on when the deadline or the owner changes, and a new
+/// lateness episode starts when the deadline moves to an instant after `now`.
 pub async fn update(
     conn: &mut SqliteConnection,
     id: i64,
@@ -154,7 +155,8 @@ pub async fn update(
             due_at = COALESCE(?5, due_at),
             assignee_id = CASE WHEN ?6 THEN ?7 ELSE assignee_id END,
             position = CASE WHEN ?8 THEN ?9 ELSE position END,
-            revision = revision + ?10, updated_at = ?11
+            revision = revision + ?10, updated_at = ?11,
+            episode = episode + (?5 IS NOT NULL AND ?5 > ?11)
          WHERE id = ?1",
     )
     .bind(id)
@@ -260,7 +262,7 @@ pub async fn list(
     limit: i64,
 ) -> StoreResult<(Vec<Task>, i64)> {
     let cond = "guild_id = ?1 AND status IN ('open', 'in_progress')
-         AND (?2 IS NULL OR assignee_id = ?2) AND (?3 IS NULL OR position = ?3) AND (?4 IS NULL OR due_at < ?4)";
+         AND (?2 IS NULL OR assignee_id = ?2) AND (?3 IS NULL OR position = ?3) AND (?4 IS NULL OR due_at <= ?4)";
     let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM tasks WHERE {cond}"))
         .bind(id_in(guild_id))
         .bind(f.assignee.map(id_in))
@@ -410,13 +412,13 @@ pub async fn stats(
         "SELECT assignee_id,
                 SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled'),
                 SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done'),
-                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at <= due_at),
-                SUM(status IN ('open', 'in_progress') AND due_at < ?4),
-                AVG(CASE WHEN due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at > due_at
+                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at < due_at),
+                SUM(status IN ('open', 'in_progress') AND due_at <= ?4),
+                AVG(CASE WHEN due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at >= due_at
                          THEN (done_at - due_at) / 60000.0 END)
          FROM tasks WHERE guild_id = ?1 AND assignee_id IS NOT NULL
          GROUP BY assignee_id
-         HAVING SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled') > 0 OR SUM(status IN ('open', 'in_progress') AND due_at < ?4) > 0
+         HAVING SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled') > 0 OR SUM(status IN ('open', 'in_progress') AND due_at <= ?4) > 0
          ORDER BY assignee_id",
     )
     .bind(id_in(guild_id))

@@ -1037,8 +1037,8 @@ async fn resolve_and_reopen_plan_the_pings_again() {
     assert_eq!(
         plan(&pending),
         vec![
-            triple("complaint:1:r3:warn", "pending", "2026-11-25 08:00"),
-            triple("complaint:1:r3:breach", "pending", "2026-11-25 12:00"),
+            triple("complaint:1:e2:warn", "pending", "2026-11-25 08:00"),
+            triple("complaint:1:e2:breach", "pending", "2026-11-25 12:00"),
         ],
         "{rows:#?}"
     );
@@ -1187,8 +1187,8 @@ async fn an_unclaimed_complaint_warns_the_team_then_escalates_to_the_managers() 
     assert_eq!(
         plan(&pings(&t, 1).await),
         vec![
-            triple("complaint:1:r1:warn", "pending", "2026-11-24 05:00"),
-            triple("complaint:1:r1:breach", "pending", "2026-11-24 09:00"),
+            triple("complaint:1:e1:warn", "pending", "2026-11-24 05:00"),
+            triple("complaint:1:e1:breach", "pending", "2026-11-24 09:00"),
         ]
     );
 
@@ -1219,8 +1219,8 @@ async fn an_unclaimed_complaint_warns_the_team_then_escalates_to_the_managers() 
     assert_eq!(
         plan(&rows),
         vec![
-            triple("complaint:1:r1:warn", "sent", "2026-11-24 05:00"),
-            triple("complaint:1:r1:breach", "sent", "2026-11-24 09:00"),
+            triple("complaint:1:e1:warn", "sent", "2026-11-24 05:00"),
+            triple("complaint:1:e1:breach", "sent", "2026-11-24 09:00"),
         ]
     );
     assert_eq!(
@@ -1368,8 +1368,8 @@ async fn resolving_cancels_the_pending_pings() {
     assert_eq!(
         plan(&rows),
         vec![
-            triple("complaint:1:r1:warn", "cancelled", "2026-11-24 05:00"),
-            triple("complaint:1:r1:breach", "cancelled", "2026-11-24 09:00"),
+            triple("complaint:1:e1:warn", "cancelled", "2026-11-24 05:00"),
+            triple("complaint:1:e1:breach", "cancelled", "2026-11-24 09:00"),
         ]
     );
     let out = run(&mut sh, ":advance 2d").await;
@@ -1412,16 +1412,15 @@ async fn claiming_moves_the_warning_to_the_new_owner() {
     assert_eq!(
         plan(&rows),
         vec![
-            triple("complaint:1:r1:warn", "cancelled", "2026-11-24 05:00"),
-            triple("complaint:1:r2:warn", "pending", "2026-11-24 05:00"),
-            triple("complaint:1:r1:breach", "cancelled", "2026-11-24 09:00"),
-            triple("complaint:1:r2:breach", "pending", "2026-11-24 09:00"),
-        ]
+            triple("complaint:1:e1:warn", "pending", "2026-11-24 05:00"),
+            triple("complaint:1:e1:breach", "pending", "2026-11-24 09:00"),
+        ],
+        "the same keys, replanned for the new owner"
     );
     let r2_warn = rows
         .iter()
-        .find(|p| p.key == "complaint:1:r2:warn")
-        .expect("r2 warn");
+        .find(|p| p.key == "complaint:1:e1:warn")
+        .expect("warn");
     assert_eq!(r2_warn.reply.mentions, Mentions::user(uid("bob")));
     let out = run(&mut sh, ":advance 19h").await;
     let warn = one(&out);
@@ -1439,7 +1438,7 @@ async fn claiming_moves_the_warning_to_the_new_owner() {
     assert_eq!(
         plan(&pending),
         vec![triple(
-            "complaint:1:r3:breach",
+            "complaint:1:e1:breach",
             "pending",
             "2026-11-24 09:00"
         )],

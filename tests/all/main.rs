@@ -15,6 +15,7 @@ mod discord_rules;
 mod foundation;
 mod import;
 mod import_real;
+mod model;
 mod outbox;
 mod schedules;
 mod tasks;

@@ -793,11 +793,11 @@ async fn moving_the_deadline_moves_the_pending_pings() {
     assert_eq!(
         plan(&in_state(&before, "pending")),
         vec![
-            ("r1:before-1440m".into(), "2026-11-24 10:00".into()),
-            ("r1:before-60m".into(), "2026-11-25 09:00".into()),
-            ("r1:due".into(), "2026-11-25 10:00".into()),
-            ("r1:overdue-assigner".into(), "2026-11-25 14:00".into()),
-            ("r1:overdue-manager".into(), "2026-11-26 10:00".into()),
+            ("e1:before-1440m".into(), "2026-11-24 10:00".into()),
+            ("e1:before-60m".into(), "2026-11-25 09:00".into()),
+            ("e1:due".into(), "2026-11-25 10:00".into()),
+            ("e1:overdue-assigner".into(), "2026-11-25 14:00".into()),
+            ("e1:overdue-manager".into(), "2026-11-26 10:00".into()),
         ]
     );
 
@@ -826,17 +826,17 @@ async fn moving_the_deadline_moves_the_pending_pings() {
     let cancelled = in_state(&after, "cancelled");
     assert_eq!(cancelled.len(), 5, "{after:#?}");
     assert!(
-        cancelled.iter().all(|p| p.key.contains(":r1:")),
+        cancelled.iter().all(|p| p.key.contains(":e1:")),
         "{after:#?}"
     );
     assert_eq!(
         plan(&in_state(&after, "pending")),
         vec![
-            ("r2:before-1440m".into(), "2026-11-25 15:00".into()),
-            ("r2:before-60m".into(), "2026-11-26 14:00".into()),
-            ("r2:due".into(), "2026-11-26 15:00".into()),
-            ("r2:overdue-assigner".into(), "2026-11-26 19:00".into()),
-            ("r2:overdue-manager".into(), "2026-11-27 15:00".into()),
+            ("e2:before-1440m".into(), "2026-11-25 15:00".into()),
+            ("e2:before-60m".into(), "2026-11-26 14:00".into()),
+            ("e2:due".into(), "2026-11-26 15:00".into()),
+            ("e2:overdue-assigner".into(), "2026-11-26 19:00".into()),
+            ("e2:overdue-manager".into(), "2026-11-27 15:00".into()),
         ]
     );
 
@@ -944,18 +944,17 @@ async fn reassigning_moves_the_pings_to_the_new_assignee() {
     assert_eq!(r.assignee, Some(uid("carol")));
     assert_eq!(r.revision, 2);
 
+    // The same episode: the waiting pings are replanned under their own keys, now for carol.
     let rows = pings(&t, 1).await;
-    let old = in_state(&rows, "cancelled");
-    assert_eq!(old.len(), 5);
-    assert!(old.iter().all(|p| p.key.contains(":r1:")));
+    assert!(in_state(&rows, "cancelled").is_empty(), "{rows:#?}");
     let pending = in_state(&rows, "pending");
     assert_eq!(pending.len(), 5, "{rows:#?}");
     let (carol, alice) = (uid("carol"), uid("alice"));
     for p in &pending {
-        assert!(p.key.contains(":r2:"), "{}", p.key);
+        assert!(p.key.contains(":e1:"), "{}", p.key);
         let expected = match p.kind().as_str() {
-            "r2:overdue-assigner" => users(&[carol, alice]),
-            "r2:overdue-manager" => Mentions::role(role("manager")),
+            "e1:overdue-assigner" => users(&[carol, alice]),
+            "e1:overdue-manager" => Mentions::role(role("manager")),
             _ => Mentions::user(carol),
         };
         assert_eq!(p.reply.mentions, expected, "{}", p.key);
@@ -978,8 +977,8 @@ async fn reassigning_moves_the_pings_to_the_new_assignee() {
     let rows = pings(&t, 1).await;
     let due = rows
         .iter()
-        .find(|p| p.kind() == "r3:due")
-        .expect("r3 due ping");
+        .find(|p| p.kind() == "e1:due")
+        .expect("the due ping");
     assert_eq!(due.reply.mentions, Mentions::role(role("customer-service")));
 
     // A finished task is not reassigned.
@@ -1101,16 +1100,16 @@ async fn a_cover_takes_new_work_and_pings_only_inside_its_window() {
             .reply
             .clone()
     };
-    assert_eq!(of("r1:before-1440m").mentions, Mentions::user(uid("carol")));
+    assert_eq!(of("e1:before-1440m").mentions, Mentions::user(uid("carol")));
     assert!(
-        of("r1:before-1440m")
+        of("e1:before-1440m")
             .lines
             .iter()
             .any(|l| l.contains("is covering for")),
         "{rows:#?}"
     );
-    assert_eq!(of("r1:before-60m").mentions, Mentions::user(uid("bob")));
-    assert_eq!(of("r1:due").mentions, Mentions::user(uid("bob")));
+    assert_eq!(of("e1:before-60m").mentions, Mentions::user(uid("bob")));
+    assert_eq!(of("e1:due").mentions, Mentions::user(uid("bob")));
     let out = run(
         &mut sh,
         "/task assign title:\"Chats Monday\" due:\"in 2h\" position:customer-service",
@@ -1134,7 +1133,7 @@ async fn a_cover_takes_new_work_and_pings_only_inside_its_window() {
     );
     assert_eq!(task(&t, 3).await.assignee, Some(uid("carol")));
     let rows = pings(&t, 3).await;
-    let due = rows.iter().find(|p| p.kind() == "r1:due").expect("due");
+    let due = rows.iter().find(|p| p.kind() == "e1:due").expect("due");
     assert_eq!(due.reply.mentions, Mentions::user(uid("carol")));
     assert!(
         rows.iter()
@@ -1591,31 +1590,31 @@ async fn pings_come_at_the_right_instants_to_exactly_the_right_people() {
     let rows = pings(&t, 1).await;
     let expected: Vec<(&str, &str, u64, Mentions)> = vec![
         (
-            "r1:before-1440m",
+            "e1:before-1440m",
             "2026-11-24 10:00",
             shell_channel(),
             Mentions::user(bob),
         ),
         (
-            "r1:before-60m",
+            "e1:before-60m",
             "2026-11-25 09:00",
             shell_channel(),
             Mentions::user(bob),
         ),
         (
-            "r1:due",
+            "e1:due",
             "2026-11-25 10:00",
             shell_channel(),
             Mentions::user(bob),
         ),
         (
-            "r1:overdue-assigner",
+            "e1:overdue-assigner",
             "2026-11-25 14:00",
             shell_channel(),
             users(&[bob, alice]),
         ),
         (
-            "r1:overdue-manager",
+            "e1:overdue-manager",
             "2026-11-26 10:00",
             uid("#esc"),
             Mentions::role(role("manager")),
@@ -1870,7 +1869,7 @@ async fn take_it_goes_to_the_first_clicker_of_the_position() {
     assert!(
         first
             .iter()
-            .filter(|p| p.kind() == "r1:due")
+            .filter(|p| p.kind() == "e1:due")
             .all(|p| p.reply.mentions == Mentions::role(role("customer-service"))),
         "{first:#?}"
     );
@@ -1900,8 +1899,8 @@ async fn take_it_goes_to_the_first_clicker_of_the_position() {
     let pending = in_state(&rows, "pending");
     assert!(!pending.is_empty());
     for p in &pending {
-        assert!(p.key.contains(":r2:"), "{}", p.key);
-        if p.kind() != "r2:overdue-manager" && p.kind() != "r2:overdue-assigner" {
+        assert!(p.key.contains(":e1:"), "{}", p.key);
+        if p.kind() != "e1:overdue-manager" && p.kind() != "e1:overdue-assigner" {
             assert_eq!(p.reply.mentions, Mentions::user(uid("bob")), "{}", p.key);
         }
     }

@@ -111,6 +111,26 @@ impl WorkingHours {
     pub fn is_working_day(date: NaiveDate) -> bool {
         date.weekday().num_days_from_monday() < 5
     }
+
+    /// A time the bot picks for people (a return visit, "until tomorrow"), moved into working
+    /// hours: `at` itself when it falls inside them on a working day, else the start of the
+    /// next working time (the same day's start when `at` is before it, the next working day's
+    /// start when it is after the end or on a weekend). On the wall clock of `tz`.
+    pub fn within(self, at: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+        let local = at.with_timezone(&tz);
+        let mut day = local.date_naive();
+        let time = local.time();
+        if Self::is_working_day(day) && time >= self.start && time < self.end {
+            return at;
+        }
+        if !(Self::is_working_day(day) && time < self.start) {
+            day = day.succ_opt().unwrap_or(day);
+        }
+        while !Self::is_working_day(day) {
+            day = day.succ_opt().unwrap_or(day);
+        }
+        local_to_utc(day.and_time(self.start), tz)
+    }
 }
 
 impl Default for WorkingHours {
@@ -363,4 +383,51 @@ pub fn parse_time_of_day(input: &str) -> Result<NaiveTime, DeadlineError> {
         .filter(|m| *m < 24 * 60)
         .and_then(|m| NaiveTime::from_hms_opt(m / 60, m % 60, 0))
         .ok_or(DeadlineError::InvalidDate { input: original })
+}
+
+#[cfg(test)]
+mod working_hours_tests {
+    use super::*;
+
+    #[test]
+    fn times_picked_for_people_fall_in_working_hours() {
+        let tz: Tz = "Asia/Shanghai".parse().expect("zone");
+        let hours = WorkingHours::default();
+        let at = |s: &str| {
+            local_to_utc(
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time"),
+                tz,
+            )
+        };
+        // Wednesday 2026-11-25.
+        assert_eq!(
+            hours.within(at("2026-11-25 10:30"), tz),
+            at("2026-11-25 10:30")
+        );
+        assert_eq!(
+            hours.within(at("2026-11-25 06:00"), tz),
+            at("2026-11-25 09:00")
+        );
+        assert_eq!(
+            hours.within(at("2026-11-25 18:00"), tz),
+            at("2026-11-26 09:00")
+        );
+        assert_eq!(
+            hours.within(at("2026-11-25 23:59"), tz),
+            at("2026-11-26 09:00")
+        );
+        // Friday evening and the weekend: Monday morning.
+        assert_eq!(
+            hours.within(at("2026-11-27 19:00"), tz),
+            at("2026-11-30 09:00")
+        );
+        assert_eq!(
+            hours.within(at("2026-11-28 11:00"), tz),
+            at("2026-11-30 09:00")
+        );
+        assert_eq!(
+            hours.within(at("2026-11-29 08:00"), tz),
+            at("2026-11-30 09:00")
+        );
+    }
 }

@@ -23,6 +23,7 @@ use self::view::{buttons as complaint_buttons, describe, pick};
 use crate::app::input::{self, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::complaint::{Outcome, Severity};
+use crate::domain::in_time;
 use crate::domain::money::{Money, MoneyError};
 use crate::domain::position::Position;
 use crate::domain::task::Priority;
@@ -364,7 +365,7 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
                 resolved_at: None,
                 outcome: None,
                 amount: None,
-                revision: 1,
+                episode: 1,
             };
             c.id = complaints::insert(tx, &c).await?;
             complaints::add_event(tx, c.id, ctx.now, me, "logged", None).await?;
@@ -462,6 +463,15 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
     ));
     if owner != me {
         r.mentions = Mentions::user(owner);
+        // The new handler's one message about it: how far past the limit it already is.
+        if !in_time(ctx.now, c.deadline_at) {
+            r.lines.push(tr!(
+                l,
+                "complaint-handed-late",
+                deadline = message::ts(c.deadline_at, 'f'),
+                late = duration_text(l, ctx.now - c.deadline_at)
+            ));
+        }
     }
     r.buttons = complaint_buttons(l, &c);
     Ok(r)
@@ -525,7 +535,7 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
         id = id,
         took = duration_text(l, took)
     ));
-    r.lines.push(if ctx.now <= c.deadline_at {
+    r.lines.push(if in_time(ctx.now, c.deadline_at) {
         l.t("complaint-within-limit")
     } else {
         l.t("complaint-over-limit")
@@ -572,7 +582,12 @@ async fn return_visit(
         position: None,
         assigner_id: me,
         channel_id: c.channel_id,
-        due_at: ctx.now + Duration::days(days),
+        // In working hours on a working day, whatever the time the complaint was resolved.
+        due_at: ctx
+            .app
+            .config
+            .hours
+            .within(ctx.now + Duration::days(days), ctx.guild.timezone),
         recurring: None,
     };
     let Some(tid) = tasks::insert(tx, &task, ctx.now).await? else {

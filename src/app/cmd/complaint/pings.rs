@@ -36,9 +36,13 @@ pub async fn reschedule(
         .escalation_channel
         .map(Target::Channel)
         .unwrap_or(Target::Channel(c.channel_id));
-    let mut plan: Vec<(String, DateTime<Utc>, Target, Mentions, String)> = Vec::new();
+    // (kind, when, where, who, headline, whether a message may be made anew).
+    let mut plan: Vec<(String, DateTime<Utc>, Target, Mentions, String, bool)> = Vec::new();
     let warn_at = c.deadline_at - cfg.warn_before;
-    if warn_at > now && cfg.warn_before > Duration::zero() {
+    // A warning whose time passed just before this replan, still waiting when it was cancelled,
+    // goes out now (while the limit is still ahead) rather than not at all; one whose time had
+    // passed before the complaint was logged or reopened is not made up.
+    if cfg.warn_before > Duration::zero() && now < c.deadline_at {
         let who = match c.owner_id {
             Some(u) => Mentions::user(u),
             None => role(guild, Position::CustomerService)
@@ -47,15 +51,16 @@ pub async fn reschedule(
         };
         plan.push((
             "warn".into(),
-            warn_at,
+            warn_at.max(now),
             Target::Channel(c.channel_id),
             who,
             tr!(
                 l,
                 "complaint-ping-warn",
                 id = c.id,
-                left = duration_text(l, cfg.warn_before)
+                left = duration_text(l, c.deadline_at - warn_at.max(now))
             ),
+            warn_at >= now,
         ));
     }
     let mut breach_who = managers.clone();
@@ -68,21 +73,28 @@ pub async fn reschedule(
         escalation,
         breach_who,
         tr!(l, "complaint-ping-breach", id = c.id),
+        true,
     ));
-    for (kind, at, target, mentions, title) in plan {
+    // Keyed by the episode: a ping that already went out in this episode (the breach, after a
+    // claim or an assignment) is not sent again.
+    for (kind, at, target, mentions, title, anew) in plan {
         let mut r = describe(l, c, guild, at);
         r.title = Some(format!("{title} — {}", escape_user_text(&c.summary)));
         r.mentions = mentions;
         r.buttons = buttons(l, c);
         let msg = NewMessage {
             guild_id: guild.guild_id,
-            dedupe_key: format!("complaint:{}:r{}:{kind}", c.id, c.revision),
+            dedupe_key: format!("complaint:{}:e{}:{kind}", c.id, c.episode),
             source: c.source(),
             target,
             reply: r,
             due_at: at,
         };
-        outbox::enqueue_or_revive(conn, &msg, now).await?;
+        if anew {
+            outbox::enqueue_or_revive(conn, &msg, now).await?;
+        } else {
+            outbox::revive(conn, &msg, now).await?;
+        }
     }
     Ok(())
 }

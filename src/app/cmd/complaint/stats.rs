@@ -10,6 +10,7 @@ use super::view::{category_label, platform_label};
 use crate::app::input::Period;
 use crate::app::{AppResult, Ctx};
 use crate::domain::complaint::{Outcome, Severity, change_percent, quantile};
+use crate::domain::in_time;
 use crate::domain::money::Money;
 use crate::i18n::duration_text;
 use crate::message::Reply;
@@ -67,7 +68,7 @@ pub async fn figures(
     for c in &resolved {
         let Some(at) = c.resolved_at else { continue };
         f.resolved += 1;
-        if at <= c.deadline_at {
+        if in_time(at, c.deadline_at) {
             f.within_limit += 1;
         }
         times.push(at - c.created_at);

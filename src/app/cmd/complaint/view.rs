@@ -7,6 +7,7 @@ use super::buttons::ComplaintButton;
 use super::{ListQuery, PAGE_SIZE, Scope, load, role};
 use crate::app::{AppResult, Ctx, Invocation, UserError, view};
 use crate::domain::complaint::Severity;
+use crate::domain::in_time;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::message::{self, ButtonStyle, Reply, Severity as Colour, escape_user_text};
@@ -98,7 +99,7 @@ pub(super) fn describe(
         );
     }
     if c.open {
-        let state = if c.deadline_at <= now {
+        let state = if !in_time(now, c.deadline_at) {
             l.t("complaint-breached")
         } else {
             l.t("complaint-open")
@@ -137,7 +138,7 @@ pub(super) fn describe(
     r.severity = match (c.open, c.severity) {
         (false, _) => Colour::Success,
         (true, Severity::Serious) => Colour::Danger,
-        (true, Severity::Normal) if c.deadline_at <= now => Colour::Danger,
+        (true, Severity::Normal) if !in_time(now, c.deadline_at) => Colour::Danger,
         _ => Colour::Warning,
     };
     r
@@ -212,7 +213,7 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
     }
     for c in &rows {
         let when = if c.open {
-            let flag = if c.deadline_at <= ctx.now {
+            let flag = if !in_time(ctx.now, c.deadline_at) {
                 "⚠️ "
             } else {
                 ""

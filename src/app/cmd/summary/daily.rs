@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::app::cmd::data::{count, money_f, pct, roi_text};
 use crate::domain::chart::{self, ChartDay};
 use crate::domain::deadline::local_to_utc;
+use crate::domain::in_time;
 use crate::domain::metrics::{DayFigures, Derived, RoiGrade, change};
 use crate::domain::money::Money;
 use crate::i18n::Locale;
@@ -386,7 +387,7 @@ pub async fn daily(
         .iter()
         .filter(|t| t.due_at >= day_start && t.due_at < day_end)
         .collect();
-    let overdue: Vec<_> = open.iter().filter(|t| t.due_at < now).collect();
+    let overdue: Vec<_> = open.iter().filter(|t| !in_time(now, t.due_at)).collect();
     let task_line = |t: &&crate::store::tasks::Task| {
         let who = t
             .assignee_id
@@ -422,9 +423,14 @@ pub async fn daily(
     .await?;
     let near = open_c
         .iter()
-        .filter(|c| c.deadline_at > now && c.deadline_at - now <= app.config.complaints.warn_before)
+        .filter(|c| {
+            in_time(now, c.deadline_at) && c.deadline_at - now <= app.config.complaints.warn_before
+        })
         .count();
-    let breached = open_c.iter().filter(|c| c.deadline_at <= now).count();
+    let breached = open_c
+        .iter()
+        .filter(|c| !in_time(now, c.deadline_at))
+        .count();
     team.push(tr!(
         l,
         "summary-complaints",

@@ -100,6 +100,9 @@ pub async fn run_due(app: &App) -> AppResult<Option<DateTime<Utc>>> {
         );
         let mut msgs = Vec::new();
         let l = guild.locale;
+        // After downtime only the latest check matters: a reminder to enter figures for a day
+        // long gone is noise.
+        let due_check = due_check.map(|first| latest_at_or_before(check, tz, first, now));
         if let (Some(at), Some(channel)) = (due_check, guild.summary_channel) {
             let yesterday = at.with_timezone(&tz).date_naive() - Duration::days(1);
             let shops = data::shops(&mut conn, guild.guild_id).await?;
@@ -139,56 +142,31 @@ pub async fn run_due(app: &App) -> AppResult<Option<DateTime<Utc>>> {
                 });
             }
         }
-        if let Some(at) = due_summary {
+        // Every morning that came while the bot was down gets its own summary, built for its
+        // own day and due when it was: the dispatcher sends it late (within the grace window)
+        // or lists it in the one "missed while offline" digest. Never dropped in silence.
+        let mut at = due_summary;
+        let mut made = 0;
+        while let Some(when) = at.filter(|t| *t <= now) {
             match guild.summary_channel {
-                None => tracing::warn!(
-                    guild = guild.guild_id,
-                    "no summary channel set; the morning summary was not sent (set one with /setup summary-channel)"
-                ),
-                Some(channel) => {
-                    let today = at.with_timezone(&tz).date_naive();
-                    let yesterday = today - Duration::days(1);
-                    let mut send = |key: String, reply: Reply| {
-                        msgs.push(NewMessage {
-                            guild_id: guild.guild_id,
-                            dedupe_key: key,
-                            source: format!("summary:{}", guild.guild_id),
-                            target: Target::Channel(channel),
-                            reply,
-                            due_at: at,
-                        })
-                    };
-                    send(
-                        format!("summary:{}:{yesterday}", guild.guild_id),
-                        daily(app, &guild, yesterday, now, l).await?,
+                None => {
+                    tracing::warn!(
+                        guild = guild.guild_id,
+                        "no summary channel set; the morning summary was not sent (set one with /setup summary-channel)"
                     );
-                    if today.weekday() == Weekday::Mon {
-                        let (from, to) = week_bounds(yesterday);
-                        let title = tr!(
-                            l,
-                            "summary-weekly-title",
-                            from = from.to_string(),
-                            to = to.to_string()
-                        );
-                        send(
-                            format!("summary-weekly:{}:{from}", guild.guild_id),
-                            period(app, &guild, from, to, title, l).await?,
-                        );
-                    }
-                    if today.day() == 1 {
-                        let (from, to) = month_bounds(yesterday);
-                        let title = tr!(
-                            l,
-                            "summary-monthly-title",
-                            month = from.format("%Y-%m").to_string()
-                        );
-                        send(
-                            format!("summary-monthly:{}:{from}", guild.guild_id),
-                            period(app, &guild, from, to, title, l).await?,
-                        );
-                    }
+                    break;
                 }
+                Some(channel) => msgs.extend(summaries_of(app, &guild, channel, when).await?),
             }
+            made += 1;
+            if made >= CATCH_UP_MAX {
+                tracing::warn!(
+                    guild = guild.guild_id,
+                    "more than {CATCH_UP_MAX} mornings missed; the older ones are not made"
+                );
+                break;
+            }
+            at = Some(next_local(time, tz, when));
         }
         // Moving the schedule on and queueing what it made are one transaction; when another
         // process moved it first, nothing is queued here.
@@ -205,4 +183,75 @@ pub async fn run_due(app: &App) -> AppResult<Option<DateTime<Utc>>> {
         .await?;
     }
     Ok(data::next_due(&mut conn).await?)
+}
+
+/// Most mornings of summaries made after one downtime (a year).
+const CATCH_UP_MAX: usize = 366;
+
+/// The last instant at `time` (local) at or before `now`, from `first` on.
+fn latest_at_or_before(
+    time: NaiveTime,
+    tz: chrono_tz::Tz,
+    first: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let mut at = first;
+    loop {
+        let next = next_local(time, tz, at);
+        if next > now {
+            return at;
+        }
+        at = next;
+    }
+}
+
+/// The summaries due at the morning `at`: the day before's, and on a Monday the week before's,
+/// on the 1st the month before's.
+async fn summaries_of(
+    app: &App,
+    guild: &GuildSettings,
+    channel: u64,
+    at: DateTime<Utc>,
+) -> AppResult<Vec<NewMessage>> {
+    let l = guild.locale;
+    let today = at.with_timezone(&guild.timezone).date_naive();
+    let yesterday = today - Duration::days(1);
+    let message = |key: String, reply: Reply| NewMessage {
+        guild_id: guild.guild_id,
+        dedupe_key: key,
+        source: format!("summary:{}", guild.guild_id),
+        target: Target::Channel(channel),
+        reply,
+        due_at: at,
+    };
+    let mut out = vec![message(
+        format!("summary:{}:{yesterday}", guild.guild_id),
+        daily(app, guild, yesterday, at, l).await?,
+    )];
+    if today.weekday() == Weekday::Mon {
+        let (from, to) = week_bounds(yesterday);
+        let title = tr!(
+            l,
+            "summary-weekly-title",
+            from = from.to_string(),
+            to = to.to_string()
+        );
+        out.push(message(
+            format!("summary-weekly:{}:{from}", guild.guild_id),
+            period(app, guild, from, to, title, l).await?,
+        ));
+    }
+    if today.day() == 1 {
+        let (from, to) = month_bounds(yesterday);
+        let title = tr!(
+            l,
+            "summary-monthly-title",
+            month = from.format("%Y-%m").to_string()
+        );
+        out.push(message(
+            format!("summary-monthly:{}:{from}", guild.guild_id),
+            period(app, guild, from, to, title, l).await?,
+        ));
+    }
+    Ok(out)
 }

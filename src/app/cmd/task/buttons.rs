@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 
 use super::view::{ListScope, describe, list, task_buttons, who};
 use super::{change_task, load, may_act, owner_mentions, transition};
@@ -24,7 +24,7 @@ pub enum TaskButton {
     Take(i64),
     /// Ping again in an hour.
     SnoozeHour(i64),
-    /// Ping again tomorrow at 09:00.
+    /// Ping again at the start of the next working day.
     SnoozeTomorrow(i64),
     /// Another page of a list.
     Page {
@@ -80,14 +80,15 @@ pub async fn press(ctx: &Ctx<'_>, button: TaskButton) -> AppResult<Reply> {
         TaskButton::Start(id) => transition(ctx, id, Transition::Start, None).await?,
         TaskButton::Take(id) => take(ctx, id).await?,
         TaskButton::SnoozeHour(id) => snooze(ctx, id, ctx.now + Duration::hours(1)).await?,
-        TaskButton::SnoozeTomorrow(id) => snooze(ctx, id, tomorrow_at_nine(ctx)).await?,
+        TaskButton::SnoozeTomorrow(id) => snooze(ctx, id, next_working_morning(ctx)).await?,
     };
     r.update_message = true;
     Ok(r)
 }
 
-/// 09:00 tomorrow in the guild's time zone.
-fn tomorrow_at_nine(ctx: &Ctx<'_>) -> DateTime<Utc> {
+/// The start of work on the next working day (`[hours] start`, Monday to Friday), in the
+/// guild's time zone.
+fn next_working_morning(ctx: &Ctx<'_>) -> DateTime<Utc> {
     let tz = ctx.guild.timezone;
     let tomorrow = ctx
         .now
@@ -95,10 +96,8 @@ fn tomorrow_at_nine(ctx: &Ctx<'_>) -> DateTime<Utc> {
         .date_naive()
         .succ_opt()
         .unwrap_or_default();
-    tz.from_local_datetime(&tomorrow.and_hms_opt(9, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(ctx.now + Duration::hours(24))
+    let midnight = crate::domain::deadline::local_to_utc(tomorrow.and_time(NaiveTime::MIN), tz);
+    ctx.app.config.hours.within(midnight, tz)
 }
 
 async fn take(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
@@ -170,7 +169,7 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
     r.buttons = task_buttons(l, &t);
     let msg = NewMessage {
         guild_id: ctx.guild.guild_id,
-        dedupe_key: format!("task:{}:r{}:snooze-{}", t.id, t.revision, until.timestamp()),
+        dedupe_key: format!("task:{}:e{}:snooze-{}", t.id, t.episode, until.timestamp()),
         source: t.source(),
         target: Target::Channel(t.channel_id),
         reply: r,

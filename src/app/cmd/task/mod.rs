@@ -12,7 +12,7 @@ mod pings;
 mod recurring;
 mod view;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 pub use buttons::{TaskButton, press};
@@ -23,9 +23,9 @@ pub use view::{ListScope, autocomplete};
 use self::view::{describe, task_buttons, who};
 use crate::app::input::{self, Assignee, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
-use crate::domain::deadline;
 use crate::domain::position::Position;
 use crate::domain::task::{Acting, Cover, Priority, Task, Transition, cover_at};
+use crate::domain::{deadline, in_time};
 use crate::i18n::duration_text;
 use crate::message::{self, Mentions, Reply, Severity, escape_user_text};
 use crate::store::StoreError;
@@ -453,14 +453,17 @@ async fn transition(
     if t.status.is_active() {
         r.buttons = task_buttons(l, &t);
     }
-    if tr == Transition::Done {
-        let late = t
-            .done_at
-            .map(|d| d - t.due_at)
-            .filter(|d| *d > Duration::minutes(1));
-        r.lines.push(match late {
-            Some(d) => tr!(l, "task-done-late", late = duration_text(l, d)),
-            None => l.t("task-done-on-time"),
+    if tr == Transition::Done
+        && let Some(done) = t.done_at
+    {
+        r.lines.push(if in_time(done, t.due_at) {
+            l.t("task-done-on-time")
+        } else {
+            tr!(
+                l,
+                "task-done-late",
+                late = duration_text(l, done - t.due_at)
+            )
         });
     }
     Ok(r)
@@ -540,6 +543,15 @@ async fn reassign(ctx: &Ctx<'_>, id: i64, to: Assignee) -> AppResult<Reply> {
         id = t.id,
         who = who(&t, &ctx.guild)
     ));
+    // The new owner's one message about it: how late it already is, with the buttons.
+    if !in_time(ctx.now, t.due_at) {
+        r.lines.push(tr!(
+            l,
+            "task-handed-late",
+            due = message::ts(t.due_at, 'f'),
+            late = duration_text(l, ctx.now - t.due_at)
+        ));
+    }
     r.mentions = owner_mentions(&t, &ctx.guild);
     r.buttons = task_buttons(l, &t);
     r.severity = Severity::Success;

@@ -173,12 +173,16 @@ pub async fn materialise_recurring(app: &crate::app::App) -> AppResult<usize> {
                 continue;
             }
         };
-        // After downtime only the latest missed occurrence becomes a task.
+        // After downtime only the latest missed occurrence becomes a task; the ones before it
+        // are each a notice due when they were, which the dispatcher sends late (within the
+        // grace window) or lists by name in the "missed while offline" digest.
+        let mut missed = Vec::new();
         let mut occurrence = expected;
         while let Some(n) = schedule
             .next_after(occurrence, guild.timezone)
             .filter(|n| *n <= now)
         {
+            missed.push(occurrence);
             occurrence = n;
         }
         let next = schedule.next_after(occurrence.max(now), guild.timezone);
@@ -186,6 +190,9 @@ pub async fn materialise_recurring(app: &crate::app::App) -> AppResult<usize> {
             .write(async |tx| {
                 if !tasks::advance_recurring(tx, d.id, expected, next).await? {
                     return Ok(false);
+                }
+                for at in missed.iter().rev().take(MISSED_LISTED).rev() {
+                    outbox::enqueue(tx, &missed_notice(&d, &guild, *at), now).await?;
                 }
                 occurrence_task(tx, app, &d, &guild, occurrence).await
             })
@@ -247,4 +254,30 @@ async fn occurrence_task(
     outbox::enqueue(tx, &msg, now).await?;
     reschedule(tx, &t, guild, &app.config.tasks, now).await?;
     Ok(true)
+}
+
+/// Most missed occurrences of one definition noticed after a downtime (the latest ones).
+const MISSED_LISTED: usize = 31;
+
+/// The notice of an occurrence that came while the bot was down and was not created.
+fn missed_notice(
+    d: &Recurring,
+    guild: &crate::store::settings::GuildSettings,
+    at: chrono::DateTime<chrono::Utc>,
+) -> NewMessage {
+    let l = guild.locale;
+    let title = tr!(
+        l,
+        "task-recurring-missed",
+        title = escape_user_text(&d.title),
+        when = message::ts(at, 'f')
+    );
+    NewMessage {
+        guild_id: d.guild_id,
+        dedupe_key: format!("recurring:{}:missed:{}", d.id, at.timestamp()),
+        source: format!("recurring:{}", d.id),
+        target: Target::Channel(d.channel_id),
+        reply: Reply::titled(title).severity(Severity::Warning),
+        due_at: at,
+    }
 }

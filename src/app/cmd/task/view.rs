@@ -8,6 +8,7 @@ use super::{PAGE_SIZE, is_manager, load, may_act, role_of};
 use crate::app::input::{self, Period};
 use crate::app::{AppResult, Ctx, Invocation, UserError, view};
 use crate::domain::deadline::parse_deadline;
+use crate::domain::in_time;
 use crate::domain::position::Position;
 use crate::domain::task::{Priority, Status, Task};
 use crate::i18n::{Locale, duration_text};
@@ -206,7 +207,11 @@ pub(super) async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResul
         r.lines.push(l.t("task-list-empty"));
     }
     for t in &rows {
-        let late = if t.due_at < ctx.now { " ⚠️" } else { "" };
+        let late = if in_time(ctx.now, t.due_at) {
+            ""
+        } else {
+            " ⚠️"
+        };
         r.lines.push(format!(
             "**#{}** {} — {} {}{} · {} · {}",
             t.id,

@@ -14,4 +14,5 @@ mod discord_rules;
 mod foundation;
 mod import;
 mod outbox;
+mod summary;
 mod tasks;

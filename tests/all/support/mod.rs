@@ -12,8 +12,6 @@
 //! - [`outbox`]: queueing outbox rows and running a dispatcher by hand.
 //! - [`e2e`]: the bot running against the fake Discord, and reading what Discord got.
 
-#![allow(dead_code)] // until every feature's tests use the support module
-
 pub mod core;
 pub mod e2e;
 pub mod figures;

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::discord::init_tracing;
 use crate::fake_discord::*;
+use crate::support::e2e::init_tracing;
 
 struct Answer {
     status: u16,

@@ -15,6 +15,7 @@ use serenity::model::guild::Guild;
 use crate::fake_discord::*;
 use crate::support::e2e::init_tracing;
 
+/// A dispatch frame of type `t` as serenity reads it; fails on what serenity drops as Unknown.
 fn as_event(t: &str, d: &Value) -> Event {
     let frame = json!({"op": 0, "s": 1, "t": t, "d": d});
     match serde_json::from_value::<GatewayEvent>(frame).expect("gateway frame") {
@@ -26,6 +27,7 @@ fn as_event(t: &str, d: &Value) -> Event {
     }
 }
 
+/// An interaction payload as serenity reads it, directly and through the gateway.
 fn interaction(d: &Value) -> Interaction {
     // Precise error first, then the gateway path (Unknown detection).
     let i: Interaction = serde_json::from_value(d.clone())

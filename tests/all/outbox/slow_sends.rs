@@ -25,12 +25,14 @@ struct GateSink {
 }
 
 impl GateSink {
+    /// Holds the next send until the test says how it ends through the returned sender.
     fn gate(&self) -> tokio::sync::oneshot::Sender<Result<storeops::outbox::Delivered, SendError>> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.gates.lock().unwrap().push_back(rx);
         tx
     }
 
+    /// How many sends began.
     fn calls(&self) -> usize {
         self.calls.lock().unwrap().len()
     }

@@ -32,6 +32,7 @@ impl Clock for SpyClock {
 }
 
 impl SpyClock {
+    /// Every instant the dispatcher went to sleep until, in order.
     fn sleeps(&self) -> Vec<DateTime<Utc>> {
         self.sleeps.lock().unwrap().clone()
     }

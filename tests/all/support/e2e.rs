@@ -59,6 +59,7 @@ pub struct E2e {
 }
 
 impl E2e {
+    /// The bot on the shipped configuration against a fake with the default guild.
     pub async fn start() -> E2e {
         Self::start_with(|_| {}).await
     }

@@ -14,6 +14,7 @@ use super::TestApp;
 /// Whatever a test holds that reaches the database: a [`TestApp`], an `App` (a restarted core,
 /// one with a clock of its own) or an `E2e`.
 pub trait Db {
+    /// Its connection pool.
     fn pool(&self) -> &SqlitePool;
 }
 

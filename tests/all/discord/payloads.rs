@@ -12,9 +12,10 @@ use serenity::model::event::{Event, GatewayEvent};
 use serenity::model::gateway::Ready;
 use serenity::model::guild::Guild;
 
-use crate::discord::init_tracing;
 use crate::fake_discord::*;
+use crate::support::e2e::init_tracing;
 
+/// A dispatch frame of type `t` as serenity reads it; fails on what serenity drops as Unknown.
 fn as_event(t: &str, d: &Value) -> Event {
     let frame = json!({"op": 0, "s": 1, "t": t, "d": d});
     match serde_json::from_value::<GatewayEvent>(frame).expect("gateway frame") {
@@ -26,6 +27,7 @@ fn as_event(t: &str, d: &Value) -> Event {
     }
 }
 
+/// An interaction payload as serenity reads it, directly and through the gateway.
 fn interaction(d: &Value) -> Interaction {
     // Precise error first, then the gateway path (Unknown detection).
     let i: Interaction = serde_json::from_value(d.clone())
@@ -230,16 +232,12 @@ async fn interaction_payloads_deserialize_into_serenity_models() {
 
     // Modal submit.
     let d = fake
-        .user(bob(&fx))
+        .user(fx.user_id("bob"))
         .build_modal("complaint", vec![("order", "A-1"), ("text", "late")]);
     let Interaction::Modal(m) = interaction(&d) else {
         panic!()
     };
     assert_eq!(m.data.components.len(), 2);
-}
-
-fn bob(fx: &GuildFixture) -> u64 {
-    fx.user_id("bob")
 }
 
 /// REST responses, through serenity's own typed Http calls (each deserializes the response).

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::discord::init_tracing;
 use crate::fake_discord::*;
+use crate::support::e2e::init_tracing;
 
 struct Answer {
     status: u16,
@@ -16,6 +16,7 @@ struct Answer {
 }
 
 impl Answer {
+    /// A response header, as text.
     fn header(&self, name: &str) -> Option<String> {
         self.headers
             .get(name)
@@ -23,6 +24,7 @@ impl Answer {
             .map(str::to_string)
     }
 
+    /// The answer as the fake's rules describe a refusal.
     fn refusal(&self) -> Refusal {
         Refusal {
             status: self.status,
@@ -54,6 +56,13 @@ async fn call(fake: &FakeDiscord, method: &str, path: &str, body: Option<Value>)
     }
 }
 
+/// A followup message on the interaction token `token` of application `app`.
+async fn followup(fake: &FakeDiscord, app: u64, token: &str, content: &str) -> Answer {
+    let path = format!("/webhooks/{app}/{token}");
+    call(fake, "POST", &path, Some(json!({ "content": content }))).await
+}
+
+/// The fake Discord with the default guild.
 async fn fake() -> FakeDiscord {
     init_tracing();
     FakeDiscord::start(GuildFixture::default()).await
@@ -192,23 +201,11 @@ async fn callbacks_come_once_within_3_seconds_and_tokens_last_15_minutes() {
     fake.age_interactions(INITIAL_RESPONSE_DEADLINE + Duration::from_millis(1));
     let r = call(&fake, "POST", &cb(&b_id, &b_token), Some(answer.clone())).await;
     assert_eq!((r.status, r.body["code"].as_i64()), (404, Some(10062)));
-    let r = call(
-        &fake,
-        "POST",
-        &format!("/webhooks/{app}/{b_token}"),
-        Some(json!({"content": "late"})),
-    )
-    .await;
+    let r = followup(&fake, app, &b_token, "late").await;
     assert_eq!((r.status, r.body["code"].as_i64()), (401, Some(50027)));
 
     // The answered one may still be followed up and edited, until 15 minutes have passed.
-    let r = call(
-        &fake,
-        "POST",
-        &format!("/webhooks/{app}/{a_token}"),
-        Some(json!({"content": "more"})),
-    )
-    .await;
+    let r = followup(&fake, app, &a_token, "more").await;
     assert_eq!(r.status, 200, "{:#}", r.body);
     fake.age_interactions(TOKEN_LIFETIME);
     let r = call(
@@ -219,13 +216,7 @@ async fn callbacks_come_once_within_3_seconds_and_tokens_last_15_minutes() {
     )
     .await;
     assert_eq!((r.status, r.body["code"].as_i64()), (401, Some(50027)));
-    let r = call(
-        &fake,
-        "POST",
-        &format!("/webhooks/{app}/{a_token}"),
-        Some(json!({"content": "more"})),
-    )
-    .await;
+    let r = followup(&fake, app, &a_token, "more").await;
     assert_eq!(r.status, 401);
     for code in [40060, 10062, 50027] {
         fake.expect_refusal(code);

@@ -15,12 +15,9 @@ use storeops::message::Reply;
 use storeops::store::outbox::Target;
 use storeops::store::runtime;
 
-use crate::discord::{E2e, T, embed_text, init_tracing};
 use crate::fake_discord::*;
-use crate::support::TestApp;
-
-/// How long a flow waits for the bot's background work (real time, never a schedule).
-const PATIENCE: Duration = Duration::from_secs(20);
+use crate::support::e2e::{E2e, T, embed_text, init_tracing};
+use crate::support::{PATIENCE, TestApp};
 
 /// Runs a shell-style line through the core as a member of the fake's guild (fast set-up of
 /// what a test needs; the flow under test itself goes through Discord).
@@ -77,23 +74,6 @@ async fn answer_messages(h: &InteractionHandle) -> Vec<Value> {
     out
 }
 
-/// Waits (real time) until the database answers `want` to `sql`.
-async fn wait_db(e: &E2e, sql: &str, want: i64) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while tokio::time::Instant::now() < deadline {
-        let got = sqlx::query_as::<_, (i64,)>(sql)
-            .fetch_one(&e.t.app.store.pool)
-            .await
-            .map(|r| r.0)
-            .unwrap_or(-1);
-        if got == want {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("{sql} never answered {want}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_morning_summary_of_25_shops_arrives_whole() {
     let e = E2e::start().await;
@@ -119,16 +99,7 @@ async fn a_morning_summary_of_25_shops_arrives_whole() {
     };
     let r = e.t.app.handle(&origin, &setup).await;
     assert!(r.text().contains("Settings saved"), "{}", r.text());
-    let tuesday_9 = storeops::store::ms("2026-11-24T01:00:00Z".parse().expect("instant"));
-    wait_db(
-        &e,
-        &format!(
-            "SELECT COALESCE(MAX(next_summary_at), -1) FROM summary_schedule WHERE guild_id = {}",
-            e.guild()
-        ),
-        tuesday_9,
-    )
-    .await;
+    e.wait_summary_planned("2026-11-24T01:00:00Z").await;
 
     let names: Vec<String> = (1..=25).map(|i| format!("Shop {i:02}")).collect();
     for (i, name) in names.iter().enumerate() {

@@ -1,7 +1,25 @@
-//! Test helpers: a whole core on a temporary database with a manual clock, a shell to drive it
-//! line by line, and a recording sink standing in for a chat platform.
+//! The one test support module: every helper more than one test file needs lives here, once.
+//!
+//! This file: a whole core on a temporary database with a manual clock ([`TestApp`]), a
+//! recording sink standing in for a chat platform, and waiting on background work. The rest,
+//! by what it is for:
+//! - [`time`]: instants as the tests write and read them (Asia/Shanghai local time, UTC).
+//! - [`shell`]: driving the core through the shell as people type, and the people who type.
+//! - [`core`]: calling the core directly (actors, origins, option values).
+//! - [`sent`]: reading what the bot sent on its own out of the shell's output.
+//! - [`store`]: typed read-backs of what the core stored (tasks, complaints, outbox rows).
+//! - [`figures`]: the daily-data fixture the data and summary tests share.
+//! - [`outbox`]: queueing outbox rows and running a dispatcher by hand.
+//! - [`e2e`]: the bot running against the fake Discord, and reading what Discord got.
 
-#![allow(dead_code)]
+pub mod core;
+pub mod e2e;
+pub mod figures;
+pub mod outbox;
+pub mod sent;
+pub mod shell;
+pub mod store;
+pub mod time;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +34,10 @@ use storeops::outbox::{Delivered, Outbound, SendError, Sink};
 use storeops::store::Store;
 use tempfile::TempDir;
 
+/// Real-time bound for background work and network events (never a schedule: schedules move
+/// with the manual clock).
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// A core on a fresh database file.
 pub struct TestApp {
     pub app: App,
@@ -29,10 +51,20 @@ pub fn start_instant() -> DateTime<Utc> {
 }
 
 impl TestApp {
+    /// A core with the shipped configuration (its guilds get the default activities).
     pub async fn new() -> TestApp {
         Self::with_config(Config::defaults()).await
     }
 
+    /// A core whose guilds get none of the shipped activities and holidays, so only what the
+    /// test itself adds reminds, and only its own data is in the outbox and the summaries.
+    pub async fn quiet() -> TestApp {
+        let mut config = Config::defaults();
+        config.activities.seed_defaults = false;
+        Self::with_config(config).await
+    }
+
+    /// A core with the test's configuration (its database path is the test's own).
     pub async fn with_config(mut config: Config) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         config.database.path = dir.path().join("test.db");
@@ -78,6 +110,7 @@ pub enum Script {
     Fail(SendError),
     /// Deliver (the platform has the message) but then fail, as if the process died before
     /// recording it.
+    #[allow(dead_code)]
     DeliverThenFail,
     /// Deliver (the platform has the message), then never return: the dispatcher's task is
     /// stuck inside the send until the test aborts it, which models a process that dies after
@@ -104,18 +137,22 @@ pub struct SinkState {
 }
 
 impl RecordingSink {
+    /// A sink that delivers everything.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// How the next sends end, in order (then they succeed).
     pub fn script(&self, steps: Vec<Script>) {
         self.inner.lock().unwrap().script = steps;
     }
 
+    /// Every send, in order (a resend with the same nonce too).
     pub fn calls(&self) -> Vec<Outbound> {
         self.inner.lock().unwrap().calls.clone()
     }
 
+    /// The messages the platform shows (one per nonce).
     pub fn messages(&self) -> Vec<Outbound> {
         self.inner.lock().unwrap().messages.clone()
     }
@@ -160,13 +197,27 @@ impl Sink for RecordingSink {
 /// Waits (up to `limit` of real time, polling every few milliseconds) until `done` holds.
 /// For work a background task does on its own; never for a schedule (move the manual clock).
 pub async fn eventually(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    eventually_some(limit, || done().then_some(()))
+        .await
+        .is_some()
+}
+
+/// Like [`eventually`], for a check that finds something: polls `found` (up to `limit` of real
+/// time) until it gives a value, and returns it (`None` when time ran out).
+pub async fn eventually_some<T>(
+    limit: std::time::Duration,
+    mut found: impl FnMut() -> Option<T>,
+) -> Option<T> {
     tokio::time::timeout(limit, async {
-        while !done() {
+        loop {
+            if let Some(v) = found() {
+                return v;
+            }
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
     })
     .await
-    .is_ok()
+    .ok()
 }
 
 impl RecordingSink {

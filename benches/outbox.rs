@@ -27,7 +27,7 @@ use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
 use storeops::app::App;
 use storeops::clock::{ManualClock, SystemClock};
 use storeops::config::Config;
-use storeops::schedule::{Delivered, Dispatcher, Outbound, SendError, Sink};
+use storeops::outbox::{Delivered, Dispatcher, Outbound, SendError, Sink};
 use storeops::store::{Store, ms, outbox};
 
 const CHANNELS: i64 = 50;

@@ -9,7 +9,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 use toml::{Table, Value};
 
-use crate::domain::deadline::parse_duration;
+use crate::domain::deadline::{WorkingHours, parse_duration};
 use crate::domain::position::Position;
 use crate::i18n::Locale;
 
@@ -77,6 +77,9 @@ pub struct Config {
     pub summary: SummaryConfig,
     /// Fixed activities and holidays.
     pub activities: ActivityConfig,
+    /// The working day in each server's time zone (`eod`, `下班前`, and a deadline
+    /// without a time of day mean its end).
+    pub hours: WorkingHours,
 }
 
 /// Fixed activities and holidays.
@@ -486,8 +489,34 @@ impl Config {
                 categories: keyword_list("complaints", "categories")?,
             },
             activities: activity_config(&r)?,
+            hours: working_hours(&r)?,
         })
     }
+}
+
+/// The `[hours]` section: two times of day, the start before the end.
+fn working_hours(r: &Reader) -> Result<WorkingHours, ConfigError> {
+    let time = |key: &str, example: &str| {
+        r.parse(
+            "hours",
+            key,
+            &format!("a time of day (24-hour HH:MM) such as {example}"),
+            |s| chrono::NaiveTime::parse_from_str(s, "%H:%M").ok(),
+        )
+    };
+    let start = time("start", "09:00")?;
+    let end = time("end", "18:00")?;
+    WorkingHours::new(start, end).ok_or_else(|| {
+        r.invalid(
+            "hours",
+            "end",
+            &end.format("%H:%M").to_string(),
+            &format!(
+                "a time after hours.start ({}), such as 18:00",
+                start.format("%H:%M")
+            ),
+        )
+    })
 }
 
 /// The shipped default activities, compiled in.

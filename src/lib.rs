@@ -11,5 +11,5 @@ pub mod config;
 pub mod domain;
 pub mod i18n;
 pub mod message;
-pub mod schedule;
+pub mod outbox;
 pub mod store;

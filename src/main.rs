@@ -48,8 +48,9 @@ enum Cmd {
     /// Apply database migrations and exit.
     Migrate,
     /// Import a platform's daily export (CSV, xlsx, xls) into a shop: prints the preview as a
-    /// table, then writes every day in one transaction (nothing when a row does not read). A
-    /// progress bar is drawn on stderr for large files when stderr is a terminal.
+    /// table on stdout, then writes every day in one transaction (nothing when a row does not
+    /// read: then only the reason goes to stderr, and the exit code is 1). A progress bar is
+    /// drawn on stderr for large files when stderr is a terminal.
     Import {
         /// The exported file.
         file: PathBuf,
@@ -64,9 +65,14 @@ enum Cmd {
         /// Print the preview and write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// How dates like 11/22/26 read: mdy (month/day/year, default) or dmy.
-        #[arg(long, default_value = "mdy")]
+        /// How dates like 11/10/26 read: auto (default: decided from the file; the preview
+        /// says how), mdy (month/day/year) or dmy (day/month/year).
+        #[arg(long, default_value = "auto")]
         date_order: storeops::domain::import::DateOrder,
+        /// Print every day of the file in the table (by default the first 31, and how many
+        /// more there are).
+        #[arg(long)]
+        all: bool,
         /// The guild of the shop, when several have a shop of that name.
         #[arg(long)]
         guild: Option<u64>,
@@ -109,7 +115,11 @@ async fn main() -> anyhow::Result<()> {
             locale,
             now,
         } => run_shell(config, as_user, roles, locale, now).await,
-        Cmd::Run => storeops::adapters::discord::run(config).await,
+        Cmd::Run => {
+            let store = open(&config).await?;
+            let app = App::new(store, Arc::new(SystemClock), Arc::new(config));
+            storeops::adapters::discord::run(app).await
+        }
         Cmd::Import {
             file,
             shop,
@@ -117,90 +127,25 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
             date_order,
             guild,
+            all,
         } => {
-            use storeops::app::cmd::import;
             let store = open(&config).await?;
-            let args = import::CliImport {
+            let app = App::new(store, Arc::new(SystemClock), Arc::new(config));
+            let args = storeops::app::cmd::import::CliImport {
                 file,
                 shop,
                 guild,
                 platform,
                 dry_run,
                 order: date_order,
+                all,
             };
-            let l = config.defaults.locale;
-            let bar = TerminalProgress::for_file(&args.file, l);
-            let out = import::run_cli(&store, &args, l, chrono::Utc::now(), &bar).await;
-            store.close().await;
-            match out {
-                Ok(text) => {
-                    println!("{text}");
-                    Ok(())
-                }
-                Err(text) => {
-                    eprintln!("{text}");
-                    std::process::exit(1);
-                }
+            let ok = storeops::adapters::cli::import(&app, &args).await;
+            app.close().await;
+            if !ok {
+                std::process::exit(1);
             }
-        }
-    }
-}
-
-/// Files from this size on get a progress bar (smaller ones are done before a bar is seen).
-const PROGRESS_MIN_BYTES: u64 = 256 * 1024;
-
-/// Whether a file of `size` bytes gets a bar: only large files, only on a terminal.
-fn wants_bar(size: u64, stderr_is_terminal: bool) -> bool {
-    stderr_is_terminal && size >= PROGRESS_MIN_BYTES
-}
-
-/// `storeops import`'s progress bar: drawn on stderr, only when stderr is a terminal and the
-/// file is large, so piped output, logs and tests never see it.
-struct TerminalProgress {
-    bar: Option<indicatif::ProgressBar>,
-    locale: storeops::i18n::Locale,
-}
-
-impl TerminalProgress {
-    fn for_file(file: &std::path::Path, locale: storeops::i18n::Locale) -> Self {
-        let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-        let bar = wants_bar(size, std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::with_draw_target(
-                None,
-                indicatif::ProgressDrawTarget::stderr(),
-            );
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
-        TerminalProgress { bar, locale }
-    }
-}
-
-impl storeops::app::cmd::import::Progress for TerminalProgress {
-    fn start(&self, step: storeops::app::cmd::import::Step, total: u64) {
-        let Some(bar) = &self.bar else { return };
-        let template = if total == 0 {
-            "{spinner} {msg}"
-        } else {
-            "{spinner} {msg} [{bar:30}] {pos}/{len} ({eta})"
-        };
-        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_length(total);
-        bar.set_position(0);
-        bar.set_message(self.locale.t(step.key()));
-    }
-
-    fn set(&self, done: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_position(done);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+            Ok(())
         }
     }
 }
@@ -308,24 +253,5 @@ fn read_interactive(tx: tokio::sync::mpsc::Sender<String>) {
                 break;
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bar_is_only_for_large_files_on_a_terminal() {
-        assert!(wants_bar(PROGRESS_MIN_BYTES, true));
-        assert!(wants_bar(10 * 1024 * 1024, true));
-        assert!(
-            !wants_bar(PROGRESS_MIN_BYTES - 1, true),
-            "small: done before a bar is seen"
-        );
-        assert!(
-            !wants_bar(10 * 1024 * 1024, false),
-            "piped or redirected: no bar"
-        );
     }
 }

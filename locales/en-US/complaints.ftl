@@ -74,6 +74,7 @@ complaint-btn-resolve = Resolve
 complaint-btn-note = Add note
 complaint-logged = Complaint #{ $id } logged (order { $order })
 complaint-claimed = Complaint #{ $id } is handled by { $who }
+complaint-handed-late = Its limit was { $deadline }: it is { $late } past it; the escalation already sent is not sent again.
 complaint-noted = Note added to complaint #{ $id }
 complaint-resolved-title = Complaint #{ $id } resolved after { $took }
 complaint-within-limit = Resolved within the limit.

@@ -1,7 +1,7 @@
 ## Importing the platforms' exports: command
 cmd-data-import = Import a platform's daily export (CSV, xlsx, xls): preview, then confirm
 opt-file = The exported file (生意参谋, 京东商智, AliExpress, Amazon, Shopify, 阿里妈妈)
-opt-date-order = How to read dates like 11/22/26: mdy (default) or dmy
+opt-date-order = How to read dates like 05/10/22: leave it out to decide from the file, or mdy / dmy
 choice-mdy = month/day/year
 choice-dmy = day/month/year
 
@@ -35,7 +35,6 @@ imp-warn-title = Warnings:
 imp-warn-dates-mdy = Dates like 11/22/26 were read as month/day/year; use date-order dmy if they are day/month/year.
 imp-warn-dates-dmy = Dates like 22/11/26 were read as day/month/year.
 imp-warn-rate = Row { $row }, { $column }: the file says { $file }, the counts give { $computed } (rates are recomputed, not imported)
-imp-warn-skipped = Row { $row } skipped ({ $value })
 imp-warn-unknown = Columns not imported: { $columns }
 imp-warn-day-zone = This platform counts its days in { $zone } time: the figures are kept under its own dates, and a day there is complete only once it has ended in { $zone }.
 imp-days-title = Days:
@@ -97,3 +96,47 @@ imp-err-expired = This import has expired or was already handled; upload the fil
 imp-err-problems = The file has rows that could not be read; fix them and upload again.
 
 opt-data-import-platform = Which platform exported the file; leave it out to recognise it from the column names
+
+## Real exports: sheets, rows that are not data, currencies, date orders
+imp-format-book = File: { $format }, { $sheets } sheets; read:
+imp-sheet = sheet “{ $sheet }”, header on row { $row }
+imp-currency = Amounts in { $currency }
+imp-dates-dmy = Dates are day/month/year (row { $row }: { $value })
+imp-dates-mdy = Dates are month/day/year (row { $row }: { $value })
+imp-skipped = Not data, skipped: { $parts }
+imp-skipped-headers = the header line again: { $count } ({ $count ->
+    [one] row
+   *[other] rows
+} { $rows })
+imp-skipped-notes = description lines: { $count } ({ $count ->
+    [one] row
+   *[other] rows
+} { $rows })
+imp-skipped-totals = total lines: { $count } ({ $count ->
+    [one] row
+   *[other] rows
+} { $rows })
+imp-skipped-comparison = lines with only the previous period's day: { $count } ({ $count ->
+    [one] row
+   *[other] rows
+} { $rows })
+imp-skipped-blank = blank lines: { $count }
+imp-list-sep = {"; "}
+imp-col-comparison = previous period (comparison), not imported
+imp-problem-sheet = Sheet “{ $sheet }”, row { $row }, column { $column }: "{ $value }": { $why }
+imp-why-day-first = a day/month/year date (its first number is above 12): leave date-order out, or choose dmy
+imp-why-month-first = a month/day/year date (its second number is above 12): leave date-order out, or choose mdy
+imp-more-all = … and { $count } more (--all prints every day)
+imp-warn-dates-assumed-mdy = Nothing in the file tells whether dates like 05/10/22 are month/day/year or day/month/year; they were read as month/day/year. If they are day/month/year, import again with date-order dmy.
+imp-warn-dates-assumed-dmy = Nothing in the file tells whether dates like 05/10/22 are day/month/year or month/day/year; they were read as day/month/year. If they are month/day/year, import again with date-order mdy.
+imp-warn-dates-assumed-dmy-currency = Nothing in the file tells whether dates like 05/10/22 are day/month/year or month/day/year; they were read as day/month/year, as marketplaces outside the US write them (the amounts are in { $currency }). If they are month/day/year, import again with date-order mdy.
+imp-warn-reversal = Row { $row }, { $column }: { $value } is above zero: a reversal (a return undone), not a refund; this day's figure is 0.
+imp-warn-other-sheet = Sheet “{ $sheet }” is another platform's export ({ $platform }); it is not imported with this one. To import it, upload the file again with platform:{ $platform }.
+imp-warn-sheet-not-read = Sheet “{ $sheet }” could not be read (damaged, or larger than an export) and was left out.
+imp-err-currency = The file's amounts are in { $file }, but { $shop } keeps its figures in { $currency }; nothing was imported. Import it into the shop that sells in { $file }, or download the report in { $currency }.
+imp-err-mixed-currencies = The file has amounts in two currencies, { $first } and { $second }; nothing was imported. Download one report per marketplace (one currency) and import each into its shop.
+imp-err-mixed-dates = The file's dates are written in two orders: row { $day_first_row } ({ $day_first }) has the day first, row { $month_first_row } ({ $month_first }) has the month first; nothing was imported. Download the report again, or correct the dates so they agree.
+imp-err-grouped = The days of this file repeat, once per “{ $column }” (rows { $first } and { $second }): it is a report split by { $column }, not the shop's daily totals. Download the report by day only (without the “{ $column }” grouping) and import that.
+imp-err-not-daily = This is { $platform }'s “{ $report }” report, not a daily export: it has no day column. Download the platform's daily report and import that.
+imp-hint-amazon-by-asin = This is Amazon's “{ $report }” report: one row per product, no days. In Seller Central open Reports → Business Reports → Sales and Traffic by Date (“By Date”), download it as CSV and import that.
+imp-hint-sycm-selection = This is 生意参谋 “{ $report }”: a list of products for one period, no day column. For the shop's days download 生意参谋 → 取数 → 店铺整体 (by day); for each product's days, 品类 → 商品排行 → 下载 (商品_全部).

@@ -6,6 +6,7 @@ err-missing-option = The option "{ $option }" is required. Example: { $example }
 err-bad-choice = "{ $value }" is not allowed for { $option }. Choose one of: { $choices }
 err-type-text = The option "{ $option }" takes text, e.g. { $option }:"some words".
 err-type-integer = The option "{ $option }" takes a whole number, e.g. { $option }:42.
+err-bad-id = "{ $value }" is not a number for { $option }: type the number (e.g. { $option }:42) or pick one from the suggestions as you type.
 err-type-number = The option "{ $option }" takes a number, e.g. { $option }:12.5.
 err-type-boolean = The option "{ $option }" takes yes or no, e.g. { $option }:true.
 err-type-user = The option "{ $option }" takes a member, e.g. { $option }:@alice.
@@ -141,6 +142,7 @@ time-in = in { $span }
 
 ## Schedules
 err-schedule-unknown = I can't read the schedule "{ $value }". Write it like: mon 10:00, weekdays 09:30, 每周四 18:00, 每月1日 09:00, last fri 19:00, or a cron line such as 0 10 * * 1.
+err-schedule-unsupported = The schedule "{ $value }" uses "{ $feature }", which the bot does not read (it reads L, 5L and 1#1: the last day, the last Friday, the first Monday of the month). The nearest schedule it reads: "{ $instead }".
 err-schedule-frequent = The schedule "{ $value }" fires more often than every 5 minutes; reminders for people need at least 5 minutes between them.
 err-schedule-never = The schedule "{ $value }" never fires (for example, 30 February). Check the day and month.
 
@@ -166,6 +168,8 @@ opt-priority = How urgent
 opt-note = More detail (optional)
 opt-scope = Which tasks
 opt-page = Page number
+opt-task-show-page = Page of the history (1 = the newest entries)
+opt-complaint-show-page = Page of the history (1 = the newest entries)
 opt-text = The comment
 opt-cover = Who covers
 opt-from = First day, e.g. 2026-12-01, tomorrow, 12/1
@@ -183,98 +187,10 @@ choice-overdue = overdue
 choice-all = all
 
 ## Tasks: texts
-task-title = Task #{ $id }: { $title }
-task-field-due = Due
-task-field-assignee = Assignee
-task-field-priority = Priority
-task-field-status = Status
-task-field-note = Note
-task-field-history = History
-task-status-open = open
-task-status-in_progress = in progress
-task-status-done = done
-task-status-cancelled = cancelled
-task-btn-done = Done
-task-btn-start = Start
-task-btn-take = Take it
-task-btn-snooze-1h = Snooze 1 h
-task-btn-snooze-tomorrow = Until tomorrow 9:00
-task-assigned = New task #{ $id }: { $title }
-task-assigned-cover = { $owner } is covered right now, so this goes to { $cover }.
-task-take-hint = Whoever clicks "Take it" owns this task.
-task-covering = { $cover } is covering for { $owner }.
-task-ping-before = Task #{ $id } is due in { $left }
-task-ping-due = Task #{ $id } is due now
-task-ping-overdue = Task #{ $id } is overdue by { $late }
-task-ping-escalated = Task #{ $id } is overdue by { $late } — escalated to managers
-task-ping-snoozed = Reminder: task #{ $id }
-task-now-started = Task #{ $id } started: { $title }
-task-now-done = Task #{ $id } done: { $title }
-task-now-reopened = Task #{ $id } reopened: { $title }
-task-now-cancelled = Task #{ $id } cancelled: { $title }
-task-done-on-time = Finished on time. Its reminders are cancelled.
-task-done-late = Finished { $late } after the deadline. Its reminders are cancelled.
-task-edited = Task #{ $id } changed: { $title }
-task-reassigned = Task #{ $id } now belongs to { $who }
-task-commented = Comment added to task #{ $id }
-task-taken = Task #{ $id } taken by { $who }
-task-snoozed = Task #{ $id }: { $who } will be reminded again at { $until }
-task-cover-set = { $cover } covers { $covered } from { $from } to { $to }
-task-cover-moved = { $count ->
-    [one] 1 open task now pings the cover while the cover lasts.
-   *[other] { $count } open tasks now ping the cover while the cover lasts.
-}
-task-list-title = { $heading } — page { $page }/{ $pages } ({ $total } open)
-task-list-mine = Your tasks
-task-list-of = Tasks of { $who }
-task-list-overdue = Overdue tasks
-task-list-all = All open tasks
-task-list-empty = Nothing open here.
-task-event-created = created it
-task-event-started = started it
-task-event-done = finished it
-task-event-reopened = reopened it
-task-event-cancelled = cancelled it
-task-event-edited = changed it
-task-event-reassigned = reassigned it
-task-event-comment = commented
-task-event-taken = took it
-task-event-snoozed = snoozed it until
-task-stats-title = Task record, { $period }
-task-stats-member = Member
-task-stats-line = assigned { $assigned } · done { $done } · on time { $on_time } ({ $rate }) · overdue now { $overdue } · average lateness { $late }
-task-stats-empty = No tasks were due in this period.
-task-recurring-list = Recurring tasks
-task-recurring-empty = None yet. Add one with /task recurring title:"…" schedule:"weekdays 10:00" position:customer-service
-task-recurring-added = Recurring task { $id } saved: { $title }
-task-recurring-next = next: { $next }
-task-recurring-due-in = Each one is due { $due } after it starts.
-task-recurring-stopped = Recurring task { $id } stopped. Tasks it already created stay.
+history-page = History: entries { $first }–{ $last } of { $total } (page { $page } of { $pages }).
+history-older = Older entries: { $command }
 
 ## Tasks: errors
-task-err-due-past = { $understood } has already passed. Did you mean "{ $suggestion }"?
-task-err-due-far = "{ $value }" is more than 5 years away. Give a nearer deadline.
-task-err-due-invalid = "{ $value }" is not a real date or time. Check the day, month and hour.
-task-err-due-unknown = I can't read the deadline "{ $value }". Try: 18:00, fri 17:00, tomorrow 9am, 2026-12-01 10:00, 12/1 10:00, in 3h, +2d, 明天 18:00, 周五下午5点, 下周一 9点, 3天后.
-task-err-too-long = The { $option } is too long: at most { $max } characters.
-task-err-user-or-position = Say who it is for with either user:@name or position:customer-service (one of the two).
-task-err-assign-others = You can assign tasks only to yourself. A manager can assign to others.
-task-err-position-unmapped = The position "{ $position }" has no server role yet. A manager can map it: /setup position:… role:@…
-task-err-not-found = There is no task #{ $id }. See your tasks with /task list.
-task-err-not-yours = Only the assignee, the person who assigned task #{ $id }, or a manager can do that.
-task-err-not-assigner = Only the person who assigned task #{ $id } or a manager can change or reassign it.
-task-err-transition = Task #{ $id } is { $status }, so that does not apply.
-task-err-closed = Task #{ $id } is already finished or cancelled. Reopen it first with /task reopen.
-task-err-edit-nothing = Say what to change: title, due, priority or note.
-task-err-list-others = You can list your own tasks and your position's. A manager can list anyone's.
-task-err-stats-others = You can see your own record. A manager can see everyone's.
-task-err-day = I can't read the day "{ $value }". Write it like 2026-12-01, 12/1, tomorrow or 明天.
-task-err-cover-order = The last day is before the first day.
-task-err-cover-self = Someone can't cover for themselves.
-task-err-period = I can't read the period "{ $value }". Use last-month, this-month, last-7d, last-30d, or a month like 2026-10.
-task-err-due-in = I can't read "{ $value }" as a time span. Write it like 8h, 30m or 2d.
-task-err-recurring-not-found = There is no recurring task { $id }. See them with /task recurring.
-task-err-taken = Task #{ $id } is already taken by { $who }.
 
 # A slow command was acknowledged privately; its public answer follows as a new message.
 answer-below = Done: the answer is posted below for everyone.

@@ -74,6 +74,7 @@ complaint-btn-resolve = 结案
 complaint-btn-note = 添加备注
 complaint-logged = 投诉 #{ $id } 已登记（订单 { $order }）
 complaint-claimed = 投诉 #{ $id } 由 { $who } 处理
+complaint-handed-late = 处理时限是 { $deadline }，已超时 { $late }；已发出的升级不会重复发送。
 complaint-noted = 已给投诉 #{ $id } 添加备注
 complaint-resolved-title = 投诉 #{ $id } 已结案，用时 { $took }
 complaint-within-limit = 在期限内处理完毕。

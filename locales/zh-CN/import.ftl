@@ -1,7 +1,7 @@
 ## 导入平台导出文件：命令
 cmd-data-import = 导入平台的每日数据导出文件（CSV、xlsx、xls）：先预览，再确认
 opt-file = 导出的文件（生意参谋、京东商智、速卖通、亚马逊、Shopify、阿里妈妈）
-opt-date-order = 11/22/26 这类日期的读法：mdy（默认，月/日/年）或 dmy（日/月/年）
+opt-date-order = 05/10/22 这类日期的读法：不填则根据文件判断，或 mdy（月/日/年）/ dmy（日/月/年）
 choice-mdy = 月/日/年
 choice-dmy = 日/月/年
 
@@ -35,7 +35,6 @@ imp-warn-title = 提醒：
 imp-warn-dates-mdy = 11/22/26 这类日期按“月/日/年”读取；如果是“日/月/年”，请用 date-order dmy。
 imp-warn-dates-dmy = 22/11/26 这类日期按“日/月/年”读取。
 imp-warn-rate = 第 { $row } 行，{ $column }：文件中为 { $file }，按数量计算为 { $computed }（比率会重新计算，不导入）
-imp-warn-skipped = 跳过第 { $row } 行（{ $value }）
 imp-warn-unknown = 未导入的列：{ $columns }
 imp-warn-day-zone = 该平台按 { $zone } 时间计日：数据按平台自己的日期保存；那边的一天要等 { $zone } 当地这一天结束后才完整。
 imp-days-title = 日期：
@@ -97,3 +96,35 @@ imp-err-expired = 这次导入已过期或已处理，请重新上传文件。
 imp-err-problems = 文件中有无法读取的行，请修正后重新上传。
 
 opt-data-import-platform = 文件由哪个平台导出；不填则按列名自动识别
+
+## 真实导出文件：工作表、非数据行、币种、日期顺序
+imp-format-book = 文件：{ $format }，共 { $sheets } 个工作表；读取：
+imp-sheet = 工作表“{ $sheet }”，表头在第 { $row } 行
+imp-currency = 金额币种：{ $currency }
+imp-dates-dmy = 日期为“日/月/年”（第 { $row } 行：{ $value }）
+imp-dates-mdy = 日期为“月/日/年”（第 { $row } 行：{ $value }）
+imp-skipped = 已跳过的非数据行：{ $parts }
+imp-skipped-headers = 重复的表头行 { $count } 行（第 { $rows } 行）
+imp-skipped-notes = 说明行 { $count } 行（第 { $rows } 行）
+imp-skipped-totals = 合计行 { $count } 行（第 { $rows } 行）
+imp-skipped-comparison = 只有上一期日期的对比行 { $count } 行（第 { $rows } 行）
+imp-skipped-blank = 空行 { $count } 行
+imp-list-sep = {"；"}
+imp-col-comparison = 上一期（对比），不导入
+imp-problem-sheet = 工作表“{ $sheet }”第 { $row } 行，{ $column } 列：“{ $value }”：{ $why }
+imp-why-day-first = 这是“日/月/年”格式的日期（第一个数大于 12）：请不填 date-order，或选 dmy
+imp-why-month-first = 这是“月/日/年”格式的日期（第二个数大于 12）：请不填 date-order，或选 mdy
+imp-more-all = …… 另有 { $count } 条（加 --all 显示每一天）
+imp-warn-dates-assumed-mdy = 文件里看不出 05/10/22 这类日期是“月/日/年”还是“日/月/年”；已按“月/日/年”读取。如果是“日/月/年”，请用 date-order dmy 重新导入。
+imp-warn-dates-assumed-dmy = 文件里看不出 05/10/22 这类日期是“日/月/年”还是“月/日/年”；已按“日/月/年”读取。如果是“月/日/年”，请用 date-order mdy 重新导入。
+imp-warn-dates-assumed-dmy-currency = 文件里看不出 05/10/22 这类日期是“日/月/年”还是“月/日/年”；金额是 { $currency }，美国以外的站点都把日写在前面，所以已按“日/月/年”读取。如果是“月/日/年”，请用 date-order mdy 重新导入。
+imp-warn-reversal = 第 { $row } 行，{ $column }：{ $value } 大于零，是冲回（撤销的退货），不是退款；这一天记为 0。
+imp-warn-other-sheet = 工作表“{ $sheet }”是 { $platform } 的导出，不随本文件导入。要导入它，请重新上传文件并选 platform:{ $platform }。
+imp-warn-sheet-not-read = 工作表“{ $sheet }”无法读取（文件损坏，或比导出文件大得多），已略过。
+imp-err-currency = 文件中的金额是 { $file }，而 { $shop } 的数据以 { $currency } 记账；没有导入任何数据。请导入到以 { $file } 销售的店铺，或下载 { $currency } 的报表。
+imp-err-mixed-currencies = 文件中的金额有两种币种：{ $first } 和 { $second }；没有导入任何数据。请每个站点（每种币种）分别下载报表，分别导入对应的店铺。
+imp-err-mixed-dates = 文件中的日期有两种写法：第 { $day_first_row } 行（{ $day_first }）日在前，第 { $month_first_row } 行（{ $month_first }）月在前；没有导入任何数据。请重新下载报表，或把日期改成同一种写法。
+imp-err-grouped = 这个文件的日期重复出现，每个“{ $column }”一次（第 { $first } 行和第 { $second } 行）：这是按 { $column } 拆分的报表，不是店铺的每日合计。请下载只按日期的报表（去掉“{ $column }”分组）再导入。
+imp-err-not-daily = 这是 { $platform } 的“{ $report }”报表，不是每日数据导出：没有日期列。请下载该平台的每日报表再导入。
+imp-hint-amazon-by-asin = 这是亚马逊的“{ $report }”报表：每个商品一行，没有日期。请在卖家中心打开 报告 → 业务报告 → 按日期查看销售量与访问量（Sales and Traffic by Date），下载 CSV 后导入。
+imp-hint-sycm-selection = 这是生意参谋的“{ $report }”：某一时段的商品清单，没有日期列。店铺每日数据请下载 生意参谋 → 取数 → 店铺整体（按日）；每个商品的每日数据请下载 品类 → 商品排行 → 下载（商品_全部）。

@@ -6,6 +6,7 @@ err-missing-option = 缺少必填选项“{ $option }”。示例：{ $example }
 err-bad-choice = “{ $value }”不是 { $option } 的有效值。可选：{ $choices }
 err-type-text = 选项“{ $option }”需要文字，例如 { $option }:"一些文字"。
 err-type-integer = 选项“{ $option }”需要整数，例如 { $option }:42。
+err-bad-id = “{ $value }”不是 { $option } 的编号：请输入编号（例如 { $option }:42），或在输入时从提示列表中选择。
 err-type-number = 选项“{ $option }”需要数字，例如 { $option }:12.5。
 err-type-boolean = 选项“{ $option }”需要是或否，例如 { $option }:true。
 err-type-user = 选项“{ $option }”需要一位成员，例如 { $option }:@alice。
@@ -33,7 +34,7 @@ position-product = 商品
 
 ## Help
 help-title = storeops 命令
-help-intro = 输入命令及其选项。时间会按你自己的时区显示。
+help-intro = 输入命令及其选项（英文名或中文名都可以）。时间会按你自己的时区显示。
 help-manager-only = 仅经理
 
 ## Command descriptions
@@ -138,6 +139,7 @@ time-in = { $span }后
 
 ## Schedules
 err-schedule-unknown = 无法识别时间表“{ $value }”。请这样写：mon 10:00、weekdays 09:30、每周四 18:00、每月1日 09:00、last fri 19:00，或 cron 表达式如 0 10 * * 1。
+err-schedule-unsupported = 时间表“{ $value }”用了“{ $feature }”，机器人不支持这种写法（支持 L、5L、1#1：每月最后一天、最后一个周五、第一个周一）。最接近的可用写法：“{ $instead_zh }”。
 err-schedule-frequent = 时间表“{ $value }”触发间隔小于 5 分钟；提醒至少需要间隔 5 分钟。
 err-schedule-never = 时间表“{ $value }”永远不会触发（例如 2 月 30 日）。请检查日期和月份。
 
@@ -163,6 +165,8 @@ opt-priority = 紧急程度
 opt-note = 补充说明（可选）
 opt-scope = 哪些任务
 opt-page = 页码
+opt-task-show-page = 历史记录的页码（1 = 最新的记录）
+opt-complaint-show-page = 历史记录的页码（1 = 最新的记录）
 opt-text = 评论内容
 opt-cover = 代理人
 opt-from = 第一天，例如 2026-12-01、明天、12/1
@@ -180,95 +184,10 @@ choice-overdue = 已逾期
 choice-all = 全部
 
 ## Tasks: texts
-task-title = 任务 #{ $id }：{ $title }
-task-field-due = 截止
-task-field-assignee = 负责人
-task-field-priority = 优先级
-task-field-status = 状态
-task-field-note = 备注
-task-field-history = 历史
-task-status-open = 未开始
-task-status-in_progress = 进行中
-task-status-done = 已完成
-task-status-cancelled = 已取消
-task-btn-done = 完成
-task-btn-start = 开始
-task-btn-take = 我来做
-task-btn-snooze-1h = 1 小时后提醒
-task-btn-snooze-tomorrow = 明早 9 点提醒
-task-assigned = 新任务 #{ $id }：{ $title }
-task-assigned-cover = { $owner } 目前由他人代理，因此交给 { $cover }。
-task-take-hint = 谁点击“我来做”，任务就归谁。
-task-covering = { $cover } 正在代理 { $owner } 的工作。
-task-ping-before = 任务 #{ $id } 将在 { $left } 后截止
-task-ping-due = 任务 #{ $id } 现在到期
-task-ping-overdue = 任务 #{ $id } 已逾期 { $late }
-task-ping-escalated = 任务 #{ $id } 已逾期 { $late } —— 已上报经理
-task-ping-snoozed = 提醒：任务 #{ $id }
-task-now-started = 任务 #{ $id } 已开始：{ $title }
-task-now-done = 任务 #{ $id } 已完成：{ $title }
-task-now-reopened = 任务 #{ $id } 已重新打开：{ $title }
-task-now-cancelled = 任务 #{ $id } 已取消：{ $title }
-task-done-on-time = 按时完成，相关提醒已取消。
-task-done-late = 比截止时间晚 { $late } 完成，相关提醒已取消。
-task-edited = 任务 #{ $id } 已修改：{ $title }
-task-reassigned = 任务 #{ $id } 现在由 { $who } 负责
-task-commented = 已给任务 #{ $id } 添加评论
-task-taken = 任务 #{ $id } 由 { $who } 认领
-task-snoozed = 任务 #{ $id }：将在 { $until } 再次提醒 { $who }
-task-cover-set = { $cover } 从 { $from } 到 { $to } 代理 { $covered }
-task-cover-moved = 代理期间，{ $count } 个未完成任务的提醒将发给代理人。
-task-list-title = { $heading } —— 第 { $page }/{ $pages } 页（共 { $total } 个未完成）
-task-list-mine = 我的任务
-task-list-of = { $who } 的任务
-task-list-overdue = 逾期任务
-task-list-all = 全部未完成任务
-task-list-empty = 这里没有未完成的任务。
-task-event-created = 创建了任务
-task-event-started = 开始了任务
-task-event-done = 完成了任务
-task-event-reopened = 重新打开了任务
-task-event-cancelled = 取消了任务
-task-event-edited = 修改了任务
-task-event-reassigned = 转派了任务
-task-event-comment = 评论
-task-event-taken = 认领了任务
-task-event-snoozed = 推迟提醒到
-task-stats-title = 任务记录，{ $period }
-task-stats-member = 成员
-task-stats-line = 分配 { $assigned } · 完成 { $done } · 按时 { $on_time }（{ $rate }）· 当前逾期 { $overdue } · 平均延误 { $late }
-task-stats-empty = 这段时间没有到期的任务。
-task-recurring-list = 定时任务
-task-recurring-empty = 还没有。可以这样添加：/task recurring title:"…" schedule:"工作日 10:00" position:customer-service
-task-recurring-added = 定时任务 { $id } 已保存：{ $title }
-task-recurring-next = 下次：{ $next }
-task-recurring-due-in = 每次创建后 { $due } 截止。
-task-recurring-stopped = 定时任务 { $id } 已停止。已经创建的任务保留。
+history-page = 历史：第 { $first }–{ $last } 条，共 { $total } 条（第 { $page }/{ $pages } 页）。
+history-older = 更早的记录：{ $command }
 
 ## Tasks: errors
-task-err-due-past = { $understood } 已经过去了。你是指“{ $suggestion }”吗？
-task-err-due-far = “{ $value }”在 5 年以后，请给一个更近的截止时间。
-task-err-due-invalid = “{ $value }”不是有效的日期或时间，请检查日、月和小时。
-task-err-due-unknown = 无法识别截止时间“{ $value }”。可以这样写：18:00、周五 17:00、明天 18:00、周五下午5点、下周一 9点、3天后、2026-12-01 10:00、12/1 10:00、in 3h、tomorrow 9am。
-task-err-too-long = { $option } 太长了：最多 { $max } 个字符。
-task-err-user-or-position = 请用 user:@成员 或 position:customer-service 说明交给谁（二选一）。
-task-err-assign-others = 你只能给自己分配任务。给别人分配需要经理。
-task-err-position-unmapped = 岗位“{ $position }”还没有对应的服务器身份组。经理可以设置：/setup position:… role:@…
-task-err-not-found = 没有任务 #{ $id }。用 /task list 查看你的任务。
-task-err-not-yours = 只有负责人、任务 #{ $id } 的分配人或经理可以这样做。
-task-err-not-assigner = 只有任务 #{ $id } 的分配人或经理可以修改或转派。
-task-err-transition = 任务 #{ $id } 当前是“{ $status }”，不能这样操作。
-task-err-closed = 任务 #{ $id } 已完成或已取消。请先用 /task reopen 重新打开。
-task-err-edit-nothing = 请说明要改什么：title、due、priority 或 note。
-task-err-list-others = 你可以查看自己和所在岗位的任务。查看其他人的需要经理。
-task-err-stats-others = 你可以查看自己的记录。查看所有人的需要经理。
-task-err-day = 无法识别日期“{ $value }”。请写成 2026-12-01、12/1、明天 或 tomorrow。
-task-err-cover-order = 最后一天早于第一天。
-task-err-cover-self = 不能代理自己。
-task-err-period = 无法识别时间段“{ $value }”。请用 last-month、this-month、last-7d、last-30d，或月份如 2026-10。
-task-err-due-in = 无法把“{ $value }”识别为时长。请写成 8h、30m 或 2d。
-task-err-recurring-not-found = 没有定时任务 { $id }。用 /task recurring 查看。
-task-err-taken = 任务 #{ $id } 已被 { $who } 认领。
 
 # 命令处理较慢时先私下确认；公开的回复随后作为新消息发出。
 answer-below = 已完成：结果已在下方公开发出。

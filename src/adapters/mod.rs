@@ -2,5 +2,6 @@
 //! calls the core, and renders the reply. Adding a platform means adding a module here, not
 //! touching the core.
 
+pub mod cli;
 pub mod discord;
 pub mod shell;

@@ -7,9 +7,7 @@ use crate::store::settings::GuildSettings;
 /// The person behind a command or a click.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    /// Platform user id.
     pub user_id: u64,
-    /// Display name.
     pub name: String,
     /// Platform role ids the person holds (mapped to positions by the guild's settings).
     pub role_ids: Vec<u64>,

@@ -8,9 +8,7 @@ use crate::store::StoreError;
 /// Something the user can fix; rendered from the message catalogs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserError {
-    /// Catalog key.
     pub key: &'static str,
-    /// Named arguments.
     pub args: Vec<(&'static str, String)>,
 }
 
@@ -62,3 +60,16 @@ impl From<sqlx::Error> for AppError {
 
 /// Result of a command.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Work the bot does on its own (the jobs) reports its failures as the store's: a job has no
+/// user to show a user error to, so one (a bug) becomes a corrupt-state error, logged.
+impl From<AppError> for StoreError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(s) => s,
+            AppError::User(u) => {
+                StoreError::Corrupt(format!("unexpected user error in a job: {}", u.key))
+            }
+        }
+    }
+}

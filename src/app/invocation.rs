@@ -18,31 +18,15 @@ pub enum OptValue {
     /// Yes / no.
     Bool(bool),
     /// A member, with the name the front-end knows.
-    User {
-        /// Id.
-        id: u64,
-        /// Display name.
-        name: String,
-    },
+    User { id: u64, name: String },
     /// A role.
-    Role {
-        /// Id.
-        id: u64,
-        /// Name.
-        name: String,
-    },
+    Role { id: u64, name: String },
     /// A channel.
-    Channel {
-        /// Id.
-        id: u64,
-        /// Name.
-        name: String,
-    },
+    Channel { id: u64, name: String },
     /// An uploaded file.
     Attachment {
         /// Where to download it.
         url: String,
-        /// Its name.
         filename: String,
         /// Its size in bytes.
         size: u64,
@@ -173,6 +157,43 @@ impl Invocation {
         match self.options.get(name) {
             Some(OptValue::Int(n)) => Some(*n),
             _ => None,
+        }
+    }
+
+    /// The id of an item (a task, a complaint, an activity): typed as `42` or `#42`, or picked
+    /// from the suggestions (which send the number as text). Required options are there
+    /// already (the check made sure); anything else is refused saying what to type.
+    pub fn id(&self, name: &str) -> Result<i64, UserError> {
+        let bad = |value: &str| {
+            UserError::new("err-bad-id")
+                .arg("option", name)
+                .arg("value", value)
+        };
+        match self.options.get(name) {
+            Some(OptValue::Int(n)) if *n > 0 => Ok(*n),
+            Some(OptValue::Int(n)) => Err(bad(&n.to_string())),
+            Some(OptValue::Str(s)) => {
+                let t = s.trim();
+                t.trim_start_matches('#')
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| bad(t))
+            }
+            _ => Err(UserError::new("err-missing-option")
+                .arg("option", name)
+                .arg("example", "")),
+        }
+    }
+
+    /// What is typed so far in an option (for suggestions): its text, or its number as text;
+    /// empty when absent.
+    pub fn typed(&self, name: &str) -> String {
+        match self.options.get(name) {
+            Some(OptValue::Str(s)) => s.clone(),
+            Some(OptValue::Int(n)) => n.to_string(),
+            _ => String::new(),
         }
     }
 

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::App;
-use crate::store::{StoreError, activities, data, tasks};
+use super::{App, AppResult};
+use crate::store::{activities, data, tasks};
 
 fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     match (a, b) {
@@ -16,7 +16,7 @@ fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTi
 }
 
 /// Runs every job that is due.
-pub async fn run_due(app: &App) -> Result<(), StoreError> {
+pub async fn run_due(app: &App) -> AppResult<()> {
     let created = super::cmd::task::materialise_recurring(app).await?;
     if created > 0 {
         tracing::info!(created, "recurring tasks created");
@@ -30,8 +30,8 @@ pub async fn run_due(app: &App) -> Result<(), StoreError> {
 }
 
 /// When the next job is due.
-pub async fn next_due(app: &App) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let mut conn = app.store.pool.acquire().await?;
+pub async fn next_due(app: &App) -> AppResult<Option<DateTime<Utc>>> {
+    let mut conn = app.conn().await?;
     let mut next = tasks::next_recurring_at(&mut conn).await?;
     next = earliest(next, data::next_due(&mut conn).await?);
     next = earliest(next, activities::next_due_at(&mut conn).await?);

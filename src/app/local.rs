@@ -2,6 +2,12 @@
 //! It lives in the core because core features fall back to its channel (activities with no
 //! channel post there); front-ends re-export it instead of the core importing a front-end.
 
+use super::{App, AppResult};
+use crate::domain::position::Position;
+use crate::message::NameKind;
+use crate::store::settings::{self, SettingsChange};
+use crate::store::{ms, names};
+
 /// The guild id of the local play area.
 pub const LOCAL_GUILD: u64 = 1;
 
@@ -19,4 +25,28 @@ pub fn local_id(name: &str) -> u64 {
 /// The channel of the local guild where commands are typed.
 pub fn local_channel() -> u64 {
     local_id("#shell")
+}
+
+/// Sets the local guild up for play: every position mapped to a pretend role named after it
+/// (so pings to positions show by name), and the names of those roles and of the channel.
+pub async fn prepare(app: &App) -> AppResult<()> {
+    let now = ms(app.clock.now());
+    app.write(async |conn| {
+        let guild = settings::get_or_init(conn, LOCAL_GUILD, &app.config, now).await?;
+        for p in Position::ALL {
+            let role = local_id(&format!("@&{}", p.key()));
+            names::remember(conn, LOCAL_GUILD, NameKind::Role, role, p.key(), now).await?;
+            if !guild.positions.contains_key(&p) {
+                let change = SettingsChange {
+                    position_role: Some((p, role)),
+                    ..SettingsChange::default()
+                };
+                settings::update(conn, LOCAL_GUILD, &change, 0, now).await?;
+            }
+        }
+        let channel = local_channel();
+        names::remember(conn, LOCAL_GUILD, NameKind::Channel, channel, "shell", now).await?;
+        Ok(())
+    })
+    .await
 }

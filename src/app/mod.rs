@@ -5,40 +5,42 @@
 pub mod actor;
 pub mod cmd;
 pub mod error;
+pub mod input;
 pub mod invocation;
 pub mod jobs;
 pub mod local;
 pub mod spec;
-
-/// The message model lives below the store (the outbox keeps replies); the core's old path.
-pub use crate::message as reply;
+pub mod view;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
+pub use crate::message::Reply;
 pub use actor::{Actor, Origin};
 pub use error::{AppError, AppResult, UserError};
 pub use invocation::{Invocation, OptValue};
-pub use reply::Reply;
 
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::i18n::Locale;
-use crate::store::names::{self, NameKind};
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection};
+
+use crate::message::NameKind;
+use crate::store::names;
+use crate::store::runtime;
 use crate::store::settings::{self, GuildSettings};
-use crate::store::{Store, ms};
+use crate::store::{Store, StoreError, ms};
 
 /// Everything a command needs: the database, the clock, the settings, and a way to wake the
 /// outbox dispatcher when new messages are queued.
 #[derive(Clone)]
 pub struct App {
-    /// The database.
     pub store: Store,
     /// The only source of "now".
     pub clock: SharedClock,
-    /// Settings.
     pub config: Arc<Config>,
     /// Rings when a new outbox row may be due sooner than the dispatcher thinks.
     pub outbox_wake: Arc<Notify>,
@@ -48,11 +50,8 @@ pub struct App {
 
 /// What a command is working with: who, where, in which language, and the guild's settings.
 pub struct Ctx<'a> {
-    /// The core.
     pub app: &'a App,
-    /// Who and where.
     pub origin: &'a Origin,
-    /// The guild's settings.
     pub guild: GuildSettings,
     /// Language of the reply.
     pub locale: Locale,
@@ -64,6 +63,19 @@ impl Ctx<'_> {
     /// A translated message.
     pub fn t(&self, key: &str) -> String {
         self.locale.t(key)
+    }
+
+    /// A connection for reading.
+    pub async fn conn(&self) -> AppResult<PoolConnection<Sqlite>> {
+        self.app.conn().await
+    }
+
+    /// Runs `f` in one write transaction (see [`App::write`]).
+    pub async fn write<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<T>,
+    ) -> AppResult<T> {
+        self.app.write(f).await
     }
 
     /// Refuses unless the actor is a manager.
@@ -87,6 +99,84 @@ impl App {
             outbox_wake: Arc::new(Notify::new()),
             started_at,
         }
+    }
+
+    /// A connection for reading.
+    pub async fn conn(&self) -> AppResult<PoolConnection<Sqlite>> {
+        Ok(self.store.pool.acquire().await?)
+    }
+
+    /// Runs `f` in one write transaction: the write lock is taken at once (`BEGIN IMMEDIATE`,
+    /// so a read-then-write never fails on another writer), everything `f` wrote is committed
+    /// together or, when it fails, nothing is; then the outbox dispatcher is woken, since `f`
+    /// may have queued messages. Every change a command or a job makes goes through here.
+    pub async fn write<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<T>,
+    ) -> AppResult<T> {
+        let mut out = None;
+        self.write_if(async |tx| {
+            out = Some(f(tx).await?);
+            Ok(true)
+        })
+        .await?;
+        out.ok_or_else(|| StoreError::Corrupt("a committed write returned nothing".into()).into())
+    }
+
+    /// [`App::write`] for work that may find, once inside the transaction, that what it read
+    /// has changed under it (another process got there first): `f` answers whether to keep
+    /// what it wrote; false rolls it all back. Returns that answer.
+    pub async fn write_if(
+        &self,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<bool>,
+    ) -> AppResult<bool> {
+        let mut conn = self.store.pool.acquire().await?;
+        let mut tx = crate::store::write_tx(&mut conn).await?;
+        if !f(&mut tx).await? {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(true)
+    }
+
+    /// Remembers the display names of the members, roles and channels an invocation names, so
+    /// front-ends without a platform to ask (the shell, logs) can show them.
+    pub async fn remember_names(&self, guild_id: u64, inv: &Invocation) -> AppResult<()> {
+        let now = ms(self.clock.now());
+        let mut conn = self.conn().await?;
+        for v in inv.options.values() {
+            let (kind, id, name) = match v {
+                OptValue::User { id, name } => (NameKind::User, *id, name),
+                OptValue::Role { id, name } => (NameKind::Role, *id, name),
+                OptValue::Channel { id, name } => (NameKind::Channel, *id, name),
+                _ => continue,
+            };
+            names::remember(&mut conn, guild_id, kind, id, name, now).await?;
+        }
+        Ok(())
+    }
+
+    /// The remembered name of a member, role or channel.
+    pub async fn name_of(&self, guild_id: u64, kind: NameKind, id: u64) -> Option<String> {
+        let mut conn = self.conn().await.ok()?;
+        names::name_of(&mut conn, guild_id, kind, id)
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Records whether the chat platform accepted the commands (`text`: how many, or its
+    /// reason for refusing them), for `/status` in any front-end on this database.
+    pub async fn record_registration(&self, ok: bool, text: &str) -> AppResult<()> {
+        let mut conn = self.conn().await?;
+        runtime::set(&mut conn, runtime::COMMANDS, text, ok, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// Closes the database (checkpointing its log); the last thing a front-end does.
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     /// The guild's settings, created from the defaults on first use.
@@ -131,6 +221,9 @@ impl App {
     /// Runs a command. Never fails: every error becomes a polite reply in the user's language,
     /// and a failure of the disk is logged and said to have changed nothing.
     pub async fn handle(&self, origin: &Origin, inv: &Invocation) -> Reply {
+        if let Err(e) = self.remember_names(origin.guild_id, inv).await {
+            tracing::warn!(error = %e, "cannot remember the names an invocation gives");
+        }
         let ctx = match self.ctx(origin).await {
             Ok(ctx) => ctx,
             Err(e) => return self.error_reply(e, self.fallback_locale(origin), &inv.path_str()),

@@ -5,6 +5,10 @@
 //! `cmdname-<path>` (zh-CN name), `opt-<option>` (option description), `optname-<option>`,
 //! `choice-<value>`.
 
+use crate::domain::activity::HolidayMode;
+use crate::domain::complaint::{Outcome, Severity};
+use crate::domain::position::Position;
+use crate::domain::task::Priority;
 use crate::i18n::Locale;
 
 /// The type of an option value.
@@ -33,9 +37,7 @@ pub enum OptKind {
 pub struct OptSpec {
     /// Name (lowercase, as typed: `title:`).
     pub name: &'static str,
-    /// Type.
     pub kind: OptKind,
-    /// Must be given.
     pub required: bool,
     /// Allowed values (each labelled by `choice-<value>`).
     pub choices: &'static [&'static str],
@@ -46,11 +48,9 @@ pub struct OptSpec {
 /// A command or subcommand.
 #[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
-    /// Name.
     pub name: &'static str,
     /// Subcommands (then `options` is empty).
     pub subs: &'static [CommandSpec],
-    /// Options.
     pub options: &'static [OptSpec],
     /// Only managers may use it (checked in the core as well).
     pub manager_only: bool,
@@ -112,35 +112,12 @@ pub const fn group(name: &'static str, subs: &'static [CommandSpec]) -> CommandS
     }
 }
 
-/// Position keys, as choices.
-pub const POSITIONS: &[&str] = &[
-    "manager",
-    "operations",
-    "marketing",
-    "customer-service",
-    "design",
-    "copywriting",
-    "warehouse",
-    "product",
-];
-
-/// Complaint outcomes, as choices.
-pub const OUTCOMES: &[&str] = &[
-    "refund",
-    "partial-refund",
-    "return",
-    "exchange",
-    "reship",
-    "compensation",
-    "explanation",
-    "rejected",
-];
-
-/// Task priorities, as choices.
-pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
-
-/// What an activity does on a holiday, as choices.
-pub const HOLIDAY_MODES: &[&str] = &["fire", "skip", "note"];
+/// Choice lists come from the domain's enums: one definition of each.
+const POSITIONS: &[&str] = &Position::KEYS;
+const OUTCOMES: &[&str] = &Outcome::KEYS;
+const PRIORITIES: &[&str] = &Priority::KEYS;
+const SEVERITIES: &[&str] = &Severity::KEYS;
+const HOLIDAY_MODES: &[&str] = &HolidayMode::KEYS;
 
 /// A spec-building helper.
 pub const fn int(name: &'static str) -> OptSpec {
@@ -148,7 +125,9 @@ pub const fn int(name: &'static str) -> OptSpec {
 }
 /// A spec-building helper.
 pub const fn req_id() -> OptSpec {
-    auto(o("id", OptKind::Integer, true))
+    // Text, not a number: the suggestions find items by title as the user types, and
+    // Discord's client sends no suggestions for text in a number option.
+    auto(o("id", OptKind::String, true))
 }
 /// A spec-building helper.
 pub const fn user() -> OptSpec {
@@ -165,6 +144,22 @@ pub const fn priority() -> OptSpec {
 /// A spec-building helper.
 pub const fn req(name: &'static str) -> OptSpec {
     o(name, OptKind::String, true)
+}
+
+/// The options of `/activity add` and `edit`: the given ones, then the settings both take.
+macro_rules! activity_options {
+    ($($head:expr),*) => {
+        &[
+            $($head,)*
+            choices(opt("ping"), POSITIONS),
+            o("ping-role", OptKind::Role, false),
+            o("channel", OptKind::Channel, false),
+            opt("lead"),
+            opt("message"),
+            opt("checklist"),
+            choices(opt("holidays"), HOLIDAY_MODES),
+        ]
+    };
 }
 
 /// Every command.
@@ -208,7 +203,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/task list scope:overdue",
             ),
-            cmd("show", &[req_id()], "/task show id:42"),
+            cmd("show", &[req_id(), int("page")], "/task show id:42"),
             cmd("start", &[req_id()], "/task start id:42"),
             cmd(
                 "done",
@@ -288,7 +283,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                     auto(req("platform")),
                     auto(req("category")),
                     req("summary"),
-                    choices(opt("severity"), &["normal", "serious"]),
+                    choices(opt("severity"), SEVERITIES),
                     opt("customer"),
                     opt("description"),
                     o("screenshot", OptKind::Attachment, false),
@@ -305,7 +300,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/complaint list scope:breached",
             ),
-            cmd("show", &[req_id()], "/complaint show id:7"),
+            cmd("show", &[req_id(), int("page")], "/complaint show id:7"),
             cmd("claim", &[req_id()], "/complaint claim id:7"),
             manager(cmd(
                 "assign",
@@ -411,34 +406,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         &[
             manager(cmd(
                 "add",
-                &[
-                    req("name"),
-                    auto(req("schedule")),
-                    choices(opt("ping"), POSITIONS),
-                    o("ping-role", OptKind::Role, false),
-                    o("channel", OptKind::Channel, false),
-                    opt("lead"),
-                    opt("message"),
-                    opt("checklist"),
-                    choices(opt("holidays"), HOLIDAY_MODES),
-                ],
+                activity_options!(req("name"), auto(req("schedule"))),
                 "/activity add name:\"Free-shipping Thursday\" schedule:\"thu 09:00\" ping:marketing lead:\"18h, 0\" checklist:\"Templates set; Page ready\" holidays:skip",
             )),
             cmd("list", &[int("page")], "/activity list"),
             manager(cmd(
                 "edit",
-                &[
-                    req_id(),
-                    opt("name"),
-                    auto(opt("schedule")),
-                    choices(opt("ping"), POSITIONS),
-                    o("ping-role", OptKind::Role, false),
-                    o("channel", OptKind::Channel, false),
-                    opt("lead"),
-                    opt("message"),
-                    opt("checklist"),
-                    choices(opt("holidays"), HOLIDAY_MODES),
-                ],
+                activity_options!(req_id(), opt("name"), auto(opt("schedule"))),
                 "/activity edit id:2 schedule:\"mon 10:00\" lead:\"1d, 0\"",
             )),
             manager(cmd("remove", &[req_id()], "/activity remove id:2")),

@@ -54,8 +54,10 @@ impl HolidayMode {
     /// Every mode, as offered.
     pub const ALL: [HolidayMode; 3] = [HolidayMode::Fire, HolidayMode::Skip, HolidayMode::Note];
 
+    super::keys_of_all!(3);
+
     /// Stored and typed form.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             HolidayMode::Fire => "fire",
             HolidayMode::Skip => "skip",
@@ -201,7 +203,6 @@ pub fn is_clear(text: &str) -> bool {
 pub struct Holiday {
     /// Shown in reminders and lists (`双11`, `National Day`).
     pub name: String,
-    /// First day.
     pub from: NaiveDate,
     /// Last day (inclusive).
     pub to: NaiveDate,
@@ -244,7 +245,6 @@ impl Fate {
 pub struct Occurrence {
     /// When the activity starts.
     pub at: DateTime<Utc>,
-    /// Whether it fires.
     pub fate: Fate,
 }
 
@@ -252,13 +252,11 @@ pub struct Occurrence {
 /// holiday mode, the guild's holidays and the days skipped by hand.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'a> {
-    /// The schedule.
     pub schedule: &'a Schedule,
     /// The guild's zone (the wall clock the schedule means).
     pub tz: Tz,
     /// What to do on holidays.
     pub mode: HolidayMode,
-    /// The guild's holidays.
     pub holidays: &'a [Holiday],
     /// Local dates skipped by hand.
     pub skips: &'a BTreeSet<NaiveDate>,
@@ -331,7 +329,6 @@ pub fn follow_up_key(activity: i64, at: DateTime<Utc>) -> String {
 /// moved to their end, or dropped when that is not before the start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuietHours {
-    /// Start (local).
     pub from: NaiveTime,
     /// End (local); may be earlier than `from`, wrapping midnight.
     pub to: NaiveTime,
@@ -438,32 +435,23 @@ impl TextLists {
 /// One shipped default activity, validated.
 #[derive(Debug, Clone)]
 pub struct DefaultActivity {
-    /// Name.
     pub name: Texts,
-    /// Schedule text (parses).
     pub schedule: String,
-    /// Position pinged.
     pub ping: Position,
     /// Reminders before the start, longest first.
     pub leads: Vec<Duration>,
     /// Channel id, or None for the guild's summary channel.
     pub channel: Option<u64>,
-    /// Holiday behaviour.
     pub holidays: HolidayMode,
-    /// Message.
     pub message: Option<Texts>,
-    /// Checklist.
     pub checklist: TextLists,
 }
 
 /// One shipped holiday, validated.
 #[derive(Debug, Clone)]
 pub struct DefaultHoliday {
-    /// Name.
     pub name: Texts,
-    /// First day.
     pub from: NaiveDate,
-    /// Last day.
     pub to: NaiveDate,
 }
 

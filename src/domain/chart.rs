@@ -42,7 +42,6 @@ const KEY_STRIP: u32 = 40;
 /// One day of the chart.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ChartDay {
-    /// The day.
     pub date: NaiveDate,
     /// Paid amount that day, in cents.
     pub paid_cents: i64,

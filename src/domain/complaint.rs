@@ -12,8 +12,12 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, as offered.
+    pub const ALL: [Severity; 2] = [Severity::Normal, Severity::Serious];
+    super::keys_of_all!(2);
+
     /// Stored and typed form.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Severity::Normal => "normal",
             Severity::Serious => "serious",
@@ -64,8 +68,10 @@ impl Outcome {
         Outcome::Rejected,
     ];
 
+    super::keys_of_all!(8);
+
     /// Stored and typed form.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Outcome::Refund => "refund",
             Outcome::PartialRefund => "partial-refund",

@@ -41,8 +41,10 @@ impl Position {
         Position::Product,
     ];
 
+    super::keys_of_all!(8);
+
     /// The stable key used in configuration, commands and the database.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Position::Manager => "manager",
             Position::Operations => "operations",

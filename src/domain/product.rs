@@ -91,7 +91,6 @@ impl ProductFigures {
 pub struct ProductDay {
     /// 商品名称 (the product's title); the id when the file has no name.
     pub name: String,
-    /// The figures.
     pub figures: ProductFigures,
 }
 

@@ -11,24 +11,37 @@ use super::{Field, Mentions, Reply};
 pub struct Limits {
     /// The message text (here: the pings).
     pub content: usize,
-    /// The title.
     pub title: usize,
-    /// The body text.
     pub description: usize,
     /// Named fields per message.
     pub fields: usize,
-    /// A field's name.
     pub field_name: usize,
-    /// A field's value.
     pub field_value: usize,
-    /// The small print.
     pub footer: usize,
     /// Title, body, fields and footer together.
     pub total: usize,
-    /// Buttons per message.
     pub buttons: usize,
-    /// A button's label.
     pub label: usize,
+}
+
+impl Limits {
+    /// Discord's limits on one message with one embed
+    /// (<https://discord.com/developers/docs/resources/message#embed-object-embed-limits>;
+    /// content 2,000 per <https://discord.com/developers/docs/resources/message#create-message>;
+    /// 5 rows of 5 buttons per <https://discord.com/developers/docs/components/reference#action-row>).
+    /// The one platform with a front-end today; another states its own.
+    pub const DISCORD: Limits = Limits {
+        content: 2000,
+        title: 256,
+        description: 4096,
+        fields: 25,
+        field_name: 256,
+        field_value: 1024,
+        footer: 2048,
+        total: 6000,
+        buttons: 25,
+        label: 80,
+    };
 }
 
 /// What a chunk of text costs against the limits.
@@ -298,18 +311,7 @@ mod tests {
     use super::*;
     use crate::message::ButtonStyle;
 
-    const L: Limits = Limits {
-        content: 2000,
-        title: 256,
-        description: 4096,
-        fields: 25,
-        field_name: 256,
-        field_value: 1024,
-        footer: 2048,
-        total: 6000,
-        buttons: 25,
-        label: 80,
-    };
+    const L: Limits = Limits::DISCORD;
 
     fn words(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()

@@ -22,6 +22,35 @@ pub enum Severity {
     Danger,
 }
 
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A channel.
+    Channel(u64),
+    /// A user's direct messages.
+    User(u64),
+}
+
+impl Target {
+    /// The channel's or the user's id.
+    pub fn id(self) -> u64 {
+        match self {
+            Target::Channel(id) | Target::User(id) => id,
+        }
+    }
+}
+
+/// What a name in a message's markup belongs to (`<@id>`, `<@&id>`, `<#id>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// A member.
+    User,
+    /// A role.
+    Role,
+    /// A channel.
+    Channel,
+}
+
 /// The exact users and roles a message may ping. Nothing else is ever pinged.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mentions {
@@ -59,6 +88,15 @@ impl Mentions {
     pub fn is_empty(&self) -> bool {
         self.users.is_empty() && self.roles.is_empty()
     }
+
+    /// The pings as chat markup: `<@user> <@&role>`.
+    pub fn markup(&self) -> String {
+        let users = self.users.iter().map(|u| user_ref(*u));
+        users
+            .chain(self.roles.iter().map(|r| role_ref(*r)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// A button's look.
@@ -82,16 +120,13 @@ pub struct Button {
     pub id: String,
     /// Label in the reader's language.
     pub label: String,
-    /// Look.
     pub style: ButtonStyle,
 }
 
 /// A named field (label and value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
-    /// Label.
     pub name: String,
-    /// Value.
     pub value: String,
     /// Whether it may sit beside the previous field.
     #[serde(default)]
@@ -103,7 +138,6 @@ pub struct Field {
 pub struct Attachment {
     /// File name shown to the reader.
     pub filename: String,
-    /// Contents.
     pub bytes: Vec<u8>,
 }
 
@@ -114,9 +148,7 @@ pub struct FormField {
     pub id: String,
     /// Label in the reader's language.
     pub label: String,
-    /// Several lines.
     pub long: bool,
-    /// Must be filled.
     pub required: bool,
     /// Example shown in the empty field.
     pub placeholder: Option<String>,
@@ -128,7 +160,6 @@ pub struct FormField {
 pub struct Form {
     /// Encoded action, like a button id.
     pub id: String,
-    /// Title.
     pub title: String,
     /// At most five inputs.
     pub fields: Vec<FormField>,

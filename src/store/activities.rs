@@ -132,14 +132,9 @@ pub async fn get(
     guild_id: u64,
     id: i64,
 ) -> StoreResult<Option<Activity>> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND id = ?2 AND removed = 0"
-    )))
-    .bind(id_in(guild_id))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(decode).transpose()
+    let sql =
+        format!("SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND id = ?2 AND removed = 0");
+    super::get_by_id(conn, sql, guild_id, id, decode).await
 }
 
 /// Every activity of the guild, by number.

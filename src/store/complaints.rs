@@ -51,8 +51,9 @@ pub struct Complaint {
     pub outcome: Option<Outcome>,
     /// Money paid.
     pub amount: Option<Money>,
-    /// Bumped when the owner or the deadline changes.
-    pub revision: i64,
+    /// The lateness episode: a new one starts when the complaint is reopened with a new limit.
+    /// Each ping goes out once per episode.
+    pub episode: i64,
 }
 
 impl Complaint {
@@ -62,7 +63,7 @@ impl Complaint {
     }
 }
 
-const COLUMNS: &str = "id, guild_id, order_no, platform, category, severity, customer, summary, description, attachments, status, owner_id, logged_by, channel_id, linked_to, created_at, deadline_at, resolved_at, outcome, amount_cents, revision";
+const COLUMNS: &str = "id, guild_id, order_no, platform, category, severity, customer, summary, description, attachments, status, owner_id, logged_by, channel_id, linked_to, created_at, deadline_at, resolved_at, outcome, amount_cents, episode";
 
 fn decode(r: &SqliteRow) -> StoreResult<Complaint> {
     let severity: String = r.try_get("severity")?;
@@ -92,7 +93,7 @@ fn decode(r: &SqliteRow) -> StoreResult<Complaint> {
         resolved_at: r.try_get::<Option<i64>, _>("resolved_at")?.map(from_ms),
         outcome: outcome.as_deref().and_then(Outcome::parse),
         amount: r.try_get::<Option<i64>, _>("amount_cents")?.map(Money),
-        revision: r.try_get("revision")?,
+        episode: r.try_get("episode")?,
     })
 }
 
@@ -128,14 +129,8 @@ pub async fn get(
     guild_id: u64,
     id: i64,
 ) -> StoreResult<Option<Complaint>> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND id = ?2"
-    )))
-    .bind(id_in(guild_id))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(decode).transpose()
+    let sql = format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND id = ?2");
+    super::get_by_id(conn, sql, guild_id, id, decode).await
 }
 
 /// The first complaint on an order, if any.
@@ -186,7 +181,7 @@ pub async fn reopen(
     id: i64,
     deadline: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1 WHERE id = ?1")
+    sqlx::query("UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1, episode = episode + 1 WHERE id = ?1")
         .bind(id)
         .bind(ms(deadline))
         .execute(conn)
@@ -214,23 +209,32 @@ pub async fn add_event(
     Ok(())
 }
 
-/// History, oldest first (the last `limit` entries).
+/// History entries, oldest first: `limit` of them, skipping the `newer` most recent; and how
+/// many there are in all.
 pub async fn events(
     conn: &mut SqliteConnection,
     id: i64,
+    newer: i64,
     limit: i64,
-) -> StoreResult<Vec<(DateTime<Utc>, u64, String, Option<String>)>> {
+) -> StoreResult<(Vec<(DateTime<Utc>, u64, String, Option<String>)>, i64)> {
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM complaint_events WHERE complaint_id = ?1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
     let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM complaint_events WHERE complaint_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2) ORDER BY at, id",
+        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM complaint_events WHERE complaint_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id",
     )
     .bind(id)
     .bind(limit)
+    .bind(newer)
     .fetch_all(conn)
     .await?;
-    Ok(rows
+    let events = rows
         .into_iter()
         .map(|(a, u, k, d)| (from_ms(a), id_out(u), k, d))
-        .collect())
+        .collect();
+    Ok((events, total))
 }
 
 /// Which complaints a list shows.
@@ -257,7 +261,7 @@ pub async fn list(
     limit: i64,
 ) -> StoreResult<(Vec<Complaint>, i64)> {
     let cond = "guild_id = ?1 AND (NOT ?2 OR status = 'open') AND (?3 IS NULL OR owner_id = ?3)
-        AND (?4 IS NULL OR (status = 'open' AND deadline_at <= ?4) OR (status = 'resolved' AND resolved_at > deadline_at))
+        AND (?4 IS NULL OR (status = 'open' AND deadline_at <= ?4) OR (status = 'resolved' AND resolved_at >= deadline_at))
         AND (?5 IS NULL OR platform = ?5) AND (?6 IS NULL OR category = ?6)";
     fn bind(
         q: String,
@@ -308,30 +312,26 @@ pub async fn suggest(
     rows.iter().map(decode).collect()
 }
 
-/// Complaints logged in [from, to).
-pub async fn logged_between(
-    conn: &mut SqliteConnection,
-    guild_id: u64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY id")))
-        .bind(id_in(guild_id))
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(decode).collect()
+/// Which instant of a complaint a period is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Logged,
+    Resolved,
 }
 
-/// Complaints resolved in [from, to).
-pub async fn resolved_between(
+/// Complaints logged (or resolved) in [from, to).
+pub async fn between(
     conn: &mut SqliteConnection,
     guild_id: u64,
+    when: When,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3 ORDER BY id")))
+    let column = match when {
+        When::Logged => "created_at",
+        When::Resolved => "resolved_at",
+    };
+    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND {column} >= ?2 AND {column} < ?3 ORDER BY id")))
         .bind(id_in(guild_id))
         .bind(ms(from))
         .bind(ms(to))

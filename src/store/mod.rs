@@ -67,7 +67,9 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // A reply that says "saved" is a promise: every commit reaches the disk before it
+            // returns (in WAL mode NORMAL could lose the last commits on a power cut).
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             // 32 MiB of page cache per connection (the default is 2 MiB): a backlog's hot pages
             // (the outbox state and its indexes) stay in memory while it drains.
@@ -103,6 +105,23 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The row of a guild's item by its number (`sql` selects by `guild_id = ?1 AND id = ?2`),
+/// decoded.
+async fn get_by_id<T>(
+    conn: &mut sqlx::SqliteConnection,
+    sql: String,
+    guild_id: u64,
+    id: i64,
+    decode: fn(&sqlx::sqlite::SqliteRow) -> StoreResult<T>,
+) -> StoreResult<Option<T>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id_in(guild_id))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(decode).transpose()
 }
 
 /// Unix milliseconds, the form every instant is stored in.

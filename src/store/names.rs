@@ -4,24 +4,14 @@ use sqlx::SqliteConnection;
 
 use super::{StoreResult, id_in, id_out};
 
-/// What a name belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameKind {
-    /// A member.
-    User,
-    /// A role.
-    Role,
-    /// A channel.
-    Channel,
-}
+pub use crate::message::NameKind;
 
-impl NameKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            NameKind::User => "user",
-            NameKind::Role => "role",
-            NameKind::Channel => "channel",
-        }
+/// How a kind is stored.
+fn kind_str(kind: NameKind) -> &'static str {
+    match kind {
+        NameKind::User => "user",
+        NameKind::Role => "role",
+        NameKind::Channel => "channel",
     }
 }
 
@@ -40,7 +30,7 @@ pub async fn remember(
          WHERE names.name <> excluded.name",
     )
     .bind(id_in(guild_id))
-    .bind(kind.as_str())
+    .bind(kind_str(kind))
     .bind(id_in(id))
     .bind(name)
     .bind(now_ms)
@@ -59,7 +49,7 @@ pub async fn name_of(
     let row: Option<(String,)> =
         sqlx::query_as("SELECT name FROM names WHERE guild_id = ?1 AND kind = ?2 AND id = ?3")
             .bind(id_in(guild_id))
-            .bind(kind.as_str())
+            .bind(kind_str(kind))
             .bind(id_in(id))
             .fetch_optional(conn)
             .await?;
@@ -76,7 +66,7 @@ pub async fn all(
         "SELECT id, name FROM names WHERE guild_id = ?1 AND kind = ?2 ORDER BY name",
     )
     .bind(id_in(guild_id))
-    .bind(kind.as_str())
+    .bind(kind_str(kind))
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|(id, n)| (id_out(id), n)).collect())

@@ -7,37 +7,22 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
-use crate::app::reply::Reply;
+use crate::message::Reply;
+pub use crate::message::Target;
 
-/// Where a message goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// A channel.
-    Channel(u64),
-    /// A user's direct messages.
-    User(u64),
+/// How a target is stored: its kind and its id.
+fn target_kind(t: Target) -> &'static str {
+    match t {
+        Target::Channel(_) => "channel",
+        Target::User(_) => "user",
+    }
 }
 
-impl Target {
-    fn kind(self) -> &'static str {
-        match self {
-            Target::Channel(_) => "channel",
-            Target::User(_) => "user",
-        }
-    }
-
-    fn id(self) -> u64 {
-        match self {
-            Target::Channel(id) | Target::User(id) => id,
-        }
-    }
-
-    fn from_parts(kind: &str, id: i64) -> StoreResult<Target> {
-        match kind {
-            "channel" => Ok(Target::Channel(id_out(id))),
-            "user" => Ok(Target::User(id_out(id))),
-            other => Err(StoreError::Corrupt(format!("outbox target kind {other}"))),
-        }
+fn target_from_parts(kind: &str, id: i64) -> StoreResult<Target> {
+    match kind {
+        "channel" => Ok(Target::Channel(id_out(id))),
+        "user" => Ok(Target::User(id_out(id))),
+        other => Err(StoreError::Corrupt(format!("outbox target kind {other}"))),
     }
 }
 
@@ -177,6 +162,18 @@ pub async fn enqueue_or_revive(
     put(conn, msg, now, &[OutboxState::Cancelled]).await
 }
 
+/// Revives a message replanned under the same key when its row was cancelled (it had not gone
+/// out yet), with the new content and time; adds nothing when there is no such row. For a
+/// reminder whose time has just passed while its item was replanned: it goes out once, late,
+/// instead of being lost; one that never existed is not made up.
+pub async fn revive(
+    conn: &mut SqliteConnection,
+    msg: &NewMessage,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    put_with(conn, msg, now, &[OutboxState::Cancelled], false).await
+}
+
 /// Enqueues a message; when its key is already there in one of the `replace` states, the row
 /// gets the new content, target and time and waits again (attempts and errors reset). Returns
 /// whether a row was added or changed. Atomic on its own (a savepoint inside the caller's
@@ -187,11 +184,24 @@ pub async fn put(
     now: DateTime<Utc>,
     replace: &[OutboxState],
 ) -> StoreResult<bool> {
+    put_with(conn, msg, now, replace, true).await
+}
+
+async fn put_with(
+    conn: &mut SqliteConnection,
+    msg: &NewMessage,
+    now: DateTime<Utc>,
+    replace: &[OutboxState],
+    insert: bool,
+) -> StoreResult<bool> {
     use sqlx::Connection;
     let payload =
         serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let mut tx = conn.begin().await?;
-    let added: Option<i64> = sqlx::query_scalar(
+    let added: Option<i64> = if !insert {
+        None
+    } else {
+        sqlx::query_scalar(
         "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (dedupe_key) DO NOTHING
@@ -201,13 +211,14 @@ pub async fn put(
     .bind(&msg.dedupe_key)
     .bind(nonce_for(&msg.dedupe_key))
     .bind(&msg.source)
-    .bind(msg.target.kind())
+    .bind(target_kind(msg.target))
     .bind(id_in(msg.target.id()))
     .bind(&payload)
     .bind(ms(msg.due_at))
     .bind(ms(now))
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    };
     let changed = if let Some(id) = added {
         sqlx::query("INSERT INTO outbox_state (available_at, id) VALUES (?1, ?2)")
             .bind(ms(msg.due_at))
@@ -237,7 +248,7 @@ pub async fn put(
                 "UPDATE outbox_message SET target_kind = ?2, target_id = ?3, payload = ?4, due_at = ?5 WHERE id = ?1",
             )
             .bind(id)
-            .bind(msg.target.kind())
+            .bind(target_kind(msg.target))
             .bind(id_in(msg.target.id()))
             .bind(&payload)
             .bind(ms(msg.due_at))
@@ -433,7 +444,7 @@ fn decode_batch(batch: Option<String>) -> StoreResult<Vec<Claimed>> {
             dedupe_key,
             nonce,
             source,
-            target: Target::from_parts(&kind, target_id)?,
+            target: target_from_parts(&kind, target_id)?,
             reply,
             due_at: from_ms(due_at),
             available_at: from_ms(available_at),
@@ -628,7 +639,7 @@ pub async fn list(
             Ok(Listed {
                 id: r.try_get("id")?,
                 dedupe_key: r.try_get("dedupe_key")?,
-                target: Target::from_parts(&kind, r.try_get("target_id")?)?,
+                target: target_from_parts(&kind, r.try_get("target_id")?)?,
                 state: OutboxState::parse(&state)
                     .ok_or_else(|| StoreError::Corrupt(state.clone()))?,
                 due_at: from_ms(r.try_get("due_at")?),

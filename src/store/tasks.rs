@@ -6,53 +6,10 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::position::Position;
+pub use crate::domain::task::{Cover, Task};
 use crate::domain::task::{Priority, Status};
 
-/// A task as stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Task {
-    /// Number shown to people (`#42`).
-    pub id: i64,
-    /// Guild.
-    pub guild_id: u64,
-    /// What to do.
-    pub title: String,
-    /// More detail.
-    pub note: Option<String>,
-    /// Urgency.
-    pub priority: Priority,
-    /// State.
-    pub status: Status,
-    /// Owner, when someone owns it.
-    pub assignee_id: Option<u64>,
-    /// The position it was given to.
-    pub position: Option<Position>,
-    /// Who assigned it.
-    pub assigner_id: u64,
-    /// Where reminders go.
-    pub channel_id: u64,
-    /// Deadline.
-    pub due_at: DateTime<Utc>,
-    /// Bumped on every change of deadline or owner.
-    pub revision: i64,
-    /// The recurring definition it came from.
-    pub recurring_id: Option<i64>,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Started.
-    pub started_at: Option<DateTime<Utc>>,
-    /// Finished.
-    pub done_at: Option<DateTime<Utc>>,
-}
-
-impl Task {
-    /// The outbox source of its reminders.
-    pub fn source(&self) -> String {
-        format!("task:{}", self.id)
-    }
-}
-
-const COLUMNS: &str = "id, guild_id, title, note, priority, status, assignee_id, position, assigner_id, channel_id, due_at, revision, recurring_id, created_at, started_at, done_at";
+const COLUMNS: &str = "id, guild_id, title, note, priority, status, assignee_id, position, assigner_id, channel_id, due_at, episode, recurring_id, created_at, started_at, done_at";
 
 fn decode(r: &SqliteRow) -> StoreResult<Task> {
     let priority: String = r.try_get("priority")?;
@@ -78,7 +35,7 @@ fn decode(r: &SqliteRow) -> StoreResult<Task> {
         assigner_id: id_out(r.try_get("assigner_id")?),
         channel_id: id_out(r.try_get("channel_id")?),
         due_at: from_ms(r.try_get("due_at")?),
-        revision: r.try_get("revision")?,
+        episode: r.try_get("episode")?,
         recurring_id: r.try_get("recurring_id")?,
         created_at: from_ms(r.try_get("created_at")?),
         started_at: r.try_get::<Option<i64>, _>("started_at")?.map(from_ms),
@@ -141,14 +98,8 @@ pub async fn insert(
 
 /// A task of the guild.
 pub async fn get(conn: &mut SqliteConnection, guild_id: u64, id: i64) -> StoreResult<Option<Task>> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND id = ?2"
-    )))
-    .bind(id_in(guild_id))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(decode).transpose()
+    let sql = format!("SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND id = ?2");
+    super::get_by_id(conn, sql, guild_id, id, decode).await
 }
 
 /// Changes the state, stamping when work started or finished.
@@ -189,7 +140,8 @@ pub struct TaskChange {
     pub position: Option<Option<Position>>,
 }
 
-/// Applies a change; the revision moves on when the deadline or the owner changes.
+/// Applies a change; the revision moves on when the deadline or the owner changes, and a new
+/// lateness episode starts when the deadline moves to an instant after `now`.
 pub async fn update(
     conn: &mut SqliteConnection,
     id: i64,
@@ -203,7 +155,8 @@ pub async fn update(
             due_at = COALESCE(?5, due_at),
             assignee_id = CASE WHEN ?6 THEN ?7 ELSE assignee_id END,
             position = CASE WHEN ?8 THEN ?9 ELSE position END,
-            revision = revision + ?10, updated_at = ?11
+            revision = revision + ?10, updated_at = ?11,
+            episode = episode + (?5 IS NOT NULL AND ?5 > ?11)
          WHERE id = ?1",
     )
     .bind(id)
@@ -257,20 +210,27 @@ pub struct Event {
     pub detail: Option<String>,
 }
 
-/// The last `limit` history entries, oldest first.
+/// History entries, oldest first: `limit` of them, skipping the `newer` most recent; and how
+/// many there are in all.
 pub async fn events(
     conn: &mut SqliteConnection,
     task_id: i64,
+    newer: i64,
     limit: i64,
-) -> StoreResult<Vec<Event>> {
+) -> StoreResult<(Vec<Event>, i64)> {
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM task_events WHERE task_id = ?1")
+        .bind(task_id)
+        .fetch_one(&mut *conn)
+        .await?;
     let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM task_events WHERE task_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2) ORDER BY at, id",
+        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM task_events WHERE task_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id",
     )
     .bind(task_id)
     .bind(limit)
+    .bind(newer)
     .fetch_all(conn)
     .await?;
-    Ok(rows
+    let events = rows
         .into_iter()
         .map(|(at, actor, kind, detail)| Event {
             at: from_ms(at),
@@ -278,7 +238,8 @@ pub async fn events(
             kind,
             detail,
         })
-        .collect())
+        .collect();
+    Ok((events, total))
 }
 
 /// Which tasks a list shows.
@@ -301,7 +262,7 @@ pub async fn list(
     limit: i64,
 ) -> StoreResult<(Vec<Task>, i64)> {
     let cond = "guild_id = ?1 AND status IN ('open', 'in_progress')
-         AND (?2 IS NULL OR assignee_id = ?2) AND (?3 IS NULL OR position = ?3) AND (?4 IS NULL OR due_at < ?4)";
+         AND (?2 IS NULL OR assignee_id = ?2) AND (?3 IS NULL OR position = ?3) AND (?4 IS NULL OR due_at <= ?4)";
     let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM tasks WHERE {cond}"
     )))
@@ -349,23 +310,6 @@ pub async fn suggest(
     .fetch_all(conn)
     .await?;
     rows.iter().map(decode).collect()
-}
-
-/// A cover: `cover_id` stands in for a position or a member between two instants.
-#[derive(Debug, Clone)]
-pub struct Cover {
-    /// Row id.
-    pub id: i64,
-    /// The position covered.
-    pub position: Option<Position>,
-    /// The member covered.
-    pub user_id: Option<u64>,
-    /// Who covers.
-    pub cover_id: u64,
-    /// From.
-    pub starts_at: DateTime<Utc>,
-    /// Until.
-    pub ends_at: DateTime<Utc>,
 }
 
 /// Records a cover.
@@ -470,13 +414,13 @@ pub async fn stats(
         "SELECT assignee_id,
                 SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled'),
                 SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done'),
-                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at <= due_at),
-                SUM(status IN ('open', 'in_progress') AND due_at < ?4),
-                AVG(CASE WHEN due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at > due_at
+                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at < due_at),
+                SUM(status IN ('open', 'in_progress') AND due_at <= ?4),
+                AVG(CASE WHEN due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at >= due_at
                          THEN (done_at - due_at) / 60000.0 END)
          FROM tasks WHERE guild_id = ?1 AND assignee_id IS NOT NULL
          GROUP BY assignee_id
-         HAVING SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled') > 0 OR SUM(status IN ('open', 'in_progress') AND due_at < ?4) > 0
+         HAVING SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled') > 0 OR SUM(status IN ('open', 'in_progress') AND due_at <= ?4) > 0
          ORDER BY assignee_id",
     )
     .bind(id_in(guild_id))

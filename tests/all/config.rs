@@ -1,11 +1,14 @@
 //! Configuration: the shipped defaults load, environment variables win, and every kind of bad
-//! value stops start-up with a message naming the key, the value and the expected form.
+//! value stops start-up with a message naming the key, the value and the expected form; also
+//! for the activities' settings and the data files they name.
 
 use std::collections::HashMap;
 
 use storeops::config::{Config, ConfigError};
 use storeops::domain::position::Position;
+use storeops::i18n::Locale;
 
+/// The environment as `Config::load` reads it, with only these variables set.
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let map: HashMap<String, String> = pairs
         .iter()
@@ -14,6 +17,7 @@ fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     move |k| map.get(k).cloned()
 }
 
+/// Loads a configuration file holding `file` (empty when `None`) with the environment `pairs`.
 fn load_with(file: Option<&str>, pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("storeops.toml");
@@ -70,6 +74,7 @@ fn environment_overrides_win_over_the_file() {
     assert!(c.tasks.members_assign_others);
 }
 
+/// The message of a configuration that must be refused.
 fn invalid(file: Option<&str>, pairs: &[(&str, &str)]) -> String {
     match load_with(file, pairs) {
         Ok(_) => panic!("should be refused: {file:?} {pairs:?}"),
@@ -159,4 +164,100 @@ fn the_token_never_comes_from_the_committed_file() {
     let token = storeops::adapters::discord::read_token(&c, &env(&[("DISCORD_TOKEN", " abc ")]));
     assert_eq!(token.as_deref(), Some("abc"));
     assert_eq!(storeops::adapters::discord::read_token(&c, &env(&[])), None);
+}
+
+#[test]
+fn activity_settings_come_from_the_file_the_environment_and_data_files_checked_at_start() {
+    let c = load_with(None, &[]).expect("defaults");
+    let a = &c.activities;
+    assert!(a.seed_defaults && a.follow_up);
+    assert_eq!(
+        a.default_lead,
+        vec![chrono::Duration::hours(1), chrono::Duration::zero()]
+    );
+    assert_eq!(a.calendar_days, 14);
+    assert!(a.quiet_hours.is_some());
+    assert!(a.defaults.len() >= 8 && !a.holidays.is_empty());
+
+    let dir = tempfile::tempdir().expect("dir");
+    let acts = dir.path().join("acts.toml");
+    std::fs::write(
+        &acts,
+        r#"
+[[activity]]
+name = { en-US = "Stand-up", zh-CN = "站会" }
+schedule = "weekdays 09:30"
+ping = "operations"
+lead = ["0"]
+"#,
+    )
+    .expect("write");
+    let c = load_with(
+        None,
+        &[
+            ("STOREOPS_ACTIVITIES_DEFAULT_LEAD", "1d,0"),
+            ("STOREOPS_ACTIVITIES_QUIET_HOURS", ""),
+            ("STOREOPS_ACTIVITIES_SEED_DEFAULTS", "false"),
+            ("STOREOPS_ACTIVITIES_CALENDAR_DAYS", "7"),
+            (
+                "STOREOPS_ACTIVITIES_DEFAULTS_FILE",
+                acts.to_str().expect("path"),
+            ),
+        ],
+    )
+    .expect("overrides");
+    let a = &c.activities;
+    assert_eq!(
+        a.default_lead,
+        vec![chrono::Duration::days(1), chrono::Duration::zero()]
+    );
+    assert!(a.quiet_hours.is_none() && !a.seed_defaults);
+    assert_eq!(a.calendar_days, 7);
+    assert_eq!(a.defaults.len(), 1);
+    assert_eq!(a.defaults[0].name.get(Locale::ZhCn), "站会");
+
+    let e = invalid(None, &[("STOREOPS_ACTIVITIES_QUIET_HOURS", "late")]);
+    assert!(
+        e.contains("activities.quiet_hours") && e.contains("22:00-08:00"),
+        "{e}"
+    );
+    let e = invalid(None, &[("STOREOPS_ACTIVITIES_DEFAULT_LEAD", "soon")]);
+    assert!(e.contains("activities.default_lead"), "{e}");
+    let e = invalid(None, &[("STOREOPS_ACTIVITIES_CALENDAR_DAYS", "0")]);
+    assert!(e.contains("activities.calendar_days"), "{e}");
+    let e = invalid(
+        None,
+        &[(
+            "STOREOPS_ACTIVITIES_HOLIDAYS_FILE",
+            "/nonexistent/holidays.toml",
+        )],
+    );
+    assert!(
+        e.contains("activities.holidays_file") && e.contains("/nonexistent/holidays.toml"),
+        "{e}"
+    );
+    std::fs::write(
+        &acts,
+        r#"
+[[activity]]
+name = { en-US = "Broken", zh-CN = "坏" }
+schedule = "someday"
+ping = "operations"
+lead = ["0"]
+"#,
+    )
+    .expect("write");
+    let e = invalid(
+        None,
+        &[(
+            "STOREOPS_ACTIVITIES_DEFAULTS_FILE",
+            acts.to_str().expect("path"),
+        )],
+    );
+    assert!(
+        e.contains("activities.defaults_file")
+            && e.contains("activity 1 (\"Broken\")")
+            && e.contains("schedule"),
+        "{e}"
+    );
 }

@@ -240,3 +240,64 @@ async fn setup_language_answers_in_the_new_language_for_the_shell() {
     let out = sh.execute("/setup language:zh-CN").await.text;
     assert!(out.contains("设置已保存"), "{out}");
 }
+
+#[tokio::test]
+async fn commands_and_options_can_be_typed_by_their_chinese_names() {
+    let t = TestApp::new().await;
+    let mut sh = t.shell("li", "manager", "zh-CN").await;
+    let out = sh
+        .execute("/任务 分配 标题:\"更新首页横幅\" 截止:\"明天 18:00\" 成员:@bob")
+        .await
+        .text;
+    assert!(out.contains("更新首页横幅") && out.contains("#1"), "{out}");
+    // The same task, read back by its English names.
+    let out = sh.execute("/task show id:1").await.text;
+    assert!(out.contains("更新首页横幅"), "{out}");
+    // Mixed: a Chinese command with an English option, and the other way round.
+    let out = sh.execute("/任务 详情 id:1").await.text;
+    assert!(out.contains("更新首页横幅"), "{out}");
+    let out = sh.execute("/task show 编号:1").await.text;
+    assert!(out.contains("更新首页横幅"), "{out}");
+    // An id that is no number says what to type.
+    let out = sh.execute("/task show id:banner").await.text;
+    assert!(
+        out.contains("“banner”不是 id 的编号") && out.contains("id:42"),
+        "{out}"
+    );
+    let out = sh.execute("/task show id:#1").await.text;
+    assert!(out.contains("更新首页横幅"), "{out}");
+    // An unknown Chinese option is refused naming the options there are.
+    let out = sh.execute("/任务 详情 颜色:红").await.text;
+    assert!(out.contains("颜色") && out.contains("id:"), "{out}");
+}
+
+#[tokio::test]
+async fn status_says_when_discord_refused_the_commands() {
+    use storeops::store::runtime;
+    let t = TestApp::new().await;
+    let mut sh = t.shell("amy", "manager", "en-US").await;
+    let out = sh.execute("/status").await.text;
+    assert!(!out.contains("not registered"), "{out}");
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let reason = "HTTP 400 Invalid Form Body (code 50035); 5.options.3.options.1.required: \
+                  Required options must be placed before non-required options [/data target amount]";
+    runtime::set(&mut conn, runtime::COMMANDS, reason, false, t.clock_now())
+        .await
+        .expect("set");
+    drop(conn);
+    let out = sh.execute("/status").await.text;
+    assert!(
+        out.contains("Commands not registered") && out.contains("/data target amount"),
+        "{out}"
+    );
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    runtime::set(&mut conn, runtime::COMMANDS, "57", true, t.clock_now())
+        .await
+        .expect("set");
+    drop(conn);
+    let out = sh.execute("/status").await.text;
+    assert!(
+        out.contains("57 registered with Discord") && !out.contains("not registered"),
+        "{out}"
+    );
+}

@@ -83,10 +83,10 @@ fn check_tmall(p: &import::Parsed) {
     assert!(
         matches!(mismatches[0], Warning::RateMismatch { row: 8, column, .. } if column == "支付转化率")
     );
-    assert!(
-        p.warnings
-            .iter()
-            .any(|w| matches!(w, Warning::SkippedRow { row: 9, .. }))
+    assert_eq!(
+        p.skipped.totals,
+        vec![9],
+        "the total line is skipped and counted"
     );
 }
 
@@ -920,9 +920,10 @@ async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
         platform: None,
         dry_run,
         order: DateOrder::Mdy,
+        all: false,
     };
     let l = Locale::EnUs;
-    let out = run_cli(&t.app.store, &args(true), l, t.clock_now(), &NoProgress)
+    let out = run_cli(&t.app, &args(true), l, t.clock_now(), &NoProgress)
         .await
         .expect("dry run");
     assert!(out.contains("File: xls, header on row 5"), "{out}");
@@ -972,7 +973,7 @@ async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
             .is_empty()
     );
 
-    let out = run_cli(&t.app.store, &args(false), l, t.clock_now(), &NoProgress)
+    let out = run_cli(&t.app, &args(false), l, t.clock_now(), &NoProgress)
         .await
         .expect("import");
     assert!(
@@ -985,7 +986,7 @@ async fn cli_imports_the_xls_with_a_full_table_and_exact_figures() {
         .into_iter()
         .collect();
     assert_eq!(got, shop_xls_days());
-    let out = run_cli(&t.app.store, &args(false), l, t.clock_now(), &NoProgress)
+    let out = run_cli(&t.app, &args(false), l, t.clock_now(), &NoProgress)
         .await
         .expect("again");
     assert!(
@@ -1054,9 +1055,10 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         platform: None,
         dry_run: false,
         order: DateOrder::Mdy,
+        all: false,
     };
     let rec = Recorded::default();
-    let out = run_cli(&t.app.store, &args, Locale::ZhCn, t.clock_now(), &rec)
+    let out = run_cli(&t.app, &args, Locale::ZhCn, t.clock_now(), &rec)
         .await
         .expect("import");
     assert!(out.contains("商品：1000 个 × 3 天（3000 行）"), "{out}");
@@ -1088,9 +1090,10 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         shop: "天猫旗舰店".into(),
         ..args.clone()
     };
-    let err = run_cli(&t.app.store, &wrong, Locale::ZhCn, t.clock_now(), &rec)
+    let err = run_cli(&t.app, &wrong, Locale::ZhCn, t.clock_now(), &rec)
         .await
-        .expect_err("no such shop");
+        .expect_err("no such shop")
+        .reason;
     assert_eq!(
         err,
         "没有名为“天猫旗舰店”的店铺。请先添加（在 Discord 或 storeops shell 中）：/data shop name:\"天猫旗舰店\""
@@ -1100,15 +1103,10 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         file: t.dir.path().join("nope.xls"),
         ..args
     };
-    let err = run_cli(
-        &t.app.store,
-        &missing,
-        Locale::EnUs,
-        t.clock_now(),
-        &NoProgress,
-    )
-    .await
-    .expect_err("no file");
+    let err = run_cli(&t.app, &missing, Locale::EnUs, t.clock_now(), &NoProgress)
+        .await
+        .expect_err("no file")
+        .reason;
     assert!(
         err.starts_with("Cannot read ") && err.contains("nope.xls"),
         "{err}"
@@ -1422,16 +1420,12 @@ async fn crafted_xlsx_that_would_exhaust_memory_are_refused_and_nothing_is_store
         platform: None,
         dry_run: false,
         order: DateOrder::Mdy,
+        all: false,
     };
-    let err = run_cli(
-        &t.app.store,
-        &args,
-        Locale::EnUs,
-        t.clock_now(),
-        &NoProgress,
-    )
-    .await
-    .expect_err("refused");
+    let err = run_cli(&t.app, &args, Locale::EnUs, t.clock_now(), &NoProgress)
+        .await
+        .expect_err("refused")
+        .reason;
     assert!(
         err.starts_with("This workbook's first sheet spans 17,179,869,184 cells"),
         "{err}"

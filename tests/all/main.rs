@@ -1,4 +1,7 @@
-//! The one integration-test binary (one link on a 2-core machine). Each capability is a module.
+//! The one integration-test binary (one link on a 2-core machine). Each capability is a module,
+//! cut like the code: a feature folder per feature of `src/app/cmd/`, each with a `discord.rs`
+//! for its flow through the fake Discord. Helpers shared by more than one file live in
+//! `support/`, once.
 
 mod fake_discord;
 mod support;
@@ -7,9 +10,13 @@ mod activities;
 mod complaints;
 mod config;
 mod data;
+mod deadlines;
 mod discord;
-mod discord_payloads;
 mod foundation;
 mod import;
+mod import_real;
+mod model;
 mod outbox;
+mod schedules;
+mod summary;
 mod tasks;

@@ -14,7 +14,6 @@ use crate::app::spec::{self, COMMANDS, CommandSpec, OptKind, OptSpec};
 use crate::app::{Actor, Invocation, OptValue, Origin, Reply};
 use crate::i18n::Locale;
 use crate::message::fit::fit;
-use crate::store::names::{self, NameKind};
 
 type Command = poise::Command<Data, Error>;
 type AppCtx<'a> = poise::ApplicationContext<'a, Data, Error>;
@@ -210,24 +209,6 @@ fn create_reply(reply: &Reply) -> poise::CreateReply {
     out
 }
 
-async fn remember_names(data: &Data, guild_id: u64, inv: &Invocation) {
-    let now = crate::store::ms(data.app.clock.now());
-    let Ok(mut conn) = data.app.store.pool.acquire().await else {
-        return;
-    };
-    for v in inv.options.values() {
-        let (kind, id, name) = match v {
-            OptValue::User { id, name } => (NameKind::User, *id, name),
-            OptValue::Role { id, name } => (NameKind::Role, *id, name),
-            OptValue::Channel { id, name } => (NameKind::Channel, *id, name),
-            _ => continue,
-        };
-        if let Err(e) = names::remember(&mut conn, guild_id, kind, id, name, now).await {
-            tracing::warn!(error = %e, "cannot remember a name");
-        }
-    }
-}
-
 fn slash_action(
     ctx: AppCtx<'_>,
 ) -> BoxFuture<'_, Result<(), poise::FrameworkError<'_, Data, Error>>> {
@@ -242,11 +223,9 @@ fn slash_action(
                     channel_id: i.channel_id.get(),
                     actor: actor(&i.user, i.member.as_deref(), &i.locale),
                 };
-                // Remembering names writes too: it counts towards the patience.
-                let work = async {
-                    remember_names(ctx.data(), guild.get(), &inv).await;
-                    ctx.data().app.handle(&origin, &inv).await
-                };
+                // The core remembers the names the options give: that counts towards the
+                // patience too.
+                let work = ctx.data().app.handle(&origin, &inv);
                 let patience = ctx.data().app.config.discord.defer_after;
                 // Still working (a large import): acknowledge now, privately, because whether
                 // the answer is private is not known yet.
@@ -345,39 +324,19 @@ pub async fn on_event(
     };
     match interaction {
         serenity::Interaction::Component(ci) => {
-            let reply = match ci.guild_id {
-                Some(guild) => {
-                    let origin = Origin {
-                        guild_id: guild.get(),
-                        channel_id: ci.channel_id.get(),
-                        actor: actor(&ci.user, ci.member.as_ref(), &ci.locale),
-                    };
-                    let work = data.app.press(&origin, &ci.data.custom_id);
-                    let patience = data.app.config.discord.defer_after;
-                    let deferred = || async {
-                        // DEFERRED_UPDATE_MESSAGE: acknowledged, the message is edited later.
-                        ci.defer(&ctx.http).await
-                    };
-                    match in_time(work, patience, deferred).await {
-                        Answer::Now(reply) => reply,
-                        Answer::Later(reply) => {
-                            return answer_late(ctx, &ci.token, &reply).await;
-                        }
-                    }
-                }
-                None => Reply::error(
-                    Locale::from_client_tag(&ci.locale)
-                        .unwrap_or_default()
-                        .t("err-guild-only"),
-                ),
+            let incoming = Incoming {
+                guild_id: ci.guild_id,
+                channel_id: ci.channel_id.get(),
+                user: &ci.user,
+                member: ci.member.as_ref(),
+                locale: &ci.locale,
+                token: &ci.token,
             };
-            answer(
-                ctx,
-                ci.create_response(&ctx.http, interaction_response(&reply)),
-                &ci.token,
-                &reply,
-            )
-            .await?;
+            // DEFERRED_UPDATE_MESSAGE when slow: acknowledged, the message is edited later.
+            let defer = || ci.defer(&ctx.http);
+            let respond = |r| ci.create_response(&ctx.http, r);
+            let work = Work::Press(&ci.data.custom_id);
+            answer_interaction(ctx, data, incoming, work, defer, respond).await?;
         }
         serenity::Interaction::Modal(mi) => {
             let fields: Vec<(String, String)> = mi
@@ -392,40 +351,85 @@ pub async fn on_event(
                     _ => None,
                 })
                 .collect();
-            let reply = match mi.guild_id {
-                Some(guild) => {
-                    let origin = Origin {
-                        guild_id: guild.get(),
-                        channel_id: mi.channel_id.get(),
-                        actor: actor(&mi.user, mi.member.as_ref(), &mi.locale),
-                    };
-                    let work = data.app.submit(&origin, &mi.data.custom_id, &fields);
-                    let patience = data.app.config.discord.defer_after;
-                    let deferred = || async { mi.defer(&ctx.http).await };
-                    match in_time(work, patience, deferred).await {
-                        Answer::Now(reply) => reply,
-                        Answer::Later(reply) => {
-                            return answer_late(ctx, &mi.token, &reply).await;
-                        }
-                    }
-                }
-                None => Reply::error(
-                    Locale::from_client_tag(&mi.locale)
-                        .unwrap_or_default()
-                        .t("err-guild-only"),
-                ),
+            let incoming = Incoming {
+                guild_id: mi.guild_id,
+                channel_id: mi.channel_id.get(),
+                user: &mi.user,
+                member: mi.member.as_ref(),
+                locale: &mi.locale,
+                token: &mi.token,
             };
-            answer(
-                ctx,
-                mi.create_response(&ctx.http, interaction_response(&reply)),
-                &mi.token,
-                &reply,
-            )
-            .await?;
+            let defer = || mi.defer(&ctx.http);
+            let respond = |r| mi.create_response(&ctx.http, r);
+            let work = Work::Submit(&mi.data.custom_id, fields);
+            answer_interaction(ctx, data, incoming, work, defer, respond).await?;
         }
         _ => {}
     }
     Ok(())
+}
+
+/// What a click and a submitted form have in common, for answering them the same way.
+struct Incoming<'a> {
+    guild_id: Option<serenity::GuildId>,
+    channel_id: u64,
+    user: &'a serenity::User,
+    member: Option<&'a serenity::Member>,
+    locale: &'a str,
+    token: &'a str,
+}
+
+/// What the core is asked to do.
+enum Work<'a> {
+    /// A button's id.
+    Press(&'a str),
+    /// A form's id and its fields.
+    Submit(&'a str, Vec<(String, String)>),
+}
+
+/// Runs the work in the core and answers the interaction: at once when the core is quick,
+/// else acknowledged first (`defer`) and answered after; parts past the first follow up.
+async fn answer_interaction<D, DF, R, RF>(
+    ctx: &serenity::Context,
+    data: &Data,
+    incoming: Incoming<'_>,
+    work: Work<'_>,
+    defer: D,
+    respond: R,
+) -> Result<(), Error>
+where
+    D: FnOnce() -> DF,
+    DF: std::future::Future<Output = Result<(), serenity::Error>>,
+    R: FnOnce(serenity::CreateInteractionResponse) -> RF,
+    RF: std::future::Future<Output = Result<(), serenity::Error>>,
+{
+    let reply = match incoming.guild_id {
+        Some(guild) => {
+            let origin = Origin {
+                guild_id: guild.get(),
+                channel_id: incoming.channel_id,
+                actor: actor(incoming.user, incoming.member, incoming.locale),
+            };
+            let app = &data.app;
+            let run = async {
+                match &work {
+                    Work::Press(id) => app.press(&origin, id).await,
+                    Work::Submit(id, fields) => app.submit(&origin, id, fields).await,
+                }
+            };
+            match in_time(run, app.config.discord.defer_after, defer).await {
+                Answer::Now(reply) => reply,
+                Answer::Later(reply) => return answer_late(ctx, incoming.token, &reply).await,
+            }
+        }
+        None => Reply::error(
+            Locale::from_client_tag(incoming.locale)
+                .unwrap_or_default()
+                .t("err-guild-only"),
+        ),
+    };
+    let first = respond(interaction_response(&reply));
+    answer(ctx, first, incoming.token, &reply).await
 }
 
 /// The core's answer, ready before Discord's deadline or after the interaction was deferred.

@@ -17,14 +17,11 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::watch;
 
 use crate::app::App;
-use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
-use crate::schedule::Dispatcher;
-use crate::store::Store;
+use crate::outbox::Dispatcher;
 
 /// Shared state of the poise framework.
 pub struct Data {
-    /// The core.
     pub app: App,
 }
 
@@ -51,25 +48,21 @@ fn read_token_file(file: &Path) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// `storeops run`: connects to Discord and serves until SIGINT/SIGTERM.
-pub async fn run(config: Config) -> anyhow::Result<()> {
-    let Some(token) = read_token(&config, &|k| std::env::var(k).ok()) else {
-        eprintln!("{}", config.defaults.locale.t("start-no-token"));
-        if config.defaults.locale != crate::i18n::Locale::EnUs {
+/// `storeops run`: connects to Discord with `app` and serves until SIGINT/SIGTERM.
+pub async fn run(app: App) -> anyhow::Result<()> {
+    let Some(token) = read_token(&app.config, &|k| std::env::var(k).ok()) else {
+        let locale = app.config.defaults.locale;
+        eprintln!("{}", locale.t("start-no-token"));
+        if locale != crate::i18n::Locale::EnUs {
             eprintln!("\n{}", crate::i18n::Locale::EnUs.t("start-no-token"));
         }
         std::process::exit(2);
     };
-    let store = Store::open(&config.database.path, config.database.busy_timeout)
-        .await
-        .with_context(|| format!("opening the database {}", config.database.path.display()))?;
-    let clock: SharedClock = Arc::new(SystemClock);
-    let app = App::new(store.clone(), clock, Arc::new(config));
-    let bot = Bot::start(app, &token).await?;
+    let bot = Bot::start(app.clone(), &token).await?;
     shutdown_signal().await;
     tracing::info!("shutting down");
     bot.stop().await;
-    store.close().await;
+    app.close().await;
     Ok(())
 }
 

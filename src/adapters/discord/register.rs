@@ -13,7 +13,6 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::app::App;
-use crate::store::runtime;
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
@@ -45,12 +44,7 @@ pub async fn until_accepted(
                 (false, reason)
             }
         };
-        let now = app.clock.now();
-        let recorded = async {
-            let mut conn = app.store.pool.acquire().await?;
-            runtime::set(&mut conn, runtime::COMMANDS, &text, ok, now).await
-        };
-        if let Err(e) = recorded.await {
+        if let Err(e) = app.record_registration(ok, &text).await {
             tracing::error!(error = %e, "cannot record the command registration in the database");
         }
         if ok {

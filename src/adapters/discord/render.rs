@@ -11,22 +11,8 @@ use serenity::{
 use crate::message::fit::{Limits, fit};
 use crate::message::{ButtonStyle, Reply, Severity};
 
-/// Discord's limits on one message with one embed
-/// (<https://discord.com/developers/docs/resources/message#embed-object-embed-limits>,
-/// <https://discord.com/developers/docs/resources/message#create-message>: content 2,000;
-/// <https://discord.com/developers/docs/components/reference#action-row>: 5 rows of 5 buttons).
-pub const LIMITS: Limits = Limits {
-    content: 2000,
-    title: 256,
-    description: 4096,
-    fields: 25,
-    field_name: 256,
-    field_value: 1024,
-    footer: 2048,
-    total: 6000,
-    buttons: 25,
-    label: 80,
-};
+/// Discord's limits on one message.
+pub const LIMITS: Limits = Limits::DISCORD;
 
 /// Buttons per action row.
 const BUTTONS_PER_ROW: usize = 5;
@@ -66,9 +52,7 @@ fn is_image(filename: &str) -> bool {
 pub struct Rendered {
     /// Message content: the pings, nothing else.
     pub content: String,
-    /// The embed.
     pub embed: CreateEmbed,
-    /// Button rows.
     pub components: Vec<CreateActionRow>,
     /// Exactly who may be pinged.
     pub allowed_mentions: CreateAllowedMentions,
@@ -82,13 +66,6 @@ pub fn render_all(reply: &Reply) -> Vec<Rendered> {
 /// Renders one reply that fits one message (see [`render_all`]); the clips below never cut
 /// what [`fit`] made, they only keep a hand-built reply from being refused.
 pub fn render(reply: &Reply) -> Rendered {
-    let mut pings: Vec<String> = reply
-        .mentions
-        .users
-        .iter()
-        .map(|u| format!("<@{u}>"))
-        .collect();
-    pings.extend(reply.mentions.roles.iter().map(|r| format!("<@&{r}>")));
     let allowed_mentions = CreateAllowedMentions::new()
         .everyone(false)
         .replied_user(false)
@@ -160,7 +137,7 @@ pub fn render(reply: &Reply) -> Rendered {
         })
         .collect();
     Rendered {
-        content: pings.join(" "),
+        content: reply.mentions.markup(),
         embed,
         components,
         allowed_mentions,
@@ -173,7 +150,7 @@ mod tests {
 
     #[test]
     fn a_chart_is_the_embeds_image_other_files_are_not() {
-        let file = |name: &str| crate::app::reply::Attachment {
+        let file = |name: &str| crate::message::Attachment {
             filename: name.into(),
             bytes: vec![1, 2, 3],
         };

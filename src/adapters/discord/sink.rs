@@ -18,10 +18,9 @@ use sha2::{Digest, Sha256};
 
 use super::ratelimit::{Headers, RateLimiter};
 use super::render::{LIMITS, render};
-use crate::message::Reply;
 use crate::message::fit::fit;
-use crate::schedule::{Delivered, Outbound, SendError, Sink};
-use crate::store::outbox::Target;
+use crate::message::{Reply, Target};
+use crate::outbox::{Delivered, Outbound, SendError, Sink};
 
 /// A 429 that asks for at most this long is waited out here and the request made again, so
 /// the messages of one channel keep their order; a longer one goes back to the outbox.

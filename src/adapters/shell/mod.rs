@@ -12,15 +12,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use crate::app::{Actor, App, Origin};
+use crate::app::{Actor, App, AppResult, Origin};
 use crate::clock::ManualClock;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
-use crate::schedule::{Delivered, Dispatcher, Outbound, SendError, Sink};
-use crate::store::names::{self, NameKind};
-use crate::store::outbox::Target;
-use crate::store::settings::{self, SettingsChange};
-use crate::store::{StoreResult, ms};
+use crate::message::Target;
+use crate::outbox::{Delivered, Dispatcher, Outbound, SendError, Sink};
 use crate::tr;
 
 pub use parse::{parse_line, shell_id};
@@ -53,9 +50,7 @@ impl Sink for ShellSink {
 
 /// A shell session: the pretend user, the clock, and the outbox delivering to the screen.
 pub struct Shell {
-    /// The core.
     pub app: App,
-    /// Who is typing.
     pub actor: Actor,
     /// Set when the shell runs on a manual clock (`--now`), so `:advance` can move it.
     pub manual: Option<ManualClock>,
@@ -66,7 +61,6 @@ pub struct Shell {
 /// What one line produced.
 #[derive(Debug, Default)]
 pub struct Output {
-    /// Printed text.
     pub text: String,
     /// The user asked to leave.
     pub quit: bool,
@@ -75,7 +69,7 @@ pub struct Output {
 impl Shell {
     /// A shell over `app`, typing as `actor`. Maps every position to a pretend role so pings
     /// to positions show by name.
-    pub async fn new(app: App, actor: Actor, manual: Option<ManualClock>) -> StoreResult<Shell> {
+    pub async fn new(app: App, actor: Actor, manual: Option<ManualClock>) -> AppResult<Shell> {
         let (tx, rx) = mpsc::unbounded_channel();
         let dispatcher = Arc::new(Dispatcher::new(&app, Arc::new(ShellSink { tx })));
         let shell = Shell {
@@ -85,35 +79,8 @@ impl Shell {
             dispatcher,
             outbound: rx,
         };
-        shell.prepare_guild().await?;
+        crate::app::local::prepare(&shell.app).await?;
         Ok(shell)
-    }
-
-    async fn prepare_guild(&self) -> StoreResult<()> {
-        let now = ms(self.app.clock.now());
-        let mut conn = self.app.store.pool.acquire().await?;
-        let guild = settings::get_or_init(&mut conn, SHELL_GUILD, &self.app.config, now).await?;
-        for p in Position::ALL {
-            let role = shell_id(&format!("@&{}", p.key()));
-            names::remember(&mut conn, SHELL_GUILD, NameKind::Role, role, p.key(), now).await?;
-            if !guild.positions.contains_key(&p) {
-                let change = SettingsChange {
-                    position_role: Some((p, role)),
-                    ..SettingsChange::default()
-                };
-                settings::update(&mut conn, SHELL_GUILD, &change, 0, now).await?;
-            }
-        }
-        names::remember(
-            &mut conn,
-            SHELL_GUILD,
-            NameKind::Channel,
-            shell_channel(),
-            "shell",
-            now,
-        )
-        .await?;
-        Ok(())
     }
 
     /// The dispatcher delivering to this shell (run it in the background on a real clock).
@@ -171,10 +138,7 @@ impl Shell {
         } else {
             let locale = self.locale().await;
             let reply = match parse_line(line, &self.app, SHELL_GUILD).await {
-                Ok(parse::Parsed::Command(inv)) => {
-                    self.remember_names(&inv).await;
-                    self.app.handle(&self.origin(), &inv).await
-                }
+                Ok(parse::Parsed::Command(inv)) => self.app.handle(&self.origin(), &inv).await,
                 Ok(parse::Parsed::Press(id)) => self.app.press(&self.origin(), &id).await,
                 Err(e) => crate::app::Reply::error(e.render(locale)),
             };
@@ -222,24 +186,6 @@ impl Shell {
             "{head}\n{}",
             render::reply_text(&self.app, SHELL_GUILD, &msg.reply).await
         )
-    }
-
-    async fn remember_names(&self, inv: &crate::app::Invocation) {
-        let now = ms(self.app.clock.now());
-        let Ok(mut conn) = self.app.store.pool.acquire().await else {
-            return;
-        };
-        for v in inv.options.values() {
-            let (kind, id, name) = match v {
-                crate::app::OptValue::User { id, name } => (NameKind::User, id, name),
-                crate::app::OptValue::Role { id, name } => (NameKind::Role, id, name),
-                crate::app::OptValue::Channel { id, name } => (NameKind::Channel, id, name),
-                _ => continue,
-            };
-            if let Err(e) = names::remember(&mut conn, SHELL_GUILD, kind, *id, name, now).await {
-                tracing::warn!(error = %e, "shell: cannot remember a name");
-            }
-        }
     }
 
     async fn control(&mut self, control: &str, quit: &mut bool) -> String {

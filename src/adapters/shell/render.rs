@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::app::App;
-use crate::app::reply::Reply;
-use crate::store::names::{self, NameKind};
+use crate::message::NameKind;
+use crate::message::Reply;
 
 /// Replaces markup in `text` with the guild's local times and the remembered names.
 pub async fn markup(app: &App, guild_id: u64, text: &str) -> String {
@@ -43,13 +43,7 @@ async fn render_token(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> Option<String> {
-    let name = |kind: NameKind, id: u64| async move {
-        let mut conn = app.store.pool.acquire().await.ok()?;
-        names::name_of(&mut conn, guild_id, kind, id)
-            .await
-            .ok()
-            .flatten()
-    };
+    let name = |kind: NameKind, id: u64| app.name_of(guild_id, kind, id);
     if let Some(t) = inner.strip_prefix("t:") {
         let (secs, style) = t.split_once(':').unwrap_or((t, "f"));
         let at = DateTime::from_timestamp(secs.parse().ok()?, 0)?;
@@ -115,14 +109,7 @@ pub fn time_text(at: DateTime<Utc>, style: &str, tz: Tz, now: DateTime<Utc>) -> 
 pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply) -> String {
     let mut out = String::new();
     if !reply.mentions.is_empty() {
-        let mut pings: Vec<String> = reply
-            .mentions
-            .users
-            .iter()
-            .map(|u| format!("<@{u}>"))
-            .collect();
-        pings.extend(reply.mentions.roles.iter().map(|r| format!("<@&{r}>")));
-        out.push_str(&pings.join(" "));
+        out.push_str(&reply.mentions.markup());
         out.push('\n');
     }
     if let Some(t) = &reply.title {

@@ -4,13 +4,13 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::app::reply::{Reply, Severity};
+use crate::app::input::checked_text;
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::metrics::{self, DayFigures, Derived, Doubt, FIELDS, RoiGrade};
 use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
-use crate::store::StoreError;
+use crate::message::{Reply, Severity};
 use crate::store::data::{self, Shop};
 use crate::tr;
 
@@ -101,7 +101,7 @@ pub fn parse_date(ctx: &Ctx<'_>, text: Option<&str>) -> Result<NaiveDate, UserEr
         None | Some("") | Some("yesterday") | Some("昨天") => Ok(today - Duration::days(1)),
         Some("today") | Some("今天") => Ok(today),
         Some(t) => {
-            let d = super::task::parse_day(t, ctx.now, ctx.guild.timezone)
+            let d = crate::app::input::day(t, ctx.now, ctx.guild.timezone)
                 .map_err(|_| UserError::new("data-err-date").arg("value", t))?;
             // A month/day without a year that lands in the future means last year's.
             if d > today && !t.contains(char::is_alphabetic) && t.matches(['-', '/']).count() == 1 {
@@ -114,17 +114,15 @@ pub fn parse_date(ctx: &Ctx<'_>, text: Option<&str>) -> Result<NaiveDate, UserEr
 
 /// Finds a shop by name (or the only shop when none is named).
 pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = ctx.conn().await?;
     let shops = data::shops(&mut conn, ctx.guild.guild_id).await?;
     if shops.is_empty() {
         return Err(UserError::new("data-err-no-shops").into());
     }
+    let names = || {
+        let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
+        names.join(", ")
+    };
     match name {
         Some(n) => shops
             .iter()
@@ -133,26 +131,12 @@ pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
             .ok_or_else(|| {
                 UserError::new("data-err-shop")
                     .arg("value", n)
-                    .arg(
-                        "choices",
-                        shops
-                            .iter()
-                            .map(|s| s.name.clone())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    )
+                    .arg("choices", names())
                     .into()
             }),
         None if shops.len() == 1 => Ok(shops[0].clone()),
         None => Err(UserError::new("data-err-which-shop")
-            .arg(
-                "choices",
-                shops
-                    .iter()
-                    .map(|s| s.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
+            .arg("choices", names())
             .into()),
     }
 }
@@ -165,76 +149,186 @@ fn may_enter(ctx: &Ctx<'_>) -> bool {
         || p.contains(&ctx.app.config.summary.data_owner)
 }
 
-/// Routes `/data <sub>`.
-pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply> {
-    match sub {
-        "shop" => shop(ctx, inv).await,
-        "enter" => enter(ctx, inv).await,
-        "show" => show(ctx, inv).await,
-        "target" => target(ctx, inv).await,
-        _ => Err(UserError::new("err-unknown-command")
-            .arg("command", format!("/data {sub}"))
-            .into()),
+/// Longest shop name.
+const SHOP_NAME_MAX: usize = 60;
+
+/// A `/data` command, read and checked (the shop is found when applied).
+#[derive(Debug, Clone)]
+pub enum DataCmd {
+    AddShop {
+        name: String,
+        platform: String,
+        currency: String,
+    },
+    Shops,
+    Enter {
+        shop: Option<String>,
+        date: NaiveDate,
+        figures: DayFigures,
+        /// Save even figures that look wrong.
+        confirm: bool,
+    },
+    Show {
+        shop: Option<String>,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    Target {
+        shop: Option<String>,
+        amount: Money,
+        /// `2026-12`.
+        month: String,
+    },
+}
+
+impl DataCmd {
+    /// Reads `/data <sub>`'s options.
+    pub fn parse(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> Result<DataCmd, UserError> {
+        let shop = inv.str("shop").map(str::to_string);
+        Ok(match sub {
+            "shop" => match inv.str("name") {
+                None => DataCmd::Shops,
+                Some(name) => {
+                    let name = checked_text(name, SHOP_NAME_MAX, "name")?;
+                    let currency = inv.str("currency").unwrap_or("CNY").to_uppercase();
+                    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+                        return Err(UserError::new("data-err-currency").arg("value", currency));
+                    }
+                    DataCmd::AddShop {
+                        name,
+                        platform: inv.str("platform").unwrap_or("other").to_lowercase(),
+                        currency,
+                    }
+                }
+            },
+            "enter" => {
+                let date = parse_date(ctx, inv.str("date"))?;
+                let today = ctx.now.with_timezone(&ctx.guild.timezone).date_naive();
+                if date > today {
+                    return Err(UserError::new("data-err-future").arg("value", date.to_string()));
+                }
+                let figures = parse_figures(inv)?;
+                if figures.is_empty() {
+                    return Err(UserError::new("data-err-nothing"));
+                }
+                DataCmd::Enter {
+                    shop,
+                    date,
+                    figures,
+                    confirm: inv.bool("confirm") == Some(true),
+                }
+            }
+            "show" => {
+                let from = parse_date(ctx, inv.str("from").or(inv.str("date")))?;
+                let to = match inv.str("to") {
+                    Some(t) => parse_date(ctx, Some(t))?,
+                    None => from,
+                };
+                if to < from {
+                    return Err(UserError::new("task-err-cover-order"));
+                }
+                if (to - from).num_days() > 366 {
+                    return Err(UserError::new("data-err-range"));
+                }
+                DataCmd::Show { shop, from, to }
+            }
+            "target" => {
+                let raw = inv.req_str("amount")?;
+                let amount = Money::parse(raw).map_err(|_| {
+                    UserError::new("data-err-money")
+                        .arg("option", "amount")
+                        .arg("value", raw)
+                })?;
+                let month = match inv.str("month") {
+                    Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                        .map_err(|_| UserError::new("data-err-month").arg("value", m))?
+                        .format("%Y-%m")
+                        .to_string(),
+                    None => ctx
+                        .now
+                        .with_timezone(&ctx.guild.timezone)
+                        .format("%Y-%m")
+                        .to_string(),
+                };
+                DataCmd::Target {
+                    shop,
+                    amount,
+                    month,
+                }
+            }
+            _ => {
+                return Err(
+                    UserError::new("err-unknown-command").arg("command", format!("/data {sub}"))
+                );
+            }
+        })
     }
 }
 
-async fn shop(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
-    let l = ctx.locale;
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
-    if let Some(name) = inv.str("name") {
-        ctx.require_manager()?;
-        if name.chars().count() > 60 {
-            return Err(UserError::new("task-err-too-long")
-                .arg("option", "name")
-                .arg("max", "60")
-                .into());
-        }
-        let platform = inv.str("platform").unwrap_or("other").to_lowercase();
-        let currency = inv.str("currency").unwrap_or("CNY").to_uppercase();
-        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(UserError::new("data-err-currency")
-                .arg("value", currency)
-                .into());
-        }
-        let taken = data::shops(&mut conn, ctx.guild.guild_id)
+/// Routes `/data <sub>`: parse, then apply.
+pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply> {
+    match DataCmd::parse(ctx, sub, inv)? {
+        DataCmd::AddShop {
+            name,
+            platform,
+            currency,
+        } => add_shop(ctx, name, platform, currency).await,
+        DataCmd::Shops => shops(ctx).await,
+        DataCmd::Enter {
+            shop,
+            date,
+            figures,
+            confirm,
+        } => enter(ctx, shop.as_deref(), date, figures, confirm).await,
+        DataCmd::Show { shop, from, to } => show(ctx, shop.as_deref(), from, to).await,
+        DataCmd::Target {
+            shop,
+            amount,
+            month,
+        } => target(ctx, shop.as_deref(), amount, month).await,
+    }
+}
+
+async fn add_shop(
+    ctx: &Ctx<'_>,
+    name: String,
+    platform: String,
+    currency: String,
+) -> AppResult<Reply> {
+    ctx.require_manager()?;
+    let exists = || UserError::new("data-err-shop-exists").arg("name", name.clone());
+    ctx.write(async |conn| {
+        let taken = data::shops(conn, ctx.guild.guild_id)
             .await?
             .iter()
             .any(|s| s.name.to_lowercase() == name.to_lowercase());
-        if taken {
-            return Err(UserError::new("data-err-shop-exists")
-                .arg("name", name)
-                .into());
-        }
-        if data::add_shop(
-            &mut conn,
-            ctx.guild.guild_id,
-            name,
-            &platform,
-            &currency,
-            ctx.now,
-        )
-        .await?
-        .is_none()
-        {
-            return Err(UserError::new("data-err-shop-exists")
-                .arg("name", name)
-                .into());
-        }
-        return Ok(Reply::titled(tr!(
-            l,
-            "data-shop-added",
-            name = name,
-            platform = platform,
-            currency = currency
-        ))
-        .severity(Severity::Success));
-    }
+        let added = !taken
+            && data::add_shop(
+                conn,
+                ctx.guild.guild_id,
+                &name,
+                &platform,
+                &currency,
+                ctx.now,
+            )
+            .await?
+            .is_some();
+        if added { Ok(()) } else { Err(exists().into()) }
+    })
+    .await?;
+    Ok(Reply::titled(tr!(
+        ctx.locale,
+        "data-shop-added",
+        name = name.as_str(),
+        platform = platform,
+        currency = currency
+    ))
+    .severity(Severity::Success))
+}
+
+async fn shops(ctx: &Ctx<'_>) -> AppResult<Reply> {
+    let l = ctx.locale;
+    let mut conn = ctx.conn().await?;
     let shops = data::shops(&mut conn, ctx.guild.guild_id).await?;
     let mut r = Reply::titled(l.t("data-shops-title"));
     if shops.is_empty() {
@@ -293,54 +387,43 @@ fn doubt_text(l: Locale, d: &Doubt) -> String {
     }
 }
 
-async fn enter(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
+async fn enter(
+    ctx: &Ctx<'_>,
+    shop: Option<&str>,
+    date: NaiveDate,
+    given: DayFigures,
+    confirm: bool,
+) -> AppResult<Reply> {
     if !may_enter(ctx) {
         return Err(UserError::new("data-err-not-allowed").into());
     }
-    let shop = find_shop(ctx, inv.str("shop")).await?;
-    let date = parse_date(ctx, inv.str("date"))?;
-    let today = ctx.now.with_timezone(&ctx.guild.timezone).date_naive();
-    if date > today {
-        return Err(UserError::new("data-err-future")
-            .arg("value", date.to_string())
-            .into());
-    }
-    let given = parse_figures(inv)?;
-    if given.is_empty() {
-        return Err(UserError::new("data-err-nothing").into());
-    }
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
-    let mut day = data::day(&mut conn, shop.id, date)
-        .await?
-        .unwrap_or_default();
-    let replaced = !day.is_empty();
-    day.merge(&given);
+    let shop = find_shop(ctx, shop).await?;
     let l = ctx.locale;
-    let doubts = metrics::doubts(&day);
-    if !doubts.is_empty() && inv.bool("confirm") != Some(true) {
-        let mut r = Reply::titled(l.t("data-doubt-title")).severity(Severity::Warning);
-        for d in &doubts {
-            r.lines.push(format!("• {}", doubt_text(l, d)));
+    let outcome = ctx
+        .write(async |conn| {
+            let mut day = data::day(conn, shop.id, date).await?.unwrap_or_default();
+            let replaced = !day.is_empty();
+            day.merge(&given);
+            let doubts = metrics::doubts(&day);
+            if !doubts.is_empty() && !confirm {
+                return Ok(Err(doubts));
+            }
+            let me = ctx.origin.actor.user_id;
+            let changed = data::put_day(conn, shop.id, date, &day, me, "manual", ctx.now).await?;
+            Ok(Ok((day, replaced, changed)))
+        })
+        .await?;
+    let (day, replaced, changed) = match outcome {
+        Ok(saved) => saved,
+        Err(doubts) => {
+            let mut r = Reply::titled(l.t("data-doubt-title")).severity(Severity::Warning);
+            for d in &doubts {
+                r.lines.push(format!("• {}", doubt_text(l, d)));
+            }
+            r.lines.push(l.t("data-doubt-confirm"));
+            return Ok(r.ephemeral());
         }
-        r.lines.push(l.t("data-doubt-confirm"));
-        return Ok(r.ephemeral());
-    }
-    let changed = data::put_day(
-        &mut conn,
-        shop.id,
-        date,
-        &day,
-        ctx.origin.actor.user_id,
-        "manual",
-        ctx.now,
-    )
-    .await?;
+    };
     let key = match (changed, replaced) {
         (false, _) => "data-unchanged",
         (true, true) => "data-replaced",
@@ -361,28 +444,16 @@ async fn enter(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     Ok(derived_fields(l, &Derived::of(&day), r))
 }
 
-async fn show(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
+async fn show(
+    ctx: &Ctx<'_>,
+    shop: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Reply> {
     let l = ctx.locale;
-    let from = parse_date(ctx, inv.str("from").or(inv.str("date")))?;
-    let to = match inv.str("to") {
-        Some(t) => parse_date(ctx, Some(t))?,
-        None => from,
-    };
-    if to < from {
-        return Err(UserError::new("task-err-cover-order").into());
-    }
-    if (to - from).num_days() > 366 {
-        return Err(UserError::new("data-err-range").into());
-    }
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
-    let shops = match inv.str("shop") {
-        Some(_) => vec![find_shop(ctx, inv.str("shop")).await?],
+    let mut conn = ctx.conn().await?;
+    let shops = match shop {
+        Some(_) => vec![find_shop(ctx, shop).await?],
         None => data::shops(&mut conn, ctx.guild.guild_id).await?,
     };
     if shops.is_empty() {
@@ -420,41 +491,18 @@ async fn show(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     Ok(r.ephemeral())
 }
 
-async fn target(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
+async fn target(
+    ctx: &Ctx<'_>,
+    shop: Option<&str>,
+    amount: Money,
+    month: String,
+) -> AppResult<Reply> {
     ctx.require_manager()?;
-    let shop = find_shop(ctx, inv.str("shop")).await?;
-    let raw = inv.req_str("amount")?;
-    let amount = Money::parse(raw).map_err(|_| {
-        UserError::new("data-err-money")
-            .arg("option", "amount")
-            .arg("value", raw)
-    })?;
-    let month = match inv.str("month") {
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .map_err(|_| UserError::new("data-err-month").arg("value", m))?
-            .format("%Y-%m")
-            .to_string(),
-        None => ctx
-            .now
-            .with_timezone(&ctx.guild.timezone)
-            .format("%Y-%m")
-            .to_string(),
-    };
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
-    data::set_target(
-        &mut conn,
-        shop.id,
-        &month,
-        amount,
-        ctx.origin.actor.user_id,
-        ctx.now,
-    )
+    let shop = find_shop(ctx, shop).await?;
+    ctx.write(async |conn| {
+        let me = ctx.origin.actor.user_id;
+        Ok(data::set_target(conn, shop.id, &month, amount, me, ctx.now).await?)
+    })
     .await?;
     Ok(Reply::titled(tr!(
         ctx.locale,
@@ -476,13 +524,7 @@ pub async fn autocomplete(
         return Ok(vec![]);
     }
     let typed = inv.str("shop").unwrap_or("").to_lowercase();
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = ctx.conn().await?;
     let shops = data::shops(&mut conn, ctx.guild.guild_id).await?;
     Ok(shops
         .into_iter()

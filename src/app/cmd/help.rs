@@ -1,16 +1,27 @@
 //! `/help`: every command with a one-line description and an example, in the user's language.
 
 use crate::app::Ctx;
-use crate::app::reply::Reply;
-use crate::app::spec::CommandSpec;
+use crate::app::spec::{self, CommandSpec};
+use crate::message::Reply;
 
 /// The command list. Commands only managers may use are marked, not hidden, so people know
 /// whom to ask.
 pub fn run(ctx: &Ctx<'_>) -> Reply {
     let mut reply = Reply::titled(ctx.t("help-title")).line(ctx.t("help-intro"));
     for (path, spec) in CommandSpec::leaves() {
-        let key = format!("cmd-{}", path.replace(' ', "-"));
-        let mut line = format!("`/{path}` — {}", ctx.t(&key));
+        let mut line = format!("`/{path}`");
+        // The same command by its names in the reader's language (`/任务 分配`).
+        let words: Vec<&str> = path.split(' ').collect();
+        let localized: Vec<String> = (1..=words.len())
+            .map(|n| spec::command_name(&words[..n].join(" "), ctx.locale))
+            .collect();
+        if localized.join(" ") != path {
+            line.push_str(&format!(" `/{}`", localized.join(" ")));
+        }
+        line.push_str(&format!(
+            " — {}",
+            spec::command_description(&path, ctx.locale)
+        ));
         if spec.manager_only {
             line.push_str(&format!(" ({})", ctx.t("help-manager-only")));
         }

@@ -12,8 +12,6 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use rand::Rng;
 
-use crate::app::reply::text_table;
-use crate::app::reply::{ButtonStyle, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::import::{
     self, DateOrder, ImportError, Kind, MAX_BYTES, Mappings, Parsed, Preview, Products, Status,
@@ -23,6 +21,8 @@ use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
+use crate::message::text_table;
+use crate::message::{ButtonStyle, Reply, Severity};
 use crate::store::data::{self, PendingImport};
 use crate::store::{StoreError, StoreResult, products};
 use crate::tr;
@@ -109,8 +109,58 @@ pub fn parse_file(
             ImportError::ProductExport(p) => {
                 UserError::new("imp-err-product-export").arg("platform", p)
             }
+            other => not_importable(other),
         }
     })
+}
+
+/// The message for a file that is not a daily export, or whose dates or currencies disagree.
+fn not_importable(e: ImportError) -> UserError {
+    match e {
+        ImportError::NotDaily {
+            platform,
+            report,
+            hint,
+        } => match hint.as_deref() {
+            Some("amazon-by-asin") => {
+                UserError::new("imp-hint-amazon-by-asin").arg("report", report)
+            }
+            Some("sycm-selection") => {
+                UserError::new("imp-hint-sycm-selection").arg("report", report)
+            }
+            _ => UserError::new("imp-err-not-daily")
+                .arg("report", report)
+                .arg("platform", platform),
+        },
+        ImportError::Grouped { column, rows } => UserError::new("imp-err-grouped")
+            .arg("column", column)
+            .arg("first", rows.0.to_string())
+            .arg("second", rows.1.to_string()),
+        ImportError::MixedDates {
+            day_first,
+            month_first,
+        } => UserError::new("imp-err-mixed-dates")
+            .arg("day_first", day_first.value)
+            .arg("day_first_row", day_first.row.to_string())
+            .arg("month_first", month_first.value)
+            .arg("month_first_row", month_first.row.to_string()),
+        ImportError::MixedCurrencies(a, b) => UserError::new("imp-err-mixed-currencies")
+            .arg("first", a)
+            .arg("second", b),
+        other => UserError::new("imp-err-unreadable").arg("reason", other.to_string()),
+    }
+}
+
+/// Refuses a file whose amounts are in another currency than the shop's, naming both, before
+/// anything is written.
+pub fn check_currency(parsed: &Parsed, shop: &str, currency: &str) -> Result<(), UserError> {
+    match parsed.currency_conflict(currency) {
+        Some(file) => Err(UserError::new("imp-err-currency")
+            .arg("file", file.to_string())
+            .arg("shop", shop.to_string())
+            .arg("currency", currency.to_string())),
+        None => Ok(()),
+    }
 }
 
 /// Compares a parsed file with the shop's stored days (or, for a product export, its stored
@@ -144,13 +194,45 @@ fn use_text(l: Locale, u: &Use) -> String {
         Use::AdSpendPart => l.t("imp-col-ad-part"),
         Use::Check(f) => tr!(l, "imp-col-check", field = f.as_str()),
         Use::Ignored => l.t("imp-col-ignored"),
+        Use::Comparison => l.t("imp-col-comparison"),
     }
 }
 
 fn warning_text(l: Locale, w: &Warning) -> String {
     match w {
-        Warning::DatesReadAs(DateOrder::Mdy) => l.t("imp-warn-dates-mdy"),
         Warning::DatesReadAs(DateOrder::Dmy) => l.t("imp-warn-dates-dmy"),
+        Warning::DatesReadAs(_) => l.t("imp-warn-dates-mdy"),
+        Warning::DatesAssumed {
+            order,
+            currency: Some(c),
+        } => tr!(
+            l,
+            if *order == DateOrder::Dmy {
+                "imp-warn-dates-assumed-dmy-currency"
+            } else {
+                "imp-warn-dates-assumed-mdy"
+            },
+            currency = c.as_str()
+        ),
+        Warning::DatesAssumed { order, .. } => l.t(if *order == DateOrder::Dmy {
+            "imp-warn-dates-assumed-dmy"
+        } else {
+            "imp-warn-dates-assumed-mdy"
+        }),
+        Warning::Reversal { row, column, value } => tr!(
+            l,
+            "imp-warn-reversal",
+            row = *row,
+            column = column.as_str(),
+            value = value.as_str()
+        ),
+        Warning::OtherSheet { sheet, platform } => tr!(
+            l,
+            "imp-warn-other-sheet",
+            sheet = sheet.as_str(),
+            platform = platform.as_str()
+        ),
+        Warning::SheetNotRead(sheet) => tr!(l, "imp-warn-sheet-not-read", sheet = sheet.as_str()),
         Warning::RateMismatch {
             row,
             column,
@@ -164,9 +246,6 @@ fn warning_text(l: Locale, w: &Warning) -> String {
             file = in_file.as_str(),
             computed = computed.as_str()
         ),
-        Warning::SkippedRow { row, value } => {
-            tr!(l, "imp-warn-skipped", row = *row, value = value.as_str())
-        }
         Warning::UnknownColumns(c) => tr!(l, "imp-warn-unknown", columns = c.join(", ")),
         Warning::PlatformDays(zone) => tr!(l, "imp-warn-day-zone", zone = zone.as_str()),
     }
@@ -185,8 +264,10 @@ fn status_text(l: Locale, s: &Status) -> String {
 pub enum Detail {
     /// A chat message: the table keeps to a few key figures so it fits a phone.
     Chat,
-    /// A terminal: every figure of the file.
+    /// A terminal: every figure of the file, the first days.
     Full,
+    /// A terminal asked for everything (`--all`): every figure and every day.
+    Every,
 }
 
 /// The figures a chat preview shows first, when the file has them.
@@ -218,7 +299,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
         .filter(|k| f.days.values().any(|d| d.get(k).is_some()))
         .collect();
     let shown: Vec<&str> = match detail {
-        Detail::Full => present,
+        Detail::Full | Detail::Every => present,
         Detail::Chat => KEY_FIELDS
             .iter()
             .copied()
@@ -235,7 +316,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
     let rows: Vec<Vec<String>> = p
         .status
         .iter()
-        .take(LIST_MAX)
+        .take(rows_shown(detail))
         .map(|(d, s)| {
             let day = f.days.get(d).cloned().unwrap_or_default();
             let mut row = vec![d.to_string()];
@@ -249,7 +330,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
 
 /// The table of a product export's days: date, products, new/changed/unchanged, and the day's
 /// units and amount paid over its products.
-fn products_table(l: Locale, p: &Preview) -> String {
+fn products_table(l: Locale, p: &Preview, detail: Detail) -> String {
     let f = &p.parsed;
     let sum = |d: &NaiveDate, k: &str| {
         let rows = f.products.get(d)?;
@@ -268,7 +349,7 @@ fn products_table(l: Locale, p: &Preview) -> String {
     let rows: Vec<Vec<String>> = p
         .products
         .iter()
-        .take(LIST_MAX)
+        .take(rows_shown(detail))
         .map(|(d, s)| {
             vec![
                 d.to_string(),
@@ -284,6 +365,79 @@ fn products_table(l: Locale, p: &Preview) -> String {
     text_table(&header, &rows, &[false, true, true, true, true, true, true])
 }
 
+/// How many days a preview's table lists.
+fn rows_shown(detail: Detail) -> usize {
+    match detail {
+        Detail::Every => usize::MAX,
+        Detail::Chat | Detail::Full => LIST_MAX,
+    }
+}
+
+/// `7, 13, 19` (the first few, then `…`).
+fn row_list(rows: &[usize]) -> String {
+    let mut s: Vec<String> = rows.iter().take(5).map(usize::to_string).collect();
+    if rows.len() > 5 {
+        s.push("…".into());
+    }
+    s.join(", ")
+}
+
+/// The lines saying which sheets were read, and the file's format.
+fn file_lines(l: Locale, f: &Parsed) -> Vec<String> {
+    if f.sheet_count <= 1 {
+        return vec![tr!(
+            l,
+            "imp-format",
+            format = f.format.as_str(),
+            row = f.header_row
+        )];
+    }
+    let mut lines = vec![tr!(
+        l,
+        "imp-format-book",
+        format = f.format.as_str(),
+        sheets = f.sheet_count
+    )];
+    for s in &f.sheets {
+        lines.push(format!(
+            "• {}",
+            tr!(
+                l,
+                "imp-sheet",
+                sheet = s.name.clone().unwrap_or_default(),
+                row = s.header_row
+            )
+        ));
+    }
+    lines
+}
+
+/// The line counting the rows that are not data, when there are any.
+fn skipped_line(l: Locale, f: &Parsed) -> Option<String> {
+    let s = &f.skipped;
+    if s.is_empty() {
+        return None;
+    }
+    let mut parts = vec![];
+    let mut part = |key: &str, rows: &[usize]| {
+        if !rows.is_empty() {
+            parts.push(tr!(l, key, count = rows.len(), rows = row_list(rows)));
+        }
+    };
+    part("imp-skipped-headers", &s.headers);
+    part("imp-skipped-notes", &s.notes);
+    part("imp-skipped-totals", &s.totals);
+    part("imp-skipped-comparison", &s.comparison);
+    if s.blank > 0 {
+        parts.push(tr!(l, "imp-skipped-blank", count = s.blank));
+    }
+    Some(tr!(
+        l,
+        "imp-skipped",
+        parts = parts.join(l.t("imp-list-sep").as_str())
+    ))
+}
+
 /// The preview as a title and lines of text (a table of days in a code block).
 pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (String, Vec<String>) {
     let f = &p.parsed;
@@ -293,19 +447,12 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
         shop = shop,
         platform = f.platform_name.as_str()
     );
-    let mut lines = vec![
-        if f.recognised {
-            tr!(l, "imp-recognised", platform = f.platform.as_str())
-        } else {
-            tr!(l, "imp-given", platform = f.platform.as_str())
-        },
-        tr!(
-            l,
-            "imp-format",
-            format = f.format.as_str(),
-            row = f.header_row
-        ),
-    ];
+    let mut lines = vec![if f.recognised {
+        tr!(l, "imp-recognised", platform = f.platform.as_str())
+    } else {
+        tr!(l, "imp-given", platform = f.platform.as_str())
+    }];
+    lines.extend(file_lines(l, f));
     match f.range() {
         Some((from, to)) => lines.push(tr!(
             l,
@@ -325,37 +472,62 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
             rows = f.product_rows()
         ));
     }
+    if let Some(c) = f.currencies.first() {
+        lines.push(tr!(l, "imp-currency", currency = c.as_str()));
+    }
+    if let Some(d) = &f.dates {
+        lines.push(tr!(
+            l,
+            if d.order == DateOrder::Dmy {
+                "imp-dates-dmy"
+            } else {
+                "imp-dates-mdy"
+            },
+            row = d.by.row,
+            value = d.by.value.as_str()
+        ));
+    }
+    lines.extend(skipped_line(l, f));
     lines.push(l.t("imp-columns"));
-    for (h, u) in f.columns.iter().filter(|(_, u)| *u != Use::Ignored) {
+    let grouped = |u: &Use| matches!(u, Use::Ignored | Use::Comparison);
+    for (h, u) in f.columns.iter().filter(|(_, u)| !grouped(u)) {
         lines.push(format!("• {h} → {}", use_text(l, u)));
     }
-    let ignored: Vec<&str> = f
-        .columns
-        .iter()
-        .filter(|(_, u)| *u == Use::Ignored)
-        .map(|(h, _)| h.as_str())
-        .collect();
-    if !ignored.is_empty() {
-        lines.push(format!(
-            "• {} → {}",
-            ignored.join(", "),
-            use_text(l, &Use::Ignored)
-        ));
+    for kind in [Use::Comparison, Use::Ignored] {
+        let headers: Vec<&str> = f
+            .columns
+            .iter()
+            .filter(|(_, u)| *u == kind)
+            .map(|(h, _)| h.as_str())
+            .collect();
+        if !headers.is_empty() {
+            lines.push(format!("• {} → {}", headers.join(", "), use_text(l, &kind)));
+        }
     }
     if !f.problems.is_empty() {
         lines.push(tr!(l, "imp-problems-title", count = f.problems.len()));
         for pr in f.problems.iter().take(LIST_MAX) {
-            lines.push(format!(
-                "• {}",
-                tr!(
+            let why = l.t(&format!("imp-why-{}", pr.why.key()));
+            let line = match &pr.sheet {
+                Some(sheet) => tr!(
+                    l,
+                    "imp-problem-sheet",
+                    sheet = sheet.as_str(),
+                    row = pr.row,
+                    column = pr.column.as_str(),
+                    value = pr.value.as_str(),
+                    why = why
+                ),
+                None => tr!(
                     l,
                     "imp-problem",
                     row = pr.row,
                     column = pr.column.as_str(),
                     value = pr.value.as_str(),
-                    why = l.t(&format!("imp-why-{}", pr.why.key()))
-                )
-            ));
+                    why = why
+                ),
+            };
+            lines.push(format!("• {line}"));
         }
         if f.problems.len() > LIST_MAX {
             lines.push(tr!(l, "imp-more", count = f.problems.len() - LIST_MAX));
@@ -378,11 +550,15 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
             if p.products.is_empty() {
                 days_table(l, p, detail)
             } else {
-                products_table(l, p)
+                products_table(l, p, detail)
             },
         ];
-        if listed > LIST_MAX {
-            table.push(tr!(l, "imp-more", count = listed - LIST_MAX));
+        if listed > rows_shown(detail) {
+            let more = listed - rows_shown(detail);
+            table.push(match detail {
+                Detail::Full => tr!(l, "imp-more-all", count = more),
+                _ => tr!(l, "imp-more", count = more),
+            });
         }
         table.push("```".to_string());
         lines.push(table.join("\n"));
@@ -482,7 +658,8 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     let shop = super::data::find_shop(ctx, inv.str("shop")).await?;
     let order = match inv.str("date-order") {
         Some("dmy") => DateOrder::Dmy,
-        _ => DateOrder::Mdy,
+        Some("mdy") => DateOrder::Mdy,
+        _ => DateOrder::Auto,
     };
     let bytes = fetch(url).await?;
     let maps = mappings();
@@ -494,13 +671,8 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         order,
         &mut |_, _| {},
     )?;
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    check_currency(&parsed, &shop.name, &shop.currency)?;
+    let mut conn = ctx.conn().await?;
     let preview = build_preview(&mut conn, shop.id, parsed).await?;
     let (title, lines) = preview_text(l, &shop.name, &preview, Detail::Chat);
     let mut r = Reply::titled(title);
@@ -552,43 +724,76 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     Ok(r.severity(severity)
         .ephemeral()
         .button(
-            format!("imp:confirm:{token}"),
+            ImportButton::Confirm(token.clone()).to_string(),
             l.t("imp-confirm"),
             ButtonStyle::Success,
         )
         .button(
-            format!("imp:cancel:{token}"),
+            ImportButton::Cancel(token).to_string(),
             l.t("imp-cancel"),
             ButtonStyle::Secondary,
         ))
 }
 
+/// Confirm or Cancel under a preview; the id carries the preview's token, so the buttons work
+/// after a restart (within the hour a preview is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportButton {
+    Confirm(String),
+    Cancel(String),
+}
+
+impl std::fmt::Display for ImportButton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportButton::Confirm(t) => write!(f, "imp:confirm:{t}"),
+            ImportButton::Cancel(t) => write!(f, "imp:cancel:{t}"),
+        }
+    }
+}
+
+impl ImportButton {
+    /// Reads an id written by [`ImportButton`]'s `Display`.
+    pub fn parse(id: &str) -> Option<ImportButton> {
+        let parts: Vec<&str> = id.split(':').collect();
+        match parts.as_slice() {
+            ["imp", "confirm", t] if !t.is_empty() => Some(ImportButton::Confirm(t.to_string())),
+            ["imp", "cancel", t] if !t.is_empty() => Some(ImportButton::Cancel(t.to_string())),
+            _ => None,
+        }
+    }
+}
+
 /// Confirm / Cancel of a preview.
-pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
-    let l = ctx.locale;
-    let (action, token) = match rest {
-        [a @ ("confirm" | "cancel"), t] => (*a, *t),
-        _ => return Err(UserError::new("err-unknown-button").into()),
-    };
+pub async fn press(ctx: &Ctx<'_>, button: ImportButton) -> AppResult<Reply> {
     if !may_import(ctx) {
         return Err(UserError::new("imp-err-not-allowed").into());
     }
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
     // Taking the preview and writing its days are one transaction: if the write fails, the
     // preview is still there to confirm again, and a second click cannot write it twice.
-    let mut tx = crate::store::write_tx(&mut conn).await?;
-    let conn = &mut *tx;
+    let mut r = ctx
+        .write(async |conn| apply_pending(ctx, conn, &button).await)
+        .await?;
+    r.update_message = true;
+    Ok(r)
+}
+
+/// Takes the preview of `button` and, for Confirm, writes what it holds.
+async fn apply_pending(
+    ctx: &Ctx<'_>,
+    conn: &mut sqlx::SqliteConnection,
+    button: &ImportButton,
+) -> AppResult<Reply> {
+    let l = ctx.locale;
+    let (confirm, token) = match button {
+        ImportButton::Confirm(t) => (true, t),
+        ImportButton::Cancel(t) => (false, t),
+    };
     let pending = data::take_pending_import(conn, ctx.guild.guild_id, token)
         .await?
         .filter(|p| ctx.now - p.created_at <= Duration::hours(EXPIRY_HOURS))
         .ok_or_else(|| UserError::new("imp-err-expired"))?;
-    let mut r = if action == "cancel" {
+    Ok(if !confirm {
         Reply::titled(l.t("imp-cancelled"))
     } else {
         let shop = data::shops(conn, ctx.guild.guild_id)
@@ -617,10 +822,7 @@ pub async fn press(ctx: &Ctx<'_>, rest: &[&str]) -> AppResult<Reply> {
             )
         };
         Reply::titled(done).severity(Severity::Success)
-    };
-    tx.commit().await.map_err(StoreError::from)?;
-    r.update_message = true;
-    Ok(r)
+    })
 }
 
 /// "Imported 12 product rows (4 products × 3 days) into Tmall: 12 changed."
@@ -688,9 +890,7 @@ impl Progress for NoProgress {
 /// What `storeops import` was asked.
 #[derive(Debug, Clone)]
 pub struct CliImport {
-    /// The export file.
     pub file: std::path::PathBuf,
-    /// Shop name.
     pub shop: String,
     /// Guild of the shop, when the name is in several.
     pub guild: Option<u64>,
@@ -698,32 +898,60 @@ pub struct CliImport {
     pub platform: Option<String>,
     /// Print the preview only.
     pub dry_run: bool,
-    /// How `11/22/26` reads.
+    /// How `11/22/26` reads (auto: decided from the file).
     pub order: DateOrder,
+    /// Every day in the table (otherwise the first 31 and a count of the rest).
+    pub all: bool,
 }
 
-/// `storeops import`: the preview as text (its table with every figure of the file), then
-/// (unless a dry run, and only when every row reads) the rows written in one transaction.
-/// Err is the message to print. Messages are in `l`; progress goes to `progress`.
+/// Why `storeops import` imported nothing: the preview (for stdout, when the file was read)
+/// and the reason (for stderr).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliFailure {
+    /// The preview, when the file was read; empty otherwise.
+    pub preview: String,
+    /// Why nothing was imported.
+    pub reason: String,
+}
+
+impl From<String> for CliFailure {
+    fn from(reason: String) -> Self {
+        CliFailure {
+            preview: String::new(),
+            reason,
+        }
+    }
+}
+
+impl std::fmt::Display for CliFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// `storeops import`: the preview as text (its table with every figure of the file; every
+/// day with `all`), then (unless a dry run, and only when every row reads) the rows written
+/// in one transaction. Err holds the preview and, apart, the reason to print. Messages are in
+/// `l`; progress goes to `progress`.
 pub async fn run_cli(
-    store: &crate::store::Store,
+    app: &crate::app::App,
     args: &CliImport,
     l: Locale,
     now: chrono::DateTime<chrono::Utc>,
     progress: &dyn Progress,
-) -> Result<String, String> {
-    let out = cli_steps(store, args, l, now, progress).await;
+) -> Result<String, CliFailure> {
+    let out = cli_steps(app, args, l, now, progress).await;
     progress.finish();
     out
 }
 
 async fn cli_steps(
-    store: &crate::store::Store,
+    app: &crate::app::App,
     args: &CliImport,
     l: Locale,
     now: chrono::DateTime<chrono::Utc>,
     progress: &dyn Progress,
-) -> Result<String, String> {
+) -> Result<String, CliFailure> {
     let path = args.file.display().to_string();
     let unreadable = |e: std::io::Error| {
         tr!(
@@ -735,13 +963,18 @@ async fn cli_steps(
     };
     let meta = std::fs::metadata(&args.file).map_err(unreadable)?;
     if meta.len() > MAX_BYTES {
-        return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()));
+        return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()).into());
     }
     let failed = |e: StoreError| {
         tracing::error!(error = %e, "storeops import");
         l.t("imp-err-store")
     };
-    let mut conn = store.pool.acquire().await.map_err(|e| failed(e.into()))?;
+    let mut conn = app
+        .store
+        .pool
+        .acquire()
+        .await
+        .map_err(|e| failed(e.into()))?;
     let shops: Vec<_> = data::shops_named(&mut conn, &args.shop)
         .await
         .map_err(failed)?;
@@ -752,14 +985,15 @@ async fn cli_steps(
         .collect();
     let shop = match shops.as_slice() {
         [(_, s)] => s.clone(),
-        [] => return Err(tr!(l, "imp-err-cli-no-shop", shop = args.shop.as_str())),
+        [] => return Err(tr!(l, "imp-err-cli-no-shop", shop = args.shop.as_str()).into()),
         _ => {
             return Err(tr!(
                 l,
                 "imp-err-cli-guilds",
                 shop = args.shop.as_str(),
                 guilds = guilds.join(", ")
-            ));
+            )
+            .into());
         }
     };
     progress.start(Step::Open, 0);
@@ -782,11 +1016,17 @@ async fn cli_steps(
         },
     )
     .map_err(|e| e.render(l))?;
+    check_currency(&parsed, &shop.name, &shop.currency).map_err(|e| e.render(l))?;
     progress.start(Step::Compare, 0);
     let preview = build_preview(&mut conn, shop.id, parsed)
         .await
         .map_err(failed)?;
-    let (title, lines) = preview_text(l, &shop.name, &preview, Detail::Full);
+    let detail = if args.all {
+        Detail::Every
+    } else {
+        Detail::Full
+    };
+    let (title, lines) = preview_text(l, &shop.name, &preview, detail);
     let mut out = format!(
         "{title}\n{}\n",
         lines.join("\n").replace("```\n", "").replace("\n```", "")
@@ -797,7 +1037,10 @@ async fn cli_steps(
         } else {
             "imp-err-problems"
         };
-        return Err(format!("{out}{}", l.t(key)));
+        return Err(CliFailure {
+            preview: out,
+            reason: l.t(key),
+        });
     }
     if args.dry_run {
         out.push_str(&l.t("imp-dry-run"));

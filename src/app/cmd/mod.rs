@@ -45,10 +45,26 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
     let parts: Vec<&str> = button_id.split(':').collect();
     match parts.as_slice() {
-        ["task", rest @ ..] => task::press(ctx, rest).await,
-        ["act", rest @ ..] => activity::press(ctx, rest).await,
-        ["cmp", rest @ ..] => complaint::press(ctx, rest).await,
-        ["imp", rest @ ..] => import::press(ctx, rest).await,
+        ["task", ..] => {
+            let button = task::TaskButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            task::press(ctx, button).await
+        }
+        ["act", ..] => {
+            let button = activity::ActivityButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            activity::press(ctx, button).await
+        }
+        ["cmp", ..] => {
+            let button = complaint::ComplaintButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            complaint::press(ctx, button).await
+        }
+        ["imp", ..] => {
+            let button = import::ImportButton::parse(button_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            import::press(ctx, button).await
+        }
         _ => Err(UserError::new("err-unknown-button").into()),
     }
 }
@@ -57,7 +73,11 @@ pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
 pub async fn submit(ctx: &Ctx<'_>, form_id: &str, fields: &[(String, String)]) -> AppResult<Reply> {
     let parts: Vec<&str> = form_id.split(':').collect();
     match parts.as_slice() {
-        ["cmp", rest @ ..] => complaint::submit(ctx, rest, fields).await,
+        ["cmp", ..] => {
+            let form = complaint::ComplaintForm::parse(form_id)
+                .ok_or_else(|| UserError::new("err-unknown-button"))?;
+            complaint::submit(ctx, form, fields).await
+        }
         _ => Err(UserError::new("err-unknown-button").into()),
     }
 }
@@ -80,15 +100,4 @@ pub async fn autocomplete(
             Ok(vec![])
         }
     }
-}
-
-/// Text of an option, trimmed, refused when longer than `max` characters.
-pub(crate) fn checked_text(text: &str, max: usize, option: &str) -> Result<String, UserError> {
-    let t = text.trim();
-    if t.chars().count() > max {
-        return Err(UserError::new("task-err-too-long")
-            .arg("option", option)
-            .arg("max", max.to_string()));
-    }
-    Ok(t.to_string())
 }

@@ -1,17 +1,16 @@
 //! `/outbox list` and `/outbox retry`: what the bot has queued or failed to send, and putting
 //! failed messages back in the queue (managers).
 
-use crate::app::reply::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
-use crate::store::StoreError;
+use crate::message::{self, Reply, Severity};
 use crate::store::outbox::{self, Listed, OutboxState, Target};
 use crate::tr;
 
 /// One row as a line.
 pub fn describe(ctx: &Ctx<'_>, row: &Listed) -> String {
     let target = match row.target {
-        Target::Channel(id) => reply::channel_ref(id),
-        Target::User(id) => reply::user_ref(id),
+        Target::Channel(id) => message::channel_ref(id),
+        Target::User(id) => message::user_ref(id),
     };
     let title = row.title.clone().unwrap_or_else(|| row.dedupe_key.clone());
     let mut line = format!(
@@ -19,7 +18,7 @@ pub fn describe(ctx: &Ctx<'_>, row: &Listed) -> String {
         row.id,
         title,
         target,
-        reply::ts(row.due_at, 'f')
+        message::ts(row.due_at, 'f')
     );
     if let Some(err) = &row.last_error {
         line.push_str(&format!(
@@ -41,13 +40,7 @@ pub async fn list(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .str("state")
         .and_then(OutboxState::parse)
         .unwrap_or(OutboxState::Failed);
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = ctx.conn().await?;
     let rows = outbox::list(&mut conn, ctx.guild.guild_id, state, 20).await?;
     let label = ctx.t(&format!("choice-{}", state.as_str()));
     let mut reply = Reply::titled(tr!(ctx.locale, "outbox-list-title", state = label));
@@ -65,14 +58,9 @@ pub async fn list(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 pub async fn retry(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     ctx.require_manager()?;
     let id = inv.int("id");
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
-    let n = outbox::retry_failed(&mut conn, ctx.guild.guild_id, id, ctx.now).await?;
+    let n = ctx
+        .write(async |conn| Ok(outbox::retry_failed(conn, ctx.guild.guild_id, id, ctx.now).await?))
+        .await?;
     if n == 0 {
         return Err(match id {
             Some(id) => UserError::new("outbox-retry-none-id").arg("id", id.to_string()),
@@ -80,6 +68,5 @@ pub async fn retry(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         }
         .into());
     }
-    ctx.app.outbox_wake.notify_one();
     Ok(Reply::titled(tr!(ctx.locale, "outbox-retry-done", count = n)).severity(Severity::Success))
 }

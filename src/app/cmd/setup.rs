@@ -3,13 +3,13 @@
 
 use chrono_tz::Tz;
 
-use crate::app::reply::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::position::Position;
 use crate::i18n::Locale;
+use crate::message::{self, Reply, Severity};
 use crate::store::StoreError;
+use crate::store::ms;
 use crate::store::settings::{self, SettingsChange};
-use crate::store::{ms, names, names::NameKind};
 
 /// Parses the options into a change; nothing is written when any of them is wrong.
 pub fn parse(inv: &Invocation) -> Result<SettingsChange, UserError> {
@@ -47,63 +47,28 @@ pub fn parse(inv: &Invocation) -> Result<SettingsChange, UserError> {
 pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     ctx.require_manager()?;
     let change = parse(inv)?;
-    let mut conn = ctx
-        .app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
     let changed = change != SettingsChange::default();
     if changed {
-        if let Some((role, name)) = inv.role("role") {
-            names::remember(
-                &mut conn,
-                ctx.guild.guild_id,
-                NameKind::Role,
-                role,
-                name,
-                ms(ctx.now),
-            )
-            .await?;
-        }
-        for key in ["summary-channel", "escalation-channel"] {
-            if let Some((id, name)) = inv.channel(key) {
-                names::remember(
-                    &mut conn,
+        ctx.write(async |tx| {
+            let me = ctx.origin.actor.user_id;
+            settings::update(tx, ctx.guild.guild_id, &change, me, ms(ctx.now)).await?;
+            // The shipped activities and holidays follow the new language.
+            if let Some(to) = change.locale {
+                crate::store::activities::relocalize_defaults(
+                    tx,
                     ctx.guild.guild_id,
-                    NameKind::Channel,
-                    id,
-                    name,
-                    ms(ctx.now),
+                    ctx.guild.locale,
+                    to,
+                    &ctx.app.config,
+                    ctx.now,
                 )
                 .await?;
             }
-        }
-        let mut tx = crate::store::write_tx(&mut conn).await?;
-        settings::update(
-            &mut tx,
-            ctx.guild.guild_id,
-            &change,
-            ctx.origin.actor.user_id,
-            ms(ctx.now),
-        )
+            Ok(())
+        })
         .await?;
-        // The shipped activities and holidays follow the new language.
-        if let Some(to) = change.locale {
-            crate::store::activities::relocalize_defaults(
-                &mut tx,
-                ctx.guild.guild_id,
-                ctx.guild.locale,
-                to,
-                &ctx.app.config,
-                ctx.now,
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        ctx.app.outbox_wake.notify_one();
     }
+    let mut conn = ctx.conn().await?;
     let s = settings::get(&mut conn, ctx.guild.guild_id)
         .await?
         .ok_or_else(|| StoreError::Corrupt("settings vanished".into()))?;
@@ -114,7 +79,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         None => s.locale,
     };
     let none = l.t("setup-not-set");
-    let channel = |c: Option<u64>| c.map(reply::channel_ref).unwrap_or_else(|| none.clone());
+    let channel = |c: Option<u64>| c.map(message::channel_ref).unwrap_or_else(|| none.clone());
     let mut r = Reply::titled(l.t(if changed {
         "setup-saved"
     } else {
@@ -138,7 +103,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
             let role = s
                 .positions
                 .get(p)
-                .map(|r| reply::role_ref(*r))
+                .map(|r| message::role_ref(*r))
                 .unwrap_or_else(|| none.clone());
             format!("{}: {}", l.t(&p.label_key()), role)
         })

@@ -1,9 +1,8 @@
 //! `/status`: is the bot healthy — version, uptime, database size, and the outbox (pending,
 //! failed, with the failures listed so a manager can retry them).
 
-use crate::app::reply::{self, Reply, Severity};
 use crate::app::{AppResult, Ctx};
-use crate::store::StoreError;
+use crate::message::{self, Reply, Severity};
 use crate::store::outbox::{self, OutboxState};
 use crate::store::runtime;
 use crate::tr;
@@ -14,7 +13,7 @@ const FAILED_SHOWN: i64 = 5;
 /// Builds the status reply.
 pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
     let store = &ctx.app.store;
-    let mut conn = store.pool.acquire().await.map_err(StoreError::from)?;
+    let mut conn = ctx.conn().await?;
     let counts = outbox::counts(&mut conn, Some(ctx.guild.guild_id)).await?;
     let count = |s: OutboxState| {
         counts
@@ -68,7 +67,7 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
     .await?;
     let commands = runtime::get(&mut conn, runtime::COMMANDS).await?;
     if let Some(c) = &commands {
-        let when = reply::ts(c.updated_at, 'R');
+        let when = message::ts(c.updated_at, 'R');
         if c.ok {
             reply = reply.field(
                 ctx.t("status-commands"),

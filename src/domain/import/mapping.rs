@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::header;
 use crate::domain::metrics::FIELDS;
 use crate::domain::product::PRODUCT_FIELDS;
 
@@ -66,6 +67,32 @@ pub enum RateKind {
     UvValue,
 }
 
+/// Another spelling of a column, and the year a platform's export was seen writing it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spelling {
+    /// The header as the export writes it.
+    pub name: String,
+    /// The year an export with this spelling was seen.
+    pub seen: u16,
+}
+
+/// A file a platform's back office also downloads that is not a daily export (Amazon's
+/// Sales and Traffic by ASIN has no day column): recognised by its columns, answered with
+/// what to download instead.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct NotDaily {
+    /// The report's name, as the platform calls it.
+    pub report: String,
+    /// Columns it has (all of them, by meaning).
+    pub columns: Vec<String>,
+    /// A message of the catalogs that says what to download instead (`amazon-by-asin`:
+    /// `imp-hint-amazon-by-asin`); without one a general message names the report.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
 /// One platform's export layout.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -99,6 +126,19 @@ pub struct Mapping {
     /// Columns whose negative values are taken as positive (refunds, discounts).
     #[serde(default)]
     pub absolute: Vec<String>,
+    /// Columns the platform writes below zero (Shopify's `Discounts`, `Returns`): `-20.00` is
+    /// 20.00 of the figure; a value above zero is a reversal (a return undone), which is no
+    /// refund: the day's figure is 0 and the preview says so.
+    #[serde(default)]
+    pub negative: Vec<String>,
+    /// The other spellings of a column (header as above → spellings): what a platform renamed
+    /// it to, with the year an export was seen writing it. Case, dashes, spaces and
+    /// full-width forms never need listing: headers are compared by meaning.
+    #[serde(default)]
+    pub spellings: BTreeMap<String, Vec<Spelling>>,
+    /// Files of the platform that are not daily exports, and what to download instead.
+    #[serde(default)]
+    pub not_daily: Vec<NotDaily>,
     /// Known columns that are not imported.
     #[serde(default)]
     pub ignore: Vec<String>,
@@ -149,6 +189,47 @@ impl Mapping {
         if !m.ad_spend.is_empty() && m.columns.values().any(|f| f == "ad-spend") {
             return Err(format!("{source}: ad-spend both summed and mapped"));
         }
+        let known: Vec<&str> = m.known().collect();
+        // Two names of one column (商品ID, 商品id) may share a meaning when they are the same
+        // kind of column; a header that would be two different columns may not.
+        let mut keys: BTreeMap<String, &str> = BTreeMap::new();
+        for h in &known {
+            if let Some(other) = keys.insert(header::key(h), h)
+                && other != *h
+                && m.role(other) != m.role(h)
+            {
+                return Err(format!(
+                    "{source}: {other:?} and {h:?} are one column (case, dashes and spaces do not count)"
+                ));
+            }
+        }
+        for (h, spellings) in &m.spellings {
+            if !known.contains(&h.as_str()) {
+                return Err(format!(
+                    "{source}: spellings of {h:?}, which is no column of this mapping"
+                ));
+            }
+            for s in spellings {
+                if let Some(other) = keys.get(&header::key(&s.name))
+                    && *other != h
+                {
+                    return Err(format!(
+                        "{source}: spelling {:?} of {h:?} is already the column {other:?}",
+                        s.name
+                    ));
+                }
+            }
+        }
+        for h in m.negative.iter().chain(&m.absolute) {
+            if !m.columns.contains_key(h) && !m.ad_spend.contains(h) {
+                return Err(format!(
+                    "{source}: {h:?} is no figure column of this mapping"
+                ));
+            }
+        }
+        if m.not_daily.iter().any(|n| n.columns.is_empty()) {
+            return Err(format!("{source}: a not-daily report needs its columns"));
+        }
         if let Some(z) = &m.day_zone
             && z.parse::<chrono_tz::Tz>().is_err()
         {
@@ -157,6 +238,26 @@ impl Mapping {
             ));
         }
         Ok(m)
+    }
+
+    /// What a header of this mapping is for (the list that names it, and its figure).
+    fn role(&self, h: &str) -> (u8, Option<&str>) {
+        let h = h.to_string();
+        if self.date.contains(&h) {
+            (0, None)
+        } else if self.product_id.contains(&h) {
+            (1, None)
+        } else if self.product_name.contains(&h) {
+            (2, None)
+        } else if let Some(f) = self.columns.get(&h) {
+            (3, Some(f.as_str()))
+        } else if self.ad_spend.contains(&h) {
+            (4, None)
+        } else if self.rates.contains_key(&h) {
+            (5, None)
+        } else {
+            (6, None)
+        }
     }
 
     /// Every header this mapping knows (date, figures, summed, rates, ignored).
@@ -172,12 +273,38 @@ impl Mapping {
             .map(String::as_str)
     }
 
+    /// The column of this mapping a file's header is, by meaning: the name this mapping
+    /// gives it (its date, figure, summed, rate or ignored headers, or the one a listed
+    /// spelling belongs to), whatever the file's case, dashes, spaces or full-width forms.
+    pub fn canonical(&self, file_header: &str) -> Option<&str> {
+        let k = header::key(file_header);
+        if k.is_empty() {
+            return None;
+        }
+        self.known().find(|h| header::key(h) == k).or_else(|| {
+            self.spellings
+                .iter()
+                .find(|(_, list)| list.iter().any(|s| header::key(&s.name) == k))
+                .map(|(h, _)| h.as_str())
+        })
+    }
+
+    /// A report of this platform that is not a daily export, when a header row is one.
+    pub fn not_daily(&self, headers: &[String]) -> Option<&NotDaily> {
+        let keys: Vec<String> = headers.iter().map(|h| header::key(h)).collect();
+        self.not_daily
+            .iter()
+            .find(|n| n.columns.iter().all(|c| keys.contains(&header::key(c))))
+    }
+
     /// How well a header row fits: None without its date column (or, for a product export,
     /// its product id column), else the number of its figure/summed/rate headers present; a
     /// product export's id and name count too, so a product file is never taken for a shop
-    /// file that shares a few column names (支付金额, 支付买家数).
+    /// file that shares a few column names (支付金额, 支付买家数). Headers are compared by
+    /// meaning ([`Mapping::canonical`]).
     pub fn score(&self, headers: &[String]) -> Option<usize> {
-        let has = |h: &str| headers.iter().any(|x| x == h);
+        let present: Vec<&str> = headers.iter().filter_map(|h| self.canonical(h)).collect();
+        let has = |h: &str| present.contains(&h);
         if !self.date.iter().any(|d| has(d)) {
             return None;
         }

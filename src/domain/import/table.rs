@@ -1,5 +1,7 @@
 //! Reading an export file into a grid of cells: CSV (UTF-8 with or without BOM, UTF-16 with
-//! BOM, GBK/GB18030), `.xlsx` and legacy binary `.xls` (calamine, first sheet). What a file is
+//! BOM, GBK/GB18030), `.xlsx` and legacy binary `.xls` (calamine, every sheet: operators paste
+//! a month of daily downloads into one workbook and keep the ad report on the next sheet).
+//! What a file is
 //! is decided by its first bytes, never by its name: 生意参谋 serves real BIFF `.xls` files
 //! (an OLE compound file, `D0 CF 11 E0 A1 B1 1A E1`), other sites serve tab-separated text or a
 //! web page named `.xls`, and people rename files. Never panics on bad input: whatever does not
@@ -234,14 +236,38 @@ fn excel_cell(d: &Data) -> Cell {
     }
 }
 
-fn first_sheet<RS, R>(book: &mut R) -> Result<Vec<Vec<Cell>>, TableError>
+/// One sheet of a file (a CSV file is one sheet without a name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// Its name in the workbook.
+    pub name: Option<String>,
+    /// Its rows, numbered as the spreadsheet numbers them (index 0 is row 1).
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A file read: its sheets and the format read (`CSV, UTF-8`, `xlsx`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Book {
+    /// Every sheet read, in workbook order.
+    pub sheets: Vec<Sheet>,
+    /// Format and encoding.
+    pub format: String,
+    /// Sheets not read: damaged, or larger than an export's (beside a first sheet that reads).
+    pub unread: Vec<String>,
+}
+
+/// Cells of all the sheets of a workbook together, at most: as many as one sheet may span
+/// (what is read is held at once).
+const BOOK_CELLS: u64 = super::xls_guard::MAX_CELLS;
+
+fn sheet_rows<RS, R>(book: &mut R, index: usize) -> Result<Vec<Vec<Cell>>, TableError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
 {
     let range = book
-        .worksheet_range_at(0)
+        .worksheet_range_at(index)
         .ok_or(TableError::NoSheet)?
         .map_err(|e| TableError::Spreadsheet(e.to_string()))?;
     // Rows above the used range (calamine starts the range at the first used cell) keep their
@@ -256,6 +282,46 @@ where
     Ok(rows)
 }
 
+/// The cells a sheet's rows hold, as laid out.
+fn cells_of(rows: &[Vec<Cell>]) -> u64 {
+    rows.iter().map(|r| r.len().max(1) as u64).sum()
+}
+
+/// Every sheet of a workbook: the first must read; a later one that does not (or that the
+/// `allowed` check refuses, or that would take the workbook beyond [`BOOK_CELLS`]) is named
+/// in `unread`.
+fn all_sheets<RS, R>(
+    book: &mut R,
+    allowed: &mut dyn FnMut(usize) -> bool,
+) -> Result<(Vec<Sheet>, Vec<String>), TableError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    let names = book.sheet_names();
+    let first = sheet_rows(book, 0)?;
+    let mut held = cells_of(&first);
+    let mut sheets = vec![Sheet {
+        name: names.first().cloned(),
+        rows: first,
+    }];
+    let mut unread = vec![];
+    for (i, name) in names.iter().enumerate().skip(1) {
+        match allowed(i).then(|| sheet_rows(book, i)) {
+            Some(Ok(rows)) if held + cells_of(&rows) <= BOOK_CELLS => {
+                held += cells_of(&rows);
+                sheets.push(Sheet {
+                    name: Some(name.clone()),
+                    rows,
+                });
+            }
+            _ => unread.push(name.clone()),
+        }
+    }
+    Ok((sheets, unread))
+}
+
 /// Whether an OLE file holds an encrypted OOXML package (a password-protected xlsx is an OLE
 /// file with an `EncryptedPackage` stream, named in UTF-16).
 fn is_encrypted_package(bytes: &[u8]) -> bool {
@@ -266,7 +332,9 @@ fn is_encrypted_package(bytes: &[u8]) -> bool {
     bytes.windows(name.len()).any(|w| w == name.as_slice())
 }
 
-fn read_xls(bytes: &[u8]) -> Result<(Vec<Vec<Cell>>, &'static str), TableError> {
+type Sheets = (Vec<Sheet>, Vec<String>);
+
+fn read_xls(bytes: &[u8]) -> Result<(Sheets, &'static str), TableError> {
     if is_encrypted_package(bytes) {
         return Err(TableError::Encrypted);
     }
@@ -274,13 +342,14 @@ fn read_xls(bytes: &[u8]) -> Result<(Vec<Vec<Cell>>, &'static str), TableError> 
     super::xls_guard::check(bytes)
         .map_err(|why| TableError::Spreadsheet(format!("damaged: {why}")))?;
     match calamine::Xls::new(Cursor::new(bytes)) {
-        Ok(mut book) => Ok((first_sheet(&mut book)?, "xls")),
+        // The guard has checked every sheet's span.
+        Ok(mut book) => Ok((all_sheets(&mut book, &mut |_| true)?, "xls")),
         Err(calamine::XlsError::Password) => Err(TableError::Encrypted),
         Err(e) => Err(TableError::Spreadsheet(e.to_string())),
     }
 }
 
-fn read_zip(bytes: &[u8]) -> Result<(Vec<Vec<Cell>>, &'static str), TableError> {
+fn read_zip(bytes: &[u8]) -> Result<(Sheets, &'static str), TableError> {
     // calamine sizes memory from numbers in the file: a crafted one could abort the process.
     // Only .xlsx is read: calamine's .ods reader lays repeated cells out (a 24 KB .ods asks
     // for gigabytes) and its .xlsb reader lays a sheet out from its first to its last cell
@@ -290,7 +359,19 @@ fn read_zip(bytes: &[u8]) -> Result<(Vec<Vec<Cell>>, &'static str), TableError> 
         Refusal::Damaged(why) => TableError::Spreadsheet(format!("damaged: {why}")),
     })?;
     match calamine::Xlsx::new(Cursor::new(bytes)) {
-        Ok(mut book) => Ok((first_sheet(&mut book)?, "xlsx")),
+        // The first sheet is checked above; each later one is checked before it is read.
+        Ok(mut book) => {
+            // The text their cells hold counts together: it is all held at once.
+            let mut text = 0u64;
+            let mut allowed = |i: usize| match xlsx_guard::check_sheet(bytes, i) {
+                Ok(t) => {
+                    text = text.saturating_add(t);
+                    text <= xlsx_guard::Limits::EXPORT.text
+                }
+                Err(_) => false,
+            };
+            Ok((all_sheets(&mut book, &mut allowed)?, "xlsx"))
+        }
         Err(e) => Err(TableError::Spreadsheet(e.to_string())),
     }
 }
@@ -300,18 +381,31 @@ fn extension(name: Option<&str>) -> Option<String> {
     Some(ext.to_ascii_lowercase())
 }
 
-/// Reads a file into rows of cells; also says which encoding or format was read. `name` (the
-/// file's name, when known) only shapes the error for a file that is no table at all.
+/// Reads a file's first sheet into rows of cells; also says which encoding or format was
+/// read. `name` (the file's name, when known) only shapes the error for a file that is no
+/// table at all.
 pub fn read(
     bytes: &[u8],
     name: Option<&str>,
     hint: Option<&str>,
 ) -> Result<(Vec<Vec<Cell>>, String), TableError> {
+    let book = read_book(bytes, name, hint)?;
+    let rows = book
+        .sheets
+        .into_iter()
+        .next()
+        .map(|s| s.rows)
+        .unwrap_or_default();
+    Ok((rows, book.format))
+}
+
+/// Reads every sheet of a file (a CSV file is one sheet), as [`read`] reads the first.
+pub fn read_book(bytes: &[u8], name: Option<&str>, hint: Option<&str>) -> Result<Book, TableError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(TableError::Empty);
     }
     let format = format_of(bytes);
-    let (rows, how) = match format {
+    let ((sheets, unread), how) = match format {
         Format::Csv => {
             if !looks_like_text(bytes) {
                 return Err(TableError::NotATable {
@@ -322,11 +416,15 @@ pub fn read(
             if looks_like_html(&text) {
                 return Err(TableError::WebPage);
             }
-            (parse_csv(&text), format!("CSV, {enc}"))
+            let sheet = Sheet {
+                name: None,
+                rows: parse_csv(&text),
+            };
+            ((vec![sheet], vec![]), format!("CSV, {enc}"))
         }
         Format::Zip | Format::Ole => {
             // calamine is a parser of hostile formats; a panic inside it is a bad file here.
-            let (rows, name) = std::panic::catch_unwind(|| {
+            let (sheets, name) = std::panic::catch_unwind(|| {
                 if format == Format::Ole {
                     read_xls(bytes)
                 } else {
@@ -334,11 +432,18 @@ pub fn read(
                 }
             })
             .map_err(|_| TableError::Spreadsheet("malformed".into()))??;
-            (rows, name.to_string())
+            (sheets, name.to_string())
         }
     };
-    if rows.iter().all(|r| r.iter().all(Cell::is_blank)) {
+    if sheets
+        .iter()
+        .all(|s| s.rows.iter().all(|r| r.iter().all(Cell::is_blank)))
+    {
         return Err(TableError::Empty);
     }
-    Ok((rows, how))
+    Ok(Book {
+        sheets,
+        format: how,
+        unread,
+    })
 }

@@ -1,5 +1,6 @@
 //! Reading one cell as the platforms write them: thousands separators, `-` for nothing,
-//! currency symbols, percentages as text, dates in four spellings.
+//! currency codes and symbols (`AED 4,426.00` with a no-break space, `£12.50`, `¥3,300.00`),
+//! percentages as text, dates in four spellings.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,11 +12,14 @@ use crate::domain::money::{Money, MoneyError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrder {
-    /// Month/day/year (Amazon, Shopify in the US): the default.
-    #[default]
+    /// Month/day/year (Amazon, Shopify in the US).
     Mdy,
-    /// Day/month/year.
+    /// Day/month/year (Amazon outside the US, most of the world).
     Dmy,
+    /// Decided from the whole date column (a day above 12 tells); when nothing tells, assumed
+    /// and said: the default.
+    #[default]
+    Auto,
 }
 
 impl std::str::FromStr for DateOrder {
@@ -24,7 +28,8 @@ impl std::str::FromStr for DateOrder {
         match s.trim().to_ascii_lowercase().as_str() {
             "mdy" => Ok(DateOrder::Mdy),
             "dmy" => Ok(DateOrder::Dmy),
-            other => Err(format!("{other:?}: expected mdy or dmy")),
+            "auto" => Ok(DateOrder::Auto),
+            other => Err(format!("{other:?}: expected auto, mdy or dmy")),
         }
     }
 }
@@ -53,6 +58,10 @@ pub enum Why {
     NoProduct,
     /// The same product twice on one day.
     DuplicateProduct,
+    /// A day/month/year date (its first number is above 12) read month first.
+    DayFirst,
+    /// A month/day/year date (its second number is above 12) read day first.
+    MonthFirst,
 }
 
 impl Why {
@@ -69,6 +78,8 @@ impl Why {
             Why::NotARate => "not-a-rate",
             Why::NoProduct => "no-product",
             Why::DuplicateProduct => "duplicate-product",
+            Why::DayFirst => "day-first",
+            Why::MonthFirst => "month-first",
         }
     }
 }
@@ -113,8 +124,140 @@ pub fn count(c: &Cell) -> Result<Option<i64>, Why> {
     }
 }
 
-/// An amount in cents (may be negative: the caller decides).
+/// An amount in cents (may be negative: the caller decides), whatever currency it is in.
 pub fn money(c: &Cell) -> Result<Option<i64>, Why> {
+    Ok(money_in(c)?.map(|(cents, _)| cents))
+}
+
+/// The currency marks the platforms write beside an amount, longest first, and the currency
+/// each stands for: an ISO code, or `$` and `¥` for the currencies they can mean.
+const MARKS: &[(&str, &str)] = &[
+    ("US $", "USD"),
+    ("US$", "USD"),
+    ("CA$", "CAD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("NT$", "TWD"),
+    ("MX$", "MXN"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("S$", "SGD"),
+    ("R$", "BRL"),
+    ("RMB", "CNY"),
+    ("$", "$"),
+    ("£", "GBP"),
+    ("€", "EUR"),
+    ("₹", "INR"),
+    ("¥", "¥"),
+    ("￥", "¥"),
+    ("元", "CNY"),
+];
+
+/// What `$` and `¥` can stand for.
+const SYMBOL_CURRENCIES: &[(&str, &[&str])] = &[
+    (
+        "$",
+        &["USD", "CAD", "AUD", "NZD", "HKD", "SGD", "TWD", "MXN"],
+    ),
+    ("¥", &["CNY", "JPY"]),
+];
+
+/// Whether amounts written with `mark` (an ISO code, or `$`, `¥`) can be in `currency`.
+pub fn currency_fits(mark: &str, currency: &str) -> bool {
+    let currency = currency.trim().to_ascii_uppercase();
+    match SYMBOL_CURRENCIES.iter().find(|(s, _)| *s == mark) {
+        Some((_, list)) => list.contains(&currency.as_str()),
+        None => mark.eq_ignore_ascii_case(&currency),
+    }
+}
+
+/// Whether two marks can be one currency (`$` and `USD`; not `AED` and `USD`).
+pub fn marks_agree(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let codes = |m: &str| -> Vec<String> {
+        match SYMBOL_CURRENCIES.iter().find(|(s, _)| *s == m) {
+            Some((_, list)) => list.iter().map(|c| c.to_string()).collect(),
+            None => vec![m.to_string()],
+        }
+    };
+    codes(a).iter().any(|c| codes(b).contains(c))
+}
+
+/// Splits a currency mark off an amount written as text: `AED 4,426.00`, `4,426.00 AED`,
+/// `-£12.50`, `US$ 9.99`, `¥3,300.00`, `1,200元` → (the amount, the mark's currency).
+fn split_currency(text: &str) -> (String, Option<&'static str>) {
+    let t: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2007}' | '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    let t = t.trim();
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest.trim_start()),
+        None => ("", t),
+    };
+    for (mark, currency) in MARKS {
+        if let Some(rest) = body.strip_prefix(mark) {
+            return (format!("{sign}{}", rest.trim_start()), Some(currency));
+        }
+        if let Some(rest) = body.strip_suffix(mark) {
+            return (format!("{sign}{}", rest.trim_end()), Some(currency));
+        }
+    }
+    // An ISO code: three letters before or after the number (`AED 4,426.00`, `12.00 EUR`).
+    let is_code = |s: &str| s.len() == 3 && s.chars().all(|c| c.is_ascii_alphabetic());
+    let code = |s: &str| -> Option<&'static str> {
+        let up = s.to_ascii_uppercase();
+        ISO_CODES.iter().copied().find(|c| *c == up)
+    };
+    if body.len() > 3 && body.is_char_boundary(3) {
+        let (head, rest) = body.split_at(3);
+        if is_code(head)
+            && let Some(c) = code(head)
+        {
+            return (format!("{sign}{}", rest.trim_start()), Some(c));
+        }
+    }
+    if body.len() > 3 && body.is_char_boundary(body.len() - 3) {
+        let (rest, tail) = body.split_at(body.len() - 3);
+        if is_code(tail)
+            && let Some(c) = code(tail)
+        {
+            return (format!("{sign}{}", rest.trim_end()), Some(c));
+        }
+    }
+    (t.to_string(), None)
+}
+
+/// ISO 4217 codes of the currencies online marketplaces sell in.
+const ISO_CODES: &[&str] = &[
+    "AED", "ARS", "AUD", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP", "EUR",
+    "GBP", "HKD", "HUF", "IDR", "ILS", "INR", "JPY", "KRW", "KWD", "MXN", "MYR", "NGN", "NOK",
+    "NZD", "PEN", "PHP", "PKR", "PLN", "QAR", "RON", "RUB", "SAR", "SEK", "SGD", "THB", "TRY",
+    "TWD", "UAH", "USD", "VND", "ZAR",
+];
+
+/// Currencies of the markets that write dates day first (Amazon.co.uk, .ae, .in, .de, .com.au
+/// …): when a file's dates could be read either way, amounts in one of these tell the order.
+const DAY_FIRST_CURRENCIES: &[&str] = &[
+    "AED", "AUD", "BRL", "EGP", "EUR", "GBP", "INR", "MXN", "NZD", "PLN", "SAR", "SEK", "SGD",
+    "TRY", "ZAR",
+];
+
+/// Whether amounts in this currency come from a market that writes its dates day first.
+pub fn day_first_currency(mark: &str) -> bool {
+    DAY_FIRST_CURRENCIES.contains(&mark)
+}
+
+/// An amount in cents and the currency it is written in, when it says (`AED 4,426.00` →
+/// 442600, AED); may be negative: the caller decides.
+pub fn money_in(c: &Cell) -> Result<Option<(i64, Option<&'static str>)>, Why> {
     if is_nothing(c) {
         return Ok(None);
     }
@@ -124,13 +267,16 @@ pub fn money(c: &Cell) -> Result<Option<i64>, Why> {
             if (n * 100.0 - cents).abs() > 1e-6 {
                 return Err(Why::TooPrecise);
             }
-            Ok(Some(cents as i64))
+            Ok(Some((cents as i64, None)))
         }
-        Cell::Text(s) => match Money::parse_signed(s) {
-            Ok(m) => Ok(Some(m.0)),
-            Err(MoneyError::TooPrecise(_)) => Err(Why::TooPrecise),
-            Err(_) => Err(Why::NotAnAmount),
-        },
+        Cell::Text(s) => {
+            let (amount, currency) = split_currency(s);
+            match Money::parse_signed(&amount) {
+                Ok(m) => Ok(Some((m.0, currency))),
+                Err(MoneyError::TooPrecise(_)) => Err(Why::TooPrecise),
+                Err(_) => Err(Why::NotAnAmount),
+            }
+        }
         _ => Err(Why::NotAnAmount),
     }
 }
@@ -186,20 +332,20 @@ pub fn money_rate(c: &Cell) -> Result<Option<f64>, Why> {
     }
 }
 
-/// Whether a text date is written `a/b/y` with the order in doubt.
-pub fn is_ambiguous(c: &Cell) -> bool {
-    match c {
-        Cell::Text(s) => {
-            let parts: Vec<&str> = s
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .split('/')
-                .collect();
-            parts.len() == 3 && parts[0].len() <= 2
-        }
-        _ => false,
+/// The first two numbers of a text date written `a/b/y` (`01/10/2022` → (1, 10)): which one is
+/// the day is for the whole column to tell.
+pub fn slash_parts(c: &Cell) -> Option<(u32, u32)> {
+    let Cell::Text(s) = c else { return None };
+    let t = s.split_whitespace().next().unwrap_or("");
+    let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
+    if parts.len() != 3 || parts[0].len() > 2 || parts[1].len() > 2 || parts[0].is_empty() {
+        return None;
     }
+    if !matches!(parts[2].len(), 2 | 4) {
+        return None;
+    }
+    let n = |p: &str| p.parse::<u32>().ok();
+    Some((n(parts[0])?, n(parts[1])?))
 }
 
 /// A date: `2026-11-22`, `2026/11/22`, `20261122`, `2026年11月22日`, `11/22/26` (month first
@@ -237,7 +383,7 @@ pub fn date(c: &Cell, order: DateOrder) -> Result<NaiveDate, Why> {
                     return Err(Why::NotADate);
                 };
                 match order {
-                    DateOrder::Mdy => (y, nums[0], nums[1]),
+                    DateOrder::Mdy | DateOrder::Auto => (y, nums[0], nums[1]),
                     DateOrder::Dmy => (y, nums[1], nums[0]),
                 }
             };

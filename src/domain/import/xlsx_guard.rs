@@ -15,7 +15,8 @@
 //!    can hold; not `count`, which calamine does not read), how many strings it has and how
 //!    much text, and the records calamine builds from the styles, workbook and relationship
 //!    parts (cell formats, with the font name and number format each one copies);
-//! 3. then — the numbers calamine reserves from are bounded — the first sheet through
+//! 3. then — the numbers calamine reserves from are bounded — the first sheet (and, with
+//!    [`check_sheet`], each later one before it is read) through
 //!    calamine's own streaming cell reader, which finds every cell where calamine's range
 //!    would put it without laying the range out: the sheet's `<dimension>`, its cells' span
 //!    and count (at most [`Limits::cells`]), and the text they would hold (at most
@@ -121,7 +122,13 @@ pub fn check_with(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
             return Err(Refusal::Oversized(Oversize::Text(text)));
         }
     }
-    first_sheet(bytes, limits, text)
+    sheet_at(bytes, limits, text, 0).map(|_| ())
+}
+
+/// Whether calamine may read the workbook's sheet `index` (a later sheet, once [`check`] has
+/// passed), bounded as the first: Ok with the bytes of text its cells hold.
+pub fn check_sheet(bytes: &[u8], index: usize) -> Result<u64, Refusal> {
+    sheet_at(bytes, &Limits::EXPORT, 0, index)
 }
 
 /// The XML reader's input: more than `cap` bytes read since the last event (marked by the
@@ -313,19 +320,19 @@ fn text_len(v: &DataRef<'_>) -> u64 {
     }
 }
 
-/// The first sheet's cells as calamine's range would hold them, one at a time. `text` is the
-/// shared strings' text so far.
-fn first_sheet(bytes: &[u8], limits: &Limits, mut text: u64) -> Result<(), Refusal> {
+/// A sheet's cells as calamine's range would hold them, one at a time. `text` is the text so
+/// far (the shared strings'); Ok with the text counted, the sheet's included.
+fn sheet_at(bytes: &[u8], limits: &Limits, mut text: u64, index: usize) -> Result<u64, Refusal> {
     let too_many = |n: u64| Err(Refusal::Oversized(Oversize::Cells(n)));
     // What calamine does not open or read, it refuses itself.
     let Ok(mut book) = calamine::Xlsx::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(text);
     };
-    let Some(name) = book.sheet_names().first().cloned() else {
-        return Ok(());
+    let Some(name) = book.sheet_names().get(index).cloned() else {
+        return Ok(text);
     };
     let Ok(mut reader) = book.worksheet_cells_reader(&name) else {
-        return Ok(());
+        return Ok(text);
     };
     let dim = reader.dimensions();
     let (rows, cols) = (
@@ -361,7 +368,7 @@ fn first_sheet(bytes: &[u8], limits: &Limits, mut text: u64) -> Result<(), Refus
             return Err(Refusal::Oversized(Oversize::Text(text)));
         }
     }
-    Ok(())
+    Ok(text)
 }
 
 #[cfg(test)]

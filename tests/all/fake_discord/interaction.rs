@@ -391,6 +391,8 @@ impl Interact {
         let locale = self.locale.clone().unwrap_or_else(|| member.locale.clone());
         let guild = !self.dm;
         let mut source_message_id = None;
+        let mut command = None;
+        let mut focused_rec = None;
         let (type_num, data, explicit_channel, message) = match kind {
             Kind::Command {
                 name,
@@ -398,7 +400,9 @@ impl Interact {
                 opts,
                 focused,
             } => {
+                command = Some((name.clone(), path.clone()));
                 let data = command_data(inner, &mut st, &name, &path, opts, focused, guild);
+                focused_rec = data.2;
                 (if data.1 { 4 } else { 2 }, data.0, None, None)
             }
             Kind::Component {
@@ -493,6 +497,9 @@ impl Interact {
             guild_id: guild.then_some(fx.guild_id),
             user_id: self.user_id,
             source_message_id,
+            created: Some(st.now()),
+            command,
+            focused: focused_rec,
             ..Default::default()
         };
         rest::register_interaction(&mut st, rec.clone());
@@ -571,7 +578,102 @@ fn resolve_user(
     id_str(uid)
 }
 
-/// Returns (data, is_autocomplete).
+/// What Discord's client lets a user send for a registered command: only options the command
+/// has, with their registered types, a value among the choices when there are choices, every
+/// required option of a slash command, and, for autocomplete, input that "passes client-side
+/// validation ... you may receive partial strings, but not invalid numbers".
+/// <https://discord.com/developers/docs/interactions/application-commands#autocomplete>
+/// <https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-choice-structure>
+/// Panics (a test asking for an interaction Discord would never send) naming the rule.
+fn check_against_registration(
+    command: &Value,
+    name: &str,
+    path: &[String],
+    opts: &[Opt],
+    focused: Option<&Opt>,
+) -> Option<u8> {
+    let what = format!("/{} {}", name, path.join(" "));
+    let Some(registered) = rest::registered_options(command, path) else {
+        panic!("fake discord: {what}: the registered command has no such subcommand path");
+    };
+    let find = |o: &str| {
+        registered
+            .iter()
+            .find(|r| r["name"].as_str() == Some(o))
+            .unwrap_or_else(|| {
+                panic!("fake discord: {what} has no option `{o}` (Discord's client cannot send it)")
+            })
+    };
+    for o in opts {
+        let r = find(&o.name);
+        let t = r["type"].as_u64().unwrap_or(0);
+        if t != u64::from(o.value.type_number()) {
+            panic!(
+                "fake discord: {what} `{}` is registered as option type {t}; the test gave type {} ({:?})",
+                o.name,
+                o.value.type_number(),
+                o.value
+            );
+        }
+        if let Some(choices) = r["choices"].as_array().filter(|c| !c.is_empty()) {
+            let v = match &o.value {
+                OptValue::String(s) => json!(s),
+                OptValue::Integer(i) => json!(i),
+                OptValue::Number(n) => json!(n),
+                other => json!(format!("{other:?}")),
+            };
+            if !choices.iter().any(|c| c["value"] == v) {
+                panic!(
+                    "fake discord: {what} `{}` only takes one of its choices {choices:?}; the test gave {v}",
+                    o.name
+                );
+            }
+        }
+    }
+    match focused {
+        None => {
+            for r in &registered {
+                let rname = r["name"].as_str().unwrap_or_default();
+                if r["required"].as_bool() == Some(true) && !opts.iter().any(|o| o.name == rname) {
+                    panic!(
+                        "fake discord: {what} requires `{rname}`; Discord's client does not send the command without it"
+                    );
+                }
+            }
+            None
+        }
+        Some(f) => {
+            let r = find(&f.name);
+            let t = r["type"].as_u64().unwrap_or(0);
+            if r["autocomplete"].as_bool() != Some(true) {
+                panic!("fake discord: {what} `{}` does not autocomplete", f.name);
+            }
+            let typed = match &f.value {
+                OptValue::String(s) => s.clone(),
+                OptValue::Integer(i) => i.to_string(),
+                OptValue::Number(n) => n.to_string(),
+                other => panic!("fake discord: cannot type {other:?} into an option"),
+            };
+            let valid = match t {
+                4 => typed.is_empty() || typed == "-" || typed.parse::<i64>().is_ok(),
+                10 => {
+                    typed.is_empty() || typed == "-" || typed == "." || typed.parse::<f64>().is_ok()
+                }
+                _ => true,
+            };
+            if !valid {
+                panic!(
+                    "fake discord: {what} `{}` is an {} option: Discord's client validates the input and sends no autocomplete for {typed:?} (\"you may receive partial strings, but not invalid numbers\")",
+                    f.name,
+                    if t == 4 { "INTEGER" } else { "NUMBER" }
+                );
+            }
+            Some(t as u8)
+        }
+    }
+}
+
+/// Returns (data, is_autocomplete, focused option name and type).
 fn command_data(
     inner: &Inner,
     st: &mut State,
@@ -580,8 +682,12 @@ fn command_data(
     opts: Vec<Opt>,
     focused: Option<Opt>,
     guild: bool,
-) -> (Value, bool) {
+) -> (Value, bool, Option<(String, u8)>) {
     let fx = &inner.fixture;
+    // Commands the bot registered are what users can send; unregistered names (payload tests)
+    // are built as asked.
+    let registered_focus_type = rest::registered_command(inner, st, name)
+        .and_then(|c| check_against_registration(&c, name, path, &opts, focused.as_ref()));
     let mut resolved = Map::new();
     let mut leaf: Vec<Value> = Vec::new();
     for o in opts {
@@ -626,6 +732,7 @@ fn command_data(
         leaf.push(item);
     }
     let is_autocomplete = focused.is_some();
+    let mut focused_rec = None;
     if let Some(f) = focused {
         let v = match &f.value {
             OptValue::String(s) => s.clone(),
@@ -634,9 +741,10 @@ fn command_data(
             OptValue::Boolean(b) => b.to_string(),
             other => format!("{other:?}"),
         };
-        leaf.push(
-            json!({"name": f.name, "type": f.value.type_number(), "value": v, "focused": true}),
-        );
+        // The focused option has its registered type; its value is the partial text.
+        let t = registered_focus_type.unwrap_or(f.value.type_number());
+        leaf.push(json!({"name": f.name, "type": t, "value": v, "focused": true}));
+        focused_rec = Some((f.name.clone(), t));
     }
     let options = match path {
         [] => leaf,
@@ -681,7 +789,7 @@ fn command_data(
     if guild {
         data["guild_id"] = id_str(fx.guild_id);
     }
-    (data, is_autocomplete)
+    (data, is_autocomplete, focused_rec)
 }
 
 /// An injected interaction; observe what the bot answered.
@@ -732,12 +840,19 @@ impl InteractionHandle {
         match self.try_response(timeout).await {
             Some(v) => v,
             None => {
+                // Refusals with their code and errors tree: why an answer never came.
                 let log: Vec<String> = self
                     .inner
                     .lock()
                     .requests
                     .iter()
-                    .map(|r| format!("{} {} -> {}", r.method, r.path, r.status))
+                    .map(|r| {
+                        if (400..500).contains(&r.status) {
+                            r.describe()
+                        } else {
+                            format!("{} {} -> {}", r.method, r.path, r.status)
+                        }
+                    })
                     .collect();
                 panic!(
                     "fake discord: no callback for interaction {} within {timeout:?}; requests: {log:#?}",

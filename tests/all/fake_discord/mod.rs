@@ -20,6 +20,18 @@
 //! (e.g. `colors.primary_color` on roles, `locale`/`entitlements`/`attachment_size_limit` on
 //! interactions, `flags`/`deaf`/`mute`/`roles` on members).
 //!
+//! The fake is as strict as Discord: `rules.rs` holds Discord's documented rules (each citing
+//! its doc page) and the fake refuses what Discord refuses, with Discord's status, JSON code and
+//! `errors` tree, changing nothing: command registration, messages and their embeds,
+//! components and allowed mentions, interaction callbacks (one per interaction, within 3 s of
+//! the interaction, the right type for the interaction, autocomplete and modal limits), tokens
+//! valid for 15 minutes, and (opt-in, `FakeConfig::rate_limits`) rate limits. Interactions a test
+//! asks for are checked against the commands the bot registered, as Discord's client would.
+//! Every 4xx is recorded: [`FakeDiscord::assert_no_unexpected_refusals`] (called by the E2e
+//! harness's `stop()`) fails on any the test did not declare with
+//! [`FakeDiscord::expect_refusal`]; [`FakeDiscord::age_interactions`] /
+//! [`FakeDiscord::advance_clock`] move the fake's clock instead of sleeping.
+//!
 //! With `ratelimiter_disabled(true)` a 429 is not retried by serenity: the caller gets
 //! `Error::Http(HttpError::UnsuccessfulRequest(r))` with `r.status_code == 429`, and since
 //! Discord's 429 body has no `code`, `r.error.code == -1` and `r.error.message` starts with
@@ -30,8 +42,10 @@ mod fixture;
 mod gateway;
 mod interaction;
 mod multipart;
+mod name_chars;
 mod payloads;
 mod rest;
+pub mod rules;
 mod state;
 
 use std::net::SocketAddr;
@@ -53,7 +67,10 @@ pub use self::interaction::{
     Interact, InteractionHandle, Opt, OptValue, opt, opt_attachment, opt_bool, opt_channel,
     opt_int, opt_mentionable, opt_num, opt_role, opt_str, opt_user,
 };
-pub use self::rest::{FLAG_EPHEMERAL, FLAG_LOADING, is_ephemeral};
+pub use self::rest::{
+    FLAG_EPHEMERAL, FLAG_LOADING, INITIAL_RESPONSE_DEADLINE, TOKEN_LIFETIME, is_ephemeral,
+};
+pub use self::rules::Refusal;
 pub use self::state::{FakeConfig, Fault, FaultScope, RecordedFile, RecordedRequest};
 use self::state::{Inner, PendingFault, State};
 
@@ -89,11 +106,15 @@ impl FakeDiscord {
             .expect("fake discord: bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("fake discord: local_addr");
         let (changed, _) = watch::channel(0u64);
+        let mut state = State::new();
+        state.rate_limits_enabled = config.rate_limits;
+        state.channel_window = config.channel_window;
+        state.global_limit = config.global_limit;
         let inner = Arc::new(Inner {
             fixture,
             addr,
             config,
-            state: Mutex::new(State::new()),
+            state: Mutex::new(state),
             changed,
         });
         let app = Router::new()
@@ -468,6 +489,87 @@ impl FakeDiscord {
 
     pub fn clear_faults(&self) {
         self.inner.lock().faults.clear();
+    }
+
+    // ---------------------------------------------------------- time and refusals
+
+    /// Moves the fake's clock forward by `by` without sleeping: every interaction created so
+    /// far is that much older (past 3 s its callback is refused with 10062, past 15 minutes its
+    /// followups and `@original` with 401 50027) and rate-limit windows run out.
+    pub fn advance_clock(&self, by: Duration) {
+        self.inner.lock().skew += by;
+        self.inner.bump();
+    }
+
+    /// Ages every interaction created so far by `by` (the fake's clock moves; see
+    /// [`FakeDiscord::advance_clock`]), e.g. `fake.age_interactions(TOKEN_LIFETIME)`.
+    pub fn age_interactions(&self, by: Duration) {
+        self.advance_clock(by);
+    }
+
+    /// Declares that the test expects refusals with this Discord JSON `code` (e.g. 40060,
+    /// 10062, 50027, 50035) or, for bodies without a code, this HTTP status; any number of
+    /// them. Everything else the fake refused with a 4xx fails [`Self::assert_no_unexpected_refusals`].
+    pub fn expect_refusal(&self, code: i64) {
+        self.inner.lock().expected_refusals.push(code);
+    }
+
+    /// Every 4xx the fake answered (rules, unknown routes, unknown ids...), except faults the
+    /// test injected (`fail_next_rest`) and 429s of the opt-in rate limiter.
+    pub fn refusals(&self) -> Vec<RecordedRequest> {
+        self.inner
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| (400..500).contains(&r.status) && r.fault.is_none() && !r.rate_limited)
+            .cloned()
+            .collect()
+    }
+
+    /// [`Self::refusals`] the test did not declare with [`Self::expect_refusal`].
+    pub fn unexpected_refusals(&self) -> Vec<RecordedRequest> {
+        let expected = self.inner.lock().expected_refusals.clone();
+        self.refusals()
+            .into_iter()
+            .filter(|r| {
+                let code = r.error_code().filter(|c| *c != 0);
+                !expected.contains(&code.unwrap_or(i64::from(r.status)))
+                    && !expected.contains(&i64::from(r.status))
+            })
+            .collect()
+    }
+
+    /// Panics listing method, path, status, code and `errors` tree of every unexpected
+    /// refusal: Discord would have refused those requests the same way.
+    pub fn assert_no_unexpected_refusals(&self) {
+        let bad = self.unexpected_refusals();
+        if !bad.is_empty() {
+            let list: Vec<String> = bad.iter().map(|r| format!("  {}", r.describe())).collect();
+            panic!(
+                "fake discord: {} request(s) Discord would refuse (see tests/all/fake_discord/rules.rs for the rule and its doc page):\n{}",
+                bad.len(),
+                list.join("\n")
+            );
+        }
+    }
+
+    /// 429s the opt-in rate limiter answered (the bot caused them).
+    pub fn rate_limited_count(&self) -> u64 {
+        self.inner.lock().rate.hits
+    }
+
+    /// Waits until the bot's command registration (`PUT .../commands`) was answered, accepted
+    /// or refused; returns that request (`None` on timeout).
+    pub async fn wait_registration(&self, timeout: Duration) -> Option<RecordedRequest> {
+        self.inner
+            .wait_for(timeout, |st| {
+                st.requests
+                    .iter()
+                    .rev()
+                    .find(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+                    .cloned()
+            })
+            .await
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State as AxState;
@@ -11,9 +12,21 @@ use serde_json::{Value, json};
 
 use super::multipart;
 use super::payloads::{self, error_body, id_str};
+use super::rules::{self, Files, MessageKind, Refusal};
 use super::state::{
     Fault, Inner, InteractionRecord, RecordedFile, RecordedRequest, State, StoredFile,
 };
+
+/// Discord's deadline for the initial response to an interaction: "you must send an initial
+/// response within 3 seconds of receiving the event. If the 3 second deadline is exceeded, the
+/// token will be invalidated."
+/// <https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-callback>
+pub const INITIAL_RESPONSE_DEADLINE: Duration = Duration::from_secs(3);
+
+/// "Interaction tokens are valid for 15 minutes": followups and `@original` after that are
+/// refused (401, 50027 "Invalid Webhook Token").
+/// <https://discord.com/developers/docs/interactions/receiving-and-responding#followup-messages>
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// Discord's message flags used here.
 pub const FLAG_EPHEMERAL: u64 = 1 << 6;
@@ -23,6 +36,7 @@ struct Reply {
     status: u16,
     body: Option<Value>,
     unknown: bool,
+    headers: Vec<(&'static str, String)>,
 }
 
 fn ok(v: Value) -> Reply {
@@ -30,6 +44,7 @@ fn ok(v: Value) -> Reply {
         status: 200,
         body: Some(v),
         unknown: false,
+        headers: vec![],
     }
 }
 
@@ -38,6 +53,7 @@ fn no_content() -> Reply {
         status: 204,
         body: None,
         unknown: false,
+        headers: vec![],
     }
 }
 
@@ -46,6 +62,17 @@ fn err(status: u16, code: i64, message: &str) -> Reply {
         status,
         body: Some(error_body(code, message)),
         unknown: false,
+        headers: vec![],
+    }
+}
+
+/// Discord's answer to a request its rules refuse (see `rules.rs`).
+fn refuse(r: Refusal) -> Reply {
+    Reply {
+        status: r.status,
+        body: Some(r.body),
+        unknown: false,
+        headers: vec![],
     }
 }
 
@@ -54,6 +81,7 @@ fn not_found_route() -> Reply {
         status: 404,
         body: Some(error_body(0, "404: Not Found")),
         unknown: true,
+        headers: vec![],
     }
 }
 
@@ -124,6 +152,7 @@ pub(crate) async fn rest_handler(
             response: None,
             unknown: false,
             fault: None,
+            rate_limited: false,
         });
         inner.bump();
         return response;
@@ -164,6 +193,7 @@ pub(crate) async fn rest_handler(
         response: None,
         unknown: false,
         fault: None,
+        rate_limited: false,
     };
 
     let response = {
@@ -186,24 +216,42 @@ pub(crate) async fn rest_handler(
             }
             resp
         } else {
-            let reply = match &api_path {
-                Some(p) => {
+            let limit = match &api_path {
+                Some(p) => rate_limit(&mut st, method.as_str(), p),
+                None => Ok(vec![]),
+            };
+            let reply = match (limit, &api_path) {
+                // A 429 changes no state.
+                (Err(limited), _) => {
+                    record.rate_limited = true;
+                    st.rate.hits += 1;
+                    limited
+                }
+                (Ok(headers), Some(p)) => {
                     let segs: Vec<&str> = p.trim_matches('/').split('/').collect();
-                    route(
+                    let mut reply = route(
                         &inner,
                         &mut st,
                         method.as_str(),
                         &segs,
                         json_body.as_ref(),
                         &files,
-                    )
+                    );
+                    reply.headers.extend(headers);
+                    reply
                 }
-                None => not_found_route(),
+                (Ok(_), None) => not_found_route(),
             };
             record.status = reply.status;
             record.response = reply.body.clone();
             record.unknown = reply.unknown;
-            json_response(reply.status, reply.body.as_ref())
+            let mut resp = json_response(reply.status, reply.body.as_ref());
+            for (k, v) in reply.headers {
+                if let Ok(v) = HeaderValue::from_str(&v) {
+                    resp.headers_mut().insert(k, v);
+                }
+            }
+            resp
         };
         st.requests.push(record);
         response
@@ -236,6 +284,7 @@ fn fault_reply(fault: &Fault) -> (u16, Value, Vec<(&'static str, String)>) {
             (*s, error_body(0, &format!("{s}: {reason}")), vec![])
         }
         Fault::Json(s, code, msg) => (*s, error_body(*code, msg), vec![]),
+        Fault::Body(s, body) => (*s, body.clone(), vec![]),
         Fault::RateLimited { retry_after_secs } => {
             let ra = *retry_after_secs;
             let now = std::time::SystemTime::now()
@@ -255,6 +304,115 @@ fn fault_reply(fault: &Fault) -> (u16, Value, Vec<(&'static str, String)>) {
             (429, body, headers)
         }
     }
+}
+
+/// Seconds since the epoch of an instant on the fake's clock.
+fn epoch_secs(st: &State, at: std::time::Instant) -> f64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    let ahead = at.saturating_duration_since(st.now()).as_secs_f64();
+    now + ahead
+}
+
+/// Per-route limit of message create: 5 requests per 5 s per channel (a per-route limit that
+/// "accounts for top-level resources within the path", here `channel_id`; the bucket header
+/// names the route, "non-inclusive of top-level resources").
+const CHANNEL_MESSAGES_LIMIT: u32 = 5;
+/// "All bots can make up to 50 requests per second to our API"; interaction endpoints are not
+/// bound to it.
+const GLOBAL_WINDOW: Duration = Duration::from_secs(1);
+const CHANNEL_MESSAGES_BUCKET: &str = "fake-post-channel-messages";
+
+/// The opt-in rate limiter (`FakeConfig::rate_limits`), in fixed windows on the fake's clock.
+/// Discord's rules (<https://discord.com/developers/docs/topics/rate-limits>):
+/// - responses carry `X-RateLimit-Limit`, `-Remaining`, `-Reset` (epoch seconds), `-Reset-After`
+///   (seconds) and `-Bucket` (#header-format-rate-limit-header-examples);
+/// - past a limit Discord answers 429 `{"message": "You are being rate limited.", "retry_after":
+///   <seconds>, "global": <bool>}` with `Retry-After` and `X-RateLimit-Scope` (`user` for a
+///   route's limit, `global` with `X-RateLimit-Global: true` for the global one)
+///   (#exceeding-a-rate-limit-rate-limit-response-structure);
+/// - the global limit is 50 requests per second, interaction endpoints excluded (#global-rate-limit);
+/// - it matters: 10,000 invalid requests (401, 403, 429) in 10 minutes get the bot's IP banned
+///   for a while (#invalid-request-limit-aka-cloudflare-bans).
+///
+/// `Ok` carries the headers for the response (message create only); `Err` is the 429.
+fn rate_limit(
+    st: &mut State,
+    method: &str,
+    path: &str,
+) -> Result<Vec<(&'static str, String)>, Reply> {
+    if !st.rate_limits_enabled {
+        return Ok(vec![]);
+    }
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let interaction_endpoint = matches!(segs.as_slice(), ["interactions", ..] | ["webhooks", ..]);
+    let now = st.now();
+    if !interaction_endpoint {
+        let (start, count) = match st.rate.global {
+            Some((start, count)) if now < start + GLOBAL_WINDOW => (start, count),
+            _ => (now, 0),
+        };
+        if count >= st.global_limit {
+            let retry = (start + GLOBAL_WINDOW).saturating_duration_since(now);
+            let body = json!({"message": "You are being rate limited.", "retry_after": retry.as_secs_f64(), "global": true});
+            return Err(Reply {
+                status: 429,
+                body: Some(body),
+                unknown: false,
+                headers: vec![
+                    (
+                        "retry-after",
+                        format!("{}", retry.as_secs_f64().ceil() as u64),
+                    ),
+                    ("x-ratelimit-global", "true".into()),
+                    ("x-ratelimit-scope", "global".into()),
+                ],
+            });
+        }
+        st.rate.global = Some((start, count + 1));
+    }
+    let ("POST", ["channels", cid, "messages"]) = (method, segs.as_slice()) else {
+        return Ok(vec![]);
+    };
+    let cid = parse_id(cid).unwrap_or(0);
+    let (start, count) = match st.rate.channels.get(&cid) {
+        Some(&(start, count)) if now < start + st.channel_window => (start, count),
+        _ => (now, 0),
+    };
+    let reset_at = start + st.channel_window;
+    let reset_after = reset_at.saturating_duration_since(now).as_secs_f64();
+    let reset_epoch = epoch_secs(st, reset_at);
+    let headers = |remaining: u32| {
+        vec![
+            ("x-ratelimit-limit", CHANNEL_MESSAGES_LIMIT.to_string()),
+            ("x-ratelimit-remaining", remaining.to_string()),
+            ("x-ratelimit-reset", format!("{reset_epoch:.3}")),
+            ("x-ratelimit-reset-after", format!("{reset_after:.3}")),
+            ("x-ratelimit-bucket", CHANNEL_MESSAGES_BUCKET.to_string()),
+        ]
+    };
+    if count >= CHANNEL_MESSAGES_LIMIT {
+        let mut h = headers(0);
+        h.push(("retry-after", format!("{}", reset_after.ceil() as u64)));
+        h.push(("x-ratelimit-scope", "user".into()));
+        // The request was counted against the global limit before; a refused one does not
+        // change state, so take it back.
+        if let Some((_, c)) = st.rate.global.as_mut() {
+            *c = c.saturating_sub(1);
+        }
+        return Err(Reply {
+            status: 429,
+            body: Some(
+                json!({"message": "You are being rate limited.", "retry_after": reset_after, "global": false}),
+            ),
+            unknown: false,
+            headers: h,
+        });
+    }
+    st.rate.channels.insert(cid, (start, count + 1));
+    Ok(headers(CHANNEL_MESSAGES_LIMIT - count - 1))
 }
 
 fn serve_file(inner: &Inner, rest: &str) -> Response {
@@ -281,8 +439,8 @@ fn route(
     files: &[RecordedFile],
 ) -> Reply {
     let fx = &inner.fixture;
-    let null = Value::Null;
-    let body_ref = body.unwrap_or(&null);
+    let empty = json!({});
+    let body_ref = body.unwrap_or(&empty);
     match (method, segs) {
         ("GET", ["gateway"]) => ok(payloads::gateway(&inner.ws_url())),
         ("GET", ["gateway", "bot"]) => ok(payloads::gateway_bot(&inner.ws_url())),
@@ -329,6 +487,12 @@ fn route(
             let Some(cid) = parse_id(cid).filter(|c| channel_exists(inner, st, *c)) else {
                 return err(404, 10003, "Unknown Channel");
             };
+            // <https://discord.com/developers/docs/resources/message#create-message>
+            if let Err(r) =
+                rules::check_message(body_ref, MessageKind::Create, &uploads(files, &[]))
+            {
+                return refuse(r);
+            }
             // nonce + enforce_nonce: same nonce in the same channel returns the first message.
             if body_ref["enforce_nonce"].as_bool() == Some(true)
                 && let Some(key) = nonce_key(&body_ref["nonce"])
@@ -372,7 +536,18 @@ fn route(
             }
             match method {
                 "GET" => ok(st.message(mid).cloned().unwrap_or_default()),
-                "PATCH" => ok(edit_message(inner, st, mid, body_ref, files)),
+                "PATCH" => {
+                    // <https://discord.com/developers/docs/resources/message#edit-message>
+                    let existing = attachment_ids(st, mid);
+                    if let Err(r) = rules::check_message(
+                        body_ref,
+                        MessageKind::Edit,
+                        &uploads(files, &existing),
+                    ) {
+                        return refuse(r);
+                    }
+                    ok(edit_message(inner, st, mid, body_ref, files))
+                }
                 "DELETE" => {
                     st.deleted_messages.push(mid);
                     no_content()
@@ -448,6 +623,23 @@ fn route(
     }
 }
 
+/// The files of a request and the attachments the edited message has, for `rules.rs`.
+fn uploads(files: &[RecordedFile], existing: &[u64]) -> Files {
+    Files {
+        uploaded: files.iter().map(|f| f.field.clone()).collect(),
+        existing: existing.to_vec(),
+    }
+}
+
+fn attachment_ids(st: &State, message_id: u64) -> Vec<u64> {
+    st.message(message_id)
+        .and_then(|m| m["attachments"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| value_id(&a["id"]))
+        .collect()
+}
+
 fn channel_exists(inner: &Inner, st: &State, cid: u64) -> bool {
     inner.fixture.channels.iter().any(|c| c.id == cid) || st.dm_channel_json.contains_key(&cid)
 }
@@ -462,6 +654,11 @@ fn register_commands(
     guild: Option<u64>,
     body: &Value,
 ) -> Reply {
+    // Discord validates every command and refuses the whole request for one fault; nothing is
+    // registered then.
+    if let Err(r) = rules::check_commands(body, guild.is_some()) {
+        return refuse(r);
+    }
     let Some(cmds) = body.as_array() else {
         return err(400, 50035, "Invalid Form Body");
     };
@@ -837,6 +1034,58 @@ pub(crate) fn edit_message(
     msg.clone()
 }
 
+/// The type of the focused option of an autocomplete interaction, as the bot registered it
+/// (falling back to the type the interaction was sent with when the command is unknown).
+fn focused_type(inner: &Inner, st: &State, rec: &InteractionRecord) -> Option<u64> {
+    let (fname, sent) = rec.focused.clone()?;
+    let registered = rec
+        .command
+        .as_ref()
+        .and_then(|(name, path)| registered_option(inner, st, name, path, &fname))
+        .and_then(|o| o["type"].as_u64());
+    Some(registered.unwrap_or(u64::from(sent)))
+}
+
+/// A registered command (guild first, then global) of type CHAT_INPUT by name.
+pub(crate) fn registered_command(inner: &Inner, st: &State, name: &str) -> Option<Value> {
+    st.guild_commands
+        .get(&inner.fixture.guild_id)
+        .into_iter()
+        .flatten()
+        .chain(st.global_commands.iter().flatten())
+        .find(|c| c["name"].as_str() == Some(name) && c["type"].as_u64().unwrap_or(1) == 1)
+        .cloned()
+}
+
+/// The options a registered command offers at `path` (subcommand group / subcommand names).
+pub(crate) fn registered_options(command: &Value, path: &[String]) -> Option<Vec<Value>> {
+    let mut node = command.clone();
+    for seg in path {
+        node = node["options"]
+            .as_array()?
+            .iter()
+            .find(|o| {
+                o["name"].as_str() == Some(seg.as_str())
+                    && matches!(o["type"].as_u64(), Some(1 | 2))
+            })?
+            .clone();
+    }
+    Some(node["options"].as_array().cloned().unwrap_or_default())
+}
+
+fn registered_option(
+    inner: &Inner,
+    st: &State,
+    name: &str,
+    path: &[String],
+    option: &str,
+) -> Option<Value> {
+    let cmd = registered_command(inner, st, name)?;
+    registered_options(&cmd, path)?
+        .into_iter()
+        .find(|o| o["name"].as_str() == Some(option))
+}
+
 fn interaction_callback(
     inner: &Inner,
     st: &mut State,
@@ -853,8 +1102,22 @@ fn interaction_callback(
     else {
         return err(404, 10062, "Unknown interaction");
     };
+    // One initial response per interaction.
+    // <https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes>
     if rec.callback.is_some() {
         return err(400, 40060, "Interaction has already been acknowledged.");
+    }
+    // The initial response within 3 seconds of the event, else the token is invalidated.
+    if st.age(&rec) > INITIAL_RESPONSE_DEADLINE {
+        return err(404, 10062, "Unknown interaction");
+    }
+    let existing = rec
+        .source_message_id
+        .map(|m| attachment_ids(st, m))
+        .unwrap_or_default();
+    let focused = focused_type(inner, st, &rec);
+    if let Err(r) = rules::check_callback(rec.kind, body, &uploads(files, &existing), focused) {
+        return refuse(r);
     }
     let kind = body["type"].as_u64().unwrap_or(0);
     let data = body.get("data").cloned().unwrap_or(json!({}));
@@ -901,8 +1164,7 @@ fn interaction_callback(
             }
             original = rec.source_message_id;
         }
-        1 | 8 | 9 | 10 | 12 => {}
-        _ => return err(400, 50035, "Invalid Form Body"),
+        _ => {}
     }
     if let Some(r) = st.interactions.get_mut(&iid) {
         r.callback = Some(body.clone());
@@ -910,6 +1172,23 @@ fn interaction_callback(
         r.original_message_id = original;
     }
     no_content()
+}
+
+/// The interaction behind a webhook token, if the token may still be used: a token is valid
+/// for 15 minutes, and is invalidated when no initial response came within 3 seconds
+/// (401, 50027 "Invalid Webhook Token", as Discord answers).
+/// <https://discord.com/developers/docs/interactions/receiving-and-responding#followup-messages>
+/// <https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-callback>
+fn live_token(st: &State, token: &str) -> Result<InteractionRecord, Reply> {
+    let Some(rec) = st.interaction_by_token(token).cloned() else {
+        return Err(err(404, 10015, "Unknown Webhook"));
+    };
+    let age = st.age(&rec);
+    let missed_deadline = rec.callback.is_none() && age > INITIAL_RESPONSE_DEADLINE;
+    if age > TOKEN_LIFETIME || missed_deadline {
+        return Err(err(401, 50027, "Invalid Webhook Token"));
+    }
+    Ok(rec)
 }
 
 fn original_response(
@@ -920,8 +1199,9 @@ fn original_response(
     body: &Value,
     files: &[RecordedFile],
 ) -> Reply {
-    let Some(rec) = st.interaction_by_token(token).cloned() else {
-        return err(404, 10015, "Unknown Webhook");
+    let rec = match live_token(st, token) {
+        Ok(rec) => rec,
+        Err(reply) => return reply,
     };
     let Some(mid) = rec.original_message_id.filter(|_| !rec.original_deleted) else {
         return err(404, 10008, "Unknown Message");
@@ -929,6 +1209,14 @@ fn original_response(
     match method {
         "GET" => ok(st.message(mid).cloned().unwrap_or_default()),
         "PATCH" => {
+            // "Functions the same as Edit Webhook Message".
+            // <https://discord.com/developers/docs/interactions/receiving-and-responding#edit-original-interaction-response>
+            let existing = attachment_ids(st, mid);
+            if let Err(r) =
+                rules::check_message(body, MessageKind::Edit, &uploads(files, &existing))
+            {
+                return refuse(r);
+            }
             let m = edit_message(inner, st, mid, body, files);
             if let Some(r) = st.interaction_by_token_mut(token) {
                 r.original_edits.push(body.clone());
@@ -953,8 +1241,9 @@ fn followup(
     body: &Value,
     files: &[RecordedFile],
 ) -> Reply {
-    let Some(rec) = st.interaction_by_token(token).cloned() else {
-        return err(404, 10015, "Unknown Webhook");
+    let rec = match live_token(st, token) {
+        Ok(rec) => rec,
+        Err(reply) => return reply,
     };
     if rec.callback.is_none() {
         return err(404, 10015, "Unknown Webhook");
@@ -966,6 +1255,11 @@ fn followup(
                 .message(*mid)
                 .is_some_and(|m| m["flags"].as_u64().unwrap_or(0) & FLAG_LOADING != 0)
     });
+    // "Functions the same as Execute Webhook": the message rules, and it must not be empty.
+    // <https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message>
+    if let Err(r) = rules::check_message(body, MessageKind::Create, &uploads(files, &[])) {
+        return refuse(r);
+    }
     let msg = if let Some(mid) = loading_original {
         edit_message(inner, st, mid, body, files)
     } else {
@@ -993,8 +1287,9 @@ fn followup_message(
     body: &Value,
     files: &[RecordedFile],
 ) -> Reply {
-    let Some(rec) = st.interaction_by_token(token).cloned() else {
-        return err(404, 10015, "Unknown Webhook");
+    let rec = match live_token(st, token) {
+        Ok(rec) => rec,
+        Err(reply) => return reply,
     };
     let belongs = rec.followup_ids.contains(&mid) || rec.original_message_id == Some(mid);
     if !belongs || st.deleted_messages.contains(&mid) || st.message(mid).is_none() {
@@ -1002,7 +1297,16 @@ fn followup_message(
     }
     match method {
         "GET" => ok(st.message(mid).cloned().unwrap_or_default()),
-        "PATCH" => ok(edit_message(inner, st, mid, body, files)),
+        "PATCH" => {
+            // <https://discord.com/developers/docs/interactions/receiving-and-responding#edit-followup-message>
+            let existing = attachment_ids(st, mid);
+            if let Err(r) =
+                rules::check_message(body, MessageKind::Edit, &uploads(files, &existing))
+            {
+                return refuse(r);
+            }
+            ok(edit_message(inner, st, mid, body, files))
+        }
         "DELETE" => {
             st.deleted_messages.push(mid);
             no_content()

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
@@ -21,6 +21,8 @@ pub enum Fault {
     RateLimited { retry_after_secs: f64 },
     /// Status + Discord JSON error code + message, e.g. `Fault::Json(403, 50001, "Missing Access")`.
     Json(u16, i64, &'static str),
+    /// Status + a whole JSON body (e.g. an "Invalid Form Body" with its `errors` tree).
+    Body(u16, Value),
 }
 
 /// Which requests a fault applies to.
@@ -91,6 +93,36 @@ pub struct RecordedRequest {
     pub unknown: bool,
     /// The fault injected into this request, if any.
     pub fault: Option<Fault>,
+    /// True when the opt-in rate limiter answered 429 (see [`FakeConfig::rate_limits`]).
+    pub rate_limited: bool,
+}
+
+impl RecordedRequest {
+    /// Discord's JSON error code of the response (`code`), if it has one.
+    pub fn error_code(&self) -> Option<i64> {
+        self.response.as_ref().and_then(|r| r["code"].as_i64())
+    }
+
+    /// One line for a failure message: method, path, status, code, message and `errors` tree.
+    pub fn describe(&self) -> String {
+        let r = self.response.clone().unwrap_or_default();
+        let mut s = format!("{} {} -> {}", self.method, self.path, self.status);
+        if let Some(code) = r["code"].as_i64() {
+            s.push_str(&format!(" code {code}"));
+        }
+        if let Some(m) = r["message"].as_str() {
+            s.push_str(&format!(" {m:?}"));
+        }
+        if let Some(e) = r.get("errors") {
+            s.push_str(&format!(
+                "\n    errors: {}",
+                serde_json::to_string_pretty(e)
+                    .unwrap_or_default()
+                    .replace('\n', "\n    ")
+            ));
+        }
+        s
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +148,12 @@ pub(crate) struct InteractionRecord {
     pub original_edits: Vec<Value>,
     pub followup_ids: Vec<u64>,
     pub original_deleted: bool,
+    /// When the fake created the interaction, on the fake's clock ([`State::now`]).
+    pub created: Option<Instant>,
+    /// Application commands: the command name and subcommand path as sent.
+    pub command: Option<(String, Vec<String>)>,
+    /// Autocomplete: the focused option's name and the type it was sent with.
+    pub focused: Option<(String, u8)>,
 }
 
 pub(crate) enum ConnCmd {
@@ -150,8 +188,29 @@ pub(crate) struct GatewayState {
     pub invalid_resumes: u64,
 }
 
+/// The opt-in rate limiter's counters (fixed windows on the fake's clock).
+#[derive(Default)]
+pub(crate) struct RateLimits {
+    /// Message create (`POST /channels/{id}/messages`) per channel: window start and count.
+    pub channels: HashMap<u64, (Instant, u32)>,
+    /// Every request counted against the global limit: window start and count.
+    pub global: Option<(Instant, u32)>,
+    /// 429s answered.
+    pub hits: u64,
+}
+
 pub(crate) struct State {
     pub next_id: u64,
+    /// How far the fake's clock is ahead of real time ([`State::now`]); moved by tests to age
+    /// interactions and rate-limit windows without sleeping.
+    pub skew: Duration,
+    /// Discord JSON codes (or HTTP statuses) the test declared it expects as refusals.
+    pub expected_refusals: Vec<i64>,
+    pub rate_limits_enabled: bool,
+    /// `FakeConfig::channel_window` and `global_limit`.
+    pub channel_window: Duration,
+    pub global_limit: u32,
+    pub rate: RateLimits,
     /// How long attachment downloads wait before the file is served (a slow CDN).
     pub download_delay: Duration,
     pub requests: Vec<RecordedRequest>,
@@ -176,6 +235,12 @@ pub(crate) struct State {
 impl State {
     pub fn new() -> Self {
         State {
+            skew: Duration::ZERO,
+            expected_refusals: Vec::new(),
+            rate_limits_enabled: false,
+            channel_window: Duration::from_secs(5),
+            global_limit: 50,
+            rate: RateLimits::default(),
             download_delay: Duration::ZERO,
             next_id: 1_300_000_000_000_000_000,
             requests: Vec::new(),
@@ -195,6 +260,18 @@ impl State {
             tokens: HashMap::new(),
             gateway: GatewayState::default(),
         }
+    }
+
+    /// The fake's clock: real time plus what the test advanced it by.
+    pub fn now(&self) -> Instant {
+        Instant::now() + self.skew
+    }
+
+    /// How long ago (on the fake's clock) an interaction was created.
+    pub fn age(&self, rec: &InteractionRecord) -> Duration {
+        rec.created
+            .map(|c| self.now().saturating_duration_since(c))
+            .unwrap_or_default()
     }
 
     /// A fresh snowflake-like id.
@@ -236,6 +313,14 @@ pub struct FakeConfig {
     pub heartbeat_interval_ms: u64,
     /// How long the `wait_*` helpers and `InteractionHandle::response` wait by default.
     pub default_timeout: Duration,
+    /// Opt-in: Discord's rate limits on `POST /channels/{id}/messages` (5 per 5 s per channel)
+    /// and the global limit (50 requests per second), with their headers and 429s.
+    pub rate_limits: bool,
+    /// The window of the per-channel limit (Discord's: 5 s). A test shortens it to run a long
+    /// burst in little real time; the bot only ever learns it from the headers.
+    pub channel_window: Duration,
+    /// Requests per second of the global limit (Discord's: 50).
+    pub global_limit: u32,
 }
 
 impl Default for FakeConfig {
@@ -243,6 +328,9 @@ impl Default for FakeConfig {
         FakeConfig {
             heartbeat_interval_ms: 41_250,
             default_timeout: Duration::from_secs(5),
+            rate_limits: false,
+            channel_window: Duration::from_secs(5),
+            global_limit: 50,
         }
     }
 }

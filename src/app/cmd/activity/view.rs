@@ -1,0 +1,443 @@
+//! How activities look: their settings, the reminder (as posted and as updated by its
+//! buttons), the list, the calendar of the days ahead, and the suggestions while typing.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::buttons::ActivityButton;
+use super::holiday::range_text;
+use super::plan::{calendar_of, fresh_plans, role_of, stored_schedule, target_channel};
+use super::{LINES_MAX, PAGE_SIZE};
+use crate::app::input::schedule_error;
+use crate::app::{AppResult, Ctx, Invocation};
+use crate::domain::activity::{Fate, Occurrence};
+use crate::domain::schedule::parse_schedule;
+use crate::i18n::{Locale, duration_text};
+use crate::message::{self, ButtonStyle, Mentions, Reply, Severity, escape_user_text};
+use crate::store::activities::{self, Activity};
+use crate::store::settings::GuildSettings;
+use crate::tr;
+
+pub(super) fn who(l: Locale, a: &Activity, guild: &GuildSettings) -> String {
+    match (role_of(a, guild), a.position) {
+        (Some(r), _) => message::role_ref(r),
+        (None, Some(p)) => tr!(l, "activity-no-role", position = l.t(&p.label_key())),
+        (None, None) => "—".into(),
+    }
+}
+
+pub(super) fn channel_text(l: Locale, a: &Activity, guild: &GuildSettings) -> String {
+    match (a.channel_id, target_channel(a, guild)) {
+        (Some(c), _) => message::channel_ref(c),
+        (None, Some(c)) if guild.summary_channel == Some(c) => {
+            tr!(
+                l,
+                "activity-channel-summary",
+                channel = message::channel_ref(c)
+            )
+        }
+        (None, Some(c)) => tr!(
+            l,
+            "activity-channel-fallback",
+            channel = message::channel_ref(c)
+        ),
+        (None, None) => l.t("activity-channel-unset"),
+    }
+}
+
+pub(super) fn leads_text(l: Locale, leads: &[Duration]) -> String {
+    leads
+        .iter()
+        .map(|d| {
+            if *d <= Duration::zero() {
+                l.t("activity-lead-start")
+            } else {
+                tr!(l, "activity-lead-before", span = duration_text(l, *d))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn code(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'"))
+}
+
+pub(super) fn when(at: DateTime<Utc>) -> String {
+    format!("{} ({})", message::ts(at, 'F'), message::ts(at, 'R'))
+}
+
+pub(super) fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// What `/activity list`, `add` and `edit` say about the next occurrence.
+pub(super) fn next_text(
+    l: Locale,
+    a: &Activity,
+    guild: &GuildSettings,
+    next: Option<DateTime<Utc>>,
+) -> String {
+    if a.paused {
+        return l.t("activity-next-paused");
+    }
+    if target_channel(a, guild).is_none() {
+        return l.t("activity-next-silent");
+    }
+    next.map(when).unwrap_or_else(|| l.t("activity-next-none"))
+}
+
+/// An activity's settings, for the replies of the commands that change it.
+pub(super) fn describe(l: Locale, a: &Activity, guild: &GuildSettings, title: String) -> Reply {
+    let mut r = Reply::titled(title)
+        .field(l.t("activity-field-schedule"), code(&a.schedule), true)
+        .field(
+            l.t("activity-field-next"),
+            next_text(l, a, guild, a.next_at),
+            true,
+        )
+        .field(l.t("activity-field-ping"), who(l, a, guild), true)
+        .field(
+            l.t("activity-field-channel"),
+            channel_text(l, a, guild),
+            true,
+        )
+        .field(l.t("activity-field-leads"), leads_text(l, &a.leads), true)
+        .field(
+            l.t("activity-field-holidays"),
+            l.t(&format!("activity-holidays-{}", a.holidays.key())),
+            true,
+        );
+    if let Some(m) = &a.message {
+        r = r.field(l.t("activity-field-message"), escape_user_text(m), false);
+    }
+    if !a.checklist.is_empty() {
+        let lines: Vec<String> = a
+            .checklist
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {}", i + 1, escape_user_text(s)))
+            .collect();
+        r = r.field(l.t("activity-field-checklist"), lines.join("\n"), false);
+    }
+    if role_of(a, guild).is_none()
+        && let Some(p) = a.position
+    {
+        r.lines.push(tr!(
+            l,
+            "activity-position-unmapped",
+            position = l.t(&p.label_key())
+        ));
+    }
+    r
+}
+
+/// The reminder of one occurrence, as posted and as updated when someone presses a button.
+pub(super) fn reminder(
+    l: Locale,
+    a: &Activity,
+    guild: &GuildSettings,
+    occ: &Occurrence,
+    acks: &[u64],
+    ticks: &[(usize, u64)],
+    follow_up: bool,
+) -> Reply {
+    let mut r = Reply::titled(tr!(
+        l,
+        "activity-reminder-title",
+        name = escape_user_text(&a.name)
+    ));
+    r.lines.push(tr!(
+        l,
+        "activity-reminder-when",
+        when = message::ts(occ.at, 'F'),
+        relative = message::ts(occ.at, 'R')
+    ));
+    if let Some(m) = &a.message {
+        r.lines.push(escape_user_text(m));
+    }
+    if let Fate::FiresOnHoliday(h) = &occ.fate {
+        r.lines.push(tr!(
+            l,
+            "activity-reminder-holiday",
+            holiday = escape_user_text(h)
+        ));
+        r.severity = Severity::Warning;
+    }
+    if follow_up {
+        r.lines.push(l.t("activity-reminder-follow-up"));
+        r.severity = Severity::Warning;
+    }
+    let role = role_of(a, guild);
+    if role.is_none()
+        && let Some(p) = a.position
+    {
+        r.lines.push(tr!(
+            l,
+            "activity-position-unmapped",
+            position = l.t(&p.label_key())
+        ));
+    }
+    if !a.checklist.is_empty() {
+        let lines: Vec<String> = a
+            .checklist
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let n = i + 1;
+                match ticks.iter().find(|(line, _)| *line == n) {
+                    Some((_, by)) => format!(
+                        "✅ {n}. {} — {}",
+                        escape_user_text(text),
+                        message::user_ref(*by)
+                    ),
+                    None => format!("⬜ {n}. {}", escape_user_text(text)),
+                }
+            })
+            .collect();
+        r = r.field(l.t("activity-field-checklist"), lines.join("\n"), false);
+    }
+    let acked = if acks.is_empty() {
+        l.t("activity-acks-none")
+    } else {
+        acks.iter()
+            .map(|u| message::user_ref(*u))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    r = r.field(l.t("activity-field-acks"), acked, false);
+    r.footer = Some(tr!(
+        l,
+        "activity-reminder-footer",
+        id = a.id,
+        schedule = a.schedule.replace('`', "'")
+    ));
+    r.mentions = role.map(Mentions::role).unwrap_or_default();
+    r = r.button(
+        ActivityButton::Ack {
+            id: a.id,
+            at: occ.at,
+        }
+        .to_string(),
+        l.t("activity-btn-ack"),
+        ButtonStyle::Success,
+    );
+    for (i, text) in a.checklist.iter().enumerate() {
+        let n = i + 1;
+        let ticked = ticks.iter().any(|(line, _)| *line == n);
+        r = r.button(
+            ActivityButton::Tick {
+                id: a.id,
+                at: occ.at,
+                line: n,
+            }
+            .to_string(),
+            format!("{}{n}. {}", if ticked { "✅ " } else { "" }, clip(text, 40)),
+            if ticked {
+                ButtonStyle::Primary
+            } else {
+                ButtonStyle::Secondary
+            },
+        );
+    }
+    r
+}
+
+pub(super) async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
+    fresh_plans(ctx).await?;
+    let mut conn = ctx.conn().await?;
+    let all = activities::list(&mut conn, ctx.guild.guild_id).await?;
+    let l = ctx.locale;
+    let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+    let page = page.min(pages);
+    let mut r = Reply::titled(tr!(
+        l,
+        "activity-list-title",
+        count = all.len(),
+        page = page,
+        pages = pages
+    ));
+    if all.is_empty() {
+        r.lines.push(l.t("activity-list-empty"));
+    }
+    for a in all.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE) {
+        r.lines.push(format!(
+            "**#{} {}** — {}",
+            a.id,
+            escape_user_text(&a.name),
+            code(&a.schedule)
+        ));
+        r.lines.push(tr!(
+            l,
+            "activity-list-line",
+            ping = who(l, a, &ctx.guild),
+            channel = channel_text(l, a, &ctx.guild),
+            leads = leads_text(l, &a.leads),
+            holidays = l.t(&format!("activity-holidays-{}", a.holidays.key())),
+            next = next_text(l, a, &ctx.guild, a.next_at)
+        ));
+    }
+    r.ephemeral = true;
+    Ok(r)
+}
+
+pub(super) async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
+    fresh_plans(ctx).await?;
+    let mut conn = ctx.conn().await?;
+    let days = ctx.app.config.activities.calendar_days;
+    let to = ctx.now + Duration::days(days);
+    let tz = ctx.guild.timezone;
+    let l = ctx.locale;
+    let mut entries: Vec<(DateTime<Utc>, String)> = Vec::new();
+    let mut paused = Vec::new();
+    for a in activities::list(&mut conn, ctx.guild.guild_id).await? {
+        if a.paused {
+            paused.push(format!("#{}", a.id));
+            continue;
+        }
+        let Some(schedule) = stored_schedule(&a) else {
+            continue;
+        };
+        let cal = calendar_of(&mut conn, &a).await?;
+        let rules = cal.rules(&a, &schedule, tz);
+        for o in rules.between(ctx.now, to, 200) {
+            let head = format!(
+                "{} · **{}** (#{})",
+                message::ts(o.at, 'F'),
+                escape_user_text(&a.name),
+                a.id
+            );
+            let line = match &o.fate {
+                Fate::Fires => head,
+                Fate::FiresOnHoliday(h) => tr!(
+                    l,
+                    "activity-calendar-note",
+                    entry = head,
+                    holiday = escape_user_text(h)
+                ),
+                Fate::SkippedHoliday(h) => tr!(
+                    l,
+                    "activity-calendar-holiday",
+                    entry = head,
+                    holiday = escape_user_text(h)
+                ),
+                Fate::Skipped => tr!(l, "activity-calendar-skipped", entry = head),
+            };
+            entries.push((o.at, line));
+        }
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let mut r = Reply::titled(tr!(l, "activity-calendar-title", days = days));
+    let today = ctx.now.with_timezone(&tz).date_naive();
+    let last = to.with_timezone(&tz).date_naive();
+    let holidays: Vec<String> = activities::holidays(&mut conn, ctx.guild.guild_id, Some(today))
+        .await?
+        .into_iter()
+        .filter(|h| h.holiday.from <= last)
+        .map(|h| {
+            format!(
+                "{} ({})",
+                escape_user_text(&h.holiday.name),
+                range_text(&h.holiday)
+            )
+        })
+        .collect();
+    if !holidays.is_empty() {
+        r.lines.push(tr!(
+            l,
+            "activity-calendar-holidays",
+            holidays = holidays.join(", ")
+        ));
+    }
+    if entries.is_empty() {
+        r.lines.push(l.t("activity-calendar-empty"));
+    }
+    let total = entries.len();
+    r.lines
+        .extend(entries.into_iter().take(LINES_MAX).map(|(_, line)| line));
+    if total > LINES_MAX {
+        r.lines
+            .push(tr!(l, "activity-more", count = total - LINES_MAX));
+    }
+    if !paused.is_empty() {
+        r.footer = Some(tr!(l, "activity-calendar-paused", ids = paused.join(", ")));
+    }
+    r.ephemeral = true;
+    Ok(r)
+}
+
+/// Suggestions for `id` (activities, or holidays under `/holiday`) and `schedule` (when the
+/// typed schedule next fires, or what is wrong with it).
+pub async fn autocomplete(
+    ctx: &Ctx<'_>,
+    inv: &Invocation,
+    focused: &str,
+) -> AppResult<Vec<(String, String)>> {
+    let typed = inv.typed(focused);
+    let mut conn = ctx.conn().await?;
+    let tz = ctx.guild.timezone;
+    let holiday = inv.path.first().is_some_and(|p| p == "holiday");
+    match focused {
+        "id" if holiday => {
+            let needle = typed.trim().trim_start_matches('#').to_lowercase();
+            Ok(activities::holidays(&mut conn, ctx.guild.guild_id, None)
+                .await?
+                .into_iter()
+                .filter(|h| {
+                    needle.is_empty()
+                        || h.id.to_string() == needle
+                        || h.holiday.name.to_lowercase().contains(&needle)
+                })
+                .rev()
+                .take(25)
+                .map(|h| {
+                    (
+                        h.id.to_string(),
+                        clip(
+                            &format!("#{} {} · {}", h.id, h.holiday.name, range_text(&h.holiday)),
+                            100,
+                        ),
+                    )
+                })
+                .collect())
+        }
+        "id" => Ok(activities::suggest(&mut conn, ctx.guild.guild_id, &typed)
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    clip(&format!("#{} {} · {}", a.id, a.name, a.schedule), 100),
+                )
+            })
+            .collect()),
+        "schedule" => {
+            if typed.trim().is_empty() {
+                return Ok(["mon 09:00", "thu 18:00", "每周四 18:00", "last fri 19:00"]
+                    .iter()
+                    .map(|s| (s.to_string(), s.to_string()))
+                    .collect());
+            }
+            let label = match parse_schedule(&typed) {
+                Ok(s) => match s.next_after(ctx.now, tz) {
+                    Some(at) => tr!(
+                        ctx.locale,
+                        "activity-schedule-preview",
+                        next = at
+                            .with_timezone(&tz)
+                            .format("%Y-%m-%d %H:%M (%a)")
+                            .to_string()
+                    ),
+                    None => ctx.locale.t("activity-next-none"),
+                },
+                Err(e) => schedule_error(e).render(ctx.locale),
+            };
+            Ok(vec![(clip(&typed, 100), clip(&label, 100))])
+        }
+        _ => Ok(vec![]),
+    }
+}

@@ -1,0 +1,628 @@
+//! `/complaint ...`: log every customer complaint, handle it within the limit (24 h by
+//! default), alert the managers at once for serious ones, warn before the limit and escalate
+//! at it. Every ping goes through the outbox in the same transaction as the change behind it.
+//!
+//! Each invocation is parsed once into a [`ComplaintCmd`], then applied. Files: `pings` plans
+//! the outbox messages, `view` renders complaints and lists, `buttons` the clicks and forms,
+//! `stats` the figures of a period.
+
+mod buttons;
+mod pings;
+mod stats;
+mod view;
+
+use chrono::Duration;
+use sqlx::SqliteConnection;
+
+pub use buttons::{ComplaintButton, ComplaintForm, press, submit};
+pub use pings::reschedule;
+pub use stats::{Figures, figures};
+pub use view::autocomplete;
+
+use self::view::{buttons as complaint_buttons, describe, pick};
+use crate::app::input::{self, Period, checked_text, optional_text};
+use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
+use crate::domain::complaint::{Outcome, Severity};
+use crate::domain::in_time;
+use crate::domain::money::{Money, MoneyError};
+use crate::domain::position::Position;
+use crate::domain::task::Priority;
+use crate::i18n::duration_text;
+use crate::message::{self, Mentions, Reply, Severity as Colour, Target, escape_user_text};
+use crate::store::complaints::{self, Complaint};
+use crate::store::outbox::{self, NewMessage};
+use crate::store::settings::GuildSettings;
+use crate::store::tasks::{self, NewTask};
+use crate::tr;
+
+/// Complaints per page of `/complaint list`.
+pub const PAGE_SIZE: i64 = 10;
+
+/// Longest summary.
+pub const SUMMARY_MAX: usize = 200;
+
+/// Longest description or note.
+pub const TEXT_MAX: usize = 4000;
+
+/// Longest order number or buyer name.
+const SHORT_MAX: usize = 64;
+
+/// Which complaints a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Still open.
+    Open,
+    /// Open and handled by the reader.
+    Mine,
+    /// Past their limit.
+    Breached,
+    /// Open and resolved.
+    All,
+}
+
+impl Scope {
+    /// The typed form (and the `choice-<key>` label).
+    pub fn key(self) -> &'static str {
+        match self {
+            Scope::Open => "open",
+            Scope::Mine => "mine",
+            Scope::Breached => "breached",
+            Scope::All => "all",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Scope> {
+        [Scope::Open, Scope::Mine, Scope::Breached, Scope::All]
+            .into_iter()
+            .find(|k| k.key() == s)
+    }
+}
+
+/// A list's filter: its scope, and a platform and a category (configured keys) when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub scope: Scope,
+    pub platform: Option<String>,
+    pub category: Option<String>,
+}
+
+/// A complaint to log, read and checked.
+#[derive(Debug, Clone)]
+pub struct NewComplaint {
+    pub order_no: String,
+    pub platform: String,
+    pub category: String,
+    pub summary: String,
+    pub severity: Severity,
+    pub customer: Option<String>,
+    pub description: Option<String>,
+    pub attachments: Vec<String>,
+}
+
+/// A `/complaint` command, read and checked.
+#[derive(Debug, Clone)]
+pub enum ComplaintCmd {
+    Log(NewComplaint),
+    List {
+        query: ListQuery,
+        page: i64,
+    },
+    Show {
+        id: i64,
+        page: i64,
+    },
+    Claim {
+        id: i64,
+    },
+    /// Managers: give it to `user`.
+    Assign {
+        id: i64,
+        user: u64,
+    },
+    Note {
+        id: i64,
+        text: String,
+    },
+    Resolve(Resolution),
+    Reopen {
+        id: i64,
+        note: Option<String>,
+    },
+    Stats {
+        period: Period,
+    },
+}
+
+/// How a complaint ended, read and checked (from the command or the form).
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    pub id: i64,
+    pub outcome: Outcome,
+    pub amount: Option<Money>,
+    pub note: Option<String>,
+}
+
+impl Resolution {
+    /// Reads the outcome, the amount (needed when the outcome pays) and the note.
+    fn parse(
+        ctx: &Ctx<'_>,
+        id: i64,
+        outcome: &str,
+        amount: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<Resolution, UserError> {
+        let outcome = Outcome::parse(outcome).ok_or_else(|| {
+            UserError::new("err-bad-choice")
+                .arg("option", "outcome")
+                .arg("value", outcome)
+                .arg("choices", Outcome::KEYS.join(", "))
+        })?;
+        let amount = amount.map(parse_amount).transpose()?;
+        if outcome.pays() && amount.is_none() {
+            return Err(UserError::new("complaint-err-amount-needed")
+                .arg("outcome", ctx.t(&format!("choice-{}", outcome.key()))));
+        }
+        Ok(Resolution {
+            id,
+            outcome,
+            amount,
+            note: note
+                .map(|n| checked_text(n, TEXT_MAX, "note"))
+                .transpose()?,
+        })
+    }
+}
+
+impl ComplaintCmd {
+    /// Reads `/complaint <sub>`'s options.
+    pub fn parse(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> Result<ComplaintCmd, UserError> {
+        let cfg = &ctx.app.config.complaints;
+        let platform = |v: &str| {
+            pick(
+                v,
+                &cfg.platforms,
+                "complaint-platform",
+                "complaint-err-platform",
+            )
+        };
+        let category = |v: &str| {
+            pick(
+                v,
+                &cfg.categories,
+                "complaint-cat",
+                "complaint-err-category",
+            )
+        };
+        let id = || inv.id("id");
+        Ok(match sub {
+            "log" => ComplaintCmd::Log(NewComplaint {
+                order_no: checked_text(inv.req_str("order")?, SHORT_MAX, "order")?,
+                platform: platform(inv.req_str("platform")?)?,
+                category: category(inv.req_str("category")?)?,
+                summary: checked_text(inv.req_str("summary")?, SUMMARY_MAX, "summary")?,
+                severity: match inv.str("severity") {
+                    Some(s) => Severity::parse(s).ok_or_else(|| {
+                        UserError::new("err-bad-choice")
+                            .arg("option", "severity")
+                            .arg("value", s)
+                            .arg("choices", Severity::KEYS.join(", "))
+                    })?,
+                    None => Severity::Normal,
+                },
+                customer: optional_text(inv, "customer", SHORT_MAX)?,
+                description: optional_text(inv, "description", TEXT_MAX)?,
+                attachments: match inv.options.get("screenshot") {
+                    Some(OptValue::Attachment { url, .. }) => vec![url.clone()],
+                    _ => vec![],
+                },
+            }),
+            "list" => ComplaintCmd::List {
+                query: ListQuery {
+                    scope: inv
+                        .str("scope")
+                        .and_then(Scope::parse)
+                        .unwrap_or(Scope::Open),
+                    platform: inv.str("platform").map(platform).transpose()?,
+                    category: inv.str("category").map(category).transpose()?,
+                },
+                page: inv.int("page").unwrap_or(1),
+            },
+            "show" => ComplaintCmd::Show {
+                id: id()?,
+                page: inv.int("page").unwrap_or(1),
+            },
+            "claim" => ComplaintCmd::Claim { id: id()? },
+            "assign" => ComplaintCmd::Assign {
+                id: id()?,
+                user: inv.user("user").map(|(u, _)| u).ok_or_else(|| {
+                    UserError::new("err-missing-option")
+                        .arg("option", "user")
+                        .arg("example", "")
+                })?,
+            },
+            "note" => ComplaintCmd::Note {
+                id: id()?,
+                text: checked_text(inv.req_str("text")?, TEXT_MAX, "text")?,
+            },
+            "resolve" => ComplaintCmd::Resolve(Resolution::parse(
+                ctx,
+                id()?,
+                inv.req_str("outcome")?,
+                inv.str("amount"),
+                inv.str("note"),
+            )?),
+            "reopen" => ComplaintCmd::Reopen {
+                id: id()?,
+                note: optional_text(inv, "note", TEXT_MAX)?,
+            },
+            "stats" => ComplaintCmd::Stats {
+                period: input::period(inv.str("period"), ctx.now, ctx.guild.timezone)?,
+            },
+            _ => {
+                return Err(UserError::new("err-unknown-command")
+                    .arg("command", format!("/complaint {sub}")));
+            }
+        })
+    }
+}
+
+/// Routes `/complaint <sub>`: parse, then apply.
+pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply> {
+    match ComplaintCmd::parse(ctx, sub, inv)? {
+        ComplaintCmd::Log(new) => log(ctx, new).await,
+        ComplaintCmd::List { query, page } => view::list(ctx, query, page).await,
+        ComplaintCmd::Show { id, page } => view::show(ctx, id, page).await,
+        ComplaintCmd::Claim { id } => claim(ctx, id, ctx.origin.actor.user_id).await,
+        ComplaintCmd::Assign { id, user } => {
+            ctx.require_manager()?;
+            claim(ctx, id, user).await
+        }
+        ComplaintCmd::Note { id, text } => note(ctx, id, text).await,
+        ComplaintCmd::Resolve(r) => resolve(ctx, r).await,
+        ComplaintCmd::Reopen { id, note } => reopen(ctx, id, note).await,
+        ComplaintCmd::Stats { period } => stats::stats(ctx, period).await,
+    }
+}
+
+/// An amount in the user's terms, or the reason it is not one.
+pub fn parse_amount(text: &str) -> Result<Money, UserError> {
+    Money::parse(text).map_err(|e| match e {
+        MoneyError::Negative(v) => UserError::new("complaint-err-amount-negative").arg("value", v),
+        MoneyError::NotANumber(v) | MoneyError::TooPrecise(v) | MoneyError::TooLarge(v) => {
+            UserError::new("complaint-err-amount").arg("value", v)
+        }
+    })
+}
+
+fn role(guild: &GuildSettings, p: Position) -> Option<u64> {
+    guild.positions.get(&p).copied()
+}
+
+async fn load(conn: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<Complaint> {
+    complaints::get(conn, ctx.guild.guild_id, id)
+        .await?
+        .ok_or_else(|| {
+            UserError::new("complaint-err-not-found")
+                .arg("id", id.to_string())
+                .into()
+        })
+}
+
+fn is_service(ctx: &Ctx<'_>) -> bool {
+    ctx.origin.actor.is_manager(&ctx.guild)
+        || ctx
+            .origin
+            .actor
+            .positions_in(&ctx.guild)
+            .contains(&Position::CustomerService)
+}
+
+fn may_handle(ctx: &Ctx<'_>, c: &Complaint) -> bool {
+    is_service(ctx) || c.owner_id == Some(ctx.origin.actor.user_id)
+}
+
+/// The handling limit of a severity.
+fn limit(ctx: &Ctx<'_>, severity: Severity) -> Duration {
+    let cfg = &ctx.app.config.complaints;
+    match severity {
+        Severity::Normal => cfg.limit_normal,
+        Severity::Serious => cfg.limit_serious,
+    }
+}
+
+async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
+    let me = ctx.origin.actor.user_id;
+    // Customer service logging a complaint owns it; anyone else leaves it for the team.
+    let owner = ctx
+        .origin
+        .actor
+        .positions_in(&ctx.guild)
+        .contains(&Position::CustomerService)
+        .then_some(me);
+    let deadline_at = ctx.now + limit(ctx, new.severity);
+    let c = ctx
+        .write(async |tx| {
+            let linked_to =
+                complaints::first_on_order(tx, ctx.guild.guild_id, &new.order_no).await?;
+            let mut c = Complaint {
+                id: 0,
+                guild_id: ctx.guild.guild_id,
+                order_no: new.order_no,
+                platform: new.platform,
+                category: new.category,
+                severity: new.severity,
+                customer: new.customer,
+                summary: new.summary,
+                description: new.description,
+                attachments: new.attachments,
+                open: true,
+                owner_id: owner,
+                logged_by: me,
+                channel_id: ctx.origin.channel_id,
+                linked_to,
+                created_at: ctx.now,
+                deadline_at,
+                resolved_at: None,
+                outcome: None,
+                amount: None,
+                episode: 1,
+            };
+            c.id = complaints::insert(tx, &c).await?;
+            complaints::add_event(tx, c.id, ctx.now, me, "logged", None).await?;
+            if c.severity == Severity::Serious {
+                alert_managers(tx, ctx, &c).await?;
+            }
+            reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
+            Ok(c)
+        })
+        .await?;
+
+    let l = ctx.locale;
+    let mut r = describe(l, &c, &ctx.guild, ctx.now);
+    r.title = Some(tr!(
+        l,
+        "complaint-logged",
+        id = c.id,
+        order = escape_user_text(&c.order_no)
+    ));
+    if c.owner_id.is_none() {
+        r.mentions = role(&ctx.guild, Position::CustomerService)
+            .map(Mentions::role)
+            .unwrap_or_default();
+    }
+    r.buttons = complaint_buttons(l, &c);
+    Ok(r)
+}
+
+/// A crisis: the managers hear of a serious complaint at once.
+async fn alert_managers(tx: &mut SqliteConnection, ctx: &Ctx<'_>, c: &Complaint) -> AppResult<()> {
+    let l = ctx.guild.locale;
+    let mut alert = describe(l, c, &ctx.guild, ctx.now);
+    alert.title = Some(format!(
+        "{} — {}",
+        tr!(l, "complaint-ping-serious", id = c.id),
+        escape_user_text(&c.summary)
+    ));
+    alert.mentions = role(&ctx.guild, Position::Manager)
+        .map(Mentions::role)
+        .unwrap_or_default();
+    alert.buttons = complaint_buttons(l, c);
+    let msg = NewMessage {
+        guild_id: c.guild_id,
+        dedupe_key: format!("complaint:{}:serious", c.id),
+        source: format!("complaint-alert:{}", c.id),
+        target: ctx
+            .guild
+            .escalation_channel
+            .map(Target::Channel)
+            .unwrap_or(Target::Channel(c.channel_id)),
+        reply: alert,
+        due_at: ctx.now,
+    };
+    outbox::enqueue(tx, &msg, ctx.now).await?;
+    Ok(())
+}
+
+async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
+    let me = ctx.origin.actor.user_id;
+    let c = ctx
+        .write(async |tx| {
+            let c = load(tx, ctx, id).await?;
+            if !c.open {
+                return Err(UserError::new("complaint-err-closed")
+                    .arg("id", id.to_string())
+                    .into());
+            }
+            if owner == me && !is_service(ctx) {
+                return Err(UserError::new("complaint-err-not-service").into());
+            }
+            if owner == me
+                && c.owner_id.is_some_and(|o| o != me)
+                && !ctx.origin.actor.is_manager(&ctx.guild)
+            {
+                return Err(UserError::new("complaint-err-owned")
+                    .arg("id", id.to_string())
+                    .arg("who", message::user_ref(c.owner_id.unwrap_or_default()))
+                    .into());
+            }
+            complaints::set_owner(tx, id, owner).await?;
+            let kind = if owner == me { "claimed" } else { "assigned" };
+            complaints::add_event(tx, id, ctx.now, me, kind, Some(&owner.to_string())).await?;
+            let c = load(tx, ctx, id).await?;
+            reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
+            Ok(c)
+        })
+        .await?;
+    let l = ctx.locale;
+    let mut r = describe(l, &c, &ctx.guild, ctx.now);
+    r.title = Some(tr!(
+        l,
+        "complaint-claimed",
+        id = id,
+        who = message::user_ref(owner)
+    ));
+    if owner != me {
+        r.mentions = Mentions::user(owner);
+        // The new handler's one message about it: how far past the limit it already is.
+        if !in_time(ctx.now, c.deadline_at) {
+            r.lines.push(tr!(
+                l,
+                "complaint-handed-late",
+                deadline = message::ts(c.deadline_at, 'f'),
+                late = duration_text(l, ctx.now - c.deadline_at)
+            ));
+        }
+    }
+    r.buttons = complaint_buttons(l, &c);
+    Ok(r)
+}
+
+async fn note(ctx: &Ctx<'_>, id: i64, text: String) -> AppResult<Reply> {
+    ctx.write(async |conn| {
+        load(conn, ctx, id).await?;
+        let me = ctx.origin.actor.user_id;
+        complaints::add_event(conn, id, ctx.now, me, "note", Some(&text)).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(Reply::titled(tr!(ctx.locale, "complaint-noted", id = id))
+        .line(escape_user_text(&text))
+        .severity(Colour::Success))
+}
+
+async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
+    let Resolution {
+        id,
+        outcome,
+        amount,
+        note,
+    } = res;
+    let me = ctx.origin.actor.user_id;
+    let cfg = &ctx.app.config.complaints;
+    let (c, visit) = ctx
+        .write(async |tx| {
+            let c = load(tx, ctx, id).await?;
+            if !may_handle(ctx, &c) {
+                return Err(UserError::new("complaint-err-not-service").into());
+            }
+            if !c.open {
+                return Err(UserError::new("complaint-err-closed")
+                    .arg("id", id.to_string())
+                    .into());
+            }
+            complaints::resolve(tx, id, outcome, amount, ctx.now).await?;
+            let detail = format!(
+                "{}{}{}",
+                outcome.key(),
+                amount.map(|a| format!(" {a}")).unwrap_or_default(),
+                note.as_deref()
+                    .map(|n| format!(" — {n}"))
+                    .unwrap_or_default()
+            );
+            complaints::add_event(tx, id, ctx.now, me, "resolved", Some(&detail)).await?;
+            let c = load(tx, ctx, id).await?;
+            reschedule(tx, &c, &ctx.guild, cfg, ctx.now).await?;
+            let visit = return_visit(tx, ctx, &c).await?;
+            Ok((c, visit))
+        })
+        .await?;
+    let l = ctx.locale;
+    let mut r = describe(l, &c, &ctx.guild, ctx.now);
+    let took = ctx.now - c.created_at;
+    r.title = Some(tr!(
+        l,
+        "complaint-resolved-title",
+        id = id,
+        took = duration_text(l, took)
+    ));
+    r.lines.push(if in_time(ctx.now, c.deadline_at) {
+        l.t("complaint-within-limit")
+    } else {
+        l.t("complaint-over-limit")
+    });
+    if let Some(t) = visit {
+        r.lines.push(tr!(
+            l,
+            "complaint-visit-scheduled",
+            task = t.id,
+            due = message::ts(t.due_at, 'f')
+        ));
+    }
+    r.buttons.clear();
+    Ok(r)
+}
+
+/// Seed: "pay a return visit to customers" — a task for the owner some days after a
+/// complaint is resolved (none when `complaints.return_visit_days` is 0).
+async fn return_visit(
+    tx: &mut SqliteConnection,
+    ctx: &Ctx<'_>,
+    c: &Complaint,
+) -> AppResult<Option<crate::domain::task::Task>> {
+    let days = ctx.app.config.complaints.return_visit_days;
+    if days <= 0 {
+        return Ok(None);
+    }
+    let me = ctx.origin.actor.user_id;
+    let l = ctx.guild.locale;
+    let task = NewTask {
+        guild_id: c.guild_id,
+        title: tr!(
+            l,
+            "complaint-visit-title",
+            order = c.order_no.as_str(),
+            id = c.id
+        ),
+        note: c
+            .customer
+            .as_ref()
+            .map(|cust| tr!(l, "complaint-visit-note", customer = cust.as_str())),
+        priority: Priority::Normal,
+        assignee_id: Some(c.owner_id.unwrap_or(me)),
+        position: None,
+        assigner_id: me,
+        channel_id: c.channel_id,
+        // In working hours on a working day, whatever the time the complaint was resolved.
+        due_at: ctx
+            .app
+            .config
+            .hours
+            .within(ctx.now + Duration::days(days), ctx.guild.timezone),
+        recurring: None,
+    };
+    let Some(tid) = tasks::insert(tx, &task, ctx.now).await? else {
+        return Ok(None);
+    };
+    tasks::add_event(tx, tid, ctx.now, me, "created", None).await?;
+    let t = tasks::get(tx, c.guild_id, tid).await?;
+    if let Some(t) = &t {
+        super::task::reschedule(tx, t, &ctx.guild, &ctx.app.config.tasks, ctx.now).await?;
+    }
+    Ok(t)
+}
+
+async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply> {
+    let c = ctx
+        .write(async |tx| {
+            let c = load(tx, ctx, id).await?;
+            if !may_handle(ctx, &c) {
+                return Err(UserError::new("complaint-err-not-service").into());
+            }
+            if c.open {
+                return Err(UserError::new("complaint-err-already-open")
+                    .arg("id", id.to_string())
+                    .into());
+            }
+            complaints::reopen(tx, id, ctx.now + limit(ctx, c.severity)).await?;
+            let me = ctx.origin.actor.user_id;
+            complaints::add_event(tx, id, ctx.now, me, "reopened", note.as_deref()).await?;
+            let c = load(tx, ctx, id).await?;
+            reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
+            Ok(c)
+        })
+        .await?;
+    let mut r = describe(ctx.locale, &c, &ctx.guild, ctx.now);
+    r.title = Some(tr!(ctx.locale, "complaint-reopened", id = id));
+    r.buttons = complaint_buttons(ctx.locale, &c);
+    Ok(r)
+}

@@ -1,0 +1,417 @@
+//! How tasks look: one task (with its history), a page of a list, the statistics, the buttons
+//! on a task's messages, and the suggestions while typing.
+
+use chrono::Duration;
+
+use super::buttons::TaskButton;
+use super::{PAGE_SIZE, is_manager, load, may_act, role_of};
+use crate::app::input::{self, Period};
+use crate::app::{AppResult, Ctx, Invocation, UserError, view};
+use crate::domain::deadline::parse_deadline;
+use crate::domain::in_time;
+use crate::domain::position::Position;
+use crate::domain::task::{Priority, Status, Task};
+use crate::i18n::{Locale, duration_text};
+use crate::message::{self, ButtonStyle, Reply, Severity, escape_user_text};
+use crate::store::settings::GuildSettings;
+use crate::store::tasks::{self, Filter};
+use crate::tr;
+
+/// Buttons on a task's pings; their ids encode the task, so they work after a restart.
+pub(super) fn task_buttons(locale: Locale, t: &Task) -> Vec<message::Button> {
+    let b = |button: TaskButton, key: &str, style| message::Button {
+        id: button.to_string(),
+        label: locale.t(key),
+        style,
+    };
+    if t.assignee_id.is_none() {
+        return vec![
+            b(
+                TaskButton::Take(t.id),
+                "task-btn-take",
+                ButtonStyle::Primary,
+            ),
+            b(
+                TaskButton::Done(t.id),
+                "task-btn-done",
+                ButtonStyle::Success,
+            ),
+        ];
+    }
+    let mut out = vec![b(
+        TaskButton::Done(t.id),
+        "task-btn-done",
+        ButtonStyle::Success,
+    )];
+    if t.status == Status::Open {
+        out.push(b(
+            TaskButton::Start(t.id),
+            "task-btn-start",
+            ButtonStyle::Primary,
+        ));
+    }
+    out.push(b(
+        TaskButton::SnoozeHour(t.id),
+        "task-btn-snooze-1h",
+        ButtonStyle::Secondary,
+    ));
+    out.push(b(
+        TaskButton::SnoozeTomorrow(t.id),
+        "task-btn-snooze-tomorrow",
+        ButtonStyle::Secondary,
+    ));
+    out
+}
+
+pub(super) fn who(t: &Task, guild: &GuildSettings) -> String {
+    match (t.assignee_id, t.position) {
+        (Some(u), _) => message::user_ref(u),
+        (None, Some(p)) => role_of(guild, p)
+            .map(message::role_ref)
+            .unwrap_or_else(|| p.key().to_string()),
+        (None, None) => "—".into(),
+    }
+}
+
+/// The body shared by every view of a task: title, deadline, owner, priority, note.
+pub(super) fn describe(locale: Locale, t: &Task, guild: &GuildSettings) -> Reply {
+    let status = locale.t(&format!("task-status-{}", t.status.key()));
+    let mut r = Reply::titled(tr!(
+        locale,
+        "task-title",
+        id = t.id,
+        title = escape_user_text(&t.title)
+    ))
+    .field(
+        locale.t("task-field-due"),
+        format!(
+            "{} ({})",
+            message::ts(t.due_at, 'F'),
+            message::ts(t.due_at, 'R')
+        ),
+        false,
+    )
+    .field(locale.t("task-field-assignee"), who(t, guild), true)
+    .field(
+        locale.t("task-field-priority"),
+        locale.t(&format!("choice-{}", t.priority.key())),
+        true,
+    )
+    .field(locale.t("task-field-status"), status, true);
+    if let Some(n) = &t.note {
+        r = r.field(locale.t("task-field-note"), escape_user_text(n), false);
+    }
+    r.severity = match t.priority {
+        Priority::Urgent => Severity::Danger,
+        Priority::High => Severity::Warning,
+        _ => Severity::Info,
+    };
+    r
+}
+
+/// Which tasks `/task list` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListScope {
+    /// One member's.
+    User(u64),
+    /// A position's (not yet taken and taken).
+    Position(Position),
+    /// Past their deadline.
+    Overdue,
+    /// Everything active (managers).
+    All,
+}
+
+impl ListScope {
+    /// Its part of a page button's id.
+    pub(super) fn encode(self) -> String {
+        match self {
+            ListScope::User(u) => format!("u{u}"),
+            ListScope::Position(p) => format!("p{}", p.key()),
+            ListScope::Overdue => "o".into(),
+            ListScope::All => "a".into(),
+        }
+    }
+
+    /// Reads [`ListScope::encode`]'s form.
+    pub(super) fn decode(s: &str) -> Option<ListScope> {
+        match s.split_at_checked(1)? {
+            ("u", u) => u.parse().ok().map(ListScope::User),
+            ("p", p) => p.parse().ok().map(ListScope::Position),
+            ("o", "") => Some(ListScope::Overdue),
+            ("a", "") => Some(ListScope::All),
+            _ => None,
+        }
+    }
+}
+
+pub(super) async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResult<Reply> {
+    let me = ctx.origin.actor.user_id;
+    let manager = is_manager(ctx);
+    let filter = match scope {
+        ListScope::User(u) if u == me => Filter {
+            assignee: Some(u),
+            ..Filter::default()
+        },
+        ListScope::User(u) if manager => Filter {
+            assignee: Some(u),
+            ..Filter::default()
+        },
+        ListScope::Position(p)
+            if manager || ctx.origin.actor.positions_in(&ctx.guild).contains(&p) =>
+        {
+            Filter {
+                position: Some(p),
+                ..Filter::default()
+            }
+        }
+        ListScope::Overdue if manager => Filter {
+            overdue_at: Some(ctx.now),
+            ..Filter::default()
+        },
+        ListScope::Overdue => Filter {
+            overdue_at: Some(ctx.now),
+            assignee: Some(me),
+            ..Filter::default()
+        },
+        ListScope::All if manager => Filter::default(),
+        _ => return Err(UserError::new("task-err-list-others").into()),
+    };
+    let mut conn = ctx.conn().await?;
+    let (rows, total) = tasks::list(
+        &mut conn,
+        ctx.guild.guild_id,
+        &filter,
+        (page - 1) * PAGE_SIZE,
+        PAGE_SIZE,
+    )
+    .await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let l = ctx.locale;
+    let heading = match scope {
+        ListScope::User(u) if u == me => l.t("task-list-mine"),
+        ListScope::User(u) => tr!(l, "task-list-of", who = message::user_ref(u)),
+        ListScope::Position(p) => tr!(l, "task-list-of", who = l.t(&p.label_key())),
+        ListScope::Overdue => l.t("task-list-overdue"),
+        ListScope::All => l.t("task-list-all"),
+    };
+    let mut r = Reply::titled(tr!(
+        l,
+        "task-list-title",
+        heading = heading,
+        page = page,
+        pages = pages,
+        total = total
+    ));
+    if rows.is_empty() {
+        r.lines.push(l.t("task-list-empty"));
+    }
+    for t in &rows {
+        let late = if in_time(ctx.now, t.due_at) {
+            ""
+        } else {
+            " ⚠️"
+        };
+        r.lines.push(format!(
+            "**#{}** {} — {} {}{} · {} · {}",
+            t.id,
+            escape_user_text(&t.title),
+            message::ts(t.due_at, 'f'),
+            message::ts(t.due_at, 'R'),
+            late,
+            who(t, &ctx.guild),
+            l.t(&format!("choice-{}", t.priority.key())),
+        ));
+    }
+    if page > 1 {
+        r = r.button(
+            TaskButton::Page {
+                scope,
+                page: page - 1,
+            }
+            .to_string(),
+            l.t("btn-prev"),
+            ButtonStyle::Secondary,
+        );
+    }
+    if page < pages {
+        r = r.button(
+            TaskButton::Page {
+                scope,
+                page: page + 1,
+            }
+            .to_string(),
+            l.t("btn-next"),
+            ButtonStyle::Secondary,
+        );
+    }
+    r.ephemeral = true;
+    Ok(r)
+}
+
+pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
+    let mut conn = ctx.conn().await?;
+    let t = load(&mut conn, ctx, id).await?;
+    let (_, total) = tasks::events(&mut conn, id, 0, 0).await?;
+    let newer = view::history_offset(page, total);
+    let (events, total) = tasks::events(&mut conn, id, newer, view::HISTORY_PAGE).await?;
+    let l = ctx.locale;
+    let r = describe(l, &t, &ctx.guild);
+    let history: Vec<String> = events
+        .iter()
+        .map(|e| {
+            let what = l.t(&format!("task-event-{}", e.kind));
+            // Comments and notes are the user's text; the other details are the bot's own markup.
+            let detail = match (e.kind.as_str(), e.detail.as_deref()) {
+                ("edited" | "reassigned" | "snoozed", Some(d)) => format!(": {d}"),
+                (_, Some(d)) => format!(": {}", escape_user_text(d)),
+                (_, None) => String::new(),
+            };
+            format!(
+                "{} {} {}{}",
+                message::ts(e.at, 'f'),
+                message::user_ref(e.actor_id),
+                what,
+                detail
+            )
+        })
+        .collect();
+    let mut r = view::history(
+        r,
+        l,
+        history,
+        newer,
+        total,
+        &format!("/task show id:{id} page:{{page}}"),
+    );
+    if t.status.is_active() && may_act(ctx, &t) {
+        r.buttons = task_buttons(l, &t);
+    }
+    r.ephemeral = true;
+    Ok(r)
+}
+
+pub(super) async fn stats(ctx: &Ctx<'_>, period: Period, user: Option<u64>) -> AppResult<Reply> {
+    let Period { from, to, label } = period;
+    let me = ctx.origin.actor.user_id;
+    let only = match user {
+        Some(u) if u != me && !is_manager(ctx) => {
+            return Err(UserError::new("task-err-stats-others").into());
+        }
+        Some(u) => Some(u),
+        None if is_manager(ctx) => None,
+        None => Some(me),
+    };
+    let mut conn = ctx.conn().await?;
+    let rows = tasks::stats(&mut conn, ctx.guild.guild_id, from, to, ctx.now).await?;
+    let l = ctx.locale;
+    let mut r = Reply::titled(tr!(l, "task-stats-title", period = label));
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|s| only.is_none_or(|u| s.user_id == u))
+        .collect();
+    if rows.is_empty() {
+        r.lines.push(l.t("task-stats-empty"));
+    }
+    for s in rows.iter().take(25) {
+        let late = s
+            .avg_late_minutes
+            .map(|m| duration_text(l, Duration::minutes(m.round() as i64)))
+            .unwrap_or_else(|| "—".into());
+        let rate = if s.assigned > 0 {
+            format!("{:.0}%", 100.0 * s.on_time as f64 / s.assigned as f64)
+        } else {
+            "—".into()
+        };
+        r = r.field(
+            ctx.t("task-stats-member"),
+            format!(
+                "{}\n{}",
+                message::user_ref(s.user_id),
+                tr!(
+                    l,
+                    "task-stats-line",
+                    assigned = s.assigned,
+                    done = s.done,
+                    on_time = s.on_time,
+                    rate = rate,
+                    overdue = s.overdue_now,
+                    late = late
+                )
+            ),
+            true,
+        );
+    }
+    r.ephemeral = true;
+    Ok(r)
+}
+
+/// Suggestions for `id` (the user's open tasks: title + due) and `due` (how the text was
+/// understood, before sending).
+pub async fn autocomplete(
+    ctx: &Ctx<'_>,
+    inv: &Invocation,
+    focused: &str,
+) -> AppResult<Vec<(String, String)>> {
+    let l = ctx.locale;
+    let tz = ctx.guild.timezone;
+    match focused {
+        "due" => {
+            let typed = inv.str("due").unwrap_or("");
+            if typed.is_empty() {
+                return Ok(
+                    ["18:00", "tomorrow 9am", "fri 17:00", "in 3h", "明天 18:00"]
+                        .iter()
+                        .map(|s| (s.to_string(), s.to_string()))
+                        .collect(),
+                );
+            }
+            Ok(vec![
+                match parse_deadline(typed, ctx.now, tz, ctx.app.config.hours) {
+                    Ok(at) => {
+                        let local = at.with_timezone(&tz);
+                        let label = format!(
+                            "{} ({})",
+                            local.format("%a %d %b %H:%M"),
+                            relative(l, at - ctx.now)
+                        );
+                        (typed.to_string(), label)
+                    }
+                    Err(e) => (typed.to_string(), input::deadline_error(e, tz).render(l)),
+                },
+            ])
+        }
+        "id" => {
+            let typed = inv.typed("id");
+            let closed = inv
+                .path
+                .get(1)
+                .is_some_and(|s| s == "reopen" || s == "show");
+            let mut conn = ctx.conn().await?;
+            let rows = tasks::suggest(
+                &mut conn,
+                ctx.guild.guild_id,
+                ctx.origin.actor.user_id,
+                is_manager(ctx),
+                &typed,
+                closed,
+            )
+            .await?;
+            Ok(rows
+                .iter()
+                .map(|t| {
+                    let due = t.due_at.with_timezone(&tz).format("%m-%d %H:%M");
+                    (t.id.to_string(), format!("#{} {} · {}", t.id, t.title, due))
+                })
+                .collect())
+        }
+        _ => Ok(vec![]),
+    }
+}
+
+fn relative(l: Locale, d: Duration) -> String {
+    if d < Duration::zero() {
+        return duration_text(l, -d);
+    }
+    tr!(l, "time-in", span = duration_text(l, d))
+}

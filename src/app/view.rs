@@ -1,0 +1,87 @@
+//! Shared pieces of what the core shows: pages of a long history.
+
+use crate::i18n::Locale;
+use crate::message::Reply;
+use crate::tr;
+
+/// History entries per page of `/task show` and `/complaint show`.
+pub const HISTORY_PAGE: i64 = 20;
+
+/// Which entries page `page` (1 = the newest) of a history of `total` entries holds: how
+/// many newer ones it skips. Pages past the end show the oldest page.
+pub fn history_offset(page: i64, total: i64) -> i64 {
+    let last = (total.max(1) + HISTORY_PAGE - 1) / HISTORY_PAGE;
+    (page.clamp(1, last) - 1) * HISTORY_PAGE
+}
+
+/// Adds the history lines as a field and says which entries they are and how to see older
+/// ones (`command` is what to type for page N, with `{page}` in it).
+pub fn history(
+    mut r: Reply,
+    l: Locale,
+    lines: Vec<String>,
+    newer: i64,
+    total: i64,
+    command: &str,
+) -> Reply {
+    if lines.is_empty() {
+        return r;
+    }
+    let shown = lines.len() as i64;
+    r = r.field(l.t("task-field-history"), lines.join("\n"), false);
+    if total > shown {
+        let (first, last) = (total - newer - shown + 1, total - newer);
+        let page = newer / HISTORY_PAGE + 1;
+        let pages = (total + HISTORY_PAGE - 1) / HISTORY_PAGE;
+        let mut note = tr!(
+            l,
+            "history-page",
+            first = first,
+            last = last,
+            total = total,
+            page = page,
+            pages = pages
+        );
+        if page < pages {
+            note.push(' ');
+            note.push_str(&tr!(
+                l,
+                "history-older",
+                command = command.replace("{page}", &(page + 1).to_string())
+            ));
+        }
+        r.footer = Some(match r.footer.take() {
+            Some(f) => format!("{f}\n{note}"),
+            None => note,
+        });
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_count_back_from_the_newest() {
+        assert_eq!(history_offset(1, 500), 0);
+        assert_eq!(history_offset(2, 500), 20);
+        assert_eq!(history_offset(25, 500), 480);
+        assert_eq!(history_offset(99, 500), 480);
+        assert_eq!(history_offset(0, 5), 0);
+        let r = history(
+            Reply::titled("t"),
+            Locale::EnUs,
+            vec!["x".into(); 20],
+            20,
+            500,
+            "/task show id:1 page:{page}",
+        );
+        let f = r.footer.expect("footer");
+        assert!(
+            f.contains("461") && f.contains("480") && f.contains("500"),
+            "{f}"
+        );
+        assert!(f.contains("/task show id:1 page:3"), "{f}");
+    }
+}

@@ -1,0 +1,509 @@
+//! The dispatcher: sleeps until the earliest due outbox row (or until woken by a new one),
+//! claims due rows with a lease, sends them through the [`Sink`], and records the result.
+//! Transient failures are retried with exponential backoff and jitter; permanent ones fail the
+//! row at once and are reported once to the guild's escalation channel. Rows that came due
+//! while the bot was down are sent late within the grace window, or skipped and listed in one
+//! digest per channel.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use rand::Rng;
+use tokio::sync::{Mutex, Notify, watch};
+
+use super::sink::{Delivered, Outbound, SendError, Sink};
+use crate::app::App;
+use crate::clock::SharedClock;
+use crate::config::{Config, OutboxConfig};
+use crate::i18n::{Locale, duration_text};
+use crate::message::{self, Reply, Severity};
+use crate::store::outbox::{self, Claimed, NewMessage, SentRecord, Target};
+use crate::store::settings::{self, GuildSettings};
+use crate::store::{Store, StoreResult, ms};
+use crate::tr;
+
+/// A row sent more than this after its due time carries a "sent late" note.
+const LATE_NOTE_AFTER: i64 = 60;
+
+/// How many skipped messages a digest lists by name.
+const DIGEST_LISTED: usize = 50;
+
+/// Source of the rows the dispatcher itself creates (digests, failure reports); they are never
+/// reported in turn, so a broken escalation channel cannot cause a loop.
+pub const SOURCE_DISPATCHER: &str = "outbox";
+
+/// Delivers outbox rows; several may run on one database.
+pub struct Dispatcher {
+    app: App,
+    store: Store,
+    clock: SharedClock,
+    sink: Arc<dyn Sink>,
+    cfg: OutboxConfig,
+    config: Arc<Config>,
+    owner: String,
+    wake: Arc<Notify>,
+    last_sent: Mutex<HashMap<Target, tokio::time::Instant>>,
+}
+
+/// What one pass did, for logs and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PassStats {
+    pub sent: usize,
+    /// Rows put back for a retry.
+    pub retried: usize,
+    /// Rows failed for good.
+    pub failed: usize,
+    /// Rows skipped as too late.
+    pub skipped: usize,
+}
+
+impl Dispatcher {
+    /// A dispatcher for `app`'s database, sending through `sink`.
+    pub fn new(app: &App, sink: Arc<dyn Sink>) -> Dispatcher {
+        Dispatcher {
+            app: app.clone(),
+            store: app.store.clone(),
+            clock: app.clock.clone(),
+            sink,
+            cfg: app.config.outbox.clone(),
+            config: app.config.clone(),
+            owner: format!(
+                "{}-{:08x}",
+                std::process::id(),
+                rand::thread_rng().r#gen::<u32>()
+            ),
+            wake: app.outbox_wake.clone(),
+            last_sent: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Names the lease owner (tests run several dispatchers in one process).
+    pub fn with_owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = owner.into();
+        self
+    }
+
+    /// Overrides the delivery settings.
+    pub fn with_config(mut self, cfg: OutboxConfig) -> Self {
+        self.cfg = cfg;
+        self
+    }
+
+    /// Runs until `shutdown` turns true: deliver what is due, then sleep until the next row is
+    /// due or a new row is queued.
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let notified = self.wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let next = match self.tick().await {
+                Ok(_) => match self.next_wake().await {
+                    Ok(next) => next,
+                    Err(e) => {
+                        tracing::error!(error = %e, "outbox: cannot read the next due time; retrying in 1 s");
+                        Some(self.clock.now() + Duration::seconds(1))
+                    }
+                },
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox: delivery pass failed; retrying in 1 s");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            let sleep = async {
+                match next {
+                    Some(at) => self.clock.sleep_until(at).await,
+                    None => futures::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = &mut notified => {}
+                _ = sleep => {}
+                changed = shutdown.changed() => {
+                    // A dropped sender means nobody can ask us to stop any more: stop now.
+                    if changed.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        tracing::debug!("outbox dispatcher stopped");
+    }
+
+    /// The earliest instant at which a row or a job becomes due.
+    pub async fn next_wake(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let rows = {
+            let mut conn = self.store.pool.acquire().await?;
+            outbox::next_wake(&mut conn).await?
+        };
+        let jobs = crate::app::jobs::next_due(&self.app).await?;
+        Ok(match (rows, jobs) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    /// Runs the due jobs (which may queue messages), then delivers every due row.
+    pub async fn tick(&self) -> StoreResult<PassStats> {
+        crate::app::jobs::run_due(&self.app).await?;
+        self.run_due().await
+    }
+
+    /// Claims and delivers every row due now, batch after batch, until none is left.
+    pub async fn run_due(&self) -> StoreResult<PassStats> {
+        let mut total = PassStats::default();
+        total.skipped += self.skip_stale().await?;
+        // One connection and one read of each guild's settings for the whole pass.
+        let mut conn = self.store.pool.acquire().await?;
+        let mut guilds = HashMap::new();
+        loop {
+            let now = self.clock.now();
+            let batch = outbox::claim(
+                &mut conn,
+                &self.owner,
+                now,
+                now + self.cfg.lease,
+                self.cfg.batch_size,
+            )
+            .await?;
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            let stats = self.deliver(&mut conn, &mut guilds, batch, now).await?;
+            total.sent += stats.sent;
+            total.retried += stats.retried;
+            total.failed += stats.failed;
+            total.skipped += stats.skipped;
+        }
+    }
+
+    /// Skips, in one statement, every pending row older than the grace window, and queues one
+    /// digest per channel listing them.
+    async fn skip_stale(&self) -> StoreResult<usize> {
+        let now = self.clock.now();
+        let mut conn = self.store.pool.acquire().await?;
+        let mut tx = crate::store::write_tx(&mut conn).await?;
+        let stale =
+            outbox::skip_stale(&mut tx, now - self.cfg.grace, now, SOURCE_DISPATCHER).await?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let guilds = self.guilds_of(&mut tx, &stale, now).await?;
+        self.enqueue_digests(&mut tx, &stale, &guilds, now).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            count = stale.len(),
+            "outbox: skipped messages that came due too long ago; digests queued"
+        );
+        Ok(stale.len())
+    }
+
+    /// Sends one claimed batch and records every outcome in one transaction.
+    async fn deliver(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        guilds: &mut HashMap<u64, GuildSettings>,
+        batch: Vec<Claimed>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PassStats> {
+        self.add_guilds(conn, guilds, &batch, now).await?;
+        let guilds = &*guilds;
+        let locale_of = |guild: u64| {
+            guilds
+                .get(&guild)
+                .map(|g| g.locale)
+                .unwrap_or(self.config.defaults.locale)
+        };
+
+        let (skipped, to_send): (Vec<Claimed>, Vec<Claimed>) = batch
+            .into_iter()
+            .partition(|c| now - c.available_at > self.cfg.grace && c.source != SOURCE_DISPATCHER);
+
+        // One queue per target, in due order, so pacing applies per channel.
+        let mut queues: BTreeMap<(u8, u64), Vec<Claimed>> = BTreeMap::new();
+        for c in to_send {
+            let key = match c.target {
+                Target::Channel(id) => (0, id),
+                Target::User(id) => (1, id),
+            };
+            queues.entry(key).or_default().push(c);
+        }
+        let results: Vec<(Claimed, i64, Result<Delivered, SendError>)> =
+            futures::stream::iter(queues.into_values())
+                .map(|queue| async move {
+                    let mut out = Vec::with_capacity(queue.len());
+                    for c in queue {
+                        let late = now - c.due_at;
+                        let mut reply = c.reply.clone();
+                        if late.num_seconds() > LATE_NOTE_AFTER {
+                            // Late because the bot was offline, or because earlier attempts
+                            // (failures, or a process that died holding it) did not go through.
+                            let key = if c.attempts > 1 {
+                                "outbox-late-retried"
+                            } else {
+                                "outbox-late"
+                            };
+                            let note = tr!(
+                                locale_of(c.guild_id),
+                                key,
+                                late = duration_text(locale_of(c.guild_id), late)
+                            );
+                            reply.footer = Some(match reply.footer.take() {
+                                Some(f) => format!("{f}\n{note}"),
+                                None => note,
+                            });
+                        }
+                        self.pace(c.target).await;
+                        let msg = Outbound {
+                            id: c.id,
+                            guild_id: c.guild_id,
+                            dedupe_key: c.dedupe_key.clone(),
+                            nonce: c.nonce.clone(),
+                            target: c.target,
+                            reply,
+                        };
+                        let result = self.sink.send(&msg).await;
+                        out.push((c, late.num_milliseconds().max(0), result));
+                    }
+                    out
+                })
+                .buffer_unordered(self.cfg.concurrency)
+                .flat_map(futures::stream::iter)
+                .collect()
+                .await;
+
+        let mut stats = PassStats {
+            skipped: skipped.len(),
+            ..PassStats::default()
+        };
+        // Retry delays count from when the platform answered, not from the claim.
+        let answered = self.clock.now();
+        let mut sent = Vec::new();
+        let mut retries = Vec::new();
+        let mut failures = Vec::new();
+        for (c, late_ms, result) in results {
+            match result {
+                Ok(d) => sent.push(SentRecord {
+                    id: c.id,
+                    message_id: d.message_id,
+                    late_ms,
+                }),
+                Err(SendError::Transient {
+                    reason,
+                    retry_after,
+                }) if c.attempts < self.cfg.max_attempts => {
+                    let wait = self.backoff(c.attempts, retry_after);
+                    tracing::warn!(row = c.id, attempts = c.attempts, error = %reason, "outbox: transient failure, will retry");
+                    retries.push((c.id, reason, answered + wait));
+                }
+                Err(e) => {
+                    tracing::error!(row = c.id, key = %c.dedupe_key, error = %e, "outbox: delivery failed for good");
+                    failures.push((c, e.to_string()));
+                }
+            }
+        }
+        stats.sent = sent.len();
+        stats.retried = retries.len();
+        stats.failed = failures.len();
+
+        if retries.is_empty() && failures.is_empty() && skipped.is_empty() {
+            // The usual batch: every row went out. One statement is atomic on its own, and it
+            // saves the two round trips of BEGIN and COMMIT to sqlx's worker thread.
+            outbox::record_sent(conn, &sent, now).await?;
+            return Ok(stats);
+        }
+        let mut tx = crate::store::write_tx(conn).await?;
+        outbox::record_sent(&mut tx, &sent, now).await?;
+        for (id, reason, at) in &retries {
+            outbox::record_retry(&mut tx, *id, &self.owner, reason, *at).await?;
+        }
+        for (c, reason) in &failures {
+            if outbox::record_failed(&mut tx, c.id, &self.owner, reason).await? {
+                self.report_failure(&mut tx, c, reason, guilds.get(&c.guild_id), now)
+                    .await?;
+            }
+        }
+        let skipped_ids: Vec<i64> = skipped.iter().map(|c| c.id).collect();
+        outbox::record_skipped(&mut tx, &skipped_ids, now).await?;
+        self.enqueue_digests(&mut tx, &skipped, guilds, now).await?;
+        tx.commit().await?;
+        if !failures.is_empty() || !skipped.is_empty() {
+            self.wake.notify_one();
+        }
+        Ok(stats)
+    }
+
+    /// The settings of every guild the rows belong to (for their language and channels).
+    async fn guilds_of(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        rows: &[Claimed],
+        now: DateTime<Utc>,
+    ) -> StoreResult<HashMap<u64, GuildSettings>> {
+        let mut guilds = HashMap::new();
+        self.add_guilds(conn, &mut guilds, rows, now).await?;
+        Ok(guilds)
+    }
+
+    /// Adds the settings of the rows' guilds not in `guilds` yet.
+    async fn add_guilds(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        guilds: &mut HashMap<u64, GuildSettings>,
+        rows: &[Claimed],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for c in rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = guilds.entry(c.guild_id) {
+                e.insert(settings::get_or_init(conn, c.guild_id, &self.config, ms(now)).await?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until the target may receive another message.
+    async fn pace(&self, target: Target) {
+        let interval = self.cfg.per_channel_interval.to_std().unwrap_or_default();
+        if interval.is_zero() {
+            return;
+        }
+        let wait_until = {
+            let mut last = self.last_sent.lock().await;
+            let now = tokio::time::Instant::now();
+            let at = last
+                .get(&target)
+                .map(|t| *t + interval)
+                .filter(|t| *t > now)
+                .unwrap_or(now);
+            last.insert(target, at);
+            at
+        };
+        tokio::time::sleep_until(wait_until).await;
+    }
+
+    /// Exponential backoff with full jitter, never shorter than what the platform asked for.
+    fn backoff(&self, attempts: u32, retry_after: Option<std::time::Duration>) -> Duration {
+        let base = self.cfg.backoff_base.num_milliseconds().max(1);
+        let cap = self.cfg.backoff_max.num_milliseconds().max(base);
+        let exp = base
+            .saturating_mul(1_i64 << attempts.saturating_sub(1).min(20))
+            .min(cap);
+        let jittered = rand::thread_rng().gen_range(exp / 2..=exp);
+        let asked = retry_after.map(|d| d.as_millis() as i64).unwrap_or(0);
+        Duration::milliseconds(jittered.max(asked))
+    }
+
+    /// Tells the guild's escalation channel, once, that a message could not be delivered.
+    async fn report_failure(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        c: &Claimed,
+        reason: &str,
+        guild: Option<&GuildSettings>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let Some(channel) = guild.and_then(|g| g.escalation_channel) else {
+            tracing::error!(
+                row = c.id,
+                "outbox: no escalation channel set; the failure is only visible in /status"
+            );
+            return Ok(());
+        };
+        if c.source == SOURCE_DISPATCHER || c.target == Target::Channel(channel) {
+            return Ok(());
+        }
+        let locale = guild.map(|g| g.locale).unwrap_or(Locale::EnUs);
+        let target = match c.target {
+            Target::Channel(id) => message::channel_ref(id),
+            Target::User(id) => message::user_ref(id),
+        };
+        let title = c
+            .reply
+            .title
+            .clone()
+            .unwrap_or_else(|| c.dedupe_key.clone());
+        let mut r = Reply::titled(locale.t("outbox-failed-title")).severity(Severity::Danger);
+        r.lines.push(tr!(
+            locale,
+            "outbox-failed-body",
+            id = c.id,
+            title = title,
+            target = target,
+            error = reason
+        ));
+        let msg = NewMessage {
+            guild_id: c.guild_id,
+            dedupe_key: format!("outbox-failed:{}:{}", c.id, ms(now)),
+            source: SOURCE_DISPATCHER.into(),
+            target: Target::Channel(channel),
+            reply: r,
+            due_at: now,
+        };
+        if outbox::mark_reported(&mut *conn, c.id).await? {
+            outbox::enqueue(conn, &msg, now).await?;
+        }
+        Ok(())
+    }
+
+    /// One "missed while offline" message per target for the rows skipped in this batch.
+    async fn enqueue_digests(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        skipped: &[Claimed],
+        guilds: &HashMap<u64, GuildSettings>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut by_target: BTreeMap<(u64, String), Vec<&Claimed>> = BTreeMap::new();
+        for c in skipped {
+            let t = match c.target {
+                Target::Channel(id) => format!("channel:{id}"),
+                Target::User(id) => format!("user:{id}"),
+            };
+            by_target.entry((c.guild_id, t)).or_default().push(c);
+        }
+        for ((guild_id, tkey), rows) in by_target {
+            let locale = guilds
+                .get(&guild_id)
+                .map(|g| g.locale)
+                .unwrap_or(self.config.defaults.locale);
+            let mut r = Reply::titled(locale.t("outbox-digest-title")).severity(Severity::Warning);
+            r.lines.push(tr!(
+                locale,
+                "outbox-digest-intro",
+                grace = self.cfg.grace.num_hours()
+            ));
+            for c in rows.iter().take(DIGEST_LISTED) {
+                let title = c
+                    .reply
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| c.dedupe_key.clone());
+                r.lines
+                    .push(format!("• {} — {}", title, message::ts(c.due_at, 'f')));
+            }
+            if rows.len() > DIGEST_LISTED {
+                r.lines.push(tr!(
+                    locale,
+                    "outbox-digest-more",
+                    count = rows.len() - DIGEST_LISTED
+                ));
+            }
+            let first = rows.iter().map(|c| c.id).min().unwrap_or_default();
+            let msg = NewMessage {
+                guild_id,
+                dedupe_key: format!("digest:{tkey}:{first}"),
+                source: SOURCE_DISPATCHER.into(),
+                target: rows[0].target,
+                reply: r,
+                due_at: now,
+            };
+            outbox::enqueue(conn, &msg, now).await?;
+        }
+        Ok(())
+    }
+}

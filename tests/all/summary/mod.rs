@@ -1,0 +1,187 @@
+//! The summaries built from the daily figures: the morning summary against golden files and
+//! hand-computed numbers, in both languages, with currencies totalled apart. The other files:
+//! `job` (when they go out: daily, weekly, monthly, the missing-figures ping), `period` (the
+//! weekly and monthly figures), `chart` (the trend chart), and `discord` (the morning summary
+//! through the fake Discord). Schedules move only with the manual clock.
+
+mod chart;
+mod discord;
+mod job;
+mod period;
+
+use std::path::{Path, PathBuf};
+
+use crate::support::TestApp;
+use crate::support::figures::{fixture, summary_fixture};
+use crate::support::shell::{boss_with_summary_channel, run};
+
+/// The attachment line's byte count varies with the PNG encoder; the chart is checked on
+/// its own.
+fn normalise_attachment(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.strip_prefix("[attachment ") {
+            Some(rest) => {
+                let name = rest.split(" · ").next().unwrap_or("");
+                format!("[attachment {name} · <png> bytes]")
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Compares `actual` with `tests/golden/<name>`; `UPDATE_GOLDEN=1` writes it instead.
+fn golden(name: &str, actual: &str) {
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    let actual = format!("{}\n", actual.trim_end());
+    if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("golden folder");
+        std::fs::write(&path, &actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with UPDATE_GOLDEN=1 to write it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+        let first = (0..e.len().max(a.len()))
+            .find(|&i| e.get(i) != a.get(i))
+            .unwrap_or(0);
+        panic!(
+            "{} differs from the output at line {}:\n  golden: {:?}\n  output: {:?}\n(if the change is intended, review it and rerun with UPDATE_GOLDEN=1)\n--- full output ---\n{actual}",
+            path.display(),
+            first + 1,
+            e.get(first),
+            a.get(first)
+        );
+    }
+}
+
+/// The morning summary of the fixture, line for line, in both languages. Every figure was
+/// checked by hand; the derivations are in the comments of `summary_numbers_by_hand`.
+#[tokio::test]
+async fn the_morning_summary_matches_the_golden_files() {
+    let t = TestApp::quiet().await;
+    let mut sh = summary_fixture(&t).await;
+    let en = run(&mut sh, "/summary now date:2026-11-22").await;
+    assert!(
+        en.contains("[attachment trend-2026-11-22.png · ") && !en.contains(" · 0 bytes]"),
+        "{en}"
+    );
+    golden("summary-en-US.txt", &normalise_attachment(&en));
+    let mut li = t.shell("li", "operations", "zh-CN").await;
+    let zh = run(&mut li, "/summary now date:2026-11-22").await;
+    golden("summary-zh-CN.txt", &normalise_attachment(&zh));
+}
+
+/// The key figures of the golden summary, so a regenerated golden file cannot quietly change
+/// them.
+#[tokio::test]
+async fn summary_numbers_by_hand() {
+    let t = TestApp::quiet().await;
+    let mut sh = summary_fixture(&t).await;
+    let out = run(&mut sh, "/summary now date:2026-11-22").await;
+    for expected in [
+        "== Morning summary — 2026-11-22 (Sun) ==",
+        // Tmall: 30,000 vs 28,500 (+5.3%) and 27,000 (+11.1%); conversion 120/4,000 = 3% vs
+        // 114/3,600 = 3.17% (-5.3%) and 90/3,000 = 3% (=); AOV 250 vs 250 (=), 300 (-16.7%).
+        "Amount paid: **30,000.00 CNY** · day ▲ 5.3% · week ▲ 11.1%",
+        "Visitors: **4,000** · day ▲ 11.1% · week ▲ 33.3%",
+        "Conversion: **3.00%** · day ▼ 5.3% · week = 0.0%",
+        "Average order value: **250.00** · day = 0.0% · week ▼ 16.7%",
+        "Payment rate: 80.00% · Value per visitor: 7.50 · Refund rate: 6.00%",
+        "Ad ROAS: 4.00 · Store ROI: 1:4.00 (good)",
+        // JD: 8,000 vs 9,000 (-11.1%), 9,600 (-16.7%); conversion 2% vs 2.5% (-20%), 3% (-33.3%).
+        "Amount paid: **8,000.00 CNY** · day ▼ 11.1% · week ▼ 16.7%",
+        "Conversion: **2.00%** · day ▼ 20.0% · week ▼ 33.3%",
+        "Ad ROAS: 2.00 · Store ROI: 1:2.67 (failing)",
+        // All shops: 38,000 vs 37,500 (+1.3%), 36,600 (+3.8%); 160/6,000 = 2.67%.
+        "Visitors: **6,000** · day ▲ 7.1% · week ▲ 30.4%",
+        "Conversion: **2.67%** · day ▼ 8.9% · week ▼ 11.1%",
+        "Average order value: **237.50** · day ▲ 3.9% · week ▼ 10.5%",
+        "Ad ROAS: 3.14 · Store ROI: 1:3.62 (pass)",
+        // November: Tmall 222,850 of 900,000 = 24.8%; 677,150 over the 8 days left = 84,643.75.
+        "Tmall: 222,850.00 CNY of 900,000.00 CNY (24.8%); 84,643.75 CNY a day needed for the 8 days left",
+        "JD: 68,420.00 CNY (no target: /data target)",
+        "⚠️ JD: conversion down 33.3% against the same day last week",
+        "⚠️ JD: store ROI failing, 1:2.67 (failing)",
+        "⚠️ Tmall: refund rate 6.0%",
+        "Tasks due today: 2",
+        "#1 Send the restock sheet · in 7 h · Operations",
+        "Overdue tasks: 1",
+        "#2 Reply to reviews · 1 h ago · @carol",
+        "Complaints — logged yesterday 0, resolved 0, open 1, near the limit 0, past the limit 0",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(!out.contains("No figures for"), "{out}");
+}
+
+/// BUG (src/app/cmd/summary.rs `daily`, the total block passes currency ""): the total's
+/// amount reads "**38,000.00 **" — a dangling space inside the bold, and no currency. Pass
+/// the shops' common currency (and leave the space out when there is none).
+#[tokio::test]
+async fn the_total_amount_has_no_dangling_space() {
+    let t = TestApp::quiet().await;
+    let mut sh = summary_fixture(&t).await;
+    let out = run(&mut sh, "/summary now date:2026-11-22").await;
+    // No bold closes after a space ("**38,000.00 **"), and the total carries the currency.
+    assert!(!out.contains(" ** "), "{out}");
+    assert!(out.contains("**38,000.00 CNY**"), "{out}");
+}
+
+/// A day on which a shop has no figures is named in the alerts; the others still show.
+#[tokio::test]
+async fn the_summary_names_shops_without_figures() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss_with_summary_channel(&t).await;
+    fixture(&mut sh).await;
+    run(
+        &mut sh,
+        "/data enter shop:Tmall date:2026-11-23 uv:100 paying-buyers:3 paid-amount:900",
+    )
+    .await;
+    let out = run(&mut sh, "/summary now date:today").await;
+    assert!(
+        out.contains("== Morning summary — 2026-11-23 (Mon) =="),
+        "{out}"
+    );
+    assert!(out.contains("⚠️ No figures for: JD"), "{out}");
+    assert!(out.contains("Amount paid: **900.00 CNY**"), "{out}");
+}
+
+/// Shops in different currencies: the summary never adds yuan to dollars. Each currency with
+/// two shops or more gets its own total; one alone is its own total.
+#[tokio::test]
+async fn the_summary_totals_each_currency_apart() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss_with_summary_channel(&t).await;
+    run(&mut sh, "/data shop name:Tmall currency:CNY").await;
+    run(&mut sh, "/data shop name:JD currency:CNY").await;
+    run(&mut sh, "/data shop name:Amazon currency:USD").await;
+    for (shop, paid) in [("Tmall", 30_000), ("JD", 8_000), ("Amazon", 1_500)] {
+        let out = run(
+            &mut sh,
+            &format!("/data enter shop:{shop} date:2026-11-22 uv:1000 paying-buyers:20 paid-amount:{paid}"),
+        )
+        .await;
+        assert!(out.contains("figures saved"), "{out}");
+    }
+    let out = run(&mut sh, "/summary now date:2026-11-22").await;
+    assert!(out.contains("All shops in CNY"), "{out}");
+    assert!(out.contains("38,000.00 CNY"), "{out}");
+    assert!(
+        !out.contains("All shops in USD"),
+        "one USD shop is its own total: {out}"
+    );
+    assert!(
+        !out.contains("39,500"),
+        "yuan and dollars never added: {out}"
+    );
+    assert!(out.contains("1,500.00 USD"), "{out}");
+}

@@ -224,30 +224,38 @@ impl App {
         if let Err(e) = self.remember_names(origin.guild_id, inv).await {
             tracing::warn!(error = %e, "cannot remember the names an invocation gives");
         }
-        let ctx = match self.ctx(origin).await {
-            Ok(ctx) => ctx,
-            Err(e) => return self.error_reply(e, self.fallback_locale(origin), &inv.path_str()),
-        };
-        let out = async {
+        self.answer(origin, &inv.path_str(), async |ctx| {
             let spec = inv.check()?;
             if spec.manager_only {
                 ctx.require_manager()?;
             }
-            cmd::run(&ctx, inv).await
+            cmd::run(ctx, inv).await
+        })
+        .await
+    }
+
+    /// Runs `work` in the context of `origin`; any error (also while building the context)
+    /// becomes a polite reply in the user's language, logged under `what`.
+    async fn answer(
+        &self,
+        origin: &Origin,
+        what: &str,
+        work: impl AsyncFnOnce(&Ctx<'_>) -> AppResult<Reply>,
+    ) -> Reply {
+        match self.ctx(origin).await {
+            Ok(ctx) => work(&ctx)
+                .await
+                .unwrap_or_else(|e| self.error_reply(e, ctx.locale, what)),
+            Err(e) => self.error_reply(e, self.fallback_locale(origin), what),
         }
-        .await;
-        out.unwrap_or_else(|e| self.error_reply(e, ctx.locale, &inv.path_str()))
     }
 
     /// Handles a button click whose id the core made (`task:done:42`).
     pub async fn press(&self, origin: &Origin, button_id: &str) -> Reply {
-        let ctx = match self.ctx(origin).await {
-            Ok(ctx) => ctx,
-            Err(e) => return self.error_reply(e, self.fallback_locale(origin), button_id),
-        };
-        cmd::press(&ctx, button_id)
-            .await
-            .unwrap_or_else(|e| self.error_reply(e, ctx.locale, button_id))
+        self.answer(origin, button_id, async |ctx| {
+            cmd::press(ctx, button_id).await
+        })
+        .await
     }
 
     /// Handles a submitted form (whose id the core made) with its field values.
@@ -257,13 +265,10 @@ impl App {
         form_id: &str,
         fields: &[(String, String)],
     ) -> Reply {
-        let ctx = match self.ctx(origin).await {
-            Ok(ctx) => ctx,
-            Err(e) => return self.error_reply(e, self.fallback_locale(origin), form_id),
-        };
-        cmd::submit(&ctx, form_id, fields)
-            .await
-            .unwrap_or_else(|e| self.error_reply(e, ctx.locale, form_id))
+        self.answer(origin, form_id, async |ctx| {
+            cmd::submit(ctx, form_id, fields).await
+        })
+        .await
     }
 
     /// Suggestions (value, label) for the option `focused` while the user types.

@@ -509,6 +509,15 @@ struct RawHoliday {
     to: Option<String>,
 }
 
+/// The error of the `i`-th (from 0) item of a file, named by its English name.
+fn item_error(kind: &'static str, i: usize, name: &Texts) -> impl Fn(String) -> DataError + use<> {
+    let what = format!("{kind} {} ({:?})", i + 1, name.en);
+    move |reason| DataError {
+        what: what.clone(),
+        reason,
+    }
+}
+
 fn whole_file(e: impl std::fmt::Display) -> DataError {
     DataError {
         what: "the file".into(),
@@ -521,10 +530,7 @@ pub fn parse_defaults(text: &str) -> Result<Vec<DefaultActivity>, DataError> {
     let raw: RawActivities = toml::from_str(text).map_err(whole_file)?;
     let mut out = Vec::new();
     for (i, a) in raw.activity.into_iter().enumerate() {
-        let bad = |reason: String| DataError {
-            what: format!("activity {} ({:?})", i + 1, a.name.en),
-            reason,
-        };
+        let bad = item_error("activity", i, &a.name);
         if a.name.en.trim().is_empty() || a.name.zh.trim().is_empty() {
             return Err(bad("a name is empty".into()));
         }
@@ -565,10 +571,7 @@ pub fn parse_holidays(text: &str) -> Result<Vec<DefaultHoliday>, DataError> {
     let raw: RawHolidays = toml::from_str(text).map_err(whole_file)?;
     let mut out = Vec::new();
     for (i, h) in raw.holiday.into_iter().enumerate() {
-        let bad = |reason: String| DataError {
-            what: format!("holiday {} ({:?})", i + 1, h.name.en),
-            reason,
-        };
+        let bad = item_error("holiday", i, &h.name);
         let day = |s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
                 .map_err(|_| bad(format!("{s:?} is not a date like 2026-10-01")))

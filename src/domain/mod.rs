@@ -12,6 +12,8 @@ pub mod position;
 pub mod product;
 pub mod schedule;
 pub mod task;
+#[cfg(test)]
+mod testing;
 
 /// Whether something done at `at` was within its limit `deadline`: strictly before it. The one
 /// comparison for tasks and complaints alike, in the code and in SQL (`done_at < due_at`): a

@@ -393,41 +393,20 @@ mod working_hours_tests {
     fn times_picked_for_people_fall_in_working_hours() {
         let tz: Tz = "Asia/Shanghai".parse().expect("zone");
         let hours = WorkingHours::default();
-        let at = |s: &str| {
-            local_to_utc(
-                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time"),
-                tz,
-            )
-        };
-        // Wednesday 2026-11-25.
-        assert_eq!(
-            hours.within(at("2026-11-25 10:30"), tz),
-            at("2026-11-25 10:30")
-        );
-        assert_eq!(
-            hours.within(at("2026-11-25 06:00"), tz),
-            at("2026-11-25 09:00")
-        );
-        assert_eq!(
-            hours.within(at("2026-11-25 18:00"), tz),
-            at("2026-11-26 09:00")
-        );
-        assert_eq!(
-            hours.within(at("2026-11-25 23:59"), tz),
-            at("2026-11-26 09:00")
-        );
-        // Friday evening and the weekend: Monday morning.
-        assert_eq!(
-            hours.within(at("2026-11-27 19:00"), tz),
-            at("2026-11-30 09:00")
-        );
-        assert_eq!(
-            hours.within(at("2026-11-28 11:00"), tz),
-            at("2026-11-30 09:00")
-        );
-        assert_eq!(
-            hours.within(at("2026-11-29 08:00"), tz),
-            at("2026-11-30 09:00")
-        );
+        let at = |s: &str| crate::domain::testing::local(tz, s);
+        let cases = [
+            // Wednesday 2026-11-25: inside the hours, before, at the end, late at night.
+            ("2026-11-25 10:30", "2026-11-25 10:30"),
+            ("2026-11-25 06:00", "2026-11-25 09:00"),
+            ("2026-11-25 18:00", "2026-11-26 09:00"),
+            ("2026-11-25 23:59", "2026-11-26 09:00"),
+            // Friday evening and the weekend: Monday morning.
+            ("2026-11-27 19:00", "2026-11-30 09:00"),
+            ("2026-11-28 11:00", "2026-11-30 09:00"),
+            ("2026-11-29 08:00", "2026-11-30 09:00"),
+        ];
+        for (from, want) in cases {
+            assert_eq!(hours.within(at(from), tz), at(want), "from {from}");
+        }
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::testing::sh;
 use chrono_tz::America::New_York;
 use chrono_tz::Asia::Shanghai;
 use proptest::prelude::*;
@@ -8,15 +9,6 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 6, 0, 0)
         .single()
         .unwrap()
-}
-
-fn sh(local: &str) -> DateTime<Utc> {
-    let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").unwrap();
-    Shanghai
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
 }
 
 #[derive(Debug)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::testing::sh;
 use chrono::{TimeZone, Timelike, Weekday};
 use chrono_tz::America::New_York;
 use chrono_tz::Asia::Shanghai;
@@ -12,15 +13,6 @@ fn utc(y: i32, m: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 /// Wednesday 2026-11-25 14:00 in Asia/Shanghai.
 fn now() -> DateTime<Utc> {
     utc(2026, 11, 25, 6, 0)
-}
-
-fn sh(local: &str) -> DateTime<Utc> {
-    let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").unwrap();
-    Shanghai
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
 }
 
 fn next(input: &str) -> DateTime<Utc> {
@@ -141,26 +133,16 @@ fn weekly_stays_at_ten_local_across_dst() {
     assert_weekly_at_ten(Berlin);
     // Around the changes the UTC hour moves, the local one does not.
     let s = parse_schedule("mon 10:00").unwrap();
-    assert_eq!(
-        s.next_after(utc(2026, 3, 3, 0, 0), New_York),
-        Some(utc(2026, 3, 9, 14, 0))
-    );
-    assert_eq!(
-        s.next_after(utc(2026, 2, 24, 0, 0), New_York),
-        Some(utc(2026, 3, 2, 15, 0))
-    );
-    assert_eq!(
-        s.next_after(utc(2026, 3, 24, 0, 0), Berlin),
-        Some(utc(2026, 3, 30, 8, 0))
-    );
-    assert_eq!(
-        s.next_after(utc(2026, 10, 20, 0, 0), Berlin),
-        Some(utc(2026, 10, 26, 9, 0))
-    );
-    assert_eq!(
-        s.next_after(utc(2026, 10, 27, 0, 0), New_York),
-        Some(utc(2026, 11, 2, 15, 0))
-    );
+    let cases = [
+        (utc(2026, 3, 3, 0, 0), New_York, utc(2026, 3, 9, 14, 0)),
+        (utc(2026, 2, 24, 0, 0), New_York, utc(2026, 3, 2, 15, 0)),
+        (utc(2026, 3, 24, 0, 0), Berlin, utc(2026, 3, 30, 8, 0)),
+        (utc(2026, 10, 20, 0, 0), Berlin, utc(2026, 10, 26, 9, 0)),
+        (utc(2026, 10, 27, 0, 0), New_York, utc(2026, 11, 2, 15, 0)),
+    ];
+    for (after, tz, want) in cases {
+        assert_eq!(s.next_after(after, tz), Some(want), "after {after} in {tz}");
+    }
 }
 
 #[test]

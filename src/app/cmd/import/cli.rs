@@ -101,136 +101,131 @@ pub async fn run_cli(
     now: chrono::DateTime<chrono::Utc>,
     progress: &dyn Progress,
 ) -> Result<String, CliFailure> {
-    let out = cli_steps(app, args, l, now, progress).await;
-    progress.finish();
-    out
-}
-
-async fn cli_steps(
-    app: &crate::app::App,
-    args: &CliImport,
-    l: Locale,
-    now: chrono::DateTime<chrono::Utc>,
-    progress: &dyn Progress,
-) -> Result<String, CliFailure> {
-    let path = args.file.display().to_string();
-    let unreadable = |e: std::io::Error| {
-        tr!(
-            l,
-            "imp-err-file",
-            path = path.as_str(),
-            reason = e.to_string()
-        )
-    };
-    let meta = std::fs::metadata(&args.file).map_err(unreadable)?;
-    if meta.len() > MAX_BYTES {
-        return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()).into());
-    }
-    let failed = |e: StoreError| {
-        tracing::error!(error = %e, "storeops import");
-        l.t("imp-err-store")
-    };
-    let mut conn = app
-        .store
-        .pool
-        .acquire()
-        .await
-        .map_err(|e| failed(e.into()))?;
-    let shops: Vec<_> = data::shops_named(&mut conn, &args.shop)
-        .await
-        .map_err(failed)?;
-    let guilds: Vec<String> = shops.iter().map(|(g, _)| g.to_string()).collect();
-    let shops: Vec<_> = shops
-        .into_iter()
-        .filter(|(g, _)| args.guild.is_none_or(|want| want == *g))
-        .collect();
-    let shop = match shops.as_slice() {
-        [(_, s)] => s.clone(),
-        [] => return Err(tr!(l, "imp-err-cli-no-shop", shop = args.shop.as_str()).into()),
-        _ => {
-            return Err(tr!(
-                l,
-                "imp-err-cli-guilds",
-                shop = args.shop.as_str(),
-                guilds = guilds.join(", ")
-            )
-            .into());
-        }
-    };
-    progress.start(Step::Open, 0);
-    let bytes = std::fs::read(&args.file).map_err(unreadable)?;
-    let maps = mappings();
-    let name = args.file.file_name().and_then(|n| n.to_str());
-    let mut rows_started = false;
-    let parsed = parse_file(
-        &bytes,
-        name,
-        &maps,
-        args.platform.as_deref(),
-        args.order,
-        &mut |done, total| {
-            if !rows_started {
-                rows_started = true;
-                progress.start(Step::Rows, total as u64);
-            }
-            progress.set(done as u64);
-        },
-    )
-    .map_err(|e| e.render(l))?;
-    check_currency(&parsed, &shop.name, &shop.currency).map_err(|e| e.render(l))?;
-    progress.start(Step::Compare, 0);
-    let preview = build_preview(&mut conn, shop.id, parsed)
-        .await
-        .map_err(failed)?;
-    let detail = if args.all {
-        Detail::Every
-    } else {
-        Detail::Full
-    };
-    let (title, lines) = preview_text(l, &shop.name, &preview, detail);
-    let mut out = format!(
-        "{title}\n{}\n",
-        lines.join("\n").replace("```\n", "").replace("\n```", "")
-    );
-    if !preview.can_apply() {
-        let key = if preview.parsed.problems.is_empty() {
-            "imp-err-no-days"
-        } else {
-            "imp-err-problems"
-        };
-        return Err(CliFailure {
-            preview: out,
-            reason: l.t(key),
-        });
-    }
-    if args.dry_run {
-        out.push_str(&l.t("imp-dry-run"));
-        return Ok(out);
-    }
-    let parsed = &preview.parsed;
-    let report = |n: usize| progress.set(n as u64);
-    let done = match parsed.kind {
-        Kind::Shop => {
-            progress.start(Step::Write, parsed.days.len() as u64);
-            let changed = data::import_days_with(&mut conn, shop.id, &parsed.days, 0, now, &report)
-                .await
-                .map_err(failed)?;
+    let out = async {
+        let path = args.file.display().to_string();
+        let unreadable = |e: std::io::Error| {
             tr!(
                 l,
-                "imp-done",
-                count = parsed.days.len(),
-                shop = shop.name.as_str(),
-                changed = changed
+                "imp-err-file",
+                path = path.as_str(),
+                reason = e.to_string()
             )
+        };
+        let meta = std::fs::metadata(&args.file).map_err(unreadable)?;
+        if meta.len() > MAX_BYTES {
+            return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()).into());
         }
-        Kind::Products => {
-            progress.start(Step::Write, parsed.product_rows() as u64);
-            let changed = products::import(&mut conn, shop.id, &parsed.products, 0, now, &report)
-                .await
-                .map_err(failed)?;
-            products_done(l, &parsed.products, &shop.name, changed)
+        let failed = |e: StoreError| {
+            tracing::error!(error = %e, "storeops import");
+            l.t("imp-err-store")
+        };
+        let mut conn = app
+            .store
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| failed(e.into()))?;
+        let shops: Vec<_> = data::shops_named(&mut conn, &args.shop)
+            .await
+            .map_err(failed)?;
+        let guilds: Vec<String> = shops.iter().map(|(g, _)| g.to_string()).collect();
+        let shops: Vec<_> = shops
+            .into_iter()
+            .filter(|(g, _)| args.guild.is_none_or(|want| want == *g))
+            .collect();
+        let shop = match shops.as_slice() {
+            [(_, s)] => s.clone(),
+            [] => return Err(tr!(l, "imp-err-cli-no-shop", shop = args.shop.as_str()).into()),
+            _ => {
+                return Err(tr!(
+                    l,
+                    "imp-err-cli-guilds",
+                    shop = args.shop.as_str(),
+                    guilds = guilds.join(", ")
+                )
+                .into());
+            }
+        };
+        progress.start(Step::Open, 0);
+        let bytes = std::fs::read(&args.file).map_err(unreadable)?;
+        let maps = mappings();
+        let name = args.file.file_name().and_then(|n| n.to_str());
+        let mut rows_started = false;
+        let parsed = parse_file(
+            &bytes,
+            name,
+            &maps,
+            args.platform.as_deref(),
+            args.order,
+            &mut |done, total| {
+                if !rows_started {
+                    rows_started = true;
+                    progress.start(Step::Rows, total as u64);
+                }
+                progress.set(done as u64);
+            },
+        )
+        .map_err(|e| e.render(l))?;
+        check_currency(&parsed, &shop.name, &shop.currency).map_err(|e| e.render(l))?;
+        progress.start(Step::Compare, 0);
+        let preview = build_preview(&mut conn, shop.id, parsed)
+            .await
+            .map_err(failed)?;
+        let detail = if args.all {
+            Detail::Every
+        } else {
+            Detail::Full
+        };
+        let (title, lines) = preview_text(l, &shop.name, &preview, detail);
+        let mut out = format!(
+            "{title}\n{}\n",
+            lines.join("\n").replace("```\n", "").replace("\n```", "")
+        );
+        if !preview.can_apply() {
+            let key = if preview.parsed.problems.is_empty() {
+                "imp-err-no-days"
+            } else {
+                "imp-err-problems"
+            };
+            return Err(CliFailure {
+                preview: out,
+                reason: l.t(key),
+            });
         }
-    };
-    out.push_str(&done);
-    Ok(out)
+        if args.dry_run {
+            out.push_str(&l.t("imp-dry-run"));
+            return Ok(out);
+        }
+        let parsed = &preview.parsed;
+        let report = |n: usize| progress.set(n as u64);
+        let done = match parsed.kind {
+            Kind::Shop => {
+                progress.start(Step::Write, parsed.days.len() as u64);
+                let changed =
+                    data::import_days_with(&mut conn, shop.id, &parsed.days, 0, now, &report)
+                        .await
+                        .map_err(failed)?;
+                tr!(
+                    l,
+                    "imp-done",
+                    count = parsed.days.len(),
+                    shop = shop.name.as_str(),
+                    changed = changed
+                )
+            }
+            Kind::Products => {
+                progress.start(Step::Write, parsed.product_rows() as u64);
+                let changed =
+                    products::import(&mut conn, shop.id, &parsed.products, 0, now, &report)
+                        .await
+                        .map_err(failed)?;
+                products_done(l, &parsed.products, &shop.name, changed)
+            }
+        };
+        out.push_str(&done);
+        Ok(out)
+    }
+    .await;
+    progress.finish();
+    out
 }

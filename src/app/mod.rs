@@ -181,12 +181,7 @@ impl App {
 
     /// The guild's settings, created from the defaults on first use.
     pub async fn guild(&self, guild_id: u64) -> AppResult<GuildSettings> {
-        let mut conn = self
-            .store
-            .pool
-            .acquire()
-            .await
-            .map_err(crate::store::StoreError::from)?;
+        let mut conn = self.conn().await?;
         Ok(settings::get_or_init(&mut conn, guild_id, &self.config, ms(self.clock.now())).await?)
     }
 
@@ -194,12 +189,7 @@ impl App {
         let guild = self.guild(origin.guild_id).await?;
         let locale = origin.actor.locale_in(&guild);
         let now = self.clock.now();
-        let mut conn = self
-            .store
-            .pool
-            .acquire()
-            .await
-            .map_err(crate::store::StoreError::from)?;
+        let mut conn = self.conn().await?;
         names::remember(
             &mut conn,
             origin.guild_id,

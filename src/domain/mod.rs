@@ -5,6 +5,7 @@ pub mod activity;
 pub mod chart;
 pub mod complaint;
 pub mod deadline;
+pub mod history;
 pub mod import;
 pub mod metrics;
 pub mod money;

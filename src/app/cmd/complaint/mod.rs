@@ -23,6 +23,7 @@ use self::view::{buttons as complaint_buttons, describe, pick};
 use crate::app::input::{self, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::complaint::{Outcome, Severity};
+use crate::domain::history::{Change, Field, Side};
 use crate::domain::in_time;
 use crate::domain::money::{Money, MoneyError};
 use crate::domain::position::Position;
@@ -447,7 +448,12 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
             }
             complaints::set_owner(tx, id, owner).await?;
             let kind = if owner == me { "claimed" } else { "assigned" };
-            complaints::add_event(tx, id, ctx.now, me, kind, Some(&owner.to_string())).await?;
+            let change = Change {
+                field: Field::Owner,
+                from: Side::owner(c.owner_id, None),
+                to: Side::User(owner),
+            };
+            complaints::add_event(tx, id, ctx.now, me, kind, Some(&change.encode())).await?;
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
             Ok(c)

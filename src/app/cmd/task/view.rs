@@ -263,7 +263,10 @@ pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> 
             let what = l.t(&format!("task-event-{}", e.kind));
             // Comments and notes are the user's text; the other details are the bot's own markup.
             let detail = match (e.kind.as_str(), e.detail.as_deref()) {
-                ("edited" | "reassigned" | "snoozed", Some(d)) => format!(": {d}"),
+                ("edited" | "snoozed" | "taken", Some(d)) => {
+                    format!(": {}", view::detail_text(l, d, false))
+                }
+                ("reassigned", Some(d)) => format!(": {}", view::detail_text(l, d, true)),
                 (_, Some(d)) => format!(": {}", escape_user_text(d)),
                 (_, None) => String::new(),
             };

@@ -3,6 +3,7 @@
 //! platform the person is on.
 
 pub mod actor;
+pub mod backup;
 pub mod cmd;
 pub mod error;
 pub mod input;

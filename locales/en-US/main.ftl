@@ -202,3 +202,6 @@ answer-below = Done: the answer is posted below for everyone.
 # storeops backup FILE
 cli-backup-done = Backup written: { $file } ({ $bytes } bytes), SQLite integrity check: ok. To restore it: stop the bot, copy it over { $db } (delete { $db }-wal and { $db }-shm if they are there), start the bot.
 cli-backup-failed = No backup was made at { $file }: { $reason }
+
+shell-saved = Saved: { $file }
+shell-save-failed = Could not save { $file }: { $reason }

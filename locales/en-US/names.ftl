@@ -124,3 +124,7 @@ optname-title = title
 optname-to = to
 optname-user = user
 optname-uv = uv
+
+cmdname-task-export = export
+cmdname-complaint-export = export
+optname-format = format

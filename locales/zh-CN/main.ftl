@@ -199,3 +199,6 @@ answer-below = 已完成：结果已在下方公开发出。
 # storeops backup FILE
 cli-backup-done = 备份已写入：{ $file }（{ $bytes } 字节），SQLite 完整性检查：通过。恢复方法：停止机器人，把它复制覆盖 { $db }（如有 { $db }-wal 和 { $db }-shm 请删除），再启动机器人。
 cli-backup-failed = 未能在 { $file } 生成备份：{ $reason }
+
+shell-saved = 已保存：{ $file }
+shell-save-failed = 无法保存 { $file }：{ $reason }

@@ -10,6 +10,7 @@ pub mod input;
 pub mod invocation;
 pub mod jobs;
 pub mod local;
+pub mod sheet;
 pub mod spec;
 pub mod view;
 

@@ -118,6 +118,8 @@ const OUTCOMES: &[&str] = &Outcome::KEYS;
 const PRIORITIES: &[&str] = &Priority::KEYS;
 const SEVERITIES: &[&str] = &Severity::KEYS;
 const HOLIDAY_MODES: &[&str] = &HolidayMode::KEYS;
+/// File formats of the exports.
+const EXPORT_FORMATS: &[&str] = &["xlsx", "csv"];
 
 /// A spec-building helper.
 pub const fn int(name: &'static str) -> OptSpec {
@@ -257,6 +259,15 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[opt("period"), user()],
                 "/task stats period:last-month",
             ),
+            manager(cmd(
+                "export",
+                &[
+                    opt("from"),
+                    opt("to"),
+                    choices(opt("format"), EXPORT_FORMATS),
+                ],
+                "/task export from:2026-11-01 to:2026-11-30 format:xlsx",
+            )),
             cmd(
                 "recurring",
                 &[
@@ -332,6 +343,15 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[opt("period")],
                 "/complaint stats period:last-30d",
             ),
+            manager(cmd(
+                "export",
+                &[
+                    opt("from"),
+                    opt("to"),
+                    choices(opt("format"), EXPORT_FORMATS),
+                ],
+                "/complaint export from:2026-11-01 to:2026-11-30 format:csv",
+            )),
         ],
     ),
     group(

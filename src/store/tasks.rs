@@ -584,3 +584,56 @@ pub async fn next_recurring_at(conn: &mut SqliteConnection) -> StoreResult<Optio
             .await?;
     Ok(next.map(from_ms))
 }
+
+/// The guild's tasks due in [from, to), by number (for exports).
+pub async fn due_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Task>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND due_at >= ?2 AND due_at < ?3 ORDER BY id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(id_in(guild_id))
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
+/// The whole history of the guild's tasks due in [from, to), as (task, entry), by task then
+/// time (for exports).
+pub async fn events_due_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<(i64, Event)>> {
+    let rows: Vec<(i64, i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT e.task_id, e.at, e.actor_id, e.kind, e.detail FROM task_events e
+         JOIN tasks t ON t.id = e.task_id
+         WHERE t.guild_id = ?1 AND t.due_at >= ?2 AND t.due_at < ?3 ORDER BY e.task_id, e.at, e.id",
+    )
+    .bind(id_in(guild_id))
+    .bind(ms(from))
+    .bind(ms(to))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(task, at, actor, kind, detail)| {
+            (
+                task,
+                Event {
+                    at: from_ms(at),
+                    actor_id: id_out(actor),
+                    kind,
+                    detail,
+                },
+            )
+        })
+        .collect())
+}

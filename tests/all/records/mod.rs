@@ -2,4 +2,5 @@
 //! sides of every change, exports, backups, calendars.
 
 mod backup;
+mod export;
 mod history;

@@ -7,6 +7,7 @@
 //! `stats` the figures of a period.
 
 mod buttons;
+mod export;
 mod pings;
 mod stats;
 mod view;
@@ -132,6 +133,7 @@ pub enum ComplaintCmd {
     Stats {
         period: Period,
     },
+    Export(crate::app::sheet::ExportRequest),
 }
 
 /// How a complaint ended, read and checked (from the command or the form).
@@ -256,6 +258,11 @@ impl ComplaintCmd {
                 id: id()?,
                 note: optional_text(inv, "note", TEXT_MAX)?,
             },
+            "export" => ComplaintCmd::Export(crate::app::sheet::ExportRequest::parse(
+                inv,
+                ctx.now,
+                ctx.guild.timezone,
+            )?),
             "stats" => ComplaintCmd::Stats {
                 period: input::period(inv.str("period"), ctx.now, ctx.guild.timezone)?,
             },
@@ -282,6 +289,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         ComplaintCmd::Resolve(r) => resolve(ctx, r).await,
         ComplaintCmd::Reopen { id, note } => reopen(ctx, id, note).await,
         ComplaintCmd::Stats { period } => stats::stats(ctx, period).await,
+        ComplaintCmd::Export(req) => export::export(ctx, req).await,
     }
 }
 

@@ -8,6 +8,7 @@
 //! a schedule.
 
 mod buttons;
+mod export;
 mod pings;
 mod recurring;
 mod view;
@@ -95,6 +96,7 @@ pub enum TaskCmd {
         id: i64,
     },
     RecurringAdd(recurring::NewRecurring),
+    Export(crate::app::sheet::ExportRequest),
 }
 
 impl TaskCmd {
@@ -190,6 +192,7 @@ impl TaskCmd {
                     to,
                 }
             }
+            "export" => TaskCmd::Export(crate::app::sheet::ExportRequest::parse(inv, ctx.now, tz)?),
             "stats" => TaskCmd::Stats {
                 period: input::period(inv.str("period"), ctx.now, tz)?,
                 user: inv.user("user").map(|(u, _)| u),
@@ -236,6 +239,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         TaskCmd::RecurringList => recurring::list(ctx).await,
         TaskCmd::RecurringStop { id } => recurring::stop(ctx, id).await,
         TaskCmd::RecurringAdd(def) => recurring::add(ctx, def).await,
+        TaskCmd::Export(req) => export::export(ctx, req).await,
     }
 }
 

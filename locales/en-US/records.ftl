@@ -55,3 +55,13 @@ export-complaint-at = When
 export-complaint-who = Who
 export-complaint-event = What
 export-complaint-detail = Detail
+
+# Calendars (.ics): /task list format:ics, /activity calendar format:ics
+choice-text = message
+choice-ics = calendar file (.ics)
+task-ics-name = storeops tasks
+task-ics-title = { $count } tasks as a calendar file: open it or import it into your calendar (importing again updates them).
+task-ics-more = The file holds the { $shown } nearest deadlines of { $total }.
+task-ics-description = Status: { $status } · Priority: { $priority }
+activity-ics-name = storeops activities
+activity-ics-title = { $count } activity times of the next { $days } days as a calendar file: open it or import it into your calendar (importing again updates them).

@@ -55,3 +55,13 @@ export-complaint-at = 时间
 export-complaint-who = 操作人
 export-complaint-event = 事件
 export-complaint-detail = 详情
+
+# 日历文件（.ics）：/task list format:ics、/activity calendar format:ics
+choice-text = 消息
+choice-ics = 日历文件（.ics）
+task-ics-name = storeops 任务
+task-ics-title = 共 { $count } 个任务的日历文件：打开或导入到你的日历（再次导入会更新，不会重复）。
+task-ics-more = 文件包含 { $total } 个任务中截止时间最近的 { $shown } 个。
+task-ics-description = 状态：{ $status } · 优先级：{ $priority }
+activity-ics-name = storeops 固定活动
+activity-ics-title = 未来 { $days } 天共 { $count } 次活动的日历文件：打开或导入到你的日历（再次导入会更新，不会重复）。

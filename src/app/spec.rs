@@ -120,6 +120,8 @@ const SEVERITIES: &[&str] = &Severity::KEYS;
 const HOLIDAY_MODES: &[&str] = &HolidayMode::KEYS;
 /// File formats of the exports.
 const EXPORT_FORMATS: &[&str] = &["xlsx", "csv"];
+/// Forms of a list: a message (default) or an iCalendar file.
+const CALENDAR_FORMATS: &[&str] = &["text", "ics"];
 
 /// A spec-building helper.
 pub const fn int(name: &'static str) -> OptSpec {
@@ -202,6 +204,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                     user(),
                     position(),
                     int("page"),
+                    choices(opt("format"), CALENDAR_FORMATS),
                 ],
                 "/task list scope:overdue",
             ),
@@ -443,7 +446,11 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[req_id(), opt("day")],
                 "/activity skip id:2 day:2026-12-03",
             )),
-            cmd("calendar", &[], "/activity calendar"),
+            cmd(
+                "calendar",
+                &[choices(opt("format"), CALENDAR_FORMATS)],
+                "/activity calendar format:ics",
+            ),
         ],
     ),
     group(

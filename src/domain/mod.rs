@@ -6,6 +6,7 @@ pub mod chart;
 pub mod complaint;
 pub mod deadline;
 pub mod history;
+pub mod ical;
 pub mod import;
 pub mod metrics;
 pub mod money;

@@ -2,5 +2,6 @@
 //! sides of every change, exports, backups, calendars.
 
 mod backup;
+mod calendar;
 mod export;
 mod history;

@@ -58,6 +58,8 @@ pub enum TaskCmd {
     List {
         scope: ListScope,
         page: i64,
+        /// As an iCalendar file instead of a page.
+        ics: bool,
     },
     Show {
         id: i64,
@@ -130,6 +132,7 @@ impl TaskCmd {
                     },
                 },
                 page: inv.int("page").unwrap_or(1).max(1),
+                ics: inv.str("format") == Some("ics"),
             },
             "show" => TaskCmd::Show {
                 id: inv.id("id")?,
@@ -223,7 +226,10 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             priority,
             note,
         } => assign(ctx, title, due, to, priority, note).await,
-        TaskCmd::List { scope, page } => view::list(ctx, scope, page).await,
+        TaskCmd::List {
+            scope, ics: true, ..
+        } => view::list_ics(ctx, scope).await,
+        TaskCmd::List { scope, page, .. } => view::list(ctx, scope, page).await,
         TaskCmd::Show { id, page } => view::show(ctx, id, page).await,
         TaskCmd::Transition { id, to, note } => transition(ctx, id, to, note).await,
         TaskCmd::Edit { id, change } => edit(ctx, id, change).await,

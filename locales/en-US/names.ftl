@@ -128,3 +128,5 @@ optname-uv = uv
 cmdname-task-export = export
 cmdname-complaint-export = export
 optname-format = format
+optname-until = until
+optname-times = times

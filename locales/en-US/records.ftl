@@ -65,3 +65,14 @@ task-ics-more = The file holds the { $shown } nearest deadlines of { $total }.
 task-ics-description = Status: { $status } · Priority: { $priority }
 activity-ics-name = storeops activities
 activity-ics-title = { $count } activity times of the next { $days } days as a calendar file: open it or import it into your calendar (importing again updates them).
+
+# Recurring tasks that end (until:, times:)
+opt-until = Last day it occurs, e.g. 2026-12-31
+opt-times = How many times it occurs, e.g. 5
+task-err-recurring-end-both = Give until: or times:, not both (e.g. until:2026-12-31 or times:5).
+task-err-recurring-times = times:{ $value } is not a count from 1 to 10000. Type e.g. times:5.
+task-err-recurring-ends-before = It would end before it first occurs (until:{ $until }). Type a later day, e.g. until:2026-12-31.
+task-recurring-end-never = Repeats until stopped (/task recurring stop:ID).
+task-recurring-end-until = Ends after { $until }.
+task-recurring-end-times = { $made } of { $times } made.
+task-recurring-last = This is the last task of recurring task { $id }.

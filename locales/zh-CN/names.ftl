@@ -125,3 +125,5 @@ optname-uv = 访客数
 cmdname-task-export = 导出
 cmdname-complaint-export = 导出
 optname-format = 格式
+optname-until = 截至
+optname-times = 次数

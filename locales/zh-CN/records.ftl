@@ -65,3 +65,14 @@ task-ics-more = 文件包含 { $total } 个任务中截止时间最近的 { $sho
 task-ics-description = 状态：{ $status } · 优先级：{ $priority }
 activity-ics-name = storeops 固定活动
 activity-ics-title = 未来 { $days } 天共 { $count } 次活动的日历文件：打开或导入到你的日历（再次导入会更新，不会重复）。
+
+# 会结束的定时任务（until:、times:）
+opt-until = 最后一次的日期，例如 2026-12-31
+opt-times = 共重复几次，例如 5
+task-err-recurring-end-both = until: 和 times: 只能填一个（例如 until:2026-12-31 或 times:5）。
+task-err-recurring-times = times:{ $value } 不是 1 到 10000 之间的次数。请输入例如 times:5。
+task-err-recurring-ends-before = 它在第一次发生之前就结束了（until:{ $until }）。请填更晚的日期，例如 until:2026-12-31。
+task-recurring-end-never = 一直重复，直到停止（/task recurring stop:编号）。
+task-recurring-end-until = { $until } 之后结束。
+task-recurring-end-times = 已生成 { $made } / { $times } 次。
+task-recurring-last = 这是定时任务 { $id } 的最后一次。

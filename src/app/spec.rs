@@ -282,6 +282,8 @@ pub static COMMANDS: &[CommandSpec] = &[
                     priority(),
                     opt("note"),
                     int("stop"),
+                    opt("until"),
+                    int("times"),
                 ],
                 "/task recurring title:\"Check 10 chat records\" schedule:\"weekdays 10:00\" position:customer-service due-in:8h",
             ),

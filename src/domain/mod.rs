@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod money;
 pub mod position;
 pub mod product;
+pub mod recurrence;
 pub mod schedule;
 pub mod task;
 

@@ -5,3 +5,4 @@ mod backup;
 mod calendar;
 mod export;
 mod history;
+mod recurrence;

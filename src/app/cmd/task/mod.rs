@@ -204,7 +204,7 @@ impl TaskCmd {
                 (Some(id), _) => TaskCmd::RecurringStop { id },
                 (None, None) => TaskCmd::RecurringList,
                 (None, Some(title)) => {
-                    TaskCmd::RecurringAdd(recurring::NewRecurring::parse(inv, title)?)
+                    TaskCmd::RecurringAdd(recurring::NewRecurring::parse(inv, title, ctx.now, tz)?)
                 }
             },
             _ => {

@@ -80,6 +80,40 @@ pub struct Config {
     /// The working day in each server's time zone (`eod`, `下班前`, and a deadline
     /// without a time of day mean its end).
     pub hours: WorkingHours,
+    /// The daily automatic backup.
+    pub backup: BackupConfig,
+}
+
+/// The daily automatic backup (`[backup]`).
+#[derive(Debug, Clone)]
+pub struct BackupConfig {
+    /// Whether a backup is made every day.
+    pub enabled: bool,
+    /// Local time (in `defaults.timezone`) of the daily backup.
+    pub time: chrono::NaiveTime,
+    /// The folder; None = `backups/` beside the database.
+    pub folder: Option<PathBuf>,
+    /// How many daily backups are kept (the oldest beyond are removed).
+    pub keep: usize,
+}
+
+impl Config {
+    /// The folder the daily backups go to.
+    pub fn backup_folder(&self) -> PathBuf {
+        match &self.backup.folder {
+            Some(f) => f.clone(),
+            None => self.data_folder().join("backups"),
+        }
+    }
+
+    /// The folder of the database file (exports and backups go beside it).
+    pub fn data_folder(&self) -> PathBuf {
+        self.database
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
 }
 
 /// Fixed activities and holidays.
@@ -490,6 +524,15 @@ impl Config {
             },
             activities: activity_config(&r)?,
             hours: working_hours(&r)?,
+            backup: BackupConfig {
+                enabled: r.bool("backup", "enabled")?,
+                time: r.parse("backup", "time", "a time of day such as 03:00", |s| {
+                    chrono::NaiveTime::parse_from_str(s, "%H:%M").ok()
+                })?,
+                folder: Some(PathBuf::from(r.string("backup", "folder")?.trim()))
+                    .filter(|p| !p.as_os_str().is_empty()),
+                keep: positive("backup", "keep", 1, 3650)? as usize,
+            },
         })
     }
 }

@@ -47,6 +47,13 @@ enum Cmd {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Copy the database to FILE, consistently, also while the bot runs; the copy is checked
+    /// with SQLite's integrity check before success is reported (exit code 1 otherwise).
+    /// To restore: stop the bot, copy FILE over the database file, start the bot.
+    Backup {
+        /// Where the copy goes (replaced once the new copy is whole and checked).
+        file: PathBuf,
+    },
     /// Import a platform's daily export (CSV, xlsx, xls) into a shop: prints the preview as a
     /// table on stdout, then writes every day in one transaction (nothing when a row does not
     /// read: then only the reason goes to stderr, and the exit code is 1). A progress bar is
@@ -107,6 +114,16 @@ async fn main() -> anyhow::Result<()> {
             let store = open(&config).await?;
             println!("database {} is up to date", config.database.path.display());
             store.close().await;
+            Ok(())
+        }
+        Cmd::Backup { file } => {
+            let store = open(&config).await?;
+            let app = App::new(store, Arc::new(SystemClock), Arc::new(config));
+            let ok = storeops::adapters::cli::backup(&app, &file).await;
+            app.close().await;
+            if !ok {
+                std::process::exit(1);
+            }
             Ok(())
         }
         Cmd::Shell {

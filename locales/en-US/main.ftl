@@ -83,6 +83,10 @@ status-sent = Sent messages
 status-commands = Slash commands
 status-commands-ok = { $count } registered with Discord ({ $when })
 status-commands-failed = Commands not registered: { $reason } — Discord refused them ({ $when }); the bot retries and keeps sending reminders meanwhile.
+status-backup = Last backup
+status-backup-ok = { $file } ({ $when })
+status-backup-none = none yet; the first daily backup is at { $next }
+status-backup-failed = The daily backup failed ({ $when }): { $reason }. The bot tries again at the next backup time; `storeops backup FILE` makes one now.
 status-failed-list = Messages that could not be delivered:
 status-retry-hint = A manager can put them back in the queue with /outbox retry (or /outbox retry id:NUMBER).
 
@@ -194,3 +198,10 @@ history-older = Older entries: { $command }
 
 # A slow command was acknowledged privately; its public answer follows as a new message.
 answer-below = Done: the answer is posted below for everyone.
+
+# storeops backup FILE
+cli-backup-done = Backup written: { $file } ({ $bytes } bytes), SQLite integrity check: ok. To restore it: stop the bot, copy it over { $db } (delete { $db }-wal and { $db }-shm if they are there), start the bot.
+cli-backup-failed = No backup was made at { $file }: { $reason }
+
+shell-saved = Saved: { $file }
+shell-save-failed = Could not save { $file }: { $reason }

@@ -124,3 +124,9 @@ optname-title = title
 optname-to = to
 optname-user = user
 optname-uv = uv
+
+cmdname-task-export = export
+cmdname-complaint-export = export
+optname-format = format
+optname-until = until
+optname-times = times

@@ -93,3 +93,10 @@ task-err-period = I can't read the period "{ $value }". Use last-month, this-mon
 task-err-due-in = I can't read "{ $value }" as a time span. Write it like 8h, 30m or 2d.
 task-err-recurring-not-found = There is no recurring task { $id }. See them with /task recurring.
 task-err-taken = Task #{ $id } is already taken by { $who }.
+
+# History entries: what changed, with both sides ("@dana → @erin").
+history-nobody = nobody
+history-field-due = deadline:
+history-field-title = title:
+history-field-priority = priority:
+history-field-note = note:

@@ -83,6 +83,10 @@ status-sent = 已发消息
 status-commands = 斜杠命令
 status-commands-ok = 已在 Discord 注册 { $count } 个（{ $when }）
 status-commands-failed = 命令未注册：{ $reason } —— Discord 拒绝了注册（{ $when }）；机器人会自动重试，期间照常发送提醒。
+status-backup = 最近备份
+status-backup-ok = { $file }（{ $when }）
+status-backup-none = 尚无备份；第一次每日备份在 { $next }
+status-backup-failed = 每日备份失败（{ $when }）：{ $reason }。机器人会在下一个备份时间重试；`storeops backup 文件` 可立即备份。
 status-failed-list = 以下消息未能送达：
 status-retry-hint = 经理可用 /outbox retry（或 /outbox retry id:编号）把它们重新放回队列。
 
@@ -191,3 +195,10 @@ history-older = 更早的记录：{ $command }
 
 # 命令处理较慢时先私下确认；公开的回复随后作为新消息发出。
 answer-below = 已完成：结果已在下方公开发出。
+
+# storeops backup FILE
+cli-backup-done = 备份已写入：{ $file }（{ $bytes } 字节），SQLite 完整性检查：通过。恢复方法：停止机器人，把它复制覆盖 { $db }（如有 { $db }-wal 和 { $db }-shm 请删除），再启动机器人。
+cli-backup-failed = 未能在 { $file } 生成备份：{ $reason }
+
+shell-saved = 已保存：{ $file }
+shell-save-failed = 无法保存 { $file }：{ $reason }

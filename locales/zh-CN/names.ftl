@@ -121,3 +121,9 @@ optname-title = 标题
 optname-to = 结束
 optname-user = 成员
 optname-uv = 访客数
+
+cmdname-task-export = 导出
+cmdname-complaint-export = 导出
+optname-format = 格式
+optname-until = 截至
+optname-times = 次数

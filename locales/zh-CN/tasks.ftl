@@ -90,3 +90,10 @@ task-err-period = 无法识别时间段“{ $value }”。请用 last-month、th
 task-err-due-in = 无法把“{ $value }”识别为时长。请写成 8h、30m 或 2d。
 task-err-recurring-not-found = 没有定时任务 { $id }。用 /task recurring 查看。
 task-err-taken = 任务 #{ $id } 已被 { $who } 认领。
+
+# History entries: what changed, with both sides ("@dana → @erin").
+history-nobody = 无人
+history-field-due = 截止：
+history-field-title = 标题：
+history-field-priority = 优先级：
+history-field-note = 备注：

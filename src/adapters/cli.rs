@@ -28,6 +28,40 @@ pub async fn import(app: &App, args: &CliImport) -> bool {
     }
 }
 
+/// Runs `storeops backup FILE`: a consistent copy of the database (also while the bot runs),
+/// checked with SQLite's integrity check before it says so; false when it failed (the reason
+/// went to stderr, and no half-written file is left at FILE).
+pub async fn backup(app: &App, file: &std::path::Path) -> bool {
+    let l = app.config.defaults.locale;
+    match crate::app::backup::backup_to(app, file).await {
+        Ok(b) => {
+            println!(
+                "{}",
+                crate::tr!(
+                    l,
+                    "cli-backup-done",
+                    file = b.path.display().to_string(),
+                    bytes = b.bytes.to_string(),
+                    db = app.config.database.path.display().to_string()
+                )
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!(
+                "{}",
+                crate::tr!(
+                    l,
+                    "cli-backup-failed",
+                    file = file.display().to_string(),
+                    reason = e.to_string()
+                )
+            );
+            false
+        }
+    }
+}
+
 /// Files from this size on get a progress bar (smaller ones are done before a bar is seen).
 const PROGRESS_MIN_BYTES: u64 = 256 * 1024;
 

@@ -26,6 +26,7 @@ pub async fn run_due(app: &App) -> AppResult<()> {
     if planned > 0 {
         tracing::debug!(planned, "activity reminders planned");
     }
+    super::backup::run_due(app).await?;
     Ok(())
 }
 
@@ -35,5 +36,7 @@ pub async fn next_due(app: &App) -> AppResult<Option<DateTime<Utc>>> {
     let mut next = tasks::next_recurring_at(&mut conn).await?;
     next = earliest(next, data::next_due(&mut conn).await?);
     next = earliest(next, activities::next_due_at(&mut conn).await?);
+    drop(conn);
+    next = earliest(next, super::backup::next_due(app).await?);
     Ok(next)
 }

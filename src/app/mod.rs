@@ -3,12 +3,14 @@
 //! platform the person is on.
 
 pub mod actor;
+pub mod backup;
 pub mod cmd;
 pub mod error;
 pub mod input;
 pub mod invocation;
 pub mod jobs;
 pub mod local;
+pub mod sheet;
 pub mod spec;
 pub mod view;
 

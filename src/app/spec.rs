@@ -118,6 +118,10 @@ const OUTCOMES: &[&str] = &Outcome::KEYS;
 const PRIORITIES: &[&str] = &Priority::KEYS;
 const SEVERITIES: &[&str] = &Severity::KEYS;
 const HOLIDAY_MODES: &[&str] = &HolidayMode::KEYS;
+/// File formats of the exports.
+const EXPORT_FORMATS: &[&str] = &["xlsx", "csv"];
+/// Forms of a list: a message (default) or an iCalendar file.
+const CALENDAR_FORMATS: &[&str] = &["text", "ics"];
 
 /// A spec-building helper.
 pub const fn int(name: &'static str) -> OptSpec {
@@ -200,6 +204,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                     user(),
                     position(),
                     int("page"),
+                    choices(opt("format"), CALENDAR_FORMATS),
                 ],
                 "/task list scope:overdue",
             ),
@@ -257,6 +262,15 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[opt("period"), user()],
                 "/task stats period:last-month",
             ),
+            manager(cmd(
+                "export",
+                &[
+                    opt("from"),
+                    opt("to"),
+                    choices(opt("format"), EXPORT_FORMATS),
+                ],
+                "/task export from:2026-11-01 to:2026-11-30 format:xlsx",
+            )),
             cmd(
                 "recurring",
                 &[
@@ -268,6 +282,8 @@ pub static COMMANDS: &[CommandSpec] = &[
                     priority(),
                     opt("note"),
                     int("stop"),
+                    opt("until"),
+                    int("times"),
                 ],
                 "/task recurring title:\"Check 10 chat records\" schedule:\"weekdays 10:00\" position:customer-service due-in:8h",
             ),
@@ -332,6 +348,15 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[opt("period")],
                 "/complaint stats period:last-30d",
             ),
+            manager(cmd(
+                "export",
+                &[
+                    opt("from"),
+                    opt("to"),
+                    choices(opt("format"), EXPORT_FORMATS),
+                ],
+                "/complaint export from:2026-11-01 to:2026-11-30 format:csv",
+            )),
         ],
     ),
     group(
@@ -423,7 +448,11 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[req_id(), opt("day")],
                 "/activity skip id:2 day:2026-12-03",
             )),
-            cmd("calendar", &[], "/activity calendar"),
+            cmd(
+                "calendar",
+                &[choices(opt("format"), CALENDAR_FORMATS)],
+                "/activity calendar format:ics",
+            ),
         ],
     ),
     group(

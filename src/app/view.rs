@@ -1,7 +1,8 @@
 //! Shared pieces of what the core shows: pages of a long history.
 
+use crate::domain::history::{Change, Field, Side};
 use crate::i18n::Locale;
-use crate::message::Reply;
+use crate::message::{self, Reply, escape_user_text};
 use crate::tr;
 
 /// History entries per page of `/task show` and `/complaint show`.
@@ -56,6 +57,39 @@ pub fn history(
         });
     }
     r
+}
+
+/// One side of a change as the reader sees it: a mention, a position's name in the reader's
+/// language, an instant (shown in the reader's own time zone), a priority, quoted text.
+pub fn side_text(l: Locale, side: &Side) -> String {
+    match side {
+        Side::Nobody => l.t("history-nobody"),
+        Side::User(u) => message::user_ref(*u),
+        Side::Position(p) => l.t(&p.label_key()),
+        Side::At(t) => message::ts(*t, 'f'),
+        Side::Priority(p) => l.t(&format!("choice-{}", p.key())),
+        Side::Text(s) => format!("“{}”", escape_user_text(s)),
+    }
+}
+
+/// A change as a history entry's detail: "@dana → @erin", "deadline: … → …".
+pub fn change_text(l: Locale, c: &Change) -> String {
+    let sides = format!("{} → {}", side_text(l, &c.from), side_text(l, &c.to));
+    match c.field {
+        Field::Owner => sides,
+        f => format!("{} {sides}", l.t(&format!("history-field-{}", f.key()))),
+    }
+}
+
+/// The detail of a history entry: a stored change with both sides, or (entries written before
+/// changes were stored so) the old text; `legacy_owner` marks the old owner-change entries,
+/// whose text named the owner before the change.
+pub fn detail_text(l: Locale, detail: &str, legacy_owner: bool) -> String {
+    match Change::decode(detail) {
+        Some(c) => change_text(l, &c),
+        None if legacy_owner => format!("{detail} → …"),
+        None => detail.to_string(),
+    }
 }
 
 #[cfg(test)]

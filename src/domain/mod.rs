@@ -5,11 +5,14 @@ pub mod activity;
 pub mod chart;
 pub mod complaint;
 pub mod deadline;
+pub mod history;
+pub mod ical;
 pub mod import;
 pub mod metrics;
 pub mod money;
 pub mod position;
 pub mod product;
+pub mod recurrence;
 pub mod schedule;
 pub mod task;
 #[cfg(test)]

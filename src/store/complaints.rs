@@ -339,3 +339,29 @@ pub async fn between(
         .await?;
     rows.iter().map(decode).collect()
 }
+
+/// The whole history of the guild's complaints logged in [from, to), as (complaint, at, who,
+/// kind, detail), by complaint then time (for exports).
+#[allow(clippy::type_complexity)]
+pub async fn events_logged_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<(i64, DateTime<Utc>, u64, String, Option<String>)>> {
+    let rows: Vec<(i64, i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT e.complaint_id, e.at, e.actor_id, e.kind, e.detail FROM complaint_events e
+         JOIN complaints c ON c.id = e.complaint_id
+         WHERE c.guild_id = ?1 AND c.created_at >= ?2 AND c.created_at < ?3
+         ORDER BY e.complaint_id, e.at, e.id",
+    )
+    .bind(id_in(guild_id))
+    .bind(ms(from))
+    .bind(ms(to))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, a, u, k, d)| (c, from_ms(a), id_out(u), k, d))
+        .collect())
+}

@@ -2,6 +2,7 @@
 //! of the program lives under this module, one file per aggregate.
 
 pub mod activities;
+pub mod backup;
 pub mod complaints;
 pub mod data;
 pub mod names;

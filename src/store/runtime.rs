@@ -9,6 +9,9 @@ use super::{StoreResult, from_ms, ms};
 /// The state of the slash-command registration with the chat platform.
 pub const COMMANDS: &str = "commands";
 
+/// The last daily backup: its file and size, or why it failed.
+pub const BACKUP: &str = "backup";
+
 /// One reported state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {

@@ -6,6 +6,7 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::position::Position;
+use crate::domain::recurrence::End;
 pub use crate::domain::task::{Cover, Task};
 use crate::domain::task::{Priority, Status};
 
@@ -469,6 +470,10 @@ pub struct Recurring {
     pub created_by: u64,
     /// Next occurrence.
     pub next_at: Option<DateTime<Utc>>,
+    /// When it ends.
+    pub end: End,
+    /// Occurrences so far.
+    pub made: i64,
 }
 
 fn decode_recurring(r: &SqliteRow) -> StoreResult<Recurring> {
@@ -487,10 +492,22 @@ fn decode_recurring(r: &SqliteRow) -> StoreResult<Recurring> {
         channel_id: id_out(r.try_get("channel_id")?),
         created_by: id_out(r.try_get("created_by")?),
         next_at: r.try_get::<Option<i64>, _>("next_at")?.map(from_ms),
+        end: match (
+            r.try_get::<Option<String>, _>("until_day")?,
+            r.try_get::<Option<i64>, _>("times")?,
+        ) {
+            (Some(d), _) => End::Until(
+                d.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("until_day {d}")))?,
+            ),
+            (None, Some(n)) => End::Times(n),
+            (None, None) => End::Never,
+        },
+        made: r.try_get("made")?,
     })
 }
 
-const RECURRING_COLUMNS: &str = "id, guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, next_at";
+const RECURRING_COLUMNS: &str = "id, guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, next_at, until_day, times, made";
 
 /// Saves a recurring definition.
 pub async fn add_recurring(
@@ -499,8 +516,8 @@ pub async fn add_recurring(
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO task_recurring (guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, created_at, next_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
+        "INSERT INTO task_recurring (guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, created_at, next_at, until_day, times)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
     )
     .bind(id_in(r.guild_id))
     .bind(&r.title)
@@ -514,6 +531,14 @@ pub async fn add_recurring(
     .bind(id_in(r.created_by))
     .bind(ms(now))
     .bind(r.next_at.map(ms))
+    .bind(match r.end {
+        End::Until(d) => Some(d.to_string()),
+        _ => None,
+    })
+    .bind(match r.end {
+        End::Times(n) => Some(n),
+        _ => None,
+    })
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -566,13 +591,17 @@ pub async fn advance_recurring(
     id: i64,
     expected: DateTime<Utc>,
     next: Option<DateTime<Utc>>,
+    occurred: i64,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE task_recurring SET next_at = ?3 WHERE id = ?1 AND next_at = ?2")
-        .bind(id)
-        .bind(ms(expected))
-        .bind(next.map(ms))
-        .execute(conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE task_recurring SET next_at = ?3, made = made + ?4 WHERE id = ?1 AND next_at = ?2",
+    )
+    .bind(id)
+    .bind(ms(expected))
+    .bind(next.map(ms))
+    .bind(occurred)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -583,4 +612,57 @@ pub async fn next_recurring_at(conn: &mut SqliteConnection) -> StoreResult<Optio
             .fetch_one(conn)
             .await?;
     Ok(next.map(from_ms))
+}
+
+/// The guild's tasks due in [from, to), by number (for exports).
+pub async fn due_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Task>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND due_at >= ?2 AND due_at < ?3 ORDER BY id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(id_in(guild_id))
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
+/// The whole history of the guild's tasks due in [from, to), as (task, entry), by task then
+/// time (for exports).
+pub async fn events_due_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<(i64, Event)>> {
+    let rows: Vec<(i64, i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT e.task_id, e.at, e.actor_id, e.kind, e.detail FROM task_events e
+         JOIN tasks t ON t.id = e.task_id
+         WHERE t.guild_id = ?1 AND t.due_at >= ?2 AND t.due_at < ?3 ORDER BY e.task_id, e.at, e.id",
+    )
+    .bind(id_in(guild_id))
+    .bind(ms(from))
+    .bind(ms(to))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(task, at, actor, kind, detail)| {
+            (
+                task,
+                Event {
+                    at: from_ms(at),
+                    actor_id: id_out(actor),
+                    kind,
+                    detail,
+                },
+            )
+        })
+        .collect())
 }

@@ -143,6 +143,10 @@ impl Shell {
                 Err(e) => crate::app::Reply::error(e.render(locale)),
             };
             out.text = render::reply_text(&self.app, SHELL_GUILD, &reply).await;
+            for line in self.save_attachments(&reply, locale) {
+                out.text.push('\n');
+                out.text.push_str(&line);
+            }
         }
         if self.manual.is_some()
             && let Err(e) = self.dispatcher.tick().await
@@ -155,6 +159,55 @@ impl Shell {
                 out.text.push('\n');
             }
             out.text.push_str(&sent);
+        }
+        out
+    }
+
+    /// Writes a reply's files (exports, calendars; not its chart pictures) into `exports/` beside the database, where
+    /// the user can open them, never over an earlier file (`name-2.xlsx`, ...); one line each
+    /// saying where it is.
+    fn save_attachments(&self, reply: &crate::app::Reply, locale: Locale) -> Vec<String> {
+        // Charts are pictures shown with the message; files to open (spreadsheets,
+        // calendars) are what the user needs on disk.
+        let files: Vec<_> = reply
+            .attachments
+            .iter()
+            .filter(|a| !a.filename.to_ascii_lowercase().ends_with(".png"))
+            .collect();
+        if files.is_empty() {
+            return Vec::new();
+        }
+        let dir = self.app.config.data_folder().join("exports");
+        let mut out = Vec::new();
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            out.push(tr!(
+                locale,
+                "shell-save-failed",
+                file = dir.display().to_string(),
+                reason = e.to_string()
+            ));
+            return out;
+        }
+        for a in files {
+            let name = std::path::Path::new(&a.filename);
+            let stem = name.file_stem().and_then(|s| s.to_str()).unwrap_or("file");
+            let ext = name.extension().and_then(|s| s.to_str()).unwrap_or("");
+            let mut path = dir.join(&a.filename);
+            let mut n = 2;
+            while path.exists() {
+                path = dir.join(format!("{stem}-{n}.{ext}"));
+                n += 1;
+            }
+            let shown = std::path::absolute(&path).unwrap_or(path.clone());
+            out.push(match std::fs::write(&path, &a.bytes) {
+                Ok(()) => tr!(locale, "shell-saved", file = shown.display().to_string()),
+                Err(e) => tr!(
+                    locale,
+                    "shell-save-failed",
+                    file = shown.display().to_string(),
+                    reason = e.to_string()
+                ),
+            });
         }
         out
     }

@@ -88,7 +88,40 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
             ));
         }
     }
-    let unhealthy = commands.as_ref().is_some_and(|c| !c.ok);
+    let backup = runtime::get(&mut conn, runtime::BACKUP).await?;
+    match &backup {
+        Some(b) if b.ok => {
+            reply = reply.field(
+                ctx.t("status-backup"),
+                tr!(
+                    l,
+                    "status-backup-ok",
+                    file = b.value.clone(),
+                    when = message::ts(b.updated_at, 'f')
+                ),
+                false,
+            );
+        }
+        Some(b) => reply.lines.push(tr!(
+            l,
+            "status-backup-failed",
+            reason = b.value.clone(),
+            when = message::ts(b.updated_at, 'f')
+        )),
+        None if ctx.app.config.backup.enabled => {
+            let next = crate::app::backup::next_due(ctx.app).await?;
+            if let Some(next) = next {
+                reply = reply.field(
+                    ctx.t("status-backup"),
+                    tr!(l, "status-backup-none", next = message::ts(next, 'f')),
+                    false,
+                );
+            }
+        }
+        None => {}
+    }
+    let unhealthy =
+        commands.as_ref().is_some_and(|c| !c.ok) || backup.as_ref().is_some_and(|b| !b.ok);
     if failed.is_empty() {
         reply.severity = if unhealthy {
             Severity::Warning

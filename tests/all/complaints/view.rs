@@ -299,7 +299,7 @@ async fn show_lists_the_history() {
 }
 
 #[tokio::test]
-async fn the_history_names_the_new_handler_readably() {
+async fn the_history_names_both_handlers_readably() {
     let t = TestApp::new().await;
     let mut alice = boss_with_escalation(&t).await;
     let mut sh = bob(&t).await;
@@ -309,7 +309,8 @@ async fn the_history_names_the_new_handler_readably() {
     run(&mut alice, "/complaint assign id:1 user:@bob").await;
     let out = run(&mut sh, "/complaint show id:1").await;
     assert!(
-        out.contains("@cathy claimed it: @cathy") && out.contains("@alice assigned it: @bob"),
+        out.contains("@cathy claimed it: nobody → @cathy")
+            && out.contains("@alice assigned it: @cathy → @bob"),
         "the handler's name, not escaped markup: {out}"
     );
     assert!(!out.contains('‹'), "{out}");

@@ -101,7 +101,10 @@ pub enum ActivityCmd {
         id: i64,
         day: Option<NaiveDate>,
     },
-    Calendar,
+    Calendar {
+        /// As an iCalendar file of the next 90 days instead of a message.
+        ics: bool,
+    },
 }
 
 impl ActivityCmd {
@@ -203,7 +206,9 @@ impl ActivityCmd {
                     .map(|d| input::day(d, ctx.now, ctx.guild.timezone))
                     .transpose()?,
             },
-            "calendar" => ActivityCmd::Calendar,
+            "calendar" => ActivityCmd::Calendar {
+                ics: inv.str("format") == Some("ics"),
+            },
             _ => {
                 return Err(UserError::new("err-unknown-command")
                     .arg("command", format!("/activity {sub}")));
@@ -221,7 +226,8 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         ActivityCmd::Remove { id } => remove(ctx, id).await,
         ActivityCmd::Pause { id, paused } => pause(ctx, id, paused).await,
         ActivityCmd::Skip { id, day } => skip(ctx, id, day).await,
-        ActivityCmd::Calendar => view::calendar(ctx).await,
+        ActivityCmd::Calendar { ics: false } => view::calendar(ctx).await,
+        ActivityCmd::Calendar { ics: true } => view::calendar_ics(ctx).await,
     }
 }
 

@@ -285,6 +285,75 @@ pub(super) async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
     Ok(r)
 }
 
+/// Days an activity calendar file covers.
+pub const ICS_DAYS: i64 = 90;
+
+/// Every occurrence of the next 90 days that will remind (holidays that skip one leave it
+/// out; paused activities have none) as an iCalendar file: an event of an hour at each,
+/// with a UID per activity and occurrence, so importing again updates instead of doubling.
+/// Occurrences are listed one by one rather than as an RRULE: holidays, skipped days and
+/// the schedule's own rules (last weekday, nth weekday) then come out exactly as the bot
+/// reminds.
+pub(super) async fn calendar_ics(ctx: &Ctx<'_>) -> AppResult<Reply> {
+    fresh_plans(ctx).await?;
+    let mut conn = ctx.conn().await?;
+    let to = ctx.now + Duration::days(ICS_DAYS);
+    let tz = ctx.guild.timezone;
+    let l = ctx.locale;
+    let mut events = Vec::new();
+    for a in activities::list(&mut conn, ctx.guild.guild_id).await? {
+        if a.paused {
+            continue;
+        }
+        let Some(schedule) = stored_schedule(&a) else {
+            continue;
+        };
+        let cal = calendar_of(&mut conn, &a).await?;
+        let rules = cal.rules(&a, &schedule, tz);
+        for o in rules.between(ctx.now, to, 400) {
+            let mut description = a.message.clone().unwrap_or_default();
+            match &o.fate {
+                Fate::Fires => {}
+                Fate::FiresOnHoliday(h) => {
+                    description.push_str(&format!("\n({h})"));
+                }
+                Fate::SkippedHoliday(_) | Fate::Skipped => continue,
+            }
+            for item in &a.checklist {
+                description.push_str(&format!("\n☐ {item}"));
+            }
+            events.push(crate::domain::ical::Event {
+                uid: format!(
+                    "activity-{}-{}-g{}@storeops",
+                    a.id,
+                    o.at.timestamp(),
+                    a.guild_id
+                ),
+                start: o.at,
+                end: o.at + Duration::hours(1),
+                summary: a.name.clone(),
+                description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
+            });
+        }
+    }
+    events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    let text =
+        crate::domain::ical::calendar(&l.t("activity-ics-name"), tz.name(), &events, ctx.now);
+    let mut r = Reply::titled(tr!(
+        l,
+        "activity-ics-title",
+        count = events.len(),
+        days = ICS_DAYS
+    ));
+    r.attachments.push(crate::message::Attachment {
+        filename: "activities.ics".into(),
+        bytes: text.into_bytes(),
+    });
+    r.severity = crate::message::Severity::Success;
+    r.ephemeral = true;
+    Ok(r)
+}
+
 pub(super) async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
     fresh_plans(ctx).await?;
     let mut conn = ctx.conn().await?;

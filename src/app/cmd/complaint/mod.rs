@@ -7,6 +7,7 @@
 //! `stats` the figures of a period.
 
 mod buttons;
+mod export;
 mod pings;
 mod stats;
 mod view;
@@ -23,6 +24,7 @@ use self::view::{buttons as complaint_buttons, describe, pick};
 use crate::app::input::{self, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::complaint::{Outcome, Severity};
+use crate::domain::history::{Change, Field, Side};
 use crate::domain::in_time;
 use crate::domain::money::{Money, MoneyError};
 use crate::domain::position::Position;
@@ -131,6 +133,7 @@ pub enum ComplaintCmd {
     Stats {
         period: Period,
     },
+    Export(crate::app::sheet::ExportRequest),
 }
 
 /// How a complaint ended, read and checked (from the command or the form).
@@ -255,6 +258,11 @@ impl ComplaintCmd {
                 id: id()?,
                 note: optional_text(inv, "note", TEXT_MAX)?,
             },
+            "export" => ComplaintCmd::Export(crate::app::sheet::ExportRequest::parse(
+                inv,
+                ctx.now,
+                ctx.guild.timezone,
+            )?),
             "stats" => ComplaintCmd::Stats {
                 period: input::period(inv.str("period"), ctx.now, ctx.guild.timezone)?,
             },
@@ -281,6 +289,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         ComplaintCmd::Resolve(r) => resolve(ctx, r).await,
         ComplaintCmd::Reopen { id, note } => reopen(ctx, id, note).await,
         ComplaintCmd::Stats { period } => stats::stats(ctx, period).await,
+        ComplaintCmd::Export(req) => export::export(ctx, req).await,
     }
 }
 
@@ -447,7 +456,12 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
             }
             complaints::set_owner(tx, id, owner).await?;
             let kind = if owner == me { "claimed" } else { "assigned" };
-            complaints::add_event(tx, id, ctx.now, me, kind, Some(&owner.to_string())).await?;
+            let change = Change {
+                field: Field::Owner,
+                from: Side::owner(c.owner_id, None),
+                to: Side::User(owner),
+            };
+            complaints::add_event(tx, id, ctx.now, me, kind, Some(&change.encode())).await?;
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
             Ok(c)

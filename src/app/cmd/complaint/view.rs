@@ -267,10 +267,11 @@ pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> 
         .map(|(at, who, kind, detail)| {
             // Handlers are stored by id and shown as a mention; notes are the user's own text.
             let d = match (kind.as_str(), detail.as_deref()) {
-                ("claimed" | "assigned", Some(id)) => id
-                    .parse::<u64>()
-                    .map(|u| format!(": {}", message::user_ref(u)))
-                    .unwrap_or_default(),
+                ("claimed" | "assigned", Some(d)) => match d.parse::<u64>() {
+                    // Written before both sides were kept: the new handler only.
+                    Ok(u) => format!(": {}", message::user_ref(u)),
+                    Err(_) => format!(": {}", view::detail_text(l, d, false)),
+                },
                 (_, Some(d)) => format!(": {}", escape_user_text(d)),
                 (_, None) => String::new(),
             };

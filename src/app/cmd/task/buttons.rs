@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use super::view::{ListScope, describe, list, task_buttons, who};
 use super::{change_task, load, may_act, owner_mentions, transition};
 use crate::app::{AppResult, Ctx, UserError};
+use crate::domain::history::{Change, Field, Side};
 use crate::domain::task::Transition;
 use crate::message::{self, Reply, Severity, Target};
 use crate::store::outbox::{self, NewMessage};
@@ -128,7 +129,12 @@ async fn take(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
                 now,
             )
             .await?;
-            tasks::add_event(conn, t.id, now, me, "taken", None).await?;
+            let owner = Change::of(
+                Field::Owner,
+                Side::owner(t.assignee_id, t.position),
+                Side::User(me),
+            );
+            super::record(conn, t.id, now, me, "taken", owner).await?;
             Ok(())
         },
     )

@@ -8,6 +8,7 @@
 //! a schedule.
 
 mod buttons;
+mod export;
 mod pings;
 mod recurring;
 mod view;
@@ -23,6 +24,7 @@ pub use view::{ListScope, autocomplete};
 use self::view::{describe, task_buttons, who};
 use crate::app::input::{self, Assignee, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
+use crate::domain::history::{Change, Field, Side};
 use crate::domain::position::Position;
 use crate::domain::task::{Acting, Cover, Priority, Task, Transition, cover_at};
 use crate::domain::{deadline, in_time};
@@ -56,6 +58,8 @@ pub enum TaskCmd {
     List {
         scope: ListScope,
         page: i64,
+        /// As an iCalendar file instead of a page.
+        ics: bool,
     },
     Show {
         id: i64,
@@ -94,6 +98,7 @@ pub enum TaskCmd {
         id: i64,
     },
     RecurringAdd(recurring::NewRecurring),
+    Export(crate::app::sheet::ExportRequest),
 }
 
 impl TaskCmd {
@@ -127,6 +132,7 @@ impl TaskCmd {
                     },
                 },
                 page: inv.int("page").unwrap_or(1).max(1),
+                ics: inv.str("format") == Some("ics"),
             },
             "show" => TaskCmd::Show {
                 id: inv.id("id")?,
@@ -189,6 +195,7 @@ impl TaskCmd {
                     to,
                 }
             }
+            "export" => TaskCmd::Export(crate::app::sheet::ExportRequest::parse(inv, ctx.now, tz)?),
             "stats" => TaskCmd::Stats {
                 period: input::period(inv.str("period"), ctx.now, tz)?,
                 user: inv.user("user").map(|(u, _)| u),
@@ -197,7 +204,7 @@ impl TaskCmd {
                 (Some(id), _) => TaskCmd::RecurringStop { id },
                 (None, None) => TaskCmd::RecurringList,
                 (None, Some(title)) => {
-                    TaskCmd::RecurringAdd(recurring::NewRecurring::parse(inv, title)?)
+                    TaskCmd::RecurringAdd(recurring::NewRecurring::parse(inv, title, ctx.now, tz)?)
                 }
             },
             _ => {
@@ -219,7 +226,10 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             priority,
             note,
         } => assign(ctx, title, due, to, priority, note).await,
-        TaskCmd::List { scope, page } => view::list(ctx, scope, page).await,
+        TaskCmd::List {
+            scope, ics: true, ..
+        } => view::list_ics(ctx, scope).await,
+        TaskCmd::List { scope, page, .. } => view::list(ctx, scope, page).await,
         TaskCmd::Show { id, page } => view::show(ctx, id, page).await,
         TaskCmd::Transition { id, to, note } => transition(ctx, id, to, note).await,
         TaskCmd::Edit { id, change } => edit(ctx, id, change).await,
@@ -235,6 +245,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         TaskCmd::RecurringList => recurring::list(ctx).await,
         TaskCmd::RecurringStop { id } => recurring::stop(ctx, id).await,
         TaskCmd::RecurringAdd(def) => recurring::add(ctx, def).await,
+        TaskCmd::Export(req) => export::export(ctx, req).await,
     }
 }
 
@@ -430,6 +441,12 @@ async fn transition(
                     ..TaskChange::default()
                 };
                 tasks::update(conn, t.id, &change, now).await?;
+                let owner = Change::of(
+                    Field::Owner,
+                    Side::owner(t.assignee_id, t.position),
+                    Side::User(me),
+                );
+                record(conn, t.id, now, me, "taken", owner).await?;
             }
             tasks::add_event(conn, t.id, now, me, tr.key(), note.as_deref()).await?;
             Ok(())
@@ -483,10 +500,34 @@ async fn edit(ctx: &Ctx<'_>, id: i64, change: TaskChange) -> AppResult<Reply> {
     let now = ctx.now;
     let t = change_task(ctx, id, check_manage, async |conn, t| {
         tasks::update(conn, t.id, &change, now).await?;
-        let detail = change
-            .due_at
-            .map(|d| format!("{} → {}", message::ts(t.due_at, 'f'), message::ts(d, 'f')));
-        tasks::add_event(conn, t.id, now, me, "edited", detail.as_deref()).await?;
+        // One entry per field that changed, each with both sides.
+        let text = |s: &Option<String>| s.clone().map_or(Side::Nobody, Side::Text);
+        let changes = [
+            change.title.as_ref().and_then(|n| {
+                Change::of(
+                    Field::Title,
+                    Side::Text(t.title.clone()),
+                    Side::Text(n.clone()),
+                )
+            }),
+            change
+                .due_at
+                .and_then(|d| Change::of(Field::Due, Side::At(t.due_at), Side::At(d))),
+            change.priority.and_then(|p| {
+                Change::of(
+                    Field::Priority,
+                    Side::Priority(t.priority),
+                    Side::Priority(p),
+                )
+            }),
+            change
+                .note
+                .as_ref()
+                .and_then(|n| Change::of(Field::Note, text(&t.note), Side::Text(n.clone()))),
+        ];
+        for c in changes.into_iter().flatten() {
+            record(conn, t.id, now, me, "edited", Some(c)).await?;
+        }
         Ok(())
     })
     .await?;
@@ -530,7 +571,18 @@ async fn reassign(ctx: &Ctx<'_>, id: i64, to: Assignee) -> AppResult<Reply> {
         },
         async |conn, t| {
             tasks::update(conn, t.id, &change, now).await?;
-            tasks::add_event(conn, t.id, now, me, "reassigned", Some(&who(t, &ctx.guild))).await?;
+            let to = match to {
+                Assignee::User(u) => Side::User(u),
+                Assignee::Position(p) => Side::Position(p),
+            };
+            let from = Side::owner(t.assignee_id, t.position);
+            // Reassigning to the owner it already has is still an entry: someone asked for it.
+            let c = Change {
+                field: Field::Owner,
+                from,
+                to,
+            };
+            record(conn, t.id, now, me, "reassigned", Some(c)).await?;
             Ok(())
         },
     )
@@ -638,4 +690,17 @@ async fn cover(
     r.lines.push(tr!(l, "task-cover-moved", count = moved));
     r.mentions = Mentions::user(cover_id);
     Ok(r)
+}
+
+/// Records an event whose detail is a change with both sides (or none).
+pub(super) async fn record(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: DateTime<Utc>,
+    me: u64,
+    kind: &str,
+    change: Option<Change>,
+) -> Result<(), StoreError> {
+    let detail = change.map(|c| c.encode());
+    tasks::add_event(conn, id, now, me, kind, detail.as_deref()).await
 }

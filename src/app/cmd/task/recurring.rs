@@ -8,6 +8,7 @@ use super::{NOTE_MAX, TITLE_MAX, mapped, owner_mentions, reschedule};
 use crate::app::input::{self, Assignee, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::deadline::parse_duration;
+use crate::domain::recurrence::End;
 use crate::domain::schedule::{Schedule, parse_schedule};
 use crate::domain::task::{Priority, cover_at};
 use crate::i18n::duration_text;
@@ -26,11 +27,18 @@ pub struct NewRecurring {
     pub due_in: Duration,
     pub priority: Priority,
     pub note: Option<String>,
+    /// When it ends (`until:` a day, or `times:` a count).
+    pub end: End,
 }
 
 impl NewRecurring {
     /// Reads `/task recurring title:… schedule:… user:|position: due-in: priority: note:`.
-    pub fn parse(inv: &Invocation, title: &str) -> Result<NewRecurring, UserError> {
+    pub fn parse(
+        inv: &Invocation,
+        title: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Result<NewRecurring, UserError> {
         let text = inv.str("schedule").ok_or_else(|| {
             UserError::new("err-missing-option").arg("option", "schedule").arg(
                 "example",
@@ -51,6 +59,17 @@ impl NewRecurring {
             due_in,
             priority: input::priority(inv)?.unwrap_or(Priority::Normal),
             note: optional_text(inv, "note", NOTE_MAX)?,
+            end: match (inv.str("until"), inv.int("times")) {
+                (Some(_), Some(_)) => return Err(UserError::new("task-err-recurring-end-both")),
+                (Some(d), None) => End::Until(input::day(d, now, tz)?),
+                (None, Some(n)) if (1..=10_000).contains(&n) => End::Times(n),
+                (None, Some(n)) => {
+                    return Err(
+                        UserError::new("task-err-recurring-times").arg("value", n.to_string())
+                    );
+                }
+                (None, None) => End::Never,
+            },
         })
     }
 }
@@ -80,8 +99,14 @@ pub(super) async fn list(ctx: &Ctx<'_>) -> AppResult<Reply> {
             escape_user_text(&d.title),
             d.schedule,
             to,
-            tr!(l, "task-recurring-next", next = next)
+            tr!(l, "task-recurring-next", next = next),
         ));
+        if d.end != End::Never
+            && let Some(line) = r.lines.last_mut()
+        {
+            line.push_str(" · ");
+            line.push_str(&end_text(l, d));
+        }
     }
     r.ephemeral = true;
     Ok(r)
@@ -111,7 +136,18 @@ pub(super) async fn add(ctx: &Ctx<'_>, new: NewRecurring) -> AppResult<Reply> {
         mapped(ctx, p)?;
     }
     let (user_id, position) = new.to.parts();
-    let next = new.schedule.next_after(ctx.now, ctx.guild.timezone);
+    let tz = ctx.guild.timezone;
+    let next = new
+        .schedule
+        .next_after(ctx.now, tz)
+        .filter(|n| new.end.allows(*n, 1, tz));
+    if next.is_none()
+        && let End::Until(day) = new.end
+    {
+        return Err(UserError::new("task-err-recurring-ends-before")
+            .arg("until", day.to_string())
+            .into());
+    }
     let def = Recurring {
         id: 0,
         guild_id: ctx.guild.guild_id,
@@ -125,6 +161,8 @@ pub(super) async fn add(ctx: &Ctx<'_>, new: NewRecurring) -> AppResult<Reply> {
         channel_id: ctx.origin.channel_id,
         created_by: ctx.origin.actor.user_id,
         next_at: next,
+        end: new.end,
+        made: 0,
     };
     let id = ctx
         .write(async |conn| Ok(tasks::add_recurring(conn, &def, ctx.now).await?))
@@ -145,7 +183,17 @@ pub(super) async fn add(ctx: &Ctx<'_>, new: NewRecurring) -> AppResult<Reply> {
         "task-recurring-due-in",
         due = duration_text(l, new.due_in)
     ))
+    .line(end_text(l, &def))
     .severity(Severity::Success))
+}
+
+/// How a recurring task ends, as the list and the confirmation say it.
+fn end_text(l: crate::i18n::Locale, d: &Recurring) -> String {
+    match d.end {
+        End::Never => l.t("task-recurring-end-never"),
+        End::Until(day) => tr!(l, "task-recurring-end-until", until = day.to_string()),
+        End::Times(n) => tr!(l, "task-recurring-end-times", made = d.made, times = n),
+    }
 }
 
 /// Creates the tasks of every recurring definition that came due (at most the latest missed
@@ -176,25 +224,31 @@ pub async fn materialise_recurring(app: &crate::app::App) -> AppResult<usize> {
         // After downtime only the latest missed occurrence becomes a task; the ones before it
         // are each a notice due when they were, which the dispatcher sends late (within the
         // grace window) or lists by name in the "missed while offline" digest.
+        // Only occurrences within the recurrence's end count (`until:`, `times:`).
+        let tz = guild.timezone;
         let mut missed = Vec::new();
         let mut occurrence = expected;
         while let Some(n) = schedule
-            .next_after(occurrence, guild.timezone)
-            .filter(|n| *n <= now)
+            .next_after(occurrence, tz)
+            .filter(|n| *n <= now && d.end.allows(*n, d.made + missed.len() as i64 + 2, tz))
         {
             missed.push(occurrence);
             occurrence = n;
         }
-        let next = schedule.next_after(occurrence.max(now), guild.timezone);
+        let occurred = missed.len() as i64 + 1;
+        let next = schedule
+            .next_after(occurrence.max(now), tz)
+            .filter(|n| d.end.allows(*n, d.made + occurred + 1, tz));
+        let last = next.is_none() && d.end != End::Never;
         let made = app
             .write(async |tx| {
-                if !tasks::advance_recurring(tx, d.id, expected, next).await? {
+                if !tasks::advance_recurring(tx, d.id, expected, next, occurred).await? {
                     return Ok(false);
                 }
                 for at in missed.iter().rev().take(MISSED_LISTED).rev() {
                     outbox::enqueue(tx, &missed_notice(&d, &guild, *at), now).await?;
                 }
-                occurrence_task(tx, app, &d, &guild, occurrence).await
+                occurrence_task(tx, app, &d, &guild, occurrence, last).await
             })
             .await?;
         created += usize::from(made);
@@ -210,6 +264,7 @@ async fn occurrence_task(
     d: &Recurring,
     guild: &crate::store::settings::GuildSettings,
     occurrence: chrono::DateTime<chrono::Utc>,
+    last: bool,
 ) -> AppResult<bool> {
     let now = app.clock.now();
     let covers = tasks::covers(tx, d.guild_id, now).await?;
@@ -241,6 +296,9 @@ async fn occurrence_task(
         id = t.id,
         title = escape_user_text(&t.title)
     ));
+    if last {
+        r.lines.push(tr!(l, "task-recurring-last", id = d.id));
+    }
     r.mentions = owner_mentions(&t, guild);
     r.buttons = task_buttons(l, &t);
     let msg = NewMessage {

@@ -8,9 +8,9 @@ use super::{PAGE_SIZE, is_manager, load, may_act, role_of};
 use crate::app::input::{self, Period};
 use crate::app::{AppResult, Ctx, Invocation, UserError, view};
 use crate::domain::deadline::parse_deadline;
-use crate::domain::in_time;
 use crate::domain::position::Position;
 use crate::domain::task::{Priority, Status, Task};
+use crate::domain::{ical, in_time};
 use crate::i18n::{Locale, duration_text};
 use crate::message::{self, ButtonStyle, Reply, Severity, escape_user_text};
 use crate::store::settings::GuildSettings;
@@ -145,7 +145,8 @@ impl ListScope {
     }
 }
 
-pub(super) async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResult<Reply> {
+/// What a list of `scope` selects, or the refusal when the actor may not list it.
+fn filter_for(ctx: &Ctx<'_>, scope: ListScope) -> Result<Filter, UserError> {
     let me = ctx.origin.actor.user_id;
     let manager = is_manager(ctx);
     let filter = match scope {
@@ -175,8 +176,69 @@ pub(super) async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResul
             ..Filter::default()
         },
         ListScope::All if manager => Filter::default(),
-        _ => return Err(UserError::new("task-err-list-others").into()),
+        _ => return Err(UserError::new("task-err-list-others")),
     };
+    Ok(filter)
+}
+
+/// The tasks a list shows, as an iCalendar file: each an event of half an hour ending at its
+/// deadline, with a UID per task so importing again updates it.
+pub(super) async fn list_ics(ctx: &Ctx<'_>, scope: ListScope) -> AppResult<Reply> {
+    let filter = filter_for(ctx, scope)?;
+    let mut conn = ctx.conn().await?;
+    let (rows, total) = tasks::list(&mut conn, ctx.guild.guild_id, &filter, 0, ICS_MAX).await?;
+    drop(conn);
+    let l = ctx.locale;
+    let events: Vec<ical::Event> = rows
+        .iter()
+        .map(|t| {
+            let status = l.t(&format!("task-status-{}", t.status.key()));
+            let priority = l.t(&format!("choice-{}", t.priority.key()));
+            let mut description = tr!(
+                l,
+                "task-ics-description",
+                status = status,
+                priority = priority
+            );
+            if let Some(n) = &t.note {
+                description.push('\n');
+                description.push_str(n);
+            }
+            ical::Event {
+                uid: format!("task-{}-g{}@storeops", t.id, t.guild_id),
+                start: t.due_at - Duration::minutes(30),
+                end: t.due_at,
+                summary: format!("#{} {}", t.id, t.title),
+                description: Some(description),
+            }
+        })
+        .collect();
+    let text = ical::calendar(
+        &l.t("task-ics-name"),
+        ctx.guild.timezone.name(),
+        &events,
+        ctx.now,
+    );
+    let mut r = Reply::titled(tr!(l, "task-ics-title", count = rows.len()));
+    if total > ICS_MAX {
+        r.lines
+            .push(tr!(l, "task-ics-more", shown = ICS_MAX, total = total));
+    }
+    r.attachments.push(message::Attachment {
+        filename: "tasks.ics".into(),
+        bytes: text.into_bytes(),
+    });
+    r.severity = Severity::Success;
+    r.ephemeral = true;
+    Ok(r)
+}
+
+/// Most tasks a calendar file holds.
+const ICS_MAX: i64 = 1000;
+
+pub(super) async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResult<Reply> {
+    let me = ctx.origin.actor.user_id;
+    let filter = filter_for(ctx, scope)?;
     let mut conn = ctx.conn().await?;
     let (rows, total) = tasks::list(
         &mut conn,
@@ -263,7 +325,10 @@ pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> 
             let what = l.t(&format!("task-event-{}", e.kind));
             // Comments and notes are the user's text; the other details are the bot's own markup.
             let detail = match (e.kind.as_str(), e.detail.as_deref()) {
-                ("edited" | "reassigned" | "snoozed", Some(d)) => format!(": {d}"),
+                ("edited" | "snoozed" | "taken", Some(d)) => {
+                    format!(": {}", view::detail_text(l, d, false))
+                }
+                ("reassigned", Some(d)) => format!(": {}", view::detail_text(l, d, true)),
                 (_, Some(d)) => format!(": {}", escape_user_text(d)),
                 (_, None) => String::new(),
             };

@@ -1,0 +1,306 @@
+//! Tables that leave the chat as files: CSV (UTF-8 with a byte-order mark, so Excel reads
+//! Chinese right) and xlsx (typed cells, frozen header, column widths). Text a person typed is
+//! never run by a spreadsheet as a formula: in CSV a cell that begins with `=`, `+`, `-`, `@`,
+//! tab or carriage return gets a leading `'` (OWASP's advice; Excel and LibreOffice then show
+//! it as text), in xlsx it is a text cell marked "quote prefix" (what Excel itself writes for
+//! text typed with a leading `'`), its text unchanged.
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text (maybe typed by a person).
+    Text(String),
+    /// A whole number.
+    Int(i64),
+    /// A decimal number (hours, money).
+    Num(f64),
+    /// A local date and time.
+    At(NaiveDateTime),
+}
+
+impl Cell {
+    /// Text, or empty for None.
+    pub fn text(s: Option<impl Into<String>>) -> Cell {
+        s.map_or(Cell::Empty, |s| Cell::Text(s.into()))
+    }
+}
+
+/// A table: a sheet of a workbook, or one CSV file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Sheet name (at most 31 characters) and the CSV file's name part.
+    pub name: String,
+    /// Column titles.
+    pub header: Vec<String>,
+    /// Rows, each as long as the header.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Whether a spreadsheet would read `s` as a formula (or as the start of one: `-` and `+` also
+/// start arithmetic, `@` a function in Lotus-style input; tab and CR hide one behind blanks).
+pub fn looks_like_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// `s` as a CSV cell that no spreadsheet runs.
+pub fn neutralise(s: &str) -> String {
+    if looks_like_formula(s) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// The table as CSV (RFC 4180, CRLF line ends, UTF-8 with a byte-order mark).
+pub fn to_csv(t: &Table) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    let mut line = |cells: Vec<String>| {
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            csv_field(&mut out, c);
+        }
+        out.push_str("\r\n");
+    };
+    line(t.header.iter().map(|h| neutralise(h)).collect());
+    for row in &t.rows {
+        line(
+            row.iter()
+                .map(|c| match c {
+                    Cell::Empty => String::new(),
+                    Cell::Text(s) => neutralise(s),
+                    Cell::Int(n) => n.to_string(),
+                    Cell::Num(x) => format!("{x:.2}"),
+                    Cell::At(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+                })
+                .collect(),
+        );
+    }
+    out.into_bytes()
+}
+
+fn excel_at(t: &NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
+        t.hour() as u16,
+        t.minute() as u8,
+        t.second(),
+    )
+}
+
+/// The tables as one workbook, a sheet each: typed cells, a bold frozen header, columns as
+/// wide as their longest text (within limits).
+pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let when = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let number = Format::new().set_num_format("0.00");
+    let quoted = Format::new().set_quote_prefix();
+    for t in tables {
+        let ws = book.add_worksheet();
+        ws.set_name(t.name.chars().take(31).collect::<String>())?;
+        let mut widths: Vec<usize> = t.header.iter().map(|h| text_width(h)).collect();
+        for (c, h) in t.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        for (r, row) in t.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let col = c as u16;
+                let w = match cell {
+                    Cell::Empty => 0,
+                    Cell::Text(s) if looks_like_formula(s) => {
+                        ws.write_string_with_format(r, col, s, &quoted)?;
+                        text_width(s)
+                    }
+                    Cell::Text(s) => {
+                        ws.write_string(r, col, s)?;
+                        text_width(s)
+                    }
+                    Cell::Int(n) => {
+                        ws.write_number(r, col, *n as f64)?;
+                        n.to_string().len()
+                    }
+                    Cell::Num(x) => {
+                        ws.write_number_with_format(r, col, *x, &number)?;
+                        format!("{x:.2}").len()
+                    }
+                    Cell::At(t) => {
+                        ws.write_datetime_with_format(r, col, excel_at(t)?, &when)?;
+                        16
+                    }
+                };
+                if let Some(m) = widths.get_mut(c) {
+                    *m = (*m).max(w);
+                }
+            }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (*w).clamp(6, 60) as f64 + 2.0)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+    }
+    book.save_to_buffer()
+}
+
+/// Columns a text needs (Chinese characters count two).
+fn text_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s.lines().next().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starts_are_neutralised_in_csv_and_quoted_fields_kept_whole() {
+        for s in ["=1+1", "+1", "-2", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(neutralise(s), format!("'{s}"));
+        }
+        for s in ["a=1", "1-2", "", " =x", "普通"] {
+            assert_eq!(neutralise(s), s);
+        }
+        let t = Table {
+            name: "t".into(),
+            header: vec!["a".into(), "b".into()],
+            rows: vec![vec![Cell::Text("x, \"y\"\nz".into()), Cell::Int(-3)]],
+        };
+        let csv = String::from_utf8(to_csv(&t)).unwrap();
+        assert_eq!(csv, "\u{feff}a,b\r\n\"x, \"\"y\"\"\nz\",-3\r\n");
+    }
+}
+
+/// What an export asks for: the local days and the file format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    /// First day.
+    pub from: chrono::NaiveDate,
+    /// Last day (included).
+    pub to: chrono::NaiveDate,
+    /// CSV instead of xlsx.
+    pub csv: bool,
+}
+
+impl ExportRequest {
+    /// Reads `from`, `to` (both default to last month's first and last day; one alone: from
+    /// it to today, or from the first of its month) and `format` (xlsx by default, or csv).
+    pub fn parse(
+        inv: &super::Invocation,
+        now: chrono::DateTime<chrono::Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Result<ExportRequest, super::UserError> {
+        let today = now.with_timezone(&tz).date_naive();
+        let day = |k: &str| {
+            inv.str(k)
+                .map(|s| super::input::day(s, now, tz))
+                .transpose()
+        };
+        let (from, to) = match (day("from")?, day("to")?) {
+            (Some(f), Some(t)) => (f, t),
+            (Some(f), None) => (f, today),
+            (None, Some(t)) => (t.with_day(1).unwrap_or(t), t),
+            (None, None) => {
+                let first = today.with_day(1).unwrap_or(today);
+                let last = first.pred_opt().unwrap_or(first);
+                (last.with_day(1).unwrap_or(last), last)
+            }
+        };
+        if to < from {
+            return Err(super::UserError::new("export-err-range")
+                .arg("from", from.to_string())
+                .arg("to", to.to_string()));
+        }
+        let csv = match inv.str("format").map(|f| f.trim().to_lowercase()) {
+            None => false,
+            Some(f) if f == "xlsx" || f == "excel" => false,
+            Some(f) if f == "csv" => true,
+            Some(f) => return Err(super::UserError::new("export-err-format").arg("value", f)),
+        };
+        Ok(ExportRequest { from, to, csv })
+    }
+
+    /// The instants the days span, in `tz`.
+    pub fn bounds(
+        &self,
+        tz: chrono_tz::Tz,
+    ) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+        let midnight = |d: chrono::NaiveDate| {
+            crate::domain::deadline::local_to_utc(d.and_hms_opt(0, 0, 0).unwrap_or_default(), tz)
+        };
+        (
+            midnight(self.from),
+            midnight(self.to.succ_opt().unwrap_or(self.to)),
+        )
+    }
+
+    /// The files: one workbook of every table, or one CSV per table.
+    pub fn files(
+        &self,
+        stem: &str,
+        tables: &[Table],
+    ) -> Result<Vec<crate::message::Attachment>, XlsxError> {
+        let base = format!("{stem}-{}-{}", self.from, self.to);
+        if self.csv {
+            Ok(tables
+                .iter()
+                .map(|t| crate::message::Attachment {
+                    filename: format!("{base}-{}.csv", t.name),
+                    bytes: to_csv(t),
+                })
+                .collect())
+        } else {
+            Ok(vec![crate::message::Attachment {
+                filename: format!("{base}.xlsx"),
+                bytes: to_xlsx(tables)?,
+            }])
+        }
+    }
+}
+
+/// A member's name for a file (the remembered display name without `@`, so a name never
+/// starts a cell with a formula character; else the id).
+pub fn member(names: &std::collections::HashMap<u64, String>, id: u64) -> String {
+    names.get(&id).cloned().unwrap_or_else(|| id.to_string())
+}
+
+/// A history entry's detail as plain text for a file (names instead of mention markup,
+/// instants in local time).
+pub fn plain_detail(
+    l: crate::i18n::Locale,
+    names: &std::collections::HashMap<u64, String>,
+    tz: chrono_tz::Tz,
+    detail: &str,
+) -> String {
+    use crate::domain::history::{Change, Field, Side};
+    let Some(c) = Change::decode(detail) else {
+        return detail.to_string();
+    };
+    let side = |s: &Side| match s {
+        Side::Nobody => l.t("history-nobody"),
+        Side::User(u) => member(names, *u),
+        Side::Position(p) => l.t(&p.label_key()),
+        Side::At(t) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        Side::Priority(p) => l.t(&format!("choice-{}", p.key())),
+        Side::Text(s) => s.clone(),
+    };
+    let sides = format!("{} → {}", side(&c.from), side(&c.to));
+    match c.field {
+        Field::Owner => sides,
+        f => format!("{} {sides}", l.t(&format!("history-field-{}", f.key()))),
+    }
+}

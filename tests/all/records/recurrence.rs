@@ -1,0 +1,141 @@
+//! Recurring tasks that end: `until:` a day or `times:` a count, checked against a reference
+//! expansion of the schedule; the last one says it is the last; downtime counts the missed ones.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono_tz::Asia::Shanghai;
+use storeops::clock::Clock;
+
+use crate::support::TestApp;
+use crate::support::shell::{boss, run};
+
+/// Reference: weekdays at 10:00 in Shanghai after `now`, up to and including `until`, at most
+/// `times` of them.
+fn weekdays_at_ten(now: DateTime<Utc>, until: NaiveDate, times: usize) -> Vec<DateTime<Utc>> {
+    let mut day = now.with_timezone(&Shanghai).date_naive();
+    let mut out = Vec::new();
+    while day <= until && out.len() < times {
+        let at = Shanghai
+            .from_local_datetime(&day.and_hms_opt(10, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc);
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && at > now {
+            out.push(at);
+        }
+        day = day.succ_opt().unwrap();
+    }
+    out
+}
+
+async fn occurrences(t: &TestApp, def: i64) -> Vec<DateTime<Utc>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT occurrence_at FROM tasks WHERE recurring_id = ?1 ORDER BY occurrence_at",
+    )
+    .bind(def)
+    .fetch_all(&t.app.store.pool)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(ms,)| DateTime::from_timestamp_millis(ms).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn until_and_times_end_where_the_reference_expansion_ends() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss(&t).await;
+    let start = t.clock_now();
+    let out = run(
+        &mut sh,
+        r#"/task recurring title:"Check chats" schedule:"weekdays 10:00" user:@bob due-in:8h until:2026-12-02"#,
+    )
+    .await;
+    assert!(out.contains("Ends after 2026-12-02"), "{out}");
+    let out = run(
+        &mut sh,
+        r#"/task recurring title:"Count stock" schedule:"weekdays 10:00" user:@carol times:3"#,
+    )
+    .await;
+    assert!(out.contains("0 of 3 made"), "{out}");
+    let out = run(&mut sh, ":advance 14d").await;
+    let until = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    assert_eq!(
+        occurrences(&t, 1).await,
+        weekdays_at_ten(start, until, usize::MAX)
+    );
+    assert_eq!(
+        occurrences(&t, 2).await,
+        weekdays_at_ten(start, NaiveDate::MAX, 3)
+    );
+    // Each definition's last task says so, once.
+    assert_eq!(
+        out.matches("This is the last task of recurring task 1")
+            .count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("This is the last task of recurring task 2")
+            .count(),
+        1,
+        "{out}"
+    );
+    let list = run(&mut sh, "/task recurring").await;
+    assert!(
+        list.contains("Ends after 2026-12-02") && list.contains("3 of 3 made"),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn missed_occurrences_count_towards_times() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss(&t).await;
+    run(
+        &mut sh,
+        r#"/task recurring title:"Count stock" schedule:"weekdays 10:00" user:@carol times:3"#,
+    )
+    .await;
+    // The bot was down from Monday 09:00 to the next Monday: Mon, Tue, Wed were due.
+    t.clock.set(t.clock.now() + Duration::days(7));
+    // The first command after the restart wakes the jobs; the second sees what they did.
+    let woke = run(&mut sh, "/task recurring").await;
+    assert!(
+        woke.contains("This is the last task of recurring task 1"),
+        "{woke}"
+    );
+    let out = run(&mut sh, "/task recurring").await;
+    assert!(out.contains("3 of 3 made"), "{out}");
+    let made = occurrences(&t, 1).await;
+    assert_eq!(
+        made,
+        weekdays_at_ten(t.clock_now() - Duration::days(7), NaiveDate::MAX, 3)[2..]
+    );
+}
+
+#[tokio::test]
+async fn ends_that_cannot_be_are_refused_and_nothing_is_stored() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss(&t).await;
+    for (line, says) in [
+        (
+            r#"/task recurring title:x schedule:"weekdays 10:00" user:@bob until:2026-12-31 times:3"#,
+            "not both",
+        ),
+        (
+            r#"/task recurring title:x schedule:"weekdays 10:00" user:@bob until:2026-11-22"#,
+            "would end before it first occurs",
+        ),
+        (
+            r#"/task recurring title:x schedule:"weekdays 10:00" user:@bob times:0"#,
+            "not a count from 1 to 10000",
+        ),
+    ] {
+        let out = run(&mut sh, line).await;
+        assert!(out.contains(says), "{line}: {out}");
+    }
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM task_recurring")
+        .fetch_one(&t.app.store.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}

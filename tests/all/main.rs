@@ -17,6 +17,7 @@ mod import;
 mod import_real;
 mod model;
 mod outbox;
+mod scale;
 mod schedules;
 mod summary;
 mod tasks;

@@ -300,7 +300,7 @@ fn command_lines() -> Vec<String> {
         "/task list scope:all page:3",
         "/task show id:{task}",
         "/task stats period:last-month",
-        "/task stats period:this-year",
+        "/task stats period:this-month",
         "/task assign title:\"Bench task\" due:\"fri 18:00\" user:@bob",
         "/task comment id:{task} text:\"checked\"",
         "/complaint list scope:open",
@@ -605,8 +605,9 @@ async fn growth_part() {
     println!("  ({:.0} s)", t0.elapsed().as_secs_f64());
 }
 
-/// VmRSS and VmHWM of a process, in KiB.
-fn rss(pid: u32) -> (u64, u64) {
+/// VmRSS, RssAnon (heap, stacks, SQLite's page caches) and RssFile (pages of the binary and
+/// libraries: shared and clean, dropped by the kernel under pressure) of a process, in KiB.
+fn rss(pid: u32) -> (u64, u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
@@ -616,7 +617,7 @@ fn rss(pid: u32) -> (u64, u64) {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)
     };
-    (field("VmRSS:"), field("VmHWM:"))
+    (field("VmRSS:"), field("RssAnon:"), field("RssFile:"))
 }
 
 fn memory_part(big: Option<PathBuf>) {
@@ -642,21 +643,28 @@ fn memory_part(big: Option<PathBuf>) {
             .spawn()
             .expect("spawn storeops shell");
         std::thread::sleep(std::time::Duration::from_secs(3));
-        let (idle, _) = rss(child.id());
+        let idle = rss(child.id());
         let mut stdin = child.stdin.take().expect("stdin");
         for line in command_lines().iter().filter(|l| !l.contains('{')) {
             writeln!(stdin, "{line}").expect("write");
         }
         stdin.flush().expect("flush");
         std::thread::sleep(std::time::Duration::from_secs(5));
-        let (after, peak) = rss(child.id());
+        let after = rss(child.id());
         drop(stdin);
         let _ = child.wait();
+        let mib = |(all, anon, file): (u64, u64, u64)| {
+            format!(
+                "{:.1} MiB ({:.1} anonymous + {:.1} file-backed)",
+                all as f64 / 1024.0,
+                anon as f64 / 1024.0,
+                file as f64 / 1024.0
+            )
+        };
         println!(
-            "  {label}: idle after start {:.1} MiB; idle after the commands {:.1} MiB (peak {:.1} MiB)",
-            idle as f64 / 1024.0,
-            after as f64 / 1024.0,
-            peak as f64 / 1024.0
+            "  {label}: idle after start {}; idle after the commands {}",
+            mib(idle),
+            mib(after)
         );
     }
 }

@@ -379,24 +379,50 @@ pub async fn list(
     Ok((out, total))
 }
 
-/// Complaints matching typed text (order number or summary), for autocomplete.
+/// The statements of [`suggest`]: open complaints in limit order through `complaints_open`,
+/// read until 25 match; with `resolved`, the resolved ones newest first (`/complaint show`,
+/// `reopen`, `note` may name one), read backwards through `complaints_logged_stats`. Also read
+/// by the query-plan test.
+pub fn suggest_sql(resolved: bool) -> String {
+    let typed = "(?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)";
+    if resolved {
+        format!(
+            "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND status = 'resolved' AND {typed}
+             ORDER BY created_at DESC LIMIT ?3"
+        )
+    } else {
+        format!(
+            "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND status = 'open' AND {typed}
+             ORDER BY deadline_at LIMIT ?3"
+        )
+    }
+}
+
+/// Complaints matching typed text (order number or summary), for autocomplete (25 at most):
+/// open ones by limit, then, unless `open_only`, resolved ones newest first.
 pub async fn suggest(
     conn: &mut SqliteConnection,
     guild_id: u64,
     typed: &str,
     open_only: bool,
 ) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND (NOT ?3 OR status = 'open')
-           AND (?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)
-         ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, deadline_at LIMIT 25"
-    )))
-    .bind(id_in(guild_id))
-    .bind(typed.trim().trim_start_matches('#'))
-    .bind(open_only)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    let mut out = Vec::new();
+    for resolved in [false, true] {
+        let room = 25 - out.len() as i64;
+        if (resolved && open_only) || room == 0 {
+            break;
+        }
+        let rows = sqlx::query(AssertSqlSafe(suggest_sql(resolved)))
+            .bind(id_in(guild_id))
+            .bind(typed.trim().trim_start_matches('#'))
+            .bind(room)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            out.push(decode(r)?);
+        }
+    }
+    Ok(out)
 }
 
 /// The page statement of [`events`]; also read by the query-plan test.

@@ -230,6 +230,9 @@ pub fn hot_queries() -> Vec<(String, String)> {
         add(&format!("task list {name}: page"), page);
     }
     add("task stats", tasks::STATS_SQL.to_string());
+    // Autocomplete of an id (every keystroke): read in index order until 25 match.
+    add("task autocomplete: page", tasks::suggest_sql(false));
+    add("task autocomplete, closed: page", tasks::suggest_sql(true));
     add("task show: history", tasks::EVENTS_SQL.to_string());
     let complaint_filters = [
         ("all", complaints::Filter::default()),

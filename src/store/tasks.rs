@@ -326,7 +326,28 @@ pub async fn list(
     Ok((rows.iter().map(decode).collect::<StoreResult<_>>()?, total))
 }
 
-/// Active tasks a member may act on (owns, assigned, or any when `all`), for autocomplete.
+/// The statements of [`suggest`]: active tasks in deadline order through the partial index
+/// `tasks_active_by_due`, read until 25 match; with `closed`, the closed ones newest first
+/// (`/task show` and `/task reopen` may name one), read backwards through `tasks_due_stats`.
+/// Also read by the query-plan test.
+pub fn suggest_sql(closed: bool) -> String {
+    let who = "(?3 OR assignee_id = ?2 OR assigner_id = ?2 OR assignee_id IS NULL)
+           AND (?4 = '' OR instr(lower(title), lower(?4)) > 0 OR CAST(id AS TEXT) = ?4)";
+    if closed {
+        format!(
+            "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND status IN ('done', 'cancelled')
+               AND {who} ORDER BY due_at DESC LIMIT ?5"
+        )
+    } else {
+        format!(
+            "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND status IN ('open', 'in_progress')
+               AND {who} ORDER BY due_at LIMIT ?5"
+        )
+    }
+}
+
+/// Active tasks a member may act on (owns, assigned, or any when `all`), for autocomplete
+/// (25 at most); then closed ones, newest first, when `include_closed`.
 pub async fn suggest(
     conn: &mut SqliteConnection,
     guild_id: u64,
@@ -335,21 +356,25 @@ pub async fn suggest(
     typed: &str,
     include_closed: bool,
 ) -> StoreResult<Vec<Task>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1
-           AND (?5 OR status IN ('open', 'in_progress'))
-           AND (?3 OR assignee_id = ?2 OR assigner_id = ?2 OR assignee_id IS NULL)
-           AND (?4 = '' OR instr(lower(title), lower(?4)) > 0 OR CAST(id AS TEXT) = ?4)
-         ORDER BY CASE WHEN status IN ('open', 'in_progress') THEN 0 ELSE 1 END, due_at LIMIT 25"
-    )))
-    .bind(id_in(guild_id))
-    .bind(id_in(user))
-    .bind(all)
-    .bind(typed.trim().trim_start_matches('#'))
-    .bind(include_closed)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    let mut out = Vec::new();
+    for closed in [false, true] {
+        let room = 25 - out.len() as i64;
+        if (closed && !include_closed) || room == 0 {
+            break;
+        }
+        let rows = sqlx::query(AssertSqlSafe(suggest_sql(closed)))
+            .bind(id_in(guild_id))
+            .bind(id_in(user))
+            .bind(all)
+            .bind(typed.trim().trim_start_matches('#'))
+            .bind(room)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            out.push(decode(r)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Records a cover.

@@ -487,3 +487,55 @@ async fn complaint_period_counts_match_a_plain_computation() {
     assert_eq!(got.p90, rank(0.9));
     assert!(got.resolved > 50 && got.within_limit > 0 && got.within_limit < got.resolved);
 }
+
+/// Autocomplete reads the active tasks in deadline order, then (for `/task show` and
+/// `/task reopen`) the closed ones newest first, 25 at most, against the generated rows.
+#[tokio::test]
+async fn task_autocomplete_matches_a_plain_computation() {
+    let t = TestApp::quiet().await;
+    let mut rng = StdRng::seed_from_u64(25);
+    let now = t.clock_now();
+    let all = tasks_fixture(&t, &mut rng, 200, now).await;
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let mine = |x: &&T| x.guild == GUILD && (x.assignee == Some(12) || x.assignee.is_none());
+    let mut active: Vec<&T> = all
+        .iter()
+        .filter(|x| mine(x) && matches!(x.status, "open" | "in_progress"))
+        .collect();
+    active.sort_by_key(|x| (x.due, x.id));
+    let mut closed: Vec<&T> = all
+        .iter()
+        .filter(|x| mine(x) && matches!(x.status, "done" | "cancelled"))
+        .collect();
+    closed.sort_by_key(|x| std::cmp::Reverse(x.due));
+    assert!(active.len() < 25 && active.len() + closed.len() > 25);
+    for include_closed in [false, true] {
+        let got = tasks::suggest(&mut conn, GUILD, 12, false, "", include_closed)
+            .await
+            .expect("suggest");
+        let mut want: Vec<i64> = active.iter().map(|x| x.id).collect();
+        if include_closed {
+            want.extend(closed.iter().map(|x| x.id));
+        }
+        want.truncate(25);
+        let got_ids: Vec<i64> = got.iter().map(|x| x.id).collect();
+        // Deadlines are whole hours: equal ones may come in either order.
+        let dues = |ids: &[i64]| -> Vec<i64> {
+            ids.iter()
+                .map(|id| all.iter().find(|x| x.id == *id).unwrap().due)
+                .collect()
+        };
+        assert_eq!(
+            dues(&got_ids),
+            dues(&want),
+            "include_closed {include_closed}"
+        );
+        let mut a = got_ids.clone();
+        let mut b = want.clone();
+        a.sort();
+        b.sort();
+        if !include_closed || closed.len() + active.len() == want.len() {
+            assert_eq!(a, b);
+        }
+    }
+}

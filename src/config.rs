@@ -200,6 +200,9 @@ pub struct OutboxConfig {
     pub batch_size: usize,
     /// Least gap between two sends to one channel.
     pub per_channel_interval: Duration,
+    /// Sent, skipped, failed and cancelled messages are deleted this long after they were
+    /// due (`keep_days`).
+    pub keep: Duration,
 }
 
 /// Daily data and the summaries.
@@ -429,6 +432,7 @@ impl Config {
                 0,
                 60_000,
             )?),
+            keep: Duration::days(positive("outbox", "keep_days", 1, 36_500)?),
         };
         // Pacing must let a whole batch to one channel finish inside the lease.
         if outbox.per_channel_interval * (outbox.batch_size as i32) >= outbox.lease {

@@ -1,12 +1,12 @@
 //! Work the bot does on its own schedule besides sending: creating the tasks of recurring
 //! definitions, the morning summary and the missing-data check, planning the reminders of
-//! fixed activities. The dispatcher runs these before each delivery pass and sleeps no later
+//! fixed activities, deleting the outbox messages older than `outbox.keep_days`. The dispatcher runs these before each delivery pass and sleeps no later
 //! than the next one is due.
 
 use chrono::{DateTime, Utc};
 
 use super::{App, AppResult};
-use crate::store::{activities, data, tasks};
+use crate::store::{activities, data, retention, runtime, tasks};
 
 fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     match (a, b) {
@@ -26,8 +26,61 @@ pub async fn run_due(app: &App) -> AppResult<()> {
     if planned > 0 {
         tracing::debug!(planned, "activity reminders planned");
     }
+    let pruned = prune_outbox(app).await?;
+    if pruned > 0 {
+        tracing::info!(pruned, "old outbox messages deleted");
+    }
     super::backup::run_due(app).await?;
     Ok(())
+}
+
+/// How often the outbox is pruned.
+const PRUNE_EVERY: chrono::Duration = chrono::Duration::hours(1);
+/// Messages deleted per transaction: short enough that a command waiting for the write lock
+/// hardly notices (a batch of 500 takes a few milliseconds).
+const PRUNE_BATCH: i64 = 500;
+/// Batches per pass; a longer backlog (the first pass on an old database) continues at the
+/// next pass of the dispatcher instead of an hour later.
+const PRUNE_BATCHES_PER_PASS: usize = 20;
+
+/// Deletes, at most once an hour and a few batches at a time, the messages the outbox is done
+/// with that were due more than `outbox.keep_days` ago, then gives the freed pages back to
+/// the disk. Runs from the dispatcher's pass (so when it has nothing else to do, between
+/// deliveries); it does not wake the dispatcher on its own. Returns how many went.
+pub async fn prune_outbox(app: &App) -> AppResult<u64> {
+    let now = app.clock.now();
+    let mut conn = app.conn().await?;
+    if let Some(last) = runtime::get(&mut conn, retention::PRUNED).await?
+        && last.updated_at + PRUNE_EVERY > now
+    {
+        return Ok(0);
+    }
+    let before = now - app.config.outbox.keep;
+    let mut total = 0;
+    let mut more = false;
+    for i in 0..PRUNE_BATCHES_PER_PASS {
+        let n = retention::prune_batch(&mut conn, before, PRUNE_BATCH).await?;
+        total += n;
+        if n < PRUNE_BATCH as u64 {
+            break;
+        }
+        more = i + 1 == PRUNE_BATCHES_PER_PASS;
+        tokio::task::yield_now().await;
+    }
+    if total > 0 {
+        retention::vacuum_some(&mut conn, 0).await?;
+    }
+    // A pass that stopped with more to delete leaves the next pass due at once.
+    let stamp = if more { now - PRUNE_EVERY } else { now };
+    runtime::set(
+        &mut conn,
+        retention::PRUNED,
+        &total.to_string(),
+        true,
+        stamp,
+    )
+    .await?;
+    Ok(total)
 }
 
 /// When the next job is due.

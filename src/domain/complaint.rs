@@ -130,11 +130,16 @@ pub const PLATFORMS: &[&str] = &[
 
 /// The value at quantile `q` (0..=1) of sorted durations, nearest rank; None when empty.
 pub fn quantile(sorted: &[Duration], q: f64) -> Option<Duration> {
-    if sorted.is_empty() {
+    quantile_index(sorted.len(), q).map(|i| sorted[i])
+}
+
+/// Where the `q` quantile sits in `n` sorted values (nearest rank, counted from 0), for a
+/// store that sorts in SQL and reads the one value.
+pub fn quantile_index(n: usize, q: f64) -> Option<usize> {
+    if n == 0 {
         return None;
     }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(sorted[rank - 1])
+    Some(((q * n as f64).ceil() as usize).clamp(1, n) - 1)
 }
 
 /// Change from `before` to `now` in percent; None when there was nothing before.

@@ -222,14 +222,12 @@ pub async fn events(
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM complaint_events WHERE complaint_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id",
-    )
-    .bind(id)
-    .bind(limit)
-    .bind(newer)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(EVENTS_SQL)
+        .bind(id)
+        .bind(limit)
+        .bind(newer)
+        .fetch_all(conn)
+        .await?;
     let events = rows
         .into_iter()
         .map(|(a, u, k, d)| (from_ms(a), id_out(u), k, d))
@@ -252,7 +250,92 @@ pub struct Filter {
     pub category: Option<String>,
 }
 
-/// One page of complaints by deadline, and the total.
+/// A bound value of a statement built from a filter.
+#[derive(Debug, Clone)]
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    args: &[Arg],
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(*v),
+            Arg::Text(v) => q.bind(v.clone()),
+        };
+    }
+    q
+}
+
+/// A list is one or two parts shown one after the other, each read in `deadline_at, id` order
+/// through an index that matches its condition: open complaints first, then resolved ones
+/// (`status` is `open` or `resolved`, and `open` sorts first). A breached list is the open
+/// ones past their limit (`complaints_open`), then the resolved ones resolved after it (the
+/// partial index `complaints_resolved_late`): an `OR` of the two would sort every breach ever.
+fn list_parts(guild_id: u64, f: &Filter) -> Vec<(String, Vec<Arg>)> {
+    let mut cond = String::from("guild_id = ?");
+    let mut args = vec![Arg::Int(id_in(guild_id))];
+    if let Some(o) = f.owner {
+        cond.push_str(" AND owner_id = ?");
+        args.push(Arg::Int(id_in(o)));
+    }
+    if let Some(p) = &f.platform {
+        cond.push_str(" AND platform = ?");
+        args.push(Arg::Text(p.clone()));
+    }
+    if let Some(c) = &f.category {
+        cond.push_str(" AND category = ?");
+        args.push(Arg::Text(c.clone()));
+    }
+    match f.breached_at {
+        Some(at) => {
+            let mut open_args = args.clone();
+            open_args.push(Arg::Int(ms(at)));
+            let mut parts = vec![(
+                format!("{cond} AND status = 'open' AND deadline_at <= ?"),
+                open_args,
+            )];
+            if !f.open_only {
+                parts.push((
+                    format!("{cond} AND status = 'resolved' AND resolved_at >= deadline_at"),
+                    args,
+                ));
+            }
+            parts
+        }
+        None if f.open_only => vec![(format!("{cond} AND status = 'open'"), args)],
+        None => vec![(cond, args)],
+    }
+}
+
+/// Counts stop here: a count of every complaint of ten years would read a million index
+/// entries for a "page 1 of N" title. A list's total above this means "more than this"
+/// (a part is counted exactly only when a page beyond the cap is asked for).
+pub const COUNT_CAP: i64 = 10_000;
+
+/// The statements of a list, each part's count (capped at [`COUNT_CAP`] + 1: `LIMIT ?` after
+/// the filter's arguments), exact count, and page (`LIMIT ? OFFSET ?`); also read by the
+/// query-plan test.
+pub fn list_sql(f: &Filter) -> Vec<(String, String, String)> {
+    list_parts(0, f)
+        .into_iter()
+        .map(|(cond, _)| {
+            (
+                format!("SELECT COUNT(*) FROM (SELECT 1 FROM complaints WHERE {cond} LIMIT ?)"),
+                format!("SELECT COUNT(*) FROM complaints WHERE {cond}"),
+                format!(
+                    "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY status, deadline_at, id LIMIT ? OFFSET ?"
+                ),
+            )
+        })
+        .collect()
+}
+
+/// One page of complaints by deadline (open ones first), and the total: exact up to
+/// [`COUNT_CAP`], above it "more than [`COUNT_CAP`]".
 pub async fn list(
     conn: &mut SqliteConnection,
     guild_id: u64,
@@ -260,78 +343,216 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> StoreResult<(Vec<Complaint>, i64)> {
-    let cond = "guild_id = ?1 AND (NOT ?2 OR status = 'open') AND (?3 IS NULL OR owner_id = ?3)
-        AND (?4 IS NULL OR (status = 'open' AND deadline_at <= ?4) OR (status = 'resolved' AND resolved_at >= deadline_at))
-        AND (?5 IS NULL OR platform = ?5) AND (?6 IS NULL OR category = ?6)";
-    fn bind(
-        q: String,
-        guild_id: u64,
-        f: &Filter,
-    ) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-        sqlx::query(AssertSqlSafe(q))
-            .bind(id_in(guild_id))
-            .bind(f.open_only)
-            .bind(f.owner.map(id_in))
-            .bind(f.breached_at.map(ms))
-            .bind(f.platform.clone())
-            .bind(f.category.clone())
+    let mut total = 0;
+    let mut out = Vec::new();
+    for ((_, args), (capped_sql, exact_sql, page_sql)) in
+        list_parts(guild_id, f).into_iter().zip(list_sql(f))
+    {
+        let mut n: i64 = bind_all(sqlx::query(AssertSqlSafe(capped_sql)), &args)
+            .bind(COUNT_CAP + 1)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        if n > COUNT_CAP && offset + limit > total + COUNT_CAP {
+            // A page past the cap: where this part ends matters now.
+            n = bind_all(sqlx::query(AssertSqlSafe(exact_sql)), &args)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+        }
+        // This part's share of the page: what is left of it, from the page's start
+        // counted within this part.
+        let skip = (offset - total).max(0);
+        let want = limit - out.len() as i64;
+        if want > 0 && skip < n {
+            let rows = bind_all(sqlx::query(AssertSqlSafe(page_sql)), &args)
+                .bind(want)
+                .bind(skip)
+                .fetch_all(&mut *conn)
+                .await?;
+            for r in &rows {
+                out.push(decode(r)?);
+            }
+        }
+        total += n;
     }
-    let count_sql = format!("SELECT COUNT(*) FROM complaints WHERE {cond}");
-    let total: i64 = bind(count_sql, guild_id, f)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    let list_sql = format!(
-        "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, deadline_at, id LIMIT ?7 OFFSET ?8"
-    );
-    let rows = bind(list_sql, guild_id, f)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await?;
-    Ok((rows.iter().map(decode).collect::<StoreResult<_>>()?, total))
+    Ok((out, total))
 }
 
-/// Complaints matching typed text (order number or summary), for autocomplete.
+/// The statements of [`suggest`]: open complaints in limit order through `complaints_open`,
+/// read until 25 match; with `resolved`, the resolved ones newest first (`/complaint show`,
+/// `reopen`, `note` may name one), read backwards through `complaints_logged_stats`. Also read
+/// by the query-plan test.
+pub fn suggest_sql(resolved: bool) -> String {
+    let typed = "(?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)";
+    if resolved {
+        format!(
+            "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND status = 'resolved' AND {typed}
+             ORDER BY created_at DESC LIMIT ?3"
+        )
+    } else {
+        format!(
+            "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND status = 'open' AND {typed}
+             ORDER BY deadline_at LIMIT ?3"
+        )
+    }
+}
+
+/// Complaints matching typed text (order number or summary), for autocomplete (25 at most):
+/// open ones by limit, then, unless `open_only`, resolved ones newest first.
 pub async fn suggest(
     conn: &mut SqliteConnection,
     guild_id: u64,
     typed: &str,
     open_only: bool,
 ) -> StoreResult<Vec<Complaint>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND (NOT ?3 OR status = 'open')
-           AND (?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)
-         ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, deadline_at LIMIT 25"
-    )))
-    .bind(id_in(guild_id))
-    .bind(typed.trim().trim_start_matches('#'))
-    .bind(open_only)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    let mut out = Vec::new();
+    for resolved in [false, true] {
+        let room = 25 - out.len() as i64;
+        if (resolved && open_only) || room == 0 {
+            break;
+        }
+        let rows = sqlx::query(AssertSqlSafe(suggest_sql(resolved)))
+            .bind(id_in(guild_id))
+            .bind(typed.trim().trim_start_matches('#'))
+            .bind(room)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            out.push(decode(r)?);
+        }
+    }
+    Ok(out)
 }
 
-/// Which instant of a complaint a period is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    Logged,
-    Resolved,
+/// The page statement of [`events`]; also read by the query-plan test.
+pub const EVENTS_SQL: &str = "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM complaint_events WHERE complaint_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id";
+
+/// The complaints logged in [?2, ?3), counted by category, platform and severity (covering
+/// index `complaints_logged_stats`); also read by the query-plan test.
+pub const LOGGED_STATS_SQL: &str = "SELECT category, platform, severity, COUNT(*) FROM complaints
+     WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3
+     GROUP BY category, platform, severity";
+
+/// The complaints resolved in [?2, ?3): how many, how many before their limit, refunds
+/// (refund and partial refund) and compensation paid (covering index
+/// `complaints_resolved_stats`); also read by the query-plan test.
+pub const RESOLVED_STATS_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(resolved_at < deadline_at), 0),
+        COALESCE(SUM(CASE WHEN outcome IN ('refund', 'partial-refund') THEN COALESCE(amount_cents, 0) END), 0),
+        COALESCE(SUM(CASE WHEN outcome = 'compensation' THEN COALESCE(amount_cents, 0) END), 0)
+     FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3";
+
+/// The `?4`-th shortest time to resolve (ms, from 0) of the complaints resolved in [?2, ?3);
+/// also read by the query-plan test.
+pub const RESOLVE_TIME_AT_SQL: &str = "SELECT resolved_at - created_at AS took FROM complaints
+     WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3
+     ORDER BY took LIMIT 1 OFFSET ?4";
+
+/// What the complaints of a period add up to, counted by SQLite from index entries (a month
+/// of a busy team is thousands of complaints: handing each over as a row would cost more than
+/// the statistic).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeriodCounts {
+    /// (category, platform, severity, how many) of those logged in the period.
+    pub logged: Vec<(String, String, Severity, i64)>,
+    /// Logged in the period of the same length before.
+    pub logged_before: i64,
+    /// Resolved in the period.
+    pub resolved: i64,
+    /// Of those, before their limit.
+    pub within_limit: i64,
+    /// Refunds paid.
+    pub refunds: Money,
+    /// Compensation paid.
+    pub compensation: Money,
+    /// Median and 90th percentile time to resolve (nearest rank).
+    pub median: Option<chrono::Duration>,
+    pub p90: Option<chrono::Duration>,
 }
 
-/// Complaints logged (or resolved) in [from, to).
-pub async fn between(
+/// [`PeriodCounts`] of [from, to).
+pub async fn period_counts(
     conn: &mut SqliteConnection,
     guild_id: u64,
-    when: When,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<PeriodCounts> {
+    let g = id_in(guild_id);
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(LOGGED_STATS_SQL)
+        .bind(g)
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut logged = Vec::with_capacity(rows.len());
+    for (category, platform, severity, n) in rows {
+        let severity = Severity::parse(&severity)
+            .ok_or_else(|| StoreError::Corrupt(format!("severity {severity}")))?;
+        logged.push((category, platform, severity, n));
+    }
+    let before = from - (to - from);
+    let (logged_before,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3",
+    )
+    .bind(g)
+    .bind(ms(before))
+    .bind(ms(from))
+    .fetch_one(&mut *conn)
+    .await?;
+    let (resolved, within_limit, refunds, compensation): (i64, i64, i64, i64) =
+        sqlx::query_as(RESOLVED_STATS_SQL)
+            .bind(g)
+            .bind(ms(from))
+            .bind(ms(to))
+            .fetch_one(&mut *conn)
+            .await?;
+    let quantile = crate::domain::complaint::quantile_index;
+    let median = resolve_time_at(conn, g, from, to, quantile(resolved as usize, 0.5)).await?;
+    let p90 = resolve_time_at(conn, g, from, to, quantile(resolved as usize, 0.9)).await?;
+    Ok(PeriodCounts {
+        logged,
+        logged_before,
+        resolved,
+        within_limit,
+        refunds: Money(refunds),
+        compensation: Money(compensation),
+        median,
+        p90,
+    })
+}
+
+/// The `index`-th shortest time to resolve of the complaints resolved in [from, to).
+async fn resolve_time_at(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    index: Option<usize>,
+) -> StoreResult<Option<chrono::Duration>> {
+    let Some(i) = index else {
+        return Ok(None);
+    };
+    let (took,): (i64,) = sqlx::query_as(RESOLVE_TIME_AT_SQL)
+        .bind(guild)
+        .bind(ms(from))
+        .bind(ms(to))
+        .bind(i as i64)
+        .fetch_one(conn)
+        .await?;
+    Ok(Some(chrono::Duration::milliseconds(took)))
+}
+
+/// The guild's complaints logged in [from, to), by number (for exports).
+pub async fn logged_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<Complaint>> {
-    let column = match when {
-        When::Logged => "created_at",
-        When::Resolved => "resolved_at",
-    };
-    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND {column} >= ?2 AND {column} < ?3 ORDER BY id")))
+    let sql = format!(
+        "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(id_in(guild_id))
         .bind(ms(from))
         .bind(ms(to))

@@ -88,13 +88,12 @@ pub async fn range(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<(NaiveDate, DayFigures)>> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT day, figures FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day")
-            .bind(shop_id)
-            .bind(from.to_string())
-            .bind(to.to_string())
-            .fetch_all(conn)
-            .await?;
+    let rows: Vec<(String, String)> = sqlx::query_as(RANGE_SQL)
+        .bind(shop_id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(conn)
+        .await?;
     rows.into_iter()
         .map(|(d, f)| {
             let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
@@ -111,14 +110,12 @@ pub async fn paid_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Money> {
-    let (sum,): (Option<i64>,) = sqlx::query_as(
-        "SELECT SUM(paid_cents) FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3",
-    )
-    .bind(shop_id)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_one(conn)
-    .await?;
+    let (sum,): (Option<i64>,) = sqlx::query_as(PAID_BETWEEN_SQL)
+        .bind(shop_id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_one(conn)
+        .await?;
     Ok(Money(sum.unwrap_or(0)))
 }
 
@@ -471,3 +468,10 @@ pub async fn take_pending_import(
         },
     ))
 }
+
+/// The statement of [`range`]; also read by the query-plan test.
+pub const RANGE_SQL: &str = "SELECT day, figures FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day";
+
+/// The statement of [`paid_between`]; also read by the query-plan test.
+pub const PAID_BETWEEN_SQL: &str =
+    "SELECT SUM(paid_cents) FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";

@@ -8,6 +8,7 @@ pub mod data;
 pub mod names;
 pub mod outbox;
 pub mod products;
+pub mod retention;
 pub mod runtime;
 pub mod settings;
 pub mod tasks;
@@ -18,7 +19,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -75,6 +78,9 @@ impl Store {
             // 32 MiB of page cache per connection (the default is 2 MiB): a backlog's hot pages
             // (the outbox state and its indexes) stay in memory while it drains.
             .pragma("cache_size", "-32768")
+            // Pages freed by pruning the outbox go back to the disk a few at a time
+            // (`retention::vacuum_some`), so the file stops growing at a steady state.
+            .auto_vacuum(SqliteAutoVacuum::Incremental)
             .busy_timeout(busy_timeout);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -82,8 +88,28 @@ impl Store {
             .connect_with(options)
             .await?;
         let store = Store { pool };
+        store.incremental_vacuum_mode().await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A new file is created in `auto_vacuum = INCREMENTAL` mode (set before its first table);
+    /// a file created before that setting existed is converted once by a full `VACUUM` (the
+    /// only way SQLite changes the mode of a file with tables: it rewrites the file, about a
+    /// second per 100 MB, once).
+    async fn incremental_vacuum_mode(&self) -> StoreResult<()> {
+        let (mode,): (i64,) = sqlx::query_as("PRAGMA auto_vacuum")
+            .fetch_one(&self.pool)
+            .await?;
+        if mode != 2 {
+            tracing::info!("converting the database to incremental vacuum (once)");
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA auto_vacuum = INCREMENTAL")
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("VACUUM").execute(&mut *conn).await?;
+        }
+        Ok(())
     }
 
     /// Applies every migration not yet applied; a no-op when up to date.
@@ -158,3 +184,133 @@ pub async fn write_tx(
     }
     Ok(conn.begin_with("BEGIN IMMEDIATE").await?)
 }
+
+/// The statements the commands run on the tables that grow with the years (tasks,
+/// complaints, their histories, the daily and product figures, the outbox), by name, as the
+/// store functions build them: the query-plan test runs `EXPLAIN QUERY PLAN` on each and fails
+/// on a full scan of one of those tables.
+pub fn hot_queries() -> Vec<(String, String)> {
+    use crate::domain::position::Position;
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut add = |name: &str, sql: String| out.push((name.to_string(), sql));
+    let task_filters = [
+        ("all", tasks::Filter::default()),
+        (
+            "mine",
+            tasks::Filter {
+                assignee: Some(1),
+                ..Default::default()
+            },
+        ),
+        (
+            "position",
+            tasks::Filter {
+                position: Some(Position::CustomerService),
+                ..Default::default()
+            },
+        ),
+        (
+            "overdue",
+            tasks::Filter {
+                overdue_at: Some(Utc::now()),
+                ..Default::default()
+            },
+        ),
+        (
+            "overdue mine",
+            tasks::Filter {
+                overdue_at: Some(Utc::now()),
+                assignee: Some(1),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, f) in &task_filters {
+        let (count, page) = tasks::list_sql(f);
+        add(&format!("task list {name}: count"), count);
+        add(&format!("task list {name}: page"), page);
+    }
+    add("task stats", tasks::STATS_SQL.to_string());
+    // Autocomplete of an id (every keystroke): read in index order until 25 match.
+    add("task autocomplete: page", tasks::suggest_sql(false));
+    add("task autocomplete, closed: page", tasks::suggest_sql(true));
+    add("task show: history", tasks::EVENTS_SQL.to_string());
+    let complaint_filters = [
+        ("all", complaints::Filter::default()),
+        (
+            "open",
+            complaints::Filter {
+                open_only: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "mine",
+            complaints::Filter {
+                open_only: true,
+                owner: Some(1),
+                ..Default::default()
+            },
+        ),
+        (
+            "breached",
+            complaints::Filter {
+                breached_at: Some(Utc::now()),
+                ..Default::default()
+            },
+        ),
+        (
+            "open on a platform",
+            complaints::Filter {
+                open_only: true,
+                platform: Some("tmall".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, f) in &complaint_filters {
+        for (i, (count, _exact, page)) in complaints::list_sql(f).into_iter().enumerate() {
+            // The exact count runs only for a page past `COUNT_CAP` (page 500 and on).
+            add(&format!("complaint list {name} ({i}): count"), count);
+            add(&format!("complaint list {name} ({i}): page"), page);
+        }
+    }
+    add(
+        "complaint stats: logged by kind",
+        complaints::LOGGED_STATS_SQL.to_string(),
+    );
+    add(
+        "complaint stats: resolved",
+        complaints::RESOLVED_STATS_SQL.to_string(),
+    );
+    add(
+        "complaint stats: time to resolve",
+        complaints::RESOLVE_TIME_AT_SQL.to_string(),
+    );
+    add(
+        "complaint show: history",
+        complaints::EVENTS_SQL.to_string(),
+    );
+    add("data show", data::RANGE_SQL.to_string());
+    add("summary: month to date", data::PAID_BETWEEN_SQL.to_string());
+    add("summary: products", products::RANGE_SQL.to_string());
+    add(
+        "summary: top sellers",
+        products::TOP_SELLERS_SQL.to_string(),
+    );
+    add("outbox pruning", retention::PRUNE_SQL.to_string());
+    out
+}
+
+/// The tables that grow with the years; a full scan of one of them is a defect.
+pub const BIG_TABLES: &[&str] = &[
+    "tasks",
+    "task_events",
+    "complaints",
+    "complaint_events",
+    "daily_figures",
+    "daily_figures_history",
+    "product_figures",
+    "outbox_message",
+    "outbox_state",
+];

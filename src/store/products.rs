@@ -31,15 +31,12 @@ pub async fn range(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Products> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT day, product_id, name, uv, pv, paying_buyers, units, paid_cents, refund_cents
-         FROM product_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3",
-    )
-    .bind(shop_id)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(RANGE_SQL)
+        .bind(shop_id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(conn)
+        .await?;
     let mut out: Products = BTreeMap::new();
     for (day, id, name, uv, pv, paying_buyers, units, paid, refund) in rows {
         let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
@@ -157,16 +154,12 @@ pub async fn top_sellers(
     if !any {
         return Ok(None);
     }
-    let rows: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT product_id, name, units, paid_cents FROM product_figures
-         WHERE shop_id = ?1 AND day = ?2 AND paid_cents > 0
-         ORDER BY paid_cents DESC, units DESC, product_id LIMIT ?3",
-    )
-    .bind(shop_id)
-    .bind(day.to_string())
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(TOP_SELLERS_SQL)
+        .bind(shop_id)
+        .bind(day.to_string())
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
     Ok(Some(
         rows.into_iter()
             .map(|(product_id, name, units, paid)| TopSeller {
@@ -178,3 +171,13 @@ pub async fn top_sellers(
             .collect(),
     ))
 }
+
+/// The statement of [`range`]; also read by the query-plan test.
+pub const RANGE_SQL: &str =
+    "SELECT day, product_id, name, uv, pv, paying_buyers, units, paid_cents, refund_cents
+         FROM product_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";
+
+/// The statement of [`top_sellers`]; also read by the query-plan test.
+pub const TOP_SELLERS_SQL: &str = "SELECT product_id, name, units, paid_cents FROM product_figures
+         WHERE shop_id = ?1 AND day = ?2 AND paid_cents > 0
+         ORDER BY paid_cents DESC, units DESC, product_id LIMIT ?3";

@@ -223,14 +223,12 @@ pub async fn events(
         .bind(task_id)
         .fetch_one(&mut *conn)
         .await?;
-    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM task_events WHERE task_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id",
-    )
-    .bind(task_id)
-    .bind(limit)
-    .bind(newer)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(EVENTS_SQL)
+        .bind(task_id)
+        .bind(limit)
+        .bind(newer)
+        .fetch_all(conn)
+        .await?;
     let events = rows
         .into_iter()
         .map(|(at, actor, kind, detail)| Event {
@@ -254,6 +252,57 @@ pub struct Filter {
     pub overdue_at: Option<DateTime<Utc>>,
 }
 
+/// The condition of a list and its arguments, in order: only the filters that are set, so
+/// SQLite picks the partial index of active tasks that matches them (an `(? IS NULL OR …)` term
+/// would hide the column from the planner and read every active task of the guild).
+fn list_cond(guild_id: u64, f: &Filter) -> (String, Vec<Arg>) {
+    let mut cond = String::from("guild_id = ? AND status IN ('open', 'in_progress')");
+    let mut args = vec![Arg::Int(id_in(guild_id))];
+    if let Some(u) = f.assignee {
+        cond.push_str(" AND assignee_id = ?");
+        args.push(Arg::Int(id_in(u)));
+    }
+    if let Some(p) = f.position {
+        cond.push_str(" AND position = ?");
+        args.push(Arg::Text(p.key()));
+    }
+    if let Some(at) = f.overdue_at {
+        cond.push_str(" AND due_at <= ?");
+        args.push(Arg::Int(ms(at)));
+    }
+    (cond, args)
+}
+
+/// A bound value of a statement built from a filter.
+#[derive(Debug, Clone)]
+enum Arg {
+    Int(i64),
+    Text(&'static str),
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    args: &[Arg],
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(*v),
+            Arg::Text(v) => q.bind(*v),
+        };
+    }
+    q
+}
+
+/// The two statements of a list (count, then one page: `LIMIT ? OFFSET ?` after the
+/// filter's arguments); also read by the query-plan test.
+pub fn list_sql(f: &Filter) -> (String, String) {
+    let (cond, _) = list_cond(0, f);
+    (
+        format!("SELECT COUNT(*) FROM tasks WHERE {cond}"),
+        format!("SELECT {COLUMNS} FROM tasks WHERE {cond} ORDER BY due_at, id LIMIT ? OFFSET ?"),
+    )
+}
+
 /// Active tasks matching the filter, by deadline, one page; and how many there are in all.
 pub async fn list(
     conn: &mut SqliteConnection,
@@ -262,32 +311,44 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> StoreResult<(Vec<Task>, i64)> {
-    let cond = "guild_id = ?1 AND status IN ('open', 'in_progress')
-         AND (?2 IS NULL OR assignee_id = ?2) AND (?3 IS NULL OR position = ?3) AND (?4 IS NULL OR due_at <= ?4)";
-    let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM tasks WHERE {cond}"
-    )))
-    .bind(id_in(guild_id))
-    .bind(f.assignee.map(id_in))
-    .bind(f.position.map(|p| p.key()))
-    .bind(f.overdue_at.map(ms))
-    .fetch_one(&mut *conn)
-    .await?;
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM tasks WHERE {cond} ORDER BY due_at, id LIMIT ?5 OFFSET ?6"
-    )))
-    .bind(id_in(guild_id))
-    .bind(f.assignee.map(id_in))
-    .bind(f.position.map(|p| p.key()))
-    .bind(f.overdue_at.map(ms))
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(conn)
-    .await?;
+    let (_, args) = list_cond(guild_id, f);
+    let (count_sql, page_sql) = list_sql(f);
+    let (total,): (i64,) = {
+        let row = bind_all(sqlx::query(AssertSqlSafe(count_sql)), &args)
+            .fetch_one(&mut *conn)
+            .await?;
+        (row.try_get(0)?,)
+    };
+    let rows = bind_all(sqlx::query(AssertSqlSafe(page_sql)), &args)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?;
     Ok((rows.iter().map(decode).collect::<StoreResult<_>>()?, total))
 }
 
-/// Active tasks a member may act on (owns, assigned, or any when `all`), for autocomplete.
+/// The statements of [`suggest`]: active tasks in deadline order through the partial index
+/// `tasks_active_by_due`, read until 25 match; with `closed`, the closed ones newest first
+/// (`/task show` and `/task reopen` may name one), read backwards through `tasks_due_stats`.
+/// Also read by the query-plan test.
+pub fn suggest_sql(closed: bool) -> String {
+    let who = "(?3 OR assignee_id = ?2 OR assigner_id = ?2 OR assignee_id IS NULL)
+           AND (?4 = '' OR instr(lower(title), lower(?4)) > 0 OR CAST(id AS TEXT) = ?4)";
+    if closed {
+        format!(
+            "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND status IN ('done', 'cancelled')
+               AND {who} ORDER BY due_at DESC LIMIT ?5"
+        )
+    } else {
+        format!(
+            "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND status IN ('open', 'in_progress')
+               AND {who} ORDER BY due_at LIMIT ?5"
+        )
+    }
+}
+
+/// Active tasks a member may act on (owns, assigned, or any when `all`), for autocomplete
+/// (25 at most); then closed ones, newest first, when `include_closed`.
 pub async fn suggest(
     conn: &mut SqliteConnection,
     guild_id: u64,
@@ -296,21 +357,25 @@ pub async fn suggest(
     typed: &str,
     include_closed: bool,
 ) -> StoreResult<Vec<Task>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1
-           AND (?5 OR status IN ('open', 'in_progress'))
-           AND (?3 OR assignee_id = ?2 OR assigner_id = ?2 OR assignee_id IS NULL)
-           AND (?4 = '' OR instr(lower(title), lower(?4)) > 0 OR CAST(id AS TEXT) = ?4)
-         ORDER BY CASE WHEN status IN ('open', 'in_progress') THEN 0 ELSE 1 END, due_at LIMIT 25"
-    )))
-    .bind(id_in(guild_id))
-    .bind(id_in(user))
-    .bind(all)
-    .bind(typed.trim().trim_start_matches('#'))
-    .bind(include_closed)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    let mut out = Vec::new();
+    for closed in [false, true] {
+        let room = 25 - out.len() as i64;
+        if (closed && !include_closed) || room == 0 {
+            break;
+        }
+        let rows = sqlx::query(AssertSqlSafe(suggest_sql(closed)))
+            .bind(id_in(guild_id))
+            .bind(id_in(user))
+            .bind(all)
+            .bind(typed.trim().trim_start_matches('#'))
+            .bind(room)
+            .fetch_all(&mut *conn)
+            .await?;
+        for r in &rows {
+            out.push(decode(r)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Records a cover.
@@ -403,6 +468,30 @@ pub struct MemberStats {
     pub avg_late_minutes: Option<f64>,
 }
 
+/// `/task stats`: per member, the tasks due in [?2, ?3) and the active ones past their deadline
+/// at ?4 — each part read through its own index range (the tasks due in the period on the
+/// covering `tasks_due_stats`, the active ones on `tasks_active_by_due`), never the whole
+/// history. Also read by the query-plan test.
+pub const STATS_SQL: &str = "SELECT assignee_id, SUM(assigned), SUM(done), SUM(on_time), SUM(overdue), SUM(late_sum), SUM(late_n)
+     FROM (
+        SELECT assignee_id,
+               status <> 'cancelled' AS assigned,
+               status = 'done' AS done,
+               status = 'done' AND done_at < due_at AS on_time,
+               0 AS overdue,
+               CASE WHEN status = 'done' AND done_at >= due_at THEN (done_at - due_at) / 60000.0 END AS late_sum,
+               status = 'done' AND done_at >= due_at AS late_n
+        FROM tasks INDEXED BY tasks_due_stats
+        WHERE guild_id = ?1 AND due_at >= ?2 AND due_at < ?3 AND assignee_id IS NOT NULL
+        UNION ALL
+        SELECT assignee_id, 0, 0, 0, 1, NULL, 0
+        FROM tasks INDEXED BY tasks_active_by_due
+        WHERE guild_id = ?1 AND status IN ('open', 'in_progress') AND due_at <= ?4 AND assignee_id IS NOT NULL
+     )
+     GROUP BY assignee_id
+     HAVING SUM(assigned) > 0 OR SUM(overdue) > 0
+     ORDER BY assignee_id";
+
 /// Per member: tasks due in [from, to), how they went, and what is overdue now.
 pub async fn stats(
     conn: &mut SqliteConnection,
@@ -411,34 +500,23 @@ pub async fn stats(
     to: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<MemberStats>> {
-    let rows: Vec<(i64, i64, i64, i64, i64, Option<f64>)> = sqlx::query_as(
-        "SELECT assignee_id,
-                SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled'),
-                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done'),
-                SUM(due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at < due_at),
-                SUM(status IN ('open', 'in_progress') AND due_at <= ?4),
-                AVG(CASE WHEN due_at >= ?2 AND due_at < ?3 AND status = 'done' AND done_at >= due_at
-                         THEN (done_at - due_at) / 60000.0 END)
-         FROM tasks WHERE guild_id = ?1 AND assignee_id IS NOT NULL
-         GROUP BY assignee_id
-         HAVING SUM(due_at >= ?2 AND due_at < ?3 AND status <> 'cancelled') > 0 OR SUM(status IN ('open', 'in_progress') AND due_at <= ?4) > 0
-         ORDER BY assignee_id",
-    )
-    .bind(id_in(guild_id))
-    .bind(ms(from))
-    .bind(ms(to))
-    .bind(ms(now))
-    .fetch_all(conn)
-    .await?;
+    type StatsRow = (i64, i64, i64, i64, i64, Option<f64>, i64);
+    let rows: Vec<StatsRow> = sqlx::query_as(STATS_SQL)
+        .bind(id_in(guild_id))
+        .bind(ms(from))
+        .bind(ms(to))
+        .bind(ms(now))
+        .fetch_all(conn)
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|(u, a, d, o, od, late)| MemberStats {
+        .map(|(u, a, d, o, od, late_sum, late_n)| MemberStats {
             user_id: id_out(u),
             assigned: a,
             done: d,
             on_time: o,
             overdue_now: od,
-            avg_late_minutes: late,
+            avg_late_minutes: (late_n > 0).then(|| late_sum.unwrap_or(0.0) / late_n as f64),
         })
         .collect())
 }
@@ -666,3 +744,6 @@ pub async fn events_due_between(
         })
         .collect())
 }
+
+/// The page statement of [`events`]; also read by the query-plan test.
+pub const EVENTS_SQL: &str = "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM task_events WHERE task_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id";

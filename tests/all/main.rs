@@ -18,6 +18,7 @@ mod import_real;
 mod model;
 mod outbox;
 mod records;
+mod scale;
 mod schedules;
 mod summary;
 mod tasks;

@@ -10,7 +10,7 @@ use crate::app::sheet::{Cell, ExportRequest, Table, member, plain_detail};
 use crate::app::{AppResult, Ctx, UserError};
 use crate::domain::in_time;
 use crate::message::{NameKind, Reply, Severity};
-use crate::store::complaints::{self, When};
+use crate::store::complaints;
 use crate::store::names;
 use crate::tr;
 
@@ -21,7 +21,7 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
     let l = ctx.locale;
     let (from, to) = req.bounds(tz);
     let mut conn = ctx.conn().await?;
-    let items = complaints::between(&mut conn, ctx.guild.guild_id, When::Logged, from, to).await?;
+    let items = complaints::logged_between(&mut conn, ctx.guild.guild_id, from, to).await?;
     let events = complaints::events_logged_between(&mut conn, ctx.guild.guild_id, from, to).await?;
     let who: HashMap<u64, String> = names::all(&mut conn, ctx.guild.guild_id, NameKind::User)
         .await?

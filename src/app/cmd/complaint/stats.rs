@@ -9,8 +9,7 @@ use sqlx::SqliteConnection;
 use super::view::{category_label, platform_label};
 use crate::app::input::Period;
 use crate::app::{AppResult, Ctx};
-use crate::domain::complaint::{Outcome, Severity, change_percent, quantile};
-use crate::domain::in_time;
+use crate::domain::complaint::{Severity, change_percent};
 use crate::domain::money::Money;
 use crate::i18n::duration_text;
 use crate::message::Reply;
@@ -48,40 +47,25 @@ pub async fn figures(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Figures, StoreError> {
-    use complaints::When::{Logged, Resolved};
-    let logged = complaints::between(conn, guild_id, Logged, from, to).await?;
-    let before = complaints::between(conn, guild_id, Logged, from - (to - from), from).await?;
-    let resolved = complaints::between(conn, guild_id, Resolved, from, to).await?;
+    let c = complaints::period_counts(conn, guild_id, from, to).await?;
     let mut f = Figures {
-        logged: logged.len() as i64,
-        logged_before: before.len() as i64,
+        logged_before: c.logged_before,
+        resolved: c.resolved,
+        within_limit: c.within_limit,
+        median: c.median,
+        p90: c.p90,
+        refunds: c.refunds,
+        compensation: c.compensation,
         ..Figures::default()
     };
-    for c in &logged {
-        *f.by_category.entry(c.category.clone()).or_default() += 1;
-        *f.by_platform.entry(c.platform.clone()).or_default() += 1;
-        if c.severity == Severity::Serious {
-            f.serious += 1;
+    for (category, platform, severity, n) in c.logged {
+        f.logged += n;
+        *f.by_category.entry(category).or_default() += n;
+        *f.by_platform.entry(platform).or_default() += n;
+        if severity == Severity::Serious {
+            f.serious += n;
         }
     }
-    let mut times: Vec<Duration> = Vec::new();
-    for c in &resolved {
-        let Some(at) = c.resolved_at else { continue };
-        f.resolved += 1;
-        if in_time(at, c.deadline_at) {
-            f.within_limit += 1;
-        }
-        times.push(at - c.created_at);
-        let amount = c.amount.unwrap_or_default();
-        match c.outcome {
-            Some(Outcome::Refund | Outcome::PartialRefund) => f.refunds.0 += amount.0,
-            Some(Outcome::Compensation) => f.compensation.0 += amount.0,
-            _ => {}
-        }
-    }
-    times.sort();
-    f.median = quantile(&times, 0.5);
-    f.p90 = quantile(&times, 0.9);
     Ok(f)
 }
 

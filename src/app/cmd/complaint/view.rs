@@ -199,14 +199,24 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
     )
     .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    // Past the count's cap the title says "more than": counting ten years of complaints for
+    // a page title would cost more than the page.
+    let (pages_shown, total_shown) = if total > complaints::COUNT_CAP {
+        (
+            format!("{}+", (complaints::COUNT_CAP / PAGE_SIZE).max(page)),
+            format!("{}+", complaints::COUNT_CAP),
+        )
+    } else {
+        (pages.to_string(), total.to_string())
+    };
     let l = ctx.locale;
     let mut r = Reply::titled(tr!(
         l,
         "complaint-list-title",
         scope = l.t(&format!("choice-{}", q.scope.key())),
         page = page,
-        pages = pages,
-        total = total
+        pages = pages_shown,
+        total = total_shown
     ));
     if rows.is_empty() {
         r.lines.push(l.t("complaint-list-empty"));

@@ -1,0 +1,710 @@
+//! Commands at ten years of data (`cargo bench --bench commands`), a plain main printing figures.
+//!
+//! 1. **Commands**: two databases, one of 10,000 and one of 1,000,000 tasks (as many
+//!    complaints, each with a history entry; 97 % of the tasks done, the rest open, in progress
+//!    or cancelled; about 1 % of the complaints resolved after their limit), 20 shops of daily
+//!    figures over the same span (capped at 10 years), and 90 days of delivered outbox
+//!    messages. Both grow at the same daily rate (274 tasks and 274 complaints a day), so the
+//!    bigger one is a longer history of the same team, not a bigger team: its open work is the
+//!    same. They are generated with plain SQL inserts in one transaction and cached under
+//!    `target/bench-data/` (delete the folder to make them again), and each run works on a copy.
+//!    Every command runs in-process through the core as the shell runs it (parse, apply, render
+//!    the text), and the p50 / p99 of each is printed at both sizes with the ratio.
+//! 2. **Growth**: two years of a 10-person team in fast-forward (tasks, complaints, figures,
+//!    the messages the bot sends for them, each morning summary with a 20 KB chart) through the
+//!    real outbox and dispatcher (a null sink), printing the file size each simulated month,
+//!    with `outbox.keep_days` = 90 and with pruning off.
+//! 3. **Memory**: the resident memory of the release binary's `storeops shell`, idle, on a
+//!    fresh database and on the 1 M one after a few commands (`/proc/PID/status`).
+//!
+//! `COMMANDS_BENCH_PART=commands|growth|memory` runs one part (default all),
+//! `COMMANDS_BENCH_SIZES=10000,1000000` the sizes, `COMMANDS_BENCH_RUNS` the timed runs per
+//! command (default 40, at least 20).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sqlx::Connection;
+use storeops::adapters::shell::{Shell, parse_positions, shell_id};
+use storeops::app::{Actor, App, Reply};
+use storeops::clock::ManualClock;
+use storeops::config::Config;
+use storeops::domain::metrics::DayFigures;
+use storeops::domain::money::Money;
+use storeops::message::Attachment;
+use storeops::outbox::Dispatcher;
+use storeops::outbox::sink::{Delivered, Outbound, SendError, Sink};
+use storeops::store::outbox::{self, NewMessage, Target};
+use storeops::store::{Store, data, ms};
+
+/// Schema of the cached databases: bump when the generator changes.
+const CACHE_VERSION: u32 = 1;
+const MEMBERS: [&str; 10] = [
+    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+];
+const SHOPS: usize = 20;
+/// Tasks (and complaints) a day: a million in ten years.
+const PER_DAY: i64 = 274;
+const DAY_MS: i64 = 86_400_000;
+
+/// 2026-11-23 01:00 UTC = Monday 09:00 in Asia/Shanghai.
+fn start() -> DateTime<Utc> {
+    "2026-11-23T01:00:00Z".parse().expect("instant")
+}
+
+fn yesterday() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
+}
+
+/// A plausible day for shop `s`, day index `i`: every figure, weekly and yearly swings.
+fn figures(s: usize, i: i64) -> DayFigures {
+    let wave = 1.0 + 0.25 * ((i % 7) as f64 / 6.0) + 0.3 * ((i % 365) as f64 / 364.0);
+    let uv = ((1_000 + 300 * s as i64) as f64 * wave) as i64;
+    let ordering = uv / 25;
+    let paying = ordering * 4 / 5;
+    let paid = paying * (18_000 + (i % 11) * 900);
+    let m = |c: i64| Some(Money(c));
+    DayFigures {
+        pv: Some(uv * 3),
+        uv: Some(uv),
+        ordering_buyers: Some(ordering),
+        order_amount: m(paid * 11 / 10),
+        paying_buyers: Some(paying),
+        paid_amount: m(paid),
+        paid_orders: Some(paying + paying / 10),
+        refund_amount: m(paid / 25),
+        refund_orders: Some(paying / 30),
+        inquiries: Some(uv / 40),
+        inquiries_paid: Some(uv / 160),
+        ad_spend: m(paid / 8),
+        ad_sales: m(paid / 2),
+        shipping_cost: m(paid / 40),
+        discount_cost: m(paid / 20),
+    }
+}
+
+fn config_for(path: &Path) -> Config {
+    let mut config = Config::defaults();
+    config.database.path = path.to_path_buf();
+    config.activities.seed_defaults = false;
+    config
+}
+
+async fn open(path: &Path, clock: &ManualClock) -> App {
+    let config = config_for(path);
+    let store = Store::open(path, config.database.busy_timeout)
+        .await
+        .expect("open store");
+    App::new(store, Arc::new(clock.clone()), Arc::new(config))
+}
+
+/// The shell of alice, the manager (also in customer service and operations).
+async fn shell(app: &App, clock: &ManualClock) -> Shell {
+    let mut actor = Actor::new(shell_id("alice"), "alice");
+    actor.positions = parse_positions("manager,operations,customer-service");
+    actor.locale = Some("en-US".parse().expect("locale"));
+    Shell::new(app.clone(), actor, Some(clock.clone()))
+        .await
+        .expect("shell")
+}
+
+/// Writes the database of `n` tasks and `n` complaints at `path`.
+async fn generate(path: &Path, n: i64) {
+    let t0 = Instant::now();
+    let clock = ManualClock::new(start());
+    let app = open(path, &clock).await;
+    let mut sh = shell(&app, &clock).await;
+    sh.execute("/setup language:en-US summary-channel:#daily escalation-channel:#escalations")
+        .await;
+    for s in 0..SHOPS {
+        sh.execute(&format!(
+            "/data shop name:Shop{s} platform:tmall currency:CNY"
+        ))
+        .await;
+        sh.execute(&format!(
+            "/data target shop:Shop{s} amount:3000000 month:2026-11"
+        ))
+        .await;
+    }
+    drop(sh);
+    let now = ms(start());
+    let span_days = n / PER_DAY;
+    let member_case = {
+        let arms: String = MEMBERS
+            .iter()
+            .enumerate()
+            .map(|(k, m)| format!(" WHEN {k} THEN {}", shell_id(m) as i64))
+            .collect();
+        format!("CASE i % 10{arms} END")
+    };
+    let channel = shell_id("#shell") as i64;
+    let mut conn = app.store.pool.acquire().await.expect("connection");
+    let mut tx = conn.begin().await.expect("begin");
+    // Tasks: due one after the other up to a week ahead; the future ones open (30 % in
+    // progress), 2 % cancelled, about 1 % of the last month still open (overdue), the rest
+    // done, 60 % of them on time; a fifth given to customer service (half not taken yet).
+    let tasks_sql = format!(
+        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1),
+         gen AS (SELECT i, ?2 + 7 * 86400000 - (?1 - i) * (86400000 / {PER_DAY}) AS due, (i * 7919) % 100 AS r FROM seq),
+         st AS (SELECT *, CASE WHEN due > ?2 THEN (CASE WHEN r < 30 THEN 'in_progress' ELSE 'open' END)
+                              WHEN r < 2 THEN 'cancelled'
+                              WHEN r = 2 AND due > ?2 - 30 * 86400000 THEN 'open'
+                              ELSE 'done' END AS status FROM gen)
+         INSERT INTO tasks (guild_id, title, priority, status, assignee_id, position, assigner_id, channel_id, due_at, created_at, updated_at, started_at, done_at)
+         SELECT 1, 'Task ' || i, 'normal', status,
+                CASE WHEN r % 5 = 0 AND r >= 50 THEN NULL ELSE {member_case} END,
+                CASE WHEN r % 5 = 0 THEN 'customer-service' END,
+                {alice}, {channel}, due, due - 86400000, due,
+                CASE WHEN status IN ('in_progress', 'done') THEN due - 3600000 END,
+                CASE WHEN status = 'done' THEN due + (r - 60) * 1200000 END
+         FROM st",
+        alice = shell_id("alice") as i64,
+    );
+    sqlx::query(sqlx::AssertSqlSafe(tasks_sql))
+        .bind(n)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .expect("tasks");
+    sqlx::query("INSERT INTO task_events (task_id, at, actor_id, kind) SELECT id, created_at, assigner_id, 'created' FROM tasks")
+        .execute(&mut *tx)
+        .await
+        .expect("task events");
+    // Complaints: logged one after the other up to an hour ago, limit 24 h; resolved after
+    // 0–33 h (so about a quarter after the limit), except half of those of the last 2 days.
+    let complaints_sql = format!(
+        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1),
+         gen AS (SELECT i, ?2 - 3600000 - (?1 - i) * (86400000 / {PER_DAY}) AS at, (i * 7919) % 100 AS r FROM seq),
+         st AS (SELECT *, CASE WHEN at > ?2 - 2 * 86400000 AND r < 50 THEN 'open' ELSE 'resolved' END AS status FROM gen)
+         INSERT INTO complaints (guild_id, order_no, platform, category, severity, summary, status, owner_id, logged_by, channel_id, created_at, deadline_at, resolved_at, outcome, amount_cents)
+         SELECT 1, 'ORD' || (2026000000 + i),
+                CASE i % 3 WHEN 0 THEN 'tmall' WHEN 1 THEN 'jd' ELSE 'amazon' END,
+                CASE i % 4 WHEN 0 THEN 'damaged' WHEN 1 THEN 'wrong-size' WHEN 2 THEN 'late-shipment' ELSE 'quality' END,
+                CASE WHEN r % 10 = 0 THEN 'serious' ELSE 'normal' END,
+                'Complaint ' || i, status, {member_case}, {alice}, {channel}, at, at + 86400000,
+                CASE WHEN status = 'resolved' THEN at + r * 1200000 END,
+                CASE WHEN status = 'resolved' THEN (CASE WHEN r % 2 = 0 THEN 'refund' ELSE 'explanation' END) END,
+                CASE WHEN status = 'resolved' AND r % 2 = 0 THEN 2500 + r * 10 END
+         FROM st",
+        alice = shell_id("alice") as i64,
+    );
+    sqlx::query(sqlx::AssertSqlSafe(complaints_sql))
+        .bind(n)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .expect("complaints");
+    sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_id, kind) SELECT id, created_at, logged_by, 'logged' FROM complaints")
+        .execute(&mut *tx)
+        .await
+        .expect("complaint events");
+    // Daily figures of every shop over the span (at most ten years).
+    let shops = data::shops(&mut tx, 1).await.expect("shops");
+    let days = span_days.clamp(30, 3650);
+    for (s, shop) in shops.iter().enumerate() {
+        for i in 0..days {
+            let f = figures(s, i);
+            let day = yesterday() - Duration::days(days - 1 - i);
+            sqlx::query(
+                "INSERT INTO daily_figures (shop_id, day, figures, paid_cents, uv, paying_buyers, entered_by, entered_at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, 'import')",
+            )
+            .bind(shop.id)
+            .bind(day.to_string())
+            .bind(serde_json::to_string(&f).expect("json"))
+            .bind(f.paid_amount.map(|m| m.0))
+            .bind(f.uv)
+            .bind(f.paying_buyers)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .expect("figures");
+        }
+    }
+    // 90 days of delivered messages (200 a day), through the store's own enqueue.
+    let payload = Reply::titled("Reminder: task due").line("x".repeat(600));
+    for i in 0..(90 * 200).min(n) {
+        let due = start() - Duration::milliseconds(i * DAY_MS / 200);
+        let msg = NewMessage {
+            guild_id: 1,
+            dedupe_key: format!("bench:{i}"),
+            source: "task".into(),
+            target: Target::Channel(channel as u64),
+            reply: payload.clone(),
+            due_at: due,
+        };
+        outbox::enqueue(&mut tx, &msg, due).await.expect("enqueue");
+    }
+    sqlx::query("UPDATE outbox_state SET state = 'sent', sent_at = available_at, attempts = 1")
+        .execute(&mut *tx)
+        .await
+        .expect("sent");
+    tx.commit().await.expect("commit");
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut *conn)
+        .await
+        .expect("checkpoint");
+    drop(conn);
+    app.store.close().await;
+    println!(
+        "  generated {n} tasks, {n} complaints, {days} days × {SHOPS} shops, {} outbox rows in {:.1} s ({:.0} MB)",
+        (90 * 200).min(n),
+        t0.elapsed().as_secs_f64(),
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
+    );
+}
+
+fn cache_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-data")
+}
+
+/// The cached database of `n` rows (generated when missing).
+async fn cached(n: i64) -> PathBuf {
+    let dir = cache_dir();
+    std::fs::create_dir_all(&dir).expect("cache dir");
+    let path = dir.join(format!("commands-v{CACHE_VERSION}-{n}.db"));
+    if !path.exists() {
+        let tmp = dir.join(format!("commands-v{CACHE_VERSION}-{n}.db.partial"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        }
+        generate(&tmp, n).await;
+        std::fs::rename(&tmp, &path).expect("rename");
+    }
+    path
+}
+
+/// p50 and p99 of a sample, in ms.
+fn percentiles(mut ms: Vec<f64>) -> (f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let at = |p: f64| ms[((ms.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+/// The commands timed, as typed (`{task}` and `{complaint}` are a recent task and complaint).
+fn command_lines() -> Vec<String> {
+    let y = yesterday();
+    let year_ago = y - Duration::days(364);
+    [
+        "/task list",
+        "/task list user:@bob",
+        "/task list position:customer-service",
+        "/task list scope:overdue",
+        "/task list scope:all",
+        "/task list scope:all page:3",
+        "/task show id:{task}",
+        "/task stats period:last-month",
+        "/task stats period:this-month",
+        "/task assign title:\"Bench task\" due:\"fri 18:00\" user:@bob",
+        "/task comment id:{task} text:\"checked\"",
+        "/complaint list scope:open",
+        "/complaint list scope:mine",
+        "/complaint list scope:breached",
+        "/complaint list scope:all",
+        "/complaint list scope:all platform:jd",
+        "/complaint show id:{complaint}",
+        "/complaint stats period:last-30d",
+        "/complaint log order:B2026 platform:tmall category:damaged summary:\"Cup broken\"",
+        &format!("/data show from:{year_ago} to:{y}"),
+        &format!("/data show shop:Shop3 from:{year_ago} to:{y}"),
+        &format!("/summary now date:{y}"),
+        "/summary weekly",
+        "/summary monthly",
+        "/status",
+        "/outbox list",
+        "/activity list",
+        "/help",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// Times every command on the database at `cached`; returns (line, p50, p99, first line of
+/// its answer).
+async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, String)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    std::fs::copy(cached, &path).expect("copy");
+    let clock = ManualClock::new(start());
+    let app = open(&path, &clock).await;
+    let mut sh = shell(&app, &clock).await;
+    // Timed as a command runs: no dispatcher pass after each line (the shell makes one only
+    // on its manual clock).
+    sh.manual = None;
+    let (task,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM tasks WHERE status = 'done'")
+        .fetch_one(&app.store.pool)
+        .await
+        .expect("task");
+    let (complaint,): (i64,) =
+        sqlx::query_as("SELECT MAX(id) FROM complaints WHERE status = 'resolved'")
+            .fetch_one(&app.store.pool)
+            .await
+            .expect("complaint");
+    let mut out = Vec::new();
+    for line in command_lines() {
+        let line = line
+            .replace("{task}", &task.to_string())
+            .replace("{complaint}", &complaint.to_string());
+        let mut times = Vec::with_capacity(runs);
+        let mut first = String::new();
+        for i in 0..runs + 3 {
+            let t0 = Instant::now();
+            let o = sh.execute(&line).await;
+            let took = t0.elapsed().as_secs_f64() * 1e3;
+            if i == 0 {
+                first = o
+                    .text
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(70)
+                    .collect();
+            }
+            std::hint::black_box(o);
+            if i >= 3 {
+                times.push(took);
+            }
+        }
+        let (p50, p99) = percentiles(times);
+        out.push((line, p50, p99, first));
+    }
+    app.store.close().await;
+    out
+}
+
+async fn commands_part(sizes: &[i64], runs: usize) {
+    println!("commands (p50 / p99 in ms, {runs} runs each, in-process through the core):");
+    let mut results = Vec::new();
+    for &n in sizes {
+        let path = cached(n).await;
+        results.push((n, time_commands(&path, runs).await));
+    }
+    let head: String = results
+        .iter()
+        .map(|(n, _)| format!(" | {n} p50 | {n} p99"))
+        .collect();
+    println!("| command{head} | p99 ratio |");
+    println!("|---{}|---|", "|---|---".repeat(results.len()));
+    for (i, (line, ..)) in results[0].1.iter().enumerate() {
+        let cells: String = results
+            .iter()
+            .map(|(_, r)| format!(" | {:.2} | {:.2}", r[i].1, r[i].2))
+            .collect();
+        let ratio = results[results.len() - 1].1[i].2 / results[0].1[i].2;
+        println!("| `{line}`{cells} | {ratio:.2}× |");
+    }
+    println!("answers (first line, largest database):");
+    for (line, .., first) in &results[results.len() - 1].1 {
+        println!("  {line}  →  {first}");
+    }
+}
+
+/// Accepts every message at once.
+struct NullSink;
+
+#[async_trait]
+impl Sink for NullSink {
+    async fn send(&self, msg: &Outbound) -> Result<Delivered, SendError> {
+        Ok(Delivered {
+            message_id: msg.id.to_string(),
+        })
+    }
+}
+
+/// Bytes of the database file and its write-ahead log.
+fn file_size(path: &Path) -> u64 {
+    ["", "-wal"]
+        .iter()
+        .map(|s| {
+            std::fs::metadata(format!("{}{s}", path.display()))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+/// Two years of a 10-person team: each day 30 tasks (3 reminders each and a history of 3
+/// entries), 8 complaints (2 pings, 3 entries), 3 shops' figures, 10 activity reminders, the
+/// morning summary with a 20 KB chart; all sent through the dispatcher (four passes a day).
+/// Returns the file size at the end of each month.
+async fn simulate(keep_days: Option<i64>) -> Vec<(String, u64, i64)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("growth.db");
+    let clock = ManualClock::new(start());
+    let mut config = config_for(&path);
+    if let Some(d) = keep_days {
+        config.outbox.keep = Duration::days(d);
+    } else {
+        config.outbox.keep = Duration::days(36_500);
+    }
+    config.outbox.per_channel_interval = Duration::zero();
+    let store = Store::open(&path, config.database.busy_timeout)
+        .await
+        .expect("open");
+    let app = App::new(store, Arc::new(clock.clone()), Arc::new(config));
+    let mut sh = shell(&app, &clock).await;
+    for s in 0..3 {
+        sh.execute(&format!(
+            "/data shop name:Shop{s} platform:tmall currency:CNY"
+        ))
+        .await;
+    }
+    drop(sh);
+    let dispatcher = Dispatcher::new(&app, Arc::new(NullSink)).with_owner("growth");
+    let chart: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let channel = shell_id("#shell");
+    let mut out = Vec::new();
+    let mut month = start().format("%Y-%m").to_string();
+    for day in 0..730i64 {
+        let day_start = start() + Duration::days(day);
+        let mut conn = app.store.pool.acquire().await.expect("conn");
+        let mut tx = conn.begin().await.expect("begin");
+        let mut msgs = Vec::new();
+        for k in 0..30 {
+            let due = day_start + Duration::hours(k % 9);
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO tasks (guild_id, title, status, assignee_id, assigner_id, channel_id, due_at, created_at, updated_at, done_at)
+                 VALUES (1, 'Check the chat records of today', 'done', ?1, ?1, ?2, ?3, ?3, ?3, ?3) RETURNING id",
+            )
+            .bind(shell_id(MEMBERS[k as usize % 10]) as i64)
+            .bind(channel as i64)
+            .bind(ms(due))
+            .fetch_one(&mut *tx)
+            .await
+            .expect("task");
+            for kind in ["created", "started", "done"] {
+                sqlx::query("INSERT INTO task_events (task_id, at, actor_id, kind, detail) VALUES (?1, ?2, 1, ?3, 'a note of a few words')")
+                    .bind(id)
+                    .bind(ms(due))
+                    .bind(kind)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("event");
+            }
+            for r in 0..3 {
+                msgs.push((format!("task:{id}:{r}"), due - Duration::hours(2 - r), None));
+            }
+        }
+        for k in 0..8 {
+            let at = day_start + Duration::hours(k);
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO complaints (guild_id, order_no, platform, category, severity, summary, description, status, logged_by, channel_id, created_at, deadline_at, resolved_at, outcome)
+                 VALUES (1, 'ORD2026112212345', 'tmall', 'damaged', 'normal', 'Cup arrived broken', 'The buyer sent two photos of the broken cup and asks for a refund.', 'resolved', 1, ?1, ?2, ?2 + 86400000, ?2 + 7200000, 'refund') RETURNING id",
+            )
+            .bind(channel as i64)
+            .bind(ms(at))
+            .fetch_one(&mut *tx)
+            .await
+            .expect("complaint");
+            for kind in ["logged", "claimed", "resolved"] {
+                sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_id, kind, detail) VALUES (?1, ?2, 1, ?3, 'a note of a few words')")
+                    .bind(id)
+                    .bind(ms(at))
+                    .bind(kind)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("event");
+            }
+            for r in 0..2 {
+                msgs.push((format!("complaint:{id}:{r}"), at + Duration::hours(r), None));
+            }
+        }
+        for a in 0..10 {
+            msgs.push((
+                format!("activity:{day}:{a}"),
+                day_start + Duration::hours(a % 8),
+                None,
+            ));
+        }
+        msgs.push((
+            format!("summary:{day}"),
+            day_start,
+            Some(Attachment {
+                filename: "trend.png".into(),
+                bytes: chart.clone(),
+            }),
+        ));
+        for (key, due, attachment) in msgs {
+            let mut reply = Reply::titled(format!("Reminder {key}"))
+                .line("Task #123 \"Check the chat records of today\" is due at <t:1764000000:F>, assigned to <@123456789012345678>.");
+            if let Some(a) = attachment {
+                reply = reply.line("x".repeat(1_500));
+                reply.attachments.push(a);
+            }
+            let msg = NewMessage {
+                guild_id: 1,
+                dedupe_key: key,
+                source: "growth".into(),
+                target: Target::Channel(channel),
+                reply,
+                due_at: due,
+            };
+            outbox::enqueue(&mut tx, &msg, day_start)
+                .await
+                .expect("enqueue");
+        }
+        for s in 0..3 {
+            let shop_id: i64 = s + 1;
+            let d = (day_start - Duration::days(1)).date_naive();
+            data::put_day(
+                &mut tx,
+                shop_id,
+                d,
+                &figures(s as usize, day),
+                1,
+                "import",
+                day_start,
+            )
+            .await
+            .expect("figures");
+        }
+        tx.commit().await.expect("commit");
+        drop(conn);
+        for pass in 0..4 {
+            clock.set(day_start + Duration::hours(6 * pass + 3));
+            dispatcher.tick().await.expect("pass");
+        }
+        let next = (day_start + Duration::days(1)).format("%Y-%m").to_string();
+        if next != month {
+            let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox_message")
+                .fetch_one(&app.store.pool)
+                .await
+                .expect("rows");
+            out.push((month.clone(), file_size(&path), rows));
+            month = next;
+        }
+    }
+    app.store.close().await;
+    out
+}
+
+async fn growth_part() {
+    println!("growth: two years of a 10-person team (file + WAL size at each month's end):");
+    let t0 = Instant::now();
+    let pruned = simulate(Some(90)).await;
+    let kept = simulate(None).await;
+    println!("| month | keep_days = 90 | outbox rows | no pruning | outbox rows |");
+    println!("|---|---|---|---|---|");
+    for ((m, a, ra), (_, b, rb)) in pruned.iter().zip(&kept) {
+        println!(
+            "| {m} | {:.1} MB | {ra} | {:.1} MB | {rb} |",
+            *a as f64 / 1e6,
+            *b as f64 / 1e6
+        );
+    }
+    println!("  ({:.0} s)", t0.elapsed().as_secs_f64());
+}
+
+/// VmRSS, RssAnon (heap, stacks, SQLite's page caches) and RssFile (pages of the binary and
+/// libraries: shared and clean, dropped by the kernel under pressure) of a process, in KiB.
+fn rss(pid: u32) -> (u64, u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("RssAnon:"), field("RssFile:"))
+}
+
+fn memory_part(big: Option<PathBuf>) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    println!("memory: `storeops shell` (this profile's binary), resident set:");
+    let bin = env!("CARGO_BIN_EXE_storeops");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cases = vec![("fresh database", dir.path().join("fresh.db"))];
+    if let Some(big) = big {
+        let copy = dir.path().join("big.db");
+        std::fs::copy(big, &copy).expect("copy");
+        cases.push(("1 M database", copy));
+    }
+    for (label, db) in cases {
+        let mut child = Command::new(bin)
+            .arg("shell")
+            .env("STOREOPS_DATABASE_PATH", &db)
+            .env("STOREOPS_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn storeops shell");
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        let idle = rss(child.id());
+        let mut stdin = child.stdin.take().expect("stdin");
+        for line in command_lines().iter().filter(|l| !l.contains('{')) {
+            writeln!(stdin, "{line}").expect("write");
+        }
+        stdin.flush().expect("flush");
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        let after = rss(child.id());
+        drop(stdin);
+        let _ = child.wait();
+        let mib = |(all, anon, file): (u64, u64, u64)| {
+            format!(
+                "{:.1} MiB ({:.1} anonymous + {:.1} file-backed)",
+                all as f64 / 1024.0,
+                anon as f64 / 1024.0,
+                file as f64 / 1024.0
+            )
+        };
+        println!(
+            "  {label}: idle after start {}; idle after the commands {}",
+            mib(idle),
+            mib(after)
+        );
+    }
+}
+
+fn main() {
+    let part = std::env::var("COMMANDS_BENCH_PART").unwrap_or_else(|_| "all".into());
+    let sizes: Vec<i64> = std::env::var("COMMANDS_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,1000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runs: usize = std::env::var("COMMANDS_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40)
+        .max(20);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "load average: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    if part == "all" || part == "commands" {
+        rt.block_on(commands_part(&sizes, runs));
+    }
+    if part == "all" || part == "growth" {
+        rt.block_on(growth_part());
+    }
+    if part == "all" || part == "memory" {
+        let big = sizes
+            .iter()
+            .max()
+            .map(|n| cache_dir().join(format!("commands-v{CACHE_VERSION}-{n}.db")))
+            .filter(|p| p.exists());
+        memory_part(big);
+    }
+}

@@ -1,0 +1,110 @@
+//! Every hot statement of the store (taken from the store functions, `store::hot_queries`)
+//! reads through an index: `EXPLAIN QUERY PLAN` must show no full scan of a table that grows
+//! with the years, and a list's page must come out of its index in order (no sort of the
+//! whole match). The planner is asked on a freshly migrated database, as a bot's own file is
+//! (nobody runs ANALYZE on it).
+
+use storeops::store::{BIG_TABLES, hot_queries};
+
+use crate::support::TestApp;
+use crate::support::store::Db;
+
+/// Whether a SEARCH line reads a whole guild's history: bounded by nothing but `guild_id=?`
+/// and at most one one-sided range (`assignee_id>?` is "IS NOT NULL"). A search of a partial
+/// index of active rows (`*_active_*`) is bounded by the team's open work, not by the years.
+fn guild_wide(line: &str) -> bool {
+    let Some(open) = line.find(" (") else {
+        return false;
+    };
+    if line.contains("_active_") {
+        return false;
+    }
+    let terms: Vec<&str> = line[open + 2..line.len() - 1].split(" AND ").collect();
+    let equalities = terms
+        .iter()
+        .filter(|t| t.ends_with("=?") && **t != "guild_id=?")
+        .count();
+    let ranges = terms
+        .iter()
+        .filter(|t| t.ends_with(">?") || t.ends_with("<?"))
+        .count();
+    terms.contains(&"guild_id=?") && equalities == 0 && ranges <= 1
+}
+
+/// The plan's lines that read a big table whole (a SCAN; or a guild-wide SEARCH in a statement
+/// without LIMIT, which must then read to the end), or sort a page's rows.
+fn defects(name: &str, sql: &str, plan: &[String]) -> Vec<String> {
+    plan.iter()
+        .filter(|line| {
+            let big = |verb: &str| {
+                BIG_TABLES.iter().any(|t| {
+                    line.as_str() == format!("{verb} {t}")
+                        || line.starts_with(&format!("{verb} {t} "))
+                })
+            };
+            let full_scan = big("SCAN");
+            let unbounded = big("SEARCH") && guild_wide(line) && !sql.contains("LIMIT");
+            let sorted_page = name.ends_with(": page") && line.contains("TEMP B-TREE FOR ORDER BY");
+            full_scan || unbounded || sorted_page
+        })
+        .cloned()
+        .collect()
+}
+
+async fn plan(t: &TestApp, sql: &str) -> Vec<String> {
+    let rows: Vec<(i64, i64, i64, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+            .fetch_all(t.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.into_iter().map(|r| r.3).collect()
+}
+
+#[tokio::test]
+async fn no_hot_statement_scans_a_big_table() {
+    let t = TestApp::quiet().await;
+    let queries = hot_queries();
+    assert!(queries.len() >= 30, "{} statements", queries.len());
+    let mut bad = Vec::new();
+    for (name, sql) in &queries {
+        let plan = plan(&t, sql).await;
+        assert!(!plan.is_empty(), "{name}: no plan");
+        let d = defects(name, sql, &plan);
+        if !d.is_empty() {
+            bad.push(format!("{name}: {d:?}\n  {sql}\n  plan: {plan:?}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "full scans or sorted pages:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// The check itself catches what it must: a filter no index serves, and a page sorted after
+/// reading, and the statistic `/task stats` was (every task of the guild, grouped).
+#[tokio::test]
+async fn the_plan_check_catches_a_scan_and_a_sort() {
+    let t = TestApp::quiet().await;
+    let scan_sql = "SELECT id FROM tasks WHERE title = ?1";
+    let scan = plan(&t, scan_sql).await;
+    assert!(!defects("x", scan_sql, &scan).is_empty(), "{scan:?}");
+    let sorted_sql =
+        "SELECT id FROM tasks WHERE guild_id = ?1 AND status IN ('open', 'in_progress')
+           ORDER BY title, id LIMIT 20";
+    let sorted = plan(&t, sorted_sql).await;
+    assert!(
+        !defects("sorted: page", sorted_sql, &sorted).is_empty(),
+        "{sorted:?}"
+    );
+    let old_stats_sql = "SELECT assignee_id, COUNT(*) FROM tasks WHERE guild_id = ?1 AND assignee_id IS NOT NULL GROUP BY assignee_id";
+    let old_stats = plan(&t, old_stats_sql).await;
+    assert!(
+        !defects("old stats", old_stats_sql, &old_stats).is_empty(),
+        "{old_stats:?}"
+    );
+    // An uncapped count of every complaint of the guild, as the list titles had.
+    let count_sql = "SELECT COUNT(*) FROM complaints WHERE guild_id = ?1";
+    let count = plan(&t, count_sql).await;
+    assert!(!defects("count", count_sql, &count).is_empty(), "{count:?}");
+}

@@ -85,6 +85,12 @@ status-commands-ok = { $count } registered with Discord ({ $when })
 status-commands-failed = Commands not registered: { $reason } — Discord refused them ({ $when }); the bot retries and keeps sending reminders meanwhile.
 status-failed-list = Messages that could not be delivered:
 status-retry-hint = A manager can put them back in the queue with /outbox retry (or /outbox retry id:NUMBER).
+err-disk-full = The database's disk is full, so nothing was saved and nothing was changed. Free some space on the bot's disk; the bot carries on by itself once there is room.
+status-disk-full = ⚠ The database's disk is full (since { $since }): nothing new can be saved and reminders wait. Free some space; the bot carries on by itself once there is room.
+status-job-failing = ⚠ { $job } failed (since { $since }): { $error }. Tried again { $retry }; everything else carries on.
+job-recurring = Creating recurring tasks
+job-summary = The daily summary
+job-activities = Planning activity reminders
 
 ## Outbox
 outbox-error = last error: { $error } (after { $attempts } tries)

@@ -85,6 +85,12 @@ status-commands-ok = 已在 Discord 注册 { $count } 个（{ $when }）
 status-commands-failed = 命令未注册：{ $reason } —— Discord 拒绝了注册（{ $when }）；机器人会自动重试，期间照常发送提醒。
 status-failed-list = 以下消息未能送达：
 status-retry-hint = 经理可用 /outbox retry（或 /outbox retry id:编号）把它们重新放回队列。
+err-disk-full = 数据库所在磁盘已满，没有保存，也没有任何改动。请清理机器人所在磁盘的空间；有空间后机器人会自动恢复。
+status-disk-full = ⚠ 数据库所在磁盘已满（自 { $since }）：无法保存新内容，提醒暂停发送。请清理空间；有空间后机器人会自动恢复。
+status-job-failing = ⚠ { $job }失败（自 { $since }）：{ $error }。将于 { $retry }重试；其他功能照常运行。
+job-recurring = 生成周期任务
+job-summary = 每日数据汇总
+job-activities = 安排活动提醒
 
 ## Outbox
 outbox-error = 最后一次错误：{ $error }（已尝试 { $attempts } 次）

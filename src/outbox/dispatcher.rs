@@ -33,6 +33,10 @@ const DIGEST_LISTED: usize = 50;
 /// How long completions are gathered after the first one before they are recorded together.
 const COLLECT_FOR: std::time::Duration = std::time::Duration::from_millis(5);
 
+/// After a full disk, delivery waits until the database has room for this much again (about
+/// the size of a busy pass's writes).
+const ROOM_PROBE_BYTES: i64 = 64 * 1024;
+
 /// A row failed for good, as its report names it.
 struct FailedRow<'a> {
     id: i64,
@@ -122,7 +126,10 @@ impl Dispatcher {
                     }
                 },
                 Err(e) => {
-                    tracing::error!(error = %e, "outbox: delivery pass failed; retrying in 1 s");
+                    self.app.health.store_failed(&e, self.clock.now());
+                    if !e.is_disk_full() {
+                        tracing::error!(error = %e, "outbox: delivery pass failed; retrying in 1 s");
+                    }
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     continue;
                 }
@@ -160,10 +167,26 @@ impl Dispatcher {
         })
     }
 
-    /// Runs the due jobs (which may queue messages), then delivers every due row.
+    /// Runs the due jobs (which may queue messages), then delivers every due row. After a
+    /// full disk, first checks whether there is room again (a write of its own).
     pub async fn tick(&self) -> StoreResult<PassStats> {
+        if self.app.health.disk_full_since().is_some() {
+            let now = self.clock.now();
+            let mut conn = self.store.pool.acquire().await?;
+            match crate::store::runtime::probe_room(&mut conn, ROOM_PROBE_BYTES).await {
+                Ok(()) => self.app.health.write_succeeded(now),
+                Err(e) => {
+                    self.app.health.store_failed(&e, now);
+                    return Err(e);
+                }
+            }
+        }
         crate::app::jobs::run_due(&self.app).await?;
-        self.run_due().await
+        let out = self.run_due().await;
+        if let Err(e) = &out {
+            self.app.health.store_failed(e, self.clock.now());
+        }
+        out
     }
 
     /// Claims and delivers every row due now, batch after batch, until none is left.
@@ -172,11 +195,25 @@ impl Dispatcher {
         total.skipped += self.skip_stale().await?;
         // One connection and one read of each guild's settings for the whole pass.
         let mut conn = self.store.pool.acquire().await?;
+        let out = self.pass(&mut conn, &mut total).await;
+        if out.is_err() {
+            // Not handed to anyone else in whatever state the failed statement left it.
+            conn.close_on_drop();
+        }
+        out.map(|()| total)
+    }
+
+    /// Claims and delivers batch after batch on `conn`, adding up what was done in `total`.
+    async fn pass(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        total: &mut PassStats,
+    ) -> StoreResult<()> {
         let mut guilds = HashMap::new();
         loop {
             let now = self.clock.now();
             let batch = outbox::claim(
-                &mut conn,
+                &mut *conn,
                 &self.owner,
                 now,
                 now + self.cfg.lease,
@@ -184,9 +221,9 @@ impl Dispatcher {
             )
             .await?;
             if batch.is_empty() {
-                return Ok(total);
+                return Ok(());
             }
-            let stats = self.deliver(&mut conn, &mut guilds, batch, now).await?;
+            let stats = self.deliver(conn, &mut guilds, batch, now).await?;
             total.sent += stats.sent;
             total.retried += stats.retried;
             total.failed += stats.failed;

@@ -44,6 +44,19 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether the disk (or the database's size limit) is full: `SQLITE_FULL`.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Sql(e) | StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "13"),
+            _ => false,
+        }
+    }
+}
+
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -57,13 +70,18 @@ pub struct Store {
 impl Store {
     /// Opens (creating the file and its folder when missing) and migrates the database.
     pub async fn open(path: &Path, busy_timeout: Duration) -> StoreResult<Store> {
+        Store::connect(Store::options(path, busy_timeout)?).await
+    }
+
+    /// The connection settings of the database at `path` (creating its folder when missing).
+    pub fn options(path: &Path, busy_timeout: Duration) -> StoreResult<SqliteConnectOptions> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
                 path: dir.display().to_string(),
                 source,
             })?;
         }
-        let options = SqliteConnectOptions::from_str("sqlite:")?
+        Ok(SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -74,10 +92,27 @@ impl Store {
             // 32 MiB of page cache per connection (the default is 2 MiB): a backlog's hot pages
             // (the outbox state and its indexes) stay in memory while it drains.
             .pragma("cache_size", "-32768")
-            .busy_timeout(busy_timeout);
+            .busy_timeout(busy_timeout))
+    }
+
+    /// Opens a pool with `options` and migrates the database. A connection handed back to the
+    /// pool inside a transaction (a statement failed, e.g. on a full disk, and the rollback
+    /// did not go through) is closed instead of being reused: the next user gets a fresh one,
+    /// never one that still holds a transaction and with it the write lock.
+    pub async fn connect(options: SqliteConnectOptions) -> StoreResult<Store> {
+        use sqlx::Connection;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
+            .after_release(|conn, _| {
+                let clean = !conn.is_in_transaction();
+                Box::pin(async move {
+                    if !clean {
+                        tracing::warn!("closing a database connection left inside a transaction");
+                    }
+                    Ok(clean)
+                })
+            })
             .connect_with(options)
             .await?;
         let store = Store { pool };

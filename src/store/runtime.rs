@@ -20,6 +20,21 @@ pub struct Status {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Whether the database has room for `bytes` more: writes that much in a transaction that is
+/// rolled back, so nothing stays. Fails with the database's error (`SQLITE_FULL`) when not.
+pub async fn probe_room(conn: &mut SqliteConnection, bytes: i64) -> StoreResult<()> {
+    let mut tx = super::write_tx(conn).await?;
+    sqlx::query(
+        "INSERT INTO runtime_status (key, value, ok, updated_at) VALUES ('room-probe', hex(randomblob(?1)), 1, 0)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(bytes / 2)
+    .execute(&mut *tx)
+    .await?;
+    tx.rollback().await?;
+    Ok(())
+}
+
 /// Records the state of `key`.
 pub async fn set(
     conn: &mut SqliteConnection,

@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -194,9 +195,26 @@ async fn run_shell(
     };
     let interactive = std::io::stdin().is_terminal();
     let (line_tx, mut line_rx) = tokio::sync::mpsc::channel::<String>(16);
+    // Ctrl-C while a line runs (a long :advance) stops that line; otherwise it ends the shell.
+    let busy = Arc::new(AtomicBool::new(false));
+    let interrupt = shell.interrupt_handle();
+    let (quit_tx, mut quit_rx) = tokio::sync::mpsc::channel::<()>(1);
+    tokio::spawn({
+        let (busy, interrupt) = (busy.clone(), interrupt.clone());
+        async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                if busy.load(Ordering::SeqCst) {
+                    interrupt.store(true, Ordering::SeqCst);
+                } else if quit_tx.send(()).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
     if interactive {
         println!("{}", shell.welcome().await);
-        std::thread::spawn(move || read_interactive(line_tx));
+        let (busy, interrupt) = (busy.clone(), interrupt.clone());
+        std::thread::spawn(move || read_interactive(line_tx, busy, interrupt));
     } else {
         tokio::spawn(async move {
             let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
@@ -211,7 +229,9 @@ async fn run_shell(
         tokio::select! {
             line = line_rx.recv() => {
                 let Some(line) = line else { break };
+                busy.store(true, Ordering::SeqCst);
                 let out = shell.execute(&line).await;
+                busy.store(false, Ordering::SeqCst);
                 if !out.text.is_empty() {
                     println!("{}", out.text);
                 }
@@ -220,7 +240,7 @@ async fn run_shell(
                 }
             }
             Some(sent) = shell.next_outbound() => println!("{sent}"),
-            _ = tokio::signal::ctrl_c() => break,
+            _ = quit_rx.recv() => break,
         }
     }
     let _ = stop_tx.send(true);
@@ -235,8 +255,14 @@ async fn run_shell(
     Ok(())
 }
 
-/// Reads lines with history and editing from a terminal (a thread of its own: it blocks).
-fn read_interactive(tx: tokio::sync::mpsc::Sender<String>) {
+/// Reads lines with history and editing from a terminal (a thread of its own: it blocks). The
+/// editor owns the terminal, so it sees Ctrl-C: while a line runs (`busy`) that stops the line
+/// (`interrupt`); at the prompt it ends the shell.
+fn read_interactive(
+    tx: tokio::sync::mpsc::Sender<String>,
+    busy: Arc<AtomicBool>,
+    interrupt: Arc<AtomicBool>,
+) {
     let Ok(mut editor) = rustyline::DefaultEditor::new() else {
         return;
     };
@@ -247,6 +273,9 @@ fn read_interactive(tx: tokio::sync::mpsc::Sender<String>) {
                 if tx.blocking_send(line).is_err() {
                     break;
                 }
+            }
+            Err(rustyline::error::ReadlineError::Interrupted) if busy.load(Ordering::SeqCst) => {
+                interrupt.store(true, Ordering::SeqCst);
             }
             Err(_) => {
                 let _ = tx.blocking_send(":quit".into());

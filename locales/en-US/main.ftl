@@ -131,6 +131,7 @@ shell-help = Shell controls: ":as NAME [positions]" switch the pretend user (pos
 shell-now = Now: { $now } ({ $tz })
 shell-as = You are now { $name } ({ $roles }).
 shell-no-advance = The clock is the real one; start the shell with --now "2026-11-23 09:00" to move time with :advance.
+shell-advance-stopped = Stopped (Ctrl-C): the clock is at { $now }; everything due until then was sent.
 shell-unknown-control = Unknown shell control "{ $control }". Type :help.
 shell-sent = [bot → { $target }]
 

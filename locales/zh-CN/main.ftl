@@ -128,6 +128,7 @@ shell-help = 命令行控制：“:as 名字 [岗位]” 切换模拟用户（�
 shell-now = 现在：{ $now }（{ $tz }）
 shell-as = 当前身份：{ $name }（{ $roles }）。
 shell-no-advance = 当前使用真实时钟；用 --now "2026-11-23 09:00" 启动命令行后才能用 :advance 拨动时间。
+shell-advance-stopped = 已停止（Ctrl-C）：时钟停在 { $now }；此前到期的消息都已发出。
 shell-unknown-control = 未知的命令行控制“{ $control }”。输入 :help 查看。
 shell-sent = [机器人 → { $target }]
 

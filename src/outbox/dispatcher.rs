@@ -61,6 +61,8 @@ pub struct Dispatcher {
     owner: String,
     wake: Arc<Notify>,
     last_sent: Mutex<HashMap<Target, tokio::time::Instant>>,
+    /// Whether sends to one target wait `per_channel_interval` of real time between them.
+    pacing: bool,
 }
 
 /// What one pass did, for logs and tests.
@@ -92,7 +94,15 @@ impl Dispatcher {
             ),
             wake: app.outbox_wake.clone(),
             last_sent: Mutex::new(HashMap::new()),
+            pacing: true,
         }
+    }
+
+    /// Sends without waiting real time between the messages of one target: for a manual
+    /// clock (the shell's `--now`), where nothing is posted to a platform that could mind.
+    pub fn without_pacing(mut self) -> Self {
+        self.pacing = false;
+        self
     }
 
     /// Names the lease owner (tests run several dispatchers in one process).
@@ -515,7 +525,7 @@ impl Dispatcher {
     /// Waits until the target may receive another message.
     async fn pace(&self, target: Target) {
         let interval = self.cfg.per_channel_interval.to_std().unwrap_or_default();
-        if interval.is_zero() {
+        if interval.is_zero() || !self.pacing {
             return;
         }
         let wait_until = {

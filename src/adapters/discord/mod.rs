@@ -108,6 +108,8 @@ impl Bot {
     pub async fn start(app: App, token: &str) -> anyhow::Result<Bot> {
         let client_http = reqwest::Client::builder()
             .use_rustls_tls()
+            .connect_timeout(app.config.discord.connect_timeout)
+            .timeout(app.config.discord.request_timeout)
             .build()
             .context("building the HTTP client")?;
         let mut builder = serenity::HttpBuilder::new(token).client(client_http.clone());

@@ -243,3 +243,41 @@ async fn a_late_success_after_the_row_was_taken_over_is_not_recorded_by_the_old_
     assert_eq!(b_stats.retried, 1, "{b_stats:?}");
     assert_eq!(outbox_row(&t.app, key).await.state, "pending");
 }
+
+/// `:advance` on the manual clock does not wait real time for the per-channel pacing (issue
+/// #20): 40 messages to one channel with 10 s between them would take 400 s of real time;
+/// they all come out within the test's patience.
+#[tokio::test]
+async fn advance_on_the_manual_clock_does_not_wait_real_time_for_pacing() {
+    let t = TestApp::quiet().await;
+    let mut config = (*t.app.config).clone();
+    config.outbox.per_channel_interval = Duration::seconds(10);
+    let app = storeops::app::App::new(
+        t.app.store.clone(),
+        Arc::new(t.clock.clone()),
+        Arc::new(config),
+    );
+    let mut sh = crate::support::shell::shell_on(&app, &t.clock, "alice", "manager").await;
+    let now = t.clock.now();
+    let msgs: Vec<NewMessage> = (0..40)
+        .map(|i| {
+            message(
+                SHELL_GUILD,
+                &format!("paced:{i}"),
+                "paced",
+                Target::Channel(CH_A),
+                now + Duration::minutes(1),
+            )
+        })
+        .collect();
+    enqueue_all(&t.app, &msgs).await;
+    let out = tokio::time::timeout(PATIENCE, sh.execute(":advance 2m"))
+        .await
+        .expect(":advance waited real time for pacing")
+        .text;
+    assert_eq!(
+        crate::support::sent::sent_titled(&out, "title of paced:").len(),
+        40,
+        "{out}"
+    );
+}

@@ -201,3 +201,8 @@ history-older = Older entries: { $command }
 
 # A slow command was acknowledged privately; its public answer follows as a new message.
 answer-below = Done: the answer is posted below for everyone.
+start-locked = Another storeops ({ $kind }, process { $pid }) delivers from this database (its last heartbeat was { $ago } s ago). One database, one dispatcher: stop that one first, or give this one another database.path. A process that died lets go after 45 s.
+shell-watching = A running storeops ({ $kind }, process { $pid }) delivers from this database, so this shell sends nothing and changes nothing: read-only commands only (/status, /outbox list, the lists). To try things out, start the shell with --now "2026-11-23 09:00" --copy, or on another database.path.
+shell-now-refused = This database has been used on the real clock (a running bot or shell delivered from it): a manual clock (--now) here would mark real reminders sent or skipped. Add --copy to try it on a copy, or use another database.path.
+shell-copy = Working on a copy of the database ({ $path }); it is removed when the shell ends.
+err-read-only = This shell is read-only: a running bot delivers from this database. Nothing was changed.

@@ -198,3 +198,8 @@ history-older = 更早的记录：{ $command }
 
 # 命令处理较慢时先私下确认；公开的回复随后作为新消息发出。
 answer-below = 已完成：结果已在下方公开发出。
+start-locked = 另一个 storeops（{ $kind }，进程 { $pid }）正在用这个数据库发送消息（最近一次心跳在 { $ago } 秒前）。一个数据库只能有一个发送者：请先停掉它，或为本进程另设 database.path。已退出的进程 45 秒后自动释放。
+shell-watching = 一个正在运行的 storeops（{ $kind }，进程 { $pid }）在用这个数据库发送消息，所以本命令行不发送、也不修改任何内容：只能用只读命令（/status、/outbox list、各类列表）。想试用的话，请用 --now "2026-11-23 09:00" --copy 启动，或换一个 database.path。
+shell-now-refused = 这个数据库已用真实时钟运行过（机器人或命令行从它发送过消息）：在这里用手动时钟（--now）会把真实的提醒标记为已发送或已跳过。加上 --copy 在副本上试用，或换一个 database.path。
+shell-copy = 正在数据库的副本上操作（{ $path }）；命令行结束时会删除。
+err-read-only = 本命令行为只读：有正在运行的机器人在用这个数据库发送消息。没有任何改动。

@@ -10,6 +10,7 @@ pub mod input;
 pub mod invocation;
 pub mod jobs;
 pub mod local;
+pub mod runlock;
 pub mod spec;
 pub mod view;
 
@@ -329,6 +330,8 @@ impl App {
                 self.health.store_failed(&s, self.clock.now());
                 if s.is_disk_full() {
                     Reply::error(locale.t("err-disk-full"))
+                } else if s.is_read_only() {
+                    Reply::error(locale.t("err-read-only"))
                 } else {
                     Reply::error(locale.t("err-storage"))
                 }

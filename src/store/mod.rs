@@ -45,6 +45,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database refused a write because it is open read-only: `SQLITE_READONLY`.
+    pub fn is_read_only(&self) -> bool {
+        match self {
+            StoreError::Sql(e) => e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "8" || c.parse::<i32>().is_ok_and(|n| n & 0xff == 8)),
+            _ => false,
+        }
+    }
+
     /// Whether the disk (or the database's size limit) is full: `SQLITE_FULL`.
     pub fn is_disk_full(&self) -> bool {
         match self {
@@ -120,6 +131,28 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the database read-only (no migrations, every write refused by SQLite): for a
+    /// shell beside a running bot.
+    pub async fn open_read_only(path: &Path, busy_timeout: Duration) -> StoreResult<Store> {
+        let options = Store::options(path, busy_timeout)?
+            .create_if_missing(false)
+            .pragma("query_only", "ON");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await?;
+        Ok(Store { pool })
+    }
+
+    /// Writes a consistent copy of the database to `to` (`VACUUM INTO`), which must not exist.
+    pub async fn copy_to(&self, to: &Path) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO ?1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Applies every migration not yet applied; a no-op when up to date.
     pub async fn migrate(&self) -> StoreResult<()> {
         MIGRATOR.run(&self.pool).await?;
@@ -177,6 +210,14 @@ pub fn id_in(id: u64) -> i64 {
 /// The inverse of [`id_in`].
 pub fn id_out(id: i64) -> u64 {
     id as u64
+}
+
+/// Whether `conn` was opened read-only ([`Store::open_read_only`]).
+pub async fn is_read_only(conn: &mut sqlx::SqliteConnection) -> StoreResult<bool> {
+    let on: i64 = sqlx::query_scalar("PRAGMA query_only")
+        .fetch_one(conn)
+        .await?;
+    Ok(on != 0)
 }
 
 /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so a

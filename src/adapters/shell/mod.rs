@@ -97,6 +97,20 @@ impl Shell {
         self.interrupt.clone()
     }
 
+    /// A shell beside a running bot: it prepares nothing (the database is read-only to it) and
+    /// its dispatcher must not be run.
+    pub async fn watching(app: App, actor: Actor) -> Shell {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Shell {
+            dispatcher: Arc::new(Dispatcher::new(&app, Arc::new(ShellSink { tx }))),
+            app,
+            actor,
+            manual: None,
+            outbound: rx,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     /// The dispatcher delivering to this shell (run it in the background on a real clock).
     pub fn dispatcher(&self) -> Arc<Dispatcher> {
         self.dispatcher.clone()

@@ -11,6 +11,7 @@ mod downtime;
 mod faults;
 mod queue;
 mod schedules;
+mod second_process;
 mod slow_sends;
 mod wake;
 

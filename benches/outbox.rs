@@ -144,6 +144,7 @@ async fn record(conn: &mut SqliteConnection, sent: &[(i64, i64)], now: DateTime<
     sqlx::query(outbox::RECORD_SENT_SQL)
         .bind(ms(now))
         .bind(json)
+        .bind("raw")
         .execute(conn)
         .await
         .expect("record");

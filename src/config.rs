@@ -170,6 +170,11 @@ pub struct DiscordConfig {
     pub register_retry: std::time::Duration,
     /// At most this many requests to Discord in any second (Discord's global limit is 50).
     pub global_requests_per_second: usize,
+    /// A connection to Discord not made within this long is given up (and retried).
+    pub connect_timeout: std::time::Duration,
+    /// A request to Discord not answered within this long is given up; a message's send is
+    /// then retried with the same nonce, so it still shows once.
+    pub request_timeout: std::time::Duration,
 }
 
 /// Default channel ids.
@@ -485,6 +490,18 @@ impl Config {
                     1,
                     100_000,
                 )? as usize,
+                connect_timeout: std::time::Duration::from_millis(positive(
+                    "discord",
+                    "connect_timeout_ms",
+                    1,
+                    600_000,
+                )? as u64),
+                request_timeout: std::time::Duration::from_millis(positive(
+                    "discord",
+                    "request_timeout_ms",
+                    1,
+                    600_000,
+                )? as u64),
             },
             channels: Channels {
                 summary: channel("summary")?,

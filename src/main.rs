@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -44,6 +45,11 @@ enum Cmd {
         /// RFC 3339); move it with ":advance 2h".
         #[arg(long)]
         now: Option<String>,
+        /// With --now: work on a copy of the database (a temporary file), so the manual clock
+        /// cannot mark the real reminders sent or skipped. Required on a database a real clock
+        /// has delivered from.
+        #[arg(long, requires = "now")]
+        copy: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -131,7 +137,8 @@ async fn main() -> anyhow::Result<()> {
             roles,
             locale,
             now,
-        } => run_shell(config, as_user, roles, locale, now).await,
+            copy,
+        } => run_shell(config, as_user, roles, locale, now, copy).await,
         Cmd::Run => {
             let store = open(&config).await?;
             let app = App::new(store, Arc::new(SystemClock), Arc::new(config));
@@ -179,8 +186,45 @@ async fn run_shell(
     roles: String,
     locale: Option<String>,
     now: Option<String>,
+    copy: bool,
 ) -> anyhow::Result<()> {
-    let store = open(&config).await?;
+    let mut config = config;
+    let locale_default = config.defaults.locale;
+    let mut store = open(&config).await?;
+    // The copy the session works on (--copy), removed when it ends.
+    let mut copy_path: Option<PathBuf> = None;
+    if now.is_some() {
+        let probe = App::new(
+            store.clone(),
+            Arc::new(SystemClock),
+            Arc::new(config.clone()),
+        );
+        let used = probe.real_clock_has_run().await? || probe.run_lock_holder().await?.is_some();
+        if copy {
+            let path = std::env::temp_dir().join(format!(
+                "storeops-copy-{}-{:08x}.db",
+                std::process::id(),
+                rand::random::<u32>()
+            ));
+            store.copy_to(&path).await?;
+            store.close().await;
+            config.database.path = path.clone();
+            store = open(&config).await?;
+            eprintln!(
+                "{}",
+                storeops::tr!(
+                    locale_default,
+                    "shell-copy",
+                    path = config.database.path.display().to_string()
+                )
+            );
+            copy_path = Some(path);
+        } else if used {
+            eprintln!("{}", locale_default.t("shell-now-refused"));
+            store.close().await;
+            std::process::exit(2);
+        }
+    }
     let manual = match now {
         Some(s) => Some(ManualClock::new(
             shell::parse_now(&s, config.defaults.timezone).with_context(|| {
@@ -193,7 +237,24 @@ async fn run_shell(
         Some(m) => Arc::new(m.clone()),
         None => Arc::new(SystemClock),
     };
-    let app = App::new(store.clone(), clock, Arc::new(config));
+    let config = Arc::new(config);
+    let mut app = App::new(store.clone(), clock.clone(), config.clone());
+    // On the real clock the shell delivers, so it takes the run lock; when a running bot (or
+    // another shell) holds it, this one only watches, read-only.
+    let mut lock = None;
+    let mut watching = None;
+    if manual.is_none() {
+        match app.take_run_lock("shell").await? {
+            Ok(l) => lock = Some(l),
+            Err(holder) => {
+                store.close().await;
+                store = Store::open_read_only(&config.database.path, config.database.busy_timeout)
+                    .await?;
+                app = App::new(store.clone(), clock, config.clone());
+                watching = Some(holder);
+            }
+        }
+    }
     let mut actor = Actor::new(shell::shell_id(&as_user), as_user.trim_start_matches('@'));
     actor.positions = shell::parse_positions(&roles);
     if let Some(l) = locale {
@@ -202,18 +263,50 @@ async fn run_shell(
                 .map_err(|bad| anyhow::anyhow!("--locale {bad:?}: expected en-US or zh-CN"))?,
         );
     }
-    let mut shell = Shell::new(app, actor, manual.clone()).await?;
+    let mut shell = match &watching {
+        Some(holder) => {
+            let l = actor.locale.unwrap_or(locale_default);
+            eprintln!(
+                "{}",
+                storeops::tr!(
+                    l,
+                    "shell-watching",
+                    kind = holder.kind.clone(),
+                    pid = holder.pid
+                )
+            );
+            Shell::watching(app, actor).await
+        }
+        None => Shell::new(app, actor, manual.clone()).await?,
+    };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let background = if manual.is_none() {
+    let background = if manual.is_none() && watching.is_none() {
         Some(tokio::spawn(shell.dispatcher().run(stop_rx)))
     } else {
         None
     };
     let interactive = std::io::stdin().is_terminal();
     let (line_tx, mut line_rx) = tokio::sync::mpsc::channel::<String>(16);
+    // Ctrl-C while a line runs (a long :advance) stops that line; otherwise it ends the shell.
+    let busy = Arc::new(AtomicBool::new(false));
+    let interrupt = shell.interrupt_handle();
+    let (quit_tx, mut quit_rx) = tokio::sync::mpsc::channel::<()>(1);
+    tokio::spawn({
+        let (busy, interrupt) = (busy.clone(), interrupt.clone());
+        async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                if busy.load(Ordering::SeqCst) {
+                    interrupt.store(true, Ordering::SeqCst);
+                } else if quit_tx.send(()).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
     if interactive {
         println!("{}", shell.welcome().await);
-        std::thread::spawn(move || read_interactive(line_tx));
+        let (busy, interrupt) = (busy.clone(), interrupt.clone());
+        std::thread::spawn(move || read_interactive(line_tx, busy, interrupt));
     } else {
         tokio::spawn(async move {
             let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
@@ -228,7 +321,9 @@ async fn run_shell(
         tokio::select! {
             line = line_rx.recv() => {
                 let Some(line) = line else { break };
+                busy.store(true, Ordering::SeqCst);
                 let out = shell.execute(&line).await;
+                busy.store(false, Ordering::SeqCst);
                 if !out.text.is_empty() {
                     println!("{}", out.text);
                 }
@@ -237,7 +332,7 @@ async fn run_shell(
                 }
             }
             Some(sent) = shell.next_outbound() => println!("{sent}"),
-            _ = tokio::signal::ctrl_c() => break,
+            _ = quit_rx.recv() => break,
         }
     }
     let _ = stop_tx.send(true);
@@ -248,12 +343,26 @@ async fn run_shell(
     if !rest.is_empty() {
         println!("{rest}");
     }
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
     store.close().await;
+    if let Some(copy) = copy_path {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+        }
+    }
     Ok(())
 }
 
-/// Reads lines with history and editing from a terminal (a thread of its own: it blocks).
-fn read_interactive(tx: tokio::sync::mpsc::Sender<String>) {
+/// Reads lines with history and editing from a terminal (a thread of its own: it blocks). The
+/// editor owns the terminal, so it sees Ctrl-C: while a line runs (`busy`) that stops the line
+/// (`interrupt`); at the prompt it ends the shell.
+fn read_interactive(
+    tx: tokio::sync::mpsc::Sender<String>,
+    busy: Arc<AtomicBool>,
+    interrupt: Arc<AtomicBool>,
+) {
     let Ok(mut editor) = rustyline::DefaultEditor::new() else {
         return;
     };
@@ -264,6 +373,9 @@ fn read_interactive(tx: tokio::sync::mpsc::Sender<String>) {
                 if tx.blocking_send(line).is_err() {
                     break;
                 }
+            }
+            Err(rustyline::error::ReadlineError::Interrupted) if busy.load(Ordering::SeqCst) => {
+                interrupt.store(true, Ordering::SeqCst);
             }
             Err(_) => {
                 let _ = tx.blocking_send(":quit".into());

@@ -89,6 +89,14 @@ status-backup-none = none yet; the first daily backup is at { $next }
 status-backup-failed = The daily backup failed ({ $when }): { $reason }. The bot tries again at the next backup time; `storeops backup FILE` makes one now.
 status-failed-list = Messages that could not be delivered:
 status-retry-hint = A manager can put them back in the queue with /outbox retry (or /outbox retry id:NUMBER).
+err-disk-full = The database's disk is full, so nothing was saved and nothing was changed. Free some space on the bot's disk; the bot carries on by itself once there is room.
+status-disk-full = ⚠ The database's disk is full (since { $since }): nothing new can be saved and reminders wait. Free some space; the bot carries on by itself once there is room.
+status-job-failing = ⚠ { $job } failed (since { $since }): { $error }. Tried again { $retry }; everything else carries on.
+job-recurring = Creating recurring tasks
+job-summary = The daily summary
+job-activities = Planning activity reminders
+job-prune = Deleting old delivered messages
+job-backup = The daily backup
 
 ## Outbox
 outbox-error = last error: { $error } (after { $attempts } tries)
@@ -129,6 +137,7 @@ shell-help = Shell controls: ":as NAME [positions]" switch the pretend user (pos
 shell-now = Now: { $now } ({ $tz })
 shell-as = You are now { $name } ({ $roles }).
 shell-no-advance = The clock is the real one; start the shell with --now "2026-11-23 09:00" to move time with :advance.
+shell-advance-stopped = Stopped (Ctrl-C): the clock is at { $now }; everything due until then was sent.
 shell-unknown-control = Unknown shell control "{ $control }". Type :help.
 shell-sent = [bot → { $target }]
 
@@ -205,3 +214,9 @@ cli-backup-failed = No backup was made at { $file }: { $reason }
 
 shell-saved = Saved: { $file }
 shell-save-failed = Could not save { $file }: { $reason }
+
+start-locked = Another storeops ({ $kind }, process { $pid }) delivers from this database (its last heartbeat was { $ago } s ago). One database, one dispatcher: stop that one first, or give this one another database.path. A process that died lets go after 45 s.
+shell-watching = A running storeops ({ $kind }, process { $pid }) delivers from this database, so this shell sends nothing and changes nothing: read-only commands only (/status, /outbox list, the lists). To try things out, start the shell with --now "2026-11-23 09:00" --copy, or on another database.path.
+shell-now-refused = This database has been used on the real clock (a running bot or shell delivered from it): a manual clock (--now) here would mark real reminders sent or skipped. Add --copy to try it on a copy, or use another database.path.
+shell-copy = Working on a copy of the database ({ $path }); it is removed when the shell ends.
+err-read-only = This shell is read-only: a running bot delivers from this database. Nothing was changed.

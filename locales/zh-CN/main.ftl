@@ -89,6 +89,14 @@ status-backup-none = 尚无备份；第一次每日备份在 { $next }
 status-backup-failed = 每日备份失败（{ $when }）：{ $reason }。机器人会在下一个备份时间重试；`storeops backup 文件` 可立即备份。
 status-failed-list = 以下消息未能送达：
 status-retry-hint = 经理可用 /outbox retry（或 /outbox retry id:编号）把它们重新放回队列。
+err-disk-full = 数据库所在磁盘已满，没有保存，也没有任何改动。请清理机器人所在磁盘的空间；有空间后机器人会自动恢复。
+status-disk-full = ⚠ 数据库所在磁盘已满（自 { $since }）：无法保存新内容，提醒暂停发送。请清理空间；有空间后机器人会自动恢复。
+status-job-failing = ⚠ { $job }失败（自 { $since }）：{ $error }。将于 { $retry }重试；其他功能照常运行。
+job-recurring = 生成周期任务
+job-summary = 每日数据汇总
+job-activities = 安排活动提醒
+job-prune = 清理旧的已发送消息
+job-backup = 每日备份
 
 ## Outbox
 outbox-error = 最后一次错误：{ $error }（已尝试 { $attempts } 次）
@@ -126,6 +134,7 @@ shell-help = 命令行控制：“:as 名字 [岗位]” 切换模拟用户（�
 shell-now = 现在：{ $now }（{ $tz }）
 shell-as = 当前身份：{ $name }（{ $roles }）。
 shell-no-advance = 当前使用真实时钟；用 --now "2026-11-23 09:00" 启动命令行后才能用 :advance 拨动时间。
+shell-advance-stopped = 已停止（Ctrl-C）：时钟停在 { $now }；此前到期的消息都已发出。
 shell-unknown-control = 未知的命令行控制“{ $control }”。输入 :help 查看。
 shell-sent = [机器人 → { $target }]
 
@@ -202,3 +211,9 @@ cli-backup-failed = 未能在 { $file } 生成备份：{ $reason }
 
 shell-saved = 已保存：{ $file }
 shell-save-failed = 无法保存 { $file }：{ $reason }
+
+start-locked = 另一个 storeops（{ $kind }，进程 { $pid }）正在用这个数据库发送消息（最近一次心跳在 { $ago } 秒前）。一个数据库只能有一个发送者：请先停掉它，或为本进程另设 database.path。已退出的进程 45 秒后自动释放。
+shell-watching = 一个正在运行的 storeops（{ $kind }，进程 { $pid }）在用这个数据库发送消息，所以本命令行不发送、也不修改任何内容：只能用只读命令（/status、/outbox list、各类列表）。想试用的话，请用 --now "2026-11-23 09:00" --copy 启动，或换一个 database.path。
+shell-now-refused = 这个数据库已用真实时钟运行过（机器人或命令行从它发送过消息）：在这里用手动时钟（--now）会把真实的提醒标记为已发送或已跳过。加上 --copy 在副本上试用，或换一个 database.path。
+shell-copy = 正在数据库的副本上操作（{ $path }）；命令行结束时会删除。
+err-read-only = 本命令行为只读：有正在运行的机器人在用这个数据库发送消息。没有任何改动。

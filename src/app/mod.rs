@@ -6,10 +6,12 @@ pub mod actor;
 pub mod backup;
 pub mod cmd;
 pub mod error;
+pub mod health;
 pub mod input;
 pub mod invocation;
 pub mod jobs;
 pub mod local;
+pub mod runlock;
 pub mod sheet;
 pub mod spec;
 pub mod view;
@@ -48,6 +50,8 @@ pub struct App {
     pub outbox_wake: Arc<Notify>,
     /// When this process started.
     pub started_at: DateTime<Utc>,
+    /// This process's troubles (a full disk, failing jobs), for `/status`.
+    pub health: Arc<health::Health>,
 }
 
 /// What a command is working with: who, where, in which language, and the guild's settings.
@@ -100,6 +104,7 @@ impl App {
             config,
             outbox_wake: Arc::new(Notify::new()),
             started_at,
+            health: Arc::new(health::Health::default()),
         }
     }
 
@@ -132,14 +137,38 @@ impl App {
         &self,
         f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<bool>,
     ) -> AppResult<bool> {
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = crate::store::write_tx(&mut conn).await?;
-        if !f(&mut tx).await? {
-            return Ok(false);
+        let mut conn = match self.store.pool.acquire().await {
+            Ok(c) => c,
+            Err(e) => {
+                let e = StoreError::from(e);
+                self.health.store_failed(&e, self.clock.now());
+                return Err(e.into());
+            }
+        };
+        let out = async {
+            let mut tx = crate::store::write_tx(&mut conn).await?;
+            if !f(&mut tx).await? {
+                return Ok(false);
+            }
+            tx.commit().await?;
+            Ok(true)
         }
-        tx.commit().await?;
-        self.outbox_wake.notify_one();
-        Ok(true)
+        .await;
+        if let Err(AppError::Store(_)) = &out {
+            // Whatever state the failed statement left the connection in (a transaction
+            // SQLite kept open holds the write lock), it is not handed to anyone else.
+            conn.close_on_drop();
+        }
+        match &out {
+            Ok(true) => {
+                self.health.write_succeeded(self.clock.now());
+                self.outbox_wake.notify_one();
+            }
+            Ok(false) => {}
+            Err(AppError::Store(e)) => self.health.store_failed(e, self.clock.now()),
+            Err(AppError::User(_)) => {}
+        }
+        out
     }
 
     /// Remembers the display names of the members, roles and channels an invocation names, so
@@ -192,7 +221,9 @@ impl App {
         let locale = origin.actor.locale_in(&guild);
         let now = self.clock.now();
         let mut conn = self.conn().await?;
-        names::remember(
+        // Only a convenience for front-ends without a platform: a failure (a full disk) must
+        // not stop the command, which says for itself whether it could save.
+        if let Err(e) = names::remember(
             &mut conn,
             origin.guild_id,
             NameKind::User,
@@ -200,7 +231,11 @@ impl App {
             &origin.actor.name,
             ms(now),
         )
-        .await?;
+        .await
+        {
+            tracing::warn!(error = %e, "cannot remember the actor's name");
+            self.health.store_failed(&e, now);
+        }
         Ok(Ctx {
             app: self,
             origin,
@@ -289,7 +324,14 @@ impl App {
             AppError::User(u) => Reply::error(u.render(locale)),
             AppError::Store(s) => {
                 tracing::error!(error = %s, command = what, "storage failure while handling a command");
-                Reply::error(locale.t("err-storage"))
+                self.health.store_failed(&s, self.clock.now());
+                if s.is_disk_full() {
+                    Reply::error(locale.t("err-disk-full"))
+                } else if s.is_read_only() {
+                    Reply::error(locale.t("err-read-only"))
+                } else {
+                    Reply::error(locale.t("err-storage"))
+                }
             }
         }
     }

@@ -5,7 +5,7 @@
 //! while the bot was down are sent late within the grace window, or skipped and listed in one
 //! digest per channel.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -19,7 +19,7 @@ use crate::clock::SharedClock;
 use crate::config::{Config, OutboxConfig};
 use crate::i18n::{Locale, duration_text};
 use crate::message::{self, Reply, Severity};
-use crate::store::outbox::{self, Claimed, NewMessage, SentRecord, Target};
+use crate::store::outbox::{self, Batch, Claimed, NewMessage, SentRecord, Target};
 use crate::store::settings::{self, GuildSettings};
 use crate::store::{Store, StoreResult, ms};
 use crate::tr;
@@ -29,6 +29,22 @@ const LATE_NOTE_AFTER: i64 = 60;
 
 /// How many skipped messages a digest lists by name.
 const DIGEST_LISTED: usize = 50;
+
+/// How long completions are gathered after the first one before they are recorded together.
+const COLLECT_FOR: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// After a full disk, delivery waits until the database has room for this much again (about
+/// the size of a busy pass's writes).
+const ROOM_PROBE_BYTES: i64 = 64 * 1024;
+
+/// A row failed for good, as its report names it.
+struct FailedRow<'a> {
+    id: i64,
+    guild_id: u64,
+    source: &'a str,
+    target: Option<Target>,
+    title: String,
+}
 
 /// Source of the rows the dispatcher itself creates (digests, failure reports); they are never
 /// reported in turn, so a broken escalation channel cannot cause a loop.
@@ -45,6 +61,8 @@ pub struct Dispatcher {
     owner: String,
     wake: Arc<Notify>,
     last_sent: Mutex<HashMap<Target, tokio::time::Instant>>,
+    /// Whether sends to one target wait `per_channel_interval` of real time between them.
+    pacing: bool,
 }
 
 /// What one pass did, for logs and tests.
@@ -76,7 +94,15 @@ impl Dispatcher {
             ),
             wake: app.outbox_wake.clone(),
             last_sent: Mutex::new(HashMap::new()),
+            pacing: true,
         }
+    }
+
+    /// Sends without waiting real time between the messages of one target: for a manual
+    /// clock (the shell's `--now`), where nothing is posted to a platform that could mind.
+    pub fn without_pacing(mut self) -> Self {
+        self.pacing = false;
+        self
     }
 
     /// Names the lease owner (tests run several dispatchers in one process).
@@ -110,7 +136,10 @@ impl Dispatcher {
                     }
                 },
                 Err(e) => {
-                    tracing::error!(error = %e, "outbox: delivery pass failed; retrying in 1 s");
+                    self.app.health.store_failed(&e, self.clock.now());
+                    if !e.is_disk_full() {
+                        tracing::error!(error = %e, "outbox: delivery pass failed; retrying in 1 s");
+                    }
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     continue;
                 }
@@ -148,10 +177,26 @@ impl Dispatcher {
         })
     }
 
-    /// Runs the due jobs (which may queue messages), then delivers every due row.
+    /// Runs the due jobs (which may queue messages), then delivers every due row. After a
+    /// full disk, first checks whether there is room again (a write of its own).
     pub async fn tick(&self) -> StoreResult<PassStats> {
+        if self.app.health.disk_full_since().is_some() {
+            let now = self.clock.now();
+            let mut conn = self.store.pool.acquire().await?;
+            match crate::store::runtime::probe_room(&mut conn, ROOM_PROBE_BYTES).await {
+                Ok(()) => self.app.health.write_succeeded(now),
+                Err(e) => {
+                    self.app.health.store_failed(&e, now);
+                    return Err(e);
+                }
+            }
+        }
         crate::app::jobs::run_due(&self.app).await?;
-        self.run_due().await
+        let out = self.run_due().await;
+        if let Err(e) = &out {
+            self.app.health.store_failed(e, self.clock.now());
+        }
+        out
     }
 
     /// Claims and delivers every row due now, batch after batch, until none is left.
@@ -160,11 +205,25 @@ impl Dispatcher {
         total.skipped += self.skip_stale().await?;
         // One connection and one read of each guild's settings for the whole pass.
         let mut conn = self.store.pool.acquire().await?;
+        let out = self.pass(&mut conn, &mut total).await;
+        if out.is_err() {
+            // Not handed to anyone else in whatever state the failed statement left it.
+            conn.close_on_drop();
+        }
+        out.map(|()| total)
+    }
+
+    /// Claims and delivers batch after batch on `conn`, adding up what was done in `total`.
+    async fn pass(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        total: &mut PassStats,
+    ) -> StoreResult<()> {
         let mut guilds = HashMap::new();
         loop {
             let now = self.clock.now();
             let batch = outbox::claim(
-                &mut conn,
+                &mut *conn,
                 &self.owner,
                 now,
                 now + self.cfg.lease,
@@ -172,9 +231,9 @@ impl Dispatcher {
             )
             .await?;
             if batch.is_empty() {
-                return Ok(total);
+                return Ok(());
             }
-            let stats = self.deliver(&mut conn, &mut guilds, batch, now).await?;
+            let stats = self.deliver(conn, &mut guilds, batch, now).await?;
             total.sent += stats.sent;
             total.retried += stats.retried;
             total.failed += stats.failed;
@@ -193,25 +252,35 @@ impl Dispatcher {
         if stale.is_empty() {
             return Ok(0);
         }
-        let guilds = self.guilds_of(&mut tx, &stale, now).await?;
-        self.enqueue_digests(&mut tx, &stale, &guilds, now).await?;
+        let count = stale.rows.len() + stale.poisoned.len();
+        let guilds = self.guilds_of(&mut tx, &stale.rows, now).await?;
+        self.enqueue_digests(&mut tx, &stale.rows, &guilds, now)
+            .await?;
         tx.commit().await?;
         tracing::warn!(
-            count = stale.len(),
+            count,
             "outbox: skipped messages that came due too long ago; digests queued"
         );
-        Ok(stale.len())
+        Ok(count)
     }
 
-    /// Sends one claimed batch and records every outcome in one transaction.
+    /// Sends one claimed batch, recording each outcome as soon as it is known (completions
+    /// that arrive within a few milliseconds of each other in one statement), renewing the
+    /// lease of the rows still in flight meanwhile. A row that does not decode is failed and
+    /// reported on its own first; rows too late are skipped and listed in a digest.
     async fn deliver(
         &self,
         conn: &mut sqlx::SqliteConnection,
         guilds: &mut HashMap<u64, GuildSettings>,
-        batch: Vec<Claimed>,
+        batch: Batch,
         now: DateTime<Utc>,
     ) -> StoreResult<PassStats> {
-        self.add_guilds(conn, guilds, &batch, now).await?;
+        self.add_guilds(conn, guilds, &batch.rows, now).await?;
+        for p in &batch.poisoned {
+            if let std::collections::hash_map::Entry::Vacant(e) = guilds.entry(p.guild_id) {
+                e.insert(settings::get_or_init(conn, p.guild_id, &self.config, ms(now)).await?);
+            }
+        }
         let guilds = &*guilds;
         let locale_of = |guild: u64| {
             guilds
@@ -219,12 +288,46 @@ impl Dispatcher {
                 .map(|g| g.locale)
                 .unwrap_or(self.config.defaults.locale)
         };
+        let mut stats = PassStats::default();
+
+        // Rows that do not decode: failed on their own, with the reason, reported once.
+        if !batch.poisoned.is_empty() {
+            let mut tx = crate::store::write_tx(conn).await?;
+            for p in &batch.poisoned {
+                tracing::error!(row = p.id, key = %p.dedupe_key, error = %p.reason, "outbox: a stored message does not decode; failed");
+                if outbox::record_failed(&mut tx, p.id, &self.owner, &p.reason).await? {
+                    stats.failed += 1;
+                    let failed = FailedRow {
+                        id: p.id,
+                        guild_id: p.guild_id,
+                        source: &p.source,
+                        target: p.target,
+                        title: p.dedupe_key.clone(),
+                    };
+                    self.report_failure(&mut tx, &failed, &p.reason, guilds.get(&p.guild_id), now)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            self.wake.notify_one();
+        }
 
         let (skipped, to_send): (Vec<Claimed>, Vec<Claimed>) = batch
+            .rows
             .into_iter()
             .partition(|c| now - c.available_at > self.cfg.grace && c.source != SOURCE_DISPATCHER);
+        if !skipped.is_empty() {
+            let mut tx = crate::store::write_tx(conn).await?;
+            let skipped_ids: Vec<i64> = skipped.iter().map(|c| c.id).collect();
+            outbox::record_skipped(&mut tx, &skipped_ids, now).await?;
+            self.enqueue_digests(&mut tx, &skipped, guilds, now).await?;
+            tx.commit().await?;
+            stats.skipped = skipped.len();
+            self.wake.notify_one();
+        }
 
         // One queue per target, in due order, so pacing applies per channel.
+        let mut in_flight: BTreeSet<i64> = to_send.iter().map(|c| c.id).collect();
         let mut queues: BTreeMap<(u8, u64), Vec<Claimed>> = BTreeMap::new();
         for c in to_send {
             let key = match c.target {
@@ -233,60 +336,104 @@ impl Dispatcher {
             };
             queues.entry(key).or_default().push(c);
         }
-        let results: Vec<(Claimed, i64, Result<Delivered, SendError>)> =
-            futures::stream::iter(queues.into_values())
-                .map(|queue| async move {
-                    let mut out = Vec::with_capacity(queue.len());
-                    for c in queue {
-                        let late = now - c.due_at;
-                        let mut reply = c.reply.clone();
-                        if late.num_seconds() > LATE_NOTE_AFTER {
-                            // Late because the bot was offline, or because earlier attempts
-                            // (failures, or a process that died holding it) did not go through.
-                            let key = if c.attempts > 1 {
-                                "outbox-late-retried"
-                            } else {
-                                "outbox-late"
-                            };
-                            let note = tr!(
-                                locale_of(c.guild_id),
-                                key,
-                                late = duration_text(locale_of(c.guild_id), late)
-                            );
-                            reply.footer = Some(match reply.footer.take() {
-                                Some(f) => format!("{f}\n{note}"),
-                                None => note,
-                            });
-                        }
-                        self.pace(c.target).await;
-                        let msg = Outbound {
-                            id: c.id,
-                            guild_id: c.guild_id,
-                            dedupe_key: c.dedupe_key.clone(),
-                            nonce: c.nonce.clone(),
-                            target: c.target,
-                            reply,
-                        };
-                        let result = self.sink.send(&msg).await;
-                        out.push((c, late.num_milliseconds().max(0), result));
-                    }
-                    out
-                })
-                .buffer_unordered(self.cfg.concurrency)
-                .flat_map(futures::stream::iter)
-                .collect()
-                .await;
-
-        let mut stats = PassStats {
-            skipped: skipped.len(),
-            ..PassStats::default()
+        let send_one = |c: Claimed| async move {
+            let late = now - c.due_at;
+            let mut reply = c.reply.clone();
+            if late.num_seconds() > LATE_NOTE_AFTER {
+                // Late because the bot was offline, or because earlier attempts (failures, or
+                // a process that died holding it) did not go through.
+                let key = if c.attempts > 1 {
+                    "outbox-late-retried"
+                } else {
+                    "outbox-late"
+                };
+                let note = tr!(
+                    locale_of(c.guild_id),
+                    key,
+                    late = duration_text(locale_of(c.guild_id), late)
+                );
+                reply.footer = Some(match reply.footer.take() {
+                    Some(f) => format!("{f}\n{note}"),
+                    None => note,
+                });
+            }
+            self.pace(c.target).await;
+            let msg = Outbound {
+                id: c.id,
+                guild_id: c.guild_id,
+                dedupe_key: c.dedupe_key.clone(),
+                nonce: c.nonce.clone(),
+                target: c.target,
+                reply,
+            };
+            let result = self.sink.send(&msg).await;
+            (c, late.num_milliseconds().max(0), result)
         };
+        // Each queue yields its outcomes one by one as they come; queues run side by side.
+        let mut outcomes = futures::stream::iter(queues.into_values())
+            .map(|queue| {
+                futures::stream::unfold(queue.into_iter(), move |mut rest| async move {
+                    let c = rest.next()?;
+                    Some((send_one(c).await, rest))
+                })
+                .boxed()
+            })
+            .flatten_unordered(self.cfg.concurrency);
+
+        let renew_every = (self.cfg.lease / 3)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(1))
+            .max(std::time::Duration::from_millis(100));
+        let mut renew =
+            tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
+        let mut ended = false;
+        while !ended {
+            tokio::select! {
+                next = outcomes.next() => {
+                    let Some(first) = next else { break };
+                    let mut done = vec![first];
+                    let until = tokio::time::Instant::now() + COLLECT_FOR;
+                    loop {
+                        match tokio::time::timeout_at(until, outcomes.next()).await {
+                            Ok(Some(o)) => done.push(o),
+                            Ok(None) => {
+                                ended = true;
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    for (c, _, _) in &done {
+                        in_flight.remove(&c.id);
+                    }
+                    let s = self.record(conn, done, guilds).await?;
+                    stats.sent += s.sent;
+                    stats.retried += s.retried;
+                    stats.failed += s.failed;
+                }
+                _ = renew.tick() => {
+                    let ids: Vec<i64> = in_flight.iter().copied().collect();
+                    let until = self.clock.now() + self.cfg.lease;
+                    outbox::renew_lease(conn, &self.owner, &ids, until).await?;
+                }
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Records the outcomes of sends that have returned.
+    async fn record(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        done: Vec<(Claimed, i64, Result<Delivered, SendError>)>,
+        guilds: &HashMap<u64, GuildSettings>,
+    ) -> StoreResult<PassStats> {
         // Retry delays count from when the platform answered, not from the claim.
         let answered = self.clock.now();
         let mut sent = Vec::new();
         let mut retries = Vec::new();
         let mut failures = Vec::new();
-        for (c, late_ms, result) in results {
+        for (c, late_ms, result) in done {
             match result {
                 Ok(d) => sent.push(SentRecord {
                     id: c.id,
@@ -307,32 +454,41 @@ impl Dispatcher {
                 }
             }
         }
-        stats.sent = sent.len();
-        stats.retried = retries.len();
-        stats.failed = failures.len();
-
-        if retries.is_empty() && failures.is_empty() && skipped.is_empty() {
-            // The usual batch: every row went out. One statement is atomic on its own, and it
+        let mut stats = PassStats {
+            retried: retries.len(),
+            failed: failures.len(),
+            ..PassStats::default()
+        };
+        if retries.is_empty() && failures.is_empty() {
+            // The usual case: every row went out. One statement is atomic on its own, and it
             // saves the two round trips of BEGIN and COMMIT to sqlx's worker thread.
-            outbox::record_sent(conn, &sent, now).await?;
+            stats.sent = outbox::record_sent(conn, &self.owner, &sent, answered).await? as usize;
             return Ok(stats);
         }
         let mut tx = crate::store::write_tx(conn).await?;
-        outbox::record_sent(&mut tx, &sent, now).await?;
+        stats.sent = outbox::record_sent(&mut tx, &self.owner, &sent, answered).await? as usize;
         for (id, reason, at) in &retries {
             outbox::record_retry(&mut tx, *id, &self.owner, reason, *at).await?;
         }
         for (c, reason) in &failures {
             if outbox::record_failed(&mut tx, c.id, &self.owner, reason).await? {
-                self.report_failure(&mut tx, c, reason, guilds.get(&c.guild_id), now)
+                let failed = FailedRow {
+                    id: c.id,
+                    guild_id: c.guild_id,
+                    source: &c.source,
+                    target: Some(c.target),
+                    title: c
+                        .reply
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| c.dedupe_key.clone()),
+                };
+                self.report_failure(&mut tx, &failed, reason, guilds.get(&c.guild_id), answered)
                     .await?;
             }
         }
-        let skipped_ids: Vec<i64> = skipped.iter().map(|c| c.id).collect();
-        outbox::record_skipped(&mut tx, &skipped_ids, now).await?;
-        self.enqueue_digests(&mut tx, &skipped, guilds, now).await?;
         tx.commit().await?;
-        if !failures.is_empty() || !skipped.is_empty() {
+        if !failures.is_empty() {
             self.wake.notify_one();
         }
         Ok(stats)
@@ -369,7 +525,7 @@ impl Dispatcher {
     /// Waits until the target may receive another message.
     async fn pace(&self, target: Target) {
         let interval = self.cfg.per_channel_interval.to_std().unwrap_or_default();
-        if interval.is_zero() {
+        if interval.is_zero() || !self.pacing {
             return;
         }
         let wait_until = {
@@ -402,7 +558,7 @@ impl Dispatcher {
     async fn report_failure(
         &self,
         conn: &mut sqlx::SqliteConnection,
-        c: &Claimed,
+        c: &FailedRow<'_>,
         reason: &str,
         guild: Option<&GuildSettings>,
         now: DateTime<Utc>,
@@ -414,25 +570,21 @@ impl Dispatcher {
             );
             return Ok(());
         };
-        if c.source == SOURCE_DISPATCHER || c.target == Target::Channel(channel) {
+        if c.source == SOURCE_DISPATCHER || c.target == Some(Target::Channel(channel)) {
             return Ok(());
         }
         let locale = guild.map(|g| g.locale).unwrap_or(Locale::EnUs);
         let target = match c.target {
-            Target::Channel(id) => message::channel_ref(id),
-            Target::User(id) => message::user_ref(id),
+            Some(Target::Channel(id)) => message::channel_ref(id),
+            Some(Target::User(id)) => message::user_ref(id),
+            None => "?".to_string(),
         };
-        let title = c
-            .reply
-            .title
-            .clone()
-            .unwrap_or_else(|| c.dedupe_key.clone());
         let mut r = Reply::titled(locale.t("outbox-failed-title")).severity(Severity::Danger);
         r.lines.push(tr!(
             locale,
             "outbox-failed-body",
             id = c.id,
-            title = title,
+            title = c.title.clone(),
             target = target,
             error = reason
         ));

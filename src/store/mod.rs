@@ -48,6 +48,30 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether the database refused a write because it is open read-only: `SQLITE_READONLY`.
+    pub fn is_read_only(&self) -> bool {
+        match self {
+            StoreError::Sql(e) => e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "8" || c.parse::<i32>().is_ok_and(|n| n & 0xff == 8)),
+            _ => false,
+        }
+    }
+
+    /// Whether the disk (or the database's size limit) is full: `SQLITE_FULL`.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Sql(e) | StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "13"),
+            _ => false,
+        }
+    }
+}
+
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -61,13 +85,18 @@ pub struct Store {
 impl Store {
     /// Opens (creating the file and its folder when missing) and migrates the database.
     pub async fn open(path: &Path, busy_timeout: Duration) -> StoreResult<Store> {
+        Store::connect(Store::options(path, busy_timeout)?).await
+    }
+
+    /// The connection settings of the database at `path` (creating its folder when missing).
+    pub fn options(path: &Path, busy_timeout: Duration) -> StoreResult<SqliteConnectOptions> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
                 path: dir.display().to_string(),
                 source,
             })?;
         }
-        let options = SqliteConnectOptions::from_str("sqlite:")?
+        Ok(SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -81,10 +110,27 @@ impl Store {
             // Pages freed by pruning the outbox go back to the disk a few at a time
             // (`retention::vacuum_some`), so the file stops growing at a steady state.
             .auto_vacuum(SqliteAutoVacuum::Incremental)
-            .busy_timeout(busy_timeout);
+            .busy_timeout(busy_timeout))
+    }
+
+    /// Opens a pool with `options` and migrates the database. A connection handed back to the
+    /// pool inside a transaction (a statement failed, e.g. on a full disk, and the rollback
+    /// did not go through) is closed instead of being reused: the next user gets a fresh one,
+    /// never one that still holds a transaction and with it the write lock.
+    pub async fn connect(options: SqliteConnectOptions) -> StoreResult<Store> {
+        use sqlx::Connection;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
+            .after_release(|conn, _| {
+                let clean = !conn.is_in_transaction();
+                Box::pin(async move {
+                    if !clean {
+                        tracing::warn!("closing a database connection left inside a transaction");
+                    }
+                    Ok(clean)
+                })
+            })
             .connect_with(options)
             .await?;
         let store = Store { pool };
@@ -109,6 +155,28 @@ impl Store {
                 .await?;
             sqlx::query("VACUUM").execute(&mut *conn).await?;
         }
+        Ok(())
+    }
+
+    /// Opens the database read-only (no migrations, every write refused by SQLite): for a
+    /// shell beside a running bot.
+    pub async fn open_read_only(path: &Path, busy_timeout: Duration) -> StoreResult<Store> {
+        let options = Store::options(path, busy_timeout)?
+            .create_if_missing(false)
+            .pragma("query_only", "ON");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await?;
+        Ok(Store { pool })
+    }
+
+    /// Writes a consistent copy of the database to `to` (`VACUUM INTO`), which must not exist.
+    pub async fn copy_to(&self, to: &Path) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO ?1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -169,6 +237,14 @@ pub fn id_in(id: u64) -> i64 {
 /// The inverse of [`id_in`].
 pub fn id_out(id: i64) -> u64 {
     id as u64
+}
+
+/// Whether `conn` was opened read-only ([`Store::open_read_only`]).
+pub async fn is_read_only(conn: &mut sqlx::SqliteConnection) -> StoreResult<bool> {
+    let on: i64 = sqlx::query_scalar("PRAGMA query_only")
+        .fetch_one(conn)
+        .await?;
+    Ok(on != 0)
 }
 
 /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so a

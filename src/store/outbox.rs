@@ -354,7 +354,7 @@ pub async fn claim(
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: usize,
-) -> StoreResult<Vec<Claimed>> {
+) -> StoreResult<Batch> {
     // A token of this claim's own: the rows it takes are read back by it below, whatever else
     // this owner (or a dead process of the same name) holds with the same lease end.
     let token: i64 = rand::random();
@@ -369,7 +369,21 @@ pub async fn claim(
         .fetch_optional(&mut *conn)
         .await?
         .flatten();
-    decode_batch(batch)
+    match decode_batch(batch) {
+        Some(b) => Ok(b),
+        // A payload that is not JSON at all breaks the array it was embedded in: read the rows
+        // one by one, so only that row is poisoned.
+        None => {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM outbox_state WHERE state = 'sending' AND lease_until = ?1 AND claim_token = ?2",
+            )
+            .bind(ms(lease_until))
+            .bind(token)
+            .fetch_all(&mut *conn)
+            .await?;
+            rows_one_by_one(conn, &ids).await
+        }
+    }
 }
 
 /// The claim: the `limit` (`?4`) rows claimable longest at `?3`, leased to `?1` until `?2` and
@@ -410,48 +424,140 @@ const ROWS_OF_SQL: &str = concat!(
 );
 
 /// The messages of rows just changed (their ids), read back in one row.
-async fn messages_of(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Vec<Claimed>> {
+async fn messages_of(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Batch> {
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Batch::default());
     }
-    let ids = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let batch: Option<String> = sqlx::query_scalar(ROWS_OF_SQL)
-        .bind(ids)
-        .fetch_one(conn)
+        .bind(json)
+        .fetch_one(&mut *conn)
         .await?;
-    decode_batch(batch)
+    match decode_batch(batch) {
+        Some(b) => Ok(b),
+        None => rows_one_by_one(conn, ids).await,
+    }
+}
+
+/// A claimed row whose stored message does not decode (a bug, a hand-edited database, a
+/// payload written by another version): it is failed on its own with the reason, never
+/// holding up the rows claimed with it.
+#[derive(Debug, Clone)]
+pub struct Poisoned {
+    /// Row id.
+    pub id: i64,
+    /// Guild.
+    pub guild_id: u64,
+    /// Dedupe key.
+    pub dedupe_key: String,
+    /// Source.
+    pub source: String,
+    /// Target, when it reads.
+    pub target: Option<Target>,
+    /// Why it does not decode.
+    pub reason: String,
+}
+
+/// What one claim took: the rows to send, and those that do not decode.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// Ready to send, in due order.
+    pub rows: Vec<Claimed>,
+    /// Rows whose stored message does not decode.
+    pub poisoned: Vec<Poisoned>,
+}
+
+impl Batch {
+    /// Nothing was claimed.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.poisoned.is_empty()
+    }
 }
 
 /// The facts of a row read back with its message, in the order of `batch_select!`.
 type RowFacts = (i64, i64, i64, i64, String, String, String, String, i64, i64);
 
-/// Decodes a batch read back as one JSON array, in due order.
-fn decode_batch(batch: Option<String>) -> StoreResult<Vec<Claimed>> {
+/// Decodes a batch read back as one JSON array, in due order, each row on its own; `None` when
+/// the array itself does not parse (a payload that is not JSON broke it).
+fn decode_batch(batch: Option<String>) -> Option<Batch> {
     let Some(batch) = batch else {
-        return Ok(Vec::new());
+        return Some(Batch::default());
     };
-    let rows: Vec<(RowFacts, Reply)> = serde_json::from_str(&batch)
-        .map_err(|e| StoreError::Corrupt(format!("outbox batch: {e}")))?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (
-        (id, attempts, available_at, guild_id, dedupe_key, nonce, source, kind, target_id, due_at),
-        reply,
-    ) in rows
-    {
-        out.push(Claimed {
+    let rows: Vec<(RowFacts, serde_json::Value)> = serde_json::from_str(&batch).ok()?;
+    let mut out = Batch::default();
+    for (facts, payload) in rows {
+        decode_row(&mut out, facts, serde_json::from_value(payload));
+    }
+    out.rows.sort_by_key(|c| (c.due_at, c.id));
+    Some(out)
+}
+
+/// Adds one row read back to `out`: ready to send, or poisoned with the reason.
+fn decode_row(out: &mut Batch, facts: RowFacts, reply: Result<Reply, serde_json::Error>) {
+    let (id, attempts, available_at, guild_id, dedupe_key, nonce, source, kind, target_id, due_at) =
+        facts;
+    let target = target_from_parts(&kind, target_id);
+    match (reply, target) {
+        (Ok(reply), Ok(target)) => out.rows.push(Claimed {
             id,
             guild_id: id_out(guild_id),
             dedupe_key,
             nonce,
             source,
-            target: target_from_parts(&kind, target_id)?,
+            target,
             reply,
             due_at: from_ms(due_at),
             available_at: from_ms(available_at),
             attempts: attempts as u32,
-        });
+        }),
+        (reply, target) => {
+            let reason = match (&reply, &target) {
+                (Err(e), _) => format!("stored message does not decode: {e}"),
+                (_, Err(e)) => e.to_string(),
+                _ => unreachable!("one of them failed"),
+            };
+            out.poisoned.push(Poisoned {
+                id,
+                guild_id: id_out(guild_id),
+                dedupe_key,
+                source,
+                target: target.ok(),
+                reason,
+            })
+        }
     }
-    out.sort_by_key(|c| (c.due_at, c.id));
+}
+
+/// The rows of `ids` read one by one, their payloads as plain text, so a payload that is not
+/// JSON poisons only its own row.
+async fn rows_one_by_one(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Batch> {
+    let mut out = Batch::default();
+    for id in ids {
+        let row = sqlx::query(
+            "SELECT s.id, s.attempts, s.available_at, m.guild_id, m.dedupe_key, m.nonce, m.source,
+                    m.target_kind, m.target_id, m.due_at, m.payload
+             FROM outbox_state AS s JOIN outbox_message AS m ON m.id = s.id WHERE s.id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(r) = row else { continue };
+        let facts: RowFacts = (
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+            r.try_get(8)?,
+            r.try_get(9)?,
+        );
+        let payload: String = r.try_get(10)?;
+        decode_row(&mut out, facts, serde_json::from_str(&payload));
+    }
+    out.rows.sort_by_key(|c| (c.due_at, c.id));
     Ok(out)
 }
 
@@ -464,7 +570,7 @@ pub async fn skip_stale(
     cutoff: DateTime<Utc>,
     now: DateTime<Utc>,
     keep_source: &str,
-) -> StoreResult<Vec<Claimed>> {
+) -> StoreResult<Batch> {
     let taken: Vec<i64> = sqlx::query_scalar(
         "UPDATE outbox_state SET state = 'skipped', late_ms = ?2 - m.due_at, lease_owner = NULL, lease_until = NULL
          FROM outbox_message AS m
@@ -491,14 +597,17 @@ pub struct SentRecord {
     pub late_ms: i64,
 }
 
-/// Records a batch of deliveries in one statement.
+/// Records deliveries in one statement, each only while `owner` still holds its row (like
+/// retry and fail): a row whose lease ran out and that another dispatcher took since is that
+/// one's to record. Returns how many were recorded.
 pub async fn record_sent(
     conn: &mut SqliteConnection,
+    owner: &str,
     sent: &[SentRecord],
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> StoreResult<u64> {
     if sent.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let json = serde_json::Value::Array(
         sent.iter()
@@ -506,19 +615,45 @@ pub async fn record_sent(
             .collect(),
     )
     .to_string();
-    sqlx::query(RECORD_SENT_SQL)
+    let done = sqlx::query(RECORD_SENT_SQL)
         .bind(ms(now))
         .bind(json)
+        .bind(owner)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }
 
-/// The record of a batch's deliveries: `?2` is a JSON array of `[id, message id, late ms]`.
+/// Extends the lease of `owner`'s rows `ids` still being sent to `until`, so a batch whose
+/// sends take longer than the lease is not claimed again meanwhile. Returns how many.
+pub async fn renew_lease(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    ids: &[i64],
+    until: DateTime<Utc>,
+) -> StoreResult<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let done = sqlx::query(
+        "UPDATE outbox_state SET lease_until = ?1
+         WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'sending' AND lease_owner = ?3",
+    )
+    .bind(ms(until))
+    .bind(json)
+    .bind(owner)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The record of deliveries: `?2` is a JSON array of `[id, message id, late ms]`, `?3` the
+/// lease owner recording them.
 pub const RECORD_SENT_SQL: &str = "UPDATE outbox_state SET state = 'sent', sent_at = ?1, lease_owner = NULL, lease_until = NULL, last_error = NULL,
             platform_message_id = j.value ->> 1, late_ms = j.value ->> 2
      FROM json_each(?2) AS j
-     WHERE outbox_state.id = j.value ->> 0 AND outbox_state.state = 'sending'";
+     WHERE outbox_state.id = j.value ->> 0 AND outbox_state.state = 'sending' AND outbox_state.lease_owner = ?3";
 
 /// Puts a row back to wait for a retry at `retry_at`, unless another dispatcher has taken it
 /// since (its lease ran out): that one's outcome stands.
@@ -624,7 +759,7 @@ pub async fn list(
     limit: i64,
 ) -> StoreResult<Vec<Listed>> {
     let rows = sqlx::query(
-        "SELECT id, dedupe_key, target_kind, target_id, state, due_at, attempts, last_error, payload ->> '$.title' AS title
+        "SELECT id, dedupe_key, target_kind, target_id, state, due_at, attempts, last_error, CASE WHEN json_valid(payload) THEN CASE WHEN json_type(payload, '$.title') = 'text' THEN payload ->> '$.title' END END AS title
          FROM outbox WHERE guild_id = ?1 AND state = ?2 ORDER BY due_at DESC, id DESC LIMIT ?3",
     )
     .bind(id_in(guild_id))

@@ -72,6 +72,17 @@ pub async fn get_or_init(
     if let Some(s) = get(conn, guild_id).await? {
         return Ok(s);
     }
+    if super::is_read_only(conn).await? {
+        // A read-only view (a shell beside a running bot): the defaults, stored nowhere.
+        return Ok(GuildSettings {
+            guild_id,
+            timezone: config.defaults.timezone,
+            locale: config.defaults.locale,
+            summary_channel: config.channels.summary,
+            escalation_channel: config.channels.escalation,
+            positions: config.positions.iter().map(|(p, r)| (*p, *r)).collect(),
+        });
+    }
     let mut tx = conn.begin().await?;
     let inserted = sqlx::query(
         "INSERT OR IGNORE INTO guild_settings (guild_id, timezone, locale, summary_channel, escalation_channel, updated_at)

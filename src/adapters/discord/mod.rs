@@ -58,10 +58,30 @@ pub async fn run(app: App) -> anyhow::Result<()> {
         }
         std::process::exit(2);
     };
+    // One database, one dispatcher: a second bot (or a shell delivering) on it refuses.
+    let lock = match app.take_run_lock("bot").await? {
+        Ok(lock) => lock,
+        Err(holder) => {
+            let locale = app.config.defaults.locale;
+            let ago = (chrono::Utc::now() - holder.heartbeat_at).num_seconds();
+            eprintln!(
+                "{}",
+                crate::tr!(
+                    locale,
+                    "start-locked",
+                    kind = holder.kind.clone(),
+                    pid = holder.pid,
+                    ago = ago
+                )
+            );
+            std::process::exit(2);
+        }
+    };
     let bot = Bot::start(app.clone(), &token).await?;
     shutdown_signal().await;
     tracing::info!("shutting down");
     bot.stop().await;
+    lock.release().await;
     app.close().await;
     Ok(())
 }
@@ -108,6 +128,8 @@ impl Bot {
     pub async fn start(app: App, token: &str) -> anyhow::Result<Bot> {
         let client_http = reqwest::Client::builder()
             .use_rustls_tls()
+            .connect_timeout(app.config.discord.connect_timeout)
+            .timeout(app.config.discord.request_timeout)
             .build()
             .context("building the HTTP client")?;
         let mut builder = serenity::HttpBuilder::new(token).client(client_http.clone());

@@ -7,6 +7,7 @@ pub mod parse;
 pub mod render;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -56,6 +57,8 @@ pub struct Shell {
     pub manual: Option<ManualClock>,
     dispatcher: Arc<Dispatcher>,
     outbound: mpsc::UnboundedReceiver<Outbound>,
+    /// Set (by Ctrl-C) to stop a running `:advance` where it is.
+    interrupt: Arc<AtomicBool>,
 }
 
 /// What one line produced.
@@ -71,16 +74,41 @@ impl Shell {
     /// to positions show by name.
     pub async fn new(app: App, actor: Actor, manual: Option<ManualClock>) -> AppResult<Shell> {
         let (tx, rx) = mpsc::unbounded_channel();
-        let dispatcher = Arc::new(Dispatcher::new(&app, Arc::new(ShellSink { tx })));
+        let mut dispatcher = Dispatcher::new(&app, Arc::new(ShellSink { tx }));
+        if manual.is_some() {
+            // Moving a manual clock with :advance must not wait real time between messages.
+            dispatcher = dispatcher.without_pacing();
+        }
+        let dispatcher = Arc::new(dispatcher);
         let shell = Shell {
             app,
             actor,
             manual,
             dispatcher,
             outbound: rx,
+            interrupt: Arc::new(AtomicBool::new(false)),
         };
         crate::app::local::prepare(&shell.app).await?;
         Ok(shell)
+    }
+
+    /// Set it (from a Ctrl-C handler) to stop a running `:advance` at the instant it reached.
+    pub fn interrupt_handle(&self) -> Arc<AtomicBool> {
+        self.interrupt.clone()
+    }
+
+    /// A shell beside a running bot: it prepares nothing (the database is read-only to it) and
+    /// its dispatcher must not be run.
+    pub async fn watching(app: App, actor: Actor) -> Shell {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Shell {
+            dispatcher: Arc::new(Dispatcher::new(&app, Arc::new(ShellSink { tx }))),
+            app,
+            actor,
+            manual: None,
+            outbound: rx,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// The dispatcher delivering to this shell (run it in the background on a real clock).
@@ -301,7 +329,20 @@ impl Shell {
                         // stopped would, instead of jumping past them.
                         let clock = clock.clone();
                         let target = self.app.clock.now() + d;
+                        self.interrupt.store(false, Ordering::SeqCst);
                         for _ in 0..100_000 {
+                            if self.interrupt.swap(false, Ordering::SeqCst) {
+                                let tz = match self.app.guild(SHELL_GUILD).await {
+                                    Ok(g) => g.timezone,
+                                    Err(_) => self.app.config.defaults.timezone,
+                                };
+                                let now = self.app.clock.now().with_timezone(&tz);
+                                return tr!(
+                                    locale,
+                                    "shell-advance-stopped",
+                                    now = now.format("%Y-%m-%d %H:%M").to_string()
+                                );
+                            }
                             let next = match self.dispatcher.next_wake().await {
                                 Ok(next) => next,
                                 Err(e) => return e.to_string(),

@@ -120,8 +120,25 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
         }
         None => {}
     }
-    let unhealthy =
+    let mut unhealthy =
         commands.as_ref().is_some_and(|c| !c.ok) || backup.as_ref().is_some_and(|b| !b.ok);
+    if let Some(since) = ctx.app.health.disk_full_since() {
+        unhealthy = true;
+        reply
+            .lines
+            .push(tr!(l, "status-disk-full", since = message::ts(since, 'R')));
+    }
+    for (job, trouble) in ctx.app.health.failing_jobs() {
+        unhealthy = true;
+        reply.lines.push(tr!(
+            l,
+            "status-job-failing",
+            job = ctx.t(&format!("job-{job}")),
+            since = message::ts(trouble.since, 'R'),
+            error = trouble.error,
+            retry = message::ts(trouble.retry_at, 'R')
+        ));
+    }
     if failed.is_empty() {
         reply.severity = if unhealthy {
             Severity::Warning

@@ -10,6 +10,7 @@ mod import;
 mod limits;
 mod payloads;
 mod rules;
+mod stalls;
 
 use std::time::Duration;
 

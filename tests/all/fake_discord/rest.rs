@@ -203,6 +203,7 @@ pub(crate) async fn rest_handler(
             Some(p) => take_fault(&mut st, method.as_str(), p),
             None => None,
         };
+        let hang = fault == Some(Fault::Hang);
         let response = if let Some(fault) = fault {
             let (status, body, extra_headers) = fault_reply(&fault);
             record.status = status;
@@ -254,9 +255,14 @@ pub(crate) async fn rest_handler(
             resp
         };
         st.requests.push(record);
-        response
+        (response, hang)
     };
     inner.bump();
+    let (response, hang) = response;
+    if hang {
+        // A server that never answers: the client has to give up by itself.
+        std::future::pending::<()>().await;
+    }
     response
 }
 
@@ -284,6 +290,7 @@ fn fault_reply(fault: &Fault) -> (u16, Value, Vec<(&'static str, String)>) {
             (*s, error_body(0, &format!("{s}: {reason}")), vec![])
         }
         Fault::Json(s, code, msg) => (*s, error_body(*code, msg), vec![]),
+        Fault::Hang => (0, Value::Null, vec![]),
         Fault::Body(s, body) => (*s, body.clone(), vec![]),
         Fault::RateLimited { retry_after_secs } => {
             let ra = *retry_after_secs;

@@ -23,6 +23,9 @@ pub enum Fault {
     Json(u16, i64, &'static str),
     /// Status + a whole JSON body (e.g. an "Invalid Form Body" with its `errors` tree).
     Body(u16, Value),
+    /// No answer at all, ever (a stalled connection): the request is recorded (status 0) and
+    /// changes nothing; the client must time out by itself.
+    Hang,
 }
 
 /// Which requests a fault applies to.

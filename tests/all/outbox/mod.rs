@@ -6,9 +6,12 @@
 //! outlast their lease or get a late 429). Every schedule is driven by the manual clock; real
 //! time only bounds the wait on a background task.
 
+mod disk_full;
 mod downtime;
+mod faults;
 mod queue;
 mod schedules;
+mod second_process;
 mod slow_sends;
 mod wake;
 
@@ -163,13 +166,15 @@ async fn a_claim_reads_back_only_its_own_rows_even_with_the_same_owner_and_lease
     let mut conn = t.app.store.pool.acquire().await.expect("connection");
     let first = outbox::claim(&mut conn, "same-name", now, lease_until, 1)
         .await
-        .expect("first claim");
+        .expect("first claim")
+        .rows;
     assert_eq!(keys(&first), ["own:1"]);
     assert_eq!(first[0].attempts, 1);
     // Its successor, same name, same instant, same lease end.
     let second = outbox::claim(&mut conn, "same-name", now, lease_until, 10)
         .await
-        .expect("second claim");
+        .expect("second claim")
+        .rows;
     assert_eq!(
         keys(&second),
         ["own:2", "own:3"],
@@ -178,7 +183,8 @@ async fn a_claim_reads_back_only_its_own_rows_even_with_the_same_owner_and_lease
     assert!(second.iter().all(|c| c.attempts == 1));
     let third = outbox::claim(&mut conn, "same-name", now, lease_until, 10)
         .await
-        .expect("third claim");
+        .expect("third claim")
+        .rows;
     assert!(third.is_empty(), "nothing left to take: {third:?}");
     drop(conn);
 

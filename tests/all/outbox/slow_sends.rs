@@ -15,7 +15,7 @@ use crate::support::{PATIENCE, TestApp, eventually};
 
 /// A sink whose every call waits for the test to say how it ends.
 #[derive(Default)]
-struct GateSink {
+pub(super) struct GateSink {
     calls: Mutex<Vec<storeops::outbox::Outbound>>,
     gates: Mutex<
         std::collections::VecDeque<
@@ -26,14 +26,16 @@ struct GateSink {
 
 impl GateSink {
     /// Holds the next send until the test says how it ends through the returned sender.
-    fn gate(&self) -> tokio::sync::oneshot::Sender<Result<storeops::outbox::Delivered, SendError>> {
+    pub(super) fn gate(
+        &self,
+    ) -> tokio::sync::oneshot::Sender<Result<storeops::outbox::Delivered, SendError>> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.gates.lock().unwrap().push_back(rx);
         tx
     }
 
     /// How many sends began.
-    fn calls(&self) -> usize {
+    pub(super) fn calls(&self) -> usize {
         self.calls.lock().unwrap().len()
     }
 }

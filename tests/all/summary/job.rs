@@ -183,3 +183,43 @@ async fn missing_figures_ping_the_data_owner_once() {
     );
     assert_eq!(outbox_keyed(&t, "data-missing:").await.len(), 2);
 }
+
+/// A corrupt stored figure makes the summary job fail (issue #20): it is shown in `/status`
+/// and tried again with backoff, while a task's reminder due meanwhile still goes out on time;
+/// once the figure is fixed, the missed summary goes out.
+#[tokio::test]
+async fn a_failing_summary_job_holds_up_neither_reminders_nor_other_jobs() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss_with_summary_channel(&t).await;
+    fixture(&mut sh).await;
+    let good: String =
+        sqlx::query_scalar("SELECT figures FROM daily_figures ORDER BY day DESC LIMIT 1")
+            .fetch_one(&t.app.store.pool)
+            .await
+            .expect("a stored day");
+    sqlx::query("UPDATE daily_figures SET figures = '{\"uv\": \"many\"}'")
+        .execute(&t.app.store.pool)
+        .await
+        .expect("corrupt");
+    run(
+        &mut sh,
+        "/task assign title:\"Check the banner\" due:\"2026-11-24 10:00\" user:@bob",
+    )
+    .await;
+    // Tuesday 09:00: the summary fails; the task's 1-hour reminder at 09:00 still goes out.
+    let out = run(&mut sh, ":advance 24h").await;
+    assert!(titles(&out, MORNING).is_empty(), "{out}");
+    assert!(out.contains("Task #1 is due in 1 h"), "{out}");
+    let status = run(&mut sh, "/status").await;
+    assert!(status.contains("The daily summary failed"), "{status}");
+    // Every figure fixed (the good JSON back): the retry sends the missed summary.
+    sqlx::query("UPDATE daily_figures SET figures = ?1")
+        .bind(&good)
+        .execute(&t.app.store.pool)
+        .await
+        .expect("fix");
+    let out = run(&mut sh, ":advance 1h").await;
+    assert_eq!(sent_titled(&out, MORNING).len(), 1, "{out}");
+    let status = run(&mut sh, "/status").await;
+    assert!(!status.contains("failed"), "{status}");
+}

@@ -77,6 +77,23 @@ impl TestApp {
         TestApp { app, clock, dir }
     }
 
+    /// A quiet core ([`TestApp::quiet`]) whose database may not grow past `pages` pages
+    /// (`PRAGMA max_page_count` on every connection): a disk that can fill up, for real.
+    pub async fn with_page_limit(pages: u32) -> TestApp {
+        let mut config = Config::defaults();
+        config.activities.seed_defaults = false;
+        let dir = tempfile::tempdir().expect("temp dir");
+        config.database.path = dir.path().join("test.db");
+        config.outbox.per_channel_interval = chrono::Duration::zero();
+        let options = Store::options(&config.database.path, config.database.busy_timeout)
+            .expect("options")
+            .pragma("max_page_count", pages.to_string());
+        let store = Store::connect(options).await.expect("open store");
+        let clock = ManualClock::new(start_instant());
+        let app = App::new(store, Arc::new(clock.clone()), Arc::new(config));
+        TestApp { app, clock, dir }
+    }
+
     /// The manual clock's "now".
     pub fn clock_now(&self) -> DateTime<Utc> {
         use storeops::clock::Clock;

@@ -299,3 +299,42 @@ async fn mentions_in_a_title_never_ping_anyone() {
         }
     }
 }
+
+/// Pressing "Snooze 1 h" again moves the pending snooze ping instead of adding one (issue
+/// #20): two presses 20 minutes apart give one reminder, an hour after the second press.
+#[tokio::test]
+async fn snoozing_again_moves_the_ping_instead_of_adding_one() {
+    let t = TestApp::new().await;
+    let mut sh = boss(&t).await;
+    run(
+        &mut sh,
+        "/task assign title:\"Restock the bestseller\" due:\"in 5h\" user:@bob",
+    )
+    .await;
+    act_as(&mut sh, "bob", "customer-service").await;
+    run(&mut sh, "/press task:snooze1h:1").await;
+    run(&mut sh, ":advance 20m").await;
+    let second = t.clock_now();
+    run(&mut sh, "/press task:snooze1h:1").await;
+    let out = run(&mut sh, ":advance 40m").await;
+    assert!(
+        !sent_tasks(&out)
+            .iter()
+            .any(|m| m.title == "Reminder: task #1"),
+        "the first snooze's ping was moved: {out}"
+    );
+    let out = run(&mut sh, ":advance 20m").await;
+    let reminders: Vec<_> = sent_tasks(&out)
+        .into_iter()
+        .filter(|m| m.title == "Reminder: task #1")
+        .collect();
+    assert_eq!(reminders.len(), 1, "{out}");
+    assert_eq!(t.clock_now(), second + Duration::hours(1));
+    let out = run(&mut sh, ":advance 2h").await;
+    assert!(
+        !sent_tasks(&out)
+            .iter()
+            .any(|m| m.title == "Reminder: task #1"),
+        "{out}"
+    );
+}

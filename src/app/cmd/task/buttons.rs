@@ -182,7 +182,10 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
         due_at: until,
     };
     ctx.write(async |tx| {
-        outbox::enqueue(tx, &msg, ctx.now).await?;
+        // Snoozing again moves the pending snooze ping instead of adding another.
+        let prefix = format!("task:{}:e{}:snooze-", t.id, t.episode);
+        outbox::cancel_prefix(tx, &t.source(), &prefix).await?;
+        outbox::enqueue_or_revive(tx, &msg, ctx.now).await?;
         let until = message::ts(until, 'f');
         tasks::add_event(
             tx,

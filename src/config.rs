@@ -181,6 +181,9 @@ pub struct SummaryConfig {
     pub conversion_drop: f64,
     /// Alert when the refund rate is above this fraction.
     pub refund_rate: f64,
+    /// Alert when the amount paid falls more than this fraction against the same weekday a
+    /// week before.
+    pub sales_drop: f64,
 }
 
 /// Complaint handling.
@@ -479,6 +482,7 @@ impl Config {
                 conversion_drop: positive("summary", "conversion_drop_percent", 1, 100)? as f64
                     / 100.0,
                 refund_rate: positive("summary", "refund_rate_percent", 1, 100)? as f64 / 100.0,
+                sales_drop: positive("summary", "sales_drop_percent", 1, 100)? as f64 / 100.0,
             },
             complaints: ComplaintConfig {
                 limit_normal: positive_duration("complaints", "limit_normal")?,

@@ -89,26 +89,27 @@ async fn summary_numbers_by_hand() {
     for expected in [
         "== Morning summary — 2026-11-22 (Sun) ==",
         // Tmall: 30,000 vs 28,500 (+5.3%) and 27,000 (+11.1%); conversion 120/4,000 = 3% vs
-        // 114/3,600 = 3.17% (-5.3%) and 90/3,000 = 3% (=); AOV 250 vs 250 (=), 300 (-16.7%).
+        // 114/3,600 = 3.17% (-0.17 pp) and 90/3,000 = 3% (=); AOV 250 vs 250 (=), 300 (-16.7%).
         "Amount paid: **30,000.00 CNY** · day ▲ 5.3% · week ▲ 11.1%",
         "Visitors: **4,000** · day ▲ 11.1% · week ▲ 33.3%",
-        "Conversion: **3.00%** · day ▼ 5.3% · week = 0.0%",
+        "Conversion: **3.00%** · day ▼ 0.2 pp · week = 0.0 pp",
         "Average order value: **250.00** · day = 0.0% · week ▼ 16.7%",
         "Payment rate: 80.00% · Value per visitor: 7.50 · Refund rate: 6.00%",
         "Ad ROAS: 4.00 · Store ROI: 1:4.00 (good)",
-        // JD: 8,000 vs 9,000 (-11.1%), 9,600 (-16.7%); conversion 2% vs 2.5% (-20%), 3% (-33.3%).
+        // JD: 8,000 vs 9,000 (-11.1%), 9,600 (-16.7%); conversion 2% vs 2.5% (-0.5 pp), 3% (-1.0 pp).
         "Amount paid: **8,000.00 CNY** · day ▼ 11.1% · week ▼ 16.7%",
-        "Conversion: **2.00%** · day ▼ 20.0% · week ▼ 33.3%",
+        "Conversion: **2.00%** · day ▼ 0.5 pp · week ▼ 1.0 pp",
         "Ad ROAS: 2.00 · Store ROI: 1:2.67 (failing)",
-        // All shops: 38,000 vs 37,500 (+1.3%), 36,600 (+3.8%); 160/6,000 = 2.67%.
+        // All shops: 38,000 vs 37,500 (+1.3%), 36,600 (+3.8%); 160/6,000 = 2.67% vs 164/5,600 = 2.93% (-0.26 pp)
+        // and 138/4,600 = 3.00% (-0.33 pp).
         "Visitors: **6,000** · day ▲ 7.1% · week ▲ 30.4%",
-        "Conversion: **2.67%** · day ▼ 8.9% · week ▼ 11.1%",
+        "Conversion: **2.67%** · day ▼ 0.3 pp · week ▼ 0.3 pp",
         "Average order value: **237.50** · day ▲ 3.9% · week ▼ 10.5%",
         "Ad ROAS: 3.14 · Store ROI: 1:3.62 (pass)",
         // November: Tmall 222,850 of 900,000 = 24.8%; 677,150 over the 8 days left = 84,643.75.
         "Tmall: 222,850.00 CNY of 900,000.00 CNY (24.8%); 84,643.75 CNY a day needed for the 8 days left",
         "JD: 68,420.00 CNY (no target: /data target)",
-        "⚠️ JD: conversion down 33.3% against the same day last week",
+        "⚠️ JD: conversion down 1.0 pp against the same day last week (3.00% → 2.00%)",
         "⚠️ JD: store ROI failing, 1:2.67 (failing)",
         "⚠️ Tmall: refund rate 6.0%",
         "Tasks due today: 2",

@@ -8,6 +8,7 @@ mod chart;
 mod discord;
 mod job;
 mod period;
+mod totals;
 
 use std::path::{Path, PathBuf};
 

@@ -117,6 +117,8 @@ pub struct Defaults {
     pub timezone: Tz,
     /// Reply language when the user's is unknown.
     pub locale: Locale,
+    /// The currency of money not tied to a shop (complaint payments when no shop says), ISO code.
+    pub currency: String,
 }
 
 /// Discord connection settings (never the token).
@@ -291,6 +293,15 @@ impl Config {
         let locale = r.parse("defaults", "locale", "en-US or zh-CN", |s| {
             s.parse::<Locale>().ok()
         })?;
+        let currency = r.parse(
+            "defaults",
+            "currency",
+            "a three-letter currency code such as CNY or USD",
+            |s| {
+                let c = s.trim().to_uppercase();
+                (c.len() == 3 && c.chars().all(|c| c.is_ascii_alphabetic())).then_some(c)
+            },
+        )?;
         let api_base = r.string("discord", "api_base")?;
         let api_base = if api_base.trim().is_empty() {
             None
@@ -426,7 +437,11 @@ impl Config {
                 path: PathBuf::from(path),
                 busy_timeout: std::time::Duration::from_millis(busy as u64),
             },
-            defaults: Defaults { timezone, locale },
+            defaults: Defaults {
+                timezone,
+                locale,
+                currency,
+            },
             discord: DiscordConfig {
                 guilds,
                 api_base,

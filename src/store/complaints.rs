@@ -339,3 +339,62 @@ pub async fn between(
         .await?;
     rows.iter().map(decode).collect()
 }
+
+/// A payment made on a complaint (a refund or a compensation), kept when it is reopened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub complaint_id: i64,
+    pub at: DateTime<Utc>,
+    pub outcome: Outcome,
+    pub amount: Money,
+    /// ISO code; empty = the server's default currency.
+    pub currency: String,
+}
+
+/// Records a payment.
+pub async fn add_payment(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    p: &Payment,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO complaint_payments (complaint_id, guild_id, at, outcome, amount_cents, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(p.complaint_id)
+        .bind(id_in(guild_id))
+        .bind(ms(p.at))
+        .bind(p.outcome.key())
+        .bind(p.amount.0)
+        .bind(&p.currency)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The payments of a guild made in [from, to), oldest first.
+pub async fn payments_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Payment>> {
+    let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
+        "SELECT complaint_id, at, outcome, amount_cents, currency FROM complaint_payments
+         WHERE guild_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, id",
+    )
+    .bind(id_in(guild_id))
+    .bind(ms(from))
+    .bind(ms(to))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(complaint_id, at, outcome, cents, currency)| {
+            Some(Payment {
+                complaint_id,
+                at: from_ms(at),
+                outcome: Outcome::parse(&outcome)?,
+                amount: Money(cents),
+                currency,
+            })
+        })
+        .collect())
+}

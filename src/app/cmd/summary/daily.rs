@@ -480,9 +480,14 @@ pub async fn daily(
     team.push(tr!(l, "summary-tasks-overdue", count = overdue.len()));
     team.extend(overdue.iter().take(5).map(task_line));
     let yesterday_start = local_to_utc(date.and_time(NaiveTime::MIN), tz);
-    let figures =
-        crate::app::cmd::complaint::figures(&mut conn, guild.guild_id, yesterday_start, day_start)
-            .await?;
+    let figures = crate::app::cmd::complaint::figures(
+        &mut conn,
+        guild.guild_id,
+        yesterday_start,
+        day_start,
+        &app.config.defaults.currency,
+    )
+    .await?;
     let (open_c, _) = complaints::list(
         &mut conn,
         guild.guild_id,

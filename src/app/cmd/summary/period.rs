@@ -77,7 +77,14 @@ pub async fn period(
         ),
         false,
     );
-    let f = crate::app::cmd::complaint::figures(&mut conn, guild.guild_id, start, end).await?;
+    let f = crate::app::cmd::complaint::figures(
+        &mut conn,
+        guild.guild_id,
+        start,
+        end,
+        &app.config.defaults.currency,
+    )
+    .await?;
     r = r.field(
         l.t("summary-period-complaints"),
         tr!(
@@ -86,7 +93,7 @@ pub async fn period(
             logged = f.logged,
             resolved = f.resolved,
             within = f.within_limit,
-            refunds = f.refunds.to_string()
+            refunds = crate::app::cmd::complaint::per_currency(&f.refunds)
         ),
         false,
     );

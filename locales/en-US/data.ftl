@@ -151,3 +151,4 @@ data-show-group = { $currency } · { $shops }
 data-show-no-mixing = Amounts in different currencies are never added together: one total per currency.
 summary-pp = pp
 summary-average-over = { $amount } (over { $days } days with figures)
+summary-mtd-projection = ; on pace for { $projected } of { $target } ({ $share })

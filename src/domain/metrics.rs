@@ -385,6 +385,44 @@ pub fn change(now: Option<f64>, before: Option<f64>) -> Option<f64> {
     }
 }
 
+/// The month-end projection of an amount: what was paid up to `date`, plus, for each day left
+/// until `month_end`, the average of the same weekday over the eight weeks up to `date` (only
+/// days that have an amount: gaps are not zeros). A weekday without any figure in those weeks
+/// takes the average of all the days that have one. None without any history.
+pub fn month_end_projection(
+    done: Money,
+    history: &[(chrono::NaiveDate, Money)],
+    date: chrono::NaiveDate,
+    month_end: chrono::NaiveDate,
+) -> Option<Money> {
+    use chrono::Datelike;
+    let from = date - chrono::Duration::days(55);
+    let window: Vec<&(chrono::NaiveDate, Money)> = history
+        .iter()
+        .filter(|(d, _)| *d >= from && *d <= date)
+        .collect();
+    if window.is_empty() {
+        return None;
+    }
+    let avg = |days: &[&&(chrono::NaiveDate, Money)]| {
+        (!days.is_empty())
+            .then(|| days.iter().map(|(_, m)| m.0 as f64).sum::<f64>() / days.len() as f64)
+    };
+    let all: Vec<&&(chrono::NaiveDate, Money)> = window.iter().collect();
+    let overall = avg(&all)?;
+    let mut rest = 0.0;
+    let mut d = date + chrono::Duration::days(1);
+    while d <= month_end {
+        let same: Vec<&&(chrono::NaiveDate, Money)> = window
+            .iter()
+            .filter(|(x, _)| x.weekday() == d.weekday())
+            .collect();
+        rest += avg(&same).unwrap_or(overall);
+        d += chrono::Duration::days(1);
+    }
+    Some(Money(done.0 + rest.round() as i64))
+}
+
 /// Something that does not look right in a day's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Doubt {
@@ -522,6 +560,27 @@ mod tests {
         assert_eq!(cov.of_rate(Rate::Conversion), 1);
         assert_eq!(cov.of_rate(Rate::ValuePerVisitor), 2);
         assert_eq!(cov.of_rate(Rate::Roi), 0);
+    }
+
+    #[test]
+    fn projection_follows_the_weekday_pattern_and_skips_gaps() {
+        let d = |day: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
+        // Mondays 100, other days 10 (the 10th, a Tuesday, has no figures).
+        let history: Vec<_> = (2..=25)
+            .filter(|day| *day != 10)
+            .map(|day| {
+                let m = if day % 7 == 2 { 10_000 } else { 1_000 };
+                (d(day), Money(m))
+            })
+            .collect();
+        // Left after the 25th (Wed): 26..30 = Thu, Fri, Sat, Sun, Mon.
+        let p = month_end_projection(Money(50_000), &history, d(25), d(30));
+        assert_eq!(p, Some(Money(50_000 + 4 * 1_000 + 10_000)));
+        assert_eq!(month_end_projection(Money(5), &[], d(25), d(30)), None);
+        assert_eq!(
+            month_end_projection(Money(7), &history, d(30), d(30)),
+            Some(Money(7))
+        );
     }
 
     #[test]

@@ -108,12 +108,16 @@ async fn summary_numbers_by_hand() {
         "Average order value: **237.50** · day ▲ 3.9% · week ▼ 10.5%",
         "Ad ROAS: 3.14 · Store ROI: 1:3.62 (pass)",
         // November: Tmall 222,850 of 900,000 = 24.8%; 677,150 over the 8 days left = 84,643.75.
-        "Tmall: 222,850.00 CNY of 900,000.00 CNY (24.8%); 84,643.75 CNY a day needed for the 8 days left",
+        // Projection: 222,850 + the same weekday's average for the 23rd to the 30th (Mon 25,600,
+        // Tue 24,180, Wed 29,700, Thu 26,250, Fri 31,620, Sat 28,500, Sun (27,000 + 30,000) / 2,
+        // Mon 25,600 = 219,950) = 442,800 of 900,000 = 49 %.
+        "Tmall: 222,850.00 CNY of 900,000.00 CNY (24.8%); 84,643.75 CNY a day needed for the 8 days left; on pace for 442,800.00 CNY of 900,000.00 CNY (49%)",
         "JD: 68,420.00 CNY (no target: /data target)",
         "⚠️ JD: conversion down 1.0 pp against the same day last week (3.00% → 2.00%)",
         "⚠️ JD: store ROI failing, 1:2.67 (failing)",
         "⚠️ Tmall: refund rate 6.0%",
-        "Tasks due today: 2",
+        // #2 fell due at 10:00 and is overdue: listed once, under overdue.
+        "Tasks due today: 1",
         "#1 Send the restock sheet · in 7 h · Operations",
         "Overdue tasks: 1",
         "#2 Reply to reviews · 1 h ago · @carol",

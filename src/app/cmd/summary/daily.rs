@@ -10,7 +10,9 @@ use crate::app::cmd::data::{count, currencies, money_in, pct, rate_pairs, roi_te
 use crate::domain::chart::{self, ChartDay};
 use crate::domain::deadline::local_to_utc;
 use crate::domain::in_time;
-use crate::domain::metrics::{Coverage, DayFigures, Derived, RoiGrade, change};
+use crate::domain::metrics::{
+    Coverage, DayFigures, Derived, RoiGrade, change, month_end_projection,
+};
 use crate::domain::money::Money;
 use crate::i18n::Locale;
 use crate::message::{self, Attachment, Reply, Severity};
@@ -428,16 +430,36 @@ pub async fn daily(
                 } else {
                     remaining
                 };
-                mtd_lines.push(tr!(
-                    l,
-                    "summary-mtd-target",
-                    shop = s.name.as_str(),
-                    done = format!("{done} {}", s.currency),
-                    target = format!("{t} {}", s.currency),
-                    share = format!("{:.1}%", share * 100.0),
-                    pace = format!("{pace} {}", s.currency),
-                    days = days_left
-                ));
+                let history: Vec<(NaiveDate, Money)> =
+                    data::range(&mut conn, s.id, date - Duration::days(55), date)
+                        .await?
+                        .into_iter()
+                        .filter_map(|(d, f)| f.paid_amount.map(|p| (d, p)))
+                        .collect();
+                let month_end = next_month - Duration::days(1);
+                let projection = month_end_projection(done, &history, date, month_end)
+                    .map(|p| {
+                        tr!(
+                            l,
+                            "summary-mtd-projection",
+                            projected = format!("{p} {}", s.currency),
+                            target = format!("{t} {}", s.currency),
+                            share = format!("{:.0}%", p.0 as f64 / t.0 as f64 * 100.0)
+                        )
+                    })
+                    .unwrap_or_default();
+                mtd_lines.push(
+                    tr!(
+                        l,
+                        "summary-mtd-target",
+                        shop = s.name.as_str(),
+                        done = format!("{done} {}", s.currency),
+                        target = format!("{t} {}", s.currency),
+                        share = format!("{:.1}%", share * 100.0),
+                        pace = format!("{pace} {}", s.currency),
+                        days = days_left
+                    ) + &projection,
+                );
             }
             _ => mtd_lines.push(tr!(
                 l,
@@ -456,11 +478,12 @@ pub async fn daily(
     let day_start = local_to_utc(today.and_time(NaiveTime::MIN), tz);
     let day_end = local_to_utc((today + Duration::days(1)).and_time(NaiveTime::MIN), tz);
     let (open, _) = tasks::list(&mut conn, guild.guild_id, &Filter::default(), 0, 1000).await?;
+    let overdue: Vec<_> = open.iter().filter(|t| !in_time(now, t.due_at)).collect();
+    // A task already overdue is listed once, under overdue, not again under due today.
     let due_today: Vec<_> = open
         .iter()
-        .filter(|t| t.due_at >= day_start && t.due_at < day_end)
+        .filter(|t| t.due_at >= day_start && t.due_at < day_end && in_time(now, t.due_at))
         .collect();
-    let overdue: Vec<_> = open.iter().filter(|t| !in_time(now, t.due_at)).collect();
     let task_line = |t: &&crate::store::tasks::Task| {
         let who = t
             .assignee_id

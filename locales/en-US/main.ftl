@@ -194,3 +194,4 @@ history-older = Older entries: { $command }
 
 # A slow command was acknowledged privately; its public answer follows as a new message.
 answer-below = Done: the answer is posted below for everyone.
+time-ago = { $span } ago

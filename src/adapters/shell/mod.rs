@@ -142,7 +142,7 @@ impl Shell {
                 Ok(parse::Parsed::Press(id)) => self.app.press(&self.origin(), &id).await,
                 Err(e) => crate::app::Reply::error(e.render(locale)),
             };
-            out.text = render::reply_text(&self.app, SHELL_GUILD, &reply).await;
+            out.text = render::reply_text(&self.app, SHELL_GUILD, &reply, locale).await;
         }
         if self.manual.is_some()
             && let Err(e) = self.dispatcher.tick().await
@@ -181,10 +181,10 @@ impl Shell {
             Target::User(id) => format!("<@{id}>"),
         };
         let head = tr!(locale, "shell-sent", target = target);
-        let head = render::markup(&self.app, SHELL_GUILD, &head).await;
+        let head = render::markup(&self.app, SHELL_GUILD, &head, locale).await;
         format!(
             "{head}\n{}",
-            render::reply_text(&self.app, SHELL_GUILD, &msg.reply).await
+            render::reply_text(&self.app, SHELL_GUILD, &msg.reply, locale).await
         )
     }
 

@@ -191,3 +191,58 @@ async fn the_summary_totals_each_currency_apart() {
     );
     assert!(out.contains("1,500.00 USD"), "{out}");
 }
+
+/// No English in the zh-CN morning, weekly and monthly summaries: after taking out what people
+/// typed (shop names, task titles), currency codes, the UV abbreviation, command names and the
+/// shell's attachment line, no Latin word is left.
+#[tokio::test]
+async fn the_zh_cn_summaries_have_no_english_words() {
+    let t = TestApp::quiet().await;
+    let _sh = summary_fixture(&t).await;
+    let mut li = t.shell("li", "operations", "zh-CN").await;
+    let typed = [
+        "Send the restock sheet",
+        "Reply to reviews",
+        "Tmall",
+        "JD",
+        "@carol",
+        "CNY",
+        "UV",
+    ];
+    for line in [
+        "/summary now date:2026-11-22",
+        "/summary weekly date:2026-11-18",
+        "/summary monthly month:2026-11",
+    ] {
+        let out = run(&mut li, line).await;
+        for text in out.lines().filter(|l| !l.starts_with("[attachment")) {
+            let mut rest = text.to_string();
+            for t in typed {
+                rest = rest.replace(t, " ");
+            }
+            // A command as typed ("/data target") is a name.
+            while let Some(i) = rest.find('/') {
+                let words: Vec<&str> = rest[i + 1..].splitn(3, ' ').collect();
+                let cut = words
+                    .iter()
+                    .take(2)
+                    .take_while(|w| {
+                        !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic() || c == '）')
+                    })
+                    .map(|w| w.trim_end_matches('）').len() + 1)
+                    .sum::<usize>();
+                rest.replace_range(i..i + 1 + cut.saturating_sub(1), " ");
+            }
+            let english: Vec<&str> = rest
+                .split(|c: char| !c.is_ascii_alphabetic() && c != '/')
+                .filter(|w| {
+                    !w.starts_with('/') && w.chars().filter(char::is_ascii_alphabetic).count() >= 2
+                })
+                .collect();
+            assert!(
+                english.is_empty(),
+                "English {english:?} in the zh-CN {line}:\n{text}\n--- full output ---\n{out}"
+            );
+        }
+    }
+}

@@ -195,3 +195,5 @@ history-older = Older entries: { $command }
 # A slow command was acknowledged privately; its public answer follows as a new message.
 answer-below = Done: the answer is posted below for everyone.
 time-ago = { $span } ago
+shell-attachment-saved = saved to { $path }
+shell-attachment-failed = not saved: { $error }

@@ -192,3 +192,5 @@ history-older = 更早的记录：{ $command }
 # 命令处理较慢时先私下确认；公开的回复随后作为新消息发出。
 answer-below = 已完成：结果已在下方公开发出。
 time-ago = { $span }前
+shell-attachment-saved = 已保存到 { $path }
+shell-attachment-failed = 未能保存：{ $error }

@@ -151,8 +151,19 @@ pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply, locale: Locale)
         out.push_str(&format!("-- {f}\n"));
     }
     for a in &reply.attachments {
+        let saved = save_attachment(app, a)
+            .map(|path| {
+                crate::tr!(
+                    locale,
+                    "shell-attachment-saved",
+                    path = path.display().to_string()
+                )
+            })
+            .unwrap_or_else(|e| {
+                crate::tr!(locale, "shell-attachment-failed", error = e.to_string())
+            });
         out.push_str(&format!(
-            "[attachment {} · {} bytes]\n",
+            "[attachment {} · {} bytes · {saved}]\n",
             a.filename,
             a.bytes.len()
         ));
@@ -167,4 +178,29 @@ pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply, locale: Locale)
         out.push('\n');
     }
     markup(app, guild_id, out.trim_end(), locale).await
+}
+
+/// Writes an attachment (a chart, an export) under `attachments/` next to the database, so a
+/// person trying the bot in the shell can open it; returns the path written. Only the file
+/// name's last component is used, so a name cannot point outside the folder.
+fn save_attachment(
+    app: &App,
+    a: &crate::message::Attachment,
+) -> std::io::Result<std::path::PathBuf> {
+    let dir = app
+        .config
+        .database
+        .path
+        .parent()
+        .map(|p| p.join("attachments"))
+        .unwrap_or_else(|| std::path::PathBuf::from("attachments"));
+    std::fs::create_dir_all(&dir)?;
+    let name = std::path::Path::new(&a.filename)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "attachment".into());
+    let path = dir.join(name);
+    std::fs::write(&path, &a.bytes)?;
+    Ok(path)
 }

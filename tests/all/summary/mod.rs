@@ -75,6 +75,18 @@ async fn the_morning_summary_matches_the_golden_files() {
         "{en}"
     );
     golden("summary-en-US.txt", &normalise_attachment(&en));
+    // The shell saved the chart next to the database and said where.
+    let chart = t
+        .dir
+        .path()
+        .join("attachments")
+        .join("trend-2026-11-22.png");
+    assert!(
+        en.contains(&format!("saved to {}", chart.display())),
+        "{en}"
+    );
+    let png = std::fs::read(&chart).expect("the chart file");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG file");
     let mut li = t.shell("li", "operations", "zh-CN").await;
     let zh = run(&mut li, "/summary now date:2026-11-22").await;
     golden("summary-zh-CN.txt", &normalise_attachment(&zh));

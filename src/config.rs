@@ -151,6 +151,8 @@ pub struct Defaults {
     pub timezone: Tz,
     /// Reply language when the user's is unknown.
     pub locale: Locale,
+    /// The currency of money not tied to a shop (complaint payments when no shop says), ISO code.
+    pub currency: String,
 }
 
 /// Discord connection settings (never the token).
@@ -223,6 +225,9 @@ pub struct SummaryConfig {
     pub conversion_drop: f64,
     /// Alert when the refund rate is above this fraction.
     pub refund_rate: f64,
+    /// Alert when the amount paid falls more than this fraction against the same weekday a
+    /// week before.
+    pub sales_drop: f64,
 }
 
 /// Complaint handling.
@@ -330,6 +335,15 @@ impl Config {
         let locale = r.parse("defaults", "locale", "en-US or zh-CN", |s| {
             s.parse::<Locale>().ok()
         })?;
+        let currency = r.parse(
+            "defaults",
+            "currency",
+            "a three-letter currency code such as CNY or USD",
+            |s| {
+                let c = s.trim().to_uppercase();
+                (c.len() == 3 && c.chars().all(|c| c.is_ascii_alphabetic())).then_some(c)
+            },
+        )?;
         let api_base = r.string("discord", "api_base")?;
         let api_base = if api_base.trim().is_empty() {
             None
@@ -466,7 +480,11 @@ impl Config {
                 path: PathBuf::from(path),
                 busy_timeout: std::time::Duration::from_millis(busy as u64),
             },
-            defaults: Defaults { timezone, locale },
+            defaults: Defaults {
+                timezone,
+                locale,
+                currency,
+            },
             discord: DiscordConfig {
                 guilds,
                 api_base,
@@ -534,6 +552,7 @@ impl Config {
                 conversion_drop: positive("summary", "conversion_drop_percent", 1, 100)? as f64
                     / 100.0,
                 refund_rate: positive("summary", "refund_rate_percent", 1, 100)? as f64 / 100.0,
+                sales_drop: positive("summary", "sales_drop_percent", 1, 100)? as f64 / 100.0,
             },
             complaints: ComplaintConfig {
                 limit_normal: positive_duration("complaints", "limit_normal")?,

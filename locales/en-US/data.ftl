@@ -110,7 +110,8 @@ summary-alerts = Alerts
 summary-top = Top sellers
 summary-top-line = { $rank }. { $name } — { $units } units · { $amount }
 summary-top-none = No product sold.
-summary-alert-conversion = { $shop }: conversion down { $change } against the same day last week
+summary-alert-conversion = { $shop }: conversion down { $change } against the same day last week ({ $before } → { $now })
+summary-alert-sales = { $shop }: amount paid down { $change } against the same day last week ({ $before } → { $now })
 summary-alert-refund = { $shop }: refund rate { $rate }
 summary-alert-roi = { $shop }: store ROI failing, { $roi }
 summary-alert-missing = No figures for: { $shops }
@@ -144,3 +145,10 @@ weekday-6 = Sun
 
 # Option descriptions that differ from the shared opt-<name> for one command.
 opt-data-shop-platform = The platform the shop sells on (tmall, jd, aliexpress, amazon, shopify …)
+data-over-shops = (over { $n } of { $m } shops)
+data-by-orders = (by orders)
+data-show-group = { $currency } · { $shops }
+data-show-no-mixing = Amounts in different currencies are never added together: one total per currency.
+summary-pp = pp
+summary-average-over = { $amount } (over { $days } days with figures)
+summary-mtd-projection = ; on pace for { $projected } of { $target } ({ $share })

@@ -220,3 +220,6 @@ shell-watching = A running storeops ({ $kind }, process { $pid }) delivers from 
 shell-now-refused = This database has been used on the real clock (a running bot or shell delivered from it): a manual clock (--now) here would mark real reminders sent or skipped. Add --copy to try it on a copy, or use another database.path.
 shell-copy = Working on a copy of the database ({ $path }); it is removed when the shell ends.
 err-read-only = This shell is read-only: a running bot delivers from this database. Nothing was changed.
+time-ago = { $span } ago
+shell-attachment-saved = saved to { $path }
+shell-attachment-failed = not saved: { $error }

@@ -110,7 +110,8 @@ summary-top = 热销商品
 summary-top-line = { $rank }. { $name } — { $units } 件 · { $amount }
 summary-top-none = 没有商品成交。
 summary-alerts = 预警
-summary-alert-conversion = { $shop }：转化率比上周同日下降 { $change }
+summary-alert-conversion = { $shop }：转化率比上周同日下降 { $change }（{ $before } → { $now }）
+summary-alert-sales = { $shop }：支付金额比上周同日下降 { $change }（{ $before } → { $now }）
 summary-alert-refund = { $shop }：退款率 { $rate }
 summary-alert-roi = { $shop }：店铺投资回报率不及格，{ $roi }
 summary-alert-missing = 以下店铺没有数据：{ $shops }
@@ -144,3 +145,10 @@ weekday-6 = 周日
 
 # 只用于某一条命令的选项说明（与通用的 opt-<name> 不同）。
 opt-data-shop-platform = 店铺所在平台（tmall、jd、aliexpress、amazon、shopify 等）
+data-over-shops = （{ $m } 家店铺中的 { $n } 家）
+data-by-orders = （按订单）
+data-show-group = { $currency } · { $shops }
+data-show-no-mixing = 不同币种的金额从不相加：每个币种单独合计。
+summary-pp = 个百分点
+summary-average-over = { $amount }（按有数据的 { $days } 天）
+summary-mtd-projection = ；按目前节奏月底预计 { $projected }，为目标 { $target } 的 { $share }

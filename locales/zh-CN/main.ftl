@@ -217,3 +217,6 @@ shell-watching = 一个正在运行的 storeops（{ $kind }，进程 { $pid }）
 shell-now-refused = 这个数据库已用真实时钟运行过（机器人或命令行从它发送过消息）：在这里用手动时钟（--now）会把真实的提醒标记为已发送或已跳过。加上 --copy 在副本上试用，或换一个 database.path。
 shell-copy = 正在数据库的副本上操作（{ $path }）；命令行结束时会删除。
 err-read-only = 本命令行为只读：有正在运行的机器人在用这个数据库发送消息。没有任何改动。
+time-ago = { $span }前
+shell-attachment-saved = 已保存到 { $path }
+shell-attachment-failed = 未能保存：{ $error }

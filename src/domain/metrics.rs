@@ -157,6 +157,85 @@ fn ratio(num: Option<i64>, den: Option<i64>) -> Option<f64> {
     }
 }
 
+/// A rate: a numerator and a denominator taken from the same shop's same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rate {
+    /// Paying buyers ÷ ordering buyers.
+    Payment,
+    /// Paying buyers ÷ UV.
+    Conversion,
+    /// Paid orders ÷ UV, for platforms that report orders but not buyers (Amazon's
+    /// order-based "unit session percentage" counterpart).
+    OrderConversion,
+    /// Paid amount ÷ paying buyers.
+    AvgOrderValue,
+    /// Paid amount ÷ paid orders (when buyers are not reported).
+    OrderValue,
+    /// Paid amount ÷ UV.
+    ValuePerVisitor,
+    /// Refund amount ÷ paid amount.
+    Refund,
+    /// Inquiries that paid ÷ inquiries.
+    Inquiry,
+    /// Ad sales ÷ ad spend.
+    Roas,
+    /// Paid amount ÷ operating cost.
+    Roi,
+}
+
+impl Rate {
+    /// Every rate.
+    pub const ALL: [Rate; 10] = [
+        Rate::Payment,
+        Rate::Conversion,
+        Rate::OrderConversion,
+        Rate::AvgOrderValue,
+        Rate::OrderValue,
+        Rate::ValuePerVisitor,
+        Rate::Refund,
+        Rate::Inquiry,
+        Rate::Roas,
+        Rate::Roi,
+    ];
+
+    /// The numerator and denominator of this rate in a day's figures (money in cents).
+    pub fn parts(self, d: &DayFigures) -> (Option<i64>, Option<i64>) {
+        let paid = d.paid_amount.map(|m| m.0);
+        match self {
+            Rate::Payment => (d.paying_buyers, d.ordering_buyers),
+            Rate::Conversion => (d.paying_buyers, d.uv),
+            Rate::OrderConversion => (d.paid_orders, d.uv),
+            Rate::AvgOrderValue => (paid, d.paying_buyers),
+            Rate::OrderValue => (paid, d.paid_orders),
+            Rate::ValuePerVisitor => (paid, d.uv),
+            Rate::Refund => (d.refund_amount.map(|m| m.0), paid),
+            Rate::Inquiry => (d.inquiries_paid, d.inquiries),
+            Rate::Roas => (d.ad_sales.map(|m| m.0), d.ad_spend.map(|m| m.0)),
+            Rate::Roi => (paid, d.operating_cost().map(|m| m.0)),
+        }
+    }
+
+    /// Whether a day reports both parts of this rate.
+    pub fn reported(self, d: &DayFigures) -> bool {
+        matches!(self.parts(d), (Some(_), Some(_)))
+    }
+
+    /// The rate over several days (of one or several shops of one currency): numerators and
+    /// denominators are summed over the days that report both, so a figure missing on a day
+    /// or in a shop is left out, never counted as 0.
+    pub fn over(self, days: &[DayFigures]) -> Option<f64> {
+        let (mut n, mut d, mut any) = (0i64, 0i64, false);
+        for day in days {
+            if let (Some(a), Some(b)) = self.parts(day) {
+                n += a;
+                d += b;
+                any = true;
+            }
+        }
+        if any { ratio(Some(n), Some(d)) } else { None }
+    }
+}
+
 /// The rates of a day.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Derived {
@@ -164,8 +243,13 @@ pub struct Derived {
     pub payment_rate: Option<f64>,
     /// Conversion = paying buyers ÷ UV.
     pub conversion: Option<f64>,
+    /// Order-based conversion = paid orders ÷ UV (shown only where buyers are not reported).
+    pub order_conversion: Option<f64>,
     /// Average order value = paid amount ÷ paying buyers (per buyer, not per order), in cents.
     pub avg_order_value: Option<f64>,
+    /// Order value = paid amount ÷ paid orders, in cents (shown only where buyers are not
+    /// reported).
+    pub order_value: Option<f64>,
     /// Value per visitor = paid amount ÷ UV, in cents.
     pub value_per_visitor: Option<f64>,
     /// Refund rate = refund amount ÷ paid amount.
@@ -179,49 +263,79 @@ pub struct Derived {
 }
 
 impl Derived {
+    fn slot(&mut self, r: Rate) -> &mut Option<f64> {
+        match r {
+            Rate::Payment => &mut self.payment_rate,
+            Rate::Conversion => &mut self.conversion,
+            Rate::OrderConversion => &mut self.order_conversion,
+            Rate::AvgOrderValue => &mut self.avg_order_value,
+            Rate::OrderValue => &mut self.order_value,
+            Rate::ValuePerVisitor => &mut self.value_per_visitor,
+            Rate::Refund => &mut self.refund_rate,
+            Rate::Inquiry => &mut self.inquiry_conversion,
+            Rate::Roas => &mut self.roas,
+            Rate::Roi => &mut self.roi,
+        }
+    }
+
+    /// A rate by name.
+    pub fn get(&self, r: Rate) -> Option<f64> {
+        let mut c = *self;
+        *c.slot(r)
+    }
+
     /// Computes every rate of `d`.
     pub fn of(d: &DayFigures) -> Derived {
-        let paid = d.paid_amount.map(|m| m.0);
-        Derived {
-            payment_rate: ratio(d.paying_buyers, d.ordering_buyers),
-            conversion: ratio(d.paying_buyers, d.uv),
-            avg_order_value: ratio(paid, d.paying_buyers),
-            value_per_visitor: ratio(paid, d.uv),
-            refund_rate: ratio(d.refund_amount.map(|m| m.0), paid),
-            inquiry_conversion: ratio(d.inquiries_paid, d.inquiries),
-            roas: ratio(d.ad_sales.map(|m| m.0), d.ad_spend.map(|m| m.0)),
-            roi: ratio(paid, d.operating_cost().map(|m| m.0)),
+        Self::of_days(std::slice::from_ref(d))
+    }
+
+    /// The rates of a range of days (of one shop, or of several shops of one currency): each
+    /// rate sums its numerator and denominator over the days that have both, so a figure
+    /// entered on only some days or by only some shops does not skew it.
+    pub fn of_days(days: &[DayFigures]) -> Derived {
+        let mut out = Derived::default();
+        for r in Rate::ALL {
+            *out.slot(r) = r.over(days);
         }
+        out
     }
 }
 
-impl Derived {
-    /// The rates of a range of days: each rate sums its numerator and denominator over the days
-    /// that have both, so a figure entered on only some days does not skew it.
-    pub fn of_days(days: &[DayFigures]) -> Derived {
-        let pair = |num: &dyn Fn(&DayFigures) -> Option<i64>,
-                    den: &dyn Fn(&DayFigures) -> Option<i64>| {
-            let (mut n, mut d, mut any) = (0i64, 0i64, false);
-            for day in days {
-                if let (Some(a), Some(b)) = (num(day), den(day)) {
-                    n += a;
-                    d += b;
-                    any = true;
-                }
-            }
-            if any { ratio(Some(n), Some(d)) } else { None }
+/// How many shops each rate of a total is computed over, of how many shops have figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Shops with any figure in the period.
+    pub shops: usize,
+    /// Per rate (in [`Rate::ALL`] order): shops that reported both parts on some day.
+    pub per_rate: [usize; 10],
+}
+
+impl Coverage {
+    /// The coverage of rates over `shops` (each a shop's days).
+    pub fn of(shops: &[Vec<DayFigures>]) -> Coverage {
+        let mut c = Coverage {
+            shops: shops
+                .iter()
+                .filter(|days| days.iter().any(|d| !d.is_empty()))
+                .count(),
+            per_rate: [0; 10],
         };
-        let paid = |d: &DayFigures| d.paid_amount.map(|m| m.0);
-        Derived {
-            payment_rate: pair(&|d| d.paying_buyers, &|d| d.ordering_buyers),
-            conversion: pair(&|d| d.paying_buyers, &|d| d.uv),
-            avg_order_value: pair(&paid, &|d| d.paying_buyers),
-            value_per_visitor: pair(&paid, &|d| d.uv),
-            refund_rate: pair(&|d| d.refund_amount.map(|m| m.0), &paid),
-            inquiry_conversion: pair(&|d| d.inquiries_paid, &|d| d.inquiries),
-            roas: pair(&|d| d.ad_sales.map(|m| m.0), &|d| d.ad_spend.map(|m| m.0)),
-            roi: pair(&paid, &|d| d.operating_cost().map(|m| m.0)),
+        for (i, r) in Rate::ALL.iter().enumerate() {
+            c.per_rate[i] = shops
+                .iter()
+                .filter(|days| days.iter().any(|d| r.reported(d)))
+                .count();
         }
+        c
+    }
+
+    /// Shops a rate is computed over.
+    pub fn of_rate(&self, r: Rate) -> usize {
+        Rate::ALL
+            .iter()
+            .position(|x| *x == r)
+            .map(|i| self.per_rate[i])
+            .unwrap_or(0)
     }
 }
 
@@ -269,6 +383,44 @@ pub fn change(now: Option<f64>, before: Option<f64>) -> Option<f64> {
         (Some(n), Some(b)) if b != 0.0 => Some((n - b) / b.abs()),
         _ => None,
     }
+}
+
+/// The month-end projection of an amount: what was paid up to `date`, plus, for each day left
+/// until `month_end`, the average of the same weekday over the eight weeks up to `date` (only
+/// days that have an amount: gaps are not zeros). A weekday without any figure in those weeks
+/// takes the average of all the days that have one. None without any history.
+pub fn month_end_projection(
+    done: Money,
+    history: &[(chrono::NaiveDate, Money)],
+    date: chrono::NaiveDate,
+    month_end: chrono::NaiveDate,
+) -> Option<Money> {
+    use chrono::Datelike;
+    let from = date - chrono::Duration::days(55);
+    let window: Vec<&(chrono::NaiveDate, Money)> = history
+        .iter()
+        .filter(|(d, _)| *d >= from && *d <= date)
+        .collect();
+    if window.is_empty() {
+        return None;
+    }
+    let avg = |days: &[&&(chrono::NaiveDate, Money)]| {
+        (!days.is_empty())
+            .then(|| days.iter().map(|(_, m)| m.0 as f64).sum::<f64>() / days.len() as f64)
+    };
+    let all: Vec<&&(chrono::NaiveDate, Money)> = window.iter().collect();
+    let overall = avg(&all)?;
+    let mut rest = 0.0;
+    let mut d = date + chrono::Duration::days(1);
+    while d <= month_end {
+        let same: Vec<&&(chrono::NaiveDate, Money)> = window
+            .iter()
+            .filter(|(x, _)| x.weekday() == d.weekday())
+            .collect();
+        rest += avg(&same).unwrap_or(overall);
+        d += chrono::Duration::days(1);
+    }
+    Some(Money(done.0 + rest.round() as i64))
 }
 
 /// Something that does not look right in a day's figures.
@@ -368,6 +520,7 @@ mod tests {
         z.uv = Some(0);
         z.ordering_buyers = Some(0);
         z.paying_buyers = Some(0);
+        z.paid_orders = Some(0);
         z.paid_amount = Some(Money(0));
         z.inquiries = Some(0);
         z.ad_spend = Some(Money(0));
@@ -376,6 +529,58 @@ mod tests {
         let d = Derived::of(&z);
         assert_eq!(d, Derived::default());
         assert_eq!(Derived::of(&DayFigures::default()), Derived::default());
+    }
+
+    #[test]
+    fn a_missing_figure_is_left_out_never_zero() {
+        // Shop A reports buyers and visitors, B visitors only (no buyers), C neither.
+        let a = DayFigures {
+            uv: Some(1_000),
+            paying_buyers: Some(20),
+            paid_amount: Some(Money(200_000)),
+            ..DayFigures::default()
+        };
+        let b = DayFigures {
+            uv: Some(800),
+            paid_orders: Some(16),
+            paid_amount: Some(Money(160_000)),
+            ..DayFigures::default()
+        };
+        let c = DayFigures {
+            paid_amount: Some(Money(50_000)),
+            ..DayFigures::default()
+        };
+        let d = Derived::of_days(&[a.clone(), b.clone(), c.clone()]);
+        assert_eq!(d.conversion, Some(0.02)); // 20 / 1,000: B has no buyers, C no visitors
+        assert_eq!(d.order_conversion, Some(0.02)); // 16 / 800
+        assert_eq!(d.value_per_visitor, Some(200.0)); // 360,000 / 1,800 (not C's 50,000)
+        assert_eq!(d.order_value, Some(10_000.0)); // 160,000 / 16
+        let cov = Coverage::of(&[vec![a], vec![b], vec![c]]);
+        assert_eq!(cov.shops, 3);
+        assert_eq!(cov.of_rate(Rate::Conversion), 1);
+        assert_eq!(cov.of_rate(Rate::ValuePerVisitor), 2);
+        assert_eq!(cov.of_rate(Rate::Roi), 0);
+    }
+
+    #[test]
+    fn projection_follows_the_weekday_pattern_and_skips_gaps() {
+        let d = |day: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
+        // Mondays 100, other days 10 (the 10th, a Tuesday, has no figures).
+        let history: Vec<_> = (2..=25)
+            .filter(|day| *day != 10)
+            .map(|day| {
+                let m = if day % 7 == 2 { 10_000 } else { 1_000 };
+                (d(day), Money(m))
+            })
+            .collect();
+        // Left after the 25th (Wed): 26..30 = Thu, Fri, Sat, Sun, Mon.
+        let p = month_end_projection(Money(50_000), &history, d(25), d(30));
+        assert_eq!(p, Some(Money(50_000 + 4 * 1_000 + 10_000)));
+        assert_eq!(month_end_projection(Money(5), &[], d(25), d(30)), None);
+        assert_eq!(
+            month_end_projection(Money(7), &history, d(30), d(30)),
+            Some(Money(7))
+        );
     }
 
     #[test]

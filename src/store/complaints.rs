@@ -434,12 +434,10 @@ pub const LOGGED_STATS_SQL: &str = "SELECT category, platform, severity, COUNT(*
      WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3
      GROUP BY category, platform, severity";
 
-/// The complaints resolved in [?2, ?3): how many, how many before their limit, refunds
-/// (refund and partial refund) and compensation paid (covering index
-/// `complaints_resolved_stats`); also read by the query-plan test.
-pub const RESOLVED_STATS_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(resolved_at < deadline_at), 0),
-        COALESCE(SUM(CASE WHEN outcome IN ('refund', 'partial-refund') THEN COALESCE(amount_cents, 0) END), 0),
-        COALESCE(SUM(CASE WHEN outcome = 'compensation' THEN COALESCE(amount_cents, 0) END), 0)
+/// The complaints resolved in [?2, ?3): how many, and how many before their limit (covering
+/// index `complaints_resolved_stats`; money paid is counted from `complaint_payments`, see
+/// [`payments_between`]); also read by the query-plan test.
+pub const RESOLVED_STATS_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(resolved_at < deadline_at), 0)
      FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3";
 
 /// The `?4`-th shortest time to resolve (ms, from 0) of the complaints resolved in [?2, ?3);
@@ -461,10 +459,6 @@ pub struct PeriodCounts {
     pub resolved: i64,
     /// Of those, before their limit.
     pub within_limit: i64,
-    /// Refunds paid.
-    pub refunds: Money,
-    /// Compensation paid.
-    pub compensation: Money,
     /// Median and 90th percentile time to resolve (nearest rank).
     pub median: Option<chrono::Duration>,
     pub p90: Option<chrono::Duration>,
@@ -499,13 +493,12 @@ pub async fn period_counts(
     .bind(ms(from))
     .fetch_one(&mut *conn)
     .await?;
-    let (resolved, within_limit, refunds, compensation): (i64, i64, i64, i64) =
-        sqlx::query_as(RESOLVED_STATS_SQL)
-            .bind(g)
-            .bind(ms(from))
-            .bind(ms(to))
-            .fetch_one(&mut *conn)
-            .await?;
+    let (resolved, within_limit): (i64, i64) = sqlx::query_as(RESOLVED_STATS_SQL)
+        .bind(g)
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_one(&mut *conn)
+        .await?;
     let quantile = crate::domain::complaint::quantile_index;
     let median = resolve_time_at(conn, g, from, to, quantile(resolved as usize, 0.5)).await?;
     let p90 = resolve_time_at(conn, g, from, to, quantile(resolved as usize, 0.9)).await?;
@@ -514,8 +507,6 @@ pub async fn period_counts(
         logged_before,
         resolved,
         within_limit,
-        refunds: Money(refunds),
-        compensation: Money(compensation),
         median,
         p90,
     })
@@ -584,5 +575,64 @@ pub async fn events_logged_between(
     Ok(rows
         .into_iter()
         .map(|(c, a, u, k, d)| (c, from_ms(a), id_out(u), k, d))
+        .collect())
+}
+
+/// A payment made on a complaint (a refund or a compensation), kept when it is reopened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub complaint_id: i64,
+    pub at: DateTime<Utc>,
+    pub outcome: Outcome,
+    pub amount: Money,
+    /// ISO code; empty = the server's default currency.
+    pub currency: String,
+}
+
+/// Records a payment.
+pub async fn add_payment(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    p: &Payment,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO complaint_payments (complaint_id, guild_id, at, outcome, amount_cents, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(p.complaint_id)
+        .bind(id_in(guild_id))
+        .bind(ms(p.at))
+        .bind(p.outcome.key())
+        .bind(p.amount.0)
+        .bind(&p.currency)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The payments of a guild made in [from, to), oldest first.
+pub async fn payments_between(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Payment>> {
+    let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
+        "SELECT complaint_id, at, outcome, amount_cents, currency FROM complaint_payments
+         WHERE guild_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, id",
+    )
+    .bind(id_in(guild_id))
+    .bind(ms(from))
+    .bind(ms(to))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(complaint_id, at, outcome, cents, currency)| {
+            Some(Payment {
+                complaint_id,
+                at: from_ms(at),
+                outcome: Outcome::parse(&outcome)?,
+                amount: Money(cents),
+                currency,
+            })
+        })
         .collect())
 }

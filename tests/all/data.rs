@@ -62,8 +62,8 @@ async fn show_prints_every_rate_computed_by_hand() {
     for (name, value) in [
         ("Page views", "9,000"),
         ("Visitors", "2,500"),
-        ("Amount paid", "12,345.67"),
-        ("Refunds", "1,234.57"),
+        ("Amount paid", "12,345.67 CNY"),
+        ("Refunds", "1,234.57 CNY"),
         ("Payment rate", "62.50%"),
         ("Conversion", "2.00%"),
         ("Average order value", "246.91"),
@@ -417,8 +417,8 @@ async fn show_a_day_a_range_one_shop_or_all_shops_summed() {
     for (name, value) in [
         ("Visitors", "6,000"),
         ("Buyers who paid", "160"),
-        ("Amount paid", "38,000.00"),
-        ("Refunds", "2,000.00"),
+        ("Amount paid", "38,000.00 CNY"),
+        ("Refunds", "2,000.00 CNY"),
         ("Conversion", "2.67%"),           // 160 / 6,000
         ("Average order value", "237.50"), // 38,000 / 160
         ("Refund rate", "5.26%"),          // 2,000 / 38,000
@@ -439,7 +439,7 @@ async fn show_a_day_a_range_one_shop_or_all_shops_summed() {
         ("Visitors", "4,000"),
         ("Buyers who ordered", "110"),
         ("Buyers who paid", "90"),
-        ("Amount paid", "17,000.00"),
+        ("Amount paid", "17,000.00 CNY"),
         ("Payment rate", "81.82%"),        // 90 / 110
         ("Conversion", "2.25%"),           // 90 / 4,000
         ("Average order value", "188.89"), // 17,000 / 90
@@ -454,7 +454,7 @@ async fn show_a_day_a_range_one_shop_or_all_shops_summed() {
         out.contains("== JD, Tmall · 2026-11-16 – 2026-11-22 =="),
         "{out}"
     );
-    assert_eq!(field(&out, "Amount paid"), "254,670.00", "{out}");
+    assert_eq!(field(&out, "Amount paid"), "254,670.00 CNY", "{out}");
     assert_eq!(field(&out, "Visitors"), "37,100", "{out}");
     assert_eq!(field(&out, "Buyers who paid"), "1,059", "{out}");
     assert_eq!(field(&out, "Buyers who ordered"), "1,279", "{out}");

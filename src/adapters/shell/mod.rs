@@ -170,7 +170,7 @@ impl Shell {
                 Ok(parse::Parsed::Press(id)) => self.app.press(&self.origin(), &id).await,
                 Err(e) => crate::app::Reply::error(e.render(locale)),
             };
-            out.text = render::reply_text(&self.app, SHELL_GUILD, &reply).await;
+            out.text = render::reply_text(&self.app, SHELL_GUILD, &reply, locale).await;
             for line in self.save_attachments(&reply, locale) {
                 out.text.push('\n');
                 out.text.push_str(&line);
@@ -262,10 +262,10 @@ impl Shell {
             Target::User(id) => format!("<@{id}>"),
         };
         let head = tr!(locale, "shell-sent", target = target);
-        let head = render::markup(&self.app, SHELL_GUILD, &head).await;
+        let head = render::markup(&self.app, SHELL_GUILD, &head, locale).await;
         format!(
             "{head}\n{}",
-            render::reply_text(&self.app, SHELL_GUILD, &msg.reply).await
+            render::reply_text(&self.app, SHELL_GUILD, &msg.reply, locale).await
         )
     }
 

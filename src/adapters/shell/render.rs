@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::app::App;
+use crate::i18n::Locale;
 use crate::message::NameKind;
 use crate::message::Reply;
 
 /// Replaces markup in `text` with the guild's local times and the remembered names.
-pub async fn markup(app: &App, guild_id: u64, text: &str) -> String {
+pub async fn markup(app: &App, guild_id: u64, text: &str, locale: Locale) -> String {
     let tz = app
         .guild(guild_id)
         .await
@@ -26,7 +27,7 @@ pub async fn markup(app: &App, guild_id: u64, text: &str) -> String {
             return out;
         };
         let inner = &after[1..end];
-        match render_token(app, guild_id, inner, tz, now).await {
+        match render_token(app, guild_id, inner, tz, now, locale).await {
             Some(s) => out.push_str(&s),
             None => out.push_str(&after[..=end]),
         }
@@ -42,12 +43,13 @@ async fn render_token(
     inner: &str,
     tz: Tz,
     now: DateTime<Utc>,
+    locale: Locale,
 ) -> Option<String> {
     let name = |kind: NameKind, id: u64| app.name_of(guild_id, kind, id);
     if let Some(t) = inner.strip_prefix("t:") {
         let (secs, style) = t.split_once(':').unwrap_or((t, "f"));
         let at = DateTime::from_timestamp(secs.parse().ok()?, 0)?;
-        return Some(time_text(at, style, tz, now));
+        return Some(time_text(at, style, tz, now, locale));
     }
     if let Some(id) = inner.strip_prefix("@&") {
         let id: u64 = id.parse().ok()?;
@@ -79,34 +81,49 @@ async fn render_token(
     None
 }
 
-/// An instant as the shell shows it: local date and time, or relative for style `R`.
-pub fn time_text(at: DateTime<Utc>, style: &str, tz: Tz, now: DateTime<Utc>) -> String {
+/// An instant as the shell shows it, in the reader's language: local date and time (with the
+/// weekday), or relative for style `R` ("in 7 h" / "7 小时后").
+pub fn time_text(
+    at: DateTime<Utc>,
+    style: &str,
+    tz: Tz,
+    now: DateTime<Utc>,
+    locale: Locale,
+) -> String {
+    use chrono::Datelike;
     let local = at.with_timezone(&tz);
+    let weekday = || {
+        locale.t(&format!(
+            "weekday-{}",
+            local.weekday().num_days_from_monday()
+        ))
+    };
     match style {
         "R" => {
             let d = at - now;
-            let (n, unit) = if d.num_days().abs() >= 1 {
-                (d.num_days(), "d")
+            let (n, key) = if d.num_days().abs() >= 1 {
+                (d.num_days(), "duration-days")
             } else if d.num_hours().abs() >= 1 {
-                (d.num_hours(), "h")
+                (d.num_hours(), "duration-hours")
             } else {
-                (d.num_minutes(), "min")
+                (d.num_minutes(), "duration-minutes")
             };
+            let span = crate::tr!(locale, key, n = n.abs());
             if n >= 0 {
-                format!("in {n} {unit}")
+                crate::tr!(locale, "time-in", span = span)
             } else {
-                format!("{} {unit} ago", -n)
+                crate::tr!(locale, "time-ago", span = span)
             }
         }
         "t" => local.format("%H:%M").to_string(),
         "d" => local.format("%Y-%m-%d").to_string(),
-        "D" => local.format("%Y-%m-%d (%a)").to_string(),
-        _ => local.format("%Y-%m-%d %H:%M (%a)").to_string(),
+        "D" => format!("{} ({})", local.format("%Y-%m-%d"), weekday()),
+        _ => format!("{} ({})", local.format("%Y-%m-%d %H:%M"), weekday()),
     }
 }
 
 /// The whole reply as text.
-pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply) -> String {
+pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply, locale: Locale) -> String {
     let mut out = String::new();
     if !reply.mentions.is_empty() {
         out.push_str(&reply.mentions.markup());
@@ -133,9 +150,25 @@ pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply) -> String {
     if let Some(f) = &reply.footer {
         out.push_str(&format!("-- {f}\n"));
     }
+    // Pictures (the summary chart) are saved here, under `attachments/`; files to open
+    // (spreadsheets, calendars) by the shell into `exports/`, never overwritten.
     for a in &reply.attachments {
+        if !a.filename.to_ascii_lowercase().ends_with(".png") {
+            continue;
+        }
+        let saved = save_attachment(app, a)
+            .map(|path| {
+                crate::tr!(
+                    locale,
+                    "shell-attachment-saved",
+                    path = path.display().to_string()
+                )
+            })
+            .unwrap_or_else(|e| {
+                crate::tr!(locale, "shell-attachment-failed", error = e.to_string())
+            });
         out.push_str(&format!(
-            "[attachment {} · {} bytes]\n",
+            "[attachment {} · {} bytes · {saved}]\n",
             a.filename,
             a.bytes.len()
         ));
@@ -149,5 +182,30 @@ pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply) -> String {
         out.push_str(&buttons.join("  "));
         out.push('\n');
     }
-    markup(app, guild_id, out.trim_end()).await
+    markup(app, guild_id, out.trim_end(), locale).await
+}
+
+/// Writes a picture (the summary chart) under `attachments/` next to the database, so a
+/// person trying the bot in the shell can open it; returns the path written. Only the file
+/// name's last component is used, so a name cannot point outside the folder.
+fn save_attachment(
+    app: &App,
+    a: &crate::message::Attachment,
+) -> std::io::Result<std::path::PathBuf> {
+    let dir = app
+        .config
+        .database
+        .path
+        .parent()
+        .map(|p| p.join("attachments"))
+        .unwrap_or_else(|| std::path::PathBuf::from("attachments"));
+    std::fs::create_dir_all(&dir)?;
+    let name = std::path::Path::new(&a.filename)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "attachment".into());
+    let path = dir.join(name);
+    std::fs::write(&path, &a.bytes)?;
+    Ok(path)
 }

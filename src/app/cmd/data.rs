@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::app::input::checked_text;
 use crate::app::{AppResult, Ctx, Invocation, UserError};
-use crate::domain::metrics::{self, DayFigures, Derived, Doubt, FIELDS, RoiGrade};
+use crate::domain::metrics::{self, Coverage, DayFigures, Derived, Doubt, FIELDS, Rate, RoiGrade};
 use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
@@ -72,26 +72,186 @@ pub fn roi_text(l: Locale, roi: Option<f64>) -> String {
     }
 }
 
-/// The rates of a day as fields.
-pub fn derived_fields(l: Locale, d: &Derived, r: Reply) -> Reply {
-    r.field(l.t("data-rate-payment"), pct(d.payment_rate), true)
-        .field(l.t("data-rate-conversion"), pct(d.conversion), true)
-        .field(l.t("data-rate-aov"), money_f(d.avg_order_value), true)
-        .field(
+/// A rate with the shops it is computed over, when that is not all of them.
+fn with_cover(l: Locale, text: String, cover: Option<(usize, usize)>) -> String {
+    match cover {
+        Some((n, m)) if n > 0 && n < m && text != "—" => {
+            format!("{text} {}", tr!(l, "data-over-shops", n = n, m = m))
+        }
+        _ => text,
+    }
+}
+
+/// The rates as (label, value) pairs; conversion and order value fall back to orders where
+/// buyers are not reported (Amazon), labelled so; with a coverage, a rate computed over fewer
+/// shops than have figures says over how many.
+pub fn rate_pairs(l: Locale, d: &Derived, cov: Option<&Coverage>) -> Vec<(String, String)> {
+    let cover = |r: Rate| cov.map(|c| (c.of_rate(r), c.shops));
+    let (conv, conv_rate) = match (d.conversion, d.order_conversion) {
+        (None, Some(o)) => (
+            format!("{} {}", pct(Some(o)), l.t("data-by-orders")),
+            Rate::OrderConversion,
+        ),
+        (c, _) => (pct(c), Rate::Conversion),
+    };
+    let (aov, aov_rate) = match (d.avg_order_value, d.order_value) {
+        (None, Some(o)) => (
+            format!("{} {}", money_f(Some(o)), l.t("data-by-orders")),
+            Rate::OrderValue,
+        ),
+        (a, _) => (money_f(a), Rate::AvgOrderValue),
+    };
+    vec![
+        (
+            l.t("data-rate-payment"),
+            with_cover(l, pct(d.payment_rate), cover(Rate::Payment)),
+        ),
+        (
+            l.t("data-rate-conversion"),
+            with_cover(l, conv, cover(conv_rate)),
+        ),
+        (l.t("data-rate-aov"), with_cover(l, aov, cover(aov_rate))),
+        (
             l.t("data-rate-uv-value"),
-            money_f(d.value_per_visitor),
-            true,
-        )
-        .field(l.t("data-rate-refund"), pct(d.refund_rate), true)
-        .field(l.t("data-rate-inquiry"), pct(d.inquiry_conversion), true)
-        .field(
+            with_cover(
+                l,
+                money_f(d.value_per_visitor),
+                cover(Rate::ValuePerVisitor),
+            ),
+        ),
+        (
+            l.t("data-rate-refund"),
+            with_cover(l, pct(d.refund_rate), cover(Rate::Refund)),
+        ),
+        (
+            l.t("data-rate-inquiry"),
+            with_cover(l, pct(d.inquiry_conversion), cover(Rate::Inquiry)),
+        ),
+        (
             l.t("data-rate-roas"),
-            d.roas
-                .map(|v| format!("{v:.2}"))
-                .unwrap_or_else(|| "—".into()),
-            true,
-        )
-        .field(l.t("data-rate-roi"), roi_text(l, d.roi), true)
+            with_cover(
+                l,
+                d.roas
+                    .map(|v| format!("{v:.2}"))
+                    .unwrap_or_else(|| "—".into()),
+                cover(Rate::Roas),
+            ),
+        ),
+        (
+            l.t("data-rate-roi"),
+            with_cover(l, roi_text(l, d.roi), cover(Rate::Roi)),
+        ),
+    ]
+}
+
+/// The rates of a day as fields.
+pub fn derived_fields(l: Locale, d: &Derived, mut r: Reply) -> Reply {
+    for (name, value) in rate_pairs(l, d, None) {
+        r = r.field(name, value, true);
+    }
+    r
+}
+
+/// The currencies of the shops, most shops first (ties: the first shop's first).
+pub fn currencies(shops: &[Shop]) -> Vec<String> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for s in shops {
+        match out.iter_mut().find(|(c, _)| *c == s.currency) {
+            Some((_, n)) => *n += 1,
+            None => out.push((s.currency.clone(), 1)),
+        }
+    }
+    out.sort_by_key(|e| std::cmp::Reverse(e.1));
+    out.into_iter().map(|(c, _)| c).collect()
+}
+
+/// The shops of one currency and their days in a range: money is only ever added up inside
+/// one of these.
+#[derive(Debug, Clone)]
+pub struct CurrencyGroup {
+    pub currency: String,
+    pub shops: Vec<Shop>,
+    /// Per shop (same order), its days that have figures.
+    pub days: Vec<Vec<(NaiveDate, DayFigures)>>,
+}
+
+impl CurrencyGroup {
+    /// Every shop-day of the group.
+    pub fn rows(&self) -> Vec<DayFigures> {
+        self.days
+            .iter()
+            .flat_map(|d| d.iter().map(|(_, f)| f.clone()))
+            .collect()
+    }
+
+    /// Each figure summed over the shop-days that report it (None when none does).
+    pub fn total(&self) -> DayFigures {
+        let mut t = DayFigures::default();
+        for d in self.rows() {
+            t.add(&d);
+        }
+        t
+    }
+
+    /// The rates over the shop-days that report both parts of each.
+    pub fn rates(&self) -> Derived {
+        Derived::of_days(&self.rows())
+    }
+
+    /// How many shops each rate is computed over.
+    pub fn coverage(&self) -> Coverage {
+        let per_shop: Vec<Vec<DayFigures>> = self
+            .days
+            .iter()
+            .map(|d| d.iter().map(|(_, f)| f.clone()).collect())
+            .collect();
+        Coverage::of(&per_shop)
+    }
+
+    /// The amount paid per day, summed over the shops that reported it that day; only days
+    /// with a reported amount, in date order.
+    pub fn paid_per_day(&self) -> Vec<(NaiveDate, Money)> {
+        let mut out: std::collections::BTreeMap<NaiveDate, i64> = Default::default();
+        for shop in &self.days {
+            for (d, f) in shop {
+                if let Some(p) = f.paid_amount {
+                    *out.entry(*d).or_default() += p.0;
+                }
+            }
+        }
+        out.into_iter().map(|(d, c)| (d, Money(c))).collect()
+    }
+}
+
+/// The shops grouped by currency (most used currency first), with their days in [from, to].
+pub async fn by_currency(
+    conn: &mut sqlx::SqliteConnection,
+    shops: &[Shop],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CurrencyGroup>, crate::store::StoreError> {
+    let mut out = Vec::new();
+    for currency in currencies(shops) {
+        let mut g = CurrencyGroup {
+            currency: currency.clone(),
+            shops: Vec::new(),
+            days: Vec::new(),
+        };
+        for s in shops.iter().filter(|s| s.currency == currency) {
+            g.days.push(data::range(conn, s.id, from, to).await?);
+            g.shops.push(s.clone());
+        }
+        out.push(g);
+    }
+    Ok(out)
+}
+
+/// A money value with its currency ("1,299.00 CNY").
+pub fn money_in(m: Option<Money>, currency: &str) -> String {
+    match m {
+        Some(m) => format!("{m} {currency}"),
+        None => "—".into(),
+    }
 }
 
 /// Reads a day: `2026-11-22`, `11/22`, `yesterday`, `昨天`; default yesterday.
@@ -459,15 +619,7 @@ async fn show(
     if shops.is_empty() {
         return Err(UserError::new("data-err-no-shops").into());
     }
-    let mut total = DayFigures::default();
-    let mut rows = Vec::new();
-    for s in &shops {
-        for (_, d) in data::range(&mut conn, s.id, from, to).await? {
-            total.add(&d);
-            rows.push(d);
-        }
-    }
-    let days_with_data = rows.len();
+    let groups = by_currency(&mut conn, &shops, from, to).await?;
     let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
     let period = if from == to {
         from.to_string()
@@ -480,14 +632,56 @@ async fn show(
         shops = names.join(", "),
         period = period
     ));
-    if days_with_data == 0 {
+    let groups: Vec<CurrencyGroup> = groups
+        .into_iter()
+        .filter(|g| g.days.iter().any(|d| !d.is_empty()))
+        .collect();
+    if groups.is_empty() {
         r.lines.push(l.t("data-show-empty"));
         return Ok(r.ephemeral());
     }
-    for f in FIELDS {
-        r = r.field(l.t(&format!("data-field-{f}")), field_text(&total, f), true);
+    let one = groups.len() == 1;
+    for g in &groups {
+        let total = g.total();
+        let mut pairs: Vec<(String, String)> = FIELDS
+            .iter()
+            .map(|f| {
+                let v = if metrics::is_money(f) {
+                    money_in(total.get(f).map(Money), &g.currency)
+                } else {
+                    field_text(&total, f)
+                };
+                (l.t(&format!("data-field-{f}")), v)
+            })
+            .collect();
+        let cov = g.coverage();
+        pairs.extend(rate_pairs(l, &g.rates(), Some(&cov)));
+        if one {
+            for (name, value) in pairs {
+                r = r.field(name, value, true);
+            }
+        } else {
+            let body: Vec<String> = pairs
+                .into_iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect();
+            let title = tr!(
+                l,
+                "data-show-group",
+                currency = g.currency.as_str(),
+                shops = g
+                    .shops
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            r = r.field(title, body.join("\n"), false);
+        }
     }
-    r = derived_fields(l, &Derived::of_days(&rows), r);
+    if !one {
+        r.lines.push(l.t("data-show-no-mixing"));
+    }
     Ok(r.ephemeral())
 }
 

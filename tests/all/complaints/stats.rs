@@ -81,8 +81,8 @@ async fn stats_over_a_fixed_dataset() {
         "Within the limit: 80%",
         "Median time to resolve: 10 h",
         "90% resolved within: 1 d 6 h",
-        "Refunds paid: 15.00",
-        "Compensation paid: 20.00",
+        "Refunds paid: 15.00 CNY",
+        "Compensation paid: 20.00 CNY",
         "Category: damaged 3 · late shipment 1 · quality 1 · wrong item 1",
         "Platform: Tmall 3 · Amazon 1 · JD 1 · Taobao 1",
     ] {
@@ -96,8 +96,8 @@ async fn stats_over_a_fixed_dataset() {
         "Resolved: 1",
         "Within the limit: 100%",
         "Median time to resolve: 1 h",
-        "Refunds paid: 99.00",
-        "Compensation paid: 0.00",
+        "Refunds paid: 99.00 CNY",
+        "Compensation paid: —",
         "Category: damaged 1 · quality 1",
         "Platform: JD 1 · Tmall 1",
     ] {
@@ -119,4 +119,69 @@ async fn stats_over_a_fixed_dataset() {
 
     let out = run(&mut sh, "/complaint stats period:someday").await;
     assert!(!out.contains("Logged:"), "a bad period is an error: {out}");
+}
+
+/// Complaint money is in the currency of the shops on the complaint's platform (else the
+/// server's default), never added across currencies; a reopened complaint keeps what was paid,
+/// and a second payment after the reopen is added once.
+#[tokio::test]
+async fn complaint_money_is_per_currency_and_survives_a_reopen() {
+    let t = TestApp::new().await;
+    let mut boss = boss_with_escalation(&t).await;
+    for line in [
+        "/data shop name:Tmall platform:tmall currency:CNY",
+        "/data shop name:Amazon platform:amazon currency:USD",
+    ] {
+        assert!(run(&mut boss, line).await.contains("added"), "{line}");
+    }
+    let mut sh = bob(&t).await;
+    log_complaint(
+        &mut sh,
+        1,
+        "order:T1 platform:tmall category:damaged summary:t1",
+    )
+    .await;
+    log_complaint(
+        &mut sh,
+        2,
+        "order:A2 platform:amazon category:damaged summary:a2",
+    )
+    .await;
+    log_complaint(
+        &mut sh,
+        3,
+        "order:J3 platform:jd category:damaged summary:j3",
+    )
+    .await;
+    run(&mut sh, ":advance 1h").await;
+    for line in [
+        "/complaint resolve id:1 outcome:refund amount:30",
+        "/complaint resolve id:2 outcome:refund amount:12.50",
+        // No JD shop, and the shops disagree: the server's default currency (CNY).
+        "/complaint resolve id:3 outcome:compensation amount:8",
+    ] {
+        let out = run(&mut sh, line).await;
+        assert!(out.contains("resolved after"), "{line}: {out}");
+    }
+    let out = run(&mut sh, "/complaint stats period:2026-11").await;
+    assert!(out.contains("Refunds paid: 30.00 CNY · 12.50 USD"), "{out}");
+    assert!(out.contains("Compensation paid: 8.00 CNY"), "{out}");
+
+    // Reopened: the 30.00 already paid stays; a further 5.00 is added once.
+    let out = run(&mut sh, "/complaint reopen id:1").await;
+    assert!(out.contains("is open again"), "{out}");
+    let out = run(&mut sh, "/complaint stats period:2026-11").await;
+    assert!(out.contains("Refunds paid: 30.00 CNY · 12.50 USD"), "{out}");
+    run(&mut sh, ":advance 1h").await;
+    run(
+        &mut sh,
+        "/complaint resolve id:1 outcome:partial-refund amount:5",
+    )
+    .await;
+    let out = run(&mut sh, "/complaint stats period:2026-11").await;
+    assert!(out.contains("Refunds paid: 35.00 CNY · 12.50 USD"), "{out}");
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM complaint_payments").await,
+        4
+    );
 }

@@ -437,13 +437,6 @@ async fn complaint_period_counts_match_a_plain_computation() {
             chrono::Duration::milliseconds(times[k - 1])
         })
     };
-    let paid = |outcomes: &[&str]| {
-        resolved
-            .iter()
-            .filter(|r| r.outcome.is_some_and(|o| outcomes.contains(&o)))
-            .map(|r| r.amount.unwrap_or(0))
-            .sum::<i64>()
-    };
     assert_eq!(
         got.logged.iter().map(|l| l.3).sum::<i64>(),
         logged.len() as i64
@@ -481,8 +474,6 @@ async fn complaint_period_counts_match_a_plain_computation() {
             .filter(|r| r.resolved.unwrap() < r.deadline)
             .count() as i64
     );
-    assert_eq!(got.refunds.0, paid(&["refund", "partial-refund"]));
-    assert_eq!(got.compensation.0, paid(&["compensation"]));
     assert_eq!(got.median, rank(0.5));
     assert_eq!(got.p90, rank(0.9));
     assert!(got.resolved > 50 && got.within_limit > 0 && got.within_limit < got.resolved);

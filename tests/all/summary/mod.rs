@@ -8,6 +8,7 @@ mod chart;
 mod discord;
 mod job;
 mod period;
+mod totals;
 
 use std::path::{Path, PathBuf};
 
@@ -74,6 +75,18 @@ async fn the_morning_summary_matches_the_golden_files() {
         "{en}"
     );
     golden("summary-en-US.txt", &normalise_attachment(&en));
+    // The shell saved the chart next to the database and said where.
+    let chart = t
+        .dir
+        .path()
+        .join("attachments")
+        .join("trend-2026-11-22.png");
+    assert!(
+        en.contains(&format!("saved to {}", chart.display())),
+        "{en}"
+    );
+    let png = std::fs::read(&chart).expect("the chart file");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG file");
     let mut li = t.shell("li", "operations", "zh-CN").await;
     let zh = run(&mut li, "/summary now date:2026-11-22").await;
     golden("summary-zh-CN.txt", &normalise_attachment(&zh));
@@ -89,29 +102,34 @@ async fn summary_numbers_by_hand() {
     for expected in [
         "== Morning summary — 2026-11-22 (Sun) ==",
         // Tmall: 30,000 vs 28,500 (+5.3%) and 27,000 (+11.1%); conversion 120/4,000 = 3% vs
-        // 114/3,600 = 3.17% (-5.3%) and 90/3,000 = 3% (=); AOV 250 vs 250 (=), 300 (-16.7%).
+        // 114/3,600 = 3.17% (-0.17 pp) and 90/3,000 = 3% (=); AOV 250 vs 250 (=), 300 (-16.7%).
         "Amount paid: **30,000.00 CNY** · day ▲ 5.3% · week ▲ 11.1%",
         "Visitors: **4,000** · day ▲ 11.1% · week ▲ 33.3%",
-        "Conversion: **3.00%** · day ▼ 5.3% · week = 0.0%",
+        "Conversion: **3.00%** · day ▼ 0.2 pp · week = 0.0 pp",
         "Average order value: **250.00** · day = 0.0% · week ▼ 16.7%",
         "Payment rate: 80.00% · Value per visitor: 7.50 · Refund rate: 6.00%",
         "Ad ROAS: 4.00 · Store ROI: 1:4.00 (good)",
-        // JD: 8,000 vs 9,000 (-11.1%), 9,600 (-16.7%); conversion 2% vs 2.5% (-20%), 3% (-33.3%).
+        // JD: 8,000 vs 9,000 (-11.1%), 9,600 (-16.7%); conversion 2% vs 2.5% (-0.5 pp), 3% (-1.0 pp).
         "Amount paid: **8,000.00 CNY** · day ▼ 11.1% · week ▼ 16.7%",
-        "Conversion: **2.00%** · day ▼ 20.0% · week ▼ 33.3%",
+        "Conversion: **2.00%** · day ▼ 0.5 pp · week ▼ 1.0 pp",
         "Ad ROAS: 2.00 · Store ROI: 1:2.67 (failing)",
-        // All shops: 38,000 vs 37,500 (+1.3%), 36,600 (+3.8%); 160/6,000 = 2.67%.
+        // All shops: 38,000 vs 37,500 (+1.3%), 36,600 (+3.8%); 160/6,000 = 2.67% vs 164/5,600 = 2.93% (-0.26 pp)
+        // and 138/4,600 = 3.00% (-0.33 pp).
         "Visitors: **6,000** · day ▲ 7.1% · week ▲ 30.4%",
-        "Conversion: **2.67%** · day ▼ 8.9% · week ▼ 11.1%",
+        "Conversion: **2.67%** · day ▼ 0.3 pp · week ▼ 0.3 pp",
         "Average order value: **237.50** · day ▲ 3.9% · week ▼ 10.5%",
         "Ad ROAS: 3.14 · Store ROI: 1:3.62 (pass)",
         // November: Tmall 222,850 of 900,000 = 24.8%; 677,150 over the 8 days left = 84,643.75.
-        "Tmall: 222,850.00 CNY of 900,000.00 CNY (24.8%); 84,643.75 CNY a day needed for the 8 days left",
+        // Projection: 222,850 + the same weekday's average for the 23rd to the 30th (Mon 25,600,
+        // Tue 24,180, Wed 29,700, Thu 26,250, Fri 31,620, Sat 28,500, Sun (27,000 + 30,000) / 2,
+        // Mon 25,600 = 219,950) = 442,800 of 900,000 = 49 %.
+        "Tmall: 222,850.00 CNY of 900,000.00 CNY (24.8%); 84,643.75 CNY a day needed for the 8 days left; on pace for 442,800.00 CNY of 900,000.00 CNY (49%)",
         "JD: 68,420.00 CNY (no target: /data target)",
-        "⚠️ JD: conversion down 33.3% against the same day last week",
+        "⚠️ JD: conversion down 1.0 pp against the same day last week (3.00% → 2.00%)",
         "⚠️ JD: store ROI failing, 1:2.67 (failing)",
         "⚠️ Tmall: refund rate 6.0%",
-        "Tasks due today: 2",
+        // #2 fell due at 10:00 and is overdue: listed once, under overdue.
+        "Tasks due today: 1",
         "#1 Send the restock sheet · in 7 h · Operations",
         "Overdue tasks: 1",
         "#2 Reply to reviews · 1 h ago · @carol",
@@ -184,4 +202,59 @@ async fn the_summary_totals_each_currency_apart() {
         "yuan and dollars never added: {out}"
     );
     assert!(out.contains("1,500.00 USD"), "{out}");
+}
+
+/// No English in the zh-CN morning, weekly and monthly summaries: after taking out what people
+/// typed (shop names, task titles), currency codes, the UV abbreviation, command names and the
+/// shell's attachment line, no Latin word is left.
+#[tokio::test]
+async fn the_zh_cn_summaries_have_no_english_words() {
+    let t = TestApp::quiet().await;
+    let _sh = summary_fixture(&t).await;
+    let mut li = t.shell("li", "operations", "zh-CN").await;
+    let typed = [
+        "Send the restock sheet",
+        "Reply to reviews",
+        "Tmall",
+        "JD",
+        "@carol",
+        "CNY",
+        "UV",
+    ];
+    for line in [
+        "/summary now date:2026-11-22",
+        "/summary weekly date:2026-11-18",
+        "/summary monthly month:2026-11",
+    ] {
+        let out = run(&mut li, line).await;
+        for text in out.lines().filter(|l| !l.starts_with("[attachment")) {
+            let mut rest = text.to_string();
+            for t in typed {
+                rest = rest.replace(t, " ");
+            }
+            // A command as typed ("/data target") is a name.
+            while let Some(i) = rest.find('/') {
+                let words: Vec<&str> = rest[i + 1..].splitn(3, ' ').collect();
+                let cut = words
+                    .iter()
+                    .take(2)
+                    .take_while(|w| {
+                        !w.is_empty() && w.chars().all(|c| c.is_ascii_alphabetic() || c == '）')
+                    })
+                    .map(|w| w.trim_end_matches('）').len() + 1)
+                    .sum::<usize>();
+                rest.replace_range(i..i + 1 + cut.saturating_sub(1), " ");
+            }
+            let english: Vec<&str> = rest
+                .split(|c: char| !c.is_ascii_alphabetic() && c != '/')
+                .filter(|w| {
+                    !w.starts_with('/') && w.chars().filter(char::is_ascii_alphabetic).count() >= 2
+                })
+                .collect();
+            assert!(
+                english.is_empty(),
+                "English {english:?} in the zh-CN {line}:\n{text}\n--- full output ---\n{out}"
+            );
+        }
+    }
 }

@@ -18,13 +18,13 @@ async fn weekly_summary_totals_average_best_and_worst_day() {
         "{out}"
     );
     for (name, value) in [
-        ("Amount paid", "254,670.00"),
+        ("Amount paid", "254,670.00 CNY"),
         ("Visitors", "37,100"),
         ("Buyers who paid", "1,059"),
-        ("Refunds", "2,000.00"),
-        ("Ad spend", "7,000.00"),
-        ("Best day", "2026-11-18 · 39,600.00"),
-        ("Worst day", "2026-11-17 · 32,340.00"),
+        ("Refunds", "2,000.00 CNY"),
+        ("Ad spend", "7,000.00 CNY"),
+        ("Best day", "2026-11-18 · 39,600.00 CNY"),
+        ("Worst day", "2026-11-17 · 32,340.00 CNY"),
         ("Conversion", "2.85%"),           // 1,059 / 37,100
         ("Average order value", "240.48"), // 254,670 / 1,059
     ] {
@@ -47,7 +47,11 @@ async fn the_daily_average_is_rounded_to_the_cent() {
     let mut sh = boss_with_summary_channel(&t).await;
     fixture(&mut sh).await;
     let out = run(&mut sh, "/summary weekly").await;
-    assert_eq!(field(&out, "Daily average paid"), "36,381.43", "{out}");
+    assert_eq!(
+        field(&out, "Daily average paid"),
+        "36,381.43 CNY (over 7 days with figures)",
+        "{out}"
+    );
 }
 
 /// November: per-day totals 36,600 (15th) … 38,000 (22nd), 291,270 in all.
@@ -59,11 +63,11 @@ async fn monthly_summary_totals_best_and_worst_day() {
     let out = run(&mut sh, "/summary monthly month:2026-11").await;
     assert!(out.contains("== Monthly summary — 2026-11 =="), "{out}");
     for (name, value) in [
-        ("Amount paid", "291,270.00"),
+        ("Amount paid", "291,270.00 CNY"),
         ("Visitors", "41,700"),       // 37,100 + 3,000 + 1,600
         ("Buyers who paid", "1,197"), // 1,059 + 90 + 48
-        ("Best day", "2026-11-18 · 39,600.00"),
-        ("Worst day", "2026-11-17 · 32,340.00"),
+        ("Best day", "2026-11-18 · 39,600.00 CNY"),
+        ("Worst day", "2026-11-17 · 32,340.00 CNY"),
     ] {
         assert_eq!(field(&out, name), value, "{name}\n{out}");
     }

@@ -17,7 +17,7 @@ use sqlx::SqliteConnection;
 
 pub use buttons::{ComplaintButton, ComplaintForm, press, submit};
 pub use pings::reschedule;
-pub use stats::{Figures, figures};
+pub use stats::{Figures, figures, per_currency};
 pub use view::autocomplete;
 
 use self::view::{buttons as complaint_buttons, describe, pick};
@@ -525,6 +525,17 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
                     .into());
             }
             complaints::resolve(tx, id, outcome, amount, ctx.now).await?;
+            if let Some(amount) = amount.filter(|_| outcome.pays()) {
+                let currency = payment_currency(tx, ctx, &c.platform).await?;
+                let payment = complaints::Payment {
+                    complaint_id: id,
+                    at: ctx.now,
+                    outcome,
+                    amount,
+                    currency,
+                };
+                complaints::add_payment(tx, ctx.guild.guild_id, &payment).await?;
+            }
             let detail = format!(
                 "{}{}{}",
                 outcome.key(),
@@ -613,6 +624,28 @@ async fn return_visit(
         super::task::reschedule(tx, t, &ctx.guild, &ctx.app.config.tasks, ctx.now).await?;
     }
     Ok(t)
+}
+
+/// The currency a complaint's money is paid in: that of the guild's shops on its platform when
+/// they share one, else of all the guild's shops when they share one, else `defaults.currency`.
+async fn payment_currency(
+    conn: &mut SqliteConnection,
+    ctx: &Ctx<'_>,
+    platform: &str,
+) -> AppResult<String> {
+    let shops = crate::store::data::shops(conn, ctx.guild.guild_id).await?;
+    let only = |it: &mut dyn Iterator<Item = &str>| {
+        let all: std::collections::BTreeSet<&str> = it.collect();
+        (all.len() == 1).then(|| all.into_iter().next().unwrap_or_default().to_string())
+    };
+    Ok(only(
+        &mut shops
+            .iter()
+            .filter(|s| s.platform.eq_ignore_ascii_case(platform))
+            .map(|s| s.currency.as_str()),
+    )
+    .or_else(|| only(&mut shops.iter().map(|s| s.currency.as_str())))
+    .unwrap_or_else(|| ctx.app.config.defaults.currency.clone()))
 }
 
 async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply> {

@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 use super::view::{category_label, platform_label};
 use crate::app::input::Period;
 use crate::app::{AppResult, Ctx};
-use crate::domain::complaint::{Severity, change_percent};
+use crate::domain::complaint::{Outcome, Severity, change_percent};
 use crate::domain::money::Money;
 use crate::i18n::duration_text;
 use crate::message::Reply;
@@ -35,9 +35,21 @@ pub struct Figures {
     pub median: Option<Duration>,
     /// 90th percentile time to resolve.
     pub p90: Option<Duration>,
-    /// Refunds paid (refund and partial refund).
-    pub refunds: Money,
-    pub compensation: Money,
+    /// Refunds paid in the period (refund and partial refund), per currency.
+    pub refunds: BTreeMap<String, Money>,
+    /// Compensation paid in the period, per currency.
+    pub compensation: BTreeMap<String, Money>,
+}
+
+/// Money per currency as "15.00 CNY · 2.00 USD", or "—" when none was paid.
+pub fn per_currency(m: &BTreeMap<String, Money>) -> String {
+    if m.is_empty() {
+        return "—".into();
+    }
+    m.iter()
+        .map(|(c, v)| format!("{v} {c}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Computes the figures of [from, to).
@@ -46,6 +58,7 @@ pub async fn figures(
     guild_id: u64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    default_currency: &str,
 ) -> Result<Figures, StoreError> {
     let c = complaints::period_counts(conn, guild_id, from, to).await?;
     let mut f = Figures {
@@ -54,8 +67,6 @@ pub async fn figures(
         within_limit: c.within_limit,
         median: c.median,
         p90: c.p90,
-        refunds: c.refunds,
-        compensation: c.compensation,
         ..Figures::default()
     };
     for (category, platform, severity, n) in c.logged {
@@ -65,6 +76,20 @@ pub async fn figures(
         if severity == Severity::Serious {
             f.serious += n;
         }
+    }
+    // Money counts when it was paid, once, whatever happened to the complaint afterwards.
+    for p in complaints::payments_between(conn, guild_id, from, to).await? {
+        let currency = if p.currency.is_empty() {
+            default_currency.to_string()
+        } else {
+            p.currency
+        };
+        let slot = match p.outcome {
+            Outcome::Refund | Outcome::PartialRefund => &mut f.refunds,
+            Outcome::Compensation => &mut f.compensation,
+            _ => continue,
+        };
+        slot.entry(currency).or_default().0 += p.amount.0;
     }
     Ok(f)
 }
@@ -76,7 +101,14 @@ pub(super) async fn stats(ctx: &Ctx<'_>, period: Period) -> AppResult<Reply> {
         label: label_text,
     } = period;
     let mut conn = ctx.conn().await?;
-    let f = figures(&mut conn, ctx.guild.guild_id, from, to).await?;
+    let f = figures(
+        &mut conn,
+        ctx.guild.guild_id,
+        from,
+        to,
+        &ctx.app.config.defaults.currency,
+    )
+    .await?;
     let l = ctx.locale;
     let change = change_percent(f.logged_before, f.logged)
         .map(|p| format!("{p:+.0}%"))
@@ -117,10 +149,14 @@ pub(super) async fn stats(ctx: &Ctx<'_>, period: Period) -> AppResult<Reply> {
         .field(l.t("complaint-stats-within"), share, true)
         .field(l.t("complaint-stats-median"), dur(f.median), true)
         .field(l.t("complaint-stats-p90"), dur(f.p90), true)
-        .field(l.t("complaint-stats-refunds"), f.refunds.to_string(), true)
+        .field(
+            l.t("complaint-stats-refunds"),
+            per_currency(&f.refunds),
+            true,
+        )
         .field(
             l.t("complaint-stats-compensation"),
-            f.compensation.to_string(),
+            per_currency(&f.compensation),
             true,
         )
         .field(

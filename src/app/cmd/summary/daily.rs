@@ -6,11 +6,13 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use sqlx::SqliteConnection;
 
 use crate::app::App;
-use crate::app::cmd::data::{count, money_f, pct, roi_text};
+use crate::app::cmd::data::{count, currencies, money_in, pct, rate_pairs, roi_text};
 use crate::domain::chart::{self, ChartDay};
 use crate::domain::deadline::local_to_utc;
 use crate::domain::in_time;
-use crate::domain::metrics::{DayFigures, Derived, RoiGrade, change};
+use crate::domain::metrics::{
+    Coverage, DayFigures, Derived, RoiGrade, change, month_end_projection,
+};
 use crate::domain::money::Money;
 use crate::i18n::Locale;
 use crate::message::{self, Attachment, Reply, Severity};
@@ -31,28 +33,35 @@ pub fn arrow(c: Option<f64>) -> String {
     }
 }
 
-fn as_f(m: Option<Money>) -> Option<f64> {
-    m.map(|m| m.0 as f64)
-}
-
 /// One shop's (or the total's) figures of a day with the day before and a week before.
 struct Compared {
     today: DayFigures,
     day_before: DayFigures,
     week_before: DayFigures,
+    /// For a total: each shop's (today, day before, week before), so each rate is taken over
+    /// the shops that report both of its parts.
+    shops: Vec<[DayFigures; 3]>,
 }
 
-/// The currencies of the shops, most shops first (ties: the first shop's first).
-pub(super) fn currencies(shops: &[Shop]) -> Vec<String> {
-    let mut out: Vec<(String, usize)> = Vec::new();
-    for s in shops {
-        match out.iter_mut().find(|(c, _)| *c == s.currency) {
-            Some((_, n)) => *n += 1,
-            None => out.push((s.currency.clone(), 1)),
+impl Compared {
+    /// The rates of today (0), the day before (1) or a week before (2).
+    fn rates(&self, which: usize) -> Derived {
+        if self.shops.is_empty() {
+            Derived::of([&self.today, &self.day_before, &self.week_before][which])
+        } else {
+            let days: Vec<DayFigures> = self.shops.iter().map(|s| s[which].clone()).collect();
+            Derived::of_days(&days)
         }
     }
-    out.sort_by_key(|e| std::cmp::Reverse(e.1));
-    out.into_iter().map(|(c, _)| c).collect()
+
+    /// How many shops each of today's rates is computed over (a total only).
+    fn coverage(&self) -> Option<Coverage> {
+        if self.shops.is_empty() {
+            return None;
+        }
+        let per: Vec<Vec<DayFigures>> = self.shops.iter().map(|s| vec![s[0].clone()]).collect();
+        Some(Coverage::of(&per))
+    }
 }
 
 /// Each shop, then a total (`None`) per currency that has two shops or more: money in
@@ -70,6 +79,7 @@ async fn compared<'s>(
                 today: DayFigures::default(),
                 day_before: DayFigures::default(),
                 week_before: DayFigures::default(),
+                shops: Vec::new(),
             };
             (c, 0, empty)
         })
@@ -86,12 +96,16 @@ async fn compared<'s>(
             today: at(date),
             day_before: at(date - Duration::days(1)),
             week_before: at(date - Duration::days(7)),
+            shops: Vec::new(),
         };
         if let Some((_, n, total)) = totals.iter_mut().find(|(cur, _, _)| *cur == s.currency) {
             *n += 1;
             total.today.add(&c.today);
             total.day_before.add(&c.day_before);
             total.week_before.add(&c.week_before);
+            total
+                .shops
+                .push([c.today.clone(), c.day_before.clone(), c.week_before.clone()]);
         }
         out.push((Some(s), s.currency.clone(), c));
     }
@@ -103,79 +117,134 @@ async fn compared<'s>(
     Ok(out)
 }
 
-fn shop_block(l: Locale, name: &str, currency: &str, c: &Compared) -> (String, String) {
-    let d = Derived::of(&c.today);
-    let dd = Derived::of(&c.day_before);
-    let dw = Derived::of(&c.week_before);
-    let paid = c.today.paid_amount;
-    let line =
-        |label: &str, value: String, now: Option<f64>, day: Option<f64>, week: Option<f64>| {
-            format!(
-                "{label}: **{value}** · {} {} · {} {}",
-                l.t("summary-vs-day"),
-                arrow(change(now, day)),
-                l.t("summary-vs-week"),
-                arrow(change(now, week))
-            )
+/// An arrow and a signed change in percentage points ("▲ 0.3 pp"), for rates, or "—".
+pub fn arrow_pp(l: Locale, now: Option<f64>, before: Option<f64>) -> String {
+    match (now, before) {
+        (Some(n), Some(b)) => {
+            let v = (n - b) * 100.0;
+            if v > 0.05 {
+                format!("▲ {v:.1} {}", l.t("summary-pp"))
+            } else if v < -0.05 {
+                format!("▼ {:.1} {}", -v, l.t("summary-pp"))
+            } else {
+                format!("= 0.0 {}", l.t("summary-pp"))
+            }
+        }
+        _ => "—".into(),
+    }
+}
+
+impl Compared {
+    /// The change of a count or money figure from the day before (1) or a week before (2) to
+    /// today; for a total, over the shops that reported it on both days only.
+    fn change_of(&self, field: &str, which: usize) -> Option<f64> {
+        let pick = |s: &[DayFigures; 3]| (s[0].get(field), s[which].get(field));
+        let (mut now, mut before, mut any) = (0i64, 0i64, false);
+        let own = [
+            self.today.clone(),
+            self.day_before.clone(),
+            self.week_before.clone(),
+        ];
+        let rows: Vec<&[DayFigures; 3]> = if self.shops.is_empty() {
+            vec![&own]
+        } else {
+            self.shops.iter().collect()
         };
+        for s in rows {
+            if let (Some(n), Some(b)) = pick(s) {
+                now += n;
+                before += b;
+                any = true;
+            }
+        }
+        if any {
+            change(Some(now as f64), Some(before as f64))
+        } else {
+            None
+        }
+    }
+}
+
+fn shop_block(l: Locale, name: &str, currency: &str, c: &Compared) -> (String, String) {
+    let (d, dd, dw) = (c.rates(0), c.rates(1), c.rates(2));
+    let cov = c.coverage();
+    let field_line = |field: &str, value: String| {
+        format!(
+            "{}: **{value}** · {} {} · {} {}",
+            l.t(&format!("data-field-{field}")),
+            l.t("summary-vs-day"),
+            arrow(c.change_of(field, 1)),
+            l.t("summary-vs-week"),
+            arrow(c.change_of(field, 2))
+        )
+    };
+    // Conversion by buyers, or by orders where buyers are not reported (Amazon).
+    let by_orders = d.conversion.is_none() && d.order_conversion.is_some();
+    let conv = |x: &Derived| {
+        if by_orders {
+            x.order_conversion
+        } else {
+            x.conversion
+        }
+    };
+    let rates = rate_pairs(l, &d, cov.as_ref());
+    let rate = |i: usize| rates[i].1.clone();
     let lines = [
-        line(
-            &l.t("data-field-paid-amount"),
-            format!(
-                "{} {currency}",
-                paid.map(|m| m.to_string()).unwrap_or_else(|| "—".into())
-            )
-            .trim_end()
-            .to_string(),
-            as_f(paid),
-            as_f(c.day_before.paid_amount),
-            as_f(c.week_before.paid_amount),
+        field_line("paid-amount", money_in(c.today.paid_amount, currency)),
+        field_line("uv", count(c.today.uv)),
+        field_line(
+            if by_orders {
+                "paid-orders"
+            } else {
+                "paying-buyers"
+            },
+            count(if by_orders {
+                c.today.paid_orders
+            } else {
+                c.today.paying_buyers
+            }),
         ),
-        line(
-            &l.t("data-field-uv"),
-            count(c.today.uv),
-            c.today.uv.map(|v| v as f64),
-            c.day_before.uv.map(|v| v as f64),
-            c.week_before.uv.map(|v| v as f64),
+        format!(
+            "{}: **{}** · {} {} · {} {}",
+            l.t("data-rate-conversion"),
+            rate(1),
+            l.t("summary-vs-day"),
+            arrow_pp(l, conv(&d), conv(&dd)),
+            l.t("summary-vs-week"),
+            arrow_pp(l, conv(&d), conv(&dw))
         ),
-        line(
-            &l.t("data-field-paying-buyers"),
-            count(c.today.paying_buyers),
-            c.today.paying_buyers.map(|v| v as f64),
-            c.day_before.paying_buyers.map(|v| v as f64),
-            c.week_before.paying_buyers.map(|v| v as f64),
-        ),
-        line(
-            &l.t("data-rate-conversion"),
-            pct(d.conversion),
-            d.conversion,
-            dd.conversion,
-            dw.conversion,
-        ),
-        line(
-            &l.t("data-rate-aov"),
-            money_f(d.avg_order_value),
-            d.avg_order_value,
-            dd.avg_order_value,
-            dw.avg_order_value,
+        format!(
+            "{}: **{}** · {} {} · {} {}",
+            l.t("data-rate-aov"),
+            rate(2),
+            l.t("summary-vs-day"),
+            arrow(if by_orders {
+                change(d.order_value, dd.order_value)
+            } else {
+                change(d.avg_order_value, dd.avg_order_value)
+            }),
+            l.t("summary-vs-week"),
+            arrow(if by_orders {
+                change(d.order_value, dw.order_value)
+            } else {
+                change(d.avg_order_value, dw.avg_order_value)
+            }),
         ),
         format!(
             "{}: {} · {}: {} · {}: {}",
             l.t("data-rate-payment"),
-            pct(d.payment_rate),
+            rate(0),
             l.t("data-rate-uv-value"),
-            money_f(d.value_per_visitor),
+            rate(3),
             l.t("data-rate-refund"),
-            pct(d.refund_rate)
+            rate(4)
         ),
         format!(
             "{}: {} · {}: {}",
             l.t("data-rate-roas"),
-            d.roas
-                .map(|v| format!("{v:.2}"))
-                .unwrap_or_else(|| "—".into()),
+            rate(6),
             l.t("data-rate-roi"),
-            roi_text(l, d.roi)
+            rate(7)
         ),
     ];
     (name.to_string(), lines.join("\n"))
@@ -281,14 +350,33 @@ pub async fn daily(
             }
             let d = Derived::of(&c.today);
             let dw = Derived::of(&c.week_before);
-            if let Some(ch) =
-                change(d.conversion, dw.conversion).filter(|ch| *ch < -cfg.conversion_drop)
+            if let Some(ch) = change(
+                c.today.paid_amount.map(|m| m.0 as f64),
+                c.week_before.paid_amount.map(|m| m.0 as f64),
+            )
+            .filter(|ch| *ch < -cfg.sales_drop)
             {
+                alerts.push(tr!(
+                    l,
+                    "summary-alert-sales",
+                    shop = s.name.as_str(),
+                    change = format!("{:.1}%", -ch * 100.0),
+                    now = money_in(c.today.paid_amount, currency),
+                    before = money_in(c.week_before.paid_amount, currency)
+                ));
+            }
+            if change(d.conversion, dw.conversion).is_some_and(|ch| ch < -cfg.conversion_drop) {
                 alerts.push(tr!(
                     l,
                     "summary-alert-conversion",
                     shop = s.name.as_str(),
-                    change = format!("{:.1}%", -ch * 100.0)
+                    change = format!(
+                        "{:.1} {}",
+                        (dw.conversion.unwrap_or(0.0) - d.conversion.unwrap_or(0.0)) * 100.0,
+                        l.t("summary-pp")
+                    ),
+                    now = pct(d.conversion),
+                    before = pct(dw.conversion)
                 ));
             }
             if let Some(rr) = d.refund_rate.filter(|rr| *rr > cfg.refund_rate) {
@@ -342,16 +430,36 @@ pub async fn daily(
                 } else {
                     remaining
                 };
-                mtd_lines.push(tr!(
-                    l,
-                    "summary-mtd-target",
-                    shop = s.name.as_str(),
-                    done = format!("{done} {}", s.currency),
-                    target = format!("{t} {}", s.currency),
-                    share = format!("{:.1}%", share * 100.0),
-                    pace = format!("{pace} {}", s.currency),
-                    days = days_left
-                ));
+                let history: Vec<(NaiveDate, Money)> =
+                    data::range(&mut conn, s.id, date - Duration::days(55), date)
+                        .await?
+                        .into_iter()
+                        .filter_map(|(d, f)| f.paid_amount.map(|p| (d, p)))
+                        .collect();
+                let month_end = next_month - Duration::days(1);
+                let projection = month_end_projection(done, &history, date, month_end)
+                    .map(|p| {
+                        tr!(
+                            l,
+                            "summary-mtd-projection",
+                            projected = format!("{p} {}", s.currency),
+                            target = format!("{t} {}", s.currency),
+                            share = format!("{:.0}%", p.0 as f64 / t.0 as f64 * 100.0)
+                        )
+                    })
+                    .unwrap_or_default();
+                mtd_lines.push(
+                    tr!(
+                        l,
+                        "summary-mtd-target",
+                        shop = s.name.as_str(),
+                        done = format!("{done} {}", s.currency),
+                        target = format!("{t} {}", s.currency),
+                        share = format!("{:.1}%", share * 100.0),
+                        pace = format!("{pace} {}", s.currency),
+                        days = days_left
+                    ) + &projection,
+                );
             }
             _ => mtd_lines.push(tr!(
                 l,
@@ -364,30 +472,18 @@ pub async fn daily(
     if !mtd_lines.is_empty() {
         r = r.field(l.t("summary-mtd"), mtd_lines.join("\n"), false);
     }
-    if !alerts.is_empty() {
-        r.severity = Severity::Warning;
-        r = r.field(
-            l.t("summary-alerts"),
-            alerts
-                .iter()
-                .map(|a| format!("⚠️ {a}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            false,
-        );
-    }
-
     // The team's day.
     let tz = guild.timezone;
     let today = date + Duration::days(1);
     let day_start = local_to_utc(today.and_time(NaiveTime::MIN), tz);
     let day_end = local_to_utc((today + Duration::days(1)).and_time(NaiveTime::MIN), tz);
     let (open, _) = tasks::list(&mut conn, guild.guild_id, &Filter::default(), 0, 1000).await?;
+    let overdue: Vec<_> = open.iter().filter(|t| !in_time(now, t.due_at)).collect();
+    // A task already overdue is listed once, under overdue, not again under due today.
     let due_today: Vec<_> = open
         .iter()
-        .filter(|t| t.due_at >= day_start && t.due_at < day_end)
+        .filter(|t| t.due_at >= day_start && t.due_at < day_end && in_time(now, t.due_at))
         .collect();
-    let overdue: Vec<_> = open.iter().filter(|t| !in_time(now, t.due_at)).collect();
     let task_line = |t: &&crate::store::tasks::Task| {
         let who = t
             .assignee_id
@@ -407,9 +503,14 @@ pub async fn daily(
     team.push(tr!(l, "summary-tasks-overdue", count = overdue.len()));
     team.extend(overdue.iter().take(5).map(task_line));
     let yesterday_start = local_to_utc(date.and_time(NaiveTime::MIN), tz);
-    let figures =
-        crate::app::cmd::complaint::figures(&mut conn, guild.guild_id, yesterday_start, day_start)
-            .await?;
+    let figures = crate::app::cmd::complaint::figures(
+        &mut conn,
+        guild.guild_id,
+        yesterday_start,
+        day_start,
+        &app.config.defaults.currency,
+    )
+    .await?;
     let (open_c, _) = complaints::list(
         &mut conn,
         guild.guild_id,
@@ -460,6 +561,23 @@ pub async fn daily(
     r = r.field(l.t("summary-team"), team.join("\n"), false);
     if overdue.len() > 5 {
         r.footer = Some(tr!(l, "summary-more-overdue", count = overdue.len() - 5));
+    }
+
+    if !alerts.is_empty() {
+        r.severity = Severity::Warning;
+        // Alerts come first: what needs action is read before the figures.
+        r.fields.insert(
+            0,
+            crate::message::Field {
+                name: l.t("summary-alerts"),
+                value: alerts
+                    .iter()
+                    .map(|a| format!("⚠️ {a}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                inline: false,
+            },
+        );
     }
 
     // 30 days of the total, as a chart: of the shops in the most used currency.

@@ -4,9 +4,9 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use crate::app::App;
-use crate::app::cmd::data::{derived_fields, field_text};
+use crate::app::cmd::data::{CurrencyGroup, by_currency, field_text, money_in, rate_pairs};
 use crate::domain::deadline::local_to_utc;
-use crate::domain::metrics::{DayFigures, Derived};
+use crate::domain::metrics;
 use crate::domain::money::Money;
 use crate::i18n::Locale;
 use crate::message::Reply;
@@ -26,57 +26,38 @@ pub async fn period(
     let mut conn = app.conn().await?;
     let shops = data::shops(&mut conn, guild.guild_id).await?;
     let mut r = Reply::titled(title);
-    let days = (to - from).num_days() + 1;
-    let mut total = DayFigures::default();
-    let mut per_day: Vec<(NaiveDate, Money)> = Vec::new();
-    let mut rows: Vec<DayFigures> = Vec::new();
-    for s in &shops {
-        for (d, f) in data::range(&mut conn, s.id, from, to).await? {
-            total.add(&f);
-            rows.push(f.clone());
-            let paid = f.paid_amount.unwrap_or_default();
-            match per_day.iter_mut().find(|(x, _)| *x == d) {
-                Some((_, m)) => m.0 += paid.0,
-                None => per_day.push((d, paid)),
-            }
-        }
-    }
-    if total.is_empty() {
+    let groups: Vec<CurrencyGroup> = by_currency(&mut conn, &shops, from, to)
+        .await?
+        .into_iter()
+        .filter(|g| g.days.iter().any(|d| !d.is_empty()))
+        .collect();
+    if groups.is_empty() {
         r.lines.push(l.t("data-show-empty"));
-    } else {
-        for f in [
-            "paid-amount",
-            "uv",
-            "paying-buyers",
-            "refund-amount",
-            "ad-spend",
-        ] {
-            r = r.field(l.t(&format!("data-field-{f}")), field_text(&total, f), true);
-        }
-        let avg = total
-            .paid_amount
-            .map(|m| Money((m.0 as f64 / days.max(1) as f64).round() as i64));
-        r = r.field(
-            l.t("summary-daily-average"),
-            avg.map(|m| m.to_string()).unwrap_or_else(|| "—".into()),
-            true,
-        );
-        if let (Some(best), Some(worst)) = (
-            per_day.iter().max_by_key(|(_, m)| m.0),
-            per_day.iter().min_by_key(|(_, m)| m.0),
-        ) {
+    }
+    let one = groups.len() == 1;
+    for g in &groups {
+        let pairs = period_pairs(l, g);
+        if one {
+            for (name, value) in pairs {
+                r = r.field(name, value, true);
+            }
+        } else {
+            let body: Vec<String> = pairs
+                .into_iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect();
+            let names: Vec<&str> = g.shops.iter().map(|s| s.name.as_str()).collect();
             r = r.field(
-                l.t("summary-best-day"),
-                format!("{} · {}", best.0, best.1),
-                true,
-            );
-            r = r.field(
-                l.t("summary-worst-day"),
-                format!("{} · {}", worst.0, worst.1),
-                true,
+                tr!(
+                    l,
+                    "data-show-group",
+                    currency = g.currency.as_str(),
+                    shops = names.join(", ")
+                ),
+                body.join("\n"),
+                false,
             );
         }
-        r = derived_fields(l, &Derived::of_days(&rows), r);
     }
     let tz = guild.timezone;
     let start = local_to_utc(from.and_time(NaiveTime::MIN), tz);
@@ -96,7 +77,14 @@ pub async fn period(
         ),
         false,
     );
-    let f = crate::app::cmd::complaint::figures(&mut conn, guild.guild_id, start, end).await?;
+    let f = crate::app::cmd::complaint::figures(
+        &mut conn,
+        guild.guild_id,
+        start,
+        end,
+        &app.config.defaults.currency,
+    )
+    .await?;
     r = r.field(
         l.t("summary-period-complaints"),
         tr!(
@@ -105,11 +93,73 @@ pub async fn period(
             logged = f.logged,
             resolved = f.resolved,
             within = f.within_limit,
-            refunds = f.refunds.to_string()
+            refunds = crate::app::cmd::complaint::per_currency(&f.refunds)
         ),
         false,
     );
     Ok(r)
+}
+
+/// One currency's figures of a period: totals, the daily average over the days that have
+/// figures (saying how many), the best and worst day, and the rates over the shops that report
+/// both parts of each.
+fn period_pairs(l: Locale, g: &CurrencyGroup) -> Vec<(String, String)> {
+    let total = g.total();
+    let mut out: Vec<(String, String)> = [
+        "paid-amount",
+        "uv",
+        "paying-buyers",
+        "refund-amount",
+        "ad-spend",
+    ]
+    .iter()
+    .map(|f| {
+        let v = if metrics::is_money(f) {
+            money_in(total.get(f).map(Money), &g.currency)
+        } else {
+            field_text(&total, f)
+        };
+        (l.t(&format!("data-field-{f}")), v)
+    })
+    .collect();
+    let per_day = g.paid_per_day();
+    let avg = average(&per_day);
+    out.push((
+        l.t("summary-daily-average"),
+        match avg {
+            Some(m) => tr!(
+                l,
+                "summary-average-over",
+                amount = money_in(Some(m), &g.currency),
+                days = per_day.len()
+            ),
+            None => "—".into(),
+        },
+    ));
+    if let (Some(best), Some(worst)) = (
+        per_day.iter().max_by_key(|(_, m)| m.0),
+        per_day.iter().min_by_key(|(_, m)| m.0),
+    ) {
+        out.push((
+            l.t("summary-best-day"),
+            format!("{} · {}", best.0, money_in(Some(best.1), &g.currency)),
+        ));
+        out.push((
+            l.t("summary-worst-day"),
+            format!("{} · {}", worst.0, money_in(Some(worst.1), &g.currency)),
+        ));
+    }
+    out.extend(rate_pairs(l, &g.rates(), Some(&g.coverage())));
+    out
+}
+
+/// The average of the days that have an amount (gaps are not zeros), rounded to the cent.
+pub fn average(per_day: &[(NaiveDate, Money)]) -> Option<Money> {
+    if per_day.is_empty() {
+        return None;
+    }
+    let sum: i64 = per_day.iter().map(|(_, m)| m.0).sum();
+    Some(Money((sum as f64 / per_day.len() as f64).round() as i64))
 }
 
 pub fn week_bounds(date: NaiveDate) -> (NaiveDate, NaiveDate) {

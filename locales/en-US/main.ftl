@@ -194,3 +194,17 @@ history-older = Older entries: { $command }
 
 # A slow command was acknowledged privately; its public answer follows as a new message.
 answer-below = Done: the answer is posted below for everyone.
+err-text-invisible = The { $option } has nothing visible in it: type some words.
+num-err-not-a-number = { $option }: "{ $value }" is not a number. Write it like { $example }.
+num-err-not-a-count = { $option }: "{ $value }" is not a whole number. Write it like { $example }.
+num-err-grouping = { $option }: "{ $value }" has a thousands separator in the wrong place (commas go between groups of three digits). Write it like { $example }.
+num-err-decimal-mark = { $option }: "{ $value }" has more than one decimal mark. Use a point for decimals and commas for thousands, like { $example }.
+num-err-negative-zero = { $option }: "{ $value }" is minus zero. Write 0, or the amount without a minus.
+num-err-negative = { $option } can't be negative ({ $value }). Write it like { $example }.
+num-err-too-precise = { $option }: "{ $value }" has too many decimals (at most { $precision }). Write it like { $example }.
+num-err-range = { $option }: { $value } is outside the range allowed, { $min } to { $max }.
+err-duplicate-option = The option { $option }: is given twice. Give it once, with the value you mean.
+shell-advance-bad = ":advance { $value }" is not a duration I can move the clock by. Type one like 2h, 3d, 90min or 1d 6h (at most { $max } days).
+err-name-markup = The { $option } "{ $value }" has characters a name can't hold ({ $chars }): use letters, digits, spaces and - . _ ( ), e.g. "Tmall flagship".
+err-schedule-not-soon = The schedule "{ $value }" does not fire in the next { $years } years, so it would never remind anyone. Type one that comes round, e.g. "mon 10:00", "每月1日 09:00" or 0 10 * * 1.
+err-date-range = "{ $value }" is outside the days the bot keeps, { $min } to { $max }. Type a day like 2026-11-22.

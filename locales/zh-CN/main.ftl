@@ -191,3 +191,17 @@ history-older = 更早的记录：{ $command }
 
 # 命令处理较慢时先私下确认；公开的回复随后作为新消息发出。
 answer-below = 已完成：结果已在下方公开发出。
+err-text-invisible = { $option } 里没有可见的文字：请输入内容。
+num-err-not-a-number = { $option }：“{ $value }”不是数字。请写成 { $example } 这样。
+num-err-not-a-count = { $option }：“{ $value }”不是整数。请写成 { $example } 这样。
+num-err-grouping = { $option }：“{ $value }”的千位分隔符位置不对（逗号只能每三位一个）。请写成 { $example } 这样。
+num-err-decimal-mark = { $option }：“{ $value }”有不止一个小数点。小数用点，千位用逗号，例如 { $example }。
+num-err-negative-zero = { $option }：“{ $value }”是负零。请写 0，或去掉负号。
+num-err-negative = { $option } 不能为负数（{ $value }）。请写成 { $example } 这样。
+num-err-too-precise = { $option }：“{ $value }”小数位太多（最多 { $precision } 位）。请写成 { $example } 这样。
+num-err-range = { $option }：{ $value } 超出允许范围 { $min } 到 { $max }。
+err-duplicate-option = 选项 { $option }: 出现了两次。请只写一次，写上你要的值。
+shell-advance-bad = “:advance { $value }”不是可以拨动时钟的时长。请写 2h、3d、90min 或 1d 6h 这样的时长（最多 { $max } 天）。
+err-name-markup = { $option }“{ $value }”含有名称里不能用的字符（{ $chars }）：请只用文字、数字、空格和 - . _ ( )，例如“天猫旗舰店”。
+err-schedule-not-soon = 计划“{ $value }”在今后 { $years } 年内都不会触发，永远不会提醒任何人。请写一个会到来的计划，例如 “mon 10:00”、“每月1日 09:00” 或 0 10 * * 1。
+err-date-range = “{ $value }”不在机器人记录的日期范围（{ $min } 到 { $max }）内。请输入 2026-11-22 这样的日期。

@@ -8,6 +8,7 @@ pub mod deadline;
 pub mod import;
 pub mod metrics;
 pub mod money;
+pub mod number;
 pub mod position;
 pub mod product;
 pub mod schedule;

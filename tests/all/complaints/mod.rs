@@ -288,18 +288,18 @@ async fn resolve_needs_an_outcome_and_a_valid_amount_in_both_languages() {
         ),
         (
             "outcome:refund amount:-5",
-            "The amount can't be negative (-5).",
-            "金额不能为负数（-5）",
+            "amount can't be negative (-5).",
+            "amount 不能为负数（-5）",
         ),
         (
             "outcome:refund amount:abc",
-            "\"abc\" is not an amount. Write it like 25 or 25.50 (no more than two decimals).",
-            "“abc”不是金额。请写成 25 或 25.50（最多两位小数）。",
+            "amount: \"abc\" is not a number. Write it like 12,345.67.",
+            "amount：“abc”不是数字。请写成 12,345.67 这样。",
         ),
         (
             "outcome:refund amount:1.234",
-            "\"1.234\" is not an amount.",
-            "“1.234”不是金额",
+            "\"1.234\" has too many decimals (at most 2)",
+            "“1.234”小数位太多（最多 2 位）",
         ),
         (
             "outcome:bogus",

@@ -24,7 +24,7 @@ use crate::app::input::{self, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::complaint::{Outcome, Severity};
 use crate::domain::in_time;
-use crate::domain::money::{Money, MoneyError};
+use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::domain::task::Priority;
 use crate::i18n::duration_text;
@@ -225,11 +225,15 @@ impl ComplaintCmd {
                     platform: inv.str("platform").map(platform).transpose()?,
                     category: inv.str("category").map(category).transpose()?,
                 },
-                page: inv.int("page").unwrap_or(1),
+                page: inv
+                    .int_in("page", 1, crate::app::invocation::PAGE_MAX)?
+                    .unwrap_or(1),
             },
             "show" => ComplaintCmd::Show {
                 id: id()?,
-                page: inv.int("page").unwrap_or(1),
+                page: inv
+                    .int_in("page", 1, crate::app::invocation::PAGE_MAX)?
+                    .unwrap_or(1),
             },
             "claim" => ComplaintCmd::Claim { id: id()? },
             "assign" => ComplaintCmd::Assign {
@@ -284,14 +288,9 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
     }
 }
 
-/// An amount in the user's terms, or the reason it is not one.
+/// An amount in the user's terms, or the reason it is not one (with the range allowed).
 pub fn parse_amount(text: &str) -> Result<Money, UserError> {
-    Money::parse(text).map_err(|e| match e {
-        MoneyError::Negative(v) => UserError::new("complaint-err-amount-negative").arg("value", v),
-        MoneyError::NotANumber(v) | MoneyError::TooPrecise(v) | MoneyError::TooLarge(v) => {
-            UserError::new("complaint-err-amount").arg("value", v)
-        }
-    })
+    input::money("amount", text)
 }
 
 fn role(guild: &GuildSettings, p: Position) -> Option<u64> {

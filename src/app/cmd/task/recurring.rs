@@ -30,7 +30,12 @@ pub struct NewRecurring {
 
 impl NewRecurring {
     /// Reads `/task recurring title:… schedule:… user:|position: due-in: priority: note:`.
-    pub fn parse(inv: &Invocation, title: &str) -> Result<NewRecurring, UserError> {
+    pub fn parse(
+        inv: &Invocation,
+        title: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Result<NewRecurring, UserError> {
         let text = inv.str("schedule").ok_or_else(|| {
             UserError::new("err-missing-option").arg("option", "schedule").arg(
                 "example",
@@ -46,7 +51,7 @@ impl NewRecurring {
         };
         Ok(NewRecurring {
             title: checked_text(title, TITLE_MAX, "title")?,
-            schedule: parse_schedule(text).map_err(input::schedule_error)?,
+            schedule: input::schedule(text, now, tz)?,
             to: Assignee::required(inv)?,
             due_in,
             priority: input::priority(inv)?.unwrap_or(Priority::Normal),

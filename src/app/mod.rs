@@ -2,6 +2,7 @@
 //! Permission checks live here, not only in a front-end. Nothing here knows which chat
 //! platform the person is on.
 
+pub mod access;
 pub mod actor;
 pub mod cmd;
 pub mod error;
@@ -229,10 +230,8 @@ impl App {
             Err(e) => return self.error_reply(e, self.fallback_locale(origin), &inv.path_str()),
         };
         let out = async {
-            let spec = inv.check()?;
-            if spec.manager_only {
-                ctx.require_manager()?;
-            }
+            inv.check()?;
+            access::check(&ctx, &inv.path_str())?;
             cmd::run(&ctx, inv).await
         }
         .await;
@@ -245,9 +244,12 @@ impl App {
             Ok(ctx) => ctx,
             Err(e) => return self.error_reply(e, self.fallback_locale(origin), button_id),
         };
-        cmd::press(&ctx, button_id)
-            .await
-            .unwrap_or_else(|e| self.error_reply(e, ctx.locale, button_id))
+        async {
+            access::check_known(&ctx, button_id)?;
+            cmd::press(&ctx, button_id).await
+        }
+        .await
+        .unwrap_or_else(|e| self.error_reply(e, ctx.locale, button_id))
     }
 
     /// Handles a submitted form (whose id the core made) with its field values.
@@ -261,9 +263,12 @@ impl App {
             Ok(ctx) => ctx,
             Err(e) => return self.error_reply(e, self.fallback_locale(origin), form_id),
         };
-        cmd::submit(&ctx, form_id, fields)
-            .await
-            .unwrap_or_else(|e| self.error_reply(e, ctx.locale, form_id))
+        async {
+            access::check_known(&ctx, form_id)?;
+            cmd::submit(&ctx, form_id, fields).await
+        }
+        .await
+        .unwrap_or_else(|e| self.error_reply(e, ctx.locale, form_id))
     }
 
     /// Suggestions (value, label) for the option `focused` while the user types.

@@ -8,7 +8,6 @@ use crate::app::input::plain_name;
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::metrics::{self, DayFigures, Derived, Doubt, FIELDS, RoiGrade};
 use crate::domain::money::Money;
-use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::message::{Reply, Severity, escape_user_text};
 use crate::store::data::{self, Shop};
@@ -147,11 +146,7 @@ pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
 }
 
 fn may_enter(ctx: &Ctx<'_>) -> bool {
-    let p = ctx.origin.actor.positions_in(&ctx.guild);
-    ctx.origin.actor.is_manager(&ctx.guild)
-        || p.contains(&Position::Operations)
-        || p.contains(&Position::Marketing)
-        || p.contains(&ctx.app.config.summary.data_owner)
+    crate::app::access::has(ctx, crate::app::access::Rule::DataTeam)
 }
 
 /// Longest shop name.

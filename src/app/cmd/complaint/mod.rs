@@ -20,6 +20,7 @@ pub use stats::{Figures, figures};
 pub use view::autocomplete;
 
 use self::view::{buttons as complaint_buttons, describe, pick};
+use crate::app::access::{self, Rule};
 use crate::app::input::{self, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::complaint::{Outcome, Severity};
@@ -277,10 +278,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         ComplaintCmd::List { query, page } => view::list(ctx, query, page).await,
         ComplaintCmd::Show { id, page } => view::show(ctx, id, page).await,
         ComplaintCmd::Claim { id } => claim(ctx, id, ctx.origin.actor.user_id).await,
-        ComplaintCmd::Assign { id, user } => {
-            ctx.require_manager()?;
-            claim(ctx, id, user).await
-        }
+        ComplaintCmd::Assign { id, user } => claim(ctx, id, user).await,
         ComplaintCmd::Note { id, text } => note(ctx, id, text).await,
         ComplaintCmd::Resolve(r) => resolve(ctx, r).await,
         ComplaintCmd::Reopen { id, note } => reopen(ctx, id, note).await,
@@ -316,8 +314,12 @@ fn is_service(ctx: &Ctx<'_>) -> bool {
             .contains(&Position::CustomerService)
 }
 
+/// Whether the actor may resolve, reopen or hand on the complaint ([`Rule::Handler`]): its
+/// handler, customer service while nobody handles it (they could claim it), or a manager.
 fn may_handle(ctx: &Ctx<'_>, c: &Complaint) -> bool {
-    is_service(ctx) || c.owner_id == Some(ctx.origin.actor.user_id)
+    ctx.origin.actor.is_manager(&ctx.guild)
+        || c.owner_id == Some(ctx.origin.actor.user_id)
+        || (c.owner_id.is_none() && is_service(ctx))
 }
 
 /// The handling limit of a severity.
@@ -435,6 +437,10 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
             if owner == me && !is_service(ctx) {
                 return Err(UserError::new("complaint-err-not-service").into());
             }
+            // Handing it to someone else: its handler or a manager.
+            if owner != me && !may_handle(ctx, &c) {
+                return Err(access::refused(Rule::Handler).into());
+            }
             if owner == me
                 && c.owner_id.is_some_and(|o| o != me)
                 && !ctx.origin.actor.is_manager(&ctx.guild)
@@ -478,7 +484,10 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
 
 async fn note(ctx: &Ctx<'_>, id: i64, text: String) -> AppResult<Reply> {
     ctx.write(async |conn| {
-        load(conn, ctx, id).await?;
+        let c = load(conn, ctx, id).await?;
+        if !(is_service(ctx) || may_handle(ctx, &c)) {
+            return Err(access::refused(Rule::ServiceOrHandler).into());
+        }
         let me = ctx.origin.actor.user_id;
         complaints::add_event(conn, id, ctx.now, me, "note", Some(&text)).await?;
         Ok(())
@@ -502,7 +511,7 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
         .write(async |tx| {
             let c = load(tx, ctx, id).await?;
             if !may_handle(ctx, &c) {
-                return Err(UserError::new("complaint-err-not-service").into());
+                return Err(access::refused(Rule::Handler).into());
             }
             if !c.open {
                 return Err(UserError::new("complaint-err-closed")
@@ -605,7 +614,7 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply
         .write(async |tx| {
             let c = load(tx, ctx, id).await?;
             if !may_handle(ctx, &c) {
-                return Err(UserError::new("complaint-err-not-service").into());
+                return Err(access::refused(Rule::Handler).into());
             }
             if c.open {
                 return Err(UserError::new("complaint-err-already-open")

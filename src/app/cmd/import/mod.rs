@@ -19,7 +19,6 @@ use crate::domain::import::{
 };
 use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::money::Money;
-use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::message::text_table;
 use crate::message::{ButtonStyle, Reply, Severity};
@@ -191,10 +190,7 @@ pub async fn build_preview(
 }
 
 fn may_import(ctx: &Ctx<'_>) -> bool {
-    let p = ctx.origin.actor.positions_in(&ctx.guild);
-    ctx.origin.actor.is_manager(&ctx.guild)
-        || p.contains(&Position::Operations)
-        || p.contains(&Position::Marketing)
+    crate::app::access::has(ctx, crate::app::access::Rule::DataTeam)
 }
 
 /// Why a local file was not read.

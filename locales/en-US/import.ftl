@@ -24,6 +24,8 @@ imp-problem = Row { $row }, column { $column }: "{ $value }": { $why }
 imp-why-not-a-count = not a whole number
 imp-why-not-an-amount = not an amount
 imp-why-too-precise = more than two decimals
+imp-why-out-of-range = beyond the range a figure can have (counts up to 1,000,000,000,000, amounts up to 10,000,000,000,000)
+imp-why-date-range = a date outside 2000–2100
 imp-why-negative = below zero
 imp-why-not-a-date = not a date (2026-11-22, 2026/11/22, 20261122 or 11/22/26)
 imp-why-no-date = no date
@@ -140,3 +142,10 @@ imp-err-grouped = The days of this file repeat, once per “{ $column }” (rows
 imp-err-not-daily = This is { $platform }'s “{ $report }” report, not a daily export: it has no day column. Download the platform's daily report and import that.
 imp-hint-amazon-by-asin = This is Amazon's “{ $report }” report: one row per product, no days. In Seller Central open Reports → Business Reports → Sales and Traffic by Date (“By Date”), download it as CSV and import that.
 imp-hint-sycm-selection = This is 生意参谋 “{ $report }”: a list of products for one period, no day column. For the shop's days download 生意参谋 → 取数 → 店铺整体 (by day); for each product's days, 品类 → 商品排行 → 下载 (商品_全部).
+imp-err-not-a-file = { $path } is not a file ({ $kind ->
+    [directory] a folder
+    [fifo] a pipe
+    [device] a device
+    [socket] a socket
+   *[other] not a regular file
+}): give the path of the export file itself, e.g. storeops import ~/Downloads/export.csv --shop "Tmall flagship".

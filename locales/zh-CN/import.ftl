@@ -24,6 +24,8 @@ imp-problem = 第 { $row } 行，{ $column } 列：“{ $value }”：{ $why }
 imp-why-not-a-count = 不是整数
 imp-why-not-an-amount = 不是金额
 imp-why-too-precise = 小数超过两位
+imp-why-out-of-range = 超出数值允许的范围（数量最多 1,000,000,000,000，金额最多 10,000,000,000,000）
+imp-why-date-range = 日期不在 2000–2100 年之间
 imp-why-negative = 小于零
 imp-why-not-a-date = 不是日期（2026-11-22、2026/11/22、20261122 或 11/22/26）
 imp-why-no-date = 缺少日期
@@ -128,3 +130,10 @@ imp-err-grouped = 这个文件的日期重复出现，每个“{ $column }”一
 imp-err-not-daily = 这是 { $platform } 的“{ $report }”报表，不是每日数据导出：没有日期列。请下载该平台的每日报表再导入。
 imp-hint-amazon-by-asin = 这是亚马逊的“{ $report }”报表：每个商品一行，没有日期。请在卖家中心打开 报告 → 业务报告 → 按日期查看销售量与访问量（Sales and Traffic by Date），下载 CSV 后导入。
 imp-hint-sycm-selection = 这是生意参谋的“{ $report }”：某一时段的商品清单，没有日期列。店铺每日数据请下载 生意参谋 → 取数 → 店铺整体（按日）；每个商品的每日数据请下载 品类 → 商品排行 → 下载（商品_全部）。
+imp-err-not-a-file = { $path } 不是文件（{ $kind ->
+    [directory] 是文件夹
+    [fifo] 是管道
+    [device] 是设备
+    [socket] 是套接字
+   *[other] 不是普通文件
+}）：请给出导出文件本身的路径，例如 storeops import ~/Downloads/export.csv --shop "天猫旗舰店"。

@@ -8,19 +8,126 @@ use chrono_tz::Tz;
 
 use super::{Invocation, UserError};
 use crate::domain::deadline::{self, DeadlineError, WorkingHours, parse_deadline};
+use crate::domain::money::Money;
+use crate::domain::number;
 use crate::domain::position::Position;
-use crate::domain::schedule::ScheduleError;
+use crate::domain::schedule::{Schedule, ScheduleError, parse_schedule};
 use crate::domain::task::Priority;
+use crate::message::{clean_text, escape_user_text};
 
-/// Text of an option, trimmed, refused when longer than `max` characters.
+/// Text of an option, cleaned ([`clean_text`]) and trimmed; refused when longer than `max`
+/// characters or when nothing visible is left.
 pub fn checked_text(text: &str, max: usize, option: &str) -> Result<String, UserError> {
-    let t = text.trim();
+    let t = clean_text(text);
+    let t = t.trim();
     if t.chars().count() > max {
         return Err(UserError::new("task-err-too-long")
             .arg("option", option)
             .arg("max", max.to_string()));
     }
+    if !t.chars().any(|c| !c.is_whitespace()) {
+        return Err(UserError::new("err-text-invisible").arg("option", option));
+    }
     Ok(t.to_string())
+}
+
+/// Characters a name (a shop's, a platform's) may not hold: chat markup, which would act
+/// wherever the name is shown.
+pub const NAME_MARKUP: &[char] = &['*', '~', '`', '|', '[', ']', '<', '>', '#', '@', '\\', '\n'];
+
+/// A name typed once and then repeated in many messages and options (`shop:"Tmall flagship"`):
+/// [`checked_text`], and none of [`NAME_MARKUP`].
+pub fn plain_name(text: &str, max: usize, option: &str) -> Result<String, UserError> {
+    let t = checked_text(text, max, option)?;
+    if t.contains(NAME_MARKUP) {
+        let shown: Vec<String> = NAME_MARKUP
+            .iter()
+            .filter(|c| **c != '\n')
+            .map(char::to_string)
+            .collect();
+        return Err(UserError::new("err-name-markup")
+            .arg("option", option)
+            .arg("value", escape_user_text(&clip(&t, 40)))
+            .arg("chars", shown.join(" ")));
+    }
+    Ok(t)
+}
+
+/// What kind of number an option takes: shapes the example in its error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    /// A whole number (`12,345`).
+    Count,
+    /// Money (`12,345.67`).
+    Money,
+}
+
+/// A number error in the reader's language: what was wrong, the form expected, the range.
+pub fn number_error(
+    e: number::NumberError,
+    option: &str,
+    value: &str,
+    kind: NumberKind,
+    (min, max): (i64, i64),
+) -> UserError {
+    let example = match kind {
+        NumberKind::Count => "12,345",
+        NumberKind::Money => "12,345.67",
+    };
+    use number::NumberError as E;
+    let key = match e {
+        E::NotANumber | E::TooPrecise if kind == NumberKind::Count => "num-err-not-a-count",
+        E::NotANumber => "num-err-not-a-number",
+        E::Grouping => "num-err-grouping",
+        E::DecimalMark => "num-err-decimal-mark",
+        E::NegativeZero => "num-err-negative-zero",
+        E::Negative => "num-err-negative",
+        E::TooPrecise => "num-err-too-precise",
+        E::OutOfRange => "num-err-range",
+    };
+    UserError::new(key)
+        .arg("option", option)
+        .arg("value", clip(value, 40))
+        .arg("example", example)
+        .arg(
+            "precision",
+            match kind {
+                NumberKind::Count => "0",
+                NumberKind::Money => "2",
+            },
+        )
+        .arg("min", number::grouped(min))
+        .arg("max", number::grouped(max))
+}
+
+/// A count typed in `option`: 0 to 10¹² ([`number::COUNT_MAX`]).
+pub fn count(option: &str, raw: &str) -> Result<i64, UserError> {
+    number::count(raw)
+        .map_err(|e| number_error(e, option, raw, NumberKind::Count, (0, number::COUNT_MAX)))
+}
+
+/// An amount of money typed in `option`: 0 to 10¹³ units ([`number::MONEY_MAX_UNITS`]).
+pub fn money(option: &str, raw: &str) -> Result<Money, UserError> {
+    number::money_cents(raw).map(Money).map_err(|e| {
+        number_error(
+            e,
+            option,
+            raw,
+            NumberKind::Money,
+            (0, number::MONEY_MAX_UNITS),
+        )
+    })
+}
+
+/// The first `max` characters of `s`, with `…` when cut (for quoting what someone typed).
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max).collect();
+        out.push('…');
+        out
+    }
 }
 
 /// An optional text option, checked like [`checked_text`].
@@ -97,6 +204,23 @@ pub fn schedule_error(e: ScheduleError) -> UserError {
     UserError::new(key).arg("value", input)
 }
 
+/// How far ahead a new schedule must fire at least once.
+pub const SCHEDULE_HORIZON_YEARS: i32 = 5;
+
+/// A schedule typed for a recurring task or an activity: it must read, and fire at least once
+/// in the next [`SCHEDULE_HORIZON_YEARS`] years (a crontab line for 2020, or for 2099, is
+/// refused rather than saved to never remind anyone).
+pub fn schedule(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<Schedule, UserError> {
+    let s = parse_schedule(text).map_err(schedule_error)?;
+    let horizon = now + Duration::days(365 * i64::from(SCHEDULE_HORIZON_YEARS) + 1);
+    match s.next_after(now, tz) {
+        Some(next) if next <= horizon => Ok(s),
+        _ => Err(UserError::new("err-schedule-not-soon")
+            .arg("value", text.trim())
+            .arg("years", SCHEDULE_HORIZON_YEARS.to_string())),
+    }
+}
+
 /// A deadline typed as people say it, in the guild's time zone and working hours.
 pub fn due(
     text: &str,
@@ -159,8 +283,28 @@ impl Assignee {
     }
 }
 
-/// A day typed as `2026-12-01`, `12/1`, `today`, `明天` ..., as a local date.
+/// The first and last years a day typed into a command may fall in.
+pub const YEARS: (i32, i32) = (2000, 2100);
+
+/// A day typed as `2026-12-01`, `12/1`, `today`, `明天` ..., as a local date, in [`YEARS`].
 pub fn day(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<NaiveDate, UserError> {
+    let d = any_day(text, now, tz)?;
+    in_years(d, text)
+}
+
+/// Refuses a day outside [`YEARS`], naming the range.
+pub fn in_years(d: NaiveDate, text: &str) -> Result<NaiveDate, UserError> {
+    if (YEARS.0..=YEARS.1).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(UserError::new("err-date-range")
+            .arg("value", clip(text.trim(), 40))
+            .arg("min", format!("{}-01-01", YEARS.0))
+            .arg("max", format!("{}-12-31", YEARS.1)))
+    }
+}
+
+fn any_day(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<NaiveDate, UserError> {
     let t = text.trim();
     let today = now.with_timezone(&tz).date_naive();
     for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"] {
@@ -220,7 +364,8 @@ pub fn period(text: Option<&str>, now: DateTime<Utc>, tz: Tz) -> Result<Period, 
         "last-30d" | "30d" | "近30天" => (today - Duration::days(30), today),
         other => {
             let d = NaiveDate::parse_from_str(&format!("{other}-01"), "%Y-%m-%d")
-                .map_err(|_| UserError::new("task-err-period").arg("value", other))?;
+                .map_err(|_| UserError::new("task-err-period").arg("value", other))
+                .and_then(|d| in_years(d, other))?;
             (d, next_month(d).unwrap_or(d))
         }
     };

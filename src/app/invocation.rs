@@ -5,6 +5,12 @@ use std::collections::BTreeMap;
 
 use super::error::UserError;
 use super::spec::{CommandSpec, OptKind};
+use crate::domain::number::{self, NumberError};
+
+/// The largest id of an item (a task, a complaint, an activity) anyone can type.
+pub const ID_MAX: i64 = number::COUNT_MAX;
+/// The last page of a list anyone can ask for.
+pub const PAGE_MAX: i64 = 10_000;
 
 /// One option value.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,21 +175,41 @@ impl Invocation {
                 .arg("option", name)
                 .arg("value", value)
         };
+        let range = |value: &str| {
+            UserError::new("num-err-range")
+                .arg("option", name)
+                .arg("value", value)
+                .arg("min", "1")
+                .arg("max", number::grouped(ID_MAX))
+        };
         match self.options.get(name) {
-            Some(OptValue::Int(n)) if *n > 0 => Ok(*n),
-            Some(OptValue::Int(n)) => Err(bad(&n.to_string())),
+            Some(OptValue::Int(n)) if (1..=ID_MAX).contains(n) => Ok(*n),
+            Some(OptValue::Int(n)) => Err(range(&n.to_string())),
             Some(OptValue::Str(s)) => {
                 let t = s.trim();
-                t.trim_start_matches('#')
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| bad(t))
+                match number::whole_in(t, 1, ID_MAX) {
+                    Ok(n) => Ok(n),
+                    Err(NumberError::OutOfRange) => Err(range(t)),
+                    Err(_) => Err(bad(t)),
+                }
             }
             _ => Err(UserError::new("err-missing-option")
                 .arg("option", name)
                 .arg("example", "")),
+        }
+    }
+
+    /// A whole-number option, when given, inside `min..=max` (a page, a number of days);
+    /// outside it, an error naming the range.
+    pub fn int_in(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, UserError> {
+        match self.int(name) {
+            None => Ok(None),
+            Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            Some(n) => Err(UserError::new("num-err-range")
+                .arg("option", name)
+                .arg("value", n.to_string())
+                .arg("min", number::grouped(min))
+                .arg("max", number::grouped(max))),
         }
     }
 

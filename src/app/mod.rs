@@ -2,6 +2,7 @@
 //! Permission checks live here, not only in a front-end. Nothing here knows which chat
 //! platform the person is on.
 
+pub mod access;
 pub mod actor;
 pub mod backup;
 pub mod cmd;
@@ -252,10 +253,8 @@ impl App {
             tracing::warn!(error = %e, "cannot remember the names an invocation gives");
         }
         self.answer(origin, &inv.path_str(), async |ctx| {
-            let spec = inv.check()?;
-            if spec.manager_only {
-                ctx.require_manager()?;
-            }
+            inv.check()?;
+            access::check(ctx, &inv.path_str())?;
             cmd::run(ctx, inv).await
         })
         .await
@@ -280,6 +279,7 @@ impl App {
     /// Handles a button click whose id the core made (`task:done:42`).
     pub async fn press(&self, origin: &Origin, button_id: &str) -> Reply {
         self.answer(origin, button_id, async |ctx| {
+            access::check_known(ctx, button_id)?;
             cmd::press(ctx, button_id).await
         })
         .await
@@ -293,6 +293,7 @@ impl App {
         fields: &[(String, String)],
     ) -> Reply {
         self.answer(origin, form_id, async |ctx| {
+            access::check_known(ctx, form_id)?;
             cmd::submit(ctx, form_id, fields).await
         })
         .await

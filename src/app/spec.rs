@@ -318,11 +318,11 @@ pub static COMMANDS: &[CommandSpec] = &[
             ),
             cmd("show", &[req_id(), int("page")], "/complaint show id:7"),
             cmd("claim", &[req_id()], "/complaint claim id:7"),
-            manager(cmd(
+            cmd(
                 "assign",
                 &[req_id(), o("user", OptKind::User, true)],
                 "/complaint assign id:7 user:@bob",
-            )),
+            ),
             cmd(
                 "note",
                 &[req_id(), req("text")],
@@ -470,14 +470,14 @@ pub static COMMANDS: &[CommandSpec] = &[
     group(
         "outbox",
         &[
-            cmd(
+            manager(cmd(
                 "list",
                 &[choices(
                     opt("state"),
                     &["failed", "pending", "skipped", "sent"],
                 )],
                 "/outbox list state:failed",
-            ),
+            )),
             manager(cmd(
                 "retry",
                 &[o("id", OptKind::Integer, false)],

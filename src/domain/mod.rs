@@ -10,6 +10,7 @@ pub mod ical;
 pub mod import;
 pub mod metrics;
 pub mod money;
+pub mod number;
 pub mod position;
 pub mod product;
 pub mod recurrence;

@@ -315,11 +315,55 @@ pub fn channel_ref(id: u64) -> String {
     format!("<#{id}>")
 }
 
-/// Neutralises chat markup in text a user typed (a task title, a complaint summary), so that
-/// `@everyone`, `<@&role>` or `<t:..>` inside it are shown as typed and never act as markup.
+/// Whether a character is invisible or reorders text around it: control characters (but line
+/// breaks and tabs), the bidirectional embeddings, overrides, isolates and marks (an RTL
+/// override makes `gpj.exe` show as `exe.jpg`), zero-width spaces and joiners, the word joiner,
+/// the byte-order mark, soft hyphens, the invisible operators and interlinear annotations.
+pub fn is_hidden_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// Text a person typed, with [hidden characters](is_hidden_char) removed and tabs as spaces,
+/// so that names and titles show what they say and cannot pass for another.
+pub fn clean_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !is_hidden_char(*c))
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect()
+}
+
+/// Neutralises chat markup in text a user typed (a task title, a complaint summary, a shop's
+/// name), so that it shows as typed and never acts: `@everyone` and `<@&role>` cannot ping or
+/// look like a mention, `[text](url)` is no masked link, `# ` no heading, `- ` and `> ` no list
+/// or quote, `` ` `` no code, `*`, `_`, `~`, `|` no emphasis or spoiler; hidden and
+/// direction-changing characters are dropped ([`is_hidden_char`]).
 pub fn escape_user_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut line_start = true;
     for c in s.chars() {
+        if is_hidden_char(c) {
+            continue;
+        }
         match c {
             '<' => out.push('‹'),
             '>' => out.push('›'),
@@ -327,12 +371,17 @@ pub fn escape_user_text(s: &str) -> String {
                 out.push('@');
                 out.push('\u{200B}');
             }
-            '`' | '*' | '_' | '~' | '|' => {
+            '`' | '*' | '_' | '~' | '|' | '\\' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' | '-' | '+' if line_start => {
                 out.push('\\');
                 out.push(c);
             }
             _ => out.push(c),
         }
+        line_start = c == '\n' || (line_start && c == ' ');
     }
     out
 }

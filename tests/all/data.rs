@@ -314,11 +314,11 @@ async fn bad_figures_are_refused_and_nothing_is_saved() {
         ),
         (
             "/data enter paid-amount:abc",
-            "paid-amount: \"abc\" is not an amount",
+            "paid-amount: \"abc\" is not a number",
         ),
         (
             "/data enter paid-amount:1.234",
-            "paid-amount: \"1.234\" is not an amount",
+            "paid-amount: \"1.234\" has too many decimals",
         ),
         ("/data enter", "Give at least one figure"),
         ("/data enter shop:Nope uv:1", "There is no shop \"Nope\""),
@@ -524,11 +524,11 @@ async fn targets_are_set_by_managers_for_a_month() {
         ),
         (
             "/data target shop:Tmall amount:abc",
-            "amount: \"abc\" is not an amount",
+            "amount: \"abc\" is not a number",
         ),
         (
             "/data target shop:Tmall amount:-100",
-            "amount: \"-100\" is not an amount",
+            "amount can't be negative (-100)",
         ),
         ("/data target amount:100", "Which shop?"),
     ] {

@@ -13,6 +13,7 @@ mod data;
 mod deadlines;
 mod discord;
 mod foundation;
+mod hostile;
 mod import;
 mod import_real;
 mod model;

@@ -324,6 +324,17 @@ impl Shell {
                     .first()
                     .map(|d| crate::domain::deadline::parse_duration(d))
                 {
+                    Some(Ok(d))
+                        if d > chrono::Duration::days(ADVANCE_MAX_DAYS)
+                            || d < chrono::Duration::zero() =>
+                    {
+                        tr!(
+                            locale,
+                            "shell-advance-bad",
+                            value = rest.join(" "),
+                            max = ADVANCE_MAX_DAYS
+                        )
+                    }
                     Some(Ok(d)) => {
                         // Step through every due instant on the way, as a bot that never
                         // stopped would, instead of jumping past them.
@@ -360,13 +371,24 @@ impl Shell {
                         clock.set(target);
                         String::new()
                     }
-                    _ => locale.t("shell-help"),
+                    Some(Err(_)) => {
+                        tr!(
+                            locale,
+                            "shell-advance-bad",
+                            value = rest.join(" "),
+                            max = ADVANCE_MAX_DAYS
+                        )
+                    }
+                    None => locale.t("shell-help"),
                 }
             }
             other => tr!(locale, "shell-unknown-control", control = other),
         }
     }
 }
+
+/// The furthest `:advance` moves the clock at once (ten years).
+const ADVANCE_MAX_DAYS: i64 = 3650;
 
 /// `manager,customer-service` -> positions (unknown names are ignored).
 pub fn parse_positions(list: &str) -> Vec<Position> {

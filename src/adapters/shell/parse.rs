@@ -103,6 +103,10 @@ pub async fn parse_line(line: &str, app: &App, guild_id: u64) -> Result<Parsed, 
             .map(|o| o.kind)
             .unwrap_or(OptKind::String);
         let value = typed(kind, &name, value)?;
+        if inv.options.contains_key(&name) {
+            // `id:1 id:2`: which one was meant? Never silently the last.
+            return Err(UserError::new("err-duplicate-option").arg("option", name));
+        }
         inv.options.insert(name, value);
     }
     Ok(Parsed::Command(inv))
@@ -113,7 +117,20 @@ fn typed(kind: OptKind, name: &str, raw: &str) -> Result<OptValue, UserError> {
     let bad = || UserError::new(kind_error_key(kind)).arg("option", name);
     Ok(match kind {
         OptKind::String => OptValue::Str(raw.to_string()),
-        OptKind::Integer => OptValue::Int(raw.trim_start_matches('#').parse().map_err(|_| bad())?),
+        OptKind::Integer => {
+            let max = crate::domain::number::COUNT_MAX;
+            match crate::domain::number::whole_in(raw, -max, max) {
+                Ok(n) => OptValue::Int(n),
+                Err(crate::domain::number::NumberError::OutOfRange) => {
+                    return Err(UserError::new("num-err-range")
+                        .arg("option", name)
+                        .arg("value", crate::app::input::clip(raw, 40))
+                        .arg("min", "1")
+                        .arg("max", crate::domain::number::grouped(max)));
+                }
+                Err(_) => return Err(bad()),
+            }
+        }
         OptKind::Number => OptValue::Num(raw.replace(',', "").parse().map_err(|_| bad())?),
         OptKind::Boolean => OptValue::Bool(match raw.to_lowercase().as_str() {
             "true" | "yes" | "y" | "1" | "on" | "是" | "对" => true,

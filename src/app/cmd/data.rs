@@ -4,13 +4,12 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::app::input::checked_text;
+use crate::app::input::plain_name;
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::metrics::{self, Coverage, DayFigures, Derived, Doubt, FIELDS, Rate, RoiGrade};
 use crate::domain::money::Money;
-use crate::domain::position::Position;
 use crate::i18n::Locale;
-use crate::message::{Reply, Severity};
+use crate::message::{Reply, Severity, escape_user_text};
 use crate::store::data::{self, Shop};
 use crate::tr;
 
@@ -261,8 +260,13 @@ pub fn parse_date(ctx: &Ctx<'_>, text: Option<&str>) -> Result<NaiveDate, UserEr
         None | Some("") | Some("yesterday") | Some("昨天") => Ok(today - Duration::days(1)),
         Some("today") | Some("今天") => Ok(today),
         Some(t) => {
-            let d = crate::app::input::day(t, ctx.now, ctx.guild.timezone)
-                .map_err(|_| UserError::new("data-err-date").arg("value", t))?;
+            let d = crate::app::input::day(t, ctx.now, ctx.guild.timezone).map_err(|e| {
+                if e.key == "err-date-range" {
+                    e
+                } else {
+                    UserError::new("data-err-date").arg("value", t)
+                }
+            })?;
             // A month/day without a year that lands in the future means last year's.
             if d > today && !t.contains(char::is_alphabetic) && t.matches(['-', '/']).count() == 1 {
                 return Ok(NaiveDate::from_ymd_opt(d.year() - 1, d.month(), d.day()).unwrap_or(d));
@@ -302,15 +306,13 @@ pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
 }
 
 fn may_enter(ctx: &Ctx<'_>) -> bool {
-    let p = ctx.origin.actor.positions_in(&ctx.guild);
-    ctx.origin.actor.is_manager(&ctx.guild)
-        || p.contains(&Position::Operations)
-        || p.contains(&Position::Marketing)
-        || p.contains(&ctx.app.config.summary.data_owner)
+    crate::app::access::has(ctx, crate::app::access::Rule::DataTeam)
 }
 
 /// Longest shop name.
 const SHOP_NAME_MAX: usize = 60;
+/// Longest platform name.
+const PLATFORM_MAX: usize = 30;
 
 /// A `/data` command, read and checked (the shop is found when applied).
 #[derive(Debug, Clone)]
@@ -349,14 +351,19 @@ impl DataCmd {
             "shop" => match inv.str("name") {
                 None => DataCmd::Shops,
                 Some(name) => {
-                    let name = checked_text(name, SHOP_NAME_MAX, "name")?;
+                    let name = plain_name(name, SHOP_NAME_MAX, "name")?;
                     let currency = inv.str("currency").unwrap_or("CNY").to_uppercase();
                     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
                         return Err(UserError::new("data-err-currency").arg("value", currency));
                     }
                     DataCmd::AddShop {
                         name,
-                        platform: inv.str("platform").unwrap_or("other").to_lowercase(),
+                        platform: plain_name(
+                            inv.str("platform").unwrap_or("other"),
+                            PLATFORM_MAX,
+                            "platform",
+                        )?
+                        .to_lowercase(),
                         currency,
                     }
                 }
@@ -394,14 +401,11 @@ impl DataCmd {
             }
             "target" => {
                 let raw = inv.req_str("amount")?;
-                let amount = Money::parse(raw).map_err(|_| {
-                    UserError::new("data-err-money")
-                        .arg("option", "amount")
-                        .arg("value", raw)
-                })?;
+                let amount = crate::app::input::money("amount", raw)?;
                 let month = match inv.str("month") {
                     Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-                        .map_err(|_| UserError::new("data-err-month").arg("value", m))?
+                        .map_err(|_| UserError::new("data-err-month").arg("value", m))
+                        .and_then(|d| crate::app::input::in_years(d, m))?
                         .format("%Y-%m")
                         .to_string(),
                     None => ctx
@@ -495,8 +499,12 @@ async fn shops(ctx: &Ctx<'_>) -> AppResult<Reply> {
         r.lines.push(l.t("data-err-no-shops"));
     }
     for s in &shops {
-        r.lines
-            .push(format!("**{}** · {} · {}", s.name, s.platform, s.currency));
+        r.lines.push(format!(
+            "**{}** · {} · {}",
+            escape_user_text(&s.name),
+            escape_user_text(&s.platform),
+            s.currency
+        ));
     }
     Ok(r.ephemeral())
 }
@@ -507,29 +515,10 @@ pub fn parse_figures(inv: &Invocation) -> Result<DayFigures, UserError> {
     for f in FIELDS {
         let Some(raw) = inv.str(f) else { continue };
         let v = if metrics::is_money(f) {
-            Money::parse_signed(raw)
-                .map_err(|_| {
-                    UserError::new("data-err-money")
-                        .arg("option", *f)
-                        .arg("value", raw)
-                })?
-                .0
+            crate::app::input::money(f, raw)?.0
         } else {
-            let clean: String = raw
-                .chars()
-                .filter(|c| !matches!(c, ',' | '，' | ' '))
-                .collect();
-            clean.parse::<i64>().map_err(|_| {
-                UserError::new("data-err-count")
-                    .arg("option", *f)
-                    .arg("value", raw)
-            })?
+            crate::app::input::count(f, raw)?
         };
-        if v < 0 {
-            return Err(UserError::new("data-err-negative")
-                .arg("option", *f)
-                .arg("value", raw));
-        }
         d.set(f, Some(v));
     }
     Ok(d)
@@ -592,7 +581,7 @@ async fn enter(
     let mut r = Reply::titled(tr!(
         l,
         key,
-        shop = shop.name.as_str(),
+        shop = escape_user_text(&shop.name),
         date = date.to_string()
     ))
     .severity(Severity::Success);
@@ -701,7 +690,7 @@ async fn target(
     Ok(Reply::titled(tr!(
         ctx.locale,
         "data-target-set",
-        shop = shop.name.as_str(),
+        shop = escape_user_text(&shop.name),
         month = month,
         amount = format!("{} {}", amount, shop.currency)
     ))

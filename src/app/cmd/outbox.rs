@@ -57,7 +57,7 @@ pub async fn list(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
 /// Puts failed rows back in the queue.
 pub async fn retry(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     ctx.require_manager()?;
-    let id = inv.int("id");
+    let id = inv.int_in("id", 1, crate::app::invocation::ID_MAX)?;
     let n = ctx
         .write(async |conn| Ok(outbox::retry_failed(conn, ctx.guild.guild_id, id, ctx.now).await?))
         .await?;

@@ -2,11 +2,12 @@
 //! currency codes and symbols (`AED 4,426.00` with a no-break space, `£12.50`, `¥3,300.00`),
 //! percentages as text, dates in four spellings.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::table::Cell;
 use crate::domain::money::{Money, MoneyError};
+use crate::domain::number::{COUNT_MAX, MONEY_MAX_CENTS, MONEY_MAX_UNITS};
 
 /// How `11/22/26`-style dates are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -46,6 +47,10 @@ pub enum Why {
     TooPrecise,
     /// Below zero.
     Negative,
+    /// Beyond the documented range (counts 10¹², money 10¹³).
+    OutOfRange,
+    /// A date outside 2000–2100.
+    DateRange,
     /// Not a date.
     NotADate,
     /// A data row without a date.
@@ -72,6 +77,8 @@ impl Why {
             Why::NotAnAmount => "not-an-amount",
             Why::TooPrecise => "too-precise",
             Why::Negative => "negative",
+            Why::OutOfRange => "out-of-range",
+            Why::DateRange => "date-range",
             Why::NotADate => "not-a-date",
             Why::NoDate => "no-date",
             Why::DuplicateDay => "duplicate-day",
@@ -102,7 +109,10 @@ pub fn count(c: &Cell) -> Result<Option<i64>, Why> {
         return Ok(None);
     }
     match c {
-        Cell::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
+        Cell::Number(n) if n.is_finite() && n.fract() == 0.0 => {
+            if n.abs() > COUNT_MAX as f64 {
+                return Err(Why::OutOfRange);
+            }
             Ok(Some(*n as i64))
         }
         Cell::Text(s) => {
@@ -114,11 +124,18 @@ pub fn count(c: &Cell) -> Result<Option<i64>, Why> {
             let clean = clean.strip_suffix(".00").unwrap_or(&clean);
             let clean = clean.strip_suffix(".0").unwrap_or(clean);
             let digits = clean.strip_prefix('-').unwrap_or(clean);
-            if digits.is_empty() || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit())
-            {
+            if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
                 return Err(Why::NotACount);
             }
-            clean.parse().map(Some).map_err(|_| Why::NotACount)
+            let significant = digits.trim_start_matches('0');
+            if significant.len() > 13 {
+                return Err(Why::OutOfRange);
+            }
+            let n: i64 = clean.parse().map_err(|_| Why::NotACount)?;
+            if n.abs() > COUNT_MAX {
+                return Err(Why::OutOfRange);
+            }
+            Ok(Some(n))
         }
         _ => Err(Why::NotACount),
     }
@@ -262,7 +279,10 @@ pub fn money_in(c: &Cell) -> Result<Option<(i64, Option<&'static str>)>, Why> {
         return Ok(None);
     }
     match c {
-        Cell::Number(n) if n.is_finite() && n.abs() < 1e13 => {
+        Cell::Number(n) if n.is_finite() && n.abs() > MONEY_MAX_UNITS as f64 => {
+            Err(Why::OutOfRange)
+        }
+        Cell::Number(n) if n.is_finite() => {
             let cents = (n * 100.0).round();
             if (n * 100.0 - cents).abs() > 1e-6 {
                 return Err(Why::TooPrecise);
@@ -272,8 +292,10 @@ pub fn money_in(c: &Cell) -> Result<Option<(i64, Option<&'static str>)>, Why> {
         Cell::Text(s) => {
             let (amount, currency) = split_currency(s);
             match Money::parse_signed(&amount) {
+                Ok(m) if m.0.unsigned_abs() > MONEY_MAX_CENTS as u64 => Err(Why::OutOfRange),
                 Ok(m) => Ok(Some((m.0, currency))),
                 Err(MoneyError::TooPrecise(_)) => Err(Why::TooPrecise),
+                Err(MoneyError::TooLarge(_)) => Err(Why::OutOfRange),
                 Err(_) => Err(Why::NotAnAmount),
             }
         }
@@ -351,6 +373,15 @@ pub fn slash_parts(c: &Cell) -> Option<(u32, u32)> {
 /// A date: `2026-11-22`, `2026/11/22`, `20261122`, `2026年11月22日`, `11/22/26` (month first
 /// unless `order` says day first), with or without a time after it.
 pub fn date(c: &Cell, order: DateOrder) -> Result<NaiveDate, Why> {
+    let d = date_any(c, order)?;
+    if (2000..=2100).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(Why::DateRange)
+    }
+}
+
+fn date_any(c: &Cell, order: DateOrder) -> Result<NaiveDate, Why> {
     match c {
         Cell::Date(d) => Ok(*d),
         Cell::Number(n) if n.fract() == 0.0 && (19_000_101.0..=29_991_231.0).contains(n) => {

@@ -111,7 +111,7 @@ async fn buttons_claim_and_forms_resolve_and_note() {
     assert!(
         r.lines
             .iter()
-            .any(|l| l.contains("\"abc\" is not an amount")),
+            .any(|l| l.contains("\"abc\" is not a number")),
         "{r:?}"
     );
     let r = t

@@ -214,7 +214,7 @@ async fn claim_and_assign_permissions() {
     // Another position may not claim.
     let out = run(&mut carol, "/complaint claim id:1").await;
     assert!(
-        out.contains("Only customer service, the complaint's handler, or a manager can do that."),
+        out.contains("Only customer service or managers may do this."),
         "{out}"
     );
     assert_eq!(complaint(&t, 1).await.owner, None);
@@ -239,9 +239,12 @@ async fn claim_and_assign_permissions() {
     assert!(out.contains("Complaint #1 is handled by @alice"), "{out}");
     assert_eq!(complaint(&t, 1).await.owner, Some(uid("alice")));
 
-    // Assign: managers only; the new handler is pinged, nobody else.
+    // Assign: the handler or a manager (#21); the new handler is pinged, nobody else.
     let out = run(&mut sh, "/complaint assign id:1 user:@cathy").await;
-    assert!(out.contains("Only managers can do that"), "{out}");
+    assert!(
+        out.contains("the complaint's handler or a manager may do this"),
+        "{out}"
+    );
     assert_eq!(complaint(&t, 1).await.owner, Some(uid("alice")));
     let out = run(&mut alice, "/complaint assign id:1 user:@dave").await;
     assert!(out.contains("Complaint #1 is handled by @dave"), "{out}");
@@ -253,6 +256,18 @@ async fn claim_and_assign_permissions() {
     let out = run(&mut dave, "/complaint resolve id:1 outcome:reship").await;
     assert!(out.contains("Complaint #1 resolved"), "{out}");
     assert_eq!(complaint(&t, 1).await.status, "resolved");
+    // ... and hand it on, once reopened; then the new handler has it, the old one no more.
+    let out = run(&mut dave, "/complaint reopen id:1").await;
+    assert!(out.contains("#1"), "{out}");
+    let out = run(&mut dave, "/complaint assign id:1 user:@cathy").await;
+    assert!(out.contains("Complaint #1 is handled by @cathy"), "{out}");
+    let out = run(&mut dave, "/complaint resolve id:1 outcome:reship").await;
+    assert!(
+        out.contains("the complaint's handler or a manager"),
+        "{out}"
+    );
+    let out = run(&mut cathy, "/complaint resolve id:1 outcome:reship").await;
+    assert!(out.contains("Complaint #1 resolved"), "{out}");
 
     // Resolved or missing ones cannot be claimed.
     let out = run(&mut sh, "/complaint claim id:1").await;
@@ -288,18 +303,18 @@ async fn resolve_needs_an_outcome_and_a_valid_amount_in_both_languages() {
         ),
         (
             "outcome:refund amount:-5",
-            "The amount can't be negative (-5).",
-            "金额不能为负数（-5）",
+            "amount can't be negative (-5).",
+            "amount 不能为负数（-5）",
         ),
         (
             "outcome:refund amount:abc",
-            "\"abc\" is not an amount. Write it like 25 or 25.50 (no more than two decimals).",
-            "“abc”不是金额。请写成 25 或 25.50（最多两位小数）。",
+            "amount: \"abc\" is not a number. Write it like 12,345.67.",
+            "amount：“abc”不是数字。请写成 12,345.67 这样。",
         ),
         (
             "outcome:refund amount:1.234",
-            "\"1.234\" is not an amount.",
-            "“1.234”不是金额",
+            "\"1.234\" has too many decimals (at most 2)",
+            "“1.234”小数位太多（最多 2 位）",
         ),
         (
             "outcome:bogus",
@@ -333,7 +348,7 @@ async fn resolve_needs_an_outcome_and_a_valid_amount_in_both_languages() {
     let mut li = t.shell("li", "design", "zh-CN").await;
     let out = run(&mut li, "/complaint resolve id:1 outcome:explanation").await;
     assert!(
-        out.contains("只有客服、该投诉的处理人或经理可以这样做"),
+        out.contains("只有客服（投诉尚无人处理时）、投诉的处理人或经理可以这样做"),
         "{out}"
     );
     assert_eq!(complaint(&t, 1).await.status, "open");
@@ -359,6 +374,8 @@ async fn resolve_needs_an_outcome_and_a_valid_amount_in_both_languages() {
 
     // No amount needed where nothing is paid.
     log_damaged(&mut en, 2, "A2", "y").await;
+    // The one who logged it handles it; handed to wang, wang resolves it.
+    run(&mut en, "/complaint assign id:2 user:@wang").await;
     let out = run(&mut zh, "/complaint resolve id:2 outcome:explanation").await;
     assert!(out.contains("投诉 #2 已结案"), "{out}");
     let c = complaint(&t, 2).await;

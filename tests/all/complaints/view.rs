@@ -106,11 +106,17 @@ async fn list_scopes_and_filters() {
 
     // Past the limit: the open ones, and one resolved late; not the one resolved in time.
     run(&mut sh, ":advance 25h").await;
+    // Customer service may not resolve a complaint a colleague handles (#21): its handler may.
     let out = run(&mut sh, "/complaint resolve id:4 outcome:reship").await;
+    assert!(
+        out.contains("the complaint's handler or a manager"),
+        "bob may not resolve cathy's: {out}"
+    );
+    let out = run(&mut cathy, "/complaint resolve id:4 outcome:reship").await;
     assert!(
         out.contains("Complaint #4 resolved")
             && out.contains("Resolved after the limit had passed."),
-        "bob is customer service and may resolve cathy's: {out}"
+        "cathy handles it: {out}"
     );
     let out = run(&mut sh, "/complaint list scope:breached").await;
     assert!(

@@ -119,9 +119,13 @@ impl ActivityCmd {
                     id: 0,
                     guild_id: ctx.guild.guild_id,
                     name: checked_text(inv.req_str("name")?, NAME_MAX, "name")?,
-                    schedule: parse_schedule_text(inv.req_str("schedule")?)?
-                        .source()
-                        .to_string(),
+                    schedule: input::schedule(
+                        inv.req_str("schedule")?,
+                        ctx.now,
+                        ctx.guild.timezone,
+                    )?
+                    .source()
+                    .to_string(),
                     channel_id: Some(
                         inv.channel("channel")
                             .map(|(id, _)| id)
@@ -147,7 +151,9 @@ impl ActivityCmd {
                 }))
             }
             "list" => ActivityCmd::List {
-                page: inv.int("page").unwrap_or(1).max(1) as usize,
+                page: inv
+                    .int_in("page", 1, crate::app::invocation::PAGE_MAX)?
+                    .unwrap_or(1) as usize,
             },
             "edit" => {
                 let edit = ActivityEdit {
@@ -155,7 +161,10 @@ impl ActivityCmd {
                         .str("name")
                         .map(|n| checked_text(n, NAME_MAX, "name"))
                         .transpose()?,
-                    schedule: inv.str("schedule").map(parse_schedule_text).transpose()?,
+                    schedule: inv
+                        .str("schedule")
+                        .map(|s| input::schedule(s, ctx.now, ctx.guild.timezone))
+                        .transpose()?,
                     ping: parse_ping(inv)?,
                     channel: inv.channel("channel").map(|(c, _)| c),
                     leads: inv

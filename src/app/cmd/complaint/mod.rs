@@ -21,12 +21,13 @@ pub use stats::{Figures, figures, per_currency};
 pub use view::autocomplete;
 
 use self::view::{buttons as complaint_buttons, describe, pick};
+use crate::app::access::{self, Rule};
 use crate::app::input::{self, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, OptValue, UserError};
 use crate::domain::complaint::{Outcome, Severity};
 use crate::domain::history::{Change, Field, Side};
 use crate::domain::in_time;
-use crate::domain::money::{Money, MoneyError};
+use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::domain::task::Priority;
 use crate::i18n::duration_text;
@@ -228,11 +229,15 @@ impl ComplaintCmd {
                     platform: inv.str("platform").map(platform).transpose()?,
                     category: inv.str("category").map(category).transpose()?,
                 },
-                page: inv.int("page").unwrap_or(1),
+                page: inv
+                    .int_in("page", 1, crate::app::invocation::PAGE_MAX)?
+                    .unwrap_or(1),
             },
             "show" => ComplaintCmd::Show {
                 id: id()?,
-                page: inv.int("page").unwrap_or(1),
+                page: inv
+                    .int_in("page", 1, crate::app::invocation::PAGE_MAX)?
+                    .unwrap_or(1),
             },
             "claim" => ComplaintCmd::Claim { id: id()? },
             "assign" => ComplaintCmd::Assign {
@@ -281,10 +286,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
         ComplaintCmd::List { query, page } => view::list(ctx, query, page).await,
         ComplaintCmd::Show { id, page } => view::show(ctx, id, page).await,
         ComplaintCmd::Claim { id } => claim(ctx, id, ctx.origin.actor.user_id).await,
-        ComplaintCmd::Assign { id, user } => {
-            ctx.require_manager()?;
-            claim(ctx, id, user).await
-        }
+        ComplaintCmd::Assign { id, user } => claim(ctx, id, user).await,
         ComplaintCmd::Note { id, text } => note(ctx, id, text).await,
         ComplaintCmd::Resolve(r) => resolve(ctx, r).await,
         ComplaintCmd::Reopen { id, note } => reopen(ctx, id, note).await,
@@ -293,14 +295,9 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
     }
 }
 
-/// An amount in the user's terms, or the reason it is not one.
+/// An amount in the user's terms, or the reason it is not one (with the range allowed).
 pub fn parse_amount(text: &str) -> Result<Money, UserError> {
-    Money::parse(text).map_err(|e| match e {
-        MoneyError::Negative(v) => UserError::new("complaint-err-amount-negative").arg("value", v),
-        MoneyError::NotANumber(v) | MoneyError::TooPrecise(v) | MoneyError::TooLarge(v) => {
-            UserError::new("complaint-err-amount").arg("value", v)
-        }
-    })
+    input::money("amount", text)
 }
 
 fn role(guild: &GuildSettings, p: Position) -> Option<u64> {
@@ -326,8 +323,12 @@ fn is_service(ctx: &Ctx<'_>) -> bool {
             .contains(&Position::CustomerService)
 }
 
+/// Whether the actor may resolve, reopen or hand on the complaint ([`Rule::Handler`]): its
+/// handler, customer service while nobody handles it (they could claim it), or a manager.
 fn may_handle(ctx: &Ctx<'_>, c: &Complaint) -> bool {
-    is_service(ctx) || c.owner_id == Some(ctx.origin.actor.user_id)
+    ctx.origin.actor.is_manager(&ctx.guild)
+        || c.owner_id == Some(ctx.origin.actor.user_id)
+        || (c.owner_id.is_none() && is_service(ctx))
 }
 
 /// The handling limit of a severity.
@@ -442,8 +443,13 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
                     .arg("id", id.to_string())
                     .into());
             }
-            if owner == me && !is_service(ctx) {
+            // Taking it: customer service (or its handler already: nothing changes hands).
+            if owner == me && !is_service(ctx) && c.owner_id != Some(me) {
                 return Err(UserError::new("complaint-err-not-service").into());
+            }
+            // Handing it to someone else: its handler or a manager.
+            if owner != me && !may_handle(ctx, &c) {
+                return Err(access::refused(Rule::Handler).into());
             }
             if owner == me
                 && c.owner_id.is_some_and(|o| o != me)
@@ -493,7 +499,10 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
 
 async fn note(ctx: &Ctx<'_>, id: i64, text: String) -> AppResult<Reply> {
     ctx.write(async |conn| {
-        load(conn, ctx, id).await?;
+        let c = load(conn, ctx, id).await?;
+        if !(is_service(ctx) || may_handle(ctx, &c)) {
+            return Err(access::refused(Rule::ServiceOrHandler).into());
+        }
         let me = ctx.origin.actor.user_id;
         complaints::add_event(conn, id, ctx.now, me, "note", Some(&text)).await?;
         Ok(())
@@ -517,7 +526,7 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
         .write(async |tx| {
             let c = load(tx, ctx, id).await?;
             if !may_handle(ctx, &c) {
-                return Err(UserError::new("complaint-err-not-service").into());
+                return Err(access::refused(Rule::Handler).into());
             }
             if !c.open {
                 return Err(UserError::new("complaint-err-closed")
@@ -653,7 +662,7 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply
         .write(async |tx| {
             let c = load(tx, ctx, id).await?;
             if !may_handle(ctx, &c) {
-                return Err(UserError::new("complaint-err-not-service").into());
+                return Err(access::refused(Rule::Handler).into());
             }
             if c.open {
                 return Err(UserError::new("complaint-err-already-open")

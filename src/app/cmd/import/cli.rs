@@ -111,7 +111,23 @@ pub async fn run_cli(
                 reason = e.to_string()
             )
         };
+        let refused = |e: FileError| -> CliFailure {
+            match e {
+                FileError::TooLarge(n) => tr!(l, "imp-err-too-large", size = n.to_string()).into(),
+                FileError::NotAFile(kind) => {
+                    tr!(l, "imp-err-not-a-file", path = path.as_str(), kind = kind).into()
+                }
+                FileError::Io(e) => unreadable(e).into(),
+            }
+        };
+        // A path that is not a regular file is refused before anything else (a FIFO would
+        // block, `/dev/zero` never end); the size is checked before reading.
         let meta = std::fs::metadata(&args.file).map_err(unreadable)?;
+        if !meta.is_file() {
+            return Err(refused(FileError::NotAFile(super::kind_of(
+                meta.file_type(),
+            ))));
+        }
         if meta.len() > MAX_BYTES {
             return Err(tr!(l, "imp-err-too-large", size = meta.len().to_string()).into());
         }
@@ -147,7 +163,7 @@ pub async fn run_cli(
             }
         };
         progress.start(Step::Open, 0);
-        let bytes = std::fs::read(&args.file).map_err(unreadable)?;
+        let bytes = read_regular_file(&args.file, MAX_BYTES).map_err(refused)?;
         let maps = mappings();
         let name = args.file.file_name().and_then(|n| n.to_str());
         let mut rows_started = false;

@@ -19,7 +19,6 @@ use crate::domain::import::{
 };
 use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::money::Money;
-use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::message::text_table;
 use crate::message::{ButtonStyle, Reply, Severity};
@@ -191,10 +190,65 @@ pub async fn build_preview(
 }
 
 fn may_import(ctx: &Ctx<'_>) -> bool {
-    let p = ctx.origin.actor.positions_in(&ctx.guild);
-    ctx.origin.actor.is_manager(&ctx.guild)
-        || p.contains(&Position::Operations)
-        || p.contains(&Position::Marketing)
+    crate::app::access::has(ctx, crate::app::access::Rule::DataTeam)
+}
+
+/// Why a local file was not read.
+#[derive(Debug)]
+pub enum FileError {
+    /// Not a regular file (after following links): `directory`, `fifo`, `device`, `socket`.
+    NotAFile(&'static str),
+    /// Larger than the cap: its size, or the bytes read before the cap was passed.
+    TooLarge(u64),
+    /// The file system's own error (missing, not allowed).
+    Io(std::io::Error),
+}
+
+/// What kind of thing a path is, for the error.
+pub(super) fn kind_of(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "fifo";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_dir() { "directory" } else { "other" }
+}
+
+/// Reads a local file that must be a regular file (a link is followed to one; a directory, a
+/// FIFO, a device such as `/dev/zero` or a socket is refused before it is opened, so nothing
+/// blocks or reads without end), at most `max` bytes: the size is checked before reading, and
+/// the read itself stops at `max + 1` bytes in case the file grew in between.
+pub fn read_regular_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, FileError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(FileError::Io)?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile(kind_of(meta.file_type())));
+    }
+    if meta.len() > max {
+        return Err(FileError::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(FileError::Io)?;
+    // The same check on what was opened: the path may have been swapped since.
+    let meta = file.metadata().map_err(FileError::Io)?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile(kind_of(meta.file_type())));
+    }
+    let mut out = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(FileError::Io)?;
+    if out.len() as u64 > max {
+        return Err(FileError::TooLarge(out.len() as u64));
+    }
+    Ok(out)
 }
 
 /// Downloads an attachment: `file://` reads a local file (the shell), http(s) downloads it;
@@ -203,15 +257,17 @@ pub async fn fetch(url: &str) -> Result<Vec<u8>, UserError> {
     let too_large = |n: u64| UserError::new("imp-err-too-large").arg("size", n.to_string());
     let failed = |e: String| UserError::new("imp-err-download").arg("reason", e);
     if let Some(path) = url.strip_prefix("file://") {
-        let meta = tokio::fs::metadata(path)
+        let path = std::path::PathBuf::from(path);
+        return tokio::task::spawn_blocking(move || read_regular_file(&path, MAX_BYTES))
             .await
-            .map_err(|e| failed(e.to_string()))?;
-        if meta.len() > MAX_BYTES {
-            return Err(too_large(meta.len()));
-        }
-        return tokio::fs::read(path)
-            .await
-            .map_err(|e| failed(e.to_string()));
+            .map_err(|e| failed(e.to_string()))?
+            .map_err(|e| match e {
+                FileError::TooLarge(n) => too_large(n),
+                FileError::NotAFile(kind) => UserError::new("imp-err-not-a-file")
+                    .arg("path", url.trim_start_matches("file://"))
+                    .arg("kind", kind),
+                FileError::Io(e) => failed(e.to_string()),
+            });
     }
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(failed(url.to_string()));

@@ -40,8 +40,8 @@ fn warning_text(l: Locale, w: &Warning) -> String {
             l,
             "imp-warn-reversal",
             row = *row,
-            column = column.as_str(),
-            value = value.as_str()
+            column = crate::app::input::clip(column, QUOTE_MAX),
+            value = crate::app::input::clip(value, QUOTE_MAX)
         ),
         Warning::OtherSheet { sheet, platform } => tr!(
             l,
@@ -75,6 +75,9 @@ fn status_text(l: Locale, s: &Status) -> String {
         Status::Unchanged => l.t("imp-status-unchanged"),
     }
 }
+
+/// The most characters of a cell or header quoted in a preview.
+const QUOTE_MAX: usize = 60;
 
 /// How much of a preview's table to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,6 +261,16 @@ fn skipped_line(l: Locale, f: &Parsed) -> Option<String> {
 /// The preview as a title and lines of text (a table of days in a code block).
 pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (String, Vec<String>) {
     let f = &p.parsed;
+    // What the file holds, quoted: clipped (a 9 MB cell is not echoed back), and in chat
+    // escaped so that a cell cannot act as markup or a mention.
+    let quote = |s: &str| -> String {
+        let c = crate::app::input::clip(s, QUOTE_MAX);
+        if detail == Detail::Chat {
+            crate::message::escape_user_text(&c)
+        } else {
+            c
+        }
+    };
     let title = tr!(
         l,
         "imp-title",
@@ -301,21 +314,21 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
                 "imp-dates-mdy"
             },
             row = d.by.row,
-            value = d.by.value.as_str()
+            value = quote(&d.by.value)
         ));
     }
     lines.extend(skipped_line(l, f));
     lines.push(l.t("imp-columns"));
     let grouped = |u: &Use| matches!(u, Use::Ignored | Use::Comparison);
     for (h, u) in f.columns.iter().filter(|(_, u)| !grouped(u)) {
-        lines.push(format!("• {h} → {}", use_text(l, u)));
+        lines.push(format!("• {} → {}", quote(h), use_text(l, u)));
     }
     for kind in [Use::Comparison, Use::Ignored] {
-        let headers: Vec<&str> = f
+        let headers: Vec<String> = f
             .columns
             .iter()
             .filter(|(_, u)| *u == kind)
-            .map(|(h, _)| h.as_str())
+            .map(|(h, _)| quote(h))
             .collect();
         if !headers.is_empty() {
             lines.push(format!("• {} → {}", headers.join(", "), use_text(l, &kind)));
@@ -329,18 +342,18 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
                 Some(sheet) => tr!(
                     l,
                     "imp-problem-sheet",
-                    sheet = sheet.as_str(),
+                    sheet = quote(sheet),
                     row = pr.row,
-                    column = pr.column.as_str(),
-                    value = pr.value.as_str(),
+                    column = quote(&pr.column),
+                    value = quote(&pr.value),
                     why = why
                 ),
                 None => tr!(
                     l,
                     "imp-problem",
                     row = pr.row,
-                    column = pr.column.as_str(),
-                    value = pr.value.as_str(),
+                    column = quote(&pr.column),
+                    value = quote(&pr.value),
                     why = why
                 ),
             };

@@ -131,12 +131,16 @@ impl TaskCmd {
                         _ => ListScope::User(ctx.origin.actor.user_id),
                     },
                 },
-                page: inv.int("page").unwrap_or(1).max(1),
+                page: inv
+                    .int_in("page", 1, crate::app::invocation::PAGE_MAX)?
+                    .unwrap_or(1),
                 ics: inv.str("format") == Some("ics"),
             },
             "show" => TaskCmd::Show {
                 id: inv.id("id")?,
-                page: inv.int("page").unwrap_or(1),
+                page: inv
+                    .int_in("page", 1, crate::app::invocation::PAGE_MAX)?
+                    .unwrap_or(1),
             },
             "start" => transition(Transition::Start)?,
             "done" => transition(Transition::Done)?,
@@ -200,7 +204,10 @@ impl TaskCmd {
                 period: input::period(inv.str("period"), ctx.now, tz)?,
                 user: inv.user("user").map(|(u, _)| u),
             },
-            "recurring" => match (inv.int("stop"), inv.str("title")) {
+            "recurring" => match (
+                inv.int_in("stop", 1, crate::app::invocation::ID_MAX)?,
+                inv.str("title"),
+            ) {
                 (Some(id), _) => TaskCmd::RecurringStop { id },
                 (None, None) => TaskCmd::RecurringList,
                 (None, Some(title)) => {

@@ -54,7 +54,7 @@ impl NewRecurring {
         };
         Ok(NewRecurring {
             title: checked_text(title, TITLE_MAX, "title")?,
-            schedule: parse_schedule(text).map_err(input::schedule_error)?,
+            schedule: input::schedule(text, now, tz)?,
             to: Assignee::required(inv)?,
             due_in,
             priority: input::priority(inv)?.unwrap_or(Priority::Normal),

@@ -314,6 +314,10 @@ pub(super) async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResul
 pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
     let mut conn = ctx.conn().await?;
     let t = load(&mut conn, ctx, id).await?;
+    // Members see the tasks that are theirs or their position's; managers see all.
+    if !may_act(ctx, &t) {
+        return Err(crate::app::access::refused(crate::app::access::Rule::TaskParty).into());
+    }
     let (_, total) = tasks::events(&mut conn, id, 0, 0).await?;
     let newer = view::history_offset(page, total);
     let (events, total) = tasks::events(&mut conn, id, newer, view::HISTORY_PAGE).await?;

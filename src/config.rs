@@ -39,7 +39,6 @@ pub enum ConfigError {
         "unknown configuration key `{key}` in {file}; the known keys are listed, with comments, in config/storeops.toml"
     )]
     UnknownKey {
-        /// Dotted key.
         key: String,
         /// The file it was found in.
         file: String,
@@ -61,17 +60,12 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// Time zone and language when a guild has not chosen its own.
     pub defaults: Defaults,
-    /// The Discord front-end.
     pub discord: DiscordConfig,
-    /// Default channels.
     pub channels: Channels,
     /// Default position -> Discord role id map (unmapped positions are absent).
     pub positions: BTreeMap<Position, u64>,
-    /// Outbox delivery.
     pub outbox: OutboxConfig,
-    /// Task rules.
     pub tasks: TaskConfig,
-    /// Complaint handling.
     pub complaints: ComplaintConfig,
     /// Daily data and the summaries.
     pub summary: SummaryConfig,
@@ -193,7 +187,6 @@ pub struct Channels {
 pub struct OutboxConfig {
     /// Late sends allowed within this window after downtime.
     pub grace: Duration,
-    /// Claim lease.
     pub lease: Duration,
     /// Tries before a row is failed.
     pub max_attempts: u32,
@@ -241,9 +234,7 @@ pub struct ComplaintConfig {
     pub warn_before: Duration,
     /// Return-visit task after this many days (0 = none).
     pub return_visit_days: i64,
-    /// Platforms offered.
     pub platforms: Vec<String>,
-    /// Categories offered.
     pub categories: Vec<String>,
 }
 

@@ -22,9 +22,7 @@ pub struct Activity {
     pub id: i64,
     /// Guild.
     pub guild_id: u64,
-    /// Name.
     pub name: String,
-    /// Schedule text.
     pub schedule: String,
     /// Channel; None = the guild's summary channel.
     pub channel_id: Option<u64>,
@@ -34,11 +32,8 @@ pub struct Activity {
     pub role_id: Option<u64>,
     /// Reminders before the start, longest first.
     pub leads: Vec<Duration>,
-    /// Message.
     pub message: Option<String>,
-    /// Checklist lines.
     pub checklist: Vec<String>,
-    /// Holiday behaviour.
     pub holidays: HolidayMode,
     /// Paused: no reminders.
     pub paused: bool,
@@ -424,7 +419,6 @@ pub async fn toggle_tick(
 pub struct HolidayRow {
     /// Number (`/holiday remove id:3`).
     pub id: i64,
-    /// The holiday.
     pub holiday: Holiday,
     /// Copied from the shipped list.
     pub shipped: bool,

@@ -17,7 +17,6 @@ use super::{Store, StoreError};
 pub struct Backup {
     /// Where it is.
     pub path: PathBuf,
-    /// Its size in bytes.
     pub bytes: u64,
 }
 

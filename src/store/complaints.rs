@@ -17,11 +17,8 @@ pub struct Complaint {
     pub guild_id: u64,
     /// The platform's order number.
     pub order_no: String,
-    /// Platform key.
     pub platform: String,
-    /// Category key.
     pub category: String,
-    /// Severity.
     pub severity: Severity,
     /// Buyer nickname.
     pub customer: Option<String>,
@@ -31,7 +28,6 @@ pub struct Complaint {
     pub description: Option<String>,
     /// Screenshot links.
     pub attachments: Vec<String>,
-    /// Still open.
     pub open: bool,
     /// Who handles it.
     pub owner_id: Option<u64>,
@@ -238,15 +234,12 @@ pub async fn events(
 /// Which complaints a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Only open ones.
     pub open_only: bool,
     /// Owned by.
     pub owner: Option<u64>,
     /// Open and past the limit at this instant, or resolved after it.
     pub breached_at: Option<DateTime<Utc>>,
-    /// Platform key.
     pub platform: Option<String>,
-    /// Category key.
     pub category: Option<String>,
 }
 
@@ -455,7 +448,6 @@ pub struct PeriodCounts {
     pub logged: Vec<(String, String, Severity, i64)>,
     /// Logged in the period of the same length before.
     pub logged_before: i64,
-    /// Resolved in the period.
     pub resolved: i64,
     /// Of those, before their limit.
     pub within_limit: i64,

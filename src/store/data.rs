@@ -11,13 +11,10 @@ use crate::domain::money::Money;
 /// A shop the team runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shop {
-    /// Row id.
     pub id: i64,
     /// Name people use ("Tmall flagship").
     pub name: String,
-    /// Platform key.
     pub platform: String,
-    /// Currency code.
     pub currency: String,
 }
 
@@ -402,7 +399,6 @@ pub struct PendingImport {
     pub shop_id: i64,
     /// Who uploaded it.
     pub user_id: u64,
-    /// Platform key.
     pub platform: String,
     /// What `days` holds: `shop` (date → figures) or `products` (date → product → figures).
     pub kind: String,

@@ -78,7 +78,6 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    /// The connection pool.
     pub pool: SqlitePool,
 }
 

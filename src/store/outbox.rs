@@ -90,17 +90,13 @@ impl OutboxState {
 /// A claimed row, ready to send.
 #[derive(Debug, Clone)]
 pub struct Claimed {
-    /// Row id.
     pub id: i64,
     /// Guild.
     pub guild_id: u64,
-    /// Dedupe key.
     pub dedupe_key: String,
     /// Platform nonce derived from the dedupe key.
     pub nonce: String,
-    /// Source.
     pub source: String,
-    /// Target.
     pub target: Target,
     /// Content.
     pub reply: Reply,
@@ -116,19 +112,14 @@ pub struct Claimed {
 /// A row as listed by `/outbox list` and `/status`.
 #[derive(Debug, Clone)]
 pub struct Listed {
-    /// Row id.
     pub id: i64,
-    /// Dedupe key.
     pub dedupe_key: String,
-    /// Target.
     pub target: Target,
-    /// State.
     pub state: OutboxState,
     /// Due time.
     pub due_at: DateTime<Utc>,
     /// Attempts so far.
     pub attempts: u32,
-    /// Last error.
     pub last_error: Option<String>,
     /// Headline of the message.
     pub title: Option<String>,
@@ -444,13 +435,10 @@ async fn messages_of(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Ba
 /// holding up the rows claimed with it.
 #[derive(Debug, Clone)]
 pub struct Poisoned {
-    /// Row id.
     pub id: i64,
     /// Guild.
     pub guild_id: u64,
-    /// Dedupe key.
     pub dedupe_key: String,
-    /// Source.
     pub source: String,
     /// Target, when it reads.
     pub target: Option<Target>,
@@ -589,9 +577,7 @@ pub async fn skip_stale(
 /// A delivered row.
 #[derive(Debug, Clone)]
 pub struct SentRecord {
-    /// Row id.
     pub id: i64,
-    /// Platform message id.
     pub message_id: String,
     /// How late it went out, in milliseconds (0 when on time).
     pub late_ms: i64,

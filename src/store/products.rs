@@ -126,13 +126,10 @@ pub async fn import(
 /// A product among a day's best sellers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopSeller {
-    /// Product id.
     pub product_id: String,
-    /// Its name.
     pub name: String,
     /// Units paid for.
     pub units: Option<i64>,
-    /// Amount paid.
     pub paid: Money,
 }
 

@@ -82,7 +82,6 @@ pub const REAL_CLOCK: &str = "real-clock";
 /// The process holding the run lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockHolder {
-    /// Its owner name.
     pub owner: String,
     /// `bot` or `shell`.
     pub kind: String,

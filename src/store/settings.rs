@@ -54,9 +54,7 @@ pub struct SettingsChange {
     pub timezone: Option<Tz>,
     /// New language.
     pub locale: Option<Locale>,
-    /// New summary channel.
     pub summary_channel: Option<u64>,
-    /// New escalation channel.
     pub escalation_channel: Option<u64>,
     /// New role for a position.
     pub position_role: Option<(Position, u64)>,

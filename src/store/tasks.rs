@@ -57,7 +57,6 @@ pub struct NewTask {
     pub priority: Priority,
     /// Owner.
     pub assignee_id: Option<u64>,
-    /// Position.
     pub position: Option<Position>,
     /// Who assigns.
     pub assigner_id: u64,
@@ -127,11 +126,8 @@ pub async fn set_status(
 /// What `/task edit` and `/task reassign` change; None keeps a value.
 #[derive(Debug, Clone, Default)]
 pub struct TaskChange {
-    /// New title.
     pub title: Option<String>,
-    /// New note.
     pub note: Option<String>,
-    /// New priority.
     pub priority: Option<Priority>,
     /// New deadline.
     pub due_at: Option<DateTime<Utc>>,
@@ -524,7 +520,6 @@ pub async fn stats(
 /// A recurring task definition.
 #[derive(Debug, Clone)]
 pub struct Recurring {
-    /// Row id.
     pub id: i64,
     /// Guild.
     pub guild_id: u64,

@@ -43,7 +43,6 @@ const HEADER_SEARCH_ROWS: usize = 50;
 pub struct Problem {
     /// Row number in the file, from 1.
     pub row: usize,
-    /// The column's header.
     pub column: String,
     /// The value as written.
     pub value: String,
@@ -62,20 +61,16 @@ pub enum Warning {
     /// Nothing in the file tells the order of its `a/b/y` dates: they were read in this one,
     /// because of the currency of its amounts when there is one.
     DatesAssumed {
-        /// The order read.
         order: DateOrder,
         /// The currency that decided it (day first outside the US).
         currency: Option<String>,
     },
     /// A rate in the file does not match the one computed from its counts.
     RateMismatch {
-        /// Row.
         row: usize,
-        /// Column.
         column: String,
         /// As the file says.
         in_file: String,
-        /// As computed.
         computed: String,
     },
     /// Headers this platform's mapping does not know (not imported).
@@ -85,9 +80,7 @@ pub enum Warning {
     /// A column written below zero holds a value above zero (Shopify's `Returns` +20.00: a
     /// return undone); the day's figure is 0.
     Reversal {
-        /// Row.
         row: usize,
-        /// Column.
         column: String,
         /// As written.
         value: String,
@@ -174,7 +167,6 @@ pub struct DateAt {
 /// 12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DatesDecided {
-    /// The order.
     pub order: DateOrder,
     /// The date that decided it.
     pub by: DateAt,
@@ -183,9 +175,7 @@ pub struct DatesDecided {
 /// A file read against a platform's mapping.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Parsed {
-    /// Platform key.
     pub platform: String,
-    /// Platform name.
     pub platform_name: String,
     /// Shop days or product days.
     #[serde(default)]
@@ -221,7 +211,6 @@ pub struct Parsed {
     /// How its `a/b/y` dates were read, when a date decided it.
     #[serde(default)]
     pub dates: Option<DatesDecided>,
-    /// Warnings.
     pub warnings: Vec<Warning>,
 }
 
@@ -288,9 +277,7 @@ pub enum ImportError {
     /// ASIN): what it is, and the catalog hint that says what to download instead.
     #[error("{report} of {platform} is not a daily export")]
     NotDaily {
-        /// Platform key.
         platform: String,
-        /// The report's name.
         report: String,
         /// Catalog hint key part, when the mapping has one.
         hint: Option<String>,

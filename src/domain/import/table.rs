@@ -239,7 +239,6 @@ fn excel_cell(d: &Data) -> Cell {
 /// One sheet of a file (a CSV file is one sheet without a name).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
-    /// Its name in the workbook.
     pub name: Option<String>,
     /// Its rows, numbered as the spreadsheet numbers them (index 0 is row 1).
     pub rows: Vec<Vec<Cell>>,

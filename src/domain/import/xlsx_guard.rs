@@ -38,7 +38,6 @@ pub struct Limits {
     pub unpacked: u64,
     /// Bytes of one XML token (a tag, a run of text).
     pub token: u64,
-    /// Shared strings.
     pub strings: u64,
     /// Bytes of text in the shared strings and the first sheet's cells.
     pub text: u64,

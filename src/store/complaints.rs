@@ -535,13 +535,7 @@ pub async fn logged_between(
     let sql = format!(
         "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY id"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(id_in(guild_id))
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(decode).collect()
+    super::rows_between(conn, sql, guild_id, from, to, decode).await
 }
 
 /// The whole history of the guild's complaints logged in [from, to), as (complaint, at, who,

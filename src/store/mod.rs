@@ -201,6 +201,25 @@ impl Store {
     }
 }
 
+/// The rows of a guild whose instant column lies in [from, to) (`sql` binds `guild_id = ?1`,
+/// `?2` and `?3`), decoded.
+async fn rows_between<T>(
+    conn: &mut sqlx::SqliteConnection,
+    sql: String,
+    guild_id: u64,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    decode: fn(&sqlx::sqlite::SqliteRow) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id_in(guild_id))
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
 /// The row of a guild's item by its number (`sql` selects by `guild_id = ?1 AND id = ?2`),
 /// decoded.
 async fn get_by_id<T>(

@@ -697,13 +697,7 @@ pub async fn due_between(
     let sql = format!(
         "SELECT {COLUMNS} FROM tasks WHERE guild_id = ?1 AND due_at >= ?2 AND due_at < ?3 ORDER BY id"
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(id_in(guild_id))
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(decode).collect()
+    super::rows_between(conn, sql, guild_id, from, to, decode).await
 }
 
 /// The whole history of the guild's tasks due in [from, to), as (task, entry), by task then

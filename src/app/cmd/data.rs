@@ -245,6 +245,26 @@ pub async fn by_currency(
     Ok(out)
 }
 
+/// (label, value) of each of `fields` in `total`, money in `currency`.
+pub fn total_pairs(
+    l: Locale,
+    total: &DayFigures,
+    currency: &str,
+    fields: &[&str],
+) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|f| {
+            let v = if metrics::is_money(f) {
+                money_in(total.get(f).map(Money), currency)
+            } else {
+                field_text(total, f)
+            };
+            (l.t(&format!("data-field-{f}")), v)
+        })
+        .collect()
+}
+
 /// A money value with its currency ("1,299.00 CNY").
 pub fn money_in(m: Option<Money>, currency: &str) -> String {
     match m {
@@ -632,17 +652,7 @@ async fn show(
     let one = groups.len() == 1;
     for g in &groups {
         let total = g.total();
-        let mut pairs: Vec<(String, String)> = FIELDS
-            .iter()
-            .map(|f| {
-                let v = if metrics::is_money(f) {
-                    money_in(total.get(f).map(Money), &g.currency)
-                } else {
-                    field_text(&total, f)
-                };
-                (l.t(&format!("data-field-{f}")), v)
-            })
-            .collect();
+        let mut pairs = total_pairs(l, &total, &g.currency, FIELDS);
         let cov = g.coverage();
         pairs.extend(rate_pairs(l, &g.rates(), Some(&cov)));
         if one {

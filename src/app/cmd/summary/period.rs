@@ -4,9 +4,8 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use crate::app::App;
-use crate::app::cmd::data::{CurrencyGroup, by_currency, field_text, money_in, rate_pairs};
+use crate::app::cmd::data::{CurrencyGroup, by_currency, money_in, rate_pairs, total_pairs};
 use crate::domain::deadline::local_to_utc;
-use crate::domain::metrics;
 use crate::domain::money::Money;
 use crate::i18n::Locale;
 use crate::message::Reply;
@@ -105,23 +104,18 @@ pub async fn period(
 /// both parts of each.
 fn period_pairs(l: Locale, g: &CurrencyGroup) -> Vec<(String, String)> {
     let total = g.total();
-    let mut out: Vec<(String, String)> = [
-        "paid-amount",
-        "uv",
-        "paying-buyers",
-        "refund-amount",
-        "ad-spend",
-    ]
-    .iter()
-    .map(|f| {
-        let v = if metrics::is_money(f) {
-            money_in(total.get(f).map(Money), &g.currency)
-        } else {
-            field_text(&total, f)
-        };
-        (l.t(&format!("data-field-{f}")), v)
-    })
-    .collect();
+    let mut out = total_pairs(
+        l,
+        &total,
+        &g.currency,
+        &[
+            "paid-amount",
+            "uv",
+            "paying-buyers",
+            "refund-amount",
+            "ad-spend",
+        ],
+    );
     let per_day = g.paid_per_day();
     let avg = average(&per_day);
     out.push((

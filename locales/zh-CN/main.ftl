@@ -35,7 +35,7 @@ position-product = 商品
 ## Help
 help-title = storeops 命令
 help-intro = 输入命令及其选项（英文名或中文名都可以）。时间会按你自己的时区显示。
-help-manager-only = 仅经理
+help-manager-only = 经理
 
 ## Command descriptions
 cmd-help = 全部命令及示例

@@ -18,12 +18,12 @@ pub fn run(ctx: &Ctx<'_>) -> Reply {
         if localized.join(" ") != path {
             line.push_str(&format!(" `/{}`", localized.join(" ")));
         }
-        line.push_str(&format!(
-            " — {}",
-            spec::command_description(&path, ctx.locale)
-        ));
-        if spec.manager_only {
-            line.push_str(&format!(" ({})", ctx.t("help-manager-only")));
+        let description = spec::command_description(&path, ctx.locale);
+        line.push_str(&format!(" — {description}"));
+        // Most managers' commands say so in their description already (Discord shows only it).
+        let marker = ctx.t("help-manager-only");
+        if spec.manager_only && !description.contains(&marker) {
+            line.push_str(&format!(" ({marker})"));
         }
         if !spec.example.is_empty() {
             line.push_str(&format!("\n    `{}`", spec.example));

@@ -21,6 +21,8 @@
 //! `COMMANDS_BENCH_SIZES=10000,1000000` the sizes, `COMMANDS_BENCH_RUNS` the timed runs per
 //! command (default 40, at least 20).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -32,8 +34,6 @@ use storeops::adapters::shell::{Shell, parse_positions, shell_id};
 use storeops::app::{Actor, App, Reply};
 use storeops::clock::ManualClock;
 use storeops::config::Config;
-use storeops::domain::metrics::DayFigures;
-use storeops::domain::money::Money;
 use storeops::message::Attachment;
 use storeops::outbox::Dispatcher;
 use storeops::outbox::sink::{Delivered, Outbound, SendError, Sink};
@@ -57,33 +57,6 @@ fn start() -> DateTime<Utc> {
 
 fn yesterday() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
-}
-
-/// A plausible day for shop `s`, day index `i`: every figure, weekly and yearly swings.
-fn figures(s: usize, i: i64) -> DayFigures {
-    let wave = 1.0 + 0.25 * ((i % 7) as f64 / 6.0) + 0.3 * ((i % 365) as f64 / 364.0);
-    let uv = ((1_000 + 300 * s as i64) as f64 * wave) as i64;
-    let ordering = uv / 25;
-    let paying = ordering * 4 / 5;
-    let paid = paying * (18_000 + (i % 11) * 900);
-    let m = |c: i64| Some(Money(c));
-    DayFigures {
-        pv: Some(uv * 3),
-        uv: Some(uv),
-        ordering_buyers: Some(ordering),
-        order_amount: m(paid * 11 / 10),
-        paying_buyers: Some(paying),
-        paid_amount: m(paid),
-        paid_orders: Some(paying + paying / 10),
-        refund_amount: m(paid / 25),
-        refund_orders: Some(paying / 30),
-        inquiries: Some(uv / 40),
-        inquiries_paid: Some(uv / 160),
-        ad_spend: m(paid / 8),
-        ad_sales: m(paid / 2),
-        shipping_cost: m(paid / 40),
-        discount_cost: m(paid / 20),
-    }
 }
 
 fn config_for(path: &Path) -> Config {
@@ -206,7 +179,7 @@ async fn generate(path: &Path, n: i64) {
     let days = span_days.clamp(30, 3650);
     for (s, shop) in shops.iter().enumerate() {
         for i in 0..days {
-            let f = figures(s, i);
+            let f = common::figures(s, i, 300);
             let day = yesterday() - Duration::days(days - 1 - i);
             sqlx::query(
                 "INSERT INTO daily_figures (shop_id, day, figures, paid_cents, uv, paying_buyers, entered_by, entered_at, source)
@@ -560,7 +533,7 @@ async fn simulate(keep_days: Option<i64>) -> Vec<(String, u64, i64)> {
                 &mut tx,
                 shop_id,
                 d,
-                &figures(s as usize, day),
+                &common::figures(s as usize, day, 300),
                 1,
                 "import",
                 day_start,

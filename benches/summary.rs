@@ -11,6 +11,8 @@
 //!
 //! `SUMMARY_BENCH_RUNS` overrides the number of timed runs (default 40, at least 20).
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -23,40 +25,11 @@ use storeops::clock::ManualClock;
 use storeops::config::Config;
 use storeops::domain::chart::{self, ChartDay};
 use storeops::domain::metrics::{DayFigures, Derived};
-use storeops::domain::money::Money;
 use storeops::store::{Store, data};
 
 const SHOPS: usize = 5;
 const DAYS: i64 = 3 * 365;
 const GUILD: u64 = 1;
-
-/// A plausible day for shop `s`, day index `i`: every figure, weekly and yearly swings.
-fn figures(s: usize, i: i64) -> DayFigures {
-    let wave = 1.0 + 0.25 * ((i % 7) as f64 / 6.0) + 0.3 * ((i % 365) as f64 / 364.0);
-    let base = (1_000 + 700 * s as i64) as f64 * wave;
-    let uv = base as i64;
-    let ordering = uv / 25;
-    let paying = ordering * 4 / 5;
-    let paid = paying * (18_000 + (i % 11) * 900);
-    let m = |c: i64| Some(Money(c));
-    DayFigures {
-        pv: Some(uv * 3),
-        uv: Some(uv),
-        ordering_buyers: Some(ordering),
-        order_amount: m(paid * 11 / 10),
-        paying_buyers: Some(paying),
-        paid_amount: m(paid),
-        paid_orders: Some(paying + paying / 10),
-        refund_amount: m(paid / 25),
-        refund_orders: Some(paying / 30),
-        inquiries: Some(uv / 40),
-        inquiries_paid: Some(uv / 160),
-        ad_spend: m(paid / 8),
-        ad_sales: m(paid / 2),
-        shipping_cost: m(paid / 40),
-        discount_cost: m(paid / 20),
-    }
-}
 
 /// Encodes RGB pixels as chart.rs does (8-bit RGB, the png crate's default compression).
 fn encode(pixels: &[u8]) -> Vec<u8> {
@@ -133,9 +106,17 @@ async fn build(app: &App, clock: &ManualClock, yesterday: NaiveDate) {
     for (s, shop) in shops.iter().enumerate() {
         for i in 0..DAYS {
             let day = yesterday - Duration::days(DAYS - 1 - i);
-            data::put_day(&mut tx, shop.id, day, &figures(s, i), 1, "bench", now)
-                .await
-                .expect("put day");
+            data::put_day(
+                &mut tx,
+                shop.id,
+                day,
+                &common::figures(s, i, 700),
+                1,
+                "bench",
+                now,
+            )
+            .await
+            .expect("put day");
         }
     }
     tx.commit().await.expect("commit");

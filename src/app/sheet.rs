@@ -304,3 +304,17 @@ pub fn plain_detail(
         f => format!("{} {sides}", l.t(&format!("history-field-{}", f.key()))),
     }
 }
+
+/// The guild's members' names by id, for the files' people columns.
+pub async fn member_names(
+    conn: &mut sqlx::SqliteConnection,
+    guild_id: u64,
+) -> super::AppResult<std::collections::HashMap<u64, String>> {
+    let names = crate::store::names::all(conn, guild_id, crate::message::NameKind::User).await?;
+    Ok(names.into_iter().collect())
+}
+
+/// An instant as a date-time cell on the guild's clock.
+pub fn local_at(t: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> Cell {
+    Cell::At(t.with_timezone(&tz).naive_local())
+}

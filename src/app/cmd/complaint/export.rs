@@ -1,17 +1,12 @@
 //! `/complaint export`: every complaint logged in a range of days, with its handler, limit,
 //! time to resolve, outcome and money, and a second table with its whole history.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Utc};
-
 use super::view::{category_label, platform_label};
-use crate::app::sheet::{Cell, ExportRequest, Table, member, plain_detail};
+use crate::app::sheet::{Cell, ExportRequest, Table, local_at, member, member_names, plain_detail};
 use crate::app::{AppResult, Ctx, UserError};
 use crate::domain::in_time;
-use crate::message::{NameKind, Reply, Severity};
+use crate::message::{Reply, Severity};
 use crate::store::complaints;
-use crate::store::names;
 use crate::tr;
 
 /// Builds the export (managers only).
@@ -23,12 +18,9 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
     let mut conn = ctx.conn().await?;
     let items = complaints::logged_between(&mut conn, ctx.guild.guild_id, from, to).await?;
     let events = complaints::events_logged_between(&mut conn, ctx.guild.guild_id, from, to).await?;
-    let who: HashMap<u64, String> = names::all(&mut conn, ctx.guild.guild_id, NameKind::User)
-        .await?
-        .into_iter()
-        .collect();
+    let who = member_names(&mut conn, ctx.guild.guild_id).await?;
     drop(conn);
-    let local = |t: DateTime<Utc>| Cell::At(t.with_timezone(&tz).naive_local());
+    let local = |t| local_at(t, tz);
     let header = |keys: &[&str]| {
         keys.iter()
             .map(|k| l.t(&format!("export-complaint-{k}")))

@@ -1,15 +1,11 @@
 //! `/task export`: every task due in a range of days, with its dates, owner, status and
 //! lateness, and a second table with its whole history — an xlsx workbook or two CSV files.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Utc};
-
-use crate::app::sheet::{Cell, ExportRequest, Table, member, plain_detail};
+use crate::app::sheet::{Cell, ExportRequest, Table, local_at, member, member_names, plain_detail};
 use crate::app::{AppResult, Ctx};
 use crate::domain::in_time;
-use crate::message::{NameKind, Reply, Severity};
-use crate::store::{names, tasks};
+use crate::message::{Reply, Severity};
+use crate::store::tasks;
 use crate::tr;
 
 /// Builds the export (managers only).
@@ -21,12 +17,9 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
     let mut conn = ctx.conn().await?;
     let items = tasks::due_between(&mut conn, ctx.guild.guild_id, from, to).await?;
     let events = tasks::events_due_between(&mut conn, ctx.guild.guild_id, from, to).await?;
-    let who: HashMap<u64, String> = names::all(&mut conn, ctx.guild.guild_id, NameKind::User)
-        .await?
-        .into_iter()
-        .collect();
+    let who = member_names(&mut conn, ctx.guild.guild_id).await?;
     drop(conn);
-    let local = |t: DateTime<Utc>| Cell::At(t.with_timezone(&tz).naive_local());
+    let local = |t| local_at(t, tz);
     let hours = |d: chrono::Duration| Cell::Num(d.num_seconds() as f64 / 3600.0);
     let now = ctx.now;
     let header = |keys: &[&str]| {

@@ -34,6 +34,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection};
 
 use crate::message::NameKind;
+use crate::store::events::{self, Entry, Log};
 use crate::store::names;
 use crate::store::runtime;
 use crate::store::settings::{self, GuildSettings};
@@ -83,6 +84,24 @@ impl Ctx<'_> {
         f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<T>,
     ) -> AppResult<T> {
         self.app.write(f).await
+    }
+
+    /// Records in item `id`'s history that the actor did `kind` now.
+    pub async fn log(
+        &self,
+        conn: &mut SqliteConnection,
+        (log, id): (Log, i64),
+        kind: &str,
+        detail: Option<&str>,
+    ) -> AppResult<()> {
+        let actor = self.origin.actor.user_id;
+        let entry = Entry {
+            at: self.now,
+            actor,
+            kind,
+            detail,
+        };
+        Ok(events::add(conn, log, id, entry).await?)
     }
 
     /// Refuses unless the actor is a manager.

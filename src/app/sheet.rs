@@ -318,3 +318,112 @@ pub async fn member_names(
 pub fn local_at(t: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> Cell {
     Cell::At(t.with_timezone(&tz).naive_local())
 }
+
+/// An export of items that have a history (tasks, complaints): the request, what it read
+/// besides the items, and the steps both exports share.
+pub struct HistoryExport {
+    pub req: ExportRequest,
+    pub locale: crate::i18n::Locale,
+    pub tz: chrono_tz::Tz,
+    /// The instants the request's days span.
+    pub period: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    /// The history entries of the items in the period, by item then time.
+    pub events: Vec<(i64, crate::store::events::Event)>,
+    /// Members' names by id.
+    pub who: std::collections::HashMap<u64, String>,
+    /// The catalog family: `task` or `complaint`.
+    kind: &'static str,
+}
+
+impl HistoryExport {
+    /// Checks the actor may export (managers), then reads the history of the items of `log`
+    /// whose time falls in the request's days, and the members' names. The caller reads the
+    /// items themselves over [`HistoryExport::period`] on the same connection.
+    pub async fn open(
+        ctx: &super::Ctx<'_>,
+        req: ExportRequest,
+        log: crate::store::events::Log,
+        conn: &mut sqlx::SqliteConnection,
+    ) -> super::AppResult<HistoryExport> {
+        use crate::store::events;
+        ctx.require_manager()?;
+        let tz = ctx.guild.timezone;
+        let period = req.bounds(tz);
+        let guild = ctx.guild.guild_id;
+        Ok(HistoryExport {
+            events: events::between(conn, log, guild, period).await?,
+            who: member_names(conn, guild).await?,
+            req,
+            locale: ctx.locale,
+            tz,
+            period,
+            kind: log.key(),
+        })
+    }
+
+    /// A table's header: `export-<kind>-<key>` for each key.
+    pub fn header(&self, keys: &[&str]) -> Vec<String> {
+        let l = self.locale;
+        keys.iter()
+            .map(|k| l.t(&format!("export-{}-{k}", self.kind)))
+            .collect()
+    }
+
+    /// An instant as a date-time cell on the guild's clock.
+    pub fn local(&self, t: chrono::DateTime<chrono::Utc>) -> Cell {
+        local_at(t, self.tz)
+    }
+
+    /// A member's name for a file.
+    pub fn member(&self, id: u64) -> String {
+        member(&self.who, id)
+    }
+
+    /// A change's detail as plain text (see [`plain_detail`]).
+    pub fn plain(&self, detail: &str) -> String {
+        plain_detail(self.locale, &self.who, self.tz, detail)
+    }
+
+    /// The history table: one row per entry; `detail` writes an entry's detail as plain text.
+    pub fn history(&self, detail: impl Fn(&str) -> String) -> Table {
+        let l = self.locale;
+        let rows = self.events.iter().map(|(id, e)| {
+            vec![
+                Cell::Int(*id),
+                self.local(e.at),
+                Cell::Text(self.member(e.actor_id)),
+                Cell::Text(l.t(&format!("{}-event-{}", self.kind, e.kind))),
+                Cell::text(e.detail.as_deref().map(&detail)),
+            ]
+        });
+        Table {
+            name: l.t("export-history-sheet"),
+            header: self.header(&["id", "at", "who", "event", "detail"]),
+            rows: rows.collect(),
+        }
+    }
+
+    /// The files (the items' table, then the history) and the message that carries them.
+    pub fn finish(
+        &self,
+        tables: [Table; 2],
+        count: usize,
+    ) -> super::AppResult<crate::message::Reply> {
+        let (l, kind) = (self.locale, self.kind);
+        let files = self
+            .req
+            .files(&l.t(&format!("export-{kind}-file")), &tables)
+            .map_err(|e| super::UserError::new("export-err-file").arg("reason", e.to_string()))?;
+        let mut r = crate::message::Reply::titled(crate::tr!(
+            l,
+            &format!("export-{kind}-ready"),
+            count = count,
+            from = self.req.from.to_string(),
+            to = self.req.to.to_string()
+        ))
+        .severity(crate::message::Severity::Success);
+        r.attachments = files;
+        r.ephemeral = true;
+        Ok(r)
+    }
+}

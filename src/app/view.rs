@@ -3,6 +3,7 @@
 use crate::domain::history::{Change, Field, Side};
 use crate::i18n::Locale;
 use crate::message::{self, Reply, escape_user_text};
+use crate::store::events::{self, Event, Log};
 use crate::tr;
 
 /// History entries per page of `/task show` and `/complaint show`.
@@ -15,9 +16,32 @@ pub fn history_offset(page: i64, total: i64) -> i64 {
     (page.clamp(1, last) - 1) * HISTORY_PAGE
 }
 
+/// Adds page `page` (1 = the newest) of item `id`'s history to `r`, an entry a line: when,
+/// who, what and its detail as `detail` writes it (with the separator); says which entries
+/// these are and what to type for older ones.
+pub async fn with_history(
+    conn: &mut sqlx::SqliteConnection,
+    (r, l): (Reply, Locale),
+    (log, id): (Log, i64),
+    page: i64,
+    detail: impl Fn(&Event) -> String,
+) -> crate::app::AppResult<Reply> {
+    let (_, total) = events::page(conn, log, id, (0, 0)).await?;
+    let newer = history_offset(page, total);
+    let (entries, total) = events::page(conn, log, id, (newer, HISTORY_PAGE)).await?;
+    let kind = log.key();
+    let lines = entries.iter().map(|e| {
+        let what = l.t(&format!("{kind}-event-{}", e.kind));
+        let (at, who) = (message::ts(e.at, 'f'), message::user_ref(e.actor_id));
+        format!("{at} {who} {what}{}", detail(e))
+    });
+    let command = format!("/{kind} show id:{id} page:{{page}}");
+    Ok(history(r, l, lines.collect(), newer, total, &command))
+}
+
 /// Adds the history lines as a field and says which entries they are and how to see older
 /// ones (`command` is what to type for page N, with `{page}` in it).
-pub fn history(
+fn history(
     mut r: Reply,
     l: Locale,
     lines: Vec<String>,

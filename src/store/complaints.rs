@@ -185,52 +185,6 @@ pub async fn reopen(
     Ok(())
 }
 
-/// Records something that happened.
-pub async fn add_event(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-    actor: u64,
-    kind: &str,
-    detail: Option<&str>,
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind(id)
-        .bind(ms(at))
-        .bind(id_in(actor))
-        .bind(kind)
-        .bind(detail)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// History entries, oldest first: `limit` of them, skipping the `newer` most recent; and how
-/// many there are in all.
-pub async fn events(
-    conn: &mut SqliteConnection,
-    id: i64,
-    newer: i64,
-    limit: i64,
-) -> StoreResult<(Vec<(DateTime<Utc>, u64, String, Option<String>)>, i64)> {
-    let (total,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM complaint_events WHERE complaint_id = ?1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(EVENTS_SQL)
-        .bind(id)
-        .bind(limit)
-        .bind(newer)
-        .fetch_all(conn)
-        .await?;
-    let events = rows
-        .into_iter()
-        .map(|(a, u, k, d)| (from_ms(a), id_out(u), k, d))
-        .collect();
-    Ok((events, total))
-}
-
 /// Which complaints a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -418,9 +372,6 @@ pub async fn suggest(
     Ok(out)
 }
 
-/// The page statement of [`events`]; also read by the query-plan test.
-pub const EVENTS_SQL: &str = "SELECT at, actor_id, kind, detail FROM (SELECT id, at, actor_id, kind, detail FROM complaint_events WHERE complaint_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2 OFFSET ?3) ORDER BY at, id";
-
 /// The complaints logged in [?2, ?3), counted by category, platform and severity (covering
 /// index `complaints_logged_stats`); also read by the query-plan test.
 pub const LOGGED_STATS_SQL: &str = "SELECT category, platform, severity, COUNT(*) FROM complaints
@@ -536,32 +487,6 @@ pub async fn logged_between(
         "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3 ORDER BY id"
     );
     super::rows_between(conn, sql, guild_id, from, to, decode).await
-}
-
-/// The whole history of the guild's complaints logged in [from, to), as (complaint, at, who,
-/// kind, detail), by complaint then time (for exports).
-#[allow(clippy::type_complexity)]
-pub async fn events_logged_between(
-    conn: &mut SqliteConnection,
-    guild_id: u64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> StoreResult<Vec<(i64, DateTime<Utc>, u64, String, Option<String>)>> {
-    let rows: Vec<(i64, i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT e.complaint_id, e.at, e.actor_id, e.kind, e.detail FROM complaint_events e
-         JOIN complaints c ON c.id = e.complaint_id
-         WHERE c.guild_id = ?1 AND c.created_at >= ?2 AND c.created_at < ?3
-         ORDER BY e.complaint_id, e.at, e.id",
-    )
-    .bind(id_in(guild_id))
-    .bind(ms(from))
-    .bind(ms(to))
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, a, u, k, d)| (c, from_ms(a), id_out(u), k, d))
-        .collect())
 }
 
 /// A payment made on a complaint (a refund or a compensation), kept when it is reopened.

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod backup;
 pub mod complaints;
 pub mod data;
+pub mod events;
 pub mod names;
 pub mod outbox;
 pub mod products;
@@ -328,7 +329,7 @@ pub fn hot_queries() -> Vec<(String, String)> {
     // Autocomplete of an id (every keystroke): read in index order until 25 match.
     add("task autocomplete: page", tasks::suggest_sql(false));
     add("task autocomplete, closed: page", tasks::suggest_sql(true));
-    add("task show: history", tasks::EVENTS_SQL.to_string());
+    add("task show: history", events::Log::Task.page_sql());
     let complaint_filters = [
         ("all", complaints::Filter::default()),
         (
@@ -381,10 +382,7 @@ pub fn hot_queries() -> Vec<(String, String)> {
         "complaint stats: time to resolve",
         complaints::RESOLVE_TIME_AT_SQL.to_string(),
     );
-    add(
-        "complaint show: history",
-        complaints::EVENTS_SQL.to_string(),
-    );
+    add("complaint show: history", events::Log::Complaint.page_sql());
     add("data show", data::RANGE_SQL.to_string());
     add("summary: month to date", data::PAID_BETWEEN_SQL.to_string());
     add("summary: products", products::RANGE_SQL.to_string());

@@ -4,6 +4,7 @@
 //! command registration leaves the bot running, says why, and is retried.
 
 use std::time::Duration;
+use storeops::store::events::{self, Entry, Log};
 
 use serde_json::{Value, json};
 use storeops::adapters::discord::Bot;
@@ -204,16 +205,11 @@ async fn task_show_with_500_history_entries_pages_through_them() {
     {
         let mut conn = e.t.app.store.pool.acquire().await.expect("conn");
         for i in 2..=500 {
-            storeops::store::tasks::add_event(
-                &mut conn,
-                1,
-                e.t.clock_now(),
-                alice,
-                "comment",
-                Some(&comment(i)),
-            )
-            .await
-            .expect("event");
+            let c = comment(i);
+            let entry = Entry::new(e.t.clock_now(), alice, "comment", Some(&c));
+            events::add(&mut conn, Log::Task, 1, entry)
+                .await
+                .expect("event");
         }
     }
     let h = e

@@ -2,30 +2,22 @@
 //! time to resolve, outcome and money, and a second table with its whole history.
 
 use super::view::{category_label, platform_label};
-use crate::app::sheet::{Cell, ExportRequest, Table, local_at, member, member_names, plain_detail};
-use crate::app::{AppResult, Ctx, UserError};
+use crate::app::sheet::{Cell, ExportRequest, HistoryExport, Table};
+use crate::app::{AppResult, Ctx};
 use crate::domain::in_time;
-use crate::message::{Reply, Severity};
+use crate::message::Reply;
 use crate::store::complaints;
-use crate::tr;
+use crate::store::events::Log;
 
 /// Builds the export (managers only).
 pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply> {
-    ctx.require_manager()?;
-    let tz = ctx.guild.timezone;
-    let l = ctx.locale;
-    let (from, to) = req.bounds(tz);
     let mut conn = ctx.conn().await?;
+    let x = HistoryExport::open(ctx, req, Log::Complaint, &mut conn).await?;
+    let (from, to) = x.period;
     let items = complaints::logged_between(&mut conn, ctx.guild.guild_id, from, to).await?;
-    let events = complaints::events_logged_between(&mut conn, ctx.guild.guild_id, from, to).await?;
-    let who = member_names(&mut conn, ctx.guild.guild_id).await?;
     drop(conn);
-    let local = |t| local_at(t, tz);
-    let header = |keys: &[&str]| {
-        keys.iter()
-            .map(|k| l.t(&format!("export-complaint-{k}")))
-            .collect()
-    };
+    let l = ctx.locale;
+    let local = |t| x.local(t);
     let rows = items
         .iter()
         .map(|c| {
@@ -48,8 +40,8 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
                 Cell::Text(l.t(&format!("complaint-severity-{}", c.severity.key()))),
                 Cell::Text(c.summary.clone()),
                 Cell::text(c.customer.clone()),
-                Cell::text(c.owner_id.map(|o| member(&who, o))),
-                Cell::Text(member(&who, c.logged_by)),
+                Cell::text(c.owner_id.map(|o| x.member(o))),
+                Cell::Text(x.member(c.logged_by)),
                 local(c.created_at),
                 local(c.deadline_at),
                 c.resolved_at.map_or(Cell::Empty, local),
@@ -63,7 +55,7 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
         .collect();
     let table = Table {
         name: l.t("export-complaint-sheet"),
-        header: header(&[
+        header: x.header(&[
             "id",
             "order",
             "platform",
@@ -83,39 +75,10 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
         ]),
         rows,
     };
-    let history = Table {
-        name: l.t("export-history-sheet"),
-        header: header(&["id", "at", "who", "event", "detail"]),
-        rows: events
-            .iter()
-            .map(|(id, at, actor, kind, detail)| {
-                let detail = detail.as_deref().map(|d| match d.parse::<u64>() {
-                    // Written before both sides were kept: the new handler only.
-                    Ok(u) => member(&who, u),
-                    Err(_) => plain_detail(l, &who, tz, d),
-                });
-                vec![
-                    Cell::Int(*id),
-                    local(*at),
-                    Cell::Text(member(&who, *actor)),
-                    Cell::Text(l.t(&format!("complaint-event-{kind}"))),
-                    Cell::text(detail),
-                ]
-            })
-            .collect(),
-    };
-    let files = req
-        .files(&l.t("export-complaint-file"), &[table, history])
-        .map_err(|e| UserError::new("export-err-file").arg("reason", e.to_string()))?;
-    let mut r = Reply::titled(tr!(
-        l,
-        "export-complaint-ready",
-        count = items.len(),
-        from = req.from.to_string(),
-        to = req.to.to_string()
-    ))
-    .severity(Severity::Success);
-    r.attachments = files;
-    r.ephemeral = true;
-    Ok(r)
+    // Written before both sides were kept, a handler change holds the new handler only.
+    let history = x.history(|d| {
+        d.parse::<u64>()
+            .map_or_else(|_| x.plain(d), |u| x.member(u))
+    });
+    x.finish([table, history], items.len())
 }

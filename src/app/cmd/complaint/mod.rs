@@ -33,6 +33,7 @@ use crate::domain::task::Priority;
 use crate::i18n::duration_text;
 use crate::message::{self, Mentions, Reply, Severity as Colour, Target, escape_user_text};
 use crate::store::complaints::{self, Complaint};
+use crate::store::events::Log;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::settings::GuildSettings;
 use crate::store::tasks::{self, NewTask};
@@ -378,7 +379,7 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
                 episode: 1,
             };
             c.id = complaints::insert(tx, &c).await?;
-            complaints::add_event(tx, c.id, ctx.now, me, "logged", None).await?;
+            ctx.log(tx, (Log::Complaint, c.id), "logged", None).await?;
             if c.severity == Severity::Serious {
                 alert_managers(tx, ctx, &c).await?;
             }
@@ -467,7 +468,8 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
                 from: Side::owner(c.owner_id, None),
                 to: Side::User(owner),
             };
-            complaints::add_event(tx, id, ctx.now, me, kind, Some(&change.encode())).await?;
+            ctx.log(tx, (Log::Complaint, id), kind, Some(&change.encode()))
+                .await?;
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
             Ok(c)
@@ -503,8 +505,8 @@ async fn note(ctx: &Ctx<'_>, id: i64, text: String) -> AppResult<Reply> {
         if !(is_service(ctx) || may_handle(ctx, &c)) {
             return Err(access::refused(Rule::ServiceOrHandler).into());
         }
-        let me = ctx.origin.actor.user_id;
-        complaints::add_event(conn, id, ctx.now, me, "note", Some(&text)).await?;
+        ctx.log(conn, (Log::Complaint, id), "note", Some(&text))
+            .await?;
         Ok(())
     })
     .await?;
@@ -520,7 +522,6 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
         amount,
         note,
     } = res;
-    let me = ctx.origin.actor.user_id;
     let cfg = &ctx.app.config.complaints;
     let (c, visit) = ctx
         .write(async |tx| {
@@ -553,7 +554,8 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
                     .map(|n| format!(" — {n}"))
                     .unwrap_or_default()
             );
-            complaints::add_event(tx, id, ctx.now, me, "resolved", Some(&detail)).await?;
+            ctx.log(tx, (Log::Complaint, id), "resolved", Some(&detail))
+                .await?;
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, cfg, ctx.now).await?;
             let visit = return_visit(tx, ctx, &c).await?;
@@ -627,7 +629,7 @@ async fn return_visit(
     let Some(tid) = tasks::insert(tx, &task, ctx.now).await? else {
         return Ok(None);
     };
-    tasks::add_event(tx, tid, ctx.now, me, "created", None).await?;
+    ctx.log(tx, (Log::Task, tid), "created", None).await?;
     let t = tasks::get(tx, c.guild_id, tid).await?;
     if let Some(t) = &t {
         super::task::reschedule(tx, t, &ctx.guild, &ctx.app.config.tasks, ctx.now).await?;
@@ -670,8 +672,8 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply
                     .into());
             }
             complaints::reopen(tx, id, ctx.now + limit(ctx, c.severity)).await?;
-            let me = ctx.origin.actor.user_id;
-            complaints::add_event(tx, id, ctx.now, me, "reopened", note.as_deref()).await?;
+            ctx.log(tx, (Log::Complaint, id), "reopened", note.as_deref())
+                .await?;
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
             Ok(c)

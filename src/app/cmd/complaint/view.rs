@@ -12,6 +12,7 @@ use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::message::{self, ButtonStyle, Reply, Severity as Colour, escape_user_text};
 use crate::store::complaints::{self, Complaint, Filter};
+use crate::store::events::Log;
 use crate::store::settings::GuildSettings;
 use crate::tr;
 
@@ -267,41 +268,21 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
 pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
     let mut conn = ctx.conn().await?;
     let c = load(&mut conn, ctx, id).await?;
-    let (_, total) = complaints::events(&mut conn, id, 0, 0).await?;
-    let newer = view::history_offset(page, total);
-    let (events, total) = complaints::events(&mut conn, id, newer, view::HISTORY_PAGE).await?;
     let l = ctx.locale;
     let r = describe(l, &c, &ctx.guild, ctx.now);
-    let history: Vec<String> = events
-        .iter()
-        .map(|(at, who, kind, detail)| {
-            // Handlers are stored by id and shown as a mention; notes are the user's own text.
-            let d = match (kind.as_str(), detail.as_deref()) {
-                ("claimed" | "assigned", Some(d)) => match d.parse::<u64>() {
-                    // Written before both sides were kept: the new handler only.
-                    Ok(u) => format!(": {}", message::user_ref(u)),
-                    Err(_) => format!(": {}", view::detail_text(l, d, false)),
-                },
-                (_, Some(d)) => format!(": {}", escape_user_text(d)),
-                (_, None) => String::new(),
-            };
-            format!(
-                "{} {} {}{}",
-                message::ts(*at, 'f'),
-                message::user_ref(*who),
-                l.t(&format!("complaint-event-{kind}")),
-                d
-            )
-        })
-        .collect();
-    let mut r = view::history(
-        r,
-        l,
-        history,
-        newer,
-        total,
-        &format!("/complaint show id:{id} page:{{page}}"),
-    );
+    let mut r = view::with_history(&mut conn, (r, l), (Log::Complaint, id), page, |e| {
+        // Handlers are stored by id and shown as a mention; notes are the user's own text.
+        match (e.kind.as_str(), e.detail.as_deref()) {
+            ("claimed" | "assigned", Some(d)) => match d.parse::<u64>() {
+                // Written before both sides were kept: the new handler only.
+                Ok(u) => format!(": {}", message::user_ref(u)),
+                Err(_) => format!(": {}", view::detail_text(l, d, false)),
+            },
+            (_, Some(d)) => format!(": {}", escape_user_text(d)),
+            (_, None) => String::new(),
+        }
+    })
+    .await?;
     r.buttons = buttons(l, &c);
     r.ephemeral = true;
     Ok(r)

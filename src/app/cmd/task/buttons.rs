@@ -12,6 +12,7 @@ use crate::app::{AppResult, Ctx, UserError};
 use crate::domain::history::{Change, Field, Side};
 use crate::domain::task::Transition;
 use crate::message::{self, Reply, Severity, Target};
+use crate::store::events::Log;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::tasks::{self, TaskChange};
 use crate::tr;
@@ -187,15 +188,8 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
         outbox::cancel_prefix(tx, &t.source(), &prefix).await?;
         outbox::enqueue_or_revive(tx, &msg, ctx.now).await?;
         let until = message::ts(until, 'f');
-        tasks::add_event(
-            tx,
-            id,
-            ctx.now,
-            ctx.origin.actor.user_id,
-            "snoozed",
-            Some(&until),
-        )
-        .await?;
+        ctx.log(tx, (Log::Task, id), "snoozed", Some(&until))
+            .await?;
         Ok(())
     })
     .await?;

@@ -31,6 +31,7 @@ use crate::domain::{deadline, in_time};
 use crate::i18n::duration_text;
 use crate::message::{self, Mentions, Reply, Severity, escape_user_text};
 use crate::store::StoreError;
+use crate::store::events::{self, Entry, Log};
 use crate::store::settings::GuildSettings;
 use crate::store::tasks::{self, NewTask, TaskChange};
 use crate::tr;
@@ -373,7 +374,7 @@ async fn assign(
             let id = tasks::insert(tx, &new, ctx.now)
                 .await?
                 .ok_or_else(|| StoreError::Corrupt("task insert".into()))?;
-            tasks::add_event(tx, id, ctx.now, me, "created", None).await?;
+            ctx.log(tx, (Log::Task, id), "created", None).await?;
             let t = load(tx, ctx, id).await?;
             reschedule(tx, &t, &ctx.guild, &ctx.app.config.tasks, ctx.now).await?;
             Ok((t, covered))
@@ -455,7 +456,13 @@ async fn transition(
                 );
                 record(conn, t.id, now, me, "taken", owner).await?;
             }
-            tasks::add_event(conn, t.id, now, me, tr.key(), note.as_deref()).await?;
+            events::add(
+                conn,
+                Log::Task,
+                t.id,
+                Entry::new(now, me, tr.key(), note.as_deref()),
+            )
+            .await?;
             Ok(())
         },
     )
@@ -625,15 +632,8 @@ async fn comment(ctx: &Ctx<'_>, id: i64, text: String) -> AppResult<Reply> {
                 .arg("id", id.to_string())
                 .into());
         }
-        tasks::add_event(
-            conn,
-            id,
-            ctx.now,
-            ctx.origin.actor.user_id,
-            "comment",
-            Some(&text),
-        )
-        .await?;
+        ctx.log(conn, (Log::Task, id), "comment", Some(&text))
+            .await?;
         Ok(())
     })
     .await?;
@@ -709,5 +709,11 @@ pub(super) async fn record(
     change: Option<Change>,
 ) -> Result<(), StoreError> {
     let detail = change.map(|c| c.encode());
-    tasks::add_event(conn, id, now, me, kind, detail.as_deref()).await
+    events::add(
+        conn,
+        Log::Task,
+        id,
+        Entry::new(now, me, kind, detail.as_deref()),
+    )
+    .await
 }

@@ -13,6 +13,7 @@ use crate::domain::schedule::{Schedule, parse_schedule};
 use crate::domain::task::{Priority, cover_at};
 use crate::i18n::duration_text;
 use crate::message::{self, Reply, Severity, Target, escape_user_text};
+use crate::store::events::{self, Entry, Log};
 use crate::store::outbox::{self, NewMessage};
 use crate::store::tasks::{self, NewTask, Recurring};
 use crate::tr;
@@ -283,7 +284,13 @@ async fn occurrence_task(
     let Some(id) = tasks::insert(tx, &new, now).await? else {
         return Ok(false);
     };
-    tasks::add_event(tx, id, now, d.created_by, "created", None).await?;
+    events::add(
+        tx,
+        Log::Task,
+        id,
+        Entry::new(now, d.created_by, "created", None),
+    )
+    .await?;
     let Some(t) = tasks::get(tx, d.guild_id, id).await? else {
         return Ok(false);
     };

@@ -13,6 +13,7 @@ use crate::domain::task::{Priority, Status, Task};
 use crate::domain::{ical, in_time};
 use crate::i18n::{Locale, duration_text};
 use crate::message::{self, ButtonStyle, Reply, Severity, escape_user_text};
+use crate::store::events::Log;
 use crate::store::settings::GuildSettings;
 use crate::store::tasks::{self, Filter};
 use crate::tr;
@@ -318,41 +319,20 @@ pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> 
     if !may_act(ctx, &t) {
         return Err(crate::app::access::refused(crate::app::access::Rule::TaskParty).into());
     }
-    let (_, total) = tasks::events(&mut conn, id, 0, 0).await?;
-    let newer = view::history_offset(page, total);
-    let (events, total) = tasks::events(&mut conn, id, newer, view::HISTORY_PAGE).await?;
     let l = ctx.locale;
     let r = describe(l, &t, &ctx.guild);
-    let history: Vec<String> = events
-        .iter()
-        .map(|e| {
-            let what = l.t(&format!("task-event-{}", e.kind));
-            // Comments and notes are the user's text; the other details are the bot's own markup.
-            let detail = match (e.kind.as_str(), e.detail.as_deref()) {
-                ("edited" | "snoozed" | "taken", Some(d)) => {
-                    format!(": {}", view::detail_text(l, d, false))
-                }
-                ("reassigned", Some(d)) => format!(": {}", view::detail_text(l, d, true)),
-                (_, Some(d)) => format!(": {}", escape_user_text(d)),
-                (_, None) => String::new(),
-            };
-            format!(
-                "{} {} {}{}",
-                message::ts(e.at, 'f'),
-                message::user_ref(e.actor_id),
-                what,
-                detail
-            )
-        })
-        .collect();
-    let mut r = view::history(
-        r,
-        l,
-        history,
-        newer,
-        total,
-        &format!("/task show id:{id} page:{{page}}"),
-    );
+    let mut r = view::with_history(&mut conn, (r, l), (Log::Task, id), page, |e| {
+        // Comments and notes are the user's text; the other details are the bot's own markup.
+        match (e.kind.as_str(), e.detail.as_deref()) {
+            ("edited" | "snoozed" | "taken", Some(d)) => {
+                format!(": {}", view::detail_text(l, d, false))
+            }
+            ("reassigned", Some(d)) => format!(": {}", view::detail_text(l, d, true)),
+            (_, Some(d)) => format!(": {}", escape_user_text(d)),
+            (_, None) => String::new(),
+        }
+    })
+    .await?;
     if t.status.is_active() && may_act(ctx, &t) {
         r.buttons = task_buttons(l, &t);
     }

@@ -423,26 +423,17 @@ impl Config {
             }
             Ok(v)
         };
+        let ob = |key: &str, min: i64, max: i64| positive("outbox", key, min, max);
         let outbox = OutboxConfig {
-            grace: Duration::hours(positive("outbox", "grace_hours", 0, 24 * 30)?),
-            lease: Duration::seconds(positive("outbox", "lease_seconds", 5, 3600)?),
-            max_attempts: positive("outbox", "max_attempts", 1, 100)? as u32,
-            backoff_base: Duration::milliseconds(positive(
-                "outbox",
-                "backoff_base_ms",
-                1,
-                600_000,
-            )?),
-            backoff_max: Duration::seconds(positive("outbox", "backoff_max_seconds", 1, 86_400)?),
-            concurrency: positive("outbox", "concurrency", 1, 256)? as usize,
-            batch_size: positive("outbox", "batch_size", 1, 10_000)? as usize,
-            per_channel_interval: Duration::milliseconds(positive(
-                "outbox",
-                "per_channel_interval_ms",
-                0,
-                60_000,
-            )?),
-            keep: Duration::days(positive("outbox", "keep_days", 1, 36_500)?),
+            grace: Duration::hours(ob("grace_hours", 0, 24 * 30)?),
+            lease: Duration::seconds(ob("lease_seconds", 5, 3600)?),
+            max_attempts: ob("max_attempts", 1, 100)? as u32,
+            backoff_base: Duration::milliseconds(ob("backoff_base_ms", 1, 600_000)?),
+            backoff_max: Duration::seconds(ob("backoff_max_seconds", 1, 86_400)?),
+            concurrency: ob("concurrency", 1, 256)? as usize,
+            batch_size: ob("batch_size", 1, 10_000)? as usize,
+            per_channel_interval: Duration::milliseconds(ob("per_channel_interval_ms", 0, 60_000)?),
+            keep: Duration::days(ob("keep_days", 1, 36_500)?),
         };
         // Pacing must let a whole batch to one channel finish inside the lease.
         if outbox.per_channel_interval * (outbox.batch_size as i32) >= outbox.lease {

@@ -61,6 +61,9 @@ impl From<sqlx::Error> for AppError {
 /// Result of a command.
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Autocomplete suggestions: (what the user sees, the value sent back), at most 25.
+pub type Suggestions = AppResult<Vec<(String, String)>>;
+
 /// Work the bot does on its own (the jobs) reports its failures as the store's: a job has no
 /// user to show a user error to, so one (a bug) becomes a corrupt-state error, logged.
 impl From<AppError> for StoreError {

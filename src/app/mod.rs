@@ -24,7 +24,7 @@ use tokio::sync::Notify;
 
 pub use crate::message::Reply;
 pub use actor::{Actor, Origin};
-pub use error::{AppError, AppResult, UserError};
+pub use error::{AppError, AppResult, Suggestions, UserError};
 pub use invocation::{Invocation, OptValue};
 
 use crate::clock::SharedClock;

@@ -326,7 +326,10 @@ fn every_parser(s: &str) {
         assert!(!e.contains(c), "{s:?} → {e:?} holds {c:?}");
     }
     // A link needs `](` with the bracket unescaped (`\](` shows as text).
-    assert!(!e.replace("\\]", "").contains("]("), "{s:?} → {e:?} holds a link");
+    assert!(
+        !e.replace("\\]", "").contains("]("),
+        "{s:?} → {e:?} holds a link"
+    );
     let cell = storeops::domain::import::Cell::Text(s.to_string());
     let _ = storeops::domain::import::value::count(&cell);
     let _ = storeops::domain::import::value::money(&cell);

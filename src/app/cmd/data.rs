@@ -5,7 +5,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::app::input::plain_name;
-use crate::app::{AppResult, Ctx, Invocation, UserError};
+use crate::app::{AppResult, Ctx, Invocation, Suggestions, UserError};
 use crate::domain::metrics::{self, Coverage, DayFigures, Derived, Doubt, FIELDS, Rate, RoiGrade};
 use crate::domain::money::Money;
 use crate::i18n::Locale;
@@ -708,11 +708,7 @@ async fn target(
 }
 
 /// Shop names for autocomplete.
-pub async fn autocomplete(
-    ctx: &Ctx<'_>,
-    inv: &Invocation,
-    focused: &str,
-) -> AppResult<Vec<(String, String)>> {
+pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Suggestions {
     if focused != "shop" {
         return Ok(vec![]);
     }

@@ -12,7 +12,7 @@ pub mod status;
 pub mod summary;
 pub mod task;
 
-use super::{AppResult, Ctx, Invocation, Reply, UserError};
+use super::{AppResult, Ctx, Invocation, Reply, Suggestions, UserError};
 
 /// Runs a checked invocation.
 pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
@@ -83,11 +83,7 @@ pub async fn submit(ctx: &Ctx<'_>, form_id: &str, fields: &[(String, String)]) -
 }
 
 /// Suggestions for an option being typed.
-pub async fn autocomplete(
-    ctx: &Ctx<'_>,
-    inv: &Invocation,
-    focused: &str,
-) -> AppResult<Vec<(String, String)>> {
+pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Suggestions {
     let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();
     match (path.as_slice(), focused) {
         (["task", _], _) => task::autocomplete(ctx, inv, focused).await,

@@ -8,7 +8,7 @@ use super::holiday::range_text;
 use super::plan::{calendar_of, fresh_plans, role_of, stored_schedule, target_channel};
 use super::{LINES_MAX, PAGE_SIZE};
 use crate::app::input::schedule_error;
-use crate::app::{AppResult, Ctx, Invocation};
+use crate::app::{AppResult, Ctx, Invocation, Suggestions};
 use crate::domain::activity::{Fate, Occurrence};
 use crate::domain::schedule::parse_schedule;
 use crate::i18n::{Locale, duration_text};
@@ -441,11 +441,7 @@ pub(super) async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
 
 /// Suggestions for `id` (activities, or holidays under `/holiday`) and `schedule` (when the
 /// typed schedule next fires, or what is wrong with it).
-pub async fn autocomplete(
-    ctx: &Ctx<'_>,
-    inv: &Invocation,
-    focused: &str,
-) -> AppResult<Vec<(String, String)>> {
+pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Suggestions {
     let typed = inv.typed(focused);
     let mut conn = ctx.conn().await?;
     let tz = ctx.guild.timezone;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::buttons::ComplaintButton;
 use super::{ListQuery, PAGE_SIZE, Scope, load, role};
-use crate::app::{AppResult, Ctx, Invocation, UserError, view};
+use crate::app::{AppResult, Ctx, Invocation, Suggestions, UserError, view};
 use crate::domain::complaint::Severity;
 use crate::domain::in_time;
 use crate::domain::position::Position;
@@ -289,11 +289,7 @@ pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> 
 }
 
 /// Suggestions: ids (order number + summary), platforms and categories in the user's language.
-pub async fn autocomplete(
-    ctx: &Ctx<'_>,
-    inv: &Invocation,
-    focused: &str,
-) -> AppResult<Vec<(String, String)>> {
+pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Suggestions {
     let l = ctx.locale;
     let cfg = &ctx.app.config.complaints;
     let typed = inv.typed(focused).to_lowercase();

@@ -82,6 +82,14 @@ fn ping(
         ));
     }
     let mut target = Target::Channel(t.channel_id);
+    let late = |key: &str| {
+        tr!(
+            locale,
+            key,
+            id = t.id,
+            late = duration_text(locale, at - t.due_at)
+        )
+    };
     // The ping's headline says what happened; the task's own headline stays as a line.
     if let Some(headline) = r.title.take() {
         r.lines.insert(0, format!("**{headline}**"));
@@ -102,12 +110,7 @@ fn ping(
             r.severity = Severity::Warning;
             if at > t.due_at {
                 // Planned late (a task reopened after its deadline): say how late.
-                tr!(
-                    locale,
-                    "task-ping-overdue",
-                    id = t.id,
-                    late = duration_text(locale, at - t.due_at)
-                )
+                late("task-ping-overdue")
             } else {
                 tr!(locale, "task-ping-due", id = t.id)
             }
@@ -119,12 +122,7 @@ fn ping(
             }
             r.mentions = m;
             r.severity = Severity::Danger;
-            tr!(
-                locale,
-                "task-ping-overdue",
-                id = t.id,
-                late = duration_text(locale, at - t.due_at)
-            )
+            late("task-ping-overdue")
         }
         PingKind::Manager => {
             if let Some(ch) = guild.escalation_channel {
@@ -134,12 +132,7 @@ fn ping(
                 .map(Mentions::role)
                 .unwrap_or_default();
             r.severity = Severity::Danger;
-            tr!(
-                locale,
-                "task-ping-escalated",
-                id = t.id,
-                late = duration_text(locale, at - t.due_at)
-            )
+            late("task-ping-escalated")
         }
     });
     r.buttons = task_buttons(locale, t);

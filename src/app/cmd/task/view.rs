@@ -6,7 +6,7 @@ use chrono::Duration;
 use super::buttons::TaskButton;
 use super::{PAGE_SIZE, is_manager, load, may_act, role_of};
 use crate::app::input::{self, Period};
-use crate::app::{AppResult, Ctx, Invocation, UserError, view};
+use crate::app::{AppResult, Ctx, Invocation, Suggestions, UserError, view};
 use crate::domain::deadline::parse_deadline;
 use crate::domain::position::Position;
 use crate::domain::task::{Priority, Status, Task};
@@ -397,11 +397,7 @@ pub(super) async fn stats(ctx: &Ctx<'_>, period: Period, user: Option<u64>) -> A
 
 /// Suggestions for `id` (the user's open tasks: title + due) and `due` (how the text was
 /// understood, before sending).
-pub async fn autocomplete(
-    ctx: &Ctx<'_>,
-    inv: &Invocation,
-    focused: &str,
-) -> AppResult<Vec<(String, String)>> {
+pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Suggestions {
     let l = ctx.locale;
     let tz = ctx.guild.timezone;
     match focused {

@@ -454,6 +454,10 @@ impl Config {
                 "a file path such as data/storeops.db",
             ));
         }
+        // A `[discord]` duration in milliseconds.
+        let ms = |key: &str, min: i64, max: i64| {
+            positive("discord", key, min, max).map(|v| std::time::Duration::from_millis(v as u64))
+        };
         let channel = |key: &str| -> Result<Option<u64>, ConfigError> {
             Ok(Some(r.u64("channels", key)?).filter(|id| *id != 0))
         };
@@ -472,36 +476,16 @@ impl Config {
                 api_base,
                 token_file: Some(PathBuf::from(token_file.trim()))
                     .filter(|p| !p.as_os_str().is_empty()),
-                defer_after: std::time::Duration::from_millis(positive(
-                    "discord",
-                    "defer_after_ms",
-                    0,
-                    2_500,
-                )? as u64),
-                register_retry: std::time::Duration::from_millis(positive(
-                    "discord",
-                    "register_retry_ms",
-                    1,
-                    600_000,
-                )? as u64),
+                defer_after: ms("defer_after_ms", 0, 2_500)?,
+                register_retry: ms("register_retry_ms", 1, 600_000)?,
                 global_requests_per_second: positive(
                     "discord",
                     "global_requests_per_second",
                     1,
                     100_000,
                 )? as usize,
-                connect_timeout: std::time::Duration::from_millis(positive(
-                    "discord",
-                    "connect_timeout_ms",
-                    1,
-                    600_000,
-                )? as u64),
-                request_timeout: std::time::Duration::from_millis(positive(
-                    "discord",
-                    "request_timeout_ms",
-                    1,
-                    600_000,
-                )? as u64),
+                connect_timeout: ms("connect_timeout_ms", 1, 600_000)?,
+                request_timeout: ms("request_timeout_ms", 1, 600_000)?,
             },
             channels: Channels {
                 summary: channel("summary")?,

@@ -166,12 +166,8 @@ fn nonexistent_local_time_fires_at_end_of_gap() {
 fn repeated_local_time_fires_once() {
     for input in ["daily 01:30", "30 1 * * *"] {
         let s = parse_schedule(input).unwrap();
-        let got = s.occurrences(
-            utc(2026, 10, 31, 12, 0),
-            utc(2026, 11, 2, 12, 0),
-            New_York,
-            10,
-        );
+        let (from, to) = (utc(2026, 10, 31, 12, 0), utc(2026, 11, 2, 12, 0));
+        let got = s.occurrences(from, to, New_York, 10);
         assert_eq!(
             got,
             vec![utc(2026, 11, 1, 5, 30), utc(2026, 11, 2, 6, 30)],
@@ -184,12 +180,8 @@ fn repeated_local_time_fires_once() {
         );
     }
     let s = parse_schedule("*/30 * * * *").unwrap();
-    let got = s.occurrences(
-        utc(2026, 11, 1, 4, 40),
-        utc(2026, 11, 1, 7, 0),
-        New_York,
-        10,
-    );
+    let (from, to) = (utc(2026, 11, 1, 4, 40), utc(2026, 11, 1, 7, 0));
+    let got = s.occurrences(from, to, New_York, 10);
     assert_eq!(
         got,
         vec![

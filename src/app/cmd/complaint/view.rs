@@ -146,32 +146,24 @@ pub(super) fn describe(
 }
 
 pub(super) fn buttons(l: Locale, c: &Complaint) -> Vec<message::Button> {
-    let b = |button: ComplaintButton, key: &str, style| message::Button {
-        id: button.to_string(),
-        label: l.t(key),
-        style,
-    };
-    let mut out = Vec::new();
+    use ButtonStyle::{Primary, Secondary, Success};
+    use ComplaintButton as B;
+    let id = c.id;
+    let mut list = Vec::new();
     if c.open {
         if c.owner_id.is_none() {
-            out.push(b(
-                ComplaintButton::Claim(c.id),
-                "complaint-btn-claim",
-                ButtonStyle::Primary,
-            ));
+            list.push((B::Claim(id), "complaint-btn-claim", Primary));
         }
-        out.push(b(
-            ComplaintButton::Resolve(c.id),
-            "complaint-btn-resolve",
-            ButtonStyle::Success,
-        ));
+        list.push((B::Resolve(id), "complaint-btn-resolve", Success));
     }
-    out.push(b(
-        ComplaintButton::Note(c.id),
-        "complaint-btn-note",
-        ButtonStyle::Secondary,
-    ));
-    out
+    list.push((B::Note(id), "complaint-btn-note", Secondary));
+    list.into_iter()
+        .map(|(button, key, style)| message::Button {
+            id: button.to_string(),
+            label: l.t(key),
+            style,
+        })
+        .collect()
 }
 
 pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Reply> {

@@ -21,7 +21,7 @@ pub use pings::reschedule;
 pub use recurring::materialise_recurring;
 pub use view::{ListScope, autocomplete};
 
-use self::view::{describe, task_buttons, who};
+use self::view::{describe, headline, task_buttons, who};
 use crate::app::input::{self, Assignee, Period, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::history::{Change, Field, Side};
@@ -383,12 +383,7 @@ async fn assign(
 
     let l = ctx.locale;
     let mut r = describe(l, &t, &ctx.guild);
-    r.title = Some(tr!(
-        l,
-        "task-assigned",
-        id = t.id,
-        title = escape_user_text(&t.title)
-    ));
+    r.title = Some(headline(l, &t, "task-assigned"));
     r.severity = Severity::Success;
     if let Some(original) = covered {
         r.lines.push(tr!(
@@ -469,12 +464,7 @@ async fn transition(
     .await?;
     let l = ctx.locale;
     let mut r = describe(l, &t, &ctx.guild);
-    r.title = Some(tr!(
-        l,
-        &format!("task-now-{}", tr.key()),
-        id = t.id,
-        title = escape_user_text(&t.title)
-    ));
+    r.title = Some(headline(l, &t, &format!("task-now-{}", tr.key())));
     r.severity = if tr == Transition::Done {
         Severity::Success
     } else {
@@ -546,12 +536,7 @@ async fn edit(ctx: &Ctx<'_>, id: i64, change: TaskChange) -> AppResult<Reply> {
     })
     .await?;
     let mut r = describe(ctx.locale, &t, &ctx.guild);
-    r.title = Some(tr!(
-        ctx.locale,
-        "task-edited",
-        id = t.id,
-        title = escape_user_text(&t.title)
-    ));
+    r.title = Some(headline(ctx.locale, &t, "task-edited"));
     r.severity = Severity::Success;
     Ok(r)
 }

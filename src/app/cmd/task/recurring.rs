@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use super::view::{describe, task_buttons};
+use super::view::{describe, headline, task_buttons};
 use super::{NOTE_MAX, TITLE_MAX, mapped, owner_mentions, reschedule};
 use crate::app::input::{self, Assignee, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
@@ -297,12 +297,7 @@ async fn occurrence_task(
     // Announce the new task to its owner, then plan its pings.
     let l = guild.locale;
     let mut r = describe(l, &t, guild);
-    r.title = Some(tr!(
-        l,
-        "task-assigned",
-        id = t.id,
-        title = escape_user_text(&t.title)
-    ));
+    r.title = Some(headline(l, &t, "task-assigned"));
     if last {
         r.lines.push(tr!(l, "task-recurring-last", id = d.id));
     }

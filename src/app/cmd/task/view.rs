@@ -20,48 +20,30 @@ use crate::tr;
 
 /// Buttons on a task's pings; their ids encode the task, so they work after a restart.
 pub(super) fn task_buttons(locale: Locale, t: &Task) -> Vec<message::Button> {
-    let b = |button: TaskButton, key: &str, style| message::Button {
-        id: button.to_string(),
-        label: locale.t(key),
-        style,
+    use ButtonStyle::{Primary, Secondary, Success};
+    use TaskButton as B;
+    let id = t.id;
+    let list = if t.assignee_id.is_none() {
+        vec![
+            (B::Take(id), "task-btn-take", Primary),
+            (B::Done(id), "task-btn-done", Success),
+        ]
+    } else {
+        let mut v = vec![(B::Done(id), "task-btn-done", Success)];
+        if t.status == Status::Open {
+            v.push((B::Start(id), "task-btn-start", Primary));
+        }
+        v.push((B::SnoozeHour(id), "task-btn-snooze-1h", Secondary));
+        v.push((B::SnoozeTomorrow(id), "task-btn-snooze-tomorrow", Secondary));
+        v
     };
-    if t.assignee_id.is_none() {
-        return vec![
-            b(
-                TaskButton::Take(t.id),
-                "task-btn-take",
-                ButtonStyle::Primary,
-            ),
-            b(
-                TaskButton::Done(t.id),
-                "task-btn-done",
-                ButtonStyle::Success,
-            ),
-        ];
-    }
-    let mut out = vec![b(
-        TaskButton::Done(t.id),
-        "task-btn-done",
-        ButtonStyle::Success,
-    )];
-    if t.status == Status::Open {
-        out.push(b(
-            TaskButton::Start(t.id),
-            "task-btn-start",
-            ButtonStyle::Primary,
-        ));
-    }
-    out.push(b(
-        TaskButton::SnoozeHour(t.id),
-        "task-btn-snooze-1h",
-        ButtonStyle::Secondary,
-    ));
-    out.push(b(
-        TaskButton::SnoozeTomorrow(t.id),
-        "task-btn-snooze-tomorrow",
-        ButtonStyle::Secondary,
-    ));
-    out
+    list.into_iter()
+        .map(|(button, key, style)| message::Button {
+            id: button.to_string(),
+            label: locale.t(key),
+            style,
+        })
+        .collect()
 }
 
 pub(super) fn who(t: &Task, guild: &GuildSettings) -> String {
@@ -72,6 +54,11 @@ pub(super) fn who(t: &Task, guild: &GuildSettings) -> String {
             .unwrap_or_else(|| p.key().to_string()),
         (None, None) => "—".into(),
     }
+}
+
+/// A headline about a task: the message `key` with the task's number and (escaped) title.
+pub(super) fn headline(locale: Locale, t: &Task, key: &str) -> String {
+    tr!(locale, key, id = t.id, title = escape_user_text(&t.title))
 }
 
 /// The body shared by every view of a task: title, deadline, owner, priority, note.

@@ -297,6 +297,7 @@ pub fn plain_detail(
         Side::At(t) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
         Side::Priority(p) => l.t(&format!("choice-{}", p.key())),
         Side::Text(s) => s.clone(),
+        Side::Outcome(..) | Side::Reopened => super::view::outcome_side(l, s),
     };
     let sides = format!("{} → {}", side(&c.from), side(&c.to));
     match c.field {

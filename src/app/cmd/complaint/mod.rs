@@ -554,6 +554,14 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
                     .unwrap_or_default()
             );
             complaints::add_event(tx, id, ctx.now, me, "resolved", Some(&detail)).await?;
+            if c.episode > 1 {
+                // Resolved again after a reopen: the new outcome as the other side.
+                let after = Side::Outcome(outcome, amount.map(|a| a.0));
+                if let Some(change) = Change::of(Field::Outcome, Side::Reopened, after) {
+                    let detail = change.encode();
+                    complaints::add_event(tx, id, ctx.now, me, "outcome", Some(&detail)).await?;
+                }
+            }
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, cfg, ctx.now).await?;
             let visit = return_visit(tx, ctx, &c).await?;
@@ -671,6 +679,15 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply
             }
             complaints::reopen(tx, id, ctx.now + limit(ctx, c.severity)).await?;
             let me = ctx.origin.actor.user_id;
+            // Both sides: the outcome it had, taken back by the reopen.
+            let before = match c.outcome {
+                Some(o) => Side::Outcome(o, c.amount.map(|a| a.0)),
+                None => Side::Nobody,
+            };
+            if let Some(change) = Change::of(Field::Outcome, before, Side::Reopened) {
+                let detail = change.encode();
+                complaints::add_event(tx, id, ctx.now, me, "outcome", Some(&detail)).await?;
+            }
             complaints::add_event(tx, id, ctx.now, me, "reopened", note.as_deref()).await?;
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;

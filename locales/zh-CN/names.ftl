@@ -127,3 +127,5 @@ cmdname-complaint-export = 导出
 optname-format = 格式
 optname-until = 截至
 optname-times = 次数
+cmdname-data-export = 导出
+optname-what = 内容

@@ -411,6 +411,17 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/data import file:export.csv shop:\"Tmall flagship\"",
             ),
+            manager(cmd(
+                "export",
+                &[
+                    auto(opt("shop")),
+                    opt("from"),
+                    opt("to"),
+                    choices(opt("format"), EXPORT_FORMATS),
+                    choices(opt("what"), &["days", "products"]),
+                ],
+                "/data export from:2026-11-01 to:2026-11-30 format:xlsx",
+            )),
         ],
     ),
     group(

@@ -3,6 +3,7 @@
 
 mod backup;
 mod calendar;
+mod data_export;
 mod export;
 mod history;
 mod recurrence;

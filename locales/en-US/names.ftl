@@ -132,3 +132,4 @@ optname-until = until
 optname-times = times
 cmdname-data-export = export
 optname-what = what
+cmdname-review = review

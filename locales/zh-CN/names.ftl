@@ -129,3 +129,4 @@ optname-until = 截至
 optname-times = 次数
 cmdname-data-export = 导出
 optname-what = 内容
+cmdname-review = 月度复盘

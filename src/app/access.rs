@@ -108,6 +108,7 @@ pub const TABLE: &[(&str, Rule)] = &[
     ("summary weekly", Rule::Everyone),
     ("summary monthly", Rule::Everyone),
     ("summary schedule", Rule::Managers),
+    ("review", Rule::Managers),
     ("activity add", Rule::Managers),
     ("activity list", Rule::Everyone),
     ("activity edit", Rule::Managers),

@@ -437,6 +437,11 @@ pub static COMMANDS: &[CommandSpec] = &[
             )),
         ],
     ),
+    manager(cmd(
+        "review",
+        &[opt("month"), user()],
+        "/review month:2026-11",
+    )),
     group(
         "activity",
         &[

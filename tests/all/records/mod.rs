@@ -7,3 +7,4 @@ mod data_export;
 mod export;
 mod history;
 mod recurrence;
+mod review;

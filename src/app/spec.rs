@@ -162,6 +162,7 @@ macro_rules! activity_options {
             opt("message"),
             opt("checklist"),
             choices(opt("holidays"), HOLIDAY_MODES),
+            opt("until"),
         ]
     };
 }

@@ -112,3 +112,10 @@ holiday-effect-none = No activity that skips or notes holidays starts on these d
 holiday-list-title = Holidays and sale days ({ $count })
 holiday-list-empty = None from today on. Add one with /holiday add name:双12 from:2026-12-12
 holiday-list-footer = Activities set to skip on holidays do not remind on these days; those set to note remind and say so.
+
+# Activities that end (until:)
+opt-activity-add-until = The last day it reminds on, e.g. 2026-12-31
+opt-activity-edit-until = The last day it reminds on, e.g. 2026-12-31; - to go on without end
+activity-until = ends after { $until } (the last occurrence on or before that day)
+activity-field-until = Last day
+activity-err-until-past = until:{ $until } is already past (today is { $today }). Type a day from today on, e.g. until:2026-12-31, or until:- for no end.

@@ -94,6 +94,7 @@ complaint-event-assigned = assigned it
 complaint-event-note = noted
 complaint-event-resolved = resolved it
 complaint-event-reopened = reopened it
+complaint-event-outcome = changed it
 complaint-form-resolve-title = Resolve complaint #{ $id }
 complaint-form-note-title = Note on complaint #{ $id }
 complaint-form-outcome = Outcome

@@ -130,3 +130,6 @@ cmdname-complaint-export = export
 optname-format = format
 optname-until = until
 optname-times = times
+cmdname-data-export = export
+optname-what = what
+cmdname-review = review

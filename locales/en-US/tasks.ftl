@@ -100,3 +100,5 @@ history-field-due = deadline:
 history-field-title = title:
 history-field-priority = priority:
 history-field-note = note:
+history-field-outcome = outcome:
+history-reopened = reopened

@@ -105,3 +105,10 @@ holiday-effect-none = 这些日子没有设置为跳过或附说明的活动。
 holiday-list-title = 节假日和大促日（{ $count }）
 holiday-list-empty = 今天起没有节假日。添加：/holiday add name:双12 from:2026-12-12
 holiday-list-footer = 设置为“跳过”的活动在这些日子不提醒；设置为“附说明”的活动照常提醒并注明。
+
+# 会结束的活动（until:）
+opt-activity-add-until = 最后提醒的日期，例如 2026-12-31
+opt-activity-edit-until = 最后提醒的日期，例如 2026-12-31；填 - 表示不再结束
+activity-until = { $until } 之后结束（当天或之前的最后一次为最后一次）
+activity-field-until = 最后一天
+activity-err-until-past = 截至:{ $until } 已经过去（今天是 { $today }）。请输入今天或之后的日期，例如 截至:2026-12-31，或 截至:- 表示不结束。

@@ -94,6 +94,7 @@ complaint-event-assigned = 分派了投诉
 complaint-event-note = 备注
 complaint-event-resolved = 结案
 complaint-event-reopened = 重新打开
+complaint-event-outcome = 修改了投诉
 complaint-form-resolve-title = 结案：投诉 #{ $id }
 complaint-form-note-title = 备注：投诉 #{ $id }
 complaint-form-outcome = 处理结果

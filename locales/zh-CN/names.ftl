@@ -127,3 +127,6 @@ cmdname-complaint-export = 导出
 optname-format = 格式
 optname-until = 截至
 optname-times = 次数
+cmdname-data-export = 导出
+optname-what = 内容
+cmdname-review = 月度复盘

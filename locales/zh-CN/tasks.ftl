@@ -97,3 +97,5 @@ history-field-due = 截止：
 history-field-title = 标题：
 history-field-priority = 优先级：
 history-field-note = 备注：
+history-field-outcome = 处理结果：
+history-reopened = 重新打开

@@ -21,6 +21,10 @@ pub enum Cell {
     Num(f64),
     /// A local date and time.
     At(NaiveDateTime),
+    /// A day.
+    Date(chrono::NaiveDate),
+    /// A share (0.0235 is 2.35%), shown as a percentage.
+    Pct(f64),
 }
 
 impl Cell {
@@ -88,6 +92,8 @@ pub fn to_csv(t: &Table) -> Vec<u8> {
                     Cell::Int(n) => n.to_string(),
                     Cell::Num(x) => format!("{x:.2}"),
                     Cell::At(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+                    Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+                    Cell::Pct(x) => format!("{:.2}%", x * 100.0),
                 })
                 .collect(),
         );
@@ -111,9 +117,14 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     let when = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     let number = Format::new().set_num_format("0.00");
     let quoted = Format::new().set_quote_prefix();
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let percent = Format::new().set_num_format("0.00%");
+    let mut taken: Vec<String> = Vec::new();
     for t in tables {
         let ws = book.add_worksheet();
-        ws.set_name(t.name.chars().take(31).collect::<String>())?;
+        let name = sheet_name(&t.name, &taken);
+        taken.push(name.to_lowercase());
+        ws.set_name(name)?;
         let mut widths: Vec<usize> = t.header.iter().map(|h| text_width(h)).collect();
         for (c, h) in t.header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &bold)?;
@@ -144,6 +155,15 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
                         ws.write_datetime_with_format(r, col, excel_at(t)?, &when)?;
                         16
                     }
+                    Cell::Date(d) => {
+                        let at = excel_at(&d.and_hms_opt(0, 0, 0).unwrap_or_default())?;
+                        ws.write_datetime_with_format(r, col, at, &day)?;
+                        10
+                    }
+                    Cell::Pct(x) => {
+                        ws.write_number_with_format(r, col, *x, &percent)?;
+                        format!("{:.2}%", x * 100.0).len()
+                    }
                 };
                 if let Some(m) = widths.get_mut(c) {
                     *m = (*m).max(w);
@@ -156,6 +176,38 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
         ws.set_freeze_panes(1, 0)?;
     }
     book.save_to_buffer()
+}
+
+/// A sheet name Excel accepts, unlike those `taken` (lowercase): at most 31 characters,
+/// none of `[ ] : * ? / \`, not starting or ending with `'`, not empty; a second sheet of the
+/// same name gets " (2)".
+fn sheet_name(wanted: &str, taken: &[String]) -> String {
+    let clean: String = wanted
+        .chars()
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim_matches('\'').trim();
+    let base = if clean.is_empty() { "Sheet" } else { clean };
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!(" ({n})")
+        };
+        let keep = 31 - suffix.chars().count();
+        let name: String = base.chars().take(keep).collect::<String>() + &suffix;
+        if !taken.contains(&name.to_lowercase()) {
+            return name;
+        }
+        n += 1;
+    }
 }
 
 /// Columns a text needs (Chinese characters count two).
@@ -182,6 +234,24 @@ mod tests {
         };
         let csv = String::from_utf8(to_csv(&t)).unwrap();
         assert_eq!(csv, "\u{feff}a,b\r\n\"x, \"\"y\"\"\nz\",-3\r\n");
+    }
+
+    #[test]
+    fn sheet_names_are_ones_excel_takes_and_never_twice() {
+        let taken = vec!["totals".to_string()];
+        assert_eq!(sheet_name("Totals", &taken), "Totals (2)");
+        assert_eq!(
+            sheet_name("=HYPERLINK(\"http://x\",\"y\")", &[]),
+            "=HYPERLINK(\"http___x\",\"y\")"
+        );
+        assert_eq!(sheet_name("'a'", &[]), "a");
+        assert_eq!(sheet_name("''", &[]), "Sheet");
+        let long = "天猫旗舰店".repeat(10);
+        let first = sheet_name(&long, &[]);
+        assert_eq!(first.chars().count(), 31);
+        let second = sheet_name(&long, &[first.to_lowercase()]);
+        assert_eq!(second.chars().count(), 31);
+        assert!(second.ends_with(" (2)"), "{second}");
     }
 }
 
@@ -297,6 +367,7 @@ pub fn plain_detail(
         Side::At(t) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
         Side::Priority(p) => l.t(&format!("choice-{}", p.key())),
         Side::Text(s) => s.clone(),
+        Side::Outcome(..) | Side::Reopened => super::view::outcome_side(l, s),
     };
     let sides = format!("{} → {}", side(&c.from), side(&c.to));
     match c.field {

@@ -162,6 +162,7 @@ macro_rules! activity_options {
             opt("message"),
             opt("checklist"),
             choices(opt("holidays"), HOLIDAY_MODES),
+            opt("until"),
         ]
     };
 }
@@ -411,6 +412,17 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/data import file:export.csv shop:\"Tmall flagship\"",
             ),
+            manager(cmd(
+                "export",
+                &[
+                    auto(opt("shop")),
+                    opt("from"),
+                    opt("to"),
+                    choices(opt("format"), EXPORT_FORMATS),
+                    choices(opt("what"), &["days", "products"]),
+                ],
+                "/data export from:2026-11-01 to:2026-11-30 format:xlsx",
+            )),
         ],
     ),
     group(
@@ -426,6 +438,11 @@ pub static COMMANDS: &[CommandSpec] = &[
             )),
         ],
     ),
+    manager(cmd(
+        "review",
+        &[opt("month"), user()],
+        "/review month:2026-11",
+    )),
     group(
         "activity",
         &[

@@ -93,6 +93,20 @@ pub fn side_text(l: Locale, side: &Side) -> String {
         Side::At(t) => message::ts(*t, 'f'),
         Side::Priority(p) => l.t(&format!("choice-{}", p.key())),
         Side::Text(s) => format!("“{}”", escape_user_text(s)),
+        Side::Outcome(..) | Side::Reopened => outcome_side(l, side),
+    }
+}
+
+/// A complaint's outcome side: "Partial refund 25.50", or "reopened".
+pub fn outcome_side(l: Locale, side: &Side) -> String {
+    match side {
+        Side::Outcome(o, None) => l.t(&format!("choice-{}", o.key())),
+        Side::Outcome(o, Some(c)) => format!(
+            "{} {}",
+            l.t(&format!("choice-{}", o.key())),
+            crate::domain::money::Money(*c)
+        ),
+        _ => l.t("history-reopened"),
     }
 }
 

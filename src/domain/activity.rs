@@ -260,6 +260,8 @@ pub struct Rules<'a> {
     pub holidays: &'a [Holiday],
     /// Local dates skipped by hand.
     pub skips: &'a BTreeSet<NaiveDate>,
+    /// The last local day it fires on (`until:`); None = no end.
+    pub until: Option<NaiveDate>,
 }
 
 impl Rules<'_> {
@@ -286,6 +288,9 @@ impl Rules<'_> {
         let mut cursor = after;
         for _ in 0..MAX_SCAN {
             let at = self.schedule.next_after(cursor, self.tz)?;
+            if self.until.is_some_and(|u| self.date_of(at) > u) {
+                return None;
+            }
             let fate = self.fate(at);
             if fate.fires() {
                 return Some(Occurrence { at, fate });
@@ -300,6 +305,7 @@ impl Rules<'_> {
         self.schedule
             .occurrences(from, to, self.tz, limit)
             .into_iter()
+            .filter(|at| self.until.is_none_or(|u| self.date_of(*at) <= u))
             .map(|at| Occurrence {
                 at,
                 fate: self.fate(at),
@@ -680,6 +686,7 @@ mod tests {
         let mut skips = BTreeSet::new();
         let rules = |mode, skips: &BTreeSet<NaiveDate>| {
             let r = Rules {
+                until: None,
                 schedule: &schedule,
                 tz: Shanghai,
                 mode,
@@ -701,6 +708,7 @@ mod tests {
         assert_eq!(skip.at, utc("2026-12-24T02:00:00Z"));
 
         let r = Rules {
+            until: None,
             schedule: &schedule,
             tz: Shanghai,
             mode: HolidayMode::Skip,
@@ -729,6 +737,7 @@ mod tests {
         }];
         let skips = BTreeSet::new();
         let r = Rules {
+            until: None,
             schedule: &schedule,
             tz: Shanghai,
             mode: HolidayMode::Skip,

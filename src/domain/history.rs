@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::complaint::Outcome;
 use super::position::Position;
 use super::task::Priority;
 
@@ -22,6 +23,8 @@ pub enum Field {
     Priority,
     /// The note.
     Note,
+    /// A complaint's outcome (and the money paid with it); reopening takes it back.
+    Outcome,
 }
 
 impl Field {
@@ -33,6 +36,7 @@ impl Field {
             Field::Title => "title",
             Field::Priority => "priority",
             Field::Note => "note",
+            Field::Outcome => "outcome",
         }
     }
 }
@@ -52,6 +56,10 @@ pub enum Side {
     Priority(Priority),
     /// Text a person typed.
     Text(String),
+    /// A complaint's outcome with the amount paid in cents, if any.
+    Outcome(Outcome, Option<i64>),
+    /// A complaint reopened: no outcome until it is resolved again.
+    Reopened,
 }
 
 impl Side {
@@ -63,12 +71,18 @@ impl Side {
             Side::At(t) => format!("t:{}", t.timestamp_millis()),
             Side::Priority(p) => format!("r:{}", p.key()),
             Side::Text(s) => format!("x:{s}"),
+            Side::Outcome(o, None) => format!("o:{}", o.key()),
+            Side::Outcome(o, Some(c)) => format!("o:{}:{c}", o.key()),
+            Side::Reopened => "reopened".into(),
         }
     }
 
     fn decode(s: &str) -> Option<Side> {
         if s == "-" {
             return Some(Side::Nobody);
+        }
+        if s == "reopened" {
+            return Some(Side::Reopened);
         }
         let (tag, rest) = s.split_once(':')?;
         Some(match tag {
@@ -77,6 +91,10 @@ impl Side {
             "t" => Side::At(DateTime::from_timestamp_millis(rest.parse().ok()?)?),
             "r" => Side::Priority(Priority::parse(rest)?),
             "x" => Side::Text(rest.to_string()),
+            "o" => match rest.split_once(':') {
+                Some((o, c)) => Side::Outcome(Outcome::parse(o)?, Some(c.parse().ok()?)),
+                None => Side::Outcome(Outcome::parse(rest)?, None),
+            },
             _ => return None,
         })
     }
@@ -160,6 +178,16 @@ mod tests {
                 Field::Priority,
                 Side::Priority(Priority::Low),
                 Side::Priority(Priority::Urgent),
+            ),
+            (
+                Field::Outcome,
+                Side::Outcome(Outcome::PartialRefund, Some(2_550)),
+                Side::Reopened,
+            ),
+            (
+                Field::Outcome,
+                Side::Reopened,
+                Side::Outcome(Outcome::Exchange, None),
             ),
             (
                 Field::Title,

@@ -43,6 +43,8 @@ pub struct Activity {
     pub next_at: Option<DateTime<Utc>>,
     /// The settings the plan was made with.
     pub plan_sig: Option<String>,
+    /// The last local day it reminds on (`until:`); None = it goes on.
+    pub until: Option<chrono::NaiveDate>,
 }
 
 impl Activity {
@@ -52,7 +54,7 @@ impl Activity {
     }
 }
 
-const COLUMNS: &str = "id, guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, created_by, next_at, plan_sig";
+const COLUMNS: &str = "id, guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, created_by, next_at, plan_sig, until_day";
 
 fn decode(r: &SqliteRow) -> StoreResult<Activity> {
     let position: Option<String> = r.try_get("position")?;
@@ -84,6 +86,13 @@ fn decode(r: &SqliteRow) -> StoreResult<Activity> {
         created_by: id_out(r.try_get("created_by")?),
         next_at: r.try_get::<Option<i64>, _>("next_at")?.map(from_ms),
         plan_sig: r.try_get("plan_sig")?,
+        until: match r.try_get::<Option<String>, _>("until_day")? {
+            Some(d) => Some(
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|e| StoreError::Corrupt(format!("activity until {d}: {e}")))?,
+            ),
+            None => None,
+        },
     })
 }
 
@@ -99,8 +108,8 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO activities (guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, seeded, created_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14) RETURNING id",
+        "INSERT INTO activities (guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, seeded, created_by, created_at, updated_at, until_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15) RETURNING id",
     )
     .bind(id_in(a.guild_id))
     .bind(&a.name)
@@ -116,6 +125,7 @@ pub async fn insert(
     .bind(seeded)
     .bind(id_in(a.created_by))
     .bind(ms(now))
+    .bind(a.until.map(|d| d.to_string()))
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -169,7 +179,7 @@ pub async fn update(
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE activities SET name = ?2, schedule = ?3, channel_id = ?4, position = ?5, role_id = ?6, leads = ?7,
-            message = ?8, checklist = ?9, holidays = ?10, paused = ?11, updated_at = ?12
+            message = ?8, checklist = ?9, holidays = ?10, paused = ?11, updated_at = ?12, until_day = ?13
          WHERE id = ?1",
     )
     .bind(a.id)
@@ -184,6 +194,7 @@ pub async fn update(
     .bind(a.holidays.key())
     .bind(a.paused)
     .bind(ms(now))
+    .bind(a.until.map(|d| d.to_string()))
     .execute(conn)
     .await?;
     Ok(())
@@ -536,6 +547,7 @@ pub async fn seed_defaults(
             created_by: 0,
             next_at: None,
             plan_sig: None,
+            until: None,
         };
         insert(conn, &a, true, now).await?;
     }

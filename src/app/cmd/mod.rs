@@ -7,6 +7,7 @@ pub mod data;
 pub mod help;
 pub mod import;
 pub mod outbox;
+pub mod review;
 pub mod setup;
 pub mod status;
 pub mod summary;
@@ -33,6 +34,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         ["data", "import"] => import::run(ctx, inv).await,
         ["data", sub] => data::run(ctx, sub, inv).await,
         ["summary", sub] => summary::run(ctx, sub, inv).await,
+        ["review"] => review::run(ctx, inv).await,
         ["outbox", "list"] => outbox::list(ctx, inv).await,
         ["outbox", "retry"] => outbox::retry(ctx, inv).await,
         _ => Err(UserError::new("err-unknown-command")

@@ -94,3 +94,60 @@ async fn complaint_handlers_are_named_before_and_after() {
     assert!(out.contains("assigned it: nobody → @dana"), "{out}");
     assert!(out.contains("assigned it: @dana → @erin"), "{out}");
 }
+
+#[tokio::test]
+async fn a_reopened_complaint_keeps_both_outcomes() {
+    let t = TestApp::new().await;
+    let mut sh = boss(&t).await;
+    log_damaged(&mut sh, 1, "A1", "Cup broken").await;
+    run(
+        &mut sh,
+        "/complaint resolve id:1 outcome:partial-refund amount:25.50",
+    )
+    .await;
+    run(&mut sh, "/complaint reopen id:1 note:\"Buyer wrote again\"").await;
+    run(&mut sh, "/complaint resolve id:1 outcome:exchange").await;
+    let out = run(&mut sh, "/complaint show id:1").await;
+    let h = history_lines(&out);
+    let at = |needle: &str| {
+        h.iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no “{needle}” in {out}"))
+    };
+    let taken = at("changed it: outcome: partial refund 25.50 → reopened");
+    let reopened = at("reopened it: Buyer wrote again");
+    let new = at("changed it: outcome: reopened → exchange");
+    assert!(taken < reopened && reopened < new, "{out}");
+    // The first resolution is no change of outcome: one entry each way, no more.
+    assert_eq!(
+        h.iter()
+            .filter(|l| l.contains("changed it: outcome:"))
+            .count(),
+        2,
+        "{out}"
+    );
+    run(&mut sh, ":locale zh-CN").await;
+    let out = run(&mut sh, "/complaint show id:1").await;
+    assert!(out.contains("部分退款 25.50 → 重新打开"), "{out}");
+
+    // The export's history sheet says the same in plain text.
+    run(&mut sh, ":locale en-US").await;
+    let out = run(
+        &mut sh,
+        "/complaint export format:csv from:2026-11-01 to:2026-12-31",
+    )
+    .await;
+    let files: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("Saved: "))
+        .collect();
+    let path = files
+        .get(1)
+        .unwrap_or_else(|| panic!("no history file: {out}"));
+    let text = std::fs::read_to_string(path).expect("history csv");
+    assert!(
+        text.contains("outcome: partial refund 25.50 → reopened"),
+        "{text}"
+    );
+    assert!(text.contains("outcome: reopened → exchange"), "{text}");
+}

@@ -3,6 +3,8 @@
 
 mod backup;
 mod calendar;
+mod data_export;
 mod export;
 mod history;
 mod recurrence;
+mod review;

@@ -139,3 +139,57 @@ async fn ends_that_cannot_be_are_refused_and_nothing_is_stored() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+/// An activity with `until:` reminds on exactly the reference expansion's days up to it, the
+/// list, the confirmation and the calendar file say so, and `until:-` lets it go on.
+#[tokio::test]
+async fn an_activity_until_a_day_reminds_up_to_it_and_no_further() {
+    let mut config = storeops::config::Config::defaults();
+    config.activities.seed_defaults = false;
+    config.activities.follow_up = false;
+    let t = TestApp::with_config(config).await;
+    let mut sh = boss(&t).await;
+    let start = t.clock_now();
+    let until = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let out = run(&mut sh, "/activity add name:Standup schedule:\"weekdays 10:00\" ping:operations lead:0 until:2026-11-20").await;
+    assert!(out.contains("until:2026-11-20 is already past"), "{out}");
+    assert!(!run(&mut sh, "/activity list").await.contains("Standup"));
+    let out = run(&mut sh, "/activity add name:Standup schedule:\"weekdays 10:00\" ping:operations lead:0 until:2026-12-03").await;
+    assert!(out.contains("Last day: 2026-12-03"), "{out}");
+    let out = run(&mut sh, "/activity list").await;
+    assert!(out.contains("ends after 2026-12-03"), "{out}");
+
+    // The calendar file holds the reference's occurrences and no later one.
+    let out = run(&mut sh, "/activity calendar format:ics").await;
+    let path = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Saved: "))
+        .unwrap_or_else(|| panic!("no file: {out}"));
+    let raw = std::fs::read_to_string(path).unwrap();
+    let want = weekdays_at_ten(start, until, 1000);
+    assert_eq!(raw.matches("BEGIN:VEVENT").count(), want.len(), "{raw}");
+    for at in &want {
+        let stamp = at.format("DTSTART:%Y%m%dT%H%M%SZ").to_string();
+        assert!(raw.contains(&stamp), "{stamp} missing");
+    }
+
+    // Three weeks on: one reminder per reference occurrence, none after the last day.
+    let out = run(&mut sh, ":advance 21d").await;
+    let sent: Vec<_> = crate::support::sent::all_sent(&out)
+        .into_iter()
+        .filter(|m| m.title.contains("Standup"))
+        .collect();
+    assert_eq!(sent.len(), want.len(), "{out}");
+    let out = run(&mut sh, "/activity list").await;
+    assert!(out.contains("ends after 2026-12-03"), "{out}");
+
+    // until:- removes the end: it reminds again from the next weekday.
+    let out = run(&mut sh, "/activity edit id:1 until:-").await;
+    assert!(!out.contains("Last day"), "{out}");
+    let out = run(&mut sh, ":advance 1d").await;
+    let sent = crate::support::sent::all_sent(&out)
+        .into_iter()
+        .filter(|m| m.title.contains("Standup"))
+        .count();
+    assert_eq!(sent, 1, "{out}");
+}

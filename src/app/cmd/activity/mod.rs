@@ -76,6 +76,8 @@ pub struct ActivityEdit {
     pub message: Option<Option<String>>,
     pub checklist: Option<Vec<String>>,
     pub holidays: Option<HolidayMode>,
+    /// Some(None) removes the end.
+    pub until: Option<Option<NaiveDate>>,
 }
 
 /// An `/activity` command, read and checked.
@@ -148,6 +150,7 @@ impl ActivityCmd {
                     created_by: ctx.origin.actor.user_id,
                     next_at: None,
                     plan_sig: None,
+                    until: parse_until(ctx, inv)?.flatten(),
                 }))
             }
             "list" => ActivityCmd::List {
@@ -179,6 +182,7 @@ impl ActivityCmd {
                     },
                     checklist: parse_checklist_option(inv)?,
                     holidays: parse_mode(inv)?,
+                    until: parse_until(ctx, inv)?,
                 };
                 let changes = [
                     "name",
@@ -190,6 +194,7 @@ impl ActivityCmd {
                     "message",
                     "checklist",
                     "holidays",
+                    "until",
                 ];
                 if !changes.iter().any(|k| inv.options.contains_key(*k)) {
                     return Err(UserError::new("activity-err-edit-nothing"));
@@ -253,6 +258,25 @@ fn lead_error(e: LeadError) -> UserError {
             UserError::new("activity-err-lead-many").arg("max", activity::MAX_LEADS.to_string())
         }
     }
+}
+
+/// `until:` a last day (not before today), or `until:-` to remove the end (Some(None)).
+fn parse_until(ctx: &Ctx<'_>, inv: &Invocation) -> Result<Option<Option<NaiveDate>>, UserError> {
+    let Some(text) = inv.str("until") else {
+        return Ok(None);
+    };
+    if is_clear(text) {
+        return Ok(Some(None));
+    }
+    let tz = ctx.guild.timezone;
+    let day = input::day(text, ctx.now, tz)?;
+    let today = ctx.now.with_timezone(&tz).date_naive();
+    if day < today {
+        return Err(UserError::new("activity-err-until-past")
+            .arg("until", day.to_string())
+            .arg("today", today.to_string()));
+    }
+    Ok(Some(Some(day)))
 }
 
 fn parse_checklist_option(inv: &Invocation) -> Result<Option<Vec<String>>, UserError> {
@@ -357,6 +381,9 @@ async fn edit(ctx: &Ctx<'_>, id: i64, e: ActivityEdit) -> AppResult<Reply> {
         }
         if let Some(m) = e.holidays {
             a.holidays = m;
+        }
+        if let Some(u) = e.until {
+            a.until = u;
         }
         activities::update(tx, &a, ctx.now).await?;
         Ok(id)

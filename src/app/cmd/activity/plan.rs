@@ -71,6 +71,7 @@ impl Calendar {
             mode: a.holidays,
             holidays: &self.holidays,
             skips: &self.skips,
+            until: a.until,
         }
     }
 }

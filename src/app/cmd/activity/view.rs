@@ -112,6 +112,9 @@ pub(super) fn describe(l: Locale, a: &Activity, guild: &GuildSettings, title: St
             l.t(&format!("activity-holidays-{}", a.holidays.key())),
             true,
         );
+    if let Some(u) = a.until {
+        r = r.field(l.t("activity-field-until"), u.to_string(), true);
+    }
     if let Some(m) = &a.message {
         r = r.field(l.t("activity-field-message"), escape_user_text(m), false);
     }
@@ -280,6 +283,10 @@ pub(super) async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
             holidays = l.t(&format!("activity-holidays-{}", a.holidays.key())),
             next = next_text(l, a, &ctx.guild, a.next_at)
         ));
+        if let Some(u) = a.until {
+            r.lines
+                .push(tr!(l, "activity-until", until = u.to_string()));
+        }
     }
     r.ephemeral = true;
     Ok(r)

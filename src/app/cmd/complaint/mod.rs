@@ -556,6 +556,15 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
             );
             ctx.log(tx, (Log::Complaint, id), "resolved", Some(&detail))
                 .await?;
+            if c.episode > 1 {
+                // Resolved again after a reopen: the new outcome as the other side.
+                let after = Side::Outcome(outcome, amount.map(|a| a.0));
+                if let Some(change) = Change::of(Field::Outcome, Side::Reopened, after) {
+                    let detail = change.encode();
+                    ctx.log(tx, (Log::Complaint, id), "outcome", Some(&detail))
+                        .await?;
+                }
+            }
             let c = load(tx, ctx, id).await?;
             reschedule(tx, &c, &ctx.guild, cfg, ctx.now).await?;
             let visit = return_visit(tx, ctx, &c).await?;
@@ -672,6 +681,16 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply
                     .into());
             }
             complaints::reopen(tx, id, ctx.now + limit(ctx, c.severity)).await?;
+            // Both sides: the outcome it had, taken back by the reopen.
+            let before = match c.outcome {
+                Some(o) => Side::Outcome(o, c.amount.map(|a| a.0)),
+                None => Side::Nobody,
+            };
+            if let Some(change) = Change::of(Field::Outcome, before, Side::Reopened) {
+                let detail = change.encode();
+                ctx.log(tx, (Log::Complaint, id), "outcome", Some(&detail))
+                    .await?;
+            }
             ctx.log(tx, (Log::Complaint, id), "reopened", note.as_deref())
                 .await?;
             let c = load(tx, ctx, id).await?;

@@ -270,6 +270,7 @@ pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> 
                 Ok(u) => format!(": {}", message::user_ref(u)),
                 Err(_) => format!(": {}", view::detail_text(l, d, false)),
             },
+            ("outcome", Some(d)) => format!(": {}", view::detail_text(l, d, false)),
             (_, Some(d)) => format!(": {}", escape_user_text(d)),
             (_, None) => String::new(),
         }

@@ -2,6 +2,8 @@
 //! Negative figures are refused; absurd ones need `confirm:true`. Re-entering a day replaces
 //! the figures given and keeps who changed what.
 
+mod export;
+
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::app::input::plain_name;
@@ -361,6 +363,8 @@ pub enum DataCmd {
         /// `2026-12`.
         month: String,
     },
+    /// `/data export`.
+    Export(export::DataExport),
 }
 
 impl DataCmd {
@@ -440,6 +444,7 @@ impl DataCmd {
                     month,
                 }
             }
+            "export" => DataCmd::Export(export::DataExport::parse(ctx, inv)?),
             _ => {
                 return Err(
                     UserError::new("err-unknown-command").arg("command", format!("/data {sub}"))
@@ -470,6 +475,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             amount,
             month,
         } => target(ctx, shop.as_deref(), amount, month).await,
+        DataCmd::Export(x) => export::export(ctx, x).await,
     }
 }
 

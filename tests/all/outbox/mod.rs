@@ -9,6 +9,7 @@
 mod disk_full;
 mod downtime;
 mod faults;
+mod kill;
 mod queue;
 mod schedules;
 mod second_process;

@@ -6,6 +6,7 @@
 //! outlast their lease or get a late 429). Every schedule is driven by the manual clock; real
 //! time only bounds the wait on a background task.
 
+mod ctrl_c;
 mod disk_full;
 mod downtime;
 mod faults;

@@ -97,6 +97,10 @@ job-summary = The daily summary
 job-activities = Planning activity reminders
 job-prune = Deleting old delivered messages
 job-backup = The daily backup
+trouble-job-title = A scheduled job is failing
+trouble-job-body = { $job } failed: { $error }. The bot tries it again by itself, waiting longer each time (30 s, then up to 30 min); reminders and the other jobs carry on. Said once; `/status` shows whether it still fails.
+trouble-disk-title = The database's disk was full
+trouble-disk-body = From { $since } to { $until } the database's disk was full: commands in that time were refused (each said so) and reminders waited; they went out once there was room again. Nothing saved before was lost. Keep some space free on the bot's disk.
 
 ## Outbox
 outbox-error = last error: { $error } (after { $attempts } tries)

@@ -97,6 +97,10 @@ job-summary = 每日数据汇总
 job-activities = 安排活动提醒
 job-prune = 清理旧的已发送消息
 job-backup = 每日备份
+trouble-job-title = 定时任务出错
+trouble-job-body = { $job }出错：{ $error }。机器人会自动重试，每次间隔加长（30 秒起，最长 30 分钟）；提醒和其他定时任务照常进行。此消息只发一次；用 `/status` 查看是否仍在出错。
+trouble-disk-title = 数据库磁盘曾经写满
+trouble-disk-body = 从 { $since } 到 { $until }，数据库所在磁盘已满：这段时间的命令都被拒绝（每条都已说明），提醒推迟，有空间后已补发。之前保存的内容没有丢失。请在机器人的磁盘上留出空间。
 
 ## Outbox
 outbox-error = 最后一次错误：{ $error }（已尝试 { $attempts } 次）

@@ -25,6 +25,8 @@ pub struct JobTrouble {
 #[derive(Debug, Default)]
 struct State {
     disk_full_since: Option<DateTime<Utc>>,
+    /// A full disk that is over and not yet told to the escalation channels: (since, until).
+    disk_full_untold: Option<(DateTime<Utc>, DateTime<Utc>)>,
     jobs: BTreeMap<&'static str, JobTrouble>,
 }
 
@@ -63,11 +65,22 @@ impl Health {
     pub fn write_succeeded(&self, now: DateTime<Utc>) {
         let mut s = self.lock();
         if let Some(since) = s.disk_full_since.take() {
+            s.disk_full_untold = Some((since, now));
             tracing::warn!(
                 full_for_s = (now - since).num_seconds(),
                 "the database's disk has space again; carrying on"
             );
         }
+    }
+
+    /// A full disk that is over, to be told to the escalation channels once (taken).
+    pub fn take_disk_full_untold(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        self.lock().disk_full_untold.take()
+    }
+
+    /// Puts back a full disk that could not be told (the report's write failed).
+    pub fn keep_disk_full_untold(&self, span: (DateTime<Utc>, DateTime<Utc>)) {
+        self.lock().disk_full_untold.get_or_insert(span);
     }
 
     /// Since when the disk has been full, if it is.

@@ -6,7 +6,11 @@
 use chrono::{DateTime, Utc};
 
 use super::{App, AppResult};
-use crate::store::{activities, data, retention, runtime, tasks};
+use crate::i18n::Locale;
+use crate::message::{Reply, Severity};
+use crate::store::outbox::{NewMessage, Target};
+use crate::store::{activities, data, outbox, retention, runtime, settings, tasks};
+use crate::tr;
 
 fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     match (a, b) {
@@ -18,6 +22,7 @@ fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTi
 /// Runs every job that is due, each on its own: a job that fails is logged once, shown in
 /// `/status`, and tried again with backoff; it holds up neither the other jobs nor delivery.
 pub async fn run_due(app: &App) -> AppResult<()> {
+    tell_disk_full(app).await;
     if let Some(created) =
         guarded(app, RECURRING, super::cmd::task::materialise_recurring(app)).await
         && created > 0
@@ -120,13 +125,86 @@ async fn guarded<T>(
             Some(v)
         }
         Err(e) => {
+            let mut disk_full = false;
             if let super::AppError::Store(s) = &e {
                 app.health.store_failed(s, now);
+                disk_full = s.is_disk_full();
             }
-            app.health.job_failed(name, e.to_string(), now);
+            let first = app.health.job_retry_at(name).is_none();
+            let error = e.to_string();
+            app.health.job_failed(name, error.clone(), now);
+            // Told once when it starts failing, not on every retry; a full disk is told
+            // when it is over (nothing can be queued while it lasts).
+            if first && !disk_full {
+                let key = format!("job-failed:{name}:{}", crate::store::ms(now));
+                let told = tell_escalation(app, &key, |locale, _| {
+                    let mut r =
+                        Reply::titled(locale.t("trouble-job-title")).severity(Severity::Danger);
+                    r.lines.push(tr!(
+                        locale,
+                        "trouble-job-body",
+                        job = locale.t(&format!("job-{name}")),
+                        error = error.clone()
+                    ));
+                    r
+                })
+                .await;
+                if let Err(e) = told {
+                    tracing::warn!(error = %e, job = name, "cannot tell the escalation channels about the failing job");
+                }
+            }
             None
         }
     }
+}
+
+/// Tells a full disk that is over to every escalation channel, once.
+async fn tell_disk_full(app: &App) {
+    let Some((since, until)) = app.health.take_disk_full_untold() else {
+        return;
+    };
+    let key = format!("disk-full:{}", crate::store::ms(since));
+    let told = tell_escalation(app, &key, |locale, tz| {
+        let at = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+        let mut r = Reply::titled(locale.t("trouble-disk-title")).severity(Severity::Danger);
+        r.lines.push(tr!(
+            locale,
+            "trouble-disk-body",
+            since = at(since),
+            until = at(until)
+        ));
+        r
+    })
+    .await;
+    if let Err(e) = told {
+        tracing::warn!(error = %e, "cannot tell the escalation channels about the full disk yet");
+        app.health.keep_disk_full_untold((since, until));
+    }
+}
+
+/// Queues `reply` (in each guild's language and time zone) to every guild's escalation
+/// channel, keyed `key` so it is queued once.
+async fn tell_escalation(
+    app: &App,
+    key: &str,
+    reply: impl Fn(Locale, chrono_tz::Tz) -> Reply,
+) -> AppResult<()> {
+    let now = app.clock.now();
+    app.write(async |conn| {
+        for (guild, channel, locale, tz) in settings::escalation_channels(conn).await? {
+            let msg = NewMessage {
+                guild_id: guild,
+                dedupe_key: format!("{key}:{guild}"),
+                source: "trouble".into(),
+                target: Target::Channel(channel),
+                reply: reply(locale, tz),
+                due_at: now,
+            };
+            outbox::enqueue(conn, &msg, now).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// When the next job is due (a failed job: not before its retry).

@@ -114,6 +114,30 @@ pub async fn get_or_init(
 }
 
 /// The guild's settings, if it has any.
+/// Every guild with an escalation channel: (guild, channel, its language, its time zone).
+pub async fn escalation_channels(
+    conn: &mut SqliteConnection,
+) -> StoreResult<Vec<(u64, u64, Locale, Tz)>> {
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT guild_id, escalation_channel, locale, timezone FROM guild_settings WHERE escalation_channel IS NOT NULL ORDER BY guild_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(g, c, locale, tz)| {
+            Ok((
+                id_out(g),
+                id_out(c),
+                locale
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("locale {locale}")))?,
+                tz.parse()
+                    .map_err(|_| StoreError::Corrupt(format!("time zone {tz}")))?,
+            ))
+        })
+        .collect()
+}
+
 pub async fn get(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Option<GuildSettings>> {
     let row: Option<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
         "SELECT timezone, locale, summary_channel, escalation_channel FROM guild_settings WHERE guild_id = ?1",

@@ -387,8 +387,9 @@ impl Shell {
     }
 }
 
-/// The furthest `:advance` moves the clock at once (ten years).
-const ADVANCE_MAX_DAYS: i64 = 3650;
+/// The furthest `:advance` moves the clock at once: the longest duration people may type
+/// (five years), which the refusal names (it said 3650 days while refusing more than 1827).
+const ADVANCE_MAX_DAYS: i64 = crate::domain::deadline::MAX_DURATION_DAYS;
 
 /// `manager,customer-service` -> positions (unknown names are ignored).
 pub fn parse_positions(list: &str) -> Vec<Position> {

@@ -71,7 +71,7 @@ pub use self::rest::{
     FLAG_EPHEMERAL, FLAG_LOADING, INITIAL_RESPONSE_DEADLINE, TOKEN_LIFETIME, is_ephemeral,
 };
 pub use self::rules::Refusal;
-pub use self::state::{FakeConfig, Fault, FaultScope, RecordedFile, RecordedRequest};
+pub use self::state::{FakeConfig, Fault, FaultScope, NONCE_WINDOW, RecordedFile, RecordedRequest};
 use self::state::{Inner, PendingFault, State};
 
 struct ServerGuard {
@@ -110,6 +110,7 @@ impl FakeDiscord {
         state.rate_limits_enabled = config.rate_limits;
         state.channel_window = config.channel_window;
         state.global_limit = config.global_limit;
+        state.nonce_window = config.nonce_window;
         let inner = Arc::new(Inner {
             fixture,
             addr,
@@ -370,6 +371,17 @@ impl FakeDiscord {
     pub fn channel_messages(&self, channel_id: u64) -> Vec<Value> {
         let st = self.inner.lock();
         visible_in(&st, channel_id)
+    }
+
+    /// How many creates with `enforce_nonce` were answered with the earlier message of their
+    /// nonce (a resend inside [`FakeConfig::nonce_window`]: nobody sees a second message).
+    pub fn nonce_replays(&self) -> u64 {
+        self.inner.lock().nonce_replays
+    }
+
+    /// How many messages were ever created (ephemeral and deleted included).
+    pub fn message_count(&self) -> usize {
+        self.inner.lock().messages.len()
     }
 
     /// Every message ever created (ephemeral and deleted included), oldest first.

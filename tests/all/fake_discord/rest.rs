@@ -500,19 +500,24 @@ fn route(
             {
                 return refuse(r);
             }
-            // nonce + enforce_nonce: same nonce in the same channel returns the first message.
+            // nonce + enforce_nonce: the same nonce in the same channel within the window
+            // returns that message; after the window a new one is posted (FakeConfig::nonce_window).
+            let nonce = nonce_key(&body_ref["nonce"]);
             if body_ref["enforce_nonce"].as_bool() == Some(true)
-                && let Some(key) = nonce_key(&body_ref["nonce"])
+                && let Some(key) = &nonce
+                && let Some(&(mid, at)) = st.nonces.get(&(cid, key.clone()))
+                && st.now().saturating_duration_since(at) < st.nonce_window
+                && let Some(m) = st.message(mid).cloned()
             {
-                let existing = st.messages.iter().find(|m| {
-                    value_id(&m["channel_id"]) == Some(cid)
-                        && nonce_key(&m["nonce"]).as_deref() == Some(key.as_str())
-                });
-                if let Some(m) = existing {
-                    return ok(m.clone());
-                }
+                st.nonce_replays += 1;
+                return ok(m);
             }
-            ok(create_message(inner, st, cid, body_ref, files, Origin::Bot))
+            let m = create_message(inner, st, cid, body_ref, files, Origin::Bot);
+            if let (Some(key), Some(mid)) = (nonce, value_id(&m["id"])) {
+                let at = st.now();
+                st.nonces.insert((cid, key), (mid, at));
+            }
+            ok(m)
         }
         ("GET", ["channels", cid, "messages"]) => {
             let cid = parse_id(cid).unwrap_or(0);

@@ -224,6 +224,13 @@ pub(crate) struct State {
     pub command_ids: HashMap<String, u64>,
     /// All messages ever created, in creation order.
     pub messages: Vec<Value>,
+    /// When (on the fake's clock) each message with a nonce was created, by channel and nonce:
+    /// the latest one, which a create with `enforce_nonce` within the window returns.
+    pub nonces: HashMap<(u64, String), (u64, Instant)>,
+    /// Creates with `enforce_nonce` answered with the earlier message (within the window).
+    pub nonce_replays: u64,
+    /// `FakeConfig::nonce_window`.
+    pub nonce_window: Duration,
     pub message_index: HashMap<u64, usize>,
     pub message_edits: HashMap<u64, Vec<Value>>,
     pub deleted_messages: Vec<u64>,
@@ -253,6 +260,9 @@ impl State {
             last_commands: Vec::new(),
             command_ids: HashMap::new(),
             messages: Vec::new(),
+            nonces: HashMap::new(),
+            nonce_replays: 0,
+            nonce_window: NONCE_WINDOW,
             message_index: HashMap::new(),
             message_edits: HashMap::new(),
             deleted_messages: Vec::new(),
@@ -324,7 +334,18 @@ pub struct FakeConfig {
     pub channel_window: Duration,
     /// Requests per second of the global limit (Discord's: 50).
     pub global_limit: u32,
+    /// How long a message's `nonce` deduplicates a later create with `enforce_nonce` in its
+    /// channel. Discord: "If true and nonce is present, it will be checked for uniqueness in the
+    /// past few minutes. If another message was created by the same author with the same nonce,
+    /// that message will be returned and no new message will be created."
+    /// (<https://discord.com/developers/docs/resources/message#create-message>, the
+    /// `enforce_nonce` field). "A few minutes" is not a number: the fake takes 2 minutes, and
+    /// a resend later than that posts a second message, as it would on Discord.
+    pub nonce_window: Duration,
 }
+
+/// [`FakeConfig::nonce_window`]'s default.
+pub const NONCE_WINDOW: Duration = Duration::from_secs(120);
 
 impl Default for FakeConfig {
     fn default() -> Self {
@@ -334,6 +355,7 @@ impl Default for FakeConfig {
             rate_limits: false,
             channel_window: Duration::from_secs(5),
             global_limit: 50,
+            nonce_window: NONCE_WINDOW,
         }
     }
 }

@@ -6,9 +6,11 @@
 //! outlast their lease or get a late 429). Every schedule is driven by the manual clock; real
 //! time only bounds the wait on a background task.
 
+mod ctrl_c;
 mod disk_full;
 mod downtime;
 mod faults;
+mod kill;
 mod queue;
 mod schedules;
 mod second_process;

@@ -148,3 +148,127 @@ async fn retry_after_counts_from_the_answer_not_from_the_claim() {
         r.available_at
     );
 }
+
+/// The lease the renewal tests give their dispatchers (manual clock); renewed every third of
+/// it in real time.
+const SHORT_LEASE_MS: i64 = 900;
+
+/// A core whose outbox lease is [`SHORT_LEASE_MS`], with one row `key` due now.
+async fn short_lease(key: &str) -> TestApp {
+    let mut config = storeops::config::Config::defaults();
+    config.activities.seed_defaults = false;
+    config.outbox.lease = Duration::milliseconds(SHORT_LEASE_MS);
+    let t = TestApp::with_config(config).await;
+    enqueue(
+        &t.app,
+        &message(GUILD, key, "slow", Target::Channel(CH_A), t.clock.now()),
+    )
+    .await;
+    t
+}
+
+/// A send that takes many leases keeps its claim: each time the clock has moved most of a
+/// lease on, process A renews it, and process B, passing right then (past the lease A first
+/// took), finds nothing to send. When A's send returns, the row is sent once, by A.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_send_keeps_its_claim_while_its_lease_is_renewed() {
+    let key = "long:1";
+    let t = short_lease(key).await;
+    let lease = Duration::milliseconds(SHORT_LEASE_MS);
+    let sink = Arc::new(GateSink::default());
+    let gate = sink.gate();
+    let a = Arc::new(Dispatcher::new(&t.app, sink.clone()).with_owner("process-a"));
+    let app_b = t.restart().await;
+    let b = Dispatcher::new(&app_b, sink.clone()).with_owner("process-b");
+    let task_a = tokio::spawn({
+        let a = a.clone();
+        async move { a.run_due().await }
+    });
+    assert!(eventually(PATIENCE, || sink.calls() == 1).await);
+    let first_lease = outbox_row(&t.app, key).await.lease_until.expect("leased");
+
+    // Six times two thirds of a lease: four leases in all.
+    for step in 1..=6 {
+        t.clock
+            .advance(Duration::milliseconds(SHORT_LEASE_MS * 2 / 3));
+        let now = t.clock.now();
+        let renewed = async {
+            for _ in 0..2000 {
+                let r = outbox_row(&t.app, key).await;
+                if r.lease_until.is_some_and(|u| u >= now + lease) {
+                    return Some(r);
+                }
+                tokio::time::sleep(StdDuration::from_millis(5)).await;
+            }
+            None
+        }
+        .await
+        .unwrap_or_else(|| panic!("step {step}: the lease was not renewed past {now}"));
+        assert_eq!(renewed.lease_owner.as_deref(), Some("process-a"));
+        assert_eq!(renewed.state, "sending");
+        if now > first_lease {
+            // Past the lease A first took: B would take the row, were it not renewed.
+            let pass = run_due(&b).await;
+            assert_eq!(pass.sent, 0, "step {step}: B took a renewed row");
+            assert_eq!(sink.calls(), 1, "step {step}: sent a second time");
+        }
+    }
+
+    gate.send(Ok(storeops::outbox::Delivered {
+        message_id: "m-a".into(),
+    }))
+    .expect("a waiting");
+    task_a.await.expect("a joins").expect("a's pass");
+    let r = outbox_row(&t.app, key).await;
+    assert_eq!(
+        (r.state.as_str(), r.platform_message_id.as_deref()),
+        ("sent", Some("m-a"))
+    );
+    assert_eq!(sink.calls(), 1);
+}
+
+/// Without renewal — process A froze in the middle of a send (its task stopped; a dead or
+/// hung process) — the lease runs out and process B takes the row over and delivers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_whose_lease_is_not_renewed_is_taken_over_after_the_lease() {
+    let key = "frozen:1";
+    let t = short_lease(key).await;
+    let lease = Duration::milliseconds(SHORT_LEASE_MS);
+    let sink = Arc::new(GateSink::default());
+    let _gate_a = sink.gate();
+    let a = Arc::new(Dispatcher::new(&t.app, sink.clone()).with_owner("process-a"));
+    let app_b = t.restart().await;
+    let b = Dispatcher::new(&app_b, sink.clone()).with_owner("process-b");
+    let task_a = tokio::spawn({
+        let a = a.clone();
+        async move { a.run_due().await }
+    });
+    assert!(eventually(PATIENCE, || sink.calls() == 1).await);
+    let leased = outbox_row(&t.app, key).await.lease_until.expect("leased");
+    task_a.abort();
+    let _ = task_a.await;
+    // Longer than a renewal period of real time: nothing renews the lease any more.
+    tokio::time::sleep(StdDuration::from_millis(SHORT_LEASE_MS as u64)).await;
+    assert_eq!(outbox_row(&t.app, key).await.lease_until, Some(leased));
+
+    // Just before the lease ends B does not take it; just after, it does.
+    t.clock.set(leased - Duration::milliseconds(1));
+    let pass = run_due(&b).await;
+    assert_eq!(
+        (pass.sent, sink.calls()),
+        (0, 1),
+        "taken before the lease ended"
+    );
+    t.clock.set(leased + lease / 10);
+    let pass = run_due(&b).await;
+    assert_eq!(
+        (pass.sent, sink.calls()),
+        (1, 2),
+        "taken over after the lease"
+    );
+    let r = outbox_row(&t.app, key).await;
+    assert_eq!(
+        (r.state.as_str(), r.platform_message_id.as_deref()),
+        ("sent", Some(&*format!("gate-{}", r.id)))
+    );
+}

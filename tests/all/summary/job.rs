@@ -223,3 +223,29 @@ async fn a_failing_summary_job_holds_up_neither_reminders_nor_other_jobs() {
     let status = run(&mut sh, "/status").await;
     assert!(!status.contains("failed"), "{status}");
 }
+
+/// A failing job is told to the escalation channel once when it starts failing, not on each
+/// of its retries.
+#[tokio::test]
+async fn a_failing_job_is_told_to_the_escalation_channel_once_not_on_every_retry() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss_with_summary_channel(&t).await;
+    let out = run(&mut sh, "/setup escalation-channel:#esc").await;
+    assert!(out.contains("Settings saved"), "{out}");
+    fixture(&mut sh).await;
+    sqlx::query("UPDATE daily_figures SET figures = '{\"uv\": \"many\"}'")
+        .execute(&t.app.store.pool)
+        .await
+        .expect("corrupt");
+    let title = "A scheduled job is failing";
+    // Tuesday 09:00 it fails, then at every retry for six hours (30 s doubling to 30 min).
+    let mut out = run(&mut sh, ":advance 24h").await;
+    for _ in 0..6 {
+        out.push_str(&run(&mut sh, ":advance 1h").await);
+    }
+    let status = run(&mut sh, "/status").await;
+    assert!(status.contains("The daily summary failed"), "{status}");
+    assert_eq!(out.matches(title).count(), 1, "{out}");
+    assert!(out.contains("The daily summary failed: "), "{out}");
+    assert!(out.contains("[bot → #esc]"), "{out}");
+}

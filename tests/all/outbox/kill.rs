@@ -1,0 +1,220 @@
+//! Kill -9 in the middle of a burst, with the real binary (issue #20): `storeops run` delivers
+//! a burst of queued messages to the fake Discord on 127.0.0.1, is killed with SIGKILL at random
+//! points of it, and is started again at once, until everything went out. Counted at the fake,
+//! where a user would see them: every message shows at least once; a message that was in flight
+//! at a kill is sent again with the same nonce after its lease. Restarted inside Discord's nonce
+//! window (the fake's [`NONCE_WINDOW`]) Discord returns the first message, so nothing shows
+//! twice; restarted after it, such a message can show twice — by design (the README says so),
+//! and this test counts how many and checks the bound (at most one batch a kill).
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{Duration, Utc};
+use rand::{Rng, SeedableRng};
+use storeops::store::outbox::Target;
+
+use crate::fake_discord::{FakeDiscord, GuildFixture, NONCE_WINDOW};
+use crate::support::TestApp;
+use crate::support::outbox::{enqueue_all, message};
+use crate::support::store::count;
+
+/// Messages in the burst.
+const ROWS: usize = 500;
+/// Kills in each run of the burst.
+const KILLS: usize = 6;
+/// `outbox.batch_size` of the bot under test.
+const BATCH: usize = 50;
+/// `outbox.lease_seconds` of the bot under test (the least the configuration allows).
+const LEASE_SECONDS: u64 = 5;
+
+/// `storeops run` on the test's database against the fake, its log appended to `log`.
+fn start(t: &TestApp, fake: &FakeDiscord, log: &std::path::Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("log file");
+    Command::new(env!("CARGO_BIN_EXE_storeops"))
+        .arg("run")
+        .current_dir(t.dir.path())
+        .env_remove("STOREOPS_CONFIG")
+        .env("DISCORD_TOKEN", "test-token")
+        .env("STOREOPS_DATABASE_PATH", &t.app.config.database.path)
+        .env("STOREOPS_DISCORD_API_BASE", fake.api_base())
+        .env(
+            "STOREOPS_DISCORD_GUILDS",
+            fake.fixture().guild_id.to_string(),
+        )
+        .env("STOREOPS_DISCORD_GLOBAL_REQUESTS_PER_SECOND", "1000")
+        .env("STOREOPS_OUTBOX_LEASE_SECONDS", LEASE_SECONDS.to_string())
+        .env("STOREOPS_OUTBOX_BATCH_SIZE", BATCH.to_string())
+        .env("STOREOPS_OUTBOX_PER_CHANNEL_INTERVAL_MS", "0")
+        .env("STOREOPS_LOG", "warn,storeops=info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start storeops run")
+}
+
+/// Message creates the fake answered: new messages plus resends it deduplicated.
+fn answered(fake: &FakeDiscord) -> usize {
+    fake.message_count() + fake.nonce_replays() as usize
+}
+
+/// What one run of the burst measured.
+#[derive(Debug)]
+struct Figures {
+    kills: usize,
+    messages: usize,
+    /// Sends the fake answered with the first message (inside the nonce window).
+    resent_inside: u64,
+    /// Messages a user sees a second time (a resend after the window).
+    shown_twice: usize,
+    lost: usize,
+    seconds: f64,
+}
+
+/// The burst: [`ROWS`] messages over the fixture's channels, the bot killed [`KILLS`] times at
+/// random points and started again at once — or, with `after_window`, as if it came back
+/// after Discord's nonce window (the fake's clock moved past it).
+async fn burst(after_window: bool, seed: u64) -> Figures {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let fake = FakeDiscord::start(GuildFixture::default()).await;
+    let t = TestApp::quiet().await;
+    let guild = fake.fixture().guild_id;
+    let channels: Vec<u64> = fake.fixture().channels.iter().map(|c| c.id).collect();
+    let due = Utc::now() - Duration::seconds(1);
+    let rows: Vec<_> = (0..ROWS)
+        .map(|i| {
+            let channel = channels[i % channels.len()];
+            message(
+                guild,
+                &format!("burst:{i}"),
+                "burst",
+                Target::Channel(channel),
+                due,
+            )
+        })
+        .collect();
+    enqueue_all(&t.app, &rows).await;
+    let log = t.dir.path().join("run.log");
+    let sent = "SELECT COUNT(*) FROM outbox WHERE state = 'sent'";
+    let began = Instant::now();
+
+    let mut kills = 0;
+    while kills < KILLS {
+        let mut bot = start(&t, &fake, &log);
+        // A random point: after 0 to 1.2 batches more answers, plus up to 2 ms.
+        let target = answered(&fake) + rng.gen_range(0..=BATCH * 6 / 5);
+        let reached =
+            crate::support::eventually(StdDuration::from_secs(30), || answered(&fake) >= target)
+                .await;
+        assert!(
+            reached,
+            "the bot stopped sending before the kill point; its log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(StdDuration::from_micros(rng.gen_range(0..2000))).await;
+        bot.kill().expect("SIGKILL");
+        bot.wait().expect("reaped");
+        kills += 1;
+        if count(&t.app, sent).await == ROWS as i64 {
+            break;
+        }
+        if after_window {
+            fake.advance_clock(NONCE_WINDOW + StdDuration::from_secs(1));
+        }
+    }
+    assert_eq!(kills, KILLS, "the burst ended before the last kill");
+
+    // The last start delivers the rest (rows in flight at the last kill after their lease).
+    let mut bot = start(&t, &fake, &log);
+    let limit = Instant::now() + StdDuration::from_secs(60);
+    while count(&t.app, sent).await < ROWS as i64 {
+        assert!(
+            Instant::now() < limit,
+            "not everything was sent within 60 s; states: {:?}; log:\n{}",
+            crate::support::outbox::state_counts(&t.app).await,
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+    bot.kill().expect("SIGKILL");
+    bot.wait().expect("reaped");
+    let seconds = began.elapsed().as_secs_f64();
+
+    // What a user sees: the messages of each channel, by nonce.
+    let nonces: Vec<(i64, String)> =
+        sqlx::query_as("SELECT target_id, nonce FROM outbox WHERE source = 'burst'")
+            .fetch_all(&t.app.store.pool)
+            .await
+            .expect("rows");
+    assert_eq!(nonces.len(), ROWS);
+    let mut shown: HashMap<(u64, String), usize> = HashMap::new();
+    for m in fake.all_messages() {
+        let channel = m["channel_id"].as_str().and_then(|c| c.parse().ok());
+        if let (Some(c), Some(n)) = (channel, m["nonce"].as_str()) {
+            *shown.entry((c, n.to_string())).or_default() += 1;
+        }
+    }
+    let mut lost = 0;
+    let mut shown_twice = 0;
+    for (channel, nonce) in &nonces {
+        match shown.get(&(*channel as u64, nonce.clone())) {
+            None | Some(0) => lost += 1,
+            Some(n) => shown_twice += n - 1,
+        }
+    }
+    fake.assert_no_unexpected_refusals();
+    Figures {
+        kills,
+        messages: ROWS,
+        resent_inside: fake.nonce_replays(),
+        shown_twice,
+        lost,
+        seconds,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_burst_and_restarted_at_once_every_message_shows_exactly_once() {
+    let seed = rand::random();
+    let f = burst(false, seed).await;
+    println!(
+        "kill -9 test, restarts inside the nonce window (seed {seed}): {} kills, {} messages, \
+         {} re-sent inside the window (Discord returned the first message), {} shown twice, \
+         {} lost, {:.1} s",
+        f.kills, f.messages, f.resent_inside, f.shown_twice, f.lost, f.seconds
+    );
+    assert_eq!(f.lost, 0, "seed {seed}: {f:?}");
+    assert_eq!(f.shown_twice, 0, "seed {seed}: {f:?}");
+    assert!(
+        f.resent_inside <= (f.kills * BATCH) as u64,
+        "at most one batch re-sent a kill; seed {seed}: {f:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_burst_and_back_after_the_nonce_window_nothing_is_lost_and_doubles_are_bounded()
+{
+    let seed = rand::random();
+    let f = burst(true, seed).await;
+    println!(
+        "kill -9 test, restarts after the nonce window (seed {seed}): {} kills, {} messages, \
+         {} re-sent inside the window, {} shown twice (re-sent after the window), {} lost, \
+         {:.1} s",
+        f.kills, f.messages, f.resent_inside, f.shown_twice, f.lost, f.seconds
+    );
+    assert_eq!(f.lost, 0, "seed {seed}: {f:?}");
+    assert_eq!(
+        f.resent_inside, 0,
+        "every restart came after the window: {f:?}"
+    );
+    assert!(
+        f.shown_twice <= f.kills * BATCH,
+        "at most one batch shown twice a kill; seed {seed}: {f:?}"
+    );
+}

@@ -163,6 +163,7 @@ macro_rules! activity_options {
             opt("checklist"),
             choices(opt("holidays"), HOLIDAY_MODES),
             opt("until"),
+            int("times"),
         ]
     };
 }

@@ -262,6 +262,8 @@ pub struct Rules<'a> {
     pub skips: &'a BTreeSet<NaiveDate>,
     /// The last local day it fires on (`until:`); None = no end.
     pub until: Option<NaiveDate>,
+    /// The last instant it fires at (the last of a `times:` count); None = no such end.
+    pub last: Option<DateTime<Utc>>,
 }
 
 impl Rules<'_> {
@@ -288,7 +290,8 @@ impl Rules<'_> {
         let mut cursor = after;
         for _ in 0..MAX_SCAN {
             let at = self.schedule.next_after(cursor, self.tz)?;
-            if self.until.is_some_and(|u| self.date_of(at) > u) {
+            if self.until.is_some_and(|u| self.date_of(at) > u) || self.last.is_some_and(|l| at > l)
+            {
                 return None;
             }
             let fate = self.fate(at);
@@ -306,6 +309,7 @@ impl Rules<'_> {
             .occurrences(from, to, self.tz, limit)
             .into_iter()
             .filter(|at| self.until.is_none_or(|u| self.date_of(*at) <= u))
+            .filter(|at| self.last.is_none_or(|l| *at <= l))
             .map(|at| Occurrence {
                 at,
                 fate: self.fate(at),
@@ -687,6 +691,7 @@ mod tests {
         let rules = |mode, skips: &BTreeSet<NaiveDate>| {
             let r = Rules {
                 until: None,
+                last: None,
                 schedule: &schedule,
                 tz: Shanghai,
                 mode,
@@ -709,6 +714,7 @@ mod tests {
 
         let r = Rules {
             until: None,
+            last: None,
             schedule: &schedule,
             tz: Shanghai,
             mode: HolidayMode::Skip,
@@ -738,6 +744,7 @@ mod tests {
         let skips = BTreeSet::new();
         let r = Rules {
             until: None,
+            last: None,
             schedule: &schedule,
             tz: Shanghai,
             mode: HolidayMode::Skip,

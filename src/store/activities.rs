@@ -45,6 +45,10 @@ pub struct Activity {
     pub plan_sig: Option<String>,
     /// The last local day it reminds on (`until:`); None = it goes on.
     pub until: Option<chrono::NaiveDate>,
+    /// It ends after this many occurrences (`times:`) ...
+    pub times: Option<i64>,
+    /// ... counted from this instant (when the count was set).
+    pub times_from: Option<DateTime<Utc>>,
 }
 
 impl Activity {
@@ -54,7 +58,7 @@ impl Activity {
     }
 }
 
-const COLUMNS: &str = "id, guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, created_by, next_at, plan_sig, until_day";
+const COLUMNS: &str = "id, guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, created_by, next_at, plan_sig, until_day, times, times_from";
 
 fn decode(r: &SqliteRow) -> StoreResult<Activity> {
     let position: Option<String> = r.try_get("position")?;
@@ -93,6 +97,8 @@ fn decode(r: &SqliteRow) -> StoreResult<Activity> {
             ),
             None => None,
         },
+        times: r.try_get("times")?,
+        times_from: r.try_get::<Option<i64>, _>("times_from")?.map(from_ms),
     })
 }
 
@@ -108,8 +114,8 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO activities (guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, seeded, created_by, created_at, updated_at, until_day)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15) RETURNING id",
+        "INSERT INTO activities (guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, seeded, created_by, created_at, updated_at, until_day, times, times_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17) RETURNING id",
     )
     .bind(id_in(a.guild_id))
     .bind(&a.name)
@@ -126,6 +132,8 @@ pub async fn insert(
     .bind(id_in(a.created_by))
     .bind(ms(now))
     .bind(a.until.map(|d| d.to_string()))
+    .bind(a.times)
+    .bind(a.times_from.map(ms))
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -179,7 +187,8 @@ pub async fn update(
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE activities SET name = ?2, schedule = ?3, channel_id = ?4, position = ?5, role_id = ?6, leads = ?7,
-            message = ?8, checklist = ?9, holidays = ?10, paused = ?11, updated_at = ?12, until_day = ?13
+            message = ?8, checklist = ?9, holidays = ?10, paused = ?11, updated_at = ?12, until_day = ?13,
+            times = ?14, times_from = ?15
          WHERE id = ?1",
     )
     .bind(a.id)
@@ -195,6 +204,8 @@ pub async fn update(
     .bind(a.paused)
     .bind(ms(now))
     .bind(a.until.map(|d| d.to_string()))
+    .bind(a.times)
+    .bind(a.times_from.map(ms))
     .execute(conn)
     .await?;
     Ok(())
@@ -548,6 +559,8 @@ pub async fn seed_defaults(
             next_at: None,
             plan_sig: None,
             until: None,
+            times: None,
+            times_from: None,
         };
         insert(conn, &a, true, now).await?;
     }

@@ -193,3 +193,56 @@ async fn an_activity_until_a_day_reminds_up_to_it_and_no_further() {
         .count();
     assert_eq!(sent, 1, "{out}");
 }
+
+/// An activity with `times:` reminds exactly that many times (the reference expansion's
+/// first N), its calendar file holds N events, and a new count on edit counts from then.
+#[tokio::test]
+async fn an_activity_with_times_reminds_that_many_times() {
+    let mut config = storeops::config::Config::defaults();
+    config.activities.seed_defaults = false;
+    config.activities.follow_up = false;
+    let t = TestApp::with_config(config).await;
+    let mut sh = boss(&t).await;
+    let start = t.clock_now();
+    let far = NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();
+    let out = run(&mut sh, "/activity add name:Standup schedule:\"weekdays 10:00\" ping:operations lead:0 times:3 until:2026-12-31").await;
+    assert!(out.contains("not both"), "{out}");
+    let out = run(
+        &mut sh,
+        "/activity add name:Standup schedule:\"weekdays 10:00\" ping:operations lead:0 times:4",
+    )
+    .await;
+    assert!(out.contains("Occurrences: 4"), "{out}");
+    assert!(
+        run(&mut sh, "/activity list")
+            .await
+            .contains("ends after 4 occurrences")
+    );
+    let want = weekdays_at_ten(start, far, 4);
+    let out = run(&mut sh, "/activity calendar format:ics").await;
+    let path = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Saved: "))
+        .unwrap_or_else(|| panic!("no file: {out}"));
+    let raw = std::fs::read_to_string(path).unwrap();
+    assert_eq!(raw.matches("BEGIN:VEVENT").count(), 4, "{raw}");
+    for at in &want {
+        assert!(raw.contains(&at.format("DTSTART:%Y%m%dT%H%M%SZ").to_string()));
+    }
+    let out = run(&mut sh, ":advance 7d").await;
+    let sent = crate::support::sent::all_sent(&out)
+        .into_iter()
+        .filter(|m| m.title.contains("Standup"))
+        .count();
+    assert_eq!(sent, 4, "{out}");
+
+    // Two more from now (Monday 09:00): Monday and Tuesday, then nothing.
+    let now = t.clock_now();
+    run(&mut sh, "/activity edit id:1 times:2").await;
+    let out = run(&mut sh, ":advance 7d").await;
+    let got: Vec<_> = crate::support::sent::all_sent(&out)
+        .into_iter()
+        .filter(|m| m.title.contains("Standup"))
+        .collect();
+    assert_eq!(got.len(), weekdays_at_ten(now, far, 2).len(), "{out}");
+}

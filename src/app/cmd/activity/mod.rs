@@ -78,6 +78,8 @@ pub struct ActivityEdit {
     pub holidays: Option<HolidayMode>,
     /// Some(None) removes the end.
     pub until: Option<Option<NaiveDate>>,
+    /// A new count of occurrences from now.
+    pub times: Option<i64>,
 }
 
 /// An `/activity` command, read and checked.
@@ -151,6 +153,8 @@ impl ActivityCmd {
                     next_at: None,
                     plan_sig: None,
                     until: parse_until(ctx, inv)?.flatten(),
+                    times: parse_times(inv)?,
+                    times_from: Some(ctx.now),
                 }))
             }
             "list" => ActivityCmd::List {
@@ -183,6 +187,7 @@ impl ActivityCmd {
                     checklist: parse_checklist_option(inv)?,
                     holidays: parse_mode(inv)?,
                     until: parse_until(ctx, inv)?,
+                    times: parse_times(inv)?,
                 };
                 let changes = [
                     "name",
@@ -195,6 +200,7 @@ impl ActivityCmd {
                     "checklist",
                     "holidays",
                     "until",
+                    "times",
                 ];
                 if !changes.iter().any(|k| inv.options.contains_key(*k)) {
                     return Err(UserError::new("activity-err-edit-nothing"));
@@ -259,6 +265,18 @@ fn lead_error(e: LeadError) -> UserError {
         }
     }
 }
+
+/// `times:` a count of occurrences (1 to 1,000); not with `until:`.
+fn parse_times(inv: &Invocation) -> Result<Option<i64>, UserError> {
+    let n = inv.int_in("times", 1, TIMES_MAX)?;
+    if n.is_some() && inv.str("until").is_some() {
+        return Err(UserError::new("activity-err-until-times"));
+    }
+    Ok(n)
+}
+
+/// The most occurrences `times:` counts.
+const TIMES_MAX: i64 = 1_000;
 
 /// `until:` a last day (not before today), or `until:-` to remove the end (Some(None)).
 fn parse_until(ctx: &Ctx<'_>, inv: &Invocation) -> Result<Option<Option<NaiveDate>>, UserError> {
@@ -384,6 +402,13 @@ async fn edit(ctx: &Ctx<'_>, id: i64, e: ActivityEdit) -> AppResult<Reply> {
         }
         if let Some(u) = e.until {
             a.until = u;
+            if u.is_none() {
+                a.times = None; // until:- : no end at all
+            }
+        }
+        if let Some(n) = e.times {
+            a.times = Some(n);
+            a.times_from = Some(ctx.now);
         }
         activities::update(tx, &a, ctx.now).await?;
         Ok(id)

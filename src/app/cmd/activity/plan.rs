@@ -65,14 +65,32 @@ impl Calendar {
         schedule: &'a Schedule,
         tz: chrono_tz::Tz,
     ) -> Rules<'a> {
-        Rules {
+        let mut rules = Rules {
             schedule,
             tz,
             mode: a.holidays,
             holidays: &self.holidays,
             skips: &self.skips,
             until: a.until,
+            last: None,
+        };
+        // `times:` — the count's last occurrence (occurrences that fire, after the instant the
+        // count was set) becomes the last instant it fires at.
+        if let (Some(n), Some(from)) = (a.times, a.times_from) {
+            let mut cursor = from;
+            let mut last = None;
+            for _ in 0..n {
+                match rules.next_firing(cursor) {
+                    Some(o) => {
+                        cursor = o.at;
+                        last = Some(o.at);
+                    }
+                    None => break,
+                }
+            }
+            rules.last = last.or(Some(from));
         }
+        rules
     }
 }
 

@@ -115,6 +115,9 @@ pub(super) fn describe(l: Locale, a: &Activity, guild: &GuildSettings, title: St
     if let Some(u) = a.until {
         r = r.field(l.t("activity-field-until"), u.to_string(), true);
     }
+    if let Some(n) = a.times {
+        r = r.field(l.t("activity-field-times"), n.to_string(), true);
+    }
     if let Some(m) = &a.message {
         r = r.field(l.t("activity-field-message"), escape_user_text(m), false);
     }
@@ -286,6 +289,9 @@ pub(super) async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
         if let Some(u) = a.until {
             r.lines
                 .push(tr!(l, "activity-until", until = u.to_string()));
+        }
+        if let Some(n) = a.times {
+            r.lines.push(tr!(l, "activity-times", times = n));
         }
     }
     r.ephemeral = true;

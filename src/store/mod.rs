@@ -375,17 +375,27 @@ pub fn hot_queries() -> Vec<(String, String)> {
     );
     add(
         "complaint stats: resolved",
-        complaints::RESOLVED_STATS_SQL.to_string(),
+        complaints::resolved_stats_sql(),
     );
     add(
         "complaint stats: time to resolve",
-        complaints::RESOLVE_TIME_AT_SQL.to_string(),
+        complaints::resolve_time_at_sql(),
+    );
+    add(
+        "complaint stats: logged before",
+        complaints::LOGGED_COUNT_SQL.to_string(),
+    );
+    add(
+        "complaint stats: money paid",
+        complaints::PAYMENT_SUMS_SQL.to_string(),
     );
     add(
         "complaint show: history",
         complaints::EVENTS_SQL.to_string(),
     );
     add("data show", data::RANGE_SQL.to_string());
+    add("data show: totals", data::range_totals_sql());
+    add("summary: paid per day", data::PAID_PER_DAY_SQL.to_string());
     add("summary: month to date", data::PAID_BETWEEN_SQL.to_string());
     add("summary: products", products::RANGE_SQL.to_string());
     add(
@@ -393,6 +403,10 @@ pub fn hot_queries() -> Vec<(String, String)> {
         products::TOP_SELLERS_SQL.to_string(),
     );
     add("outbox pruning", retention::PRUNE_SQL.to_string());
+    add("outbox counts", outbox::COUNTS_SQL.to_string());
+    let (by_time, by_state) = outbox::list_sql();
+    add("outbox list, a common state: page", by_time);
+    add("outbox list, a rare state", by_state);
     out
 }
 
@@ -404,6 +418,9 @@ pub const BIG_TABLES: &[&str] = &[
     "complaint_events",
     "daily_figures",
     "daily_figures_history",
+    "figures_day",
+    "complaint_logged_day",
+    "complaint_resolved_day",
     "product_figures",
     "outbox_message",
     "outbox_state",

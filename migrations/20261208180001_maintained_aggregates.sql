@@ -502,8 +502,43 @@ SELECT guild_id, resolved_at / 86400000,
        COUNT(*), SUM(resolved_at < deadline_at)
 FROM complaints WHERE resolved_at IS NOT NULL GROUP BY 1, 2, 3;
 
--- Money paid on complaints summed by SQLite from the index alone.
+-- Money paid on complaints per UTC day (at / 86400000), outcome and currency: how many
+-- payments and their sum; the partial days at a period's ends are summed from the covering
+-- index complaint_payments_sums.
 CREATE INDEX complaint_payments_sums ON complaint_payments (guild_id, at, outcome, currency, amount_cents);
+
+CREATE TABLE complaint_paid_day (
+    guild_id  INTEGER NOT NULL,
+    day       INTEGER NOT NULL,
+    outcome   TEXT    NOT NULL,
+    currency  TEXT    NOT NULL,
+    n         INTEGER NOT NULL,
+    cents     INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, day, outcome, currency)
+) WITHOUT ROWID;
+
+CREATE TRIGGER complaint_paid_added AFTER INSERT ON complaint_payments BEGIN
+    INSERT INTO complaint_paid_day (guild_id, day, outcome, currency, n, cents)
+    VALUES (NEW.guild_id, NEW.at / 86400000, NEW.outcome, NEW.currency, 1, NEW.amount_cents)
+    ON CONFLICT (guild_id, day, outcome, currency) DO UPDATE SET n = n + 1, cents = cents + excluded.cents;
+END;
+
+CREATE TRIGGER complaint_paid_removed AFTER DELETE ON complaint_payments BEGIN
+    UPDATE complaint_paid_day SET n = n - 1, cents = cents - OLD.amount_cents
+    WHERE guild_id = OLD.guild_id AND day = OLD.at / 86400000 AND outcome = OLD.outcome AND currency = OLD.currency;
+END;
+
+CREATE TRIGGER complaint_paid_changed AFTER UPDATE OF guild_id, at, outcome, currency, amount_cents ON complaint_payments BEGIN
+    UPDATE complaint_paid_day SET n = n - 1, cents = cents - OLD.amount_cents
+    WHERE guild_id = OLD.guild_id AND day = OLD.at / 86400000 AND outcome = OLD.outcome AND currency = OLD.currency;
+    INSERT INTO complaint_paid_day (guild_id, day, outcome, currency, n, cents)
+    VALUES (NEW.guild_id, NEW.at / 86400000, NEW.outcome, NEW.currency, 1, NEW.amount_cents)
+    ON CONFLICT (guild_id, day, outcome, currency) DO UPDATE SET n = n + 1, cents = cents + excluded.cents;
+END;
+
+INSERT INTO complaint_paid_day (guild_id, day, outcome, currency, n, cents)
+SELECT guild_id, at / 86400000, outcome, currency, COUNT(*), SUM(amount_cents)
+FROM complaint_payments GROUP BY 1, 2, 3, 4;
 
 -- Outbox rows per guild and state, for /status. A message's state row is counted under the
 -- message's guild; a message deleted with its state row (ON DELETE CASCADE) is uncounted

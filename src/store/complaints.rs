@@ -703,12 +703,20 @@ pub async fn add_payment(
     Ok(())
 }
 
-/// The money paid in [from, to) summed by outcome and currency (ISO code; empty = the server's
-/// default), from the covering index `complaint_payments_sums`. Also read by the query-plan
-/// test.
-pub const PAYMENT_SUMS_SQL: &str =
-    "SELECT outcome, currency, SUM(amount_cents) FROM complaint_payments
-     WHERE guild_id = ?1 AND at >= ?2 AND at < ?3 GROUP BY outcome, currency";
+/// The money paid in a period (cut as in [`LOGGED_STATS_SQL`]) summed by outcome and
+/// currency (ISO code; empty = the server's default): whole days from `complaint_paid_day`, the
+/// partial days at the ends from the covering index `complaint_payments_sums`. Also read by
+/// the query-plan test.
+pub const PAYMENT_SUMS_SQL: &str = "SELECT outcome, currency, SUM(cents) FROM (
+       SELECT outcome, currency, n, cents FROM complaint_paid_day
+       WHERE guild_id = ?1 AND day >= ?4 AND day < ?5
+       UNION ALL
+       SELECT outcome, currency, 1, amount_cents FROM complaint_payments
+       WHERE guild_id = ?1 AND at >= ?2 AND at < ?3
+       UNION ALL
+       SELECT outcome, currency, 1, amount_cents FROM complaint_payments
+       WHERE guild_id = ?1 AND at >= ?6 AND at < ?7)
+     GROUP BY outcome, currency HAVING SUM(n) > 0";
 
 /// The money paid in [from, to) as (outcome, currency, sum).
 pub async fn payment_sums(
@@ -717,12 +725,13 @@ pub async fn payment_sums(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<(Outcome, String, Money)>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(PAYMENT_SUMS_SQL)
-        .bind(id_in(guild_id))
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_all(conn)
-        .await?;
+    let rows: Vec<(String, String, i64)> = bind_cut(
+        sqlx::query_as(PAYMENT_SUMS_SQL),
+        id_in(guild_id),
+        Cut::of(ms(from), ms(to)),
+    )
+    .fetch_all(conn)
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(o, c, n)| Some((Outcome::parse(&o)?, c, Money(n))))

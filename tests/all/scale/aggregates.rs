@@ -11,8 +11,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use storeops::app::cmd::data::{by_currency, by_currency_totals};
-use storeops::domain::complaint::{Severity, quantile_index};
+use storeops::domain::complaint::{Outcome, Severity, quantile_index};
 use storeops::domain::metrics::{DayFigures, FIELDS};
+use storeops::domain::money::Money;
 use storeops::message::Attachment;
 use storeops::store::complaints::{self, PeriodCounts};
 use storeops::store::outbox::{self, OutboxState, Target};
@@ -212,6 +213,54 @@ async fn complaint_rollups_match_the_base_rows_over_random_changes() {
                         .expect("delete");
                 }
             }
+            if !ids.is_empty() && rng.gen_bool(0.4) {
+                // A payment recorded (as a resolution does), moved or taken back.
+                match rng.gen_range(0..4) {
+                    0 | 1 => {
+                        // Of a complaint still there (the step above may have deleted one).
+                        let Some((complaint_id,)): Option<(i64,)> = sqlx::query_as(
+                            "SELECT id FROM complaints ORDER BY id LIMIT 1 OFFSET ?1",
+                        )
+                        .bind(rng.gen_range(0..ids.len() as i64))
+                        .fetch_optional(t.pool())
+                        .await
+                        .expect("a complaint") else {
+                            continue;
+                        };
+                        let p = complaints::Payment {
+                            complaint_id,
+                            at: from_ms(instant(&mut rng, now)),
+                            outcome: [
+                                Outcome::Refund,
+                                Outcome::PartialRefund,
+                                Outcome::Compensation,
+                            ][rng.gen_range(0..3)],
+                            amount: Money(rng.gen_range(0..50_000)),
+                            currency: ["", "CNY", "USD"][rng.gen_range(0..3)].to_string(),
+                        };
+                        let guild = [GUILD, OTHER_GUILD][rng.gen_range(0..2)];
+                        let mut conn = t.app.store.pool.acquire().await.expect("conn");
+                        complaints::add_payment(&mut conn, guild, &p)
+                            .await
+                            .expect("payment");
+                    }
+                    2 => {
+                        sqlx::query("UPDATE complaint_payments SET at = ?1, amount_cents = amount_cents + 1 WHERE id = (SELECT MIN(id) FROM complaint_payments WHERE id >= ?2)")
+                            .bind(instant(&mut rng, now))
+                            .bind(rng.gen_range(0..200))
+                            .execute(t.pool())
+                            .await
+                            .expect("move payment");
+                    }
+                    _ => {
+                        sqlx::query("DELETE FROM complaint_payments WHERE id = (SELECT MIN(id) FROM complaint_payments WHERE id >= ?1)")
+                            .bind(rng.gen_range(0..200))
+                            .execute(t.pool())
+                            .await
+                            .expect("delete payment");
+                    }
+                }
+            }
             if rng.gen_bool(0.6) {
                 let created = instant(&mut rng, now);
                 let resolved = rng.gen_bool(0.7).then(|| created + took(&mut rng));
@@ -276,6 +325,28 @@ async fn complaint_rollups_match_the_base_rows_over_random_changes() {
                         .sort_by(|a, b| (&a.0, &a.1, a.2.key()).cmp(&(&b.0, &b.1, b.2.key())));
                     let want = reference(&all, guild, from, to);
                     assert_eq!(got, want, "seed {seed} step {step}: period [{from}, {to})");
+                    let mut paid: Vec<(String, String, i64)> =
+                        complaints::payment_sums(&mut conn, guild, from_ms(from), from_ms(to))
+                            .await
+                            .expect("paid")
+                            .into_iter()
+                            .map(|(o, c, m)| (o.key().to_string(), c, m.0))
+                            .collect();
+                    paid.sort();
+                    let want: Vec<(String, String, i64)> = sqlx::query_as(
+                        "SELECT outcome, currency, SUM(amount_cents) FROM complaint_payments
+                         WHERE guild_id = ?1 AND at >= ?2 AND at < ?3 GROUP BY 1, 2 ORDER BY 1, 2",
+                    )
+                    .bind(id_in(guild))
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .expect("plain paid");
+                    assert_eq!(
+                        paid, want,
+                        "seed {seed} step {step}: paid in [{from}, {to})"
+                    );
                 }
             }
             // Every band rolled up as the base rows put it.

@@ -330,6 +330,9 @@ async fn run_shell(
                 if out.quit {
                     break;
                 }
+                if line_rx.is_empty() {
+                    shell.app.store.release_memory().await;
+                }
             }
             Some(sent) = shell.next_outbound() => println!("{sent}"),
             _ = quit_rx.recv() => break,

@@ -236,6 +236,33 @@ impl Rate {
     }
 }
 
+/// A rate's numerator and denominator summed over the days that report both parts, and how
+/// many days do: what [`Rate::over`] adds up, kept per shop and month by the store's rollups.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateSum {
+    pub num: i64,
+    pub den: i64,
+    pub days: i64,
+}
+
+impl RateSum {
+    /// The rate (None when no day reports both parts, or the denominator is 0).
+    pub fn value(&self) -> Option<f64> {
+        if self.days > 0 {
+            ratio(Some(self.num), Some(self.den))
+        } else {
+            None
+        }
+    }
+
+    /// Adds another sum.
+    pub fn add(&mut self, o: &RateSum) {
+        self.num += o.num;
+        self.den += o.den;
+        self.days += o.days;
+    }
+}
+
 /// The rates of a day.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Derived {
@@ -289,6 +316,16 @@ impl Derived {
         Self::of_days(std::slice::from_ref(d))
     }
 
+    /// The rates from their sums (in [`Rate::ALL`] order): the same as [`Derived::of_days`] over
+    /// the days summed.
+    pub fn of_sums(sums: &[RateSum; 10]) -> Derived {
+        let mut out = Derived::default();
+        for (r, s) in Rate::ALL.iter().zip(sums) {
+            *out.slot(*r) = s.value();
+        }
+        out
+    }
+
     /// The rates of a range of days (of one shop, or of several shops of one currency): each
     /// rate sums its numerator and denominator over the days that have both, so a figure
     /// entered on only some days or by only some shops does not skew it.
@@ -325,6 +362,18 @@ impl Coverage {
                 .iter()
                 .filter(|days| days.iter().any(|d| r.reported(d)))
                 .count();
+        }
+        c
+    }
+
+    /// The coverage from each shop's sums: (whether it has any figure, its rate sums).
+    pub fn of_sums<'a>(shops: impl IntoIterator<Item = (bool, &'a [RateSum; 10])>) -> Coverage {
+        let mut c = Coverage::default();
+        for (any, sums) in shops {
+            c.shops += usize::from(any);
+            for (i, s) in sums.iter().enumerate() {
+                c.per_rate[i] += usize::from(s.days > 0);
+            }
         }
         c
     }

@@ -144,6 +144,10 @@ impl Dispatcher {
                     continue;
                 }
             };
+            // Going idle for a while: hand the memory of the last passes back.
+            if next.is_none_or(|at| at - self.clock.now() >= Duration::seconds(10)) {
+                self.app.store.release_memory().await;
+            }
             let sleep = async {
                 match next {
                     Some(at) => self.clock.sleep_until(at).await,

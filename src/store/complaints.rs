@@ -372,27 +372,119 @@ pub async fn suggest(
     Ok(out)
 }
 
-/// The complaints logged in [?2, ?3), counted by category, platform and severity (covering
-/// index `complaints_logged_stats`); also read by the query-plan test.
-pub const LOGGED_STATS_SQL: &str = "SELECT category, platform, severity, COUNT(*) FROM complaints
-     WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3
-     GROUP BY category, platform, severity";
+/// One UTC day in ms: the bucket of the rollups `complaint_logged_day` and
+/// `complaint_resolved_day` (migration 20261208180001), kept by triggers with every change.
+const DAY_MS: i64 = 86_400_000;
 
-/// The complaints resolved in [?2, ?3): how many, and how many before their limit (covering
-/// index `complaints_resolved_stats`; money paid is counted from `complaint_payments`, see
-/// [`payments_between`]); also read by the query-plan test.
-pub const RESOLVED_STATS_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(resolved_at < deadline_at), 0)
-     FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3";
+/// The band of a time to resolve `took` (ms) as the rollup `complaint_resolved_day` and the
+/// index `complaints_resolve_band` compute it: per minute under an hour, per 15 minutes under a
+/// day, then per hour. It grows with `took`.
+pub const BAND_SQL: &str =
+    "(CASE WHEN resolved_at - created_at < 3600000 THEN (resolved_at - created_at) / 60000
+          WHEN resolved_at - created_at < 86400000 THEN 56 + (resolved_at - created_at) / 900000
+          ELSE 128 + (resolved_at - created_at) / 3600000 END)";
 
-/// The `?4`-th shortest time to resolve (ms, from 0) of the complaints resolved in [?2, ?3);
-/// also read by the query-plan test.
-pub const RESOLVE_TIME_AT_SQL: &str = "SELECT resolved_at - created_at AS took FROM complaints
-     WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3
-     ORDER BY took LIMIT 1 OFFSET ?4";
+/// A period [from, to) in ms cut into the whole UTC days it covers (read from a rollup) and
+/// the two partial days at its ends (read from the base rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    /// Whole days [first, last) (day numbers since 1970).
+    pub days: (i64, i64),
+    /// The base rows' ranges of instants, each [start, end).
+    pub head: (i64, i64),
+    pub tail: (i64, i64),
+}
 
-/// What the complaints of a period add up to, counted by SQLite from index entries (a month
-/// of a busy team is thousands of complaints: handing each over as a row would cost more than
-/// the statistic).
+impl Cut {
+    /// Cuts [from, to) (ms).
+    pub fn of(from: i64, to: i64) -> Cut {
+        let first = from.div_euclid(DAY_MS) + i64::from(from.rem_euclid(DAY_MS) != 0);
+        let last = to.div_euclid(DAY_MS);
+        // The rollups truncate toward zero: days before 1970 are read from the base rows.
+        if from < 0 || first >= last {
+            return Cut {
+                days: (0, 0),
+                head: (from, to.max(from)),
+                tail: (0, 0),
+            };
+        }
+        Cut {
+            days: (first, last),
+            head: (from, first * DAY_MS),
+            tail: (last * DAY_MS, to),
+        }
+    }
+}
+
+/// The complaints logged in a period, counted by category, platform and severity: the whole
+/// days from `complaint_logged_day` (?4 ≤ day < ?5), the partial days at the ends from the
+/// covering index `complaints_logged_stats` ([?2, ?3) and [?6, ?7)). Also read by the
+/// query-plan test.
+pub const LOGGED_STATS_SQL: &str = "SELECT category, platform, severity, SUM(n) FROM (
+       SELECT category, platform, severity, n FROM complaint_logged_day
+       WHERE guild_id = ?1 AND day >= ?4 AND day < ?5
+       UNION ALL
+       SELECT category, platform, severity, 1 FROM complaints
+       WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3
+       UNION ALL
+       SELECT category, platform, severity, 1 FROM complaints
+       WHERE guild_id = ?1 AND created_at >= ?6 AND created_at < ?7)
+     GROUP BY category, platform, severity HAVING SUM(n) > 0";
+
+/// The complaints resolved in a period (cut as in [`LOGGED_STATS_SQL`]) per band of time to
+/// resolve: how many, and how many before their limit. Also read by the query-plan test.
+pub fn resolved_stats_sql() -> String {
+    format!(
+        "SELECT band, SUM(n), SUM(within) FROM (
+           SELECT band, n, within FROM complaint_resolved_day
+           WHERE guild_id = ?1 AND day >= ?4 AND day < ?5
+           UNION ALL
+           SELECT {BAND_SQL} AS band, 1 AS n, resolved_at < deadline_at AS within FROM complaints
+           WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3
+           UNION ALL
+           SELECT {BAND_SQL}, 1, resolved_at < deadline_at FROM complaints
+           WHERE guild_id = ?1 AND resolved_at >= ?6 AND resolved_at < ?7)
+         GROUP BY band HAVING SUM(n) > 0 ORDER BY band"
+    )
+}
+
+/// The `?5`-th shortest time to resolve (ms, from 0) in band `?4` of the complaints resolved in
+/// [?2, ?3): one band of one period through the index `complaints_resolve_band`. Also read by
+/// the query-plan test.
+pub fn resolve_time_at_sql() -> String {
+    format!(
+        "SELECT resolved_at - created_at AS took FROM complaints INDEXED BY complaints_resolve_band
+         WHERE guild_id = ?1 AND {BAND_SQL} = ?4 AND resolved_at >= ?2 AND resolved_at < ?3
+         ORDER BY took LIMIT 1 OFFSET ?5"
+    )
+}
+
+/// How many complaints were logged in a period (cut as in [`LOGGED_STATS_SQL`]). Also read by
+/// the query-plan test.
+pub const LOGGED_COUNT_SQL: &str = "SELECT
+       (SELECT COALESCE(SUM(n), 0) FROM complaint_logged_day WHERE guild_id = ?1 AND day >= ?4 AND day < ?5)
+     + (SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3)
+     + (SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND created_at >= ?6 AND created_at < ?7)";
+
+/// Binds a guild and a cut period as ?1..?7 of the statements above.
+fn bind_cut<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>,
+    guild: i64,
+    cut: Cut,
+) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+    q.bind(guild)
+        .bind(cut.head.0)
+        .bind(cut.head.1)
+        .bind(cut.days.0)
+        .bind(cut.days.1)
+        .bind(cut.tail.0)
+        .bind(cut.tail.1)
+}
+
+/// What the complaints of a period add up to, counted by SQLite from rollups kept with every
+/// change and, for the partial days at the period's ends, from index entries (a month of a busy
+/// team is thousands of complaints: handing each over as a row would cost more than the
+/// statistic).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PeriodCounts {
     /// (category, platform, severity, how many) of those logged in the period.
@@ -415,12 +507,11 @@ pub async fn period_counts(
     to: DateTime<Utc>,
 ) -> StoreResult<PeriodCounts> {
     let g = id_in(guild_id);
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(LOGGED_STATS_SQL)
-        .bind(g)
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_all(&mut *conn)
-        .await?;
+    let cut = Cut::of(ms(from), ms(to));
+    let rows: Vec<(String, String, String, i64)> =
+        bind_cut(sqlx::query_as(LOGGED_STATS_SQL), g, cut)
+            .fetch_all(&mut *conn)
+            .await?;
     let mut logged = Vec::with_capacity(rows.len());
     for (category, platform, severity, n) in rows {
         let severity = Severity::parse(&severity)
@@ -428,23 +519,23 @@ pub async fn period_counts(
         logged.push((category, platform, severity, n));
     }
     let before = from - (to - from);
-    let (logged_before,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3",
+    let (logged_before,): (i64,) = bind_cut(
+        sqlx::query_as(LOGGED_COUNT_SQL),
+        g,
+        Cut::of(ms(before), ms(from)),
     )
-    .bind(g)
-    .bind(ms(before))
-    .bind(ms(from))
     .fetch_one(&mut *conn)
     .await?;
-    let (resolved, within_limit): (i64, i64) = sqlx::query_as(RESOLVED_STATS_SQL)
-        .bind(g)
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_one(&mut *conn)
-        .await?;
+    let bands: Vec<(i64, i64, i64)> =
+        bind_cut(sqlx::query_as(AssertSqlSafe(resolved_stats_sql())), g, cut)
+            .fetch_all(&mut *conn)
+            .await?;
+    let resolved = bands.iter().map(|b| b.1).sum::<i64>();
+    let within_limit = bands.iter().map(|b| b.2).sum::<i64>();
     let quantile = crate::domain::complaint::quantile_index;
-    let median = resolve_time_at(conn, g, from, to, quantile(resolved as usize, 0.5)).await?;
-    let p90 = resolve_time_at(conn, g, from, to, quantile(resolved as usize, 0.9)).await?;
+    let median =
+        resolve_time_at(conn, g, from, to, &bands, quantile(resolved as usize, 0.5)).await?;
+    let p90 = resolve_time_at(conn, g, from, to, &bands, quantile(resolved as usize, 0.9)).await?;
     Ok(PeriodCounts {
         logged,
         logged_before,
@@ -455,24 +546,43 @@ pub async fn period_counts(
     })
 }
 
-/// The `index`-th shortest time to resolve of the complaints resolved in [from, to).
+/// The `index`-th shortest time to resolve of the complaints resolved in [from, to): the band
+/// holding it from the counts per band, then that band's times read in order.
 async fn resolve_time_at(
     conn: &mut SqliteConnection,
     guild: i64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    bands: &[(i64, i64, i64)],
     index: Option<usize>,
 ) -> StoreResult<Option<chrono::Duration>> {
     let Some(i) = index else {
         return Ok(None);
     };
-    let (took,): (i64,) = sqlx::query_as(RESOLVE_TIME_AT_SQL)
+    let mut rest = i as i64;
+    let Some(&(band, ..)) = bands.iter().find(|(_, n, _)| {
+        if rest < *n {
+            true
+        } else {
+            rest -= n;
+            false
+        }
+    }) else {
+        return Err(StoreError::Corrupt(format!(
+            "complaint rollup: no band holds rank {i}"
+        )));
+    };
+    let took: Option<(i64,)> = sqlx::query_as(AssertSqlSafe(resolve_time_at_sql()))
         .bind(guild)
         .bind(ms(from))
         .bind(ms(to))
-        .bind(i as i64)
-        .fetch_one(conn)
+        .bind(band)
+        .bind(rest)
+        .fetch_optional(conn)
         .await?;
+    let (took,) = took.ok_or_else(|| {
+        StoreError::Corrupt(format!("complaint rollup: band {band} has no rank {rest}"))
+    })?;
     Ok(Some(chrono::Duration::milliseconds(took)))
 }
 
@@ -516,6 +626,41 @@ pub async fn add_payment(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The money paid in a period (cut as in [`LOGGED_STATS_SQL`]) summed by outcome and
+/// currency (ISO code; empty = the server's default): whole days from `complaint_paid_day`, the
+/// partial days at the ends from the covering index `complaint_payments_sums`. Also read by
+/// the query-plan test.
+pub const PAYMENT_SUMS_SQL: &str = "SELECT outcome, currency, SUM(cents) FROM (
+       SELECT outcome, currency, n, cents FROM complaint_paid_day
+       WHERE guild_id = ?1 AND day >= ?4 AND day < ?5
+       UNION ALL
+       SELECT outcome, currency, 1, amount_cents FROM complaint_payments
+       WHERE guild_id = ?1 AND at >= ?2 AND at < ?3
+       UNION ALL
+       SELECT outcome, currency, 1, amount_cents FROM complaint_payments
+       WHERE guild_id = ?1 AND at >= ?6 AND at < ?7)
+     GROUP BY outcome, currency HAVING SUM(n) > 0";
+
+/// The money paid in [from, to) as (outcome, currency, sum).
+pub async fn payment_sums(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<(Outcome, String, Money)>> {
+    let rows: Vec<(String, String, i64)> = bind_cut(
+        sqlx::query_as(PAYMENT_SUMS_SQL),
+        id_in(guild_id),
+        Cut::of(ms(from), ms(to)),
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(o, c, n)| Some((Outcome::parse(&o)?, c, Money(n))))
+        .collect())
 }
 
 /// The payments of a guild made in [from, to), oldest first.

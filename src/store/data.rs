@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
-use crate::domain::metrics::DayFigures;
+use crate::domain::metrics::{DayFigures, FIELDS, RateSum};
 use crate::domain::money::Money;
 
 /// A shop the team runs.
@@ -471,3 +471,198 @@ pub const RANGE_SQL: &str = "SELECT day, figures FROM daily_figures WHERE shop_i
 /// The statement of [`paid_between`]; also read by the query-plan test.
 pub const PAID_BETWEEN_SQL: &str =
     "SELECT SUM(paid_cents) FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";
+
+/// The rollup columns of each rate (`r_<name>_num`, `_den`, `_n`), in `Rate::ALL` order.
+const RATE_COLUMNS: [&str; 10] = [
+    "payment",
+    "conversion",
+    "order_conversion",
+    "avg_order_value",
+    "order_value",
+    "value_per_visitor",
+    "refund",
+    "inquiry",
+    "roas",
+    "roi",
+];
+
+/// What a shop's stored days of a range add up to, read from the rollups `figures_month` and
+/// `figures_day` (migration 20261208180001, kept by triggers with every change of
+/// `daily_figures`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RangeTotals {
+    pub shop_id: i64,
+    /// Stored days.
+    pub rows: i64,
+    /// Stored days with any figure.
+    pub days: i64,
+    /// Each figure summed over the days that report it (None when none does).
+    pub total: DayFigures,
+    /// Each rate's parts summed over the days that report both (`Rate::ALL` order).
+    pub rates: [RateSum; 10],
+}
+
+/// The summed columns of the rollups, in the order [`range_totals`] reads them.
+fn rollup_columns() -> Vec<String> {
+    let mut cols = vec!["rows_n".to_string(), "days_n".to_string()];
+    for f in FIELDS {
+        let c = f.replace('-', "_");
+        cols.push(format!("{c}_n"));
+        cols.push(c);
+    }
+    for r in RATE_COLUMNS {
+        cols.push(format!("r_{r}_num"));
+        cols.push(format!("r_{r}_den"));
+        cols.push(format!("r_{r}_n"));
+    }
+    cols
+}
+
+/// The statement of [`range_totals`]: the whole months of the range from `figures_month`
+/// (?2..=?3), the days at its ends from `figures_day` ([?4, ?5] and [?6, ?7]), for the shops
+/// of the JSON array ?1. Also read by the query-plan test.
+pub fn range_totals_sql() -> String {
+    let cols = rollup_columns();
+    let sums: Vec<String> = cols.iter().map(|c| format!("SUM({c})")).collect();
+    let list = cols.join(", ");
+    format!(
+        "SELECT shop_id, {sums} FROM (
+           SELECT shop_id, {list} FROM figures_month
+           WHERE shop_id IN (SELECT value FROM json_each(?1)) AND month >= ?2 AND month <= ?3
+           UNION ALL
+           SELECT shop_id, {list} FROM figures_day
+           WHERE shop_id IN (SELECT value FROM json_each(?1)) AND day >= ?4 AND day <= ?5
+           UNION ALL
+           SELECT shop_id, {list} FROM figures_day
+           WHERE shop_id IN (SELECT value FROM json_each(?1)) AND day >= ?6 AND day <= ?7)
+         GROUP BY shop_id",
+        sums = sums.join(", ")
+    )
+}
+
+/// [from, to] cut into whole months ("YYYY-MM", inclusive) and the days before and after them
+/// (inclusive "YYYY-MM-DD"; a range that is empty has its start after its end).
+fn month_cut(from: NaiveDate, to: NaiveDate) -> [String; 6] {
+    use chrono::Datelike;
+    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let next_month = |d: NaiveDate| {
+        let f = first_of(d);
+        f.checked_add_months(chrono::Months::new(1)).unwrap_or(f)
+    };
+    let first_full = if from.day() == 1 {
+        from
+    } else {
+        next_month(from)
+    };
+    let end_full = if to.succ_opt().is_some_and(|n| n.day() == 1) {
+        to
+    } else {
+        first_of(to).pred_opt().unwrap_or(to)
+    };
+    let none = || ("1".to_string(), "0".to_string());
+    let day = |d: NaiveDate| d.to_string();
+    let month = |d: NaiveDate| d.format("%Y-%m").to_string();
+    if first_full > end_full || from > to {
+        let (a, b) = none();
+        let (c, d) = none();
+        return [a, b, day(from), day(to), c, d];
+    }
+    let head = match first_full.pred_opt() {
+        Some(p) if from <= p => (day(from), day(p)),
+        _ => none(),
+    };
+    let tail = match end_full.succ_opt() {
+        Some(n) if n <= to => (day(n), day(to)),
+        _ => none(),
+    };
+    [
+        month(first_full),
+        month(end_full),
+        head.0,
+        head.1,
+        tail.0,
+        tail.1,
+    ]
+}
+
+/// What each shop's stored days in [from, to] add up to (one entry per shop asked, in order;
+/// zeros for a shop without days).
+pub async fn range_totals(
+    conn: &mut SqliteConnection,
+    shop_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<RangeTotals>> {
+    use sqlx::Row;
+    let ids = serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(range_totals_sql())).bind(ids);
+    for b in month_cut(from, to) {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    let mut out: Vec<RangeTotals> = shop_ids
+        .iter()
+        .map(|&shop_id| RangeTotals {
+            shop_id,
+            ..RangeTotals::default()
+        })
+        .collect();
+    for r in rows {
+        let shop: i64 = r.try_get(0)?;
+        let get =
+            |i: usize| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0)) };
+        let mut t = RangeTotals {
+            shop_id: shop,
+            rows: get(1)?,
+            days: get(2)?,
+            ..RangeTotals::default()
+        };
+        let mut i = 3;
+        for f in FIELDS {
+            let (n, sum) = (get(i)?, get(i + 1)?);
+            t.total.set(f, (n > 0).then_some(sum));
+            i += 2;
+        }
+        for s in t.rates.iter_mut() {
+            *s = RateSum {
+                num: get(i)?,
+                den: get(i + 1)?,
+                days: get(i + 2)?,
+            };
+            i += 3;
+        }
+        for o in out.iter_mut().filter(|o| o.shop_id == shop) {
+            *o = t.clone();
+        }
+    }
+    Ok(out)
+}
+
+/// The statement of [`paid_per_day`]; also read by the query-plan test.
+pub const PAID_PER_DAY_SQL: &str = "SELECT day, SUM(paid_amount) FROM figures_day
+     WHERE shop_id IN (SELECT value FROM json_each(?1)) AND day >= ?2 AND day <= ?3 AND paid_amount_n > 0
+     GROUP BY day ORDER BY day";
+
+/// The amount paid per day in [from, to], summed over the shops that reported it that day;
+/// only days with a reported amount, in date order.
+pub async fn paid_per_day(
+    conn: &mut SqliteConnection,
+    shop_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<(NaiveDate, Money)>> {
+    let ids = serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(PAID_PER_DAY_SQL)
+        .bind(ids)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(d, c)| {
+            let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))?;
+            Ok((date, Money(c)))
+        })
+        .collect()
+}

@@ -136,6 +136,8 @@ impl Store {
         let store = Store { pool };
         store.incremental_vacuum_mode().await?;
         store.migrate().await?;
+        // A migration that backfills reads the whole file through the page caches.
+        store.release_memory().await;
         Ok(store)
     }
 
@@ -184,6 +186,37 @@ impl Store {
     pub async fn migrate(&self) -> StoreResult<()> {
         MIGRATOR.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Gives memory back while the bot is idle: each idle connection's page cache (up to 32 MiB
+    /// each, filled by a year's statistics or a migration) is emptied (`PRAGMA
+    /// shrink_memory`), then the allocator hands its free pages back to the system
+    /// (`malloc_trim`, glibc). Measured with `cargo bench --bench commands` (memory part): the
+    /// idle shell on the 1 M database went from about 68 MiB of anonymous memory after a
+    /// round of commands to the figures in the README. Costs a few milliseconds; the next
+    /// command reads its pages from the OS's file cache.
+    pub async fn release_memory(&self) {
+        let mut held = Vec::new();
+        for _ in 0..self.pool.num_idle() {
+            match self.pool.try_acquire() {
+                Some(c) => held.push(c),
+                None => break,
+            }
+        }
+        for conn in &mut held {
+            if let Err(e) = sqlx::query("PRAGMA shrink_memory")
+                .execute(&mut **conn)
+                .await
+            {
+                tracing::debug!(error = %e, "shrink_memory");
+            }
+        }
+        drop(held);
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only walks glibc's own arenas; it takes no pointer of ours.
+        unsafe {
+            libc::malloc_trim(0);
+        }
     }
 
     /// Size of the database file plus its write-ahead log, in bytes.
@@ -376,14 +409,24 @@ pub fn hot_queries() -> Vec<(String, String)> {
     );
     add(
         "complaint stats: resolved",
-        complaints::RESOLVED_STATS_SQL.to_string(),
+        complaints::resolved_stats_sql(),
     );
     add(
         "complaint stats: time to resolve",
-        complaints::RESOLVE_TIME_AT_SQL.to_string(),
+        complaints::resolve_time_at_sql(),
+    );
+    add(
+        "complaint stats: logged before",
+        complaints::LOGGED_COUNT_SQL.to_string(),
+    );
+    add(
+        "complaint stats: money paid",
+        complaints::PAYMENT_SUMS_SQL.to_string(),
     );
     add("complaint show: history", events::Log::Complaint.page_sql());
     add("data show", data::RANGE_SQL.to_string());
+    add("data show: totals", data::range_totals_sql());
+    add("summary: paid per day", data::PAID_PER_DAY_SQL.to_string());
     add("summary: month to date", data::PAID_BETWEEN_SQL.to_string());
     add("summary: products", products::RANGE_SQL.to_string());
     add(
@@ -391,6 +434,10 @@ pub fn hot_queries() -> Vec<(String, String)> {
         products::TOP_SELLERS_SQL.to_string(),
     );
     add("outbox pruning", retention::PRUNE_SQL.to_string());
+    add("outbox counts", outbox::COUNTS_SQL.to_string());
+    let (by_time, by_state) = outbox::list_sql();
+    add("outbox list, a common state: page", by_time);
+    add("outbox list, a rare state", by_state);
     out
 }
 
@@ -402,6 +449,10 @@ pub const BIG_TABLES: &[&str] = &[
     "complaint_events",
     "daily_figures",
     "daily_figures_history",
+    "figures_day",
+    "complaint_logged_day",
+    "complaint_resolved_day",
+    "complaint_paid_day",
     "product_figures",
     "outbox_message",
     "outbox_state",

@@ -78,7 +78,20 @@ pub async fn run(app: App) -> anyhow::Result<()> {
         }
     };
     let bot = Bot::start(app.clone(), &token).await?;
+    // Commands that only read (a year's statistics) leave page caches behind; the dispatcher
+    // trims when it goes idle, and this once a minute whatever happened.
+    let trim = tokio::spawn({
+        let store = app.store.clone();
+        async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                store.release_memory().await;
+            }
+        }
+    });
     shutdown_signal().await;
+    trim.abort();
     tracing::info!("shutting down");
     bot.stop().await;
     lock.release().await;

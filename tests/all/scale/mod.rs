@@ -1,7 +1,9 @@
 //! Fast at years of data: every hot statement reads through an index (plans.rs), the lists
 //! and statistics built for that still answer what a plain computation over the raw rows
-//! answers (lists.rs), and the outbox is pruned to a bounded size (prune.rs).
+//! answers (lists.rs), the maintained aggregates answer what the base rows answer
+//! (aggregates.rs), and the outbox is pruned to a bounded size (prune.rs).
 
+mod aggregates;
 mod lists;
 mod plans;
 mod prune;

@@ -78,18 +78,18 @@ pub async fn figures(
         }
     }
     // Money counts when it was paid, once, whatever happened to the complaint afterwards.
-    for p in complaints::payments_between(conn, guild_id, from, to).await? {
-        let currency = if p.currency.is_empty() {
+    for (outcome, currency, amount) in complaints::payment_sums(conn, guild_id, from, to).await? {
+        let currency = if currency.is_empty() {
             default_currency.to_string()
         } else {
-            p.currency
+            currency
         };
-        let slot = match p.outcome {
+        let slot = match outcome {
             Outcome::Refund | Outcome::PartialRefund => &mut f.refunds,
             Outcome::Compensation => &mut f.compensation,
             _ => continue,
         };
-        slot.entry(currency).or_default().0 += p.amount.0;
+        slot.entry(currency).or_default().0 += amount.0;
     }
     Ok(f)
 }

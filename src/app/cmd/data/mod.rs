@@ -247,6 +247,89 @@ pub async fn by_currency(
     Ok(out)
 }
 
+/// The shops of one currency and what their days in a range add up to, read from the store's
+/// rollups (a year of 20 shops is a few hundred rollup rows, not 7,300 stored days): the same
+/// totals, rates and coverage as a [`CurrencyGroup`] of the same range.
+#[derive(Debug, Clone)]
+pub struct CurrencyTotals {
+    pub currency: String,
+    pub shops: Vec<Shop>,
+    /// Per shop (same order).
+    pub per_shop: Vec<data::RangeTotals>,
+    /// The amount paid per day over the shops that reported it (only when asked for).
+    pub per_day: Vec<(NaiveDate, Money)>,
+}
+
+impl CurrencyTotals {
+    /// Whether any shop has a stored day in the range.
+    pub fn has_days(&self) -> bool {
+        self.per_shop.iter().any(|t| t.rows > 0)
+    }
+
+    /// Each figure summed over the shop-days that report it (None when none does).
+    pub fn total(&self) -> DayFigures {
+        let mut t = DayFigures::default();
+        for s in &self.per_shop {
+            t.add(&s.total);
+        }
+        t
+    }
+
+    /// The rates over the shop-days that report both parts of each.
+    pub fn rates(&self) -> Derived {
+        let mut sums = [metrics::RateSum::default(); 10];
+        for s in &self.per_shop {
+            for (a, b) in sums.iter_mut().zip(&s.rates) {
+                a.add(b);
+            }
+        }
+        Derived::of_sums(&sums)
+    }
+
+    /// How many shops each rate is computed over.
+    pub fn coverage(&self) -> Coverage {
+        Coverage::of_sums(self.per_shop.iter().map(|s| (s.days > 0, &s.rates)))
+    }
+
+    /// The amount paid per day (read when `per_day` was asked for).
+    pub fn paid_per_day(&self) -> Vec<(NaiveDate, Money)> {
+        self.per_day.clone()
+    }
+}
+
+/// The shops grouped by currency (most used currency first), with what their days in
+/// [from, to] add up to; `per_day`: also the amount paid per day.
+pub async fn by_currency_totals(
+    conn: &mut sqlx::SqliteConnection,
+    shops: &[Shop],
+    from: NaiveDate,
+    to: NaiveDate,
+    per_day: bool,
+) -> Result<Vec<CurrencyTotals>, crate::store::StoreError> {
+    let mut out = Vec::new();
+    for currency in currencies(shops) {
+        let shops: Vec<Shop> = shops
+            .iter()
+            .filter(|s| s.currency == currency)
+            .cloned()
+            .collect();
+        let ids: Vec<i64> = shops.iter().map(|s| s.id).collect();
+        let per_shop = data::range_totals(conn, &ids, from, to).await?;
+        let per_day = if per_day {
+            data::paid_per_day(conn, &ids, from, to).await?
+        } else {
+            Vec::new()
+        };
+        out.push(CurrencyTotals {
+            currency,
+            shops,
+            per_shop,
+            per_day,
+        });
+    }
+    Ok(out)
+}
+
 /// (label, value) of each of `fields` in `total`, money in `currency`.
 pub fn total_pairs(
     l: Locale,
@@ -634,7 +717,7 @@ async fn show(
     if shops.is_empty() {
         return Err(UserError::new("data-err-no-shops").into());
     }
-    let groups = by_currency(&mut conn, &shops, from, to).await?;
+    let groups = by_currency_totals(&mut conn, &shops, from, to, false).await?;
     let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
     let period = if from == to {
         from.to_string()
@@ -647,10 +730,7 @@ async fn show(
         shops = names.join(", "),
         period = period
     ));
-    let groups: Vec<CurrencyGroup> = groups
-        .into_iter()
-        .filter(|g| g.days.iter().any(|d| !d.is_empty()))
-        .collect();
+    let groups: Vec<CurrencyTotals> = groups.into_iter().filter(|g| g.has_days()).collect();
     if groups.is_empty() {
         r.lines.push(l.t("data-show-empty"));
         return Ok(r.ephemeral());

@@ -4,7 +4,9 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use crate::app::App;
-use crate::app::cmd::data::{CurrencyGroup, by_currency, money_in, rate_pairs, total_pairs};
+use crate::app::cmd::data::{
+    CurrencyTotals, by_currency_totals, money_in, rate_pairs, total_pairs,
+};
 use crate::domain::deadline::local_to_utc;
 use crate::domain::money::Money;
 use crate::i18n::Locale;
@@ -25,10 +27,10 @@ pub async fn period(
     let mut conn = app.conn().await?;
     let shops = data::shops(&mut conn, guild.guild_id).await?;
     let mut r = Reply::titled(title);
-    let groups: Vec<CurrencyGroup> = by_currency(&mut conn, &shops, from, to)
+    let groups: Vec<CurrencyTotals> = by_currency_totals(&mut conn, &shops, from, to, true)
         .await?
         .into_iter()
-        .filter(|g| g.days.iter().any(|d| !d.is_empty()))
+        .filter(|g| g.has_days())
         .collect();
     if groups.is_empty() {
         r.lines.push(l.t("data-show-empty"));
@@ -102,7 +104,7 @@ pub async fn period(
 /// One currency's figures of a period: totals, the daily average over the days that have
 /// figures (saying how many), the best and worst day, and the rates over the shops that report
 /// both parts of each.
-fn period_pairs(l: Locale, g: &CurrencyGroup) -> Vec<(String, String)> {
+fn period_pairs(l: Locale, g: &CurrencyTotals) -> Vec<(String, String)> {
     let total = g.total();
     let mut out = total_pairs(
         l,

@@ -149,3 +149,5 @@ imp-err-not-a-file = { $path } is not a file ({ $kind ->
     [socket] a socket
    *[other] not a regular file
 }): give the path of the export file itself, e.g. storeops import ~/Downloads/export.csv --shop "Tmall flagship".
+imp-col-part = part of { $field } (computed)
+imp-warn-not-computed = { $field } is not imported: it is computed from { $columns }, and the file does not have them all. Add those columns to the report and download it again.

@@ -137,3 +137,5 @@ imp-err-not-a-file = { $path } 不是文件（{ $kind ->
     [socket] 是套接字
    *[other] 不是普通文件
 }）：请给出导出文件本身的路径，例如 storeops import ~/Downloads/export.csv --shop "天猫旗舰店"。
+imp-col-part = 计入{ $field }（计算得出）
+imp-warn-not-computed = 未导入{ $field }：它由 { $columns } 计算得出，文件里没有全部这些列。请在报表中加上这些列后重新下载。

@@ -15,6 +15,7 @@ mod discord;
 mod foundation;
 mod hostile;
 mod import;
+mod import_meaning;
 mod import_real;
 mod model;
 mod outbox;

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::product::{ProductDay, ProductFigures};
-pub use mapping::{Kind, Mapping, Mappings, RateKind};
+pub use mapping::{Kind, Mapping, Mappings, RateKind, Term};
 pub use preview::*;
 use read::read_sheets;
 pub use table::{Cell, TableError};
@@ -94,6 +94,13 @@ pub enum Warning {
     },
     /// A sheet that could not be read (damaged, or larger than an export).
     SheetNotRead(String),
+    /// A figure the mapping computes from several columns (Shopify's paid amount from
+    /// `Gross sales` and `Discounts`) is not imported: the file lacks some of them.
+    NotComputed {
+        figure: String,
+        /// The columns it is computed from.
+        needs: Vec<String>,
+    },
 }
 
 /// What a column of the file is used for.
@@ -111,6 +118,8 @@ pub enum Use {
     ProductName,
     /// A rate, checked against the counts, not imported.
     Check(String),
+    /// A column a figure is computed from (`Gross sales` → part of `paid-amount`).
+    Part(String),
     /// Known and not imported.
     Ignored,
     /// The previous period's copy of a column in a comparison export (`Orders

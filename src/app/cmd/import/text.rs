@@ -9,6 +9,7 @@ fn use_text(l: Locale, u: &Use) -> String {
         Use::ProductName => l.t("imp-col-product-name"),
         Use::Field(f) => f.clone(),
         Use::AdSpendPart => l.t("imp-col-ad-part"),
+        Use::Part(f) => tr!(l, "imp-col-part", field = l.t(&format!("data-field-{f}"))),
         Use::Check(f) => tr!(l, "imp-col-check", field = f.as_str()),
         Use::Ignored => l.t("imp-col-ignored"),
         Use::Comparison => l.t("imp-col-comparison"),
@@ -50,6 +51,16 @@ fn warning_text(l: Locale, w: &Warning) -> String {
             platform = platform.as_str()
         ),
         Warning::SheetNotRead(sheet) => tr!(l, "imp-warn-sheet-not-read", sheet = sheet.as_str()),
+        Warning::NotComputed { figure, needs } => tr!(
+            l,
+            "imp-warn-not-computed",
+            field = l.t(&format!("data-field-{figure}")),
+            columns = needs
+                .iter()
+                .map(|c| format!("“{}”", crate::app::input::clip(c, QUOTE_MAX)))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
         Warning::RateMismatch {
             row,
             column,

@@ -103,6 +103,7 @@ pub const TABLE: &[(&str, Rule)] = &[
     ("data show", Rule::Everyone),
     ("data target", Rule::Managers),
     ("data import", Rule::DataTeam),
+    ("data history", Rule::Everyone),
     ("summary now", Rule::Everyone),
     ("summary weekly", Rule::Everyone),
     ("summary monthly", Rule::Everyone),

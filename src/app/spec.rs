@@ -411,6 +411,11 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/data import file:export.csv shop:\"Tmall flagship\"",
             ),
+            cmd(
+                "history",
+                &[auto(opt("shop")), opt("date")],
+                "/data history shop:\"Tmall flagship\" date:2026-11-22",
+            ),
         ],
     ),
     group(

@@ -12,6 +12,7 @@ mod config;
 mod data;
 mod deadlines;
 mod discord;
+mod figure_sources;
 mod foundation;
 mod hostile;
 mod import;

@@ -104,6 +104,10 @@ pub struct Mapping {
     /// Shop days (default) or product days.
     #[serde(default)]
     pub kind: Kind,
+    /// `shop` (default): a shop overview; `ads`: an ad platform's own report, whose ad figures
+    /// outrank a shop overview's (domain/source.rs).
+    #[serde(default)]
+    pub role: crate::domain::source::Role,
     /// Encoding of its CSV files when not UTF-8 (`gb18030`, `gbk`).
     #[serde(default)]
     pub encoding: Option<String>,

@@ -189,6 +189,9 @@ pub struct Parsed {
     /// Shop days or product days.
     #[serde(default)]
     pub kind: Kind,
+    /// A shop overview or an ad platform's report (which figures it outranks).
+    #[serde(default)]
+    pub role: crate::domain::source::Role,
     /// Whether the platform was recognised from the headers (not given).
     pub recognised: bool,
     /// Format and encoding read (`CSV, GBK`).
@@ -247,6 +250,11 @@ impl Parsed {
     /// How many (day, product) rows a product export has.
     pub fn product_rows(&self) -> usize {
         self.products.values().map(BTreeMap::len).sum()
+    }
+
+    /// The source its figures are stored under (`shop:tmall`, `ads:alimama`).
+    pub fn source(&self) -> String {
+        crate::domain::source::of_import(self.role, &self.platform)
     }
 
     /// Whether nothing was read.

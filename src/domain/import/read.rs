@@ -205,6 +205,7 @@ pub(super) fn read_sheets(
         platform: m.platform.clone(),
         platform_name: m.name.clone(),
         kind: m.kind,
+        role: m.role,
         recognised,
         format,
         header_row: reads.first().map_or(0, |(_, hi)| hi + 1),

@@ -128,7 +128,10 @@ async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
         vec![("2026-11-21", Some(98_000)), ("2026-11-22", Some(118_000))],
         "{rows:?}"
     );
-    assert!(rows.iter().all(|r| r.source == "import"), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.source == "shop:shopify-sales"),
+        "{rows:?}"
+    );
     let r = e
         .run(
             alice,

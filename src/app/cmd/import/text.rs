@@ -383,6 +383,42 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
             lines.push(tr!(l, "imp-more", count = f.warnings.len() - LIST_MAX));
         }
     }
+    if !p.clashes.is_empty() {
+        lines.push(l.t("imp-clash-title"));
+        for (date, c) in p.clashes.iter().take(LIST_MAX) {
+            let field = l.t(&format!("data-field-{}", c.field));
+            let stored = crate::app::cmd::data::value_text(&c.field, c.stored);
+            let imported = crate::app::cmd::data::value_text(&c.field, c.imported);
+            let other = crate::app::cmd::data::source_text(l, &c.other);
+            lines.push(format!(
+                "• {}",
+                if c.kept {
+                    tr!(
+                        l,
+                        "imp-clash-kept",
+                        date = date.to_string(),
+                        field = field,
+                        stored = stored,
+                        source = other,
+                        imported = imported
+                    )
+                } else {
+                    tr!(
+                        l,
+                        "imp-clash-replaces",
+                        date = date.to_string(),
+                        field = field,
+                        stored = stored,
+                        source = other,
+                        imported = imported
+                    )
+                }
+            ));
+        }
+        if p.clashes.len() > LIST_MAX {
+            lines.push(tr!(l, "imp-more", count = p.clashes.len() - LIST_MAX));
+        }
+    }
     let listed = p.status.len() + p.products.len();
     if listed > 0 {
         lines.push(l.t("imp-days-title"));

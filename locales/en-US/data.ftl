@@ -163,3 +163,7 @@ data-history-entry = { $at } · { $who } · { $source }
 data-history-command-line = the command line
 data-history-more = … and { $count } older changes.
 data-source-unknown = source not recorded (before sources were kept)
+summary-alert-complaint-past = Complaint #{ $id } (order { $order }) past its 24 h limit, { $when } · { $who }
+summary-alert-complaint-near = Complaint #{ $id } (order { $order }) reaches its 24 h limit { $when } · { $who }
+summary-alert-complaints-more = … and { $count } more complaints near or past the limit (/complaint list)
+summary-alert-nobody = nobody handles it

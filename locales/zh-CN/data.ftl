@@ -163,3 +163,7 @@ data-history-entry = { $at } · { $who } · { $source }
 data-history-command-line = 命令行
 data-history-more = ……还有 { $count } 条更早的修改。
 data-source-unknown = 来源未记录（记录来源之前写入）
+summary-alert-complaint-past = 投诉 #{ $id }（订单 { $order }）已超过 24 小时处理期限，{ $when } · { $who }
+summary-alert-complaint-near = 投诉 #{ $id }（订单 { $order }）即将到达 24 小时处理期限，{ $when } · { $who }
+summary-alert-complaints-more = ……另有 { $count } 条投诉临近或超过期限（/complaint list）
+summary-alert-nobody = 无人处理

@@ -204,7 +204,8 @@ async fn the_summary_totals_each_currency_apart() {
     assert!(out.contains("1,500.00 USD"), "{out}");
 }
 
-/// No English in the zh-CN morning, weekly and monthly summaries: after taking out what people
+/// No English in the zh-CN morning, weekly and monthly summaries, `/data show` and `/data
+/// history`: after taking out what people
 /// typed (shop names, task titles), currency codes, the UV abbreviation, command names and the
 /// shell's attachment line, no Latin word is left.
 #[tokio::test]
@@ -218,6 +219,7 @@ async fn the_zh_cn_summaries_have_no_english_words() {
         "Tmall",
         "JD",
         "@carol",
+        "@alice",
         "CNY",
         "UV",
     ];
@@ -225,6 +227,8 @@ async fn the_zh_cn_summaries_have_no_english_words() {
         "/summary now date:2026-11-22",
         "/summary weekly date:2026-11-18",
         "/summary monthly month:2026-11",
+        "/data show date:2026-11-22",
+        "/data history shop:Tmall date:2026-11-22",
     ] {
         let out = run(&mut li, line).await;
         for text in out.lines().filter(|l| !l.starts_with("[attachment")) {

@@ -149,3 +149,8 @@ imp-err-not-a-file = { $path } is not a file ({ $kind ->
     [socket] a socket
    *[other] not a regular file
 }): give the path of the export file itself, e.g. storeops import ~/Downloads/export.csv --shop "Tmall flagship".
+imp-col-part = part of { $field } (computed)
+imp-warn-not-computed = { $field } is not imported: it is computed from { $columns }, and the file does not have them all. Add those columns to the report and download it again.
+imp-clash-title = Figures another source set (typed by hand wins; an ad platform's own report wins over the shop overview for ad spend and ad sales):
+imp-clash-kept = { $date } { $field }: { $stored } stays ({ $source }); the file's { $imported } is not imported.
+imp-clash-replaces = { $date } { $field }: the file's { $imported } replaces { $stored } ({ $source }).

@@ -36,6 +36,7 @@ cmdname-data-enter = enter
 cmdname-data-show = show
 cmdname-data-target = target
 cmdname-data-import = import
+cmdname-data-history = history
 cmdname-summary = summary
 cmdname-summary-now = now
 cmdname-summary-weekly = weekly

@@ -137,3 +137,8 @@ imp-err-not-a-file = { $path } 不是文件（{ $kind ->
     [socket] 是套接字
    *[other] 不是普通文件
 }）：请给出导出文件本身的路径，例如 storeops import ~/Downloads/export.csv --shop "天猫旗舰店"。
+imp-col-part = 计入{ $field }（计算得出）
+imp-warn-not-computed = 未导入{ $field }：它由 { $columns } 计算得出，文件里没有全部这些列。请在报表中加上这些列后重新下载。
+imp-clash-title = 已由其他来源填写的数据（手动录入优先；广告花费和广告成交以广告平台自己的报表为准，优先于店铺概况）：
+imp-clash-kept = { $date } { $field }：保留 { $stored }（{ $source }）；文件中的 { $imported } 不导入。
+imp-clash-replaces = { $date } { $field }：文件中的 { $imported } 将替换 { $stored }（{ $source }）。

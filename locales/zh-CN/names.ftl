@@ -33,6 +33,7 @@ cmdname-data-enter = 录入
 cmdname-data-show = 查看
 cmdname-data-target = 目标
 cmdname-data-import = 导入
+cmdname-data-history = 记录
 cmdname-summary = 报告
 cmdname-summary-now = 早报
 cmdname-summary-weekly = 周报

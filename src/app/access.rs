@@ -104,6 +104,7 @@ pub const TABLE: &[(&str, Rule)] = &[
     ("data target", Rule::Managers),
     ("data import", Rule::DataTeam),
     ("data export", Rule::Managers),
+    ("data history", Rule::Everyone),
     ("summary now", Rule::Everyone),
     ("summary weekly", Rule::Everyone),
     ("summary monthly", Rule::Everyone),

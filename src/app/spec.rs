@@ -424,6 +424,11 @@ pub static COMMANDS: &[CommandSpec] = &[
                 ],
                 "/data export from:2026-11-01 to:2026-11-30 format:xlsx",
             )),
+            cmd(
+                "history",
+                &[auto(opt("shop")), opt("date")],
+                "/data history shop:\"Tmall flagship\" date:2026-11-22",
+            ),
         ],
     ),
     group(

@@ -15,6 +15,7 @@ pub mod position;
 pub mod product;
 pub mod recurrence;
 pub mod schedule;
+pub mod source;
 pub mod task;
 #[cfg(test)]
 mod testing;

@@ -7,6 +7,7 @@ use sqlx::SqliteConnection;
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::metrics::{DayFigures, FIELDS, RateSum};
 use crate::domain::money::Money;
+use crate::domain::source::{self, Sources};
 
 /// A shop the team runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,18 +131,43 @@ pub async fn put_day(
     source: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
+    put_day_sourced(conn, shop_id, day, figures, None, by, source, now).await
+}
+
+/// [`put_day`] with the source of each figure given (None: a figure that changed is the
+/// writer's, one that stayed keeps its source). Writes when a figure or a source changed.
+#[allow(clippy::too_many_arguments)]
+pub async fn put_day_sourced(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    day: NaiveDate,
+    figures: &DayFigures,
+    sources: Option<&Sources>,
+    by: u64,
+    source: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
     let mut tx = super::write_tx(conn).await?;
-    let old = self::day(&mut tx, shop_id, day).await?;
-    if old.as_ref() == Some(figures) {
+    let (old, old_sources) = match day_sourced(&mut tx, shop_id, day).await? {
+        Some((d, s)) => (Some(d), s),
+        None => (None, Sources::new()),
+    };
+    let sources = match sources {
+        Some(s) => s.clone(),
+        None => source::after_write(old.as_ref(), &old_sources, figures, source),
+    };
+    if old.as_ref() == Some(figures) && old_sources == sources {
         return Ok(false);
     }
     let json = serde_json::to_string(figures).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let sources_json =
+        serde_json::to_string(&sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO daily_figures (shop_id, day, figures, paid_cents, uv, paying_buyers, entered_by, entered_at, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO daily_figures (shop_id, day, figures, paid_cents, uv, paying_buyers, entered_by, entered_at, source, sources)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (shop_id, day) DO UPDATE SET figures = excluded.figures, paid_cents = excluded.paid_cents,
              uv = excluded.uv, paying_buyers = excluded.paying_buyers, entered_by = excluded.entered_by,
-             entered_at = excluded.entered_at, source = excluded.source",
+             entered_at = excluded.entered_at, source = excluded.source, sources = excluded.sources",
     )
     .bind(shop_id)
     .bind(day.to_string())
@@ -152,19 +178,21 @@ pub async fn put_day(
     .bind(id_in(by))
     .bind(ms(now))
     .bind(source)
+    .bind(&sources_json)
     .execute(&mut *tx)
     .await?;
     let old_json = old
         .map(|o| serde_json::to_string(&o))
         .transpose()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query("INSERT INTO daily_figures_history (shop_id, day, old, new, changed_by, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+    sqlx::query("INSERT INTO daily_figures_history (shop_id, day, old, new, changed_by, changed_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
         .bind(shop_id)
         .bind(day.to_string())
         .bind(old_json)
         .bind(&json)
         .bind(id_in(by))
         .bind(ms(now))
+        .bind(source)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -192,6 +220,106 @@ pub async fn day_history(
                 old.map(|o| decode(&o)).transpose()?,
                 decode(&new)?,
             ))
+        })
+        .collect()
+}
+
+/// A stored day's sources: the JSON of the row, or (rows written before sources were kept)
+/// the row's `source` for every figure it has.
+fn sources_of(figures: &DayFigures, json: Option<&str>, row_source: &str) -> StoreResult<Sources> {
+    match json {
+        Some(j) => {
+            serde_json::from_str(j).map_err(|e| StoreError::Corrupt(format!("sources: {e}")))
+        }
+        None => Ok(FIELDS
+            .iter()
+            .filter(|f| figures.get(f).is_some())
+            .map(|f| (f.to_string(), row_source.to_string()))
+            .collect()),
+    }
+}
+
+/// A day's figures of a shop and the source of each.
+pub async fn day_sourced(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    day: NaiveDate,
+) -> StoreResult<Option<(DayFigures, Sources)>> {
+    let row: Option<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT figures, sources, source FROM daily_figures WHERE shop_id = ?1 AND day = ?2",
+    )
+    .bind(shop_id)
+    .bind(day.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(f, s, src)| {
+        let f = decode(&f)?;
+        let s = sources_of(&f, s.as_deref(), &src)?;
+        Ok((f, s))
+    })
+    .transpose()
+}
+
+/// The sources of a shop's stored days in [from, to].
+pub async fn sources_between(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<std::collections::BTreeMap<NaiveDate, Sources>> {
+    let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT day, figures, sources, source FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3",
+    )
+    .bind(shop_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(d, f, s, src)| {
+            let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))?;
+            Ok((date, sources_of(&decode(&f)?, s.as_deref(), &src)?))
+        })
+        .collect()
+}
+
+/// One change of a day: who, when, which source wrote it (None before sources were kept),
+/// the figures before (None: the first entry) and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub by: u64,
+    pub at: DateTime<Utc>,
+    pub source: Option<String>,
+    pub old: Option<DayFigures>,
+    pub new: DayFigures,
+}
+
+/// changed by, changed at, old, new, source.
+type ChangeRow = (i64, i64, Option<String>, String, Option<String>);
+
+/// Every change of a day, newest first, with the source that wrote it.
+pub async fn day_changes(
+    conn: &mut SqliteConnection,
+    shop_id: i64,
+    day: NaiveDate,
+) -> StoreResult<Vec<Change>> {
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT changed_by, changed_at, old, new, source FROM daily_figures_history WHERE shop_id = ?1 AND day = ?2 ORDER BY id DESC",
+    )
+    .bind(shop_id)
+    .bind(day.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(by, at, old, new, source)| {
+            Ok(Change {
+                by: id_out(by),
+                at: from_ms(at),
+                source,
+                old: old.map(|o| decode(&o)).transpose()?,
+                new: decode(&new)?,
+            })
         })
         .collect()
 }
@@ -320,18 +448,20 @@ pub async fn next_due(conn: &mut SqliteConnection) -> StoreResult<Option<DateTim
     })
 }
 
-/// Writes imported days in ONE transaction, each merged over what is stored (the file's
-/// figures replace those it has, the others are kept), with history, `source = "import"`.
+/// Writes imported days in ONE transaction, each merged over what is stored by precedence
+/// ([`source::merge`]: the file's figures replace those of its own or a lower source, the
+/// others are kept), with history, written by `source` (`shop:tmall`, `ads:alimama`).
 /// Returns how many days changed (an identical re-import changes none). Takes the write lock
 /// first, as it reads every day before writing it ([`super::write_tx`]).
 pub async fn import_days(
     conn: &mut SqliteConnection,
     shop_id: i64,
     days: &std::collections::BTreeMap<NaiveDate, DayFigures>,
+    source: &str,
     by: u64,
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    import_days_with(conn, shop_id, days, by, now, &|_| {}).await
+    import_days_with(conn, shop_id, days, source, by, now, &|_| {}).await
 }
 
 /// [`import_days`], calling `progress(days done)` as it goes. The transaction takes the write
@@ -341,6 +471,7 @@ pub async fn import_days_with(
     conn: &mut SqliteConnection,
     shop_id: i64,
     days: &std::collections::BTreeMap<NaiveDate, DayFigures>,
+    source: &str,
     by: u64,
     now: DateTime<Utc>,
     progress: &(dyn Fn(usize) + Sync),
@@ -351,11 +482,25 @@ pub async fn import_days_with(
         if i.is_multiple_of(100) {
             progress(i);
         }
-        let mut merged = self::day(&mut tx, shop_id, *date)
-            .await?
-            .unwrap_or_default();
-        merged.merge(imported);
-        if put_day(&mut tx, shop_id, *date, &merged, by, "import", now).await? {
+        let stored = day_sourced(&mut tx, shop_id, *date).await?;
+        let (merged, sources, _) = source::merge(
+            stored.as_ref().map(|(d, _)| d),
+            &stored.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+            imported,
+            source,
+        );
+        if put_day_sourced(
+            &mut tx,
+            shop_id,
+            *date,
+            &merged,
+            Some(&sources),
+            by,
+            source,
+            now,
+        )
+        .await?
+        {
             changed += 1;
         }
     }

@@ -153,7 +153,9 @@ fn platforms_are_recognised_from_their_headers() {
     let d = &p.days[&date("2026-11-22")];
     assert_eq!(d.discount_cost, Some(Money(5_000)), "stored positive");
     assert_eq!(d.refund_amount, Some(Money(2_000)));
-    assert_eq!(d.paid_amount, Some(Money(96_000)));
+    // Gross sales + Discounts + Shipping: what buyers paid for goods after discounts,
+    // postage included (not Total sales, which adds taxes and takes the returns off).
+    assert_eq!(d.paid_amount, Some(Money(98_000)));
 
     let sessions = "Day,Online store visitors,Sessions,Pageviews\n2026-11-22,800,950,3000\n";
     let p = parse(sessions.as_bytes());
@@ -343,7 +345,7 @@ async fn reimport_changes_nothing_and_keeps_other_figures() {
         date("2026-11-20"),
         &kept,
         7,
-        "manual",
+        "shop:tmall",
         t.clock_now(),
     )
     .await
@@ -358,7 +360,7 @@ async fn reimport_changes_nothing_and_keeps_other_figures() {
     let preview = import::preview(p.clone(), &stored, &BTreeMap::new());
     assert!(matches!(&preview.status[0].1, Status::Changes(f) if f.contains(&"uv".to_string())));
     assert_eq!(preview.status[1].1, Status::New);
-    let n = data::import_days(&mut conn, shop, &p.days, 7, t.clock_now())
+    let n = data::import_days(&mut conn, shop, &p.days, "shop:tmall", 7, t.clock_now())
         .await
         .expect("import");
     assert_eq!(n, 3);
@@ -367,7 +369,7 @@ async fn reimport_changes_nothing_and_keeps_other_figures() {
         .expect("day")
         .expect("some");
     assert_eq!((d.inquiries, d.uv), (Some(80), Some(4_000)), "merged");
-    let again = data::import_days(&mut conn, shop, &p.days, 7, t.clock_now())
+    let again = data::import_days(&mut conn, shop, &p.days, "shop:tmall", 7, t.clock_now())
         .await
         .expect("import");
     assert_eq!(again, 0, "the same file twice changes nothing");
@@ -386,7 +388,7 @@ async fn reimport_changes_nothing_and_keeps_other_figures() {
     .fetch_one(&mut *conn)
     .await
     .expect("source");
-    assert_eq!(source, "import");
+    assert_eq!(source, "shop:tmall");
 }
 
 /// The cells of the table line that starts with `first` (cells hold no spaces here).

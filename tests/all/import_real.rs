@@ -170,9 +170,14 @@ fn headers_compare_by_meaning_and_mappings_list_their_spellings() {
 fn columns_the_platforms_added_are_known() {
     let p = parse("shopify-sales-compare.csv");
     assert_eq!(unknown_columns(&p), Vec::<String>::new());
-    for h in ["Shipping charges", "Duties", "Additional fees"] {
+    for h in ["Duties", "Additional fees"] {
         assert_eq!(use_of(&p, h), Some(&Use::Ignored), "{h}");
     }
+    // Shipping charged to buyers is part of what they paid (支付金额 includes postage).
+    assert_eq!(
+        use_of(&p, "Shipping charges"),
+        Some(&Use::Part("paid-amount".into()))
+    );
     let p = parse("sycm-items-2026.csv");
     assert_eq!(p.platform, "tmall-items");
     assert!(
@@ -665,7 +670,7 @@ async fn files_that_are_not_daily_exports_say_what_to_download() {
 
 /// A month and a half of days: 45 lines.
 fn long_csv(bad_row: Option<u32>) -> String {
-    let mut s = String::from("Day,Orders,Gross sales,Total sales\n");
+    let mut s = String::from("Day,Orders,Gross sales,Discounts,Total sales\n");
     for i in 0..45u32 {
         let day = date("2026-01-01") + chrono::Duration::days(i.into());
         let orders = if bad_row == Some(i) {
@@ -673,7 +678,7 @@ fn long_csv(bad_row: Option<u32>) -> String {
         } else {
             (10 + i).to_string()
         };
-        s.push_str(&format!("{day},{orders},100.00,90.00\n"));
+        s.push_str(&format!("{day},{orders},100.00,-10.00,90.00\n"));
     }
     s
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::header;
-use crate::domain::metrics::FIELDS;
+use crate::domain::metrics::{self, FIELDS};
 use crate::domain::product::PRODUCT_FIELDS;
 
 /// The shipped mappings (file name, text).
@@ -104,6 +104,10 @@ pub struct Mapping {
     /// Shop days (default) or product days.
     #[serde(default)]
     pub kind: Kind,
+    /// `shop` (default): a shop overview; `ads`: an ad platform's own report, whose ad figures
+    /// outrank a shop overview's (domain/source.rs).
+    #[serde(default)]
+    pub role: crate::domain::source::Role,
     /// Encoding of its CSV files when not UTF-8 (`gb18030`, `gbk`).
     #[serde(default)]
     pub encoding: Option<String>,
@@ -120,6 +124,14 @@ pub struct Mapping {
     /// Ad spend = the sum of these columns (those present).
     #[serde(default)]
     pub ad_spend: Vec<String>,
+    /// Figures computed from several columns by their meaning (figure → ways to compute it,
+    /// the first whose columns are all in the file wins). A way is a list of terms: a column
+    /// (as the file writes it, signs kept: Shopify's `Discounts` are below zero), `-Column`
+    /// to subtract it, `Column?` for a column that counts as 0 when the file does not have
+    /// it. Shopify's paid amount = `Gross sales` + `Discounts` + `Shipping?`: what buyers paid
+    /// for goods after discounts, postage included, taxes not (支付金额's meaning).
+    #[serde(default)]
+    pub computed: BTreeMap<String, Vec<Vec<String>>>,
     /// Rate columns, checked not imported.
     #[serde(default)]
     pub rates: BTreeMap<String, RateKind>,
@@ -185,6 +197,34 @@ impl Mapping {
                 ));
             }
             _ => {}
+        }
+        for (f, ways) in &m.computed {
+            if m.kind != Kind::Shop || !FIELDS.contains(&f.as_str()) || !metrics::is_money(f) {
+                return Err(format!(
+                    "{source}: computed {f:?} is no money figure of a shop export"
+                ));
+            }
+            if m.columns.values().any(|x| x == f) || (f == "ad-spend" && !m.ad_spend.is_empty()) {
+                return Err(format!("{source}: {f:?} both computed and mapped"));
+            }
+            if ways.is_empty() || ways.iter().any(|w| w.is_empty()) {
+                return Err(format!("{source}: computed {f:?} needs its columns"));
+            }
+            let known: Vec<&str> = m.known().collect();
+            for t in ways.iter().flatten() {
+                let term = Term::parse(t);
+                if !known.contains(&term.column) {
+                    return Err(format!(
+                        "{source}: computed {f:?} uses {:?}, which is no column of this mapping (list it under [columns] or ignore)",
+                        term.column
+                    ));
+                }
+            }
+            if ways.iter().any(|w| Term::parse(&w[0]).optional) {
+                return Err(format!(
+                    "{source}: computed {f:?}: the first column of a way cannot be optional"
+                ));
+            }
         }
         if !m.ad_spend.is_empty() && m.columns.values().any(|f| f == "ad-spend") {
             return Err(format!("{source}: ad-spend both summed and mapped"));
@@ -317,14 +357,61 @@ impl Mapping {
                 1 + usize::from(self.product_name.iter().any(|h| has(h)))
             }
         };
+        let terms: Vec<&str> = self
+            .computed
+            .values()
+            .flatten()
+            .flatten()
+            .map(|t| Term::parse(t).column)
+            .collect();
         let n = self
             .columns
             .keys()
-            .chain(self.ad_spend.iter())
-            .chain(self.rates.keys())
+            .map(String::as_str)
+            .chain(self.ad_spend.iter().map(String::as_str))
+            .chain(self.rates.keys().map(String::as_str))
+            .chain(
+                terms
+                    .iter()
+                    .copied()
+                    .filter(|t| !self.columns.contains_key(*t)),
+            )
+            .collect::<std::collections::BTreeSet<&str>>()
+            .into_iter()
             .filter(|h| has(h))
             .count();
         (n > 0).then_some(n + ids)
+    }
+}
+
+/// One term of a computed figure: a column, added or subtracted, required or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term<'a> {
+    /// The mapping's name of the column.
+    pub column: &'a str,
+    /// -1 to subtract it.
+    pub sign: i64,
+    /// Counts as 0 when the file does not have the column.
+    pub optional: bool,
+}
+
+impl<'a> Term<'a> {
+    /// Reads `Column`, `-Column`, `+Column`, `Column?`.
+    pub fn parse(t: &'a str) -> Term<'a> {
+        let t = t.trim();
+        let (sign, rest) = match t.strip_prefix('-') {
+            Some(r) => (-1, r),
+            None => (1, t.strip_prefix('+').unwrap_or(t)),
+        };
+        let (optional, rest) = match rest.strip_suffix('?') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        Term {
+            column: rest.trim(),
+            sign,
+            optional,
+        }
     }
 }
 

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::product::{ProductDay, ProductFigures};
-pub use mapping::{Kind, Mapping, Mappings, RateKind};
+pub use mapping::{Kind, Mapping, Mappings, RateKind, Term};
 pub use preview::*;
 use read::read_sheets;
 pub use table::{Cell, TableError};
@@ -94,6 +94,13 @@ pub enum Warning {
     },
     /// A sheet that could not be read (damaged, or larger than an export).
     SheetNotRead(String),
+    /// A figure the mapping computes from several columns (Shopify's paid amount from
+    /// `Gross sales` and `Discounts`) is not imported: the file lacks some of them.
+    NotComputed {
+        figure: String,
+        /// The columns it is computed from.
+        needs: Vec<String>,
+    },
 }
 
 /// What a column of the file is used for.
@@ -111,6 +118,8 @@ pub enum Use {
     ProductName,
     /// A rate, checked against the counts, not imported.
     Check(String),
+    /// A column a figure is computed from (`Gross sales` → part of `paid-amount`).
+    Part(String),
     /// Known and not imported.
     Ignored,
     /// The previous period's copy of a column in a comparison export (`Orders
@@ -180,6 +189,9 @@ pub struct Parsed {
     /// Shop days or product days.
     #[serde(default)]
     pub kind: Kind,
+    /// A shop overview or an ad platform's report (which figures it outranks).
+    #[serde(default)]
+    pub role: crate::domain::source::Role,
     /// Whether the platform was recognised from the headers (not given).
     pub recognised: bool,
     /// Format and encoding read (`CSV, GBK`).
@@ -238,6 +250,11 @@ impl Parsed {
     /// How many (day, product) rows a product export has.
     pub fn product_rows(&self) -> usize {
         self.products.values().map(BTreeMap::len).sum()
+    }
+
+    /// The source its figures are stored under (`shop:tmall`, `ads:alimama`).
+    pub fn source(&self) -> String {
+        crate::domain::source::of_import(self.role, &self.platform)
     }
 
     /// Whether nothing was read.

@@ -1,6 +1,7 @@
 //! What an import would change: each day and product compared with what is stored.
 
 use super::*;
+use crate::domain::source::{self, Clash, Sources};
 
 /// What importing would do to a stored day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +43,10 @@ pub struct Preview {
     pub status: Vec<(NaiveDate, Status)>,
     /// Per day (a product export).
     pub products: Vec<(NaiveDate, ProductStatus)>,
+    /// Figures another source set that the file would replace, or that stay because their
+    /// source outranks the file's (domain/source.rs).
+    #[serde(default)]
+    pub clashes: Vec<(NaiveDate, Clash)>,
 }
 
 impl Preview {
@@ -65,12 +70,39 @@ impl Preview {
 }
 
 /// Compares a parsed file with what is stored (those of its dates that exist): the shop's
-/// days for a shop export, its products' days for a product export.
+/// days for a shop export, its products' days for a product export. The stored figures are
+/// taken as the file's own source's; [`preview_sourced`] knows theirs.
 pub fn preview(
     parsed: Parsed,
     stored: &BTreeMap<NaiveDate, DayFigures>,
     products: &Products,
 ) -> Preview {
+    let own = parsed.source();
+    let sources = stored
+        .iter()
+        .map(|(d, f)| {
+            let s: Sources = FIELDS
+                .iter()
+                .filter(|x| f.get(x).is_some())
+                .map(|x| (x.to_string(), own.clone()))
+                .collect();
+            (*d, s)
+        })
+        .collect();
+    preview_sourced(parsed, stored, &sources, products)
+}
+
+/// [`preview`] with the source of each stored figure: a figure of a source that outranks the
+/// file's is kept (and said), one of another source the file replaces is said too.
+pub fn preview_sourced(
+    parsed: Parsed,
+    stored: &BTreeMap<NaiveDate, DayFigures>,
+    sources: &BTreeMap<NaiveDate, Sources>,
+    products: &Products,
+) -> Preview {
+    let own = parsed.source();
+    let empty = Sources::new();
+    let mut clashes = vec![];
     let status = parsed
         .days
         .iter()
@@ -78,7 +110,13 @@ pub fn preview(
             let s = match stored.get(date) {
                 None => Status::New,
                 Some(old) => {
-                    let new = merged(Some(old), imported);
+                    let (new, _, c) = source::merge(
+                        Some(old),
+                        sources.get(date).unwrap_or(&empty),
+                        imported,
+                        &own,
+                    );
+                    clashes.extend(c.into_iter().map(|c| (*date, c)));
                     let changed: Vec<String> = FIELDS
                         .iter()
                         .filter(|f| new.get(f) != old.get(f))
@@ -119,5 +157,6 @@ pub fn preview(
         parsed,
         status,
         products: product_status,
+        clashes,
     }
 }

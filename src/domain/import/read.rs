@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// A column of a computed figure: (column, sign, optional, file header, whether the column is
+/// read as a figure too).
+type PartCol = (usize, i64, bool, String, bool);
+
 /// How often (in rows) reading reports progress.
 const PROGRESS_EVERY: usize = 500;
 
@@ -21,6 +25,11 @@ struct Layout {
     comparison: Vec<usize>,
     /// Text columns not imported (unknown or ignored): what a grouped report is grouped by.
     others: Vec<usize>,
+    /// Computed figures and the columns of the way chosen: (figure, [(column, sign,
+    /// optional, file header, whether the column is read as a figure too)]).
+    computed: Vec<(String, Vec<PartCol>)>,
+    /// Computed figures this header row cannot give: (figure, the columns of its first way).
+    not_computed: Vec<(String, Vec<String>)>,
     /// The date column's names, as [`header::key`]s: a row whose date cell is one of them is
     /// the header line again.
     date_keys: Vec<String>,
@@ -38,6 +47,8 @@ impl Layout {
             name_col: None,
             comparison: vec![],
             others: vec![],
+            computed: vec![],
+            not_computed: vec![],
             date_keys: m
                 .date
                 .iter()
@@ -89,7 +100,63 @@ impl Layout {
             l.columns.push((i, h.clone(), u, c));
         }
         l.date_col = date_col.unwrap_or(0);
+        l.compute(m);
         l
+    }
+
+    /// Chooses, for each computed figure, the first way whose required columns are all in
+    /// this header row; its columns not otherwise imported become parts of the figure.
+    fn compute(&mut self, m: &Mapping) {
+        for (f, ways) in &m.computed {
+            let present: Vec<(usize, String, String, bool)> = self
+                .columns
+                .iter()
+                .filter(|(_, _, u, _)| !matches!(u, Use::Comparison))
+                .map(|(i, h, u, c)| (*i, h.clone(), c.clone(), matches!(u, Use::Field(_))))
+                .collect();
+            let col_of = |name: &str| {
+                present
+                    .iter()
+                    .find(|(_, _, c, _)| c == name)
+                    .map(|(i, h, _, read)| (*i, h.clone(), *read))
+            };
+            let chosen = ways.iter().find(|w| {
+                w.iter().all(|t| {
+                    let t = Term::parse(t);
+                    t.optional || col_of(t.column).is_some()
+                })
+            });
+            let Some(way) = chosen else {
+                let any = ways
+                    .iter()
+                    .flatten()
+                    .any(|t| col_of(Term::parse(t).column).is_some());
+                if any {
+                    let needs = ways[0]
+                        .iter()
+                        .map(|t| Term::parse(t))
+                        .filter(|t| !t.optional)
+                        .map(|t| t.column.to_string())
+                        .collect();
+                    self.not_computed.push((f.clone(), needs));
+                }
+                continue;
+            };
+            let mut terms = vec![];
+            for t in way.iter().map(|t| Term::parse(t)) {
+                let Some((i, h, read)) = col_of(t.column) else {
+                    continue;
+                };
+                terms.push((i, t.sign, t.optional, h, read));
+                for c in self.columns.iter_mut().filter(|c| c.0 == i) {
+                    if c.2 == Use::Ignored {
+                        c.2 = Use::Part(f.clone());
+                    }
+                }
+                self.others.retain(|o| *o != i);
+            }
+            self.computed.push((f.clone(), terms));
+        }
     }
 
     fn header_of(&self, i: usize) -> &str {
@@ -138,6 +205,7 @@ pub(super) fn read_sheets(
         platform: m.platform.clone(),
         platform_name: m.name.clone(),
         kind: m.kind,
+        role: m.role,
         recognised,
         format,
         header_row: reads.first().map_or(0, |(_, hi)| hi + 1),
@@ -250,6 +318,28 @@ fn note_columns(out: &mut Parsed, unknown: &mut Vec<String>, layout: &Layout) {
             unknown.push(h.clone());
         }
     }
+    for (figure, needs) in &layout.not_computed {
+        let w = Warning::NotComputed {
+            figure: figure.clone(),
+            needs: needs.clone(),
+        };
+        if !out.warnings.contains(&w) {
+            out.warnings.push(w);
+        }
+    }
+}
+
+/// Notes a currency the file's amounts are written in (`$` beside `USD` is one currency: the
+/// code says more).
+fn note_currency(out: &mut Parsed, c: &str) {
+    if out.currencies.iter().any(|x| x == c) {
+        return;
+    }
+    match out.currencies.iter().position(|x| value::marks_agree(x, c)) {
+        Some(p) if c.len() == 3 => out.currencies[p] = c.to_string(),
+        Some(_) => {}
+        None => out.currencies.push(c.to_string()),
+    }
 }
 
 /// Whether a cell holds nothing or a zero.
@@ -290,7 +380,12 @@ fn read_row(
     let figure_cells: Vec<&Cell> = layout
         .columns
         .iter()
-        .filter(|(_, _, u, _)| matches!(u, Use::Field(_) | Use::AdSpendPart | Use::Check(_)))
+        .filter(|(_, _, u, _)| {
+            matches!(
+                u,
+                Use::Field(_) | Use::AdSpendPart | Use::Check(_) | Use::Part(_)
+            )
+        })
         .map(|(i, ..)| get(*i))
         .collect();
     let no_figures = figure_cells.iter().all(|c| value::is_nothing(c));
@@ -362,15 +457,8 @@ fn read_row(
         let read = if money_col {
             value::money_in(cell).map(|v| {
                 v.map(|(cents, currency)| {
-                    if let Some(c) = currency
-                        && !out.currencies.iter().any(|x| x == c)
-                    {
-                        // `$` beside `USD` is one currency: the code says more.
-                        match out.currencies.iter().position(|x| value::marks_agree(x, c)) {
-                            Some(p) if c.len() == 3 => out.currencies[p] = c.to_string(),
-                            Some(_) => {}
-                            None => out.currencies.push(c.to_string()),
-                        }
+                    if let Some(c) = currency {
+                        note_currency(out, c);
                     }
                     cents
                 })
@@ -408,6 +496,39 @@ fn read_row(
             (_, Some(v)) => ad = Some(ad.unwrap_or(0) + v),
             _ => {}
         }
+    }
+    // Computed figures: a required column with nothing in it leaves the figure out.
+    for (f, terms) in &layout.computed {
+        let mut sum = 0i64;
+        let mut complete = true;
+        for (i, sign, optional, h, read) in terms {
+            let cell = get(*i);
+            match value::money_in(cell) {
+                Ok(Some((cents, currency))) => {
+                    if let Some(c) = currency {
+                        note_currency(out, c);
+                    }
+                    sum += sign * cents;
+                }
+                Ok(None) => complete &= *optional,
+                Err(why) => {
+                    complete = false;
+                    // A column read as a figure too has had its problem said.
+                    if !read {
+                        problem(h, cell, why);
+                    }
+                }
+            }
+        }
+        if !complete {
+            continue;
+        }
+        if sum < 0 {
+            let (i, _, _, h, _) = &terms[0];
+            problem(h, get(*i), Why::Negative);
+            continue;
+        }
+        values.push((f.as_str(), sum));
     }
     let mut day = DayFigures::default();
     let mut figures = ProductFigures::default();

@@ -124,10 +124,14 @@ async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
         rows.iter()
             .map(|r| (r.day.as_str(), r.paid_cents))
             .collect::<Vec<_>>(),
-        vec![("2026-11-21", Some(96_000)), ("2026-11-22", Some(118_000))],
+        // Gross sales + Discounts + Shipping (Total sales adds taxes and takes returns off).
+        vec![("2026-11-21", Some(98_000)), ("2026-11-22", Some(118_000))],
         "{rows:?}"
     );
-    assert!(rows.iter().all(|r| r.source == "import"), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.source == "shop:shopify-sales"),
+        "{rows:?}"
+    );
     let r = e
         .run(
             alice,
@@ -141,7 +145,7 @@ async fn data_import_downloads_the_attachment_previews_and_stores_on_confirm() {
         )
         .await;
     let text = embed_text(&r);
-    assert!(text.contains("Amount paid: 2,140.00"), "{text}");
+    assert!(text.contains("Amount paid: 2,160.00"), "{text}");
     assert!(text.contains("Paid orders: 22"), "{text}");
 
     // A second Confirm (a double click) imports nothing twice.

@@ -461,7 +461,7 @@ async fn figure_rollups_match_the_stored_days_over_random_changes() {
                 let days: BTreeMap<NaiveDate, DayFigures> = (0..rng.gen_range(1..8))
                     .map(|_| (day(&mut rng), random_figures(&mut rng)))
                     .collect();
-                data::import_days(&mut conn, shop, &days, 1, now)
+                data::import_days(&mut conn, shop, &days, "shop:tmall", 1, now)
                     .await
                     .expect("import");
             }

@@ -204,7 +204,8 @@ async fn the_summary_totals_each_currency_apart() {
     assert!(out.contains("1,500.00 USD"), "{out}");
 }
 
-/// No English in the zh-CN morning, weekly and monthly summaries: after taking out what people
+/// No English in the zh-CN morning, weekly and monthly summaries, `/data show` and `/data
+/// history`: after taking out what people
 /// typed (shop names, task titles), currency codes, the UV abbreviation, command names and the
 /// shell's attachment line, no Latin word is left.
 #[tokio::test]
@@ -218,6 +219,7 @@ async fn the_zh_cn_summaries_have_no_english_words() {
         "Tmall",
         "JD",
         "@carol",
+        "@alice",
         "CNY",
         "UV",
     ];
@@ -225,6 +227,8 @@ async fn the_zh_cn_summaries_have_no_english_words() {
         "/summary now date:2026-11-22",
         "/summary weekly date:2026-11-18",
         "/summary monthly month:2026-11",
+        "/data show date:2026-11-22",
+        "/data history shop:Tmall date:2026-11-22",
     ] {
         let out = run(&mut li, line).await;
         for text in out.lines().filter(|l| !l.starts_with("[attachment")) {
@@ -257,4 +261,44 @@ async fn the_zh_cn_summaries_have_no_english_words() {
             );
         }
     }
+}
+
+/// Complaints near or past their 24 h limit are named among the alerts with who handles them,
+/// each once, nearest limit first; the team's day still counts them.
+#[tokio::test]
+async fn complaints_near_or_past_the_limit_are_alerts_with_their_handler() {
+    let t = TestApp::quiet().await;
+    let mut sh = summary_fixture(&t).await;
+    let alerts = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.contains("⚠️ Complaint #"))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    // Logged 2 h ago: far from its limit.
+    let out = run(&mut sh, "/summary now date:2026-11-22").await;
+    assert_eq!(alerts(&out), Vec::<String>::new(), "{out}");
+    // 21 h after logging: 3 h left, within the warning.
+    run(&mut sh, ":advance 19h").await;
+    let out = run(&mut sh, "/summary now date:2026-11-22").await;
+    let a = alerts(&out);
+    assert_eq!(a.len(), 1, "{out}");
+    assert!(
+        a[0].starts_with("⚠️ Complaint #1 (order 2026112212345) reaches its 24 h limit")
+            && a[0].ends_with("· nobody handles it"),
+        "{a:?}"
+    );
+    assert!(out.contains("near the limit 1, past the limit 0"), "{out}");
+    // Past it, handed to carol.
+    run(&mut sh, "/complaint assign id:1 user:@carol").await;
+    run(&mut sh, ":advance 4h").await;
+    let out = run(&mut sh, "/summary now date:2026-11-22").await;
+    let a = alerts(&out);
+    assert_eq!(a.len(), 1, "{out}");
+    assert!(
+        a[0].starts_with("⚠️ Complaint #1 (order 2026112212345) past its 24 h limit")
+            && a[0].contains("carol"),
+        "{a:?}"
+    );
+    assert!(out.contains("near the limit 0, past the limit 1"), "{out}");
 }

@@ -54,6 +54,26 @@ pub fn field_text(d: &DayFigures, f: &str) -> String {
     }
 }
 
+/// A stored value of a figure (count or cents) as shown.
+pub fn value_text(f: &str, v: i64) -> String {
+    if metrics::is_money(f) {
+        Money(v).to_string()
+    } else {
+        count(Some(v))
+    }
+}
+
+/// Who or what set a figure, in words: typed by hand, a shop overview import, an ad
+/// platform's report.
+pub fn source_text(l: Locale, s: &str) -> String {
+    match crate::domain::source::parts(s) {
+        ("manual", _) => l.t("data-source-manual"),
+        ("ads", Some(p)) => tr!(l, "data-source-ads", platform = p),
+        (_, Some(p)) => tr!(l, "data-source-shop", platform = p),
+        _ => l.t("data-source-import"),
+    }
+}
+
 /// ROI as "1:4.2 (good)".
 pub fn roi_text(l: Locale, roi: Option<f64>) -> String {
     match roi {
@@ -448,6 +468,10 @@ pub enum DataCmd {
     },
     /// `/data export`.
     Export(export::DataExport),
+    History {
+        shop: Option<String>,
+        date: NaiveDate,
+    },
 }
 
 impl DataCmd {
@@ -506,6 +530,10 @@ impl DataCmd {
                 }
                 DataCmd::Show { shop, from, to }
             }
+            "history" => DataCmd::History {
+                shop,
+                date: parse_date(ctx, inv.str("date"))?,
+            },
             "target" => {
                 let raw = inv.req_str("amount")?;
                 let amount = crate::app::input::money("amount", raw)?;
@@ -559,6 +587,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
             month,
         } => target(ctx, shop.as_deref(), amount, month).await,
         DataCmd::Export(x) => export::export(ctx, x).await,
+        DataCmd::History { shop, date } => history(ctx, shop.as_deref(), date).await,
     }
 }
 
@@ -659,15 +688,31 @@ async fn enter(
     let l = ctx.locale;
     let outcome = ctx
         .write(async |conn| {
-            let mut day = data::day(conn, shop.id, date).await?.unwrap_or_default();
+            let (mut day, mut sources) = data::day_sourced(conn, shop.id, date)
+                .await?
+                .unwrap_or_default();
             let replaced = !day.is_empty();
             day.merge(&given);
+            // What was typed is typed by hand, even where it repeats the stored value.
+            for f in FIELDS.iter().filter(|f| given.get(f).is_some()) {
+                sources.insert(f.to_string(), crate::domain::source::MANUAL.to_string());
+            }
             let doubts = metrics::doubts(&day);
             if !doubts.is_empty() && !confirm {
                 return Ok(Err(doubts));
             }
             let me = ctx.origin.actor.user_id;
-            let changed = data::put_day(conn, shop.id, date, &day, me, "manual", ctx.now).await?;
+            let changed = data::put_day_sourced(
+                conn,
+                shop.id,
+                date,
+                &day,
+                Some(&sources),
+                me,
+                crate::domain::source::MANUAL,
+                ctx.now,
+            )
+            .await?;
             Ok(Ok((day, replaced, changed)))
         })
         .await?;
@@ -769,6 +814,82 @@ async fn show(
     }
     Ok(r.ephemeral())
 }
+
+/// `/data history`: each change of a shop's day, newest first — who (or which import) set
+/// which figures, when, and the value before — and the source of each figure as it stands.
+async fn history(ctx: &Ctx<'_>, shop: Option<&str>, date: NaiveDate) -> AppResult<Reply> {
+    let l = ctx.locale;
+    let shop = find_shop(ctx, shop).await?;
+    let mut conn = ctx.conn().await?;
+    let changes = data::day_changes(&mut conn, shop.id, date).await?;
+    let mut r = Reply::titled(tr!(
+        l,
+        "data-history-title",
+        shop = escape_user_text(&shop.name),
+        date = date.to_string()
+    ));
+    if changes.is_empty() {
+        r.lines.push(l.t("data-history-empty"));
+        return Ok(r);
+    }
+    if let Some((day, sources)) = data::day_sourced(&mut conn, shop.id, date).await? {
+        r.lines.push(l.t("data-history-now"));
+        for f in FIELDS {
+            if let (Some(v), Some(s)) = (day.get(f), sources.get(*f)) {
+                r.lines.push(format!(
+                    "• {}: {} ({})",
+                    l.t(&format!("data-field-{f}")),
+                    value_text(f, v),
+                    source_text(l, s)
+                ));
+            }
+        }
+    }
+    r.lines.push(l.t("data-history-changes"));
+    for c in changes.iter().take(HISTORY_MAX) {
+        let by = match &c.source {
+            Some(s) => source_text(l, s),
+            None => l.t("data-source-unknown"),
+        };
+        let who = if c.by == 0 {
+            l.t("data-history-command-line")
+        } else {
+            format!("<@{}>", c.by)
+        };
+        r.lines.push(tr!(
+            l,
+            "data-history-entry",
+            at = format!("<t:{}:f>", c.at.timestamp()),
+            who = who,
+            source = by
+        ));
+        for f in FIELDS {
+            let old = c.old.as_ref().and_then(|o| o.get(f));
+            let new = c.new.get(f);
+            if old == new {
+                continue;
+            }
+            let show = |v: Option<i64>| v.map_or_else(|| "—".to_string(), |v| value_text(f, v));
+            r.lines.push(format!(
+                "  {}: {} → {}",
+                l.t(&format!("data-field-{f}")),
+                show(old),
+                show(new)
+            ));
+        }
+    }
+    if changes.len() > HISTORY_MAX {
+        r.lines.push(tr!(
+            l,
+            "data-history-more",
+            count = changes.len() - HISTORY_MAX
+        ));
+    }
+    Ok(r)
+}
+
+/// Changes listed by `/data history` (the rest are counted).
+const HISTORY_MAX: usize = 10;
 
 async fn target(
     ctx: &Ctx<'_>,

@@ -217,10 +217,17 @@ pub async fn run_cli(
         let done = match parsed.kind {
             Kind::Shop => {
                 progress.start(Step::Write, parsed.days.len() as u64);
-                let changed =
-                    data::import_days_with(&mut conn, shop.id, &parsed.days, 0, now, &report)
-                        .await
-                        .map_err(failed)?;
+                let changed = data::import_days_with(
+                    &mut conn,
+                    shop.id,
+                    &parsed.days,
+                    &parsed.source(),
+                    0,
+                    now,
+                    &report,
+                )
+                .await
+                .map_err(failed)?;
                 tr!(
                     l,
                     "imp-done",

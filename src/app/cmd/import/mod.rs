@@ -19,6 +19,7 @@ use crate::domain::import::{
 };
 use crate::domain::metrics::{self, DayFigures, FIELDS};
 use crate::domain::money::Money;
+use crate::domain::source;
 use crate::i18n::Locale;
 use crate::message::text_table;
 use crate::message::{ButtonStyle, Reply, Severity};
@@ -175,6 +176,7 @@ pub async fn build_preview(
     parsed: Parsed,
 ) -> StoreResult<Preview> {
     let mut stored = BTreeMap::new();
+    let mut sources = BTreeMap::new();
     let mut stored_products = Products::new();
     if let Some((from, to)) = parsed.range() {
         match parsed.kind {
@@ -182,11 +184,17 @@ pub async fn build_preview(
                 for (d, f) in data::range(conn, shop_id, from, to).await? {
                     stored.insert(d, f);
                 }
+                sources = data::sources_between(conn, shop_id, from, to).await?;
             }
             Kind::Products => stored_products = products::range(conn, shop_id, from, to).await?,
         }
     }
-    Ok(import::preview(parsed, &stored, &stored_products))
+    Ok(import::preview_sourced(
+        parsed,
+        &stored,
+        &sources,
+        &stored_products,
+    ))
 }
 
 fn may_import(ctx: &Ctx<'_>) -> bool {
@@ -470,7 +478,13 @@ async fn apply_pending(
         } else {
             let days: BTreeMap<NaiveDate, DayFigures> =
                 serde_json::from_str(&pending.days).map_err(corrupt)?;
-            let changed = data::import_days(conn, pending.shop_id, &days, by, ctx.now).await?;
+            let role = mappings()
+                .get(&pending.platform)
+                .map(|m| m.role)
+                .unwrap_or_default();
+            let source = source::of_import(role, &pending.platform);
+            let changed =
+                data::import_days(conn, pending.shop_id, &days, &source, by, ctx.now).await?;
             tr!(
                 l,
                 "imp-done",

@@ -9,6 +9,7 @@ fn use_text(l: Locale, u: &Use) -> String {
         Use::ProductName => l.t("imp-col-product-name"),
         Use::Field(f) => f.clone(),
         Use::AdSpendPart => l.t("imp-col-ad-part"),
+        Use::Part(f) => tr!(l, "imp-col-part", field = l.t(&format!("data-field-{f}"))),
         Use::Check(f) => tr!(l, "imp-col-check", field = f.as_str()),
         Use::Ignored => l.t("imp-col-ignored"),
         Use::Comparison => l.t("imp-col-comparison"),
@@ -50,6 +51,16 @@ fn warning_text(l: Locale, w: &Warning) -> String {
             platform = platform.as_str()
         ),
         Warning::SheetNotRead(sheet) => tr!(l, "imp-warn-sheet-not-read", sheet = sheet.as_str()),
+        Warning::NotComputed { figure, needs } => tr!(
+            l,
+            "imp-warn-not-computed",
+            field = l.t(&format!("data-field-{figure}")),
+            columns = needs
+                .iter()
+                .map(|c| format!("“{}”", crate::app::input::clip(c, QUOTE_MAX)))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
         Warning::RateMismatch {
             row,
             column,
@@ -370,6 +381,42 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
         }
         if f.warnings.len() > LIST_MAX {
             lines.push(tr!(l, "imp-more", count = f.warnings.len() - LIST_MAX));
+        }
+    }
+    if !p.clashes.is_empty() {
+        lines.push(l.t("imp-clash-title"));
+        for (date, c) in p.clashes.iter().take(LIST_MAX) {
+            let field = l.t(&format!("data-field-{}", c.field));
+            let stored = crate::app::cmd::data::value_text(&c.field, c.stored);
+            let imported = crate::app::cmd::data::value_text(&c.field, c.imported);
+            let other = crate::app::cmd::data::source_text(l, &c.other);
+            lines.push(format!(
+                "• {}",
+                if c.kept {
+                    tr!(
+                        l,
+                        "imp-clash-kept",
+                        date = date.to_string(),
+                        field = field,
+                        stored = stored,
+                        source = other,
+                        imported = imported
+                    )
+                } else {
+                    tr!(
+                        l,
+                        "imp-clash-replaces",
+                        date = date.to_string(),
+                        field = field,
+                        stored = stored,
+                        source = other,
+                        imported = imported
+                    )
+                }
+            ));
+        }
+        if p.clashes.len() > LIST_MAX {
+            lines.push(tr!(l, "imp-more", count = p.clashes.len() - LIST_MAX));
         }
     }
     let listed = p.status.len() + p.products.len();

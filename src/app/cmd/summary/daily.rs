@@ -250,6 +250,9 @@ fn shop_block(l: Locale, name: &str, currency: &str, c: &Compared) -> (String, S
     (name.to_string(), lines.join("\n"))
 }
 
+/// Complaints near or past their limit named among the alerts (the rest are counted).
+const ALERT_COMPLAINTS_MAX: usize = 5;
+
 /// How many best sellers the morning summary lists per shop.
 const TOP_SELLERS: i64 = 3;
 /// Longest product name shown (platform titles are long keyword strings).
@@ -541,6 +544,37 @@ pub async fn daily(
         near = near,
         breached = breached
     ));
+    // Complaints past or near their limit, named with their handler: action first.
+    let mut due: Vec<_> = open_c
+        .iter()
+        .filter(|c| c.deadline_at - now <= app.config.complaints.warn_before)
+        .collect();
+    due.sort_by_key(|c| (c.deadline_at, c.id));
+    for c in due.iter().take(ALERT_COMPLAINTS_MAX) {
+        let who = c
+            .owner_id
+            .map(message::user_ref)
+            .unwrap_or_else(|| l.t("summary-alert-nobody"));
+        alerts.push(tr!(
+            l,
+            if in_time(now, c.deadline_at) {
+                "summary-alert-complaint-near"
+            } else {
+                "summary-alert-complaint-past"
+            },
+            id = c.id,
+            order = message::escape_user_text(&c.order_no),
+            when = message::ts(c.deadline_at, 'R'),
+            who = who
+        ));
+    }
+    if due.len() > ALERT_COMPLAINTS_MAX {
+        alerts.push(tr!(
+            l,
+            "summary-alert-complaints-more",
+            count = due.len() - ALERT_COMPLAINTS_MAX
+        ));
+    }
     let acts = crate::app::cmd::activity::occurrences_between(
         &mut conn,
         guild.guild_id,

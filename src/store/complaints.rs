@@ -129,6 +129,37 @@ pub async fn get(
     super::get_by_id(conn, sql, guild_id, id, decode).await
 }
 
+/// How many serious complaints `member` logged from complaint `from_id` on, and the first
+/// `limit` of them (oldest first): the complaints one alert to the managers covers.
+pub async fn serious_logged_from(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    member: u64,
+    from_id: i64,
+    limit: i64,
+) -> StoreResult<(Vec<Complaint>, i64)> {
+    let cond = "guild_id = ?1 AND logged_by = ?2 AND severity = 'serious' AND id >= ?3";
+    let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM complaints WHERE {cond}"
+    )))
+    .bind(id_in(guild_id))
+    .bind(id_in(member))
+    .bind(from_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY id LIMIT ?4"
+    )))
+    .bind(id_in(guild_id))
+    .bind(id_in(member))
+    .bind(from_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let list = rows.iter().map(decode).collect::<StoreResult<Vec<_>>>()?;
+    Ok((list, total))
+}
+
 /// The first complaint on an order, if any.
 pub async fn first_on_order(
     conn: &mut SqliteConnection,

@@ -150,3 +150,4 @@ data-show-no-mixing = Amounts in different currencies are never added together: 
 summary-pp = pp
 summary-average-over = { $amount } (over { $days } days with figures)
 summary-mtd-projection = ; on pace for { $projected } of { $target } ({ $share })
+data-out-of-range = out of range (stored figures too large to add up: correct them with /data enter)

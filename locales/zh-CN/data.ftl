@@ -150,3 +150,4 @@ data-show-no-mixing = 不同币种的金额从不相加：每个币种单独合�
 summary-pp = 个百分点
 summary-average-over = { $amount }（按有数据的 { $days } 天）
 summary-mtd-projection = ；按目前节奏月底预计 { $projected }，为目标 { $target } 的 { $share }
+data-out-of-range = 超出范围（已存数据过大，无法相加：请用 /data enter 更正）

@@ -16,6 +16,7 @@ mod foundation;
 mod hostile;
 mod import;
 mod import_real;
+mod legacy;
 mod model;
 mod outbox;
 mod records;

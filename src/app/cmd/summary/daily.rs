@@ -139,7 +139,7 @@ impl Compared {
     /// today; for a total, over the shops that reported it on both days only.
     fn change_of(&self, field: &str, which: usize) -> Option<f64> {
         let pick = |s: &[DayFigures; 3]| (s[0].get(field), s[which].get(field));
-        let (mut now, mut before, mut any) = (0i64, 0i64, false);
+        let (mut now, mut before, mut any) = (0i128, 0i128, false);
         let own = [
             self.today.clone(),
             self.day_before.clone(),
@@ -152,8 +152,8 @@ impl Compared {
         };
         for s in rows {
             if let (Some(n), Some(b)) = pick(s) {
-                now += n;
-                before += b;
+                now += i128::from(n);
+                before += i128::from(b);
                 any = true;
             }
         }
@@ -190,19 +190,22 @@ fn shop_block(l: Locale, name: &str, currency: &str, c: &Compared) -> (String, S
     let rates = rate_pairs(l, &d, cov.as_ref());
     let rate = |i: usize| rates[i].1.clone();
     let lines = [
-        field_line("paid-amount", money_in(c.today.paid_amount, currency)),
-        field_line("uv", count(c.today.uv)),
+        field_line("paid-amount", money_in(l, c.today.paid_amount, currency)),
+        field_line("uv", count(l, c.today.uv)),
         field_line(
             if by_orders {
                 "paid-orders"
             } else {
                 "paying-buyers"
             },
-            count(if by_orders {
-                c.today.paid_orders
-            } else {
-                c.today.paying_buyers
-            }),
+            count(
+                l,
+                if by_orders {
+                    c.today.paid_orders
+                } else {
+                    c.today.paying_buyers
+                },
+            ),
         ),
         format!(
             "{}: **{}** · {} {} · {} {}",
@@ -297,7 +300,7 @@ async fn top_sellers(
                 "summary-top-line",
                 rank = i + 1,
                 name = message::escape_user_text(&short_name(&p.name)),
-                units = count(p.units),
+                units = count(l, p.units),
                 amount = format!("{} {}", p.paid, s.currency).trim_end().to_string()
             ));
         }
@@ -361,8 +364,8 @@ pub async fn daily(
                     "summary-alert-sales",
                     shop = s.name.as_str(),
                     change = format!("{:.1}%", -ch * 100.0),
-                    now = money_in(c.today.paid_amount, currency),
-                    before = money_in(c.week_before.paid_amount, currency)
+                    now = money_in(l, c.today.paid_amount, currency),
+                    before = money_in(l, c.week_before.paid_amount, currency)
                 ));
             }
             if change(d.conversion, dw.conversion).is_some_and(|ch| ch < -cfg.conversion_drop) {
@@ -424,9 +427,9 @@ pub async fn daily(
         match data::target(&mut conn, s.id, &month).await? {
             Some(t) if t.0 > 0 => {
                 let share = done.0 as f64 / t.0 as f64;
-                let remaining = Money((t.0 - done.0).max(0));
+                let remaining = Money(t.0.saturating_sub(done.0).max(0));
                 let pace = if days_left > 0 {
-                    Money((remaining.0 + days_left - 1) / days_left)
+                    Money(remaining.0 / days_left + i64::from(remaining.0 % days_left != 0))
                 } else {
                     remaining
                 };
@@ -442,8 +445,8 @@ pub async fn daily(
                         tr!(
                             l,
                             "summary-mtd-projection",
-                            projected = format!("{p} {}", s.currency),
-                            target = format!("{t} {}", s.currency),
+                            projected = money_in(l, Some(p), &s.currency),
+                            target = money_in(l, Some(t), &s.currency),
                             share = format!("{:.0}%", p.0 as f64 / t.0 as f64 * 100.0)
                         )
                     })
@@ -453,10 +456,10 @@ pub async fn daily(
                         l,
                         "summary-mtd-target",
                         shop = s.name.as_str(),
-                        done = format!("{done} {}", s.currency),
-                        target = format!("{t} {}", s.currency),
+                        done = money_in(l, Some(done), &s.currency),
+                        target = money_in(l, Some(t), &s.currency),
                         share = format!("{:.1}%", share * 100.0),
-                        pace = format!("{pace} {}", s.currency),
+                        pace = money_in(l, Some(pace), &s.currency),
                         days = days_left
                     ) + &projection,
                 );
@@ -465,7 +468,7 @@ pub async fn daily(
                 l,
                 "summary-mtd-no-target",
                 shop = s.name.as_str(),
-                done = format!("{done} {}", s.currency)
+                done = money_in(l, Some(done), &s.currency)
             )),
         }
     }

@@ -91,3 +91,71 @@ async fn sums_over_figures_stored_before_the_limits_never_wrap() {
     let out = run(&mut zh, "/data show from:2026-11-20 to:2026-11-22").await;
     assert!(out.contains("超出范围"), "{out}");
 }
+
+/// A shop name, a task title and a member's name holding markup and mentions, stored straight
+/// into the database as before names were checked: the morning summary (and /data show) show
+/// them as typed — no bold, spoiler, mention or @everyone survives as markup — and ping nobody
+/// they name.
+#[tokio::test]
+async fn stored_names_and_titles_render_literally_and_ping_nobody() {
+    use storeops::app::Invocation;
+    use storeops::domain::position::Position;
+
+    use crate::support::core::{actor, origin, text_opt};
+
+    let t = TestApp::new().await;
+    let mut sh = boss_with_summary_channel(&t).await;
+    let out = run(&mut sh, "/data shop name:Tmall platform:tmall currency:CNY").await;
+    assert!(out.contains("added"), "{out}");
+    let nasty = "**x** @everyone <@123> ||y|| [link](https://evil.example)";
+    sqlx::query("UPDATE shops SET name = ?1")
+        .bind(nasty)
+        .execute(t.pool())
+        .await
+        .expect("rename");
+    let out = run(
+        &mut sh,
+        "/task assign title:\"Restock\" due:\"2026-11-23 18:00\" user:@bob",
+    )
+    .await;
+    assert!(out.contains("#1"), "{out}");
+    sqlx::query("UPDATE tasks SET title = ?1")
+        .bind(nasty)
+        .execute(t.pool())
+        .await
+        .expect("retitle");
+    let shop = shop_id(&t, nasty).await;
+    put_day(
+        &t,
+        shop,
+        "2026-11-22",
+        r#"{"uv":100,"paying_buyers":2,"paid_amount":5000}"#,
+        Some(5000),
+    )
+    .await;
+    let boss = actor("alice", &[Position::Manager], "en-US");
+    for inv in [
+        Invocation::new("summary now").with("date", text_opt("2026-11-22")),
+        Invocation::new("data show").with("date", text_opt("2026-11-22")),
+        Invocation::new("summary weekly").with("date", text_opt("2026-11-22")),
+    ] {
+        let r = t.app.handle(&origin(boss.clone()), &inv).await;
+        let text = r.text();
+        for raw in ["**x**", "<@123>", "||y||", "[link](", "@everyone"] {
+            assert!(
+                !text.contains(raw),
+                "{:?}: {raw} survives in {text}",
+                inv.path
+            );
+        }
+        if inv.path[1] != "weekly" {
+            assert!(text.contains("‹@\u{200b}123›"), "the name is shown: {text}");
+        }
+        assert!(
+            !r.mentions.users.contains(&123) && !r.mentions.roles.contains(&123),
+            "{:?}: {:?}",
+            inv.path,
+            r.mentions
+        );
+    }
+}

@@ -314,7 +314,7 @@ pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
         return Err(UserError::new("data-err-no-shops").into());
     }
     let names = || {
-        let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<String> = shops.iter().map(|s| escape_user_text(&s.name)).collect();
         names.join(", ")
     };
     match name {
@@ -643,7 +643,7 @@ async fn show(
         return Err(UserError::new("data-err-no-shops").into());
     }
     let groups = by_currency(&mut conn, &shops, from, to).await?;
-    let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<String> = shops.iter().map(|s| escape_user_text(&s.name)).collect();
     let period = if from == to {
         from.to_string()
     } else {
@@ -685,7 +685,7 @@ async fn show(
                 shops = g
                     .shops
                     .iter()
-                    .map(|s| s.name.as_str())
+                    .map(|s| escape_user_text(&s.name))
                     .collect::<Vec<_>>()
                     .join(", ")
             );

@@ -340,7 +340,7 @@ pub async fn daily(
     let several_currencies = currencies(&shops).len() > 1;
     for (shop, currency, c) in &blocks {
         let name = match shop {
-            Some(s) => s.name.clone(),
+            Some(s) => message::escape_user_text(&s.name),
             None if several_currencies => {
                 tr!(l, "summary-total-currency", currency = currency.as_str())
             }
@@ -348,7 +348,7 @@ pub async fn daily(
         };
         if let Some(s) = shop {
             if c.today.is_empty() {
-                missing.push(s.name.clone());
+                missing.push(message::escape_user_text(&s.name));
                 continue;
             }
             let d = Derived::of(&c.today);
@@ -362,7 +362,7 @@ pub async fn daily(
                 alerts.push(tr!(
                     l,
                     "summary-alert-sales",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     change = format!("{:.1}%", -ch * 100.0),
                     now = money_in(l, c.today.paid_amount, currency),
                     before = money_in(l, c.week_before.paid_amount, currency)
@@ -372,7 +372,7 @@ pub async fn daily(
                 alerts.push(tr!(
                     l,
                     "summary-alert-conversion",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     change = format!(
                         "{:.1} {}",
                         (dw.conversion.unwrap_or(0.0) - d.conversion.unwrap_or(0.0)) * 100.0,
@@ -386,7 +386,7 @@ pub async fn daily(
                 alerts.push(tr!(
                     l,
                     "summary-alert-refund",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     rate = format!("{:.1}%", rr * 100.0)
                 ));
             }
@@ -396,7 +396,7 @@ pub async fn daily(
                 alerts.push(tr!(
                     l,
                     "summary-alert-roi",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     roi = roi_text(l, d.roi)
                 ));
             }
@@ -455,7 +455,7 @@ pub async fn daily(
                     tr!(
                         l,
                         "summary-mtd-target",
-                        shop = s.name.as_str(),
+                        shop = message::escape_user_text(&s.name),
                         done = money_in(l, Some(done), &s.currency),
                         target = money_in(l, Some(t), &s.currency),
                         share = format!("{:.1}%", share * 100.0),
@@ -467,7 +467,7 @@ pub async fn daily(
             _ => mtd_lines.push(tr!(
                 l,
                 "summary-mtd-no-target",
-                shop = s.name.as_str(),
+                shop = message::escape_user_text(&s.name),
                 done = money_in(l, Some(done), &s.currency)
             )),
         }

@@ -45,7 +45,11 @@ pub async fn period(
                 .into_iter()
                 .map(|(name, value)| format!("{name}: {value}"))
                 .collect();
-            let names: Vec<&str> = g.shops.iter().map(|s| s.name.as_str()).collect();
+            let names: Vec<String> = g
+                .shops
+                .iter()
+                .map(|s| crate::message::escape_user_text(&s.name))
+                .collect();
             r = r.field(
                 tr!(
                     l,

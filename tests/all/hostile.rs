@@ -263,8 +263,9 @@ async fn accepted_inputs_are_stored_as_meant() {
         stored,
         "[Refund form](https://evil.example/x) # Head gpj.exe @everyone <@&123>"
     );
+    // The shell shows it as typed (a terminal runs no markdown; the escapes are Discord's).
     assert!(
-        out.contains("\\[Refund form\\](https://evil.example/x)"),
+        out.contains("[Refund form](https://evil.example/x) # Head"),
         "{out}"
     );
     assert!(!out.contains("@everyone"), "{out}");

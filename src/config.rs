@@ -232,6 +232,9 @@ pub struct ComplaintConfig {
     pub limit_serious: Duration,
     /// Warning this long before the limit.
     pub warn_before: Duration,
+    /// A member's serious complaints alert the managers at most once in this long; the ones
+    /// logged meanwhile are summed up in the next alert (zero: every one alerts at once).
+    pub serious_alert_cooldown: Duration,
     /// Return-visit task after this many days (0 = none).
     pub return_visit_days: i64,
     pub platforms: Vec<String>,
@@ -524,6 +527,7 @@ impl Config {
                 limit_normal: positive_duration("complaints", "limit_normal")?,
                 limit_serious: positive_duration("complaints", "limit_serious")?,
                 warn_before: duration("complaints", "warn_before")?,
+                serious_alert_cooldown: duration("complaints", "serious_alert_cooldown")?,
                 return_visit_days: positive("complaints", "return_visit_days", 0, 90)?,
                 platforms: keyword_list("complaints", "platforms")?,
                 categories: keyword_list("complaints", "categories")?,

@@ -83,6 +83,11 @@ complaint-reopened = Complaint #{ $id } is open again
 complaint-ping-warn = Complaint #{ $id }: { $left } left to handle it
 complaint-ping-breach = Complaint #{ $id } is past its limit
 complaint-ping-serious = Serious complaint #{ $id }
+complaint-serious-more = { $count ->
+    [one] And 1 more serious complaint logged by { $who } since { $since } (one alert per { $cooldown }):
+   *[other] And { $count } more serious complaints logged by { $who } since { $since } (one alert per { $cooldown }):
+}
+complaint-serious-more-rest = … and { $count } more: `/complaint list scope:open`
 complaint-visit-title = Return visit: order { $order } (complaint #{ $id })
 complaint-visit-note = Ask { $customer } whether everything is fine now.
 complaint-visit-scheduled = Return visit scheduled as task #{ $task }, due { $due }.

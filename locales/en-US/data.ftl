@@ -167,3 +167,4 @@ summary-alert-complaint-past = Complaint #{ $id } (order { $order }) past its 24
 summary-alert-complaint-near = Complaint #{ $id } (order { $order }) reaches its 24 h limit { $when } · { $who }
 summary-alert-complaints-more = … and { $count } more complaints near or past the limit (/complaint list)
 summary-alert-nobody = nobody handles it
+data-out-of-range = out of range (stored figures too large to add up: correct them with /data enter)

@@ -167,3 +167,4 @@ summary-alert-complaint-past = 投诉 #{ $id }（订单 { $order }）已超过 2
 summary-alert-complaint-near = 投诉 #{ $id }（订单 { $order }）即将到达 24 小时处理期限，{ $when } · { $who }
 summary-alert-complaints-more = ……另有 { $count } 条投诉临近或超过期限（/complaint list）
 summary-alert-nobody = 无人处理
+data-out-of-range = 超出范围（已存数据过大，无法相加：请用 /data enter 更正）

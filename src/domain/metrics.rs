@@ -6,6 +6,24 @@ use serde::{Deserialize, Serialize};
 
 use super::money::Money;
 
+/// A total beyond what an `i64` holds. Only figures stored before the documented ranges
+/// existed (counts 10^12, money 10^13) can add up to it; a sum that gets there is this value,
+/// shown as "out of range" instead of a wrapped or negative number.
+pub const OUT_OF_RANGE: i64 = i64::MAX;
+
+/// Adds figures without wrapping: summed in `i128`, a total outside `i64` (or a part already
+/// [`OUT_OF_RANGE`], or `i64::MIN`, which no range allows) is [`OUT_OF_RANGE`].
+pub fn total(values: impl IntoIterator<Item = i64>) -> i64 {
+    let mut sum: i128 = 0;
+    for v in values {
+        if v == OUT_OF_RANGE || v == i64::MIN {
+            return OUT_OF_RANGE;
+        }
+        sum += i128::from(v);
+    }
+    i64::try_from(sum).unwrap_or(OUT_OF_RANGE)
+}
+
 /// One shop's figures for one day. `None` = not entered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayFigures {
@@ -128,7 +146,7 @@ impl DayFigures {
     pub fn add(&mut self, other: &DayFigures) {
         for f in FIELDS {
             let sum = match (self.get(f), other.get(f)) {
-                (Some(a), Some(b)) => Some(a + b),
+                (Some(a), Some(b)) => Some(total([a, b])),
                 (a, b) => a.or(b),
             };
             self.set(f, sum);
@@ -146,11 +164,11 @@ impl DayFigures {
         if parts.iter().all(Option::is_none) {
             return None;
         }
-        Some(Money(parts.iter().flatten().map(|m| m.0).sum()))
+        Some(Money(total(parts.iter().flatten().map(|m| m.0))))
     }
 }
 
-fn ratio(num: Option<i64>, den: Option<i64>) -> Option<f64> {
+fn ratio(num: Option<i128>, den: Option<i128>) -> Option<f64> {
     match (num, den) {
         (Some(n), Some(d)) if d != 0 => Some(n as f64 / d as f64),
         _ => None,
@@ -224,11 +242,12 @@ impl Rate {
     /// denominators are summed over the days that report both, so a figure missing on a day
     /// or in a shop is left out, never counted as 0.
     pub fn over(self, days: &[DayFigures]) -> Option<f64> {
-        let (mut n, mut d, mut any) = (0i64, 0i64, false);
+        // In i128: no sum of i64 parts a bot ever makes comes near its end.
+        let (mut n, mut d, mut any) = (0i128, 0i128, false);
         for day in days {
             if let (Some(a), Some(b)) = self.parts(day) {
-                n += a;
-                d += b;
+                n += i128::from(a);
+                d += i128::from(b);
                 any = true;
             }
         }
@@ -248,8 +267,8 @@ pub struct RateSum {
 impl RateSum {
     /// The rate (None when no day reports both parts, or the denominator is 0).
     pub fn value(&self) -> Option<f64> {
-        if self.days > 0 {
-            ratio(Some(self.num), Some(self.den))
+        if self.days > 0 && self.num != OUT_OF_RANGE && self.den != OUT_OF_RANGE {
+            ratio(Some(self.num.into()), Some(self.den.into()))
         } else {
             None
         }
@@ -257,8 +276,8 @@ impl RateSum {
 
     /// Adds another sum.
     pub fn add(&mut self, o: &RateSum) {
-        self.num += o.num;
-        self.den += o.den;
+        self.num = total([self.num, o.num]);
+        self.den = total([self.den, o.den]);
         self.days += o.days;
     }
 }
@@ -469,7 +488,8 @@ pub fn month_end_projection(
         rest += avg(&same).unwrap_or(overall);
         d += chrono::Duration::days(1);
     }
-    Some(Money(done.0 + rest.round() as i64))
+    // `as` saturates a float beyond i64; the sum is checked.
+    Some(Money(total([done.0, rest.round() as i64])))
 }
 
 /// Something that does not look right in a day's figures.
@@ -507,7 +527,7 @@ pub fn doubts(d: &DayFigures) -> Vec<Doubt> {
         out.push(Doubt::PayingOverOrdering);
     }
     if let (Some(p), Some(o)) = (d.paid_amount, d.order_amount)
-        && p.0 > 10 * o.0
+        && i128::from(p.0) > 10 * i128::from(o.0)
         && p.0 > 0
     {
         out.push(Doubt::PaidOverOrdered);
@@ -527,6 +547,39 @@ pub fn doubts(d: &DayFigures) -> Vec<Doubt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sums are checked: beyond an i64 (or over a part already out of range) they are
+    /// OUT_OF_RANGE, never wrapped; a total that fits is exact, also near the end.
+    #[test]
+    fn totals_never_wrap() {
+        assert_eq!(total([1, 2, 3]), 6);
+        assert_eq!(total([i64::MAX - 1, 1]), OUT_OF_RANGE);
+        assert_eq!(
+            total([4_000_000_000_000_000_000, 4_000_000_000_000_000_000]),
+            8_000_000_000_000_000_000
+        );
+        assert_eq!(total([i64::MAX, -5]), OUT_OF_RANGE);
+        assert_eq!(total([i64::MIN, 5]), OUT_OF_RANGE);
+        assert_eq!(
+            total([
+                5_000_000_000_000_000_000,
+                5_000_000_000_000_000_000,
+                -9_000_000_000_000_000_000
+            ]),
+            1_000_000_000_000_000_000
+        );
+        let big = DayFigures {
+            uv: Some(i64::MAX / 2 + 1),
+            paying_buyers: Some(i64::MAX / 2),
+            ..Default::default()
+        };
+        let mut t = big.clone();
+        t.add(&big);
+        assert_eq!(t.uv, Some(OUT_OF_RANGE));
+        // The rate sums its parts in i128: 2 × (MAX/2) ÷ 2 × (MAX/2 + 1), just under 1.
+        let r = Rate::Conversion.over(&[big.clone(), big]).unwrap();
+        assert!(r > 0.99 && r <= 1.0, "{r}");
+    }
 
     fn day() -> DayFigures {
         DayFigures {

@@ -129,6 +129,37 @@ pub async fn get(
     super::get_by_id(conn, sql, guild_id, id, decode).await
 }
 
+/// How many serious complaints `member` logged from complaint `from_id` on, and the first
+/// `limit` of them (oldest first): the complaints one alert to the managers covers.
+pub async fn serious_logged_from(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    member: u64,
+    from_id: i64,
+    limit: i64,
+) -> StoreResult<(Vec<Complaint>, i64)> {
+    let cond = "guild_id = ?1 AND logged_by = ?2 AND severity = 'serious' AND id >= ?3";
+    let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM complaints WHERE {cond}"
+    )))
+    .bind(id_in(guild_id))
+    .bind(id_in(member))
+    .bind(from_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY id LIMIT ?4"
+    )))
+    .bind(id_in(guild_id))
+    .bind(id_in(member))
+    .bind(from_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let list = rows.iter().map(decode).collect::<StoreResult<Vec<_>>>()?;
+    Ok((list, total))
+}
+
 /// The first complaint on an order, if any.
 pub async fn first_on_order(
     conn: &mut SqliteConnection,
@@ -632,7 +663,7 @@ pub async fn add_payment(
 /// currency (ISO code; empty = the server's default): whole days from `complaint_paid_day`, the
 /// partial days at the ends from the covering index `complaint_payments_sums`. Also read by
 /// the query-plan test.
-pub const PAYMENT_SUMS_SQL: &str = "SELECT outcome, currency, SUM(cents) FROM (
+pub const PAYMENT_SUMS_SQL: &str = "SELECT outcome, currency, TOTAL(cents) FROM (
        SELECT outcome, currency, n, cents FROM complaint_paid_day
        WHERE guild_id = ?1 AND day >= ?4 AND day < ?5
        UNION ALL
@@ -650,7 +681,7 @@ pub async fn payment_sums(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> StoreResult<Vec<(Outcome, String, Money)>> {
-    let rows: Vec<(String, String, i64)> = bind_cut(
+    let rows: Vec<(String, String, f64)> = bind_cut(
         sqlx::query_as(PAYMENT_SUMS_SQL),
         id_in(guild_id),
         Cut::of(ms(from), ms(to)),
@@ -659,7 +690,7 @@ pub async fn payment_sums(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(o, c, n)| Some((Outcome::parse(&o)?, c, Money(n))))
+        .filter_map(|(o, c, n)| Some((Outcome::parse(&o)?, c, Money(super::total_cents(n)))))
         .collect())
 }
 

@@ -108,13 +108,17 @@ pub async fn paid_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Money> {
-    let (sum,): (Option<i64>,) = sqlx::query_as(PAID_BETWEEN_SQL)
+    // Summed here, checked: SQLite's SUM fails on an integer overflow, which figures stored
+    // before the ranges existed can reach.
+    let rows: Vec<(Option<i64>,)> = sqlx::query_as(PAID_BETWEEN_SQL)
         .bind(shop_id)
         .bind(from.to_string())
         .bind(to.to_string())
-        .fetch_one(conn)
+        .fetch_all(conn)
         .await?;
-    Ok(Money(sum.unwrap_or(0)))
+    Ok(Money(crate::domain::metrics::total(
+        rows.into_iter().filter_map(|(c,)| c),
+    )))
 }
 
 /// Writes a day (replacing it), keeping the old and new figures and who changed them, in one
@@ -615,7 +619,7 @@ pub const RANGE_SQL: &str = "SELECT day, figures FROM daily_figures WHERE shop_i
 
 /// The statement of [`paid_between`]; also read by the query-plan test.
 pub const PAID_BETWEEN_SQL: &str =
-    "SELECT SUM(paid_cents) FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";
+    "SELECT paid_cents FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";
 
 /// The rollup columns of each rate (`r_<name>_num`, `_den`, `_n`), in `Rate::ALL` order.
 const RATE_COLUMNS: [&str; 10] = [
@@ -668,7 +672,7 @@ fn rollup_columns() -> Vec<String> {
 /// of the JSON array ?1. Also read by the query-plan test.
 pub fn range_totals_sql() -> String {
     let cols = rollup_columns();
-    let sums: Vec<String> = cols.iter().map(|c| format!("SUM({c})")).collect();
+    let sums: Vec<String> = cols.iter().map(|c| format!("TOTAL({c})")).collect();
     let list = cols.join(", ");
     format!(
         "SELECT shop_id, {sums} FROM (
@@ -755,7 +759,7 @@ pub async fn range_totals(
     for r in rows {
         let shop: i64 = r.try_get(0)?;
         let get =
-            |i: usize| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>, _>(i)?.unwrap_or(0)) };
+            |i: usize| -> StoreResult<i64> { Ok(super::total_cents(r.try_get::<f64, _>(i)?)) };
         let mut t = RangeTotals {
             shop_id: shop,
             rows: get(1)?,
@@ -784,7 +788,7 @@ pub async fn range_totals(
 }
 
 /// The statement of [`paid_per_day`]; also read by the query-plan test.
-pub const PAID_PER_DAY_SQL: &str = "SELECT day, SUM(paid_amount) FROM figures_day
+pub const PAID_PER_DAY_SQL: &str = "SELECT day, TOTAL(paid_amount) FROM figures_day
      WHERE shop_id IN (SELECT value FROM json_each(?1)) AND day >= ?2 AND day <= ?3 AND paid_amount_n > 0
      GROUP BY day ORDER BY day";
 
@@ -797,7 +801,7 @@ pub async fn paid_per_day(
     to: NaiveDate,
 ) -> StoreResult<Vec<(NaiveDate, Money)>> {
     let ids = serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let rows: Vec<(String, i64)> = sqlx::query_as(PAID_PER_DAY_SQL)
+    let rows: Vec<(String, f64)> = sqlx::query_as(PAID_PER_DAY_SQL)
         .bind(ids)
         .bind(from.to_string())
         .bind(to.to_string())
@@ -807,7 +811,7 @@ pub async fn paid_per_day(
         .map(|(d, c)| {
             let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                 .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))?;
-            Ok((date, Money(c)))
+            Ok((date, Money(super::total_cents(c))))
         })
         .collect()
 }

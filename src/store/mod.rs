@@ -73,6 +73,19 @@ impl StoreError {
     }
 }
 
+/// A sum of money SQLite added up with `TOTAL()` (in floating point, so figures stored before
+/// the ranges existed never make the read fail as `SUM()`'s integer overflow would), as cents:
+/// exact below 2^53 cents, which every real total is; one outside `i64` is the marker
+/// [`OUT_OF_RANGE`](crate::domain::metrics::OUT_OF_RANGE), shown as "out of range".
+pub fn total_cents(t: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_807.0;
+    if t.is_finite() && t.abs() < LIMIT {
+        t as i64
+    } else {
+        crate::domain::metrics::OUT_OF_RANGE
+    }
+}
+
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 

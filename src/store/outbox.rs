@@ -306,6 +306,42 @@ pub async fn cancel_unplanned(
     Ok(done.rows_affected())
 }
 
+/// The newest message of a source, as far as a caller planning the next one needs it.
+#[derive(Debug, Clone)]
+pub struct Latest {
+    pub dedupe_key: String,
+    pub due_at: DateTime<Utc>,
+    pub state: OutboxState,
+    /// Send attempts so far (a pending row with attempts is waiting for a retry).
+    pub attempts: u32,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// The message of `source` queued last (read through `outbox_message_source`, newest id first).
+pub async fn latest_of_source(
+    conn: &mut SqliteConnection,
+    source: &str,
+) -> StoreResult<Option<Latest>> {
+    let row = sqlx::query(
+        "SELECT m.dedupe_key, m.due_at, s.state, s.attempts, s.sent_at
+         FROM outbox_message m JOIN outbox_state s ON s.id = m.id
+         WHERE m.source = ?1 ORDER BY m.id DESC LIMIT 1",
+    )
+    .bind(source)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let state: String = r.try_get("state")?;
+    Ok(Some(Latest {
+        dedupe_key: r.try_get("dedupe_key")?,
+        due_at: from_ms(r.try_get("due_at")?),
+        state: OutboxState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("outbox state {state}")))?,
+        attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+        sent_at: r.try_get::<Option<i64>, _>("sent_at")?.map(from_ms),
+    }))
+}
+
 /// Whether the message with this key has been delivered.
 pub async fn was_sent(conn: &mut SqliteConnection, dedupe_key: &str) -> StoreResult<bool> {
     let row: Option<(i64,)> = sqlx::query_as(

@@ -263,8 +263,9 @@ async fn accepted_inputs_are_stored_as_meant() {
         stored,
         "[Refund form](https://evil.example/x) # Head gpj.exe @everyone <@&123>"
     );
+    // The shell shows it as typed (a terminal runs no markdown; the escapes are Discord's).
     assert!(
-        out.contains("\\[Refund form\\](https://evil.example/x)"),
+        out.contains("[Refund form](https://evil.example/x) # Head"),
         "{out}"
     );
     assert!(!out.contains("@everyone"), "{out}");
@@ -322,8 +323,14 @@ fn every_parser(s: &str) {
     let _ = input::plain_name(s, 60, "name");
     let e = escape_user_text(s);
     assert!(e.chars().count() <= 2 * s.chars().count(), "{s:?} → {e:?}");
-    for c in ["<@", "<#", "<t:", "\n#", "\n-", "\n>"] {
-        assert!(!e.contains(c), "{s:?} → {e:?} holds {c:?}");
+    // Each of these may appear only with its first character escaped (an odd run of
+    // backslashes before it: `\](` is a literal bracket).
+    for c in ["<@", "<#", "<t:", "](", "\n#", "\n-", "\n>"] {
+        let bare = e.match_indices(c).any(|(i, _)| {
+            let at = if c.starts_with('\n') { i + 1 } else { i };
+            e[..at].chars().rev().take_while(|ch| *ch == '\\').count() % 2 == 0
+        });
+        assert!(!bare, "{s:?} → {e:?} holds {c:?}");
     }
     // A link needs `](` with the bracket unescaped (`\](` shows as text).
     assert!(

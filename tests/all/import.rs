@@ -1540,7 +1540,7 @@ async fn the_morning_summary_lists_the_top_sellers_of_days_with_product_figures(
     import_confirmed(&mut sh, &jd.display().to_string(), "JD").await;
     let out = sh.execute("/summary now date:2026-11-22").await.text;
     assert!(
-        out.contains("Top sellers:\n  **JD**\n  1. 【爆款】\\*超大容量\\* 运动水杯 2000ml… — 1 units · 99.00 CNY\n  **Tmall**\n  1. 加厚保温杯"),
+        out.contains("Top sellers:\n  **JD**\n  1. 【爆款】*超大容量* 运动水杯 2000ml… — 1 units · 99.00 CNY\n  **Tmall**\n  1. 加厚保温杯"),
         "{out}"
     );
     let out = sh.execute("/summary now date:2026-11-21").await.text;

@@ -18,6 +18,7 @@ mod hostile;
 mod import;
 mod import_meaning;
 mod import_real;
+mod legacy;
 mod model;
 mod outbox;
 mod records;

@@ -131,7 +131,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => item.clone().prop_map(|complaint| Op::Note { complaint }),
         1 => item.clone().prop_map(|complaint| Op::Resolve { complaint }),
         1 => item.clone().prop_map(|complaint| Op::ReopenComplaint { complaint }),
-        6 => (1i64..300, proptest::bool::weighted(0.3))
+        6 => (prop_oneof![1i64..15, 1i64..300], proptest::bool::weighted(0.3))
             .prop_map(|(minutes, quiet)| Op::Advance { minutes, quiet }),
         1 => Just(Op::Restart),
     ]
@@ -183,6 +183,17 @@ struct Rules {
     warn: Duration,
     limit_normal: Duration,
     limit_serious: Duration,
+    /// `complaints.serious_alert_cooldown`.
+    cooldown: Duration,
+}
+
+/// One member's serious-complaint alerts in the model: when the last one pinged (or was
+/// skipped, at its due time), and the one waiting: its first complaint, when it is due, and
+/// every complaint it covers.
+#[derive(Debug, Clone, Default)]
+struct Alerts {
+    last_ping: Option<DateTime<Utc>>,
+    waiting: Option<(i64, DateTime<Utc>, Vec<i64>)>,
 }
 
 impl Rules {
@@ -256,6 +267,8 @@ struct Harness {
     rules: Rules,
     tasks: Vec<ModelTask>,
     complaints: Vec<ModelComplaint>,
+    /// Serious-complaint alerts per member who logs them (dan, erin).
+    alerts: BTreeMap<&'static str, Alerts>,
     /// Every key ever sent, for rule 1 across episodes and restarts.
     ever: BTreeSet<String>,
     /// The outbox's grace window: a ping found more than this late (the dispatcher did not
@@ -294,6 +307,7 @@ impl Harness {
             warn: config.complaints.warn_before,
             limit_normal: config.complaints.limit_normal,
             limit_serious: config.complaints.limit_serious,
+            cooldown: config.complaints.serious_alert_cooldown,
         };
         let grace = config.outbox.grace;
         let t = TestApp::with_config(config).await;
@@ -312,6 +326,7 @@ impl Harness {
             rules,
             tasks: vec![],
             complaints: vec![],
+            alerts: BTreeMap::new(),
             ever: BTreeSet::new(),
             grace,
         }
@@ -515,6 +530,7 @@ impl Harness {
                 if serious {
                     inv = inv.with("severity", text("serious"));
                 }
+                let name = if by_service { "dan" } else { "erin" };
                 let who = if by_service {
                     actor("dan", &[Position::CustomerService], false)
                 } else {
@@ -541,11 +557,19 @@ impl Harness {
                 let i = self.complaints.len() - 1;
                 self.replan_complaint(i);
                 if serious {
-                    // The alert to the managers: once, at once.
-                    self.complaints[i]
-                        .pings
-                        .planned
-                        .insert("serious".into(), now);
+                    // The alert to the managers: at once, or, within the cooldown after the
+                    // member's last one, in the alert waiting for its end (made when none).
+                    let a = self.alerts.entry(name).or_default();
+                    match &mut a.waiting {
+                        Some((_, _, covered)) => covered.push(id),
+                        None => {
+                            let due = match a.last_ping {
+                                Some(p) if now < p + self.rules.cooldown => p + self.rules.cooldown,
+                                _ => now,
+                            };
+                            a.waiting = Some((id, due, vec![id]));
+                        }
+                    }
                 }
             }
             Op::Claim { complaint } => {
@@ -557,7 +581,7 @@ impl Harness {
                 let dan = actor("dan", &[Position::CustomerService], false);
                 let out = self.run(dan, inv).await;
                 if self.complaints[i].open && out.contains("handled by") {
-                    self.replan_complaint_keeping_alert(i);
+                    self.replan_complaint(i);
                 }
             }
             Op::AssignComplaint {
@@ -574,7 +598,7 @@ impl Harness {
                 let out = self.boss(inv).await;
                 if self.complaints[i].open {
                     assert!(out.contains("handled by"), "{out}");
-                    self.replan_complaint_keeping_alert(i);
+                    self.replan_complaint(i);
                 }
             }
             Op::Note { complaint } => {
@@ -626,19 +650,6 @@ impl Harness {
                 self.t.clock.advance(Duration::minutes(minutes));
             }
             Op::Restart => self.restart().await,
-        }
-    }
-
-    /// A claim or an assignment replans the complaint; the serious alert made at logging is not
-    /// the complaint's plan and stays as it is.
-    fn replan_complaint_keeping_alert(&mut self, i: usize) {
-        let alert = self.complaints[i].pings.planned.remove("serious");
-        self.replan_complaint(i);
-        if let Some(at) = alert {
-            self.complaints[i]
-                .pings
-                .planned
-                .insert("serious".into(), at);
         }
     }
 
@@ -715,19 +726,55 @@ impl Harness {
                     c.pings.sent.insert(level);
                     continue;
                 }
-                let key = if level == "serious" {
-                    format!("complaint:{}:serious", c.id)
-                } else {
-                    format!("complaint:{}:e{}:{level}", c.id, c.pings.episode)
-                };
-                owed.insert(key);
+                owed.insert(format!("complaint:{}:e{}:{level}", c.id, c.pings.episode));
                 c.pings.sent.insert(level);
             }
+        }
+        let mut alerts_sent = Vec::new();
+        for a in self.alerts.values_mut() {
+            let Some((first, due, covered)) = a.waiting.take_if(|(_, due, _)| *due <= now) else {
+                continue;
+            };
+            if now - due > self.grace {
+                a.last_ping = Some(due);
+                continue;
+            }
+            a.last_ping = Some(now);
+            let key = format!("complaint:{first}:serious");
+            owed.insert(key.clone());
+            alerts_sent.push((key, covered));
         }
         assert_eq!(
             got, owed,
             "at {now}: sent (left) vs owed by the model (right)"
         );
+        // Each alert names the complaints it covers: the first in its title, the others listed
+        // (the guild's language here is the default, zh-CN).
+        for (key, covered) in alerts_sent {
+            let call = calls
+                .iter()
+                .rev()
+                .find(|c| c.dedupe_key == key)
+                .expect("sent");
+            let text = call.reply.text();
+            let title = call.reply.title.clone().unwrap_or_default();
+            assert!(
+                title.starts_with(&format!("严重投诉 #{} ", covered[0])),
+                "{key}: {title}"
+            );
+            let more = covered.len() - 1;
+            if more == 0 {
+                assert!(!text.contains("条严重投诉"), "{key}: {text}");
+            } else {
+                assert!(
+                    text.contains(&format!("另有 {more} 条严重投诉")),
+                    "{key} covers {covered:?}: {text}"
+                );
+                for id in covered[1..].iter().take(10) {
+                    assert!(text.contains(&format!("**#{id}** ")), "{key}: {text}");
+                }
+            }
+        }
     }
 }
 

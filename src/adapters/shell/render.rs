@@ -1,5 +1,6 @@
 //! Renders a reply as terminal text: the core's chat markup (`<t:…>`, `<@…>`, `<@&…>`,
-//! `<#…>`) becomes local times and names.
+//! `<#…>`) becomes local times and names, and markdown escapes show the mark without its
+//! backslash.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -34,6 +35,23 @@ pub async fn markup(app: &App, guild_id: u64, text: &str, locale: Locale) -> Str
         rest = &after[end + 1..];
     }
     out.push_str(rest);
+    unescape(&out)
+}
+
+/// A terminal shows markdown as typed: an escaped punctuation mark (`\*`, `\[`, `\\`) is
+/// shown as the mark itself, without its backslash.
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some(&n)) if n.is_ascii_punctuation() => {
+                out.push(n);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
     out
 }
 
@@ -208,4 +226,19 @@ fn save_attachment(
     let path = dir.join(name);
     std::fs::write(&path, &a.bytes)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+
+    #[test]
+    fn escapes_show_as_the_marks_typed() {
+        assert_eq!(
+            unescape("\\*\\*b\\*\\* \\[a\\](https://x.y)"),
+            "**b** [a](https://x.y)"
+        );
+        assert_eq!(unescape("C:\\\\dir \\|\\|x\\|\\|"), "C:\\dir ||x||");
+        assert_eq!(unescape("a\\b 中\\文 end\\"), "a\\b 中\\文 end\\");
+    }
 }

@@ -261,8 +261,8 @@ fn who_cell(l: Locale, names: &std::collections::HashMap<u64, String>, w: &Who) 
     })
 }
 
-fn money(m: Option<Money>, currency: &str) -> String {
-    super::data::money_in(m, currency)
+fn money(l: Locale, m: Option<Money>, currency: &str) -> String {
+    super::data::money_in(l, m, currency)
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -287,8 +287,8 @@ fn reply(
             l,
             "review-sales-line",
             shop = message::escape_user_text(&s.name),
-            paid = money(s.paid, &s.currency),
-            target = money(s.target, &s.currency),
+            paid = money(l, s.paid, &s.currency),
+            target = money(l, s.target, &s.currency),
             share = pct(s.share()),
             days = s.days
         ));

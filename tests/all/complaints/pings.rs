@@ -202,6 +202,108 @@ async fn without_an_escalation_channel_the_breach_goes_to_the_complaints_channel
     assert!(msgs.iter().all(|m| m.target == "#shell"), "{out}");
 }
 
+/// `complaints.serious_alert_cooldown` (10 min): bob's second and third serious complaints
+/// within it ping nobody when logged; they go out together in one alert when the cooldown ends,
+/// named with their numbers; carol's first one alerts at once (the cooldown is per member);
+/// after a restart a complaint still joins the alert waiting, and the next one after the
+/// cooldown alerts at once again.
+#[tokio::test]
+async fn serious_alerts_wait_out_a_cooldown_per_member_and_sum_up_the_rest() {
+    let t = TestApp::new().await;
+    let _boss = boss_with_escalation(&t).await;
+    let mut sh = bob(&t).await;
+    let serious = |order: &str, summary: &str| {
+        format!(
+            "order:{order} platform:tmall category:damaged summary:\"{summary}\" severity:serious"
+        )
+    };
+    let alerts = |out: &str| -> Vec<Sent> {
+        sent_complaints(out)
+            .into_iter()
+            .filter(|m| m.title.starts_with("Serious complaint"))
+            .collect()
+    };
+    let out = log_complaint(&mut sh, 1, &serious("S1", "Glass in the food")).await;
+    assert_eq!(alerts(&out).len(), 1, "the first alerts at once: {out}");
+    let first_at = t.clock_now();
+    run(&mut sh, ":advance 3m").await;
+    let out = log_complaint(&mut sh, 2, &serious("S2", "**Mould** @everyone")).await;
+    assert!(alerts(&out).is_empty(), "within the cooldown: {out}");
+    run(&mut sh, ":advance 2m").await;
+    let out = log_complaint(&mut sh, 3, &serious("S3", "Burnt")).await;
+    assert!(alerts(&out).is_empty(), "{out}");
+    // Another member: their own cooldown.
+    let mut carol = t.shell("carol", "customer-service", "en-US").await;
+    let out = log_complaint(&mut carol, 4, &serious("S4", "Broken seal")).await;
+    assert_eq!(alerts(&out).len(), 1, "carol's first alerts at once: {out}");
+    // One alert waits for bob, due when the cooldown of the first ends.
+    let rows = outbox_where(&t, "dedupe_key LIKE '%:serious'", &[]).await;
+    let waiting: Vec<&OutboxRow> = rows.iter().filter(|r| r.state == "pending").collect();
+    assert_eq!(waiting.len(), 1, "{rows:#?}");
+    assert_eq!(waiting[0].key, "complaint:2:serious");
+    assert_eq!(waiting[0].due, first_at + chrono::Duration::minutes(10));
+    // A restart does not lose it, and a complaint logged after it joins the same alert.
+    let app = t.restart().await;
+    let mut sh = crate::support::shell::shell_on(&app, &t.clock, "bob", "customer-service").await;
+    run(&mut sh, ":advance 1m").await;
+    let out = log_complaint(&mut sh, 5, &serious("S5", "Smells")).await;
+    assert!(alerts(&out).is_empty(), "{out}");
+    let out = run(&mut sh, ":advance 3m").await;
+    assert!(
+        alerts(&out).is_empty(),
+        "not before the cooldown ends: {out}"
+    );
+    let out = run(&mut sh, ":advance 2m").await;
+    let sent = alerts(&out);
+    assert_eq!(sent.len(), 1, "{out}");
+    let a = &sent[0];
+    assert!(a.title.starts_with("Serious complaint #2 — "), "{out}");
+    assert!(a.title.contains("Mould"), "{out}");
+    assert_eq!(a.mentions, "@manager", "{out}");
+    assert!(
+        a.text
+            .contains("And 2 more serious complaints logged by @bob since"),
+        "{out}"
+    );
+    assert!(a.text.contains("#3") && a.text.contains("#5"), "{out}");
+    assert!(
+        a.text.contains("Burnt") && a.text.contains("Smells"),
+        "{out}"
+    );
+    assert!(
+        !a.text.contains("Broken seal"),
+        "carol's is not bob's: {out}"
+    );
+    // Within ten minutes of that alert, the next one waits again; after it, at once.
+    let out = log_complaint(&mut sh, 6, &serious("S6", "Again")).await;
+    assert!(alerts(&out).is_empty(), "{out}");
+    let out = run(&mut sh, ":advance 10m").await;
+    let sent = alerts(&out);
+    assert_eq!(sent.len(), 1, "{out}");
+    assert!(sent[0].title.starts_with("Serious complaint #6 "), "{out}");
+    assert!(!sent[0].text.contains("more serious"), "{out}");
+    let out = run(&mut sh, ":advance 11m").await;
+    assert!(alerts(&out).is_empty(), "{out}");
+    let out = log_complaint(&mut sh, 7, &serious("S7", "Later")).await;
+    assert_eq!(alerts(&out).len(), 1, "after the cooldown, at once: {out}");
+    // Every serious complaint is in exactly one alert that went out.
+    let rows = outbox_where(&t, "dedupe_key LIKE '%:serious'", &[]).await;
+    let keys: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.key.as_str(), r.state.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("complaint:1:serious", "sent"),
+            ("complaint:4:serious", "sent"),
+            ("complaint:2:serious", "sent"),
+            ("complaint:6:serious", "sent"),
+            ("complaint:7:serious", "sent"),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_serious_complaint_alerts_the_escalation_channel_at_once() {
     let t = TestApp::new().await;
@@ -458,7 +560,12 @@ async fn typed_mentions_ping_nobody() {
     );
     let mut sh = t.shell("bob", "customer-service", "en-US").await;
     run(&mut sh, ":advance 2d").await;
-    let rows = outbox_where(&t, "source LIKE 'complaint%'", &[]).await;
+    let rows = outbox_where(
+        &t,
+        "source LIKE 'complaint%' OR source LIKE 'serious-alerts:%'",
+        &[],
+    )
+    .await;
     assert!(rows.len() >= 7, "{rows:#?}");
     let allowed_users = [uid("bob")];
     let allowed_roles = [role("customer-service"), role("manager")];

@@ -248,8 +248,8 @@ pub async fn task_pings(db: &impl Db, id: i64) -> Vec<OutboxRow> {
 
 /// Every outbox row of complaint `id` (its pings and its serious alert), by due time.
 pub async fn complaint_pings(db: &impl Db, id: i64) -> Vec<OutboxRow> {
-    let (pings, alert) = (format!("complaint:{id}"), format!("complaint-alert:{id}"));
-    outbox_where(db, "source = ?1 OR source = ?2", &[&pings, &alert]).await
+    let (pings, alert) = (format!("complaint:{id}"), format!("complaint:{id}:serious"));
+    outbox_where(db, "source = ?1 OR dedupe_key = ?2", &[&pings, &alert]).await
 }
 
 /// Every outbox row of activity `id` (its reminders and follow-ups), by due time.

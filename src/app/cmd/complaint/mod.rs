@@ -405,33 +405,118 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
     Ok(r)
 }
 
-/// A crisis: the managers hear of a serious complaint at once.
+/// Serious complaints listed by name in one alert; more are counted.
+const ALERT_LISTED: i64 = 10;
+
+/// The outbox source of a member's serious-complaint alerts: one sequence per member, so the
+/// last of them says when the next may ping.
+fn alert_source(guild_id: u64, member: u64) -> String {
+    format!("serious-alerts:{guild_id}:{member}")
+}
+
+/// A crisis: the managers hear of a serious complaint at once — at most once per
+/// `complaints.serious_alert_cooldown` per member who logs them. Within the cooldown the
+/// complaint joins the member's alert still waiting (its message is rewritten, under the same
+/// key, while no send was tried), or makes one due when the cooldown ends. So every serious
+/// complaint is in exactly one alert, and a member's alerts go out at least the cooldown
+/// apart. The alert is keyed by its first complaint (`complaint:{id}:serious`).
 async fn alert_managers(tx: &mut SqliteConnection, ctx: &Ctx<'_>, c: &Complaint) -> AppResult<()> {
+    let cooldown = ctx.app.config.complaints.serious_alert_cooldown;
+    let source = alert_source(c.guild_id, c.logged_by);
+    let latest = outbox::latest_of_source(tx, &source).await?;
+    if let Some(last) = latest.as_ref().filter(|l| {
+        l.state == outbox::OutboxState::Pending && l.attempts == 0 && !cooldown.is_zero()
+    }) {
+        let first = last
+            .dedupe_key
+            .strip_prefix("complaint:")
+            .and_then(|k| k.strip_suffix(":serious"))
+            .and_then(|id| id.parse::<i64>().ok());
+        if let Some(first) = first {
+            let msg = alert_message(tx, ctx, c, first, &source, last.due_at).await?;
+            if outbox::put(tx, &msg, ctx.now, &[outbox::OutboxState::Pending]).await? {
+                return Ok(());
+            }
+        }
+    }
+    // When the member's last alert pinged (or will: one being sent pings now).
+    let last_ping = latest.map(|l| match l.state {
+        outbox::OutboxState::Sent => l.sent_at.unwrap_or(l.due_at),
+        outbox::OutboxState::Pending | outbox::OutboxState::Sending => l.due_at.max(ctx.now),
+        _ => l.due_at,
+    });
+    let due = match last_ping {
+        Some(at) if ctx.now < at + cooldown => at + cooldown,
+        _ => ctx.now,
+    };
+    let msg = alert_message(tx, ctx, c, c.id, &source, due).await?;
+    outbox::enqueue(tx, &msg, ctx.now).await?;
+    Ok(())
+}
+
+/// The alert covering the serious complaints `c.logged_by` logged from complaint `first` on:
+/// the first in full, the others listed by number and summary.
+async fn alert_message(
+    tx: &mut SqliteConnection,
+    ctx: &Ctx<'_>,
+    c: &Complaint,
+    first: i64,
+    source: &str,
+    due_at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<NewMessage> {
     let l = ctx.guild.locale;
-    let mut alert = describe(l, c, &ctx.guild, ctx.now);
+    let (covered, total) =
+        complaints::serious_logged_from(tx, c.guild_id, c.logged_by, first, ALERT_LISTED + 1)
+            .await?;
+    let head = covered.first().unwrap_or(c);
+    let mut alert = describe(l, head, &ctx.guild, ctx.now);
     alert.title = Some(format!(
         "{} — {}",
-        tr!(l, "complaint-ping-serious", id = c.id),
-        escape_user_text(&c.summary)
+        tr!(l, "complaint-ping-serious", id = head.id),
+        escape_user_text(&head.summary)
     ));
+    let more = total - 1;
+    if more > 0 {
+        alert.lines.push(tr!(
+            l,
+            "complaint-serious-more",
+            count = more,
+            who = message::user_ref(c.logged_by),
+            since = message::ts(head.created_at, 't'),
+            cooldown = duration_text(l, ctx.app.config.complaints.serious_alert_cooldown)
+        ));
+        for o in covered.iter().skip(1).take(ALERT_LISTED as usize) {
+            alert.lines.push(format!(
+                "**#{}** {} — {}",
+                o.id,
+                message::ts(o.created_at, 't'),
+                escape_user_text(&o.summary)
+            ));
+        }
+        if more > ALERT_LISTED {
+            alert.lines.push(tr!(
+                l,
+                "complaint-serious-more-rest",
+                count = more - ALERT_LISTED
+            ));
+        }
+    }
     alert.mentions = role(&ctx.guild, Position::Manager)
         .map(Mentions::role)
         .unwrap_or_default();
-    alert.buttons = complaint_buttons(l, c);
-    let msg = NewMessage {
+    alert.buttons = complaint_buttons(l, head);
+    Ok(NewMessage {
         guild_id: c.guild_id,
-        dedupe_key: format!("complaint:{}:serious", c.id),
-        source: format!("complaint-alert:{}", c.id),
+        dedupe_key: format!("complaint:{}:serious", head.id),
+        source: source.to_string(),
         target: ctx
             .guild
             .escalation_channel
             .map(Target::Channel)
-            .unwrap_or(Target::Channel(c.channel_id)),
+            .unwrap_or(Target::Channel(head.channel_id)),
         reply: alert,
-        due_at: ctx.now,
-    };
-    outbox::enqueue(tx, &msg, ctx.now).await?;
-    Ok(())
+        due_at,
+    })
 }
 
 async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {

@@ -89,7 +89,8 @@ pub async fn figures(
             Outcome::Compensation => &mut f.compensation,
             _ => continue,
         };
-        slot.entry(currency).or_default().0 += amount.0;
+        let sum = slot.entry(currency).or_default();
+        sum.0 = crate::domain::metrics::total([sum.0, amount.0]);
     }
     Ok(f)
 }

@@ -21,16 +21,25 @@ pub fn pct(v: Option<f64>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// What a total shows when it is [`metrics::OUT_OF_RANGE`]: figures stored before the ranges
+/// existed add up beyond what can be counted.
+fn out_of_range(l: Locale) -> String {
+    l.t("data-out-of-range")
+}
+
 /// Cents as money, or "—".
 pub fn money_f(v: Option<f64>) -> String {
     v.map(|c| Money(c.round() as i64).to_string())
         .unwrap_or_else(|| "—".into())
 }
 
-/// A count with thousands separators, or "—".
-pub fn count(v: Option<i64>) -> String {
+/// A count with thousands separators, "—", or "out of range".
+pub fn count(l: Locale, v: Option<i64>) -> String {
+    if v == Some(metrics::OUT_OF_RANGE) {
+        return out_of_range(l);
+    }
     v.map(|n| {
-        let s = n.abs().to_string();
+        let s = n.unsigned_abs().to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
             if i > 0 && (s.len() - i) % 3 == 0 {
@@ -44,22 +53,22 @@ pub fn count(v: Option<i64>) -> String {
 }
 
 /// A field's value for display.
-pub fn field_text(d: &DayFigures, f: &str) -> String {
-    if metrics::is_money(f) {
-        d.get(f)
-            .map(|c| Money(c).to_string())
-            .unwrap_or_else(|| "—".into())
-    } else {
-        count(d.get(f))
+pub fn field_text(l: Locale, d: &DayFigures, f: &str) -> String {
+    match d.get(f) {
+        Some(metrics::OUT_OF_RANGE) => out_of_range(l),
+        Some(c) if metrics::is_money(f) => Money(c).to_string(),
+        v => count(l, v),
     }
 }
 
 /// A stored value of a figure (count or cents) as shown.
-pub fn value_text(f: &str, v: i64) -> String {
-    if metrics::is_money(f) {
+pub fn value_text(l: Locale, f: &str, v: i64) -> String {
+    if v == metrics::OUT_OF_RANGE {
+        out_of_range(l)
+    } else if metrics::is_money(f) {
         Money(v).to_string()
     } else {
-        count(Some(v))
+        count(l, Some(v))
     }
 }
 
@@ -232,15 +241,17 @@ impl CurrencyGroup {
     /// The amount paid per day, summed over the shops that reported it that day; only days
     /// with a reported amount, in date order.
     pub fn paid_per_day(&self) -> Vec<(NaiveDate, Money)> {
-        let mut out: std::collections::BTreeMap<NaiveDate, i64> = Default::default();
+        let mut out: std::collections::BTreeMap<NaiveDate, Vec<i64>> = Default::default();
         for shop in &self.days {
             for (d, f) in shop {
                 if let Some(p) = f.paid_amount {
-                    *out.entry(*d).or_default() += p.0;
+                    out.entry(*d).or_default().push(p.0);
                 }
             }
         }
-        out.into_iter().map(|(d, c)| (d, Money(c))).collect()
+        out.into_iter()
+            .map(|(d, c)| (d, Money(metrics::total(c))))
+            .collect()
     }
 }
 
@@ -361,18 +372,19 @@ pub fn total_pairs(
         .iter()
         .map(|f| {
             let v = if metrics::is_money(f) {
-                money_in(total.get(f).map(Money), currency)
+                money_in(l, total.get(f).map(Money), currency)
             } else {
-                field_text(total, f)
+                field_text(l, total, f)
             };
             (l.t(&format!("data-field-{f}")), v)
         })
         .collect()
 }
 
-/// A money value with its currency ("1,299.00 CNY").
-pub fn money_in(m: Option<Money>, currency: &str) -> String {
+/// A money value with its currency ("1,299.00 CNY"), "—", or "out of range".
+pub fn money_in(l: Locale, m: Option<Money>, currency: &str) -> String {
     match m {
+        Some(Money(metrics::OUT_OF_RANGE)) => out_of_range(l),
         Some(m) => format!("{m} {currency}"),
         None => "—".into(),
     }
@@ -409,7 +421,7 @@ pub async fn find_shop(ctx: &Ctx<'_>, name: Option<&str>) -> AppResult<Shop> {
         return Err(UserError::new("data-err-no-shops").into());
     }
     let names = || {
-        let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<String> = shops.iter().map(|s| escape_user_text(&s.name)).collect();
         names.join(", ")
     };
     match name {
@@ -741,7 +753,11 @@ async fn enter(
     .severity(Severity::Success);
     for f in FIELDS {
         if day.get(f).is_some() {
-            r = r.field(l.t(&format!("data-field-{f}")), field_text(&day, f), true);
+            r = r.field(
+                l.t(&format!("data-field-{f}")),
+                field_text(l, &day, f),
+                true,
+            );
         }
     }
     Ok(derived_fields(l, &Derived::of(&day), r))
@@ -763,7 +779,7 @@ async fn show(
         return Err(UserError::new("data-err-no-shops").into());
     }
     let groups = by_currency_totals(&mut conn, &shops, from, to, false).await?;
-    let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<String> = shops.iter().map(|s| escape_user_text(&s.name)).collect();
     let period = if from == to {
         from.to_string()
     } else {
@@ -802,7 +818,7 @@ async fn show(
                 shops = g
                     .shops
                     .iter()
-                    .map(|s| s.name.as_str())
+                    .map(|s| escape_user_text(&s.name))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
@@ -839,7 +855,7 @@ async fn history(ctx: &Ctx<'_>, shop: Option<&str>, date: NaiveDate) -> AppResul
                 r.lines.push(format!(
                     "• {}: {} ({})",
                     l.t(&format!("data-field-{f}")),
-                    value_text(f, v),
+                    value_text(l, f, v),
                     source_text(l, s)
                 ));
             }
@@ -869,7 +885,7 @@ async fn history(ctx: &Ctx<'_>, shop: Option<&str>, date: NaiveDate) -> AppResul
             if old == new {
                 continue;
             }
-            let show = |v: Option<i64>| v.map_or_else(|| "—".to_string(), |v| value_text(f, v));
+            let show = |v: Option<i64>| v.map_or_else(|| "—".to_string(), |v| value_text(l, f, v));
             r.lines.push(format!(
                 "  {}: {} → {}",
                 l.t(&format!("data-field-{f}")),

@@ -114,10 +114,10 @@ const KEY_FIELDS: &[&str] = &[
 
 /// A figure's value for a table cell: money with cents, counts with separators, "—" when
 /// absent.
-fn cell(field: &str, v: Option<i64>) -> String {
+fn cell(l: Locale, field: &str, v: Option<i64>) -> String {
     match v {
-        Some(c) if metrics::is_money(field) => Money(c).to_string(),
-        v => crate::app::cmd::data::count(v),
+        Some(c) if metrics::is_money(field) && c != metrics::OUT_OF_RANGE => Money(c).to_string(),
+        v => crate::app::cmd::data::count(l, v),
     }
 }
 
@@ -151,7 +151,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
         .map(|(d, s)| {
             let day = f.days.get(d).cloned().unwrap_or_default();
             let mut row = vec![d.to_string()];
-            row.extend(shown.iter().map(|k| cell(k, day.get(k))));
+            row.extend(shown.iter().map(|k| cell(l, k, day.get(k))));
             row.push(status_text(l, s));
             row
         })
@@ -166,7 +166,7 @@ fn products_table(l: Locale, p: &Preview, detail: Detail) -> String {
     let sum = |d: &NaiveDate, k: &str| {
         let rows = f.products.get(d)?;
         let vals: Vec<i64> = rows.values().filter_map(|r| r.figures.get(k)).collect();
-        (!vals.is_empty()).then(|| vals.iter().sum())
+        (!vals.is_empty()).then(|| metrics::total(vals))
     };
     let header = vec![
         l.t("imp-table-date"),
@@ -188,8 +188,8 @@ fn products_table(l: Locale, p: &Preview, detail: Detail) -> String {
                 s.new.to_string(),
                 s.changed.to_string(),
                 s.unchanged.to_string(),
-                cell("units", sum(d, "units")),
-                cell("paid-amount", sum(d, "paid-amount")),
+                cell(l, "units", sum(d, "units")),
+                cell(l, "paid-amount", sum(d, "paid-amount")),
             ]
         })
         .collect();
@@ -387,8 +387,8 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
         lines.push(l.t("imp-clash-title"));
         for (date, c) in p.clashes.iter().take(LIST_MAX) {
             let field = l.t(&format!("data-field-{}", c.field));
-            let stored = crate::app::cmd::data::value_text(&c.field, c.stored);
-            let imported = crate::app::cmd::data::value_text(&c.field, c.imported);
+            let stored = crate::app::cmd::data::value_text(l, &c.field, c.stored);
+            let imported = crate::app::cmd::data::value_text(l, &c.field, c.imported);
             let other = crate::app::cmd::data::source_text(l, &c.other);
             lines.push(format!(
                 "• {}",

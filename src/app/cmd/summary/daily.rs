@@ -139,7 +139,7 @@ impl Compared {
     /// today; for a total, over the shops that reported it on both days only.
     fn change_of(&self, field: &str, which: usize) -> Option<f64> {
         let pick = |s: &[DayFigures; 3]| (s[0].get(field), s[which].get(field));
-        let (mut now, mut before, mut any) = (0i64, 0i64, false);
+        let (mut now, mut before, mut any) = (0i128, 0i128, false);
         let own = [
             self.today.clone(),
             self.day_before.clone(),
@@ -152,8 +152,8 @@ impl Compared {
         };
         for s in rows {
             if let (Some(n), Some(b)) = pick(s) {
-                now += n;
-                before += b;
+                now += i128::from(n);
+                before += i128::from(b);
                 any = true;
             }
         }
@@ -190,19 +190,22 @@ fn shop_block(l: Locale, name: &str, currency: &str, c: &Compared) -> (String, S
     let rates = rate_pairs(l, &d, cov.as_ref());
     let rate = |i: usize| rates[i].1.clone();
     let lines = [
-        field_line("paid-amount", money_in(c.today.paid_amount, currency)),
-        field_line("uv", count(c.today.uv)),
+        field_line("paid-amount", money_in(l, c.today.paid_amount, currency)),
+        field_line("uv", count(l, c.today.uv)),
         field_line(
             if by_orders {
                 "paid-orders"
             } else {
                 "paying-buyers"
             },
-            count(if by_orders {
-                c.today.paid_orders
-            } else {
-                c.today.paying_buyers
-            }),
+            count(
+                l,
+                if by_orders {
+                    c.today.paid_orders
+                } else {
+                    c.today.paying_buyers
+                },
+            ),
         ),
         format!(
             "{}: **{}** · {} {} · {} {}",
@@ -300,7 +303,7 @@ async fn top_sellers(
                 "summary-top-line",
                 rank = i + 1,
                 name = message::escape_user_text(&short_name(&p.name)),
-                units = count(p.units),
+                units = count(l, p.units),
                 amount = format!("{} {}", p.paid, s.currency).trim_end().to_string()
             ));
         }
@@ -340,7 +343,7 @@ pub async fn daily(
     let several_currencies = currencies(&shops).len() > 1;
     for (shop, currency, c) in &blocks {
         let name = match shop {
-            Some(s) => s.name.clone(),
+            Some(s) => message::escape_user_text(&s.name),
             None if several_currencies => {
                 tr!(l, "summary-total-currency", currency = currency.as_str())
             }
@@ -348,7 +351,7 @@ pub async fn daily(
         };
         if let Some(s) = shop {
             if c.today.is_empty() {
-                missing.push(s.name.clone());
+                missing.push(message::escape_user_text(&s.name));
                 continue;
             }
             let d = Derived::of(&c.today);
@@ -362,17 +365,17 @@ pub async fn daily(
                 alerts.push(tr!(
                     l,
                     "summary-alert-sales",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     change = format!("{:.1}%", -ch * 100.0),
-                    now = money_in(c.today.paid_amount, currency),
-                    before = money_in(c.week_before.paid_amount, currency)
+                    now = money_in(l, c.today.paid_amount, currency),
+                    before = money_in(l, c.week_before.paid_amount, currency)
                 ));
             }
             if change(d.conversion, dw.conversion).is_some_and(|ch| ch < -cfg.conversion_drop) {
                 alerts.push(tr!(
                     l,
                     "summary-alert-conversion",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     change = format!(
                         "{:.1} {}",
                         (dw.conversion.unwrap_or(0.0) - d.conversion.unwrap_or(0.0)) * 100.0,
@@ -386,7 +389,7 @@ pub async fn daily(
                 alerts.push(tr!(
                     l,
                     "summary-alert-refund",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     rate = format!("{:.1}%", rr * 100.0)
                 ));
             }
@@ -396,7 +399,7 @@ pub async fn daily(
                 alerts.push(tr!(
                     l,
                     "summary-alert-roi",
-                    shop = s.name.as_str(),
+                    shop = message::escape_user_text(&s.name),
                     roi = roi_text(l, d.roi)
                 ));
             }
@@ -427,9 +430,9 @@ pub async fn daily(
         match data::target(&mut conn, s.id, &month).await? {
             Some(t) if t.0 > 0 => {
                 let share = done.0 as f64 / t.0 as f64;
-                let remaining = Money((t.0 - done.0).max(0));
+                let remaining = Money(t.0.saturating_sub(done.0).max(0));
                 let pace = if days_left > 0 {
-                    Money((remaining.0 + days_left - 1) / days_left)
+                    Money(remaining.0 / days_left + i64::from(remaining.0 % days_left != 0))
                 } else {
                     remaining
                 };
@@ -445,8 +448,8 @@ pub async fn daily(
                         tr!(
                             l,
                             "summary-mtd-projection",
-                            projected = format!("{p} {}", s.currency),
-                            target = format!("{t} {}", s.currency),
+                            projected = money_in(l, Some(p), &s.currency),
+                            target = money_in(l, Some(t), &s.currency),
                             share = format!("{:.0}%", p.0 as f64 / t.0 as f64 * 100.0)
                         )
                     })
@@ -455,11 +458,11 @@ pub async fn daily(
                     tr!(
                         l,
                         "summary-mtd-target",
-                        shop = s.name.as_str(),
-                        done = format!("{done} {}", s.currency),
-                        target = format!("{t} {}", s.currency),
+                        shop = message::escape_user_text(&s.name),
+                        done = money_in(l, Some(done), &s.currency),
+                        target = money_in(l, Some(t), &s.currency),
                         share = format!("{:.1}%", share * 100.0),
-                        pace = format!("{pace} {}", s.currency),
+                        pace = money_in(l, Some(pace), &s.currency),
                         days = days_left
                     ) + &projection,
                 );
@@ -467,8 +470,8 @@ pub async fn daily(
             _ => mtd_lines.push(tr!(
                 l,
                 "summary-mtd-no-target",
-                shop = s.name.as_str(),
-                done = format!("{done} {}", s.currency)
+                shop = message::escape_user_text(&s.name),
+                done = money_in(l, Some(done), &s.currency)
             )),
         }
     }

@@ -47,7 +47,11 @@ pub async fn period(
                 .into_iter()
                 .map(|(name, value)| format!("{name}: {value}"))
                 .collect();
-            let names: Vec<&str> = g.shops.iter().map(|s| s.name.as_str()).collect();
+            let names: Vec<String> = g
+                .shops
+                .iter()
+                .map(|s| crate::message::escape_user_text(&s.name))
+                .collect();
             r = r.field(
                 tr!(
                     l,
@@ -126,7 +130,7 @@ fn period_pairs(l: Locale, g: &CurrencyTotals) -> Vec<(String, String)> {
             Some(m) => tr!(
                 l,
                 "summary-average-over",
-                amount = money_in(Some(m), &g.currency),
+                amount = money_in(l, Some(m), &g.currency),
                 days = per_day.len()
             ),
             None => "—".into(),
@@ -138,11 +142,11 @@ fn period_pairs(l: Locale, g: &CurrencyTotals) -> Vec<(String, String)> {
     ) {
         out.push((
             l.t("summary-best-day"),
-            format!("{} · {}", best.0, money_in(Some(best.1), &g.currency)),
+            format!("{} · {}", best.0, money_in(l, Some(best.1), &g.currency)),
         ));
         out.push((
             l.t("summary-worst-day"),
-            format!("{} · {}", worst.0, money_in(Some(worst.1), &g.currency)),
+            format!("{} · {}", worst.0, money_in(l, Some(worst.1), &g.currency)),
         ));
     }
     out.extend(rate_pairs(l, &g.rates(), Some(&g.coverage())));
@@ -154,7 +158,10 @@ pub fn average(per_day: &[(NaiveDate, Money)]) -> Option<Money> {
     if per_day.is_empty() {
         return None;
     }
-    let sum: i64 = per_day.iter().map(|(_, m)| m.0).sum();
+    let sum = crate::domain::metrics::total(per_day.iter().map(|(_, m)| m.0));
+    if sum == crate::domain::metrics::OUT_OF_RANGE {
+        return Some(Money(sum));
+    }
     Some(Money((sum as f64 / per_day.len() as f64).round() as i64))
 }
 

@@ -20,10 +20,22 @@ use crate::support::TestApp;
 use crate::support::outbox::{enqueue_all, message};
 use crate::support::store::count;
 
-/// Messages in the burst.
-const ROWS: usize = 500;
-/// Kills in each run of the burst.
-const KILLS: usize = 6;
+/// Messages in the burst (`STOREOPS_KILL_ROWS`, default 500; the full size is 1,000).
+fn rows() -> usize {
+    env_or("STOREOPS_KILL_ROWS", 500)
+}
+
+/// Kills in each run of the burst (`STOREOPS_KILL_KILLS`, default 6; the full size is 20).
+fn kills_wanted() -> usize {
+    env_or("STOREOPS_KILL_KILLS", 6)
+}
+
+fn env_or(key: &str, default: usize) -> usize {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 /// `outbox.batch_size` of the bot under test.
 const BATCH: usize = 50;
 /// `outbox.lease_seconds` of the bot under test (the least the configuration allows).
@@ -77,17 +89,18 @@ struct Figures {
     seconds: f64,
 }
 
-/// The burst: [`ROWS`] messages over the fixture's channels, the bot killed [`KILLS`] times at
+/// The burst: [`rows`] messages over the fixture's channels, the bot killed [`kills_wanted`] times at
 /// random points and started again at once — or, with `after_window`, as if it came back
 /// after Discord's nonce window (the fake's clock moved past it).
 async fn burst(after_window: bool, seed: u64) -> Figures {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let (n_rows, n_kills) = (rows(), kills_wanted());
     let fake = FakeDiscord::start(GuildFixture::default()).await;
     let t = TestApp::quiet().await;
     let guild = fake.fixture().guild_id;
     let channels: Vec<u64> = fake.fixture().channels.iter().map(|c| c.id).collect();
     let due = Utc::now() - Duration::seconds(1);
-    let rows: Vec<_> = (0..ROWS)
+    let rows: Vec<_> = (0..n_rows)
         .map(|i| {
             let channel = channels[i % channels.len()];
             message(
@@ -105,7 +118,7 @@ async fn burst(after_window: bool, seed: u64) -> Figures {
     let began = Instant::now();
 
     let mut kills = 0;
-    while kills < KILLS {
+    while kills < n_kills {
         let mut bot = start(&t, &fake, &log);
         // A random point: after 0 to 1.2 batches more answers, plus up to 2 ms.
         let target = answered(&fake) + rng.gen_range(0..=BATCH * 6 / 5);
@@ -121,19 +134,19 @@ async fn burst(after_window: bool, seed: u64) -> Figures {
         bot.kill().expect("SIGKILL");
         bot.wait().expect("reaped");
         kills += 1;
-        if count(&t.app, sent).await == ROWS as i64 {
+        if count(&t.app, sent).await == n_rows as i64 {
             break;
         }
         if after_window {
             fake.advance_clock(NONCE_WINDOW + StdDuration::from_secs(1));
         }
     }
-    assert_eq!(kills, KILLS, "the burst ended before the last kill");
+    assert_eq!(kills, n_kills, "the burst ended before the last kill");
 
     // The last start delivers the rest (rows in flight at the last kill after their lease).
     let mut bot = start(&t, &fake, &log);
     let limit = Instant::now() + StdDuration::from_secs(60);
-    while count(&t.app, sent).await < ROWS as i64 {
+    while count(&t.app, sent).await < n_rows as i64 {
         assert!(
             Instant::now() < limit,
             "not everything was sent within 60 s; states: {:?}; log:\n{}",
@@ -152,7 +165,7 @@ async fn burst(after_window: bool, seed: u64) -> Figures {
             .fetch_all(&t.app.store.pool)
             .await
             .expect("rows");
-    assert_eq!(nonces.len(), ROWS);
+    assert_eq!(nonces.len(), n_rows);
     let mut shown: HashMap<(u64, String), usize> = HashMap::new();
     for m in fake.all_messages() {
         let channel = m["channel_id"].as_str().and_then(|c| c.parse().ok());
@@ -171,7 +184,7 @@ async fn burst(after_window: bool, seed: u64) -> Figures {
     fake.assert_no_unexpected_refusals();
     Figures {
         kills,
-        messages: ROWS,
+        messages: n_rows,
         resent_inside: fake.nonce_replays(),
         shown_twice,
         lost,

@@ -79,6 +79,12 @@ pub async fn day(
     row.map(|r| decode(&r.0)).transpose()
 }
 
+/// A stored day (`YYYY-MM-DD`).
+fn day_of(d: &str) -> StoreResult<NaiveDate> {
+    NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))
+}
+
 /// Every stored day of a shop in [from, to], by date.
 pub async fn range(
     conn: &mut SqliteConnection,
@@ -94,8 +100,7 @@ pub async fn range(
         .await?;
     rows.into_iter()
         .map(|(d, f)| {
-            let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))?;
+            let date = day_of(&d)?;
             Ok((date, decode(&f)?))
         })
         .collect()
@@ -281,8 +286,7 @@ pub async fn sources_between(
     .await?;
     rows.into_iter()
         .map(|(d, f, s, src)| {
-            let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))?;
+            let date = day_of(&d)?;
             Ok((date, sources_of(&decode(&f)?, s.as_deref(), &src)?))
         })
         .collect()
@@ -809,8 +813,7 @@ pub async fn paid_per_day(
         .await?;
     rows.into_iter()
         .map(|(d, c)| {
-            let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))?;
+            let date = day_of(&d)?;
             Ok((date, Money(super::total_cents(c))))
         })
         .collect()

@@ -328,6 +328,43 @@ impl CurrencyTotals {
     }
 }
 
+/// Adds one currency group's figures to `r`: inline fields when it is the only group, else one
+/// field titled with its currency and its shops.
+pub fn add_group(
+    mut r: Reply,
+    l: Locale,
+    one: bool,
+    g: &CurrencyTotals,
+    pairs: Vec<(String, String)>,
+) -> Reply {
+    if one {
+        for (name, value) in pairs {
+            r = r.field(name, value, true);
+        }
+        return r;
+    }
+    let body: Vec<String> = pairs
+        .into_iter()
+        .map(|(n, v)| format!("{n}: {v}"))
+        .collect();
+    let names: Vec<String> = g.shops.iter().map(|s| escape_user_text(&s.name)).collect();
+    let shops = names.join(", ");
+    let title = tr!(
+        l,
+        "data-show-group",
+        currency = g.currency.as_str(),
+        shops = shops
+    );
+    r.field(
+        title,
+        body.join(
+            "
+",
+        ),
+        false,
+    )
+}
+
 /// The shops grouped by currency (most used currency first), with what their days in
 /// [from, to] add up to; `per_day`: also the amount paid per day.
 pub async fn by_currency_totals(
@@ -802,28 +839,7 @@ async fn show(
         let mut pairs = total_pairs(l, &total, &g.currency, FIELDS);
         let cov = g.coverage();
         pairs.extend(rate_pairs(l, &g.rates(), Some(&cov)));
-        if one {
-            for (name, value) in pairs {
-                r = r.field(name, value, true);
-            }
-        } else {
-            let body: Vec<String> = pairs
-                .into_iter()
-                .map(|(name, value)| format!("{name}: {value}"))
-                .collect();
-            let title = tr!(
-                l,
-                "data-show-group",
-                currency = g.currency.as_str(),
-                shops = g
-                    .shops
-                    .iter()
-                    .map(|s| escape_user_text(&s.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            r = r.field(title, body.join("\n"), false);
-        }
+        r = add_group(r, l, one, g, pairs);
     }
     if !one {
         r.lines.push(l.t("data-show-no-mixing"));

@@ -390,30 +390,21 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
             let stored = crate::app::cmd::data::value_text(l, &c.field, c.stored);
             let imported = crate::app::cmd::data::value_text(l, &c.field, c.imported);
             let other = crate::app::cmd::data::source_text(l, &c.other);
-            lines.push(format!(
-                "• {}",
-                if c.kept {
-                    tr!(
-                        l,
-                        "imp-clash-kept",
-                        date = date.to_string(),
-                        field = field,
-                        stored = stored,
-                        source = other,
-                        imported = imported
-                    )
-                } else {
-                    tr!(
-                        l,
-                        "imp-clash-replaces",
-                        date = date.to_string(),
-                        field = field,
-                        stored = stored,
-                        source = other,
-                        imported = imported
-                    )
-                }
-            ));
+            let key = if c.kept {
+                "imp-clash-kept"
+            } else {
+                "imp-clash-replaces"
+            };
+            let line = tr!(
+                l,
+                key,
+                date = date.to_string(),
+                field = field,
+                stored = stored,
+                source = other,
+                imported = imported
+            );
+            lines.push(format!("• {line}"));
         }
         if p.clashes.len() > LIST_MAX {
             lines.push(tr!(l, "imp-more", count = p.clashes.len() - LIST_MAX));

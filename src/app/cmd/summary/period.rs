@@ -5,7 +5,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use crate::app::App;
 use crate::app::cmd::data::{
-    CurrencyTotals, by_currency_totals, money_in, rate_pairs, total_pairs,
+    CurrencyTotals, add_group, by_currency_totals, money_in, rate_pairs, total_pairs,
 };
 use crate::domain::deadline::local_to_utc;
 use crate::domain::money::Money;
@@ -37,32 +37,7 @@ pub async fn period(
     }
     let one = groups.len() == 1;
     for g in &groups {
-        let pairs = period_pairs(l, g);
-        if one {
-            for (name, value) in pairs {
-                r = r.field(name, value, true);
-            }
-        } else {
-            let body: Vec<String> = pairs
-                .into_iter()
-                .map(|(name, value)| format!("{name}: {value}"))
-                .collect();
-            let names: Vec<String> = g
-                .shops
-                .iter()
-                .map(|s| crate::message::escape_user_text(&s.name))
-                .collect();
-            r = r.field(
-                tr!(
-                    l,
-                    "data-show-group",
-                    currency = g.currency.as_str(),
-                    shops = names.join(", ")
-                ),
-                body.join("\n"),
-                false,
-            );
-        }
+        r = add_group(r, l, one, g, period_pairs(l, g));
     }
     let tz = guild.timezone;
     let start = local_to_utc(from.and_time(NaiveTime::MIN), tz);

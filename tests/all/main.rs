@@ -15,6 +15,7 @@ mod discord;
 mod figure_sources;
 mod foundation;
 mod hostile;
+mod house;
 mod import;
 mod import_meaning;
 mod import_real;

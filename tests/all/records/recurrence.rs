@@ -180,6 +180,14 @@ async fn an_activity_until_a_day_reminds_up_to_it_and_no_further() {
         .filter(|m| m.title.contains("Standup"))
         .collect();
     assert_eq!(sent.len(), want.len(), "{out}");
+    // Only the last reminder says it is the last.
+    let last: Vec<bool> = sent
+        .iter()
+        .map(|m| m.text.contains("This is the last time"))
+        .collect();
+    let mut expected = vec![false; want.len()];
+    *expected.last_mut().unwrap() = true;
+    assert_eq!(last, expected, "{out}");
     let out = run(&mut sh, "/activity list").await;
     assert!(out.contains("ends after 2026-12-03"), "{out}");
 
@@ -230,19 +238,31 @@ async fn an_activity_with_times_reminds_that_many_times() {
         assert!(raw.contains(&at.format("DTSTART:%Y%m%dT%H%M%SZ").to_string()));
     }
     let out = run(&mut sh, ":advance 7d").await;
-    let sent = crate::support::sent::all_sent(&out)
+    let sent: Vec<_> = crate::support::sent::all_sent(&out)
         .into_iter()
         .filter(|m| m.title.contains("Standup"))
-        .count();
-    assert_eq!(sent, 4, "{out}");
+        .collect();
+    assert_eq!(sent.len(), 4, "{out}");
+    let last: Vec<bool> = sent
+        .iter()
+        .map(|m| m.text.contains("This is the last time"))
+        .collect();
+    assert_eq!(last, [false, false, false, true], "{out}");
 
     // Two more from now (Monday 09:00): Monday and Tuesday, then nothing.
     let now = t.clock_now();
     run(&mut sh, "/activity edit id:1 times:2").await;
+    // In Chinese the last one says so too.
+    sh.execute("/setup language:zh-CN").await;
     let out = run(&mut sh, ":advance 7d").await;
     let got: Vec<_> = crate::support::sent::all_sent(&out)
         .into_iter()
         .filter(|m| m.title.contains("Standup"))
         .collect();
     assert_eq!(got.len(), weekdays_at_ten(now, far, 2).len(), "{out}");
+    let last: Vec<bool> = got
+        .iter()
+        .map(|m| m.text.contains("这是最后一次"))
+        .collect();
+    assert_eq!(last, [false, true], "{out}");
 }

@@ -142,7 +142,9 @@ pub(super) fn describe(l: Locale, a: &Activity, guild: &GuildSettings, title: St
     r
 }
 
-/// The reminder of one occurrence, as posted and as updated when someone presses a button.
+/// The reminder of one occurrence, as posted and as updated when someone presses a button;
+/// `last` when the activity ends after it (it says so).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn reminder(
     l: Locale,
     a: &Activity,
@@ -151,6 +153,7 @@ pub(super) fn reminder(
     acks: &[u64],
     ticks: &[(usize, u64)],
     follow_up: bool,
+    last: bool,
 ) -> Reply {
     let mut r = Reply::titled(tr!(
         l,
@@ -173,6 +176,9 @@ pub(super) fn reminder(
             holiday = escape_user_text(h)
         ));
         r.severity = Severity::Warning;
+    }
+    if last {
+        r.lines.push(l.t("activity-reminder-last"));
     }
     if follow_up {
         r.lines.push(l.t("activity-reminder-follow-up"));

@@ -94,6 +94,7 @@ activity-schedule-preview = next: { $next }
 activity-reminder-title = 📅 { $name }
 activity-reminder-when = Starts { $when } ({ $relative })
 activity-reminder-holiday = Note: this day is { $holiday }. Check whether it goes ahead as usual.
+activity-reminder-last = This is the last time: the activity ends after this one.
 activity-reminder-follow-up = Nobody has pressed "Got it" yet.
 activity-reminder-footer = Activity #{ $id } · { $schedule }
 activity-acks-none = nobody yet

@@ -93,6 +93,7 @@ activity-schedule-preview = 下次：{ $next }
 activity-reminder-title = 📅 { $name }
 activity-reminder-when = 开始时间 { $when }（{ $relative }）
 activity-reminder-holiday = 注意：这天是{ $holiday }。请确认是否照常进行。
+activity-reminder-last = 这是最后一次：本次之后该活动结束。
 activity-reminder-follow-up = 还没有人点“收到”。
 activity-reminder-footer = 活动 #{ $id } · { $schedule }
 activity-acks-none = 还没有人

@@ -476,6 +476,37 @@ impl Schedule {
         }
     }
 
+    /// The schedule as an RFC 5545 recurrence rule (§3.3.10) and its local time of day, when
+    /// one says exactly the same thing: the shorthands (`FREQ=WEEKLY;BYDAY=MO,TH`,
+    /// `FREQ=MONTHLY;BYMONTHDAY=-1`, `FREQ=MONTHLY;BYDAY=-1FR`, …). Cron lines give None (the
+    /// calendar file lists their occurrences instead). Like the bot, a rule skips months
+    /// without the day (`BYMONTHDAY=31`, `BYDAY=5MO`).
+    pub fn rrule(&self) -> Option<(String, NaiveTime)> {
+        let Kind::Rule { days, time } = &self.kind else {
+            return None;
+        };
+        const CODES: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+        let code = |wd: chrono::Weekday| CODES[wd.num_days_from_monday() as usize];
+        let rule = match *days {
+            DayRule::Weekly(mask) => {
+                let by: Vec<&str> = (0..7)
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| CODES[i])
+                    .collect();
+                if by.len() == 7 {
+                    "FREQ=DAILY".to_string()
+                } else {
+                    format!("FREQ=WEEKLY;BYDAY={}", by.join(","))
+                }
+            }
+            DayRule::MonthDay(d) => format!("FREQ=MONTHLY;BYMONTHDAY={d}"),
+            DayRule::LastDay => "FREQ=MONTHLY;BYMONTHDAY=-1".to_string(),
+            DayRule::NthWeekday(n, wd) => format!("FREQ=MONTHLY;BYDAY={n}{}", code(wd)),
+            DayRule::LastWeekday(wd) => format!("FREQ=MONTHLY;BYDAY=-1{}", code(wd)),
+        };
+        Some((rule, *time))
+    }
+
     /// Occurrences in (from, to], at most `limit`.
     ///
     /// Why: previews ("next 5 firings") and catching up after downtime, with

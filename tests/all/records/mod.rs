@@ -8,3 +8,4 @@ mod export;
 mod history;
 mod recurrence;
 mod review;
+mod rrule;

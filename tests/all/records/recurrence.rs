@@ -167,11 +167,11 @@ async fn an_activity_until_a_day_reminds_up_to_it_and_no_further() {
         .unwrap_or_else(|| panic!("no file: {out}"));
     let raw = std::fs::read_to_string(path).unwrap();
     let want = weekdays_at_ten(start, until, 1000);
-    assert_eq!(raw.matches("BEGIN:VEVENT").count(), want.len(), "{raw}");
-    for at in &want {
-        let stamp = at.format("DTSTART:%Y%m%dT%H%M%SZ").to_string();
-        assert!(raw.contains(&stamp), "{stamp} missing");
-    }
+    let got: Vec<_> = super::rrule::starts(&raw, start, start + chrono::Duration::days(400))
+        .into_iter()
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(got, want, "{raw}");
 
     // Three weeks on: one reminder per reference occurrence, none after the last day.
     let out = run(&mut sh, ":advance 21d").await;
@@ -180,6 +180,14 @@ async fn an_activity_until_a_day_reminds_up_to_it_and_no_further() {
         .filter(|m| m.title.contains("Standup"))
         .collect();
     assert_eq!(sent.len(), want.len(), "{out}");
+    // Only the last reminder says it is the last.
+    let last: Vec<bool> = sent
+        .iter()
+        .map(|m| m.text.contains("This is the last time"))
+        .collect();
+    let mut expected = vec![false; want.len()];
+    *expected.last_mut().unwrap() = true;
+    assert_eq!(last, expected, "{out}");
     let out = run(&mut sh, "/activity list").await;
     assert!(out.contains("ends after 2026-12-03"), "{out}");
 
@@ -225,24 +233,37 @@ async fn an_activity_with_times_reminds_that_many_times() {
         .find_map(|l| l.strip_prefix("Saved: "))
         .unwrap_or_else(|| panic!("no file: {out}"));
     let raw = std::fs::read_to_string(path).unwrap();
-    assert_eq!(raw.matches("BEGIN:VEVENT").count(), 4, "{raw}");
-    for at in &want {
-        assert!(raw.contains(&at.format("DTSTART:%Y%m%dT%H%M%SZ").to_string()));
-    }
+    let got: Vec<_> = super::rrule::starts(&raw, start, start + chrono::Duration::days(400))
+        .into_iter()
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(got, want, "{raw}");
     let out = run(&mut sh, ":advance 7d").await;
-    let sent = crate::support::sent::all_sent(&out)
+    let sent: Vec<_> = crate::support::sent::all_sent(&out)
         .into_iter()
         .filter(|m| m.title.contains("Standup"))
-        .count();
-    assert_eq!(sent, 4, "{out}");
+        .collect();
+    assert_eq!(sent.len(), 4, "{out}");
+    let last: Vec<bool> = sent
+        .iter()
+        .map(|m| m.text.contains("This is the last time"))
+        .collect();
+    assert_eq!(last, [false, false, false, true], "{out}");
 
     // Two more from now (Monday 09:00): Monday and Tuesday, then nothing.
     let now = t.clock_now();
     run(&mut sh, "/activity edit id:1 times:2").await;
+    // In Chinese the last one says so too.
+    sh.execute("/setup language:zh-CN").await;
     let out = run(&mut sh, ":advance 7d").await;
     let got: Vec<_> = crate::support::sent::all_sent(&out)
         .into_iter()
         .filter(|m| m.title.contains("Standup"))
         .collect();
     assert_eq!(got.len(), weekdays_at_ten(now, far, 2).len(), "{out}");
+    let last: Vec<bool> = got
+        .iter()
+        .map(|m| m.text.contains("这是最后一次"))
+        .collect();
+    assert_eq!(last, [false, true], "{out}");
 }

@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::load;
-use super::plan::{calendar_of, replan};
+use super::plan::{calendar_of, is_last, replan};
 use super::view::reminder;
 use crate::app::{AppResult, Ctx, UserError};
 use crate::domain::activity::{Fate, Occurrence, follow_up_key};
@@ -91,12 +91,24 @@ pub async fn press(ctx: &Ctx<'_>, button: ActivityButton) -> AppResult<Reply> {
             Ok((a, acks, ticks, cal))
         })
         .await?;
-    let fate = match parse_schedule(&a.schedule) {
-        Ok(schedule) => cal.rules(&a, &schedule, ctx.guild.timezone).fate(at),
-        Err(_) => Fate::Fires,
+    let (fate, last) = match parse_schedule(&a.schedule) {
+        Ok(schedule) => {
+            let rules = cal.rules(&a, &schedule, ctx.guild.timezone);
+            (rules.fate(at), is_last(&a, &rules, at))
+        }
+        Err(_) => (Fate::Fires, false),
     };
     let occ = Occurrence { at, fate };
-    let mut r = reminder(ctx.guild.locale, &a, &ctx.guild, &occ, &acks, &ticks, false);
+    let mut r = reminder(
+        ctx.guild.locale,
+        &a,
+        &ctx.guild,
+        &occ,
+        &acks,
+        &ticks,
+        false,
+        last,
+    );
     r.update_message = true;
     Ok(r)
 }

@@ -119,6 +119,12 @@ pub(super) fn stored_schedule(a: &Activity) -> Option<Schedule> {
     }
 }
 
+/// Whether the occurrence at `at` is the activity's last: it ends (`until:` or `times:`) and
+/// nothing fires after it.
+pub(super) fn is_last(a: &Activity, rules: &Rules<'_>, at: DateTime<Utc>) -> bool {
+    (a.until.is_some() || a.times.is_some()) && rules.next_firing(at).is_none()
+}
+
 /// The reminders (and the follow-up) of one occurrence due at or after `min_due`.
 #[allow(clippy::too_many_arguments)]
 async fn occurrence_messages(
@@ -128,9 +134,11 @@ async fn occurrence_messages(
     cfg: &Config,
     channel: u64,
     occ: &Occurrence,
+    rules: &Rules<'_>,
     min_due: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Vec<NewMessage>, StoreError> {
+    let last = is_last(a, rules, occ.at);
     let acks = activities::acks(conn, a.id, occ.at).await?;
     let ticks = activities::ticks(conn, a.id, occ.at).await?;
     let l = guild.locale;
@@ -149,7 +157,7 @@ async fn occurrence_messages(
             out.push(message(
                 reminder_key(a.id, occ.at, *lead),
                 due,
-                reminder(l, a, guild, occ, &acks, &ticks, false),
+                reminder(l, a, guild, occ, &acks, &ticks, false, last),
             ));
         }
     }
@@ -169,7 +177,7 @@ async fn occurrence_messages(
         out.push(message(
             follow_up_key(a.id, occ.at),
             due,
-            reminder(l, a, guild, occ, &acks, &ticks, true),
+            reminder(l, a, guild, occ, &acks, &ticks, true, last),
         ));
     }
     Ok(out)
@@ -205,7 +213,7 @@ pub async fn replan(
     let rules = cal.rules(a, &schedule, guild.timezone);
     let occ = rules.next_firing(now);
     let msgs = match &occ {
-        Some(o) => occurrence_messages(conn, a, guild, cfg, channel, o, now, now).await?,
+        Some(o) => occurrence_messages(conn, a, guild, cfg, channel, o, &rules, now, now).await?,
         None => vec![],
     };
     let keep: Vec<String> = msgs.iter().map(|m| m.dedupe_key.clone()).collect();
@@ -241,7 +249,7 @@ async fn advance(
         let Some(occ) = rules.next_firing(prev) else {
             return Ok(None);
         };
-        for m in occurrence_messages(conn, a, guild, cfg, channel, &occ, prev, now).await? {
+        for m in occurrence_messages(conn, a, guild, cfg, channel, &occ, &rules, prev, now).await? {
             activities::plan_message(conn, &m, now).await?;
         }
         if occ.at > now {
@@ -256,7 +264,7 @@ async fn advance(
     let Some(occ) = rules.next_firing(now) else {
         return Ok(None);
     };
-    for m in occurrence_messages(conn, a, guild, cfg, channel, &occ, now, now).await? {
+    for m in occurrence_messages(conn, a, guild, cfg, channel, &occ, &rules, now, now).await? {
         activities::plan_message(conn, &m, now).await?;
     }
     Ok(Some(occ.at))

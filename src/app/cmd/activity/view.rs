@@ -142,7 +142,9 @@ pub(super) fn describe(l: Locale, a: &Activity, guild: &GuildSettings, title: St
     r
 }
 
-/// The reminder of one occurrence, as posted and as updated when someone presses a button.
+/// The reminder of one occurrence, as posted and as updated when someone presses a button;
+/// `last` when the activity ends after it (it says so).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn reminder(
     l: Locale,
     a: &Activity,
@@ -151,6 +153,7 @@ pub(super) fn reminder(
     acks: &[u64],
     ticks: &[(usize, u64)],
     follow_up: bool,
+    last: bool,
 ) -> Reply {
     let mut r = Reply::titled(tr!(
         l,
@@ -173,6 +176,9 @@ pub(super) fn reminder(
             holiday = escape_user_text(h)
         ));
         r.severity = Severity::Warning;
+    }
+    if last {
+        r.lines.push(l.t("activity-reminder-last"));
     }
     if follow_up {
         r.lines.push(l.t("activity-reminder-follow-up"));
@@ -301,12 +307,14 @@ pub(super) async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
 /// Days an activity calendar file covers.
 pub const ICS_DAYS: i64 = 90;
 
-/// Every occurrence of the next 90 days that will remind (holidays that skip one leave it
-/// out; paused activities have none) as an iCalendar file: an event of an hour at each,
-/// with a UID per activity and occurrence, so importing again updates instead of doubling.
-/// Occurrences are listed one by one rather than as an RRULE: holidays, skipped days and
-/// the schedule's own rules (last weekday, nth weekday) then come out exactly as the bot
-/// reminds.
+/// The activities as a calendar file. An activity whose schedule a repeat rule says (the
+/// shorthands, see [`crate::domain::schedule::Schedule::rrule`]) is one recurring event: its
+/// first start from now, the rule, its end (`until:` or the last of `times:`, as UNTIL: RFC
+/// 5545's COUNT would count the skipped starts too) and an EXDATE for each start a skipped day
+/// or holiday leaves out. Cron lines, and rules whose time falls in a spring-forward hour
+/// (RFC 5545 drops such starts where the bot fires after the gap), are listed start by start
+/// over the next 90 days. Paused activities have none; UIDs are stable, so importing again
+/// updates instead of doubling.
 pub(super) async fn calendar_ics(ctx: &Ctx<'_>) -> AppResult<Reply> {
     fresh_plans(ctx).await?;
     let mut conn = ctx.conn().await?;
@@ -314,6 +322,7 @@ pub(super) async fn calendar_ics(ctx: &Ctx<'_>) -> AppResult<Reply> {
     let tz = ctx.guild.timezone;
     let l = ctx.locale;
     let mut events = Vec::new();
+    let mut count = 0;
     for a in activities::list(&mut conn, ctx.guild.guild_id).await? {
         if a.paused {
             continue;
@@ -323,17 +332,24 @@ pub(super) async fn calendar_ics(ctx: &Ctx<'_>) -> AppResult<Reply> {
         };
         let cal = calendar_of(&mut conn, &a).await?;
         let rules = cal.rules(&a, &schedule, tz);
-        for o in rules.between(ctx.now, to, 400) {
-            let mut description = a.message.clone().unwrap_or_default();
+        let mut base = a.message.clone().unwrap_or_default();
+        for item in &a.checklist {
+            base.push_str(&format!("\n☐ {item}"));
+        }
+        let soon = rules.between(ctx.now, to, 400);
+        count += soon.iter().filter(|o| o.fate.fires()).count();
+        if let Some(e) = recurring_event(&a, &schedule, &rules, &cal, ctx.now, &base) {
+            events.push(e);
+            continue;
+        }
+        for o in soon {
+            let mut description = base.clone();
             match &o.fate {
                 Fate::Fires => {}
                 Fate::FiresOnHoliday(h) => {
                     description.push_str(&format!("\n({h})"));
                 }
                 Fate::SkippedHoliday(_) | Fate::Skipped => continue,
-            }
-            for item in &a.checklist {
-                description.push_str(&format!("\n☐ {item}"));
             }
             events.push(crate::domain::ical::Event {
                 uid: format!(
@@ -346,18 +362,14 @@ pub(super) async fn calendar_ics(ctx: &Ctx<'_>) -> AppResult<Reply> {
                 end: o.at + Duration::hours(1),
                 summary: a.name.clone(),
                 description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
+                recur: None,
             });
         }
     }
     events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
     let text =
         crate::domain::ical::calendar(&l.t("activity-ics-name"), tz.name(), &events, ctx.now);
-    let mut r = Reply::titled(tr!(
-        l,
-        "activity-ics-title",
-        count = events.len(),
-        days = ICS_DAYS
-    ));
+    let mut r = Reply::titled(tr!(l, "activity-ics-title", count = count, days = ICS_DAYS));
     r.attachments.push(crate::message::Attachment {
         filename: "activities.ics".into(),
         bytes: text.into_bytes(),
@@ -365,6 +377,74 @@ pub(super) async fn calendar_ics(ctx: &Ctx<'_>) -> AppResult<Reply> {
     r.severity = crate::message::Severity::Success;
     r.ephemeral = true;
     Ok(r)
+}
+
+/// An activity as one recurring event, when its schedule is a repeat rule whose every start
+/// the rule gives exactly; None otherwise (or when it does not start again).
+fn recurring_event(
+    a: &Activity,
+    schedule: &crate::domain::schedule::Schedule,
+    rules: &crate::domain::activity::Rules<'_>,
+    cal: &super::plan::Calendar,
+    now: DateTime<Utc>,
+    description: &str,
+) -> Option<crate::domain::ical::Event> {
+    use crate::domain::ical;
+    let (rule, time) = schedule.rrule()?;
+    let tz = rules.tz;
+    // Nothing fires any more: no event.
+    rules.next_firing(now)?;
+    let first = rules
+        .between(now, now + Duration::days(400), 1)
+        .into_iter()
+        .next()?;
+    let until = match (a.until, rules.last) {
+        (Some(day), _) => Some(crate::domain::deadline::local_to_utc(
+            day.and_hms_opt(23, 59, 59)?,
+            tz,
+        )),
+        (None, Some(last)) => Some(last),
+        (None, None) => None,
+    };
+    let reach = until.unwrap_or(first.at + Duration::days(366 * ical::ZONE_YEARS));
+    if ical::in_gap(tz, time, first.at - Duration::days(1), reach) {
+        return None;
+    }
+    // Starts left out: up to the last skipped day or holiday (or the end).
+    let last_skip = cal
+        .skips
+        .iter()
+        .copied()
+        .chain(cal.holidays.iter().map(|h| h.to))
+        .max();
+    let mut exdates = Vec::new();
+    if let Some(day) = last_skip {
+        let horizon = crate::domain::deadline::local_to_utc(
+            day.succ_opt()?.and_time(chrono::NaiveTime::MIN),
+            tz,
+        );
+        let horizon = until.map_or(horizon, |u| u.min(horizon));
+        let from = first.at - Duration::seconds(1);
+        exdates = rules
+            .between(from, horizon, 20_000)
+            .into_iter()
+            .filter(|o| !o.fate.fires())
+            .map(|o| o.at)
+            .collect();
+    }
+    Some(ical::Event {
+        uid: format!("activity-{}-g{}@storeops", a.id, a.guild_id),
+        start: first.at,
+        end: first.at + Duration::hours(1),
+        summary: a.name.clone(),
+        description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
+        recur: Some(ical::Recur {
+            rule,
+            tz,
+            until,
+            exdates,
+        }),
+    })
 }
 
 pub(super) async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {

@@ -198,6 +198,7 @@ pub(super) async fn list_ics(ctx: &Ctx<'_>, scope: ListScope) -> AppResult<Reply
                 end: t.due_at,
                 summary: format!("#{} {}", t.id, t.title),
                 description: Some(description),
+                recur: None,
             }
         })
         .collect();

@@ -50,6 +50,7 @@ export-complaint-resolved = Resolved at
 export-complaint-within = Within the limit
 export-complaint-hours = Time to resolve (hours)
 export-complaint-outcome = Outcome
+export-complaint-currency = Currency
 export-complaint-amount = Amount paid
 export-complaint-at = When
 export-complaint-who = Who

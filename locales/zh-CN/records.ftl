@@ -50,6 +50,7 @@ export-complaint-resolved = 结案时间
 export-complaint-within = 时限内
 export-complaint-hours = 处理时长（小时）
 export-complaint-outcome = 处理结果
+export-complaint-currency = 币种
 export-complaint-amount = 赔付金额
 export-complaint-at = 时间
 export-complaint-who = 操作人

@@ -694,6 +694,27 @@ pub async fn payment_sums(
         .collect())
 }
 
+/// The currency of each complaint's latest payment (ISO code; empty = the server's default),
+/// for the complaints numbered `first..=last` of a guild.
+pub async fn payment_currencies(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    first: i64,
+    last: i64,
+) -> StoreResult<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT complaint_id, currency FROM complaint_payments
+         WHERE guild_id = ?1 AND complaint_id BETWEEN ?2 AND ?3 ORDER BY at, id",
+    )
+    .bind(id_in(guild_id))
+    .bind(first)
+    .bind(last)
+    .fetch_all(conn)
+    .await?;
+    // Oldest first: the latest payment's currency stays.
+    Ok(rows.into_iter().collect())
+}
+
 /// The payments of a guild made in [from, to), oldest first.
 pub async fn payments_between(
     conn: &mut SqliteConnection,

@@ -263,6 +263,10 @@ async fn complaint_export_has_handlers_limits_and_money() {
     assert_eq!(rows[1][5], format!("'{HYPERLINK}"));
     assert_eq!(rows[2][1], "'@A2");
     assert_eq!(rows[1][15], "25.50");
+    // No shop: the server's default currency, beside the amount; none without an amount.
+    assert_eq!(rows[0][16], "Currency");
+    assert_eq!(rows[1][16], "CNY");
+    assert_eq!(rows[2][16], "");
     let history = csv_rows(&files[1]);
     assert!(
         history
@@ -270,4 +274,95 @@ async fn complaint_export_has_handlers_limits_and_money() {
             .any(|r| r[0] == "1" && r[4] == "nobody → bob"),
         "{history:?}"
     );
+}
+
+/// Complaints on shops in two currencies: the export gives each amount its payment's currency
+/// (the shops' on its platform), in xlsx and CSV alike, and adds nothing up across them: the
+/// amounts per currency read back equal what was paid in that currency.
+#[tokio::test]
+async fn complaint_export_gives_each_amount_its_currency() {
+    let t = TestApp::quiet().await;
+    let mut sh = boss(&t).await;
+    for (shop, platform, currency) in [
+        ("Tmall", "tmall", "CNY"),
+        ("JD", "jd", "CNY"),
+        ("Amazon", "amazon", "USD"),
+    ] {
+        let out = run(
+            &mut sh,
+            &format!("/data shop name:{shop} platform:{platform} currency:{currency}"),
+        )
+        .await;
+        assert!(out.contains("added"), "{out}");
+    }
+    // (platform, amount paid or none, its currency)
+    let cases = [
+        ("tmall", Some("25.50"), "CNY"),
+        ("amazon", Some("19.99"), "USD"),
+        ("jd", Some("120.00"), "CNY"),
+        ("amazon", None, ""),
+        ("amazon", Some("5.01"), "USD"),
+    ];
+    for (i, (platform, amount, _)) in cases.iter().enumerate() {
+        let id = i + 1;
+        let out = run(
+            &mut sh,
+            &format!("/complaint log order:O{id} platform:{platform} category:damaged summary:\"Cup {id}\""),
+        )
+        .await;
+        assert!(out.contains(&format!("#{id}")), "{out}");
+        if let Some(a) = amount {
+            let out = run(
+                &mut sh,
+                &format!("/complaint resolve id:{id} outcome:partial-refund amount:{a}"),
+            )
+            .await;
+            assert!(out.contains(a), "{out}");
+        }
+    }
+    let today = "2026-11-23";
+    let out = run(
+        &mut sh,
+        &format!("/complaint export from:{today} to:{today}"),
+    )
+    .await;
+    let (mut book, _) = xlsx_sheets(&saved(&out)[0]);
+    let sheet = book.worksheet_range("Complaints").expect("sheet");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows[0][16], Data::String("Currency".into()));
+    let mut xlsx_sums: std::collections::BTreeMap<String, i64> = Default::default();
+    for (row, (_, amount, currency)) in rows[1..].iter().zip(&cases) {
+        match amount {
+            Some(a) => {
+                assert_eq!(row[16], Data::String(currency.to_string()), "{row:?}");
+                let Data::Float(v) = row[15] else {
+                    panic!("amount {row:?}")
+                };
+                *xlsx_sums.entry(currency.to_string()).or_default() += (v * 100.0).round() as i64;
+                assert_eq!(format!("{v:.2}"), *a);
+            }
+            None => assert_eq!((&row[15], &row[16]), (&Data::Empty, &Data::Empty)),
+        }
+    }
+    assert_eq!(rows.len(), cases.len() + 1);
+    let out = run(
+        &mut sh,
+        &format!("/complaint export from:{today} to:{today} format:csv"),
+    )
+    .await;
+    let csv = csv_rows(&saved(&out)[0]);
+    let mut csv_sums: std::collections::BTreeMap<String, i64> = Default::default();
+    for (row, (_, amount, currency)) in csv[1..].iter().zip(&cases) {
+        assert_eq!(row[15], amount.unwrap_or(""), "{row:?}");
+        assert_eq!(row[16], *currency, "{row:?}");
+        if !row[15].is_empty() {
+            let cents: i64 = row[15].replace('.', "").parse().expect("cents");
+            *csv_sums.entry(row[16].clone()).or_default() += cents;
+        }
+    }
+    // The reference: what was paid, per currency.
+    let want: std::collections::BTreeMap<String, i64> =
+        [("CNY".to_string(), 14_550), ("USD".to_string(), 2_500)].into();
+    assert_eq!(xlsx_sums, want);
+    assert_eq!(csv_sums, want);
 }

@@ -7,6 +7,7 @@
 mod chart;
 mod discord;
 mod job;
+mod monthly;
 mod period;
 mod totals;
 

@@ -14,18 +14,18 @@ use crate::support::shell::{boss_with_summary_channel, run};
 
 /// One shop-day's figures (money in cents); None = not reported.
 #[derive(Debug, Clone, Default)]
-struct Day {
-    uv: Option<i64>,
-    buyers: Option<i64>,
-    orders: Option<i64>,
-    paid: Option<i64>,
-    refund: Option<i64>,
-    ad: Option<i64>,
-    shipping: Option<i64>,
+pub(super) struct Day {
+    pub(super) uv: Option<i64>,
+    pub(super) buyers: Option<i64>,
+    pub(super) orders: Option<i64>,
+    pub(super) paid: Option<i64>,
+    pub(super) refund: Option<i64>,
+    pub(super) ad: Option<i64>,
+    pub(super) shipping: Option<i64>,
 }
 
 impl Day {
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         [
             self.uv,
             self.buyers,
@@ -41,11 +41,11 @@ impl Day {
 }
 
 #[derive(Debug, Clone)]
-struct Shop {
-    name: String,
-    currency: &'static str,
+pub(super) struct Shop {
+    pub(super) name: String,
+    pub(super) currency: &'static str,
     /// Day index (0 = FIRST) -> figures.
-    days: BTreeMap<i64, Day>,
+    pub(super) days: BTreeMap<i64, Day>,
 }
 
 const DAYS: i64 = 14;
@@ -58,7 +58,7 @@ fn maybe(range: std::ops::Range<i64>) -> impl Strategy<Value = Option<i64>> {
     proptest::option::weighted(0.75, range)
 }
 
-fn day() -> impl Strategy<Value = Day> {
+pub(super) fn day() -> impl Strategy<Value = Day> {
     (
         maybe(50..5_000),
         maybe(0..120),
@@ -105,7 +105,7 @@ fn shops() -> impl Strategy<Value = Vec<Shop>> {
 
 // ---- the plain reference: formatting as a reader expects it ----
 
-fn grouped(n: u64) -> String {
+pub(super) fn grouped(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -117,7 +117,7 @@ fn grouped(n: u64) -> String {
     out
 }
 
-fn money(cents: i64, currency: &str) -> String {
+pub(super) fn money(cents: i64, currency: &str) -> String {
     format!(
         "{}.{:02} {currency}",
         grouped((cents / 100) as u64),
@@ -214,7 +214,7 @@ fn cost(f: &Day) -> Option<i64> {
     }
 }
 
-fn sum(shops: &[&Shop], days: &[i64], get: fn(&Day) -> Option<i64>) -> Option<i64> {
+pub(super) fn sum(shops: &[&Shop], days: &[i64], get: fn(&Day) -> Option<i64>) -> Option<i64> {
     let v: Vec<i64> = shops
         .iter()
         .flat_map(|s| days.iter().filter_map(|i| s.days.get(i).and_then(get)))
@@ -223,7 +223,11 @@ fn sum(shops: &[&Shop], days: &[i64], get: fn(&Day) -> Option<i64>) -> Option<i6
 }
 
 /// What the totals of one currency's shops over `days` must read.
-fn expected_totals(shops: &[&Shop], days: &[i64], currency: &str) -> Vec<(&'static str, String)> {
+pub(super) fn expected_totals(
+    shops: &[&Shop],
+    days: &[i64],
+    currency: &str,
+) -> Vec<(&'static str, String)> {
     let m = shops
         .iter()
         .filter(|s| days.iter().any(|i| s.days.contains_key(i)))
@@ -263,7 +267,7 @@ fn expected_totals(shops: &[&Shop], days: &[i64], currency: &str) -> Vec<(&'stat
 
 /// The output's "Label: value" lines per currency block (one block without a header when the
 /// output has one currency).
-fn blocks(out: &str, only: Option<&str>) -> BTreeMap<String, BTreeMap<String, String>> {
+pub(super) fn blocks(out: &str, only: Option<&str>) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut map: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut current = only.map(str::to_string);
     for line in out.lines() {
@@ -288,6 +292,15 @@ fn blocks(out: &str, only: Option<&str>) -> BTreeMap<String, BTreeMap<String, St
 }
 
 async fn enter_all(sh: &mut storeops::adapters::shell::Shell, shops: &[Shop]) {
+    enter_from(sh, shops, first()).await;
+}
+
+/// Adds the shops and types each shop-day's figures, day index 0 being `start`.
+pub(super) async fn enter_from(
+    sh: &mut storeops::adapters::shell::Shell,
+    shops: &[Shop],
+    start: NaiveDate,
+) {
     for s in shops {
         let out = run(
             sh,
@@ -302,7 +315,7 @@ async fn enter_all(sh: &mut storeops::adapters::shell::Shell, shops: &[Shop]) {
             let mut line = format!(
                 "/data enter shop:{} date:{} confirm:true",
                 s.name,
-                first() + Duration::days(*i)
+                start + Duration::days(*i)
             );
             let cents = |c: i64| format!("{}.{:02}", c / 100, c % 100);
             for (k, v, m) in [
@@ -328,7 +341,7 @@ async fn enter_all(sh: &mut storeops::adapters::shell::Shell, shops: &[Shop]) {
 }
 
 /// The currencies in use, each with its shops.
-fn by_currency(shops: &[Shop]) -> BTreeMap<&'static str, Vec<&Shop>> {
+pub(super) fn by_currency(shops: &[Shop]) -> BTreeMap<&'static str, Vec<&Shop>> {
     let mut m: BTreeMap<&'static str, Vec<&Shop>> = BTreeMap::new();
     for s in shops {
         m.entry(s.currency).or_default().push(s);
@@ -372,44 +385,7 @@ async fn check(shops: Vec<Shop>) {
     // The weekly summary of the same week: the same totals, the daily average over the days
     // with an amount paid, the best and worst day.
     let out = run(&mut sh, "/summary weekly date:2026-11-18").await;
-    let shown = blocks(&out, only);
-    for c in &with_figures {
-        let ss = &groups[c];
-        for (label, value) in expected_totals(ss, &week, c) {
-            assert_eq!(shown[*c][label], value, "weekly, {c} {label}:\n{out}");
-        }
-        let per_day: Vec<(i64, i64)> = week
-            .iter()
-            .filter_map(|i| sum(ss, &[*i], |f| f.paid).map(|p| (*i, p)))
-            .collect();
-        let avg = if per_day.is_empty() {
-            "—".to_string()
-        } else {
-            let total: i64 = per_day.iter().map(|(_, p)| p).sum();
-            let cents = (total as f64 / per_day.len() as f64).round() as i64;
-            format!(
-                "{} (over {} days with figures)",
-                money(cents, c),
-                per_day.len()
-            )
-        };
-        assert_eq!(shown[*c]["Daily average paid"], avg, "weekly {c}:\n{out}");
-        if let Some(best) = per_day.iter().map(|(_, p)| *p).max() {
-            let worst = per_day.iter().map(|(_, p)| *p).min().unwrap_or(best);
-            for (label, amount) in [("Best day", best), ("Worst day", worst)] {
-                let v = &shown[*c][label];
-                let ok = per_day.iter().any(|(i, p)| {
-                    *p == amount
-                        && *v == format!("{} · {}", first() + Duration::days(*i), money(amount, c))
-                });
-                assert!(
-                    ok,
-                    "weekly {c} {label} = {v}, expected {}:\n{out}",
-                    money(amount, c)
-                );
-            }
-        }
-    }
+    check_period(&out, &groups, &week, first(), "weekly");
 
     // The morning summary of the 22nd: each shop's amount paid in its own currency, and a
     // total per currency of two shops or more, never across currencies.
@@ -480,8 +456,78 @@ async fn check(shops: Vec<Shop>) {
     }
 }
 
+/// The totals, the daily average over the days with an amount paid, and the best and worst
+/// day that a weekly or monthly summary (`out`, named `what`) prints for `days` (indices from
+/// `start`): one block per currency whose shops have figures in those days.
+pub(super) fn check_period(
+    out: &str,
+    groups: &BTreeMap<&'static str, Vec<&Shop>>,
+    days: &[i64],
+    start: NaiveDate,
+    what: &str,
+) {
+    let with_figures: Vec<&str> = groups
+        .iter()
+        .filter(|(_, ss)| {
+            ss.iter()
+                .any(|s| days.iter().any(|i| s.days.contains_key(i)))
+        })
+        .map(|(c, _)| *c)
+        .collect();
+    if with_figures.is_empty() {
+        assert!(out.contains("No figures for this period"), "{what}:\n{out}");
+    }
+    let only = (with_figures.len() == 1).then(|| with_figures[0]);
+    let shown = blocks(out, only);
+    for c in &with_figures {
+        let ss = &groups[c];
+        for (label, value) in expected_totals(ss, days, c) {
+            assert_eq!(shown[*c][label], value, "{what}, {c} {label}:\n{out}");
+        }
+        let per_day: Vec<(i64, i64)> = days
+            .iter()
+            .filter_map(|i| sum(ss, &[*i], |f| f.paid).map(|p| (*i, p)))
+            .collect();
+        let avg = if per_day.is_empty() {
+            "—".to_string()
+        } else {
+            let total: i64 = per_day.iter().map(|(_, p)| p).sum();
+            let cents = (total as f64 / per_day.len() as f64).round() as i64;
+            format!(
+                "{} (over {} days with figures)",
+                money(cents, c),
+                per_day.len()
+            )
+        };
+        assert_eq!(shown[*c]["Daily average paid"], avg, "{what} {c}:\n{out}");
+        if let Some(best) = per_day.iter().map(|(_, p)| *p).max() {
+            let worst = per_day.iter().map(|(_, p)| *p).min().unwrap_or(best);
+            for (label, amount) in [("Best day", best), ("Worst day", worst)] {
+                let v = &shown[*c][label];
+                let ok = per_day.iter().any(|(i, p)| {
+                    *p == amount
+                        && *v == format!("{} · {}", start + Duration::days(*i), money(amount, c))
+                });
+                assert!(
+                    ok,
+                    "{what} {c} {label} = {v}, expected {}:\n{out}",
+                    money(amount, c)
+                );
+            }
+        }
+    }
+    assert_eq!(
+        blocks(out, only)
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        with_figures,
+        "{what}: one block per currency with figures:\n{out}"
+    );
+}
+
 /// The number of cases: `STOREOPS_MODEL_CASES`, else 12.
-fn cases() -> u32 {
+pub(super) fn cases() -> u32 {
     std::env::var("STOREOPS_MODEL_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

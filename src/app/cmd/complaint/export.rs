@@ -15,6 +15,17 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
     let x = HistoryExport::open(ctx, req, Log::Complaint, &mut conn).await?;
     let (from, to) = x.period;
     let items = complaints::logged_between(&mut conn, ctx.guild.guild_id, from, to).await?;
+    // Each amount beside its currency (that of the payment: the shops' on its platform, or the
+    // server's default), so no reader adds yuan to dollars.
+    let (first, last) = items
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(a, b), c| (a.min(c.id), b.max(c.id)));
+    let currencies = if items.is_empty() {
+        Default::default()
+    } else {
+        complaints::payment_currencies(&mut conn, ctx.guild.guild_id, first, last).await?
+    };
+    let default_currency = &ctx.app.config.defaults.currency;
     drop(conn);
     let l = ctx.locale;
     let local = |t| x.local(t);
@@ -50,6 +61,13 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
                 Cell::text(c.outcome.map(|o| l.t(&format!("choice-{}", o.key())))),
                 c.amount
                     .map_or(Cell::Empty, |a| Cell::Num(a.0 as f64 / 100.0)),
+                Cell::text(c.amount.map(|_| {
+                    currencies
+                        .get(&c.id)
+                        .filter(|cur| !cur.is_empty())
+                        .unwrap_or(default_currency)
+                        .clone()
+                })),
             ]
         })
         .collect();
@@ -72,6 +90,7 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
             "hours",
             "outcome",
             "amount",
+            "currency",
         ]),
         rows,
     };

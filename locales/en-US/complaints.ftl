@@ -93,6 +93,7 @@ complaint-visit-note = Ask { $customer } whether everything is fine now.
 complaint-visit-scheduled = Return visit scheduled as task #{ $task }, due { $due }.
 complaint-list-title = Complaints: { $scope } — page { $page }/{ $pages } ({ $total })
 complaint-list-empty = No complaints here.
+complaint-list-yours-only = You see the complaints you logged or handle; customer service and managers see every one.
 complaint-event-logged = logged it
 complaint-event-claimed = claimed it
 complaint-event-assigned = assigned it

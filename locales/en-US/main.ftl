@@ -247,3 +247,4 @@ err-access-task-party = Only the task's assignee, its position (while nobody has
 err-access-task-assigner = Only the task's assigner or a manager may do this.
 err-access-handler = Only customer service (while nobody handles the complaint), the complaint's handler or a manager may do this; a complaint a colleague handles goes through them or a manager.
 err-access-service-handler = Only customer service, the complaint's handler or a manager may do this.
+err-access-complaint-viewer = Complaint #{ $id } is not one you logged or handle: only customer service and managers see every complaint. Type /complaint list to see yours, or ask customer service about this one.

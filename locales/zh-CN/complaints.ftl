@@ -90,6 +90,7 @@ complaint-visit-note = 询问 { $customer } 现在是否一切正常。
 complaint-visit-scheduled = 已安排回访任务 #{ $task }，截止 { $due }。
 complaint-list-title = 投诉：{ $scope } —— 第 { $page }/{ $pages } 页（{ $total }）
 complaint-list-empty = 这里没有投诉。
+complaint-list-yours-only = 您看到的是您登记或处理的投诉；客服和经理能看到所有投诉。
 complaint-event-logged = 登记了投诉
 complaint-event-claimed = 认领了投诉
 complaint-event-assigned = 分派了投诉

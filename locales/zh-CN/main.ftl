@@ -244,3 +244,4 @@ err-access-task-party = 只有任务的负责人、所属岗位（尚无人认�
 err-access-task-assigner = 只有任务的分配人或经理可以这样做。
 err-access-handler = 只有客服（投诉尚无人处理时）、投诉的处理人或经理可以这样做；同事处理中的投诉请找处理人或经理。
 err-access-service-handler = 只有客服、投诉的处理人或经理可以这样做。
+err-access-complaint-viewer = 投诉 #{ $id } 不是您登记或处理的：只有客服和经理能查看所有投诉。输入 /complaint list 查看您的投诉，或向客服询问这一条。

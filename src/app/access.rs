@@ -35,6 +35,10 @@ pub enum Rule {
     Handler,
     /// Customer service, the complaint's handler and managers.
     ServiceOrHandler,
+    /// Seeing a complaint: customer service and managers see every complaint; any other
+    /// member only those they logged or handle ([`sees_complaint`]). Lists, autocomplete and
+    /// `/complaint show` keep to it.
+    ComplaintViewer,
 }
 
 impl Rule {
@@ -51,6 +55,9 @@ impl Rule {
             Rule::TaskAssigner => "assigner, managers",
             Rule::Handler => "handler (customer service while nobody handles it), managers",
             Rule::ServiceOrHandler => "customer service, handler, managers",
+            Rule::ComplaintViewer => {
+                "customer service, managers; others: those they logged or handle"
+            }
         }
     }
 
@@ -64,6 +71,7 @@ impl Rule {
             Rule::TaskAssigner => "err-access-task-assigner",
             Rule::Handler => "err-access-handler",
             Rule::ServiceOrHandler => "err-access-service-handler",
+            Rule::ComplaintViewer => "err-access-complaint-viewer",
             Rule::Everyone => "err-manager-only",
         }
     }
@@ -89,8 +97,8 @@ pub const TABLE: &[(&str, Rule)] = &[
     ("task export", Rule::Managers),
     ("task recurring", Rule::ListOrManagers),
     ("complaint log", Rule::Everyone),
-    ("complaint list", Rule::Everyone),
-    ("complaint show", Rule::Everyone),
+    ("complaint list", Rule::ComplaintViewer),
+    ("complaint show", Rule::ComplaintViewer),
     ("complaint claim", Rule::Service),
     ("complaint assign", Rule::Handler),
     ("complaint note", Rule::ServiceOrHandler),
@@ -133,7 +141,7 @@ pub const TABLE: &[(&str, Rule)] = &[
     ("cmp:claim", Rule::Service),
     ("cmp:resolve", Rule::Handler),
     ("cmp:note", Rule::ServiceOrHandler),
-    ("cmp:page", Rule::Everyone),
+    ("cmp:page", Rule::ComplaintViewer),
     ("act:ack", Rule::Everyone),
     ("act:tick", Rule::Everyone),
     ("imp:confirm", Rule::DataTeam),
@@ -176,8 +184,38 @@ pub fn allows_positions(
             | Rule::TaskParty
             | Rule::TaskAssigner
             | Rule::Handler
-            | Rule::ServiceOrHandler => true,
+            | Rule::ServiceOrHandler
+            | Rule::ComplaintViewer => true,
         }
+}
+
+/// Whether positions alone let a member see every complaint ([`Rule::ComplaintViewer`]):
+/// customer service and managers.
+pub fn sees_all_complaints(manager: bool, positions: &[Position]) -> bool {
+    manager || positions.contains(&Position::CustomerService)
+}
+
+/// Whether `user` may see a complaint that `logged_by` logged and `owner` handles
+/// ([`Rule::ComplaintViewer`]): customer service and managers see all; anyone else those they
+/// logged or handle.
+pub fn sees_complaint(
+    manager: bool,
+    positions: &[Position],
+    user: u64,
+    owner: Option<u64>,
+    logged_by: u64,
+) -> bool {
+    sees_all_complaints(manager, positions) || owner == Some(user) || logged_by == user
+}
+
+/// The member of `ctx` whose complaints alone they see, or `None` when they see every one.
+pub fn complaint_party(ctx: &Ctx<'_>) -> Option<u64> {
+    let actor = &ctx.origin.actor;
+    (!sees_all_complaints(
+        actor.is_manager(&ctx.guild),
+        &actor.positions_in(&ctx.guild),
+    ))
+    .then_some(actor.user_id)
 }
 
 /// Whether the actor of `ctx` has the positions `rule` needs.

@@ -222,6 +222,8 @@ pub struct Filter {
     pub open_only: bool,
     /// Owned by.
     pub owner: Option<u64>,
+    /// Logged or handled by (a member who does not see every complaint).
+    pub party: Option<u64>,
     /// Open and past the limit at this instant, or resolved after it.
     pub breached_at: Option<DateTime<Utc>>,
     pub platform: Option<String>,
@@ -259,6 +261,11 @@ fn list_parts(guild_id: u64, f: &Filter) -> Vec<(String, Vec<Arg>)> {
     if let Some(o) = f.owner {
         cond.push_str(" AND owner_id = ?");
         args.push(Arg::Int(id_in(o)));
+    }
+    if let Some(u) = f.party {
+        cond.push_str(" AND (owner_id = ? OR logged_by = ?)");
+        args.push(Arg::Int(id_in(u)));
+        args.push(Arg::Int(id_in(u)));
     }
     if let Some(p) = &f.platform {
         cond.push_str(" AND platform = ?");
@@ -362,7 +369,8 @@ pub async fn list(
 /// `reopen`, `note` may name one), read backwards through `complaints_logged_stats`. Also read
 /// by the query-plan test.
 pub fn suggest_sql(resolved: bool) -> String {
-    let typed = "(?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)";
+    let typed = "(?2 = '' OR instr(lower(order_no), lower(?2)) > 0 OR instr(lower(summary), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)
+        AND (?4 IS NULL OR owner_id = ?4 OR logged_by = ?4)";
     if resolved {
         format!(
             "SELECT {COLUMNS} FROM complaints WHERE guild_id = ?1 AND status = 'resolved' AND {typed}
@@ -377,12 +385,14 @@ pub fn suggest_sql(resolved: bool) -> String {
 }
 
 /// Complaints matching typed text (order number or summary), for autocomplete (25 at most):
-/// open ones by limit, then, unless `open_only`, resolved ones newest first.
+/// open ones by limit, then, unless `open_only`, resolved ones newest first; with `party`, only
+/// those that member logged or handles.
 pub async fn suggest(
     conn: &mut SqliteConnection,
     guild_id: u64,
     typed: &str,
     open_only: bool,
+    party: Option<u64>,
 ) -> StoreResult<Vec<Complaint>> {
     let mut out = Vec::new();
     for resolved in [false, true] {
@@ -394,6 +404,7 @@ pub async fn suggest(
             .bind(id_in(guild_id))
             .bind(typed.trim().trim_start_matches('#'))
             .bind(room)
+            .bind(party.map(id_in))
             .fetch_all(&mut *conn)
             .await?;
         for r in &rows {

@@ -401,6 +401,14 @@ pub fn hot_queries() -> Vec<(String, String)> {
             },
         ),
         (
+            "open, as a member who sees only theirs",
+            complaints::Filter {
+                open_only: true,
+                party: Some(7),
+                ..Default::default()
+            },
+        ),
+        (
             "open on a platform",
             complaints::Filter {
                 open_only: true,

@@ -22,6 +22,7 @@ mod import_real;
 mod legacy;
 mod model;
 mod outbox;
+mod permissions;
 mod records;
 mod scale;
 mod schedules;

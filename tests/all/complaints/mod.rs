@@ -10,6 +10,7 @@ mod discord;
 mod pings;
 mod stats;
 mod view;
+mod visibility;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

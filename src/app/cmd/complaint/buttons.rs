@@ -4,8 +4,9 @@
 
 use std::fmt;
 
-use super::view::list;
-use super::{ListQuery, Resolution, Scope, claim, note, resolve};
+use super::view::{list, visible};
+use super::{ListQuery, Resolution, Scope, claim, is_service, load, may_handle, note, resolve};
+use crate::app::access::{self, Rule};
 use crate::app::input::checked_text;
 use crate::app::{AppResult, Ctx, UserError};
 use crate::domain::complaint::Outcome;
@@ -110,6 +111,12 @@ pub async fn press(ctx: &Ctx<'_>, button: ComplaintButton) -> AppResult<Reply> {
             Ok(r)
         }
         ComplaintButton::Resolve(id) => {
+            // Refused before the form opens, not after it is filled in.
+            let c = load(&mut *ctx.conn().await?, ctx, id).await?;
+            visible(ctx, &c)?;
+            if !may_handle(ctx, &c) {
+                return Err(access::refused(Rule::Handler).into());
+            }
             let field = |fid: &str, long, required, placeholder: String| FormField {
                 id: fid.into(),
                 label: l.t(&format!("complaint-form-{fid}")),
@@ -132,22 +139,29 @@ pub async fn press(ctx: &Ctx<'_>, button: ComplaintButton) -> AppResult<Reply> {
                 ..Reply::default()
             })
         }
-        ComplaintButton::Note(id) => Ok(Reply {
-            lines: vec![tr!(l, "complaint-form-note-hint", id = id)],
-            form: Some(Form {
-                id: ComplaintForm::Note(id).to_string(),
-                title: tr!(l, "complaint-form-note-title", id = id),
-                fields: vec![FormField {
-                    id: "text".into(),
-                    label: l.t("complaint-form-note"),
-                    long: true,
-                    required: true,
-                    placeholder: None,
-                }],
-            }),
-            ephemeral: true,
-            ..Reply::default()
-        }),
+        ComplaintButton::Note(id) => {
+            let c = load(&mut *ctx.conn().await?, ctx, id).await?;
+            visible(ctx, &c)?;
+            if !(is_service(ctx) || may_handle(ctx, &c)) {
+                return Err(access::refused(Rule::ServiceOrHandler).into());
+            }
+            Ok(Reply {
+                lines: vec![tr!(l, "complaint-form-note-hint", id = id)],
+                form: Some(Form {
+                    id: ComplaintForm::Note(id).to_string(),
+                    title: tr!(l, "complaint-form-note-title", id = id),
+                    fields: vec![FormField {
+                        id: "text".into(),
+                        label: l.t("complaint-form-note"),
+                        long: true,
+                        required: true,
+                        placeholder: None,
+                    }],
+                }),
+                ephemeral: true,
+                ..Reply::default()
+            })
+        }
     }
 }
 

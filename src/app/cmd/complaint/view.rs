@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::buttons::ComplaintButton;
 use super::{ListQuery, PAGE_SIZE, Scope, load, role};
+use crate::app::access::{self, Rule};
 use crate::app::{AppResult, Ctx, Invocation, Suggestions, UserError, view};
 use crate::domain::complaint::Severity;
 use crate::domain::in_time;
@@ -168,9 +169,12 @@ pub(super) fn buttons(l: Locale, c: &Complaint) -> Vec<message::Button> {
 
 pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Reply> {
     let page = page.max(1);
+    // A member who does not see every complaint lists those they logged or handle.
+    let party = access::complaint_party(ctx);
     let mut f = Filter {
         platform: q.platform.clone(),
         category: q.category.clone(),
+        party,
         ..Filter::default()
     };
     match q.scope {
@@ -211,6 +215,9 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
         pages = pages_shown,
         total = total_shown
     ));
+    if party.is_some() {
+        r.lines.push(l.t("complaint-list-yours-only"));
+    }
     if rows.is_empty() {
         r.lines.push(l.t("complaint-list-empty"));
     }
@@ -257,9 +264,27 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
     Ok(r)
 }
 
+/// Refuses a member who may not see complaint `c` ([`Rule::ComplaintViewer`]), saying what
+/// they can do instead.
+pub(super) fn visible(ctx: &Ctx<'_>, c: &Complaint) -> Result<(), UserError> {
+    let actor = &ctx.origin.actor;
+    if access::sees_complaint(
+        actor.is_manager(&ctx.guild),
+        &actor.positions_in(&ctx.guild),
+        actor.user_id,
+        c.owner_id,
+        c.logged_by,
+    ) {
+        Ok(())
+    } else {
+        Err(access::refused(Rule::ComplaintViewer).arg("id", c.id.to_string()))
+    }
+}
+
 pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> {
     let mut conn = ctx.conn().await?;
     let c = load(&mut conn, ctx, id).await?;
+    visible(ctx, &c)?;
     let l = ctx.locale;
     let r = describe(l, &c, &ctx.guild, ctx.now);
     let mut r = view::with_history(&mut conn, (r, l), (Log::Complaint, id), page, |e| {
@@ -304,8 +329,9 @@ pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Sug
                 .get(1)
                 .is_some_and(|s| s == "show" || s == "reopen" || s == "note");
             let mut conn = ctx.conn().await?;
-            let rows =
-                complaints::suggest(&mut conn, ctx.guild.guild_id, &typed, open_only).await?;
+            let party = access::complaint_party(ctx);
+            let rows = complaints::suggest(&mut conn, ctx.guild.guild_id, &typed, open_only, party)
+                .await?;
             Ok(rows
                 .iter()
                 .map(|c| {

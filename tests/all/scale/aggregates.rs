@@ -811,7 +811,16 @@ async fn task_stats_rollup_matches_the_base_rows_over_random_changes() {
             };
             match rng.gen_range(0..10) {
                 _ if ids.is_empty() => {}
-                0..=3 => {}
+                0..=2 => {}
+                3 => {
+                    // Only the time it was done moves (across the deadline or not).
+                    sqlx::query("UPDATE tasks SET done_at = done_at + ?2 WHERE id = ?1")
+                        .bind(pick(&mut rng))
+                        .bind(rng.gen_range(-DAY..DAY))
+                        .execute(t.pool())
+                        .await
+                        .expect("done at");
+                }
                 4 | 5 => {
                     // Done (again), early or late, sometimes to the ms of the deadline.
                     let late =

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
+use super::complaints::Cut;
 use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::position::Position;
 use crate::domain::recurrence::End;
@@ -399,21 +400,37 @@ pub struct MemberStats {
     pub avg_late_minutes: Option<f64>,
 }
 
-/// `/task stats`: per member, the tasks due in [?2, ?3) and the active ones past their deadline
-/// at ?4 — each part read through its own index range (the tasks due in the period on the
-/// covering `tasks_due_stats`, the active ones on `tasks_active_by_due`), never the whole
-/// history. Also read by the query-plan test.
-pub const STATS_SQL: &str = "SELECT assignee_id, SUM(assigned), SUM(done), SUM(on_time), SUM(overdue), SUM(late_sum), SUM(late_n)
+/// `/task stats`: per member, the tasks due in a period cut into whole UTC days and partial
+/// days at its ends ([`Cut`]): the whole days ?5 ≤ day < ?6 from the rollup `task_stats_day`
+/// (kept by triggers with every change, migration 20261208180002), the partial days [?2, ?3)
+/// and [?7, ?8) on the covering `tasks_due_stats`; and the active ones past their deadline at
+/// ?4 on `tasks_active_by_due` — never the whole history. Lateness is summed in whole ms.
+/// Also read by the query-plan test.
+pub const STATS_SQL: &str = "SELECT assignee_id, SUM(assigned), SUM(done), SUM(on_time), SUM(overdue), TOTAL(late_ms), SUM(late_n)
      FROM (
+        SELECT assignee_id, assigned, done, on_time, 0 AS overdue, late_ms, late_n
+        FROM task_stats_day
+        WHERE guild_id = ?1 AND day >= ?5 AND day < ?6
+        UNION ALL
         SELECT assignee_id,
-               status <> 'cancelled' AS assigned,
-               status = 'done' AS done,
-               status = 'done' AND done_at < due_at AS on_time,
-               0 AS overdue,
-               CASE WHEN status = 'done' AND done_at >= due_at THEN (done_at - due_at) / 60000.0 END AS late_sum,
-               status = 'done' AND done_at >= due_at AS late_n
+               status <> 'cancelled',
+               status = 'done',
+               status = 'done' AND done_at < due_at,
+               0,
+               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
+               status = 'done' AND done_at >= due_at
         FROM tasks INDEXED BY tasks_due_stats
         WHERE guild_id = ?1 AND due_at >= ?2 AND due_at < ?3 AND assignee_id IS NOT NULL
+        UNION ALL
+        SELECT assignee_id,
+               status <> 'cancelled',
+               status = 'done',
+               status = 'done' AND done_at < due_at,
+               0,
+               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
+               status = 'done' AND done_at >= due_at
+        FROM tasks INDEXED BY tasks_due_stats
+        WHERE guild_id = ?1 AND due_at >= ?7 AND due_at < ?8 AND assignee_id IS NOT NULL
         UNION ALL
         SELECT assignee_id, 0, 0, 0, 1, NULL, 0
         FROM tasks INDEXED BY tasks_active_by_due
@@ -431,23 +448,28 @@ pub async fn stats(
     to: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<MemberStats>> {
-    type StatsRow = (i64, i64, i64, i64, i64, Option<f64>, i64);
+    type StatsRow = (i64, i64, i64, i64, i64, f64, i64);
+    let cut = Cut::of(ms(from), ms(to));
     let rows: Vec<StatsRow> = sqlx::query_as(STATS_SQL)
         .bind(id_in(guild_id))
-        .bind(ms(from))
-        .bind(ms(to))
+        .bind(cut.head.0)
+        .bind(cut.head.1)
         .bind(ms(now))
+        .bind(cut.days.0)
+        .bind(cut.days.1)
+        .bind(cut.tail.0)
+        .bind(cut.tail.1)
         .fetch_all(conn)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(u, a, d, o, od, late_sum, late_n)| MemberStats {
+        .map(|(u, a, d, o, od, late_ms, late_n)| MemberStats {
             user_id: id_out(u),
             assigned: a,
             done: d,
             on_time: o,
             overdue_now: od,
-            avg_late_minutes: (late_n > 0).then(|| late_sum.unwrap_or(0.0) / late_n as f64),
+            avg_late_minutes: (late_n > 0).then(|| late_ms / 60_000.0 / late_n as f64),
         })
         .collect())
 }

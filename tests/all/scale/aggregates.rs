@@ -738,3 +738,239 @@ fn base64_of(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// A task as the reference reads it back: guild, assignee, status, deadline, done at.
+type TaskRow = (i64, Option<i64>, String, i64, Option<i64>);
+
+/// `tasks::stats` of [from, to) at `now` worked out from the base rows.
+fn task_stats_reference(
+    all: &[TaskRow],
+    guild: u64,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> Vec<storeops::store::tasks::MemberStats> {
+    let mut per: BTreeMap<i64, (i64, i64, i64, i64, i64, i64)> = BTreeMap::new();
+    for (g, who, status, due, done_at) in all {
+        let Some(who) = who else { continue };
+        if storeops::store::id_out(*g) != guild {
+            continue;
+        }
+        let e = per.entry(*who).or_default();
+        if *due >= from && *due < to {
+            e.0 += i64::from(status != "cancelled");
+            if status == "done" {
+                e.1 += 1;
+                match done_at {
+                    Some(d) if d < due => e.2 += 1,
+                    Some(d) => {
+                        e.4 += d - due;
+                        e.5 += 1;
+                    }
+                    None => {}
+                }
+            }
+        }
+        if matches!(status.as_str(), "open" | "in_progress") && *due <= now {
+            e.3 += 1;
+        }
+    }
+    per.into_iter()
+        .filter(|(_, e)| e.0 > 0 || e.3 > 0)
+        .map(
+            |(who, (assigned, done, on_time, overdue_now, late_ms, late_n))| {
+                storeops::store::tasks::MemberStats {
+                    user_id: storeops::store::id_out(who),
+                    assigned,
+                    done,
+                    on_time,
+                    overdue_now,
+                    avg_late_minutes: (late_n > 0)
+                        .then(|| late_ms as f64 / 60_000.0 / late_n as f64),
+                }
+            },
+        )
+        .collect()
+}
+
+#[tokio::test]
+async fn task_stats_rollup_matches_the_base_rows_over_random_changes() {
+    const STATUSES: [&str; 4] = ["open", "in_progress", "done", "cancelled"];
+    for seed in [18_101u64, 18_102, 18_103] {
+        let t = TestApp::quiet().await;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let now = ms(t.clock_now());
+        for step in 0..400 {
+            let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM tasks")
+                .fetch_all(t.pool())
+                .await
+                .expect("ids");
+            let pick = |rng: &mut StdRng| ids[rng.gen_range(0..ids.len())].0;
+            let member = |rng: &mut StdRng| -> Option<i64> {
+                [None, Some(11), Some(12), Some(13)][rng.gen_range(0..4)]
+            };
+            match rng.gen_range(0..10) {
+                _ if ids.is_empty() => {}
+                0..=2 => {}
+                3 => {
+                    // Only the time it was done moves (across the deadline or not).
+                    sqlx::query("UPDATE tasks SET done_at = done_at + ?2 WHERE id = ?1")
+                        .bind(pick(&mut rng))
+                        .bind(rng.gen_range(-DAY..DAY))
+                        .execute(t.pool())
+                        .await
+                        .expect("done at");
+                }
+                4 | 5 => {
+                    // Done (again), early or late, sometimes to the ms of the deadline.
+                    let late =
+                        [-DAY, -1, 0, 1, 3 * DAY][rng.gen_range(0..5)] + rng.gen_range(0..MINUTE);
+                    sqlx::query(
+                        "UPDATE tasks SET status = 'done', done_at = due_at + ?2 WHERE id = ?1",
+                    )
+                    .bind(pick(&mut rng))
+                    .bind(late)
+                    .execute(t.pool())
+                    .await
+                    .expect("done");
+                }
+                6 => {
+                    // Reopened, started or cancelled (done_at kept or cleared).
+                    sqlx::query("UPDATE tasks SET status = ?2, done_at = CASE WHEN ?3 THEN NULL ELSE done_at END WHERE id = ?1")
+                        .bind(pick(&mut rng))
+                        .bind(["open", "in_progress", "cancelled"][rng.gen_range(0..3)])
+                        .bind(rng.gen_bool(0.5))
+                        .execute(t.pool())
+                        .await
+                        .expect("status");
+                }
+                7 => {
+                    // Moved: another deadline, member or guild.
+                    sqlx::query("UPDATE tasks SET due_at = ?2, assignee_id = ?3, guild_id = ?4 WHERE id = ?1")
+                        .bind(pick(&mut rng))
+                        .bind(instant(&mut rng, now))
+                        .bind(member(&mut rng))
+                        .bind(id_in([GUILD, OTHER_GUILD][rng.gen_range(0..2)]))
+                        .execute(t.pool())
+                        .await
+                        .expect("move");
+                }
+                _ => {
+                    sqlx::query("DELETE FROM tasks WHERE id = ?1")
+                        .bind(pick(&mut rng))
+                        .execute(t.pool())
+                        .await
+                        .expect("delete");
+                }
+            }
+            if rng.gen_bool(0.7) {
+                let due = instant(&mut rng, now);
+                let status = STATUSES[rng.gen_range(0..4)];
+                let done_at = (status == "done" || rng.gen_bool(0.1))
+                    .then(|| due + rng.gen_range(-2 * DAY..2 * DAY))
+                    .filter(|_| rng.gen_bool(0.95));
+                sqlx::query(
+                    "INSERT INTO tasks (guild_id, title, status, assignee_id, assigner_id, channel_id, due_at, created_at, updated_at, done_at)
+                     VALUES (?1, 't', ?2, ?3, 1, 1, ?4, ?5, ?5, ?6)",
+                )
+                .bind(id_in(if rng.gen_bool(0.85) { GUILD } else { OTHER_GUILD }))
+                .bind(status)
+                .bind(member(&mut rng))
+                .bind(due)
+                .bind(now - 90 * DAY)
+                .bind(done_at)
+                .execute(t.pool())
+                .await
+                .expect("insert");
+            }
+            if step % 40 != 39 {
+                continue;
+            }
+            // The rollup itself, row for row (zero rows left by moves aside).
+            let sums = "SUM(status <> 'cancelled'), SUM(status = 'done'),
+                 SUM(IFNULL(status = 'done' AND done_at < due_at, 0)),
+                 SUM(IFNULL(CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END, 0)),
+                 SUM(IFNULL(status = 'done' AND done_at >= due_at, 0))";
+            type R = Vec<(i64, i64, i64, i64, i64, i64, i64, i64)>;
+            let kept: R = sqlx::query_as(
+                "SELECT guild_id, day, assignee_id, assigned, done, on_time, late_ms, late_n FROM task_stats_day
+                 WHERE assigned <> 0 OR done <> 0 OR on_time <> 0 OR late_ms <> 0 OR late_n <> 0 ORDER BY 1, 2, 3",
+            )
+            .fetch_all(t.pool())
+            .await
+            .expect("kept");
+            let fresh: R = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT guild_id, due_at / 86400000, assignee_id, {sums} FROM tasks
+                 WHERE assignee_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            )))
+            .fetch_all(t.pool())
+            .await
+            .expect("fresh");
+            let fresh: R = fresh
+                .into_iter()
+                .filter(|r| (r.3, r.4, r.5, r.6, r.7) != (0, 0, 0, 0, 0))
+                .collect();
+            assert_eq!(kept, fresh, "seed {seed} step {step}: task_stats_day");
+            // What `/task stats` and the summaries read, over periods cut anywhere.
+            let all: Vec<TaskRow> =
+                sqlx::query_as("SELECT guild_id, assignee_id, status, due_at, done_at FROM tasks")
+                    .fetch_all(t.pool())
+                    .await
+                    .expect("tasks");
+            let mut conn = t.app.store.pool.acquire().await.expect("conn");
+            for _ in 0..6 {
+                let (from, to) = match rng.gen_range(0..4) {
+                    0 => {
+                        let a = now / DAY - rng.gen_range(1..60);
+                        (a * DAY, (a + rng.gen_range(1..30)) * DAY)
+                    }
+                    1 => {
+                        let a = now / DAY - rng.gen_range(1..60);
+                        (
+                            a * DAY - 8 * 3_600_000,
+                            (a + rng.gen_range(1..31)) * DAY - 8 * 3_600_000,
+                        )
+                    }
+                    2 => {
+                        let a = instant(&mut rng, now);
+                        (a, a + rng.gen_range(1..DAY))
+                    }
+                    _ => {
+                        let a = instant(&mut rng, now);
+                        let b = instant(&mut rng, now);
+                        (a.min(b), a.max(b) + 1)
+                    }
+                };
+                let at = now - rng.gen_range(0..30) * DAY;
+                for guild in [GUILD, OTHER_GUILD] {
+                    let got = storeops::store::tasks::stats(
+                        &mut conn,
+                        guild,
+                        from_ms(from),
+                        from_ms(to),
+                        from_ms(at),
+                    )
+                    .await
+                    .expect("stats");
+                    let want = task_stats_reference(&all, guild, from, to, at);
+                    assert_eq!(
+                        got.len(),
+                        want.len(),
+                        "seed {seed} step {step}: [{from}, {to})"
+                    );
+                    for (g, w) in got.iter().zip(&want) {
+                        assert_eq!(
+                            (g.user_id, g.assigned, g.done, g.on_time, g.overdue_now),
+                            (w.user_id, w.assigned, w.done, w.on_time, w.overdue_now),
+                            "seed {seed} step {step}: [{from}, {to})"
+                        );
+                        match (g.avg_late_minutes, w.avg_late_minutes) {
+                            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{a} vs {b}"),
+                            (a, b) => assert_eq!(a, b, "seed {seed} step {step}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

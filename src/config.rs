@@ -578,15 +578,19 @@ pub const DEFAULT_ACTIVITIES: &str = include_str!("../config/activities.toml");
 /// The shipped holidays, compiled in.
 pub const DEFAULT_HOLIDAYS: &str = include_str!("../config/holidays.toml");
 
-/// The `[activities]` section, with the data files it names read and checked.
-fn activity_config(r: &Reader) -> Result<ActivityConfig, ConfigError> {
-    use crate::domain::activity::{QuietHours, parse_defaults, parse_holidays, parse_leads};
-    // (what the file is called in messages, its text)
-    let data = |key: &str, built_in: &'static str| -> Result<(String, String), ConfigError> {
-        let path = r.string("activities", key)?;
-        if path.trim().is_empty() {
-            return Ok(("(built-in)".into(), built_in.to_string()));
-        }
+/// The data file that `[activities] key` names (`""`: the built-in one), read and parsed; a
+/// file that cannot be read or parsed is refused with what it should hold.
+fn data_file<T, E: std::fmt::Display>(
+    r: &Reader,
+    key: &str,
+    built_in: &'static str,
+    holds: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, ConfigError> {
+    let path = r.string("activities", key)?;
+    let (file, text) = if path.trim().is_empty() {
+        ("(built-in)".to_string(), built_in.to_string())
+    } else {
         let text = std::fs::read_to_string(path.trim()).map_err(|e| {
             r.invalid(
                 "activities",
@@ -595,26 +599,28 @@ fn activity_config(r: &Reader) -> Result<ActivityConfig, ConfigError> {
                 &format!("a readable TOML file, or \"\" for the built-in list ({e})"),
             )
         })?;
-        Ok((path, text))
+        (path, text)
     };
-    let (file, text) = data("defaults_file", DEFAULT_ACTIVITIES)?;
-    let defaults = parse_defaults(&text).map_err(|e| {
-        r.invalid(
-            "activities",
-            "defaults_file",
-            &file,
-            &format!("activities in the format of config/activities.toml, but {e}"),
-        )
-    })?;
-    let (file, text) = data("holidays_file", DEFAULT_HOLIDAYS)?;
-    let holidays = parse_holidays(&text).map_err(|e| {
-        r.invalid(
-            "activities",
-            "holidays_file",
-            &file,
-            &format!("holidays in the format of config/holidays.toml, but {e}"),
-        )
-    })?;
+    parse(&text).map_err(|e| r.invalid("activities", key, &file, &format!("{holds}, but {e}")))
+}
+
+/// The `[activities]` section, with the data files it names read and checked.
+fn activity_config(r: &Reader) -> Result<ActivityConfig, ConfigError> {
+    use crate::domain::activity::{QuietHours, parse_defaults, parse_holidays, parse_leads};
+    let defaults = data_file(
+        r,
+        "defaults_file",
+        DEFAULT_ACTIVITIES,
+        "activities in the format of config/activities.toml",
+        parse_defaults,
+    )?;
+    let holidays = data_file(
+        r,
+        "holidays_file",
+        DEFAULT_HOLIDAYS,
+        "holidays in the format of config/holidays.toml",
+        parse_holidays,
+    )?;
     let lead = r.string_list("activities", "default_lead")?;
     let default_lead = parse_leads(&lead.join(",")).map_err(|_| {
         r.invalid(

@@ -679,26 +679,39 @@ mod tests {
         );
     }
 
+    fn holiday(name: &str, from: &str, to: &str) -> Holiday {
+        Holiday {
+            name: name.into(),
+            from: d(from),
+            to: d(to),
+        }
+    }
+
+    /// The rules of a schedule in Shanghai with no end.
+    fn shanghai<'a>(
+        schedule: &'a Schedule,
+        mode: HolidayMode,
+        holidays: &'a [Holiday],
+        skips: &'a BTreeSet<NaiveDate>,
+    ) -> Rules<'a> {
+        Rules {
+            until: None,
+            last: None,
+            schedule,
+            tz: Shanghai,
+            mode,
+            holidays,
+            skips,
+        }
+    }
+
     #[test]
     fn holidays_skip_or_note_and_skipped_days_drop_occurrences() {
         let schedule = parse_schedule("thu 10:00").unwrap();
-        let holidays = vec![Holiday {
-            name: "双12".into(),
-            from: d("2026-12-10"),
-            to: d("2026-12-12"),
-        }];
+        let holidays = vec![holiday("双12", "2026-12-10", "2026-12-12")];
         let mut skips = BTreeSet::new();
         let rules = |mode, skips: &BTreeSet<NaiveDate>| {
-            let r = Rules {
-                until: None,
-                last: None,
-                schedule: &schedule,
-                tz: Shanghai,
-                mode,
-                holidays: &holidays,
-                skips,
-            };
-            r.next_firing(utc("2026-12-04T00:00:00Z"))
+            shanghai(&schedule, mode, &holidays, skips).next_firing(utc("2026-12-04T00:00:00Z"))
         };
         // Thursday 2026-12-10 is inside 双12.
         let fire = rules(HolidayMode::Fire, &skips).unwrap();
@@ -712,15 +725,7 @@ mod tests {
         let skip = rules(HolidayMode::Skip, &skips).unwrap();
         assert_eq!(skip.at, utc("2026-12-24T02:00:00Z"));
 
-        let r = Rules {
-            until: None,
-            last: None,
-            schedule: &schedule,
-            tz: Shanghai,
-            mode: HolidayMode::Skip,
-            holidays: &holidays,
-            skips: &skips,
-        };
+        let r = shanghai(&schedule, HolidayMode::Skip, &holidays, &skips);
         let all = r.between(utc("2026-12-04T00:00:00Z"), utc("2026-12-25T00:00:00Z"), 10);
         let fates: Vec<Fate> = all.into_iter().map(|o| o.fate).collect();
         assert_eq!(
@@ -736,21 +741,9 @@ mod tests {
     #[test]
     fn a_schedule_skipped_for_ever_gives_no_next_firing() {
         let schedule = parse_schedule("daily 09:00").unwrap();
-        let holidays = vec![Holiday {
-            name: "all".into(),
-            from: d("2026-01-01"),
-            to: d("2099-12-31"),
-        }];
+        let holidays = vec![holiday("all", "2026-01-01", "2099-12-31")];
         let skips = BTreeSet::new();
-        let r = Rules {
-            until: None,
-            last: None,
-            schedule: &schedule,
-            tz: Shanghai,
-            mode: HolidayMode::Skip,
-            holidays: &holidays,
-            skips: &skips,
-        };
+        let r = shanghai(&schedule, HolidayMode::Skip, &holidays, &skips);
         assert_eq!(r.next_firing(utc("2026-12-04T00:00:00Z")), None);
     }
 

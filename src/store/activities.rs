@@ -106,6 +106,25 @@ fn checklist_json(lines: &[String]) -> StoreResult<String> {
     serde_json::to_string(lines).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// The columns a person edits, as [`bind_fields`] binds them (`?N` from the first number on).
+const FIELDS: &str = "name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, until_day, times, times_from";
+
+fn bind_fields<'q>(q: super::Statement<'q>, a: &Activity) -> StoreResult<super::Statement<'q>> {
+    Ok(q.bind(a.name.clone())
+        .bind(a.schedule.clone())
+        .bind(a.channel_id.map(id_in))
+        .bind(a.position.map(|p| p.key()))
+        .bind(a.role_id.map(id_in))
+        .bind(activity::leads_to_minutes(&a.leads))
+        .bind(a.message.clone())
+        .bind(checklist_json(&a.checklist)?)
+        .bind(a.holidays.key())
+        .bind(a.paused)
+        .bind(a.until.map(|d| d.to_string()))
+        .bind(a.times)
+        .bind(a.times_from.map(ms)))
+}
+
 /// Saves a new activity (unplanned: the caller plans it in the same transaction).
 pub async fn insert(
     conn: &mut SqliteConnection,
@@ -113,30 +132,16 @@ pub async fn insert(
     seeded: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO activities (guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, seeded, created_by, created_at, updated_at, until_day, times, times_from)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17) RETURNING id",
-    )
-    .bind(id_in(a.guild_id))
-    .bind(&a.name)
-    .bind(&a.schedule)
-    .bind(a.channel_id.map(id_in))
-    .bind(a.position.map(|p| p.key()))
-    .bind(a.role_id.map(id_in))
-    .bind(activity::leads_to_minutes(&a.leads))
-    .bind(&a.message)
-    .bind(checklist_json(&a.checklist)?)
-    .bind(a.holidays.key())
-    .bind(a.paused)
-    .bind(seeded)
-    .bind(id_in(a.created_by))
-    .bind(ms(now))
-    .bind(a.until.map(|d| d.to_string()))
-    .bind(a.times)
-    .bind(a.times_from.map(ms))
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
+    let sql = format!(
+        "INSERT INTO activities (guild_id, seeded, created_by, created_at, updated_at, {FIELDS})
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id"
+    );
+    let q = sqlx::query(AssertSqlSafe(sql))
+        .bind(id_in(a.guild_id))
+        .bind(seeded)
+        .bind(id_in(a.created_by))
+        .bind(ms(now));
+    Ok(bind_fields(q, a)?.fetch_one(conn).await?.try_get(0)?)
 }
 
 /// An activity of the guild (not removed).
@@ -185,29 +190,13 @@ pub async fn update(
     a: &Activity,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE activities SET name = ?2, schedule = ?3, channel_id = ?4, position = ?5, role_id = ?6, leads = ?7,
-            message = ?8, checklist = ?9, holidays = ?10, paused = ?11, updated_at = ?12, until_day = ?13,
-            times = ?14, times_from = ?15
-         WHERE id = ?1",
-    )
-    .bind(a.id)
-    .bind(&a.name)
-    .bind(&a.schedule)
-    .bind(a.channel_id.map(id_in))
-    .bind(a.position.map(|p| p.key()))
-    .bind(a.role_id.map(id_in))
-    .bind(activity::leads_to_minutes(&a.leads))
-    .bind(&a.message)
-    .bind(checklist_json(&a.checklist)?)
-    .bind(a.holidays.key())
-    .bind(a.paused)
-    .bind(ms(now))
-    .bind(a.until.map(|d| d.to_string()))
-    .bind(a.times)
-    .bind(a.times_from.map(ms))
-    .execute(conn)
-    .await?;
+    let sql = format!(
+        "UPDATE activities SET updated_at = ?2, ({FIELDS}) =
+            (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         WHERE id = ?1"
+    );
+    let q = sqlx::query(AssertSqlSafe(sql)).bind(a.id).bind(ms(now));
+    bind_fields(q, a)?.execute(conn).await?;
     Ok(())
 }
 
@@ -331,15 +320,31 @@ pub async fn add_skip(
     by: u64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "INSERT OR IGNORE INTO activity_skips (activity_id, day, created_by, created_at) VALUES (?1, ?2, ?3, ?4)",
-    )
-    .bind(id)
-    .bind(day_text(day))
-    .bind(id_in(by))
-    .bind(ms(now))
-    .execute(conn)
-    .await?;
+    let sql = "INSERT OR IGNORE INTO activity_skips (activity_id, day, created_by, created_at) VALUES (?1, ?2, ?3, ?4)";
+    mark_once(conn, sql, id, day_text(day), by, now).await
+}
+
+/// Records a member's mark on an activity (a skipped day, an acknowledged occurrence) once:
+/// `sql` inserts (activity, `key`, member, instant) or ignores a repeat, which the table's key
+/// refuses. Returns whether the mark is new.
+async fn mark_once<K>(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    id: i64,
+    key: K,
+    user: u64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool>
+where
+    K: for<'t> sqlx::Encode<'t, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    let done = sqlx::query(sql)
+        .bind(id)
+        .bind(key)
+        .bind(id_in(user))
+        .bind(ms(now))
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -369,16 +374,8 @@ pub async fn add_ack(
     user: u64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "INSERT OR IGNORE INTO activity_acks (activity_id, occurrence_at, user_id, at) VALUES (?1, ?2, ?3, ?4)",
-    )
-    .bind(id)
-    .bind(ms(occurrence))
-    .bind(id_in(user))
-    .bind(ms(now))
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "INSERT OR IGNORE INTO activity_acks (activity_id, occurrence_at, user_id, at) VALUES (?1, ?2, ?3, ?4)";
+    mark_once(conn, sql, id, ms(occurrence), user, now).await
 }
 
 /// The ticked checklist lines of an occurrence: (line, who ticked it).

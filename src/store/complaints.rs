@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
-use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use super::{Arg, StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::complaint::{Outcome, Severity};
 use crate::domain::money::Money;
 
@@ -230,26 +230,6 @@ pub struct Filter {
     pub category: Option<String>,
 }
 
-/// A bound value of a statement built from a filter.
-#[derive(Debug, Clone)]
-enum Arg {
-    Int(i64),
-    Text(String),
-}
-
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
-    args: &[Arg],
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    for a in args {
-        q = match a {
-            Arg::Int(v) => q.bind(*v),
-            Arg::Text(v) => q.bind(v.clone()),
-        };
-    }
-    q
-}
-
 /// A list is one or two parts shown one after the other, each read in `deadline_at, id` order
 /// through an index that matches its condition: open complaints first, then resolved ones
 /// (`status` is `open` or `resolved`, and `open` sorts first). A breached list is the open
@@ -333,14 +313,14 @@ pub async fn list(
     for ((_, args), (capped_sql, exact_sql, page_sql)) in
         list_parts(guild_id, f).into_iter().zip(list_sql(f))
     {
-        let mut n: i64 = bind_all(sqlx::query(AssertSqlSafe(capped_sql)), &args)
+        let mut n: i64 = super::bind_all(sqlx::query(AssertSqlSafe(capped_sql)), &args)
             .bind(COUNT_CAP + 1)
             .fetch_one(&mut *conn)
             .await?
             .try_get(0)?;
         if n > COUNT_CAP && offset + limit > total + COUNT_CAP {
             // A page past the cap: where this part ends matters now.
-            n = bind_all(sqlx::query(AssertSqlSafe(exact_sql)), &args)
+            n = super::bind_all(sqlx::query(AssertSqlSafe(exact_sql)), &args)
                 .fetch_one(&mut *conn)
                 .await?
                 .try_get(0)?;
@@ -350,7 +330,7 @@ pub async fn list(
         let skip = (offset - total).max(0);
         let want = limit - out.len() as i64;
         if want > 0 && skip < n {
-            let rows = bind_all(sqlx::query(AssertSqlSafe(page_sql)), &args)
+            let rows = super::bind_all(sqlx::query(AssertSqlSafe(page_sql)), &args)
                 .bind(want)
                 .bind(skip)
                 .fetch_all(&mut *conn)

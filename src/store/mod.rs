@@ -248,6 +248,27 @@ impl Store {
     }
 }
 
+/// A statement with its arguments, as the helpers that bind a record's columns take it.
+pub(crate) type Statement<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// A bound value of a statement built from a filter.
+#[derive(Debug, Clone)]
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// `q` with `args` bound in order.
+fn bind_all<'q>(mut q: Statement<'q>, args: &[Arg]) -> Statement<'q> {
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(*v),
+            Arg::Text(v) => q.bind(v.clone()),
+        };
+    }
+    q
+}
+
 /// The rows of a guild whose instant column lies in [from, to) (`sql` binds `guild_id = ?1`,
 /// `?2` and `?3`), decoded.
 async fn rows_between<T>(

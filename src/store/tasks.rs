@@ -5,7 +5,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::complaints::Cut;
-use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use super::{Arg, StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::position::Position;
 use crate::domain::recurrence::End;
 pub use crate::domain::task::{Cover, Task};
@@ -196,33 +196,13 @@ fn list_cond(guild_id: u64, f: &Filter) -> (String, Vec<Arg>) {
     }
     if let Some(p) = f.position {
         cond.push_str(" AND position = ?");
-        args.push(Arg::Text(p.key()));
+        args.push(Arg::Text(p.key().into()));
     }
     if let Some(at) = f.overdue_at {
         cond.push_str(" AND due_at <= ?");
         args.push(Arg::Int(ms(at)));
     }
     (cond, args)
-}
-
-/// A bound value of a statement built from a filter.
-#[derive(Debug, Clone)]
-enum Arg {
-    Int(i64),
-    Text(&'static str),
-}
-
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
-    args: &[Arg],
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    for a in args {
-        q = match a {
-            Arg::Int(v) => q.bind(*v),
-            Arg::Text(v) => q.bind(*v),
-        };
-    }
-    q
 }
 
 /// The two statements of a list (count, then one page: `LIMIT ? OFFSET ?` after the
@@ -246,12 +226,12 @@ pub async fn list(
     let (_, args) = list_cond(guild_id, f);
     let (count_sql, page_sql) = list_sql(f);
     let (total,): (i64,) = {
-        let row = bind_all(sqlx::query(AssertSqlSafe(count_sql)), &args)
+        let row = super::bind_all(sqlx::query(AssertSqlSafe(count_sql)), &args)
             .fetch_one(&mut *conn)
             .await?;
         (row.try_get(0)?,)
     };
-    let rows = bind_all(sqlx::query(AssertSqlSafe(page_sql)), &args)
+    let rows = super::bind_all(sqlx::query(AssertSqlSafe(page_sql)), &args)
         .bind(limit)
         .bind(offset)
         .fetch_all(conn)

@@ -389,14 +389,15 @@ proptest! {
     fn random_files_break_no_importer(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let maps = storeops::domain::import::Mappings::defaults();
         for name in ["x.csv", "x.xlsx", "x.xls"] {
-            let _ = storeops::app::cmd::import::parse_file(
+            let _ = storeops::domain::import::parse_with(
                 &bytes,
                 Some(name),
                 &maps,
                 None,
                 storeops::domain::import::DateOrder::Auto,
                 &mut |_, _| {},
-            );
+            )
+            .map_err(|e| storeops::app::cmd::import::user_error(e, &maps));
         }
     }
 }

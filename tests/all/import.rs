@@ -1642,7 +1642,8 @@ proptest! {
             Err(e) => {
                 // Whatever went wrong has a message in both languages.
                 let choices = storeops::app::cmd::import::mappings();
-                let user = storeops::app::cmd::import::parse_file(&bytes, Some(name), &choices, None, DateOrder::Mdy, &mut |_, _| {})
+                let user = import::parse_with(&bytes, Some(name), &choices, None, DateOrder::Mdy, &mut |_, _| {})
+                    .map_err(|e| storeops::app::cmd::import::user_error(e, &choices))
                     .expect_err(&format!("{e}"));
                 for l in Locale::ALL {
                     let text = user.render(l);

@@ -312,6 +312,20 @@ fn choice_values(
         .collect()
 }
 
+/// The [`Incoming`] of a component or modal interaction (serenity gives both the same fields).
+macro_rules! incoming {
+    ($i:expr) => {
+        Incoming {
+            guild_id: $i.guild_id,
+            channel_id: $i.channel_id.get(),
+            user: &$i.user,
+            member: $i.member.as_ref(),
+            locale: &$i.locale,
+            token: &$i.token,
+        }
+    };
+}
+
 /// Buttons (and, later, modals): the custom id goes to the core as it is.
 pub async fn on_event(
     framework: poise::FrameworkContext<'_, Data, Error>,
@@ -324,14 +338,7 @@ pub async fn on_event(
     };
     match interaction {
         serenity::Interaction::Component(ci) => {
-            let incoming = Incoming {
-                guild_id: ci.guild_id,
-                channel_id: ci.channel_id.get(),
-                user: &ci.user,
-                member: ci.member.as_ref(),
-                locale: &ci.locale,
-                token: &ci.token,
-            };
+            let incoming = incoming!(ci);
             // DEFERRED_UPDATE_MESSAGE when slow: acknowledged, the message is edited later.
             let defer = || ci.defer(&ctx.http);
             let respond = |r| ci.create_response(&ctx.http, r);
@@ -351,14 +358,7 @@ pub async fn on_event(
                     _ => None,
                 })
                 .collect();
-            let incoming = Incoming {
-                guild_id: mi.guild_id,
-                channel_id: mi.channel_id.get(),
-                user: &mi.user,
-                member: mi.member.as_ref(),
-                locale: &mi.locale,
-                token: &mi.token,
-            };
+            let incoming = incoming!(mi);
             let defer = || mi.defer(&ctx.http);
             let respond = |r| mi.create_response(&ctx.http, r);
             let work = Work::Submit(&mi.data.custom_id, fields);

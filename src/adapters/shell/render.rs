@@ -69,34 +69,17 @@ async fn render_token(
         let at = DateTime::from_timestamp(secs.parse().ok()?, 0)?;
         return Some(time_text(at, style, tz, now, locale));
     }
-    if let Some(id) = inner.strip_prefix("@&") {
-        let id: u64 = id.parse().ok()?;
-        return Some(format!(
-            "@{}",
-            name(NameKind::Role, id)
-                .await
-                .unwrap_or_else(|| id.to_string())
-        ));
-    }
-    if let Some(id) = inner.strip_prefix('@') {
-        let id: u64 = id.trim_start_matches('!').parse().ok()?;
-        return Some(format!(
-            "@{}",
-            name(NameKind::User, id)
-                .await
-                .unwrap_or_else(|| id.to_string())
-        ));
-    }
-    if let Some(id) = inner.strip_prefix('#') {
-        let id: u64 = id.parse().ok()?;
-        return Some(format!(
-            "#{}",
-            name(NameKind::Channel, id)
-                .await
-                .unwrap_or_else(|| id.to_string())
-        ));
-    }
-    None
+    // A role, a member (`<@!id>` is the older form) or a channel, shown by name.
+    let (kind, sign, id) = if let Some(id) = inner.strip_prefix("@&") {
+        (NameKind::Role, '@', id)
+    } else if let Some(id) = inner.strip_prefix('@') {
+        (NameKind::User, '@', id.trim_start_matches('!'))
+    } else {
+        (NameKind::Channel, '#', inner.strip_prefix('#')?)
+    };
+    let id: u64 = id.parse().ok()?;
+    let shown = name(kind, id).await.unwrap_or_else(|| id.to_string());
+    Some(format!("{sign}{shown}"))
 }
 
 /// An instant as the shell shows it, in the reader's language: local date and time (with the

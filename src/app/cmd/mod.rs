@@ -14,6 +14,10 @@ pub mod summary;
 pub mod task;
 
 use super::{AppResult, Ctx, Invocation, Reply, Suggestions, UserError};
+use activity::ActivityButton;
+use complaint::{ComplaintButton, ComplaintForm};
+use import::ImportButton;
+use task::TaskButton;
 
 /// Runs a checked invocation.
 pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
@@ -43,45 +47,29 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     }
 }
 
-/// Runs a button press.
+/// Runs a button press: the id's first part names the family that reads it.
 pub async fn press(ctx: &Ctx<'_>, button_id: &str) -> AppResult<Reply> {
-    let parts: Vec<&str> = button_id.split(':').collect();
-    match parts.as_slice() {
-        ["task", ..] => {
-            let button = task::TaskButton::parse(button_id)
-                .ok_or_else(|| UserError::new("err-unknown-button"))?;
-            task::press(ctx, button).await
-        }
-        ["act", ..] => {
-            let button = activity::ActivityButton::parse(button_id)
-                .ok_or_else(|| UserError::new("err-unknown-button"))?;
-            activity::press(ctx, button).await
-        }
-        ["cmp", ..] => {
-            let button = complaint::ComplaintButton::parse(button_id)
-                .ok_or_else(|| UserError::new("err-unknown-button"))?;
-            complaint::press(ctx, button).await
-        }
-        ["imp", ..] => {
-            let button = import::ImportButton::parse(button_id)
-                .ok_or_else(|| UserError::new("err-unknown-button"))?;
-            import::press(ctx, button).await
-        }
+    match button_id.split(':').next().unwrap_or_default() {
+        "task" => task::press(ctx, known(TaskButton::parse(button_id))?).await,
+        "act" => activity::press(ctx, known(ActivityButton::parse(button_id))?).await,
+        "cmp" => complaint::press(ctx, known(ComplaintButton::parse(button_id))?).await,
+        "imp" => import::press(ctx, known(ImportButton::parse(button_id))?).await,
         _ => Err(UserError::new("err-unknown-button").into()),
     }
 }
 
 /// Runs a submitted form: the form id names the command, the fields are its options.
 pub async fn submit(ctx: &Ctx<'_>, form_id: &str, fields: &[(String, String)]) -> AppResult<Reply> {
-    let parts: Vec<&str> = form_id.split(':').collect();
-    match parts.as_slice() {
-        ["cmp", ..] => {
-            let form = complaint::ComplaintForm::parse(form_id)
-                .ok_or_else(|| UserError::new("err-unknown-button"))?;
-            complaint::submit(ctx, form, fields).await
-        }
+    match form_id.split(':').next().unwrap_or_default() {
+        "cmp" => complaint::submit(ctx, known(ComplaintForm::parse(form_id))?, fields).await,
         _ => Err(UserError::new("err-unknown-button").into()),
     }
+}
+
+/// A button (or form) id its family could read, or the error for an unknown one (drawn by an
+/// older version of the bot, for instance).
+fn known<B>(parsed: Option<B>) -> AppResult<B> {
+    Ok(parsed.ok_or_else(|| UserError::new("err-unknown-button"))?)
 }
 
 /// Suggestions for an option being typed.

@@ -261,6 +261,23 @@ fn who_cell(l: Locale, names: &std::collections::HashMap<u64, String>, w: &Who) 
     })
 }
 
+/// One row per member (or position) of a sheet: who, then `cells` of their line.
+fn member_rows<T>(
+    l: Locale,
+    names: &std::collections::HashMap<u64, String>,
+    lines: &BTreeMap<Who, T>,
+    cells: impl Fn(&T) -> Vec<Cell>,
+) -> Vec<Vec<Cell>> {
+    lines
+        .iter()
+        .map(|(w, t)| {
+            std::iter::once(who_cell(l, names, w))
+                .chain(cells(t))
+                .collect()
+        })
+        .collect()
+}
+
 fn money(l: Locale, m: Option<Money>, currency: &str) -> String {
     super::data::money_in(l, m, currency)
 }
@@ -377,41 +394,23 @@ fn sheets(
             "late-hours",
             "overdue",
         ]),
-        rows: task_lines
-            .iter()
-            .map(|(w, t)| {
-                vec![
-                    who_cell(l, names, w),
-                    Cell::Int(t.due),
-                    Cell::Int(t.done),
-                    Cell::Int(t.on_time),
-                    Cell::Int(t.late),
-                    if t.late > 0 {
-                        Cell::Num(t.late_hours / t.late as f64)
-                    } else {
-                        Cell::Empty
-                    },
-                    Cell::Int(t.overdue),
-                ]
-            })
-            .collect(),
+        rows: member_rows(l, names, task_lines, |t| {
+            let mut cells = Vec::from([t.due, t.done, t.on_time, t.late].map(Cell::Int));
+            cells.push(if t.late > 0 {
+                Cell::Num(t.late_hours / t.late as f64)
+            } else {
+                Cell::Empty
+            });
+            cells.push(Cell::Int(t.overdue));
+            cells
+        }),
     };
     let complaints_table = Table {
         name: l.t("review-complaints"),
         header: header(&["handler", "logged", "within", "late", "open", "open-past"]),
-        rows: complaint_lines
-            .iter()
-            .map(|(w, c)| {
-                vec![
-                    who_cell(l, names, w),
-                    Cell::Int(c.logged),
-                    Cell::Int(c.within),
-                    Cell::Int(c.late),
-                    Cell::Int(c.open),
-                    Cell::Int(c.open_past),
-                ]
-            })
-            .collect(),
+        rows: member_rows(l, names, complaint_lines, |c| {
+            Vec::from([c.logged, c.within, c.late, c.open, c.open_past].map(Cell::Int))
+        }),
     };
     vec![sales_table, tasks_table, complaints_table]
 }

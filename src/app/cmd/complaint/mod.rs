@@ -305,6 +305,13 @@ fn role(guild: &GuildSettings, p: Position) -> Option<u64> {
     guild.positions.get(&p).copied()
 }
 
+/// `c` as the reply to a change shows it, under `title`.
+fn changed(ctx: &Ctx<'_>, c: &Complaint, title: String) -> Reply {
+    let mut r = describe(ctx.locale, c, &ctx.guild, ctx.now);
+    r.title = Some(title);
+    r
+}
+
 async fn load(conn: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<Complaint> {
     complaints::get(conn, ctx.guild.guild_id, id)
         .await?
@@ -389,13 +396,13 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
         .await?;
 
     let l = ctx.locale;
-    let mut r = describe(l, &c, &ctx.guild, ctx.now);
-    r.title = Some(tr!(
+    let title = tr!(
         l,
         "complaint-logged",
         id = c.id,
         order = escape_user_text(&c.order_no)
-    ));
+    );
+    let mut r = changed(ctx, &c, title);
     if c.owner_id.is_none() {
         r.mentions = role(&ctx.guild, Position::CustomerService)
             .map(Mentions::role)
@@ -561,13 +568,13 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
         })
         .await?;
     let l = ctx.locale;
-    let mut r = describe(l, &c, &ctx.guild, ctx.now);
-    r.title = Some(tr!(
+    let title = tr!(
         l,
         "complaint-claimed",
         id = id,
         who = message::user_ref(owner)
-    ));
+    );
+    let mut r = changed(ctx, &c, title);
     if owner != me {
         r.mentions = Mentions::user(owner);
         // The new handler's one message about it: how far past the limit it already is.
@@ -657,14 +664,9 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
         })
         .await?;
     let l = ctx.locale;
-    let mut r = describe(l, &c, &ctx.guild, ctx.now);
-    let took = ctx.now - c.created_at;
-    r.title = Some(tr!(
-        l,
-        "complaint-resolved-title",
-        id = id,
-        took = duration_text(l, took)
-    ));
+    let took = duration_text(l, ctx.now - c.created_at);
+    let title = tr!(l, "complaint-resolved-title", id = id, took = took);
+    let mut r = changed(ctx, &c, title);
     r.lines.push(if in_time(ctx.now, c.deadline_at) {
         l.t("complaint-within-limit")
     } else {
@@ -783,8 +785,7 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply
             Ok(c)
         })
         .await?;
-    let mut r = describe(ctx.locale, &c, &ctx.guild, ctx.now);
-    r.title = Some(tr!(ctx.locale, "complaint-reopened", id = id));
+    let mut r = changed(ctx, &c, tr!(ctx.locale, "complaint-reopened", id = id));
     r.buttons = complaint_buttons(ctx.locale, &c);
     Ok(r)
 }

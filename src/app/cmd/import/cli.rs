@@ -167,7 +167,7 @@ pub async fn run_cli(
         let maps = mappings();
         let name = args.file.file_name().and_then(|n| n.to_str());
         let mut rows_started = false;
-        let parsed = parse_file(
+        let parsed = import::parse_with(
             &bytes,
             name,
             &maps,
@@ -181,7 +181,7 @@ pub async fn run_cli(
                 progress.set(done as u64);
             },
         )
-        .map_err(|e| e.render(l))?;
+        .map_err(|e| user_error(e, &maps).render(l))?;
         check_currency(&parsed, &shop.name, &shop.currency).map_err(|e| e.render(l))?;
         progress.start(Step::Compare, 0);
         let preview = build_preview(&mut conn, shop.id, parsed)

@@ -90,33 +90,24 @@ fn table_error(t: TableError) -> UserError {
     }
 }
 
-/// Reads a file (named `name` when known) into a parsed import, errors in the user's
-/// language; `progress(rows read, rows)` as it goes.
-pub fn parse_file(
-    bytes: &[u8],
-    name: Option<&str>,
-    mappings: &Mappings,
-    platform: Option<&str>,
-    order: DateOrder,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Parsed, UserError> {
-    import::parse_with(bytes, name, mappings, platform, order, progress).map_err(|e| {
-        let choices = mappings.keys().join(", ");
-        match e {
-            ImportError::Table(t) => table_error(t),
-            ImportError::NoHeader => UserError::new("imp-err-no-header").arg("choices", choices),
-            ImportError::UnknownPlatform(p) => UserError::new("imp-err-platform")
-                .arg("value", p)
-                .arg("choices", choices),
-            ImportError::NotThisPlatform(p) => {
-                UserError::new("imp-err-not-platform").arg("platform", p)
-            }
-            ImportError::ProductExport(p) => {
-                UserError::new("imp-err-product-export").arg("platform", p)
-            }
-            other => not_importable(other),
+/// What went wrong reading a file for import ([`import::parse_with`]), in the user's
+/// language; `mappings` are the platforms it was read against.
+pub fn user_error(e: ImportError, mappings: &Mappings) -> UserError {
+    let choices = mappings.keys().join(", ");
+    match e {
+        ImportError::Table(t) => table_error(t),
+        ImportError::NoHeader => UserError::new("imp-err-no-header").arg("choices", choices),
+        ImportError::UnknownPlatform(p) => UserError::new("imp-err-platform")
+            .arg("value", p)
+            .arg("choices", choices),
+        ImportError::NotThisPlatform(p) => {
+            UserError::new("imp-err-not-platform").arg("platform", p)
         }
-    })
+        ImportError::ProductExport(p) => {
+            UserError::new("imp-err-product-export").arg("platform", p)
+        }
+        other => not_importable(other),
+    }
 }
 
 /// The message for a file that is not a daily export, or whose dates or currencies disagree.
@@ -329,14 +320,15 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     };
     let bytes = fetch(url).await?;
     let maps = mappings();
-    let parsed = parse_file(
+    let parsed = import::parse_with(
         &bytes,
         Some(filename.as_str()),
         &maps,
         inv.str("platform"),
         order,
         &mut |_, _| {},
-    )?;
+    )
+    .map_err(|e| user_error(e, &maps))?;
     check_currency(&parsed, &shop.name, &shop.currency)?;
     let mut conn = ctx.conn().await?;
     let preview = build_preview(&mut conn, shop.id, parsed).await?;

@@ -9,12 +9,10 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use super::view::{ListScope, describe, list, task_buttons, who};
 use super::{change_task, load, may_act, owner_mentions, transition};
 use crate::app::{AppResult, Ctx, UserError};
-use crate::domain::history::{Change, Field, Side};
 use crate::domain::task::Transition;
 use crate::message::{self, Reply, Severity, Target};
 use crate::store::events::Log;
 use crate::store::outbox::{self, NewMessage};
-use crate::store::tasks::{self, TaskChange};
 use crate::tr;
 
 /// A button on a task's message.
@@ -119,25 +117,7 @@ async fn take(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
             }
             Ok(())
         },
-        async |conn, t| {
-            tasks::update(
-                conn,
-                t.id,
-                &TaskChange {
-                    assignee: Some(Some(me)),
-                    ..TaskChange::default()
-                },
-                now,
-            )
-            .await?;
-            let owner = Change::of(
-                Field::Owner,
-                Side::owner(t.assignee_id, t.position),
-                Side::User(me),
-            );
-            super::record(conn, t.id, now, me, "taken", owner).await?;
-            Ok(())
-        },
+        async |conn, t| Ok(super::take_over(conn, t, me, now).await?),
     )
     .await?;
     let mut r = describe(ctx.locale, &t, &ctx.guild);

@@ -439,17 +439,7 @@ async fn transition(
             tasks::set_status(conn, t.id, to, now).await?;
             // Whoever finishes or starts a position's task owns it from then on.
             if t.assignee_id.is_none() && matches!(tr, Transition::Start | Transition::Done) {
-                let change = TaskChange {
-                    assignee: Some(Some(me)),
-                    ..TaskChange::default()
-                };
-                tasks::update(conn, t.id, &change, now).await?;
-                let owner = Change::of(
-                    Field::Owner,
-                    Side::owner(t.assignee_id, t.position),
-                    Side::User(me),
-                );
-                record(conn, t.id, now, me, "taken", owner).await?;
+                take_over(conn, t, me, now).await?;
             }
             events::add(
                 conn,
@@ -685,6 +675,26 @@ async fn cover(
 }
 
 /// Records an event whose detail is a change with both sides (or none).
+/// `me` owns `t` from `now` on (a position's task taken, started or finished), with its entry.
+pub(super) async fn take_over(
+    conn: &mut SqliteConnection,
+    t: &Task,
+    me: u64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let change = TaskChange {
+        assignee: Some(Some(me)),
+        ..TaskChange::default()
+    };
+    tasks::update(conn, t.id, &change, now).await?;
+    let owner = Change::of(
+        Field::Owner,
+        Side::owner(t.assignee_id, t.position),
+        Side::User(me),
+    );
+    record(conn, t.id, now, me, "taken", owner).await
+}
+
 pub(super) async fn record(
     conn: &mut SqliteConnection,
     id: i64,

@@ -9,7 +9,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::outbox::{self, NewMessage, OutboxState};
-use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use super::{Arg, StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::config::Config;
 use crate::domain::activity::{self, Holiday, HolidayMode};
 use crate::domain::position::Position;
@@ -61,7 +61,6 @@ impl Activity {
 const COLUMNS: &str = "id, guild_id, name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, created_by, next_at, plan_sig, until_day, times, times_from";
 
 fn decode(r: &SqliteRow) -> StoreResult<Activity> {
-    let position: Option<String> = r.try_get("position")?;
     let leads: String = r.try_get("leads")?;
     let checklist: String = r.try_get("checklist")?;
     let holidays: String = r.try_get("holidays")?;
@@ -71,13 +70,7 @@ fn decode(r: &SqliteRow) -> StoreResult<Activity> {
         name: r.try_get("name")?,
         schedule: r.try_get("schedule")?,
         channel_id: r.try_get::<Option<i64>, _>("channel_id")?.map(id_out),
-        position: match position {
-            Some(p) => Some(
-                p.parse()
-                    .map_err(|_| StoreError::Corrupt(format!("position {p}")))?,
-            ),
-            None => None,
-        },
+        position: super::position_of(r)?,
         role_id: r.try_get::<Option<i64>, _>("role_id")?.map(id_out),
         leads: activity::leads_from_minutes(&leads)
             .ok_or_else(|| StoreError::Corrupt(format!("activity leads {leads}")))?,
@@ -157,13 +150,9 @@ pub async fn get(
 
 /// Every activity of the guild, by number.
 pub async fn list(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Vec<Activity>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND removed = 0 ORDER BY id"
-    )))
-    .bind(id_in(guild_id))
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    let sql =
+        format!("SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND removed = 0 ORDER BY id");
+    super::select(conn, sql, &[Arg::Int(id_in(guild_id))], decode).await
 }
 
 /// Activities whose name or number matches what is being typed, for autocomplete.
@@ -172,16 +161,14 @@ pub async fn suggest(
     guild_id: u64,
     typed: &str,
 ) -> StoreResult<Vec<Activity>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {COLUMNS} FROM activities WHERE guild_id = ?1 AND removed = 0
            AND (?2 = '' OR instr(lower(name), lower(?2)) > 0 OR CAST(id AS TEXT) = ?2)
          ORDER BY id LIMIT 25"
-    )))
-    .bind(id_in(guild_id))
-    .bind(typed.trim().trim_start_matches('#'))
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    );
+    let typed = typed.trim().trim_start_matches('#').to_string();
+    let args = [Arg::Int(id_in(guild_id)), Arg::Text(typed)];
+    super::select(conn, sql, &args, decode).await
 }
 
 /// Writes the editable fields of an activity.
@@ -234,15 +221,12 @@ pub async fn set_plan(
 
 /// Activities (all guilds) whose planned occurrence has come: the next one is due.
 pub async fn due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> StoreResult<Vec<Activity>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {COLUMNS} FROM activities
          WHERE removed = 0 AND paused = 0 AND next_at IS NOT NULL AND next_at <= ?1
          ORDER BY next_at LIMIT 100"
-    )))
-    .bind(ms(now))
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    );
+    super::select(conn, sql, &[Arg::Int(ms(now))], decode).await
 }
 
 /// The settings signature a plan is made with: zone, language, channel, role. Computed here
@@ -266,7 +250,7 @@ pub async fn stale(
         .map(|c| format!("a.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {columns} FROM activities a
          JOIN guild_settings g ON g.guild_id = a.guild_id
          LEFT JOIN guild_positions p ON p.guild_id = a.guild_id AND p.position = a.position
@@ -275,12 +259,9 @@ pub async fn stale(
              || COALESCE(CAST(COALESCE(a.channel_id, g.summary_channel, CASE WHEN a.guild_id = ?1 THEN ?2 END) AS TEXT), '-')
              || '|' || COALESCE(CAST(COALESCE(a.role_id, p.role_id) AS TEXT), '-'))
          ORDER BY a.id LIMIT 100"
-    )))
-    .bind(id_in(fallback.0))
-    .bind(id_in(fallback.1))
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode).collect()
+    );
+    let args = [Arg::Int(id_in(fallback.0)), Arg::Int(id_in(fallback.1))];
+    super::select(conn, sql, &args, decode).await
 }
 
 /// The earliest planned occurrence of any activity: when the job must next run.

@@ -269,6 +269,19 @@ fn bind_all<'q>(mut q: Statement<'q>, args: &[Arg]) -> Statement<'q> {
     q
 }
 
+/// The rows `sql` selects with `args` bound in order, decoded.
+async fn select<T>(
+    conn: &mut sqlx::SqliteConnection,
+    sql: String,
+    args: &[Arg],
+    decode: fn(&sqlx::sqlite::SqliteRow) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(decode).collect()
+}
+
 /// The rows of a guild whose instant column lies in [from, to) (`sql` binds `guild_id = ?1`,
 /// `?2` and `?3`), decoded.
 async fn rows_between<T>(
@@ -279,13 +292,12 @@ async fn rows_between<T>(
     to: chrono::DateTime<chrono::Utc>,
     decode: fn(&sqlx::sqlite::SqliteRow) -> StoreResult<T>,
 ) -> StoreResult<Vec<T>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id_in(guild_id))
-        .bind(ms(from))
-        .bind(ms(to))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(decode).collect()
+    let args = [
+        Arg::Int(id_in(guild_id)),
+        Arg::Int(ms(from)),
+        Arg::Int(ms(to)),
+    ];
+    select(conn, sql, &args, decode).await
 }
 
 /// The row of a guild's item by its number (`sql` selects by `guild_id = ?1 AND id = ?2`),
@@ -297,12 +309,22 @@ async fn get_by_id<T>(
     id: i64,
     decode: fn(&sqlx::sqlite::SqliteRow) -> StoreResult<T>,
 ) -> StoreResult<Option<T>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id_in(guild_id))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(decode).transpose()
+    let args = [Arg::Int(id_in(guild_id)), Arg::Int(id)];
+    Ok(select(conn, sql, &args, decode).await?.into_iter().next())
+}
+
+/// The position a row was given to (`position` column), if any.
+fn position_of(
+    r: &sqlx::sqlite::SqliteRow,
+) -> StoreResult<Option<crate::domain::position::Position>> {
+    use sqlx::Row;
+    let Some(p) = r.try_get::<Option<String>, _>("position")? else {
+        return Ok(None);
+    };
+    let position = p
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("position {p}")))?;
+    Ok(Some(position))
 }
 
 /// Unix milliseconds, the form every instant is stored in.

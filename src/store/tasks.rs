@@ -16,7 +16,6 @@ const COLUMNS: &str = "id, guild_id, title, note, priority, status, assignee_id,
 fn decode(r: &SqliteRow) -> StoreResult<Task> {
     let priority: String = r.try_get("priority")?;
     let status: String = r.try_get("status")?;
-    let position: Option<String> = r.try_get("position")?;
     Ok(Task {
         id: r.try_get("id")?,
         guild_id: id_out(r.try_get("guild_id")?),
@@ -27,13 +26,7 @@ fn decode(r: &SqliteRow) -> StoreResult<Task> {
         status: Status::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         assignee_id: r.try_get::<Option<i64>, _>("assignee_id")?.map(id_out),
-        position: match position {
-            Some(p) => Some(
-                p.parse()
-                    .map_err(|_| StoreError::Corrupt(format!("position {p}")))?,
-            ),
-            None => None,
-        },
+        position: super::position_of(r)?,
         assigner_id: id_out(r.try_get("assigner_id")?),
         channel_id: id_out(r.try_get("channel_id")?),
         due_at: from_ms(r.try_get("due_at")?),
@@ -559,11 +552,10 @@ pub async fn list_recurring(
     conn: &mut SqliteConnection,
     guild_id: u64,
 ) -> StoreResult<Vec<Recurring>> {
-    let rows = sqlx::query(AssertSqlSafe(format!("SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE guild_id = ?1 AND active = 1 ORDER BY id")))
-        .bind(id_in(guild_id))
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(decode_recurring).collect()
+    let sql = format!(
+        "SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE guild_id = ?1 AND active = 1 ORDER BY id"
+    );
+    super::select(conn, sql, &[Arg::Int(id_in(guild_id))], decode_recurring).await
 }
 
 /// Stops a recurring definition; returns whether it existed.
@@ -585,13 +577,10 @@ pub async fn due_recurring(
     conn: &mut SqliteConnection,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Recurring>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {RECURRING_COLUMNS} FROM task_recurring WHERE active = 1 AND next_at IS NOT NULL AND next_at <= ?1 ORDER BY next_at LIMIT 100"
-    )))
-    .bind(ms(now))
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(decode_recurring).collect()
+    );
+    super::select(conn, sql, &[Arg::Int(ms(now))], decode_recurring).await
 }
 
 /// Moves a definition to its next occurrence (only if it still stands at `expected`, so two

@@ -15,6 +15,12 @@ fn now() -> DateTime<Utc> {
     utc(2026, 11, 25, 6, 0)
 }
 
+/// When `input` fires in [from, to] in `tz` (ten times at the most).
+fn fires(input: &str, from: DateTime<Utc>, to: DateTime<Utc>, tz: Tz) -> Vec<DateTime<Utc>> {
+    let s = parse_schedule(input).unwrap_or_else(|e| panic!("{input:?}: {e:?}"));
+    s.occurrences(from, to, tz, 10)
+}
+
 fn next(input: &str) -> DateTime<Utc> {
     let s = parse_schedule(input).unwrap_or_else(|e| panic!("{input:?}: {e:?}"));
     s.next_after(now(), Shanghai)
@@ -148,48 +154,34 @@ fn weekly_stays_at_ten_local_across_dst() {
 #[test]
 fn nonexistent_local_time_fires_at_end_of_gap() {
     for input in ["daily 02:30", "30 2 * * *", "0 30 2 * * *"] {
-        let s = parse_schedule(input).unwrap();
-        let got = s.occurrences(utc(2026, 3, 7, 0, 0), utc(2026, 3, 10, 0, 0), New_York, 10);
-        assert_eq!(
-            got,
-            vec![
-                utc(2026, 3, 7, 7, 30),
-                utc(2026, 3, 8, 7, 0),
-                utc(2026, 3, 9, 6, 30)
-            ],
-            "{input:?}"
+        let got = fires(
+            input,
+            utc(2026, 3, 7, 0, 0),
+            utc(2026, 3, 10, 0, 0),
+            New_York,
         );
+        let want = [(7, 7, 30), (8, 7, 0), (9, 6, 30)].map(|(d, h, m)| utc(2026, 3, d, h, m));
+        assert_eq!(got, want, "{input:?}");
     }
 }
 
 #[test]
 fn repeated_local_time_fires_once() {
     for input in ["daily 01:30", "30 1 * * *"] {
-        let s = parse_schedule(input).unwrap();
         let (from, to) = (utc(2026, 10, 31, 12, 0), utc(2026, 11, 2, 12, 0));
-        let got = s.occurrences(from, to, New_York, 10);
-        assert_eq!(
-            got,
-            vec![utc(2026, 11, 1, 5, 30), utc(2026, 11, 2, 6, 30)],
-            "{input:?}"
-        );
+        let want = [utc(2026, 11, 1, 5, 30), utc(2026, 11, 2, 6, 30)];
+        assert_eq!(fires(input, from, to, New_York), want, "{input:?}");
         // From inside the repeated hour, the second 01:30 is skipped.
         assert_eq!(
-            s.next_after(utc(2026, 11, 1, 5, 45), New_York),
+            parse_schedule(input)
+                .unwrap()
+                .next_after(utc(2026, 11, 1, 5, 45), New_York),
             Some(utc(2026, 11, 2, 6, 30))
         );
     }
-    let s = parse_schedule("*/30 * * * *").unwrap();
     let (from, to) = (utc(2026, 11, 1, 4, 40), utc(2026, 11, 1, 7, 0));
-    let got = s.occurrences(from, to, New_York, 10);
-    assert_eq!(
-        got,
-        vec![
-            utc(2026, 11, 1, 5, 0),
-            utc(2026, 11, 1, 5, 30),
-            utc(2026, 11, 1, 7, 0)
-        ]
-    );
+    let want = [(5, 0), (5, 30), (7, 0)].map(|(h, m)| utc(2026, 11, 1, h, m));
+    assert_eq!(fires("*/30 * * * *", from, to, New_York), want);
 }
 
 #[test]
@@ -197,11 +189,15 @@ fn skipped_calendar_day_fires_once_at_end_of_gap() {
     // Samoa skipped 2011-12-30 entirely (UTC-10 -> UTC+14).
     let apia = chrono_tz::Pacific::Apia;
     for input in ["daily 10:00", "0 10 * * *"] {
-        let s = parse_schedule(input).unwrap();
-        let got = s.occurrences(utc(2011, 12, 29, 0, 0), utc(2011, 12, 31, 0, 0), apia, 10);
+        let got = fires(
+            input,
+            utc(2011, 12, 29, 0, 0),
+            utc(2011, 12, 31, 0, 0),
+            apia,
+        );
         assert_eq!(
             got,
-            vec![
+            [
                 utc(2011, 12, 29, 20, 0), // 29th 10:00 -10
                 utc(2011, 12, 30, 10, 0), // 30th 10:00 missing -> 31st 00:00 +14
                 utc(2011, 12, 30, 20, 0), // 31st 10:00 +14
@@ -244,26 +240,13 @@ fn source_display_and_from_str() {
 
 #[test]
 fn month_ends_and_fifth_weekdays() {
-    let s = parse_schedule("last day 18:00").unwrap();
-    let got = s.occurrences(sh("2027-01-01 00:00"), sh("2027-04-01 00:00"), Shanghai, 10);
-    assert_eq!(
-        got,
-        vec![
-            sh("2027-01-31 18:00"),
-            sh("2027-02-28 18:00"),
-            sh("2027-03-31 18:00")
-        ]
-    );
-    let s = parse_schedule("monthly 31 09:00").unwrap();
-    let got = s.occurrences(sh("2027-01-01 00:00"), sh("2027-06-01 00:00"), Shanghai, 10);
-    assert_eq!(
-        got,
-        vec![
-            sh("2027-01-31 09:00"),
-            sh("2027-03-31 09:00"),
-            sh("2027-05-31 09:00")
-        ]
-    );
+    let jan = sh("2027-01-01 00:00");
+    let got = fires("last day 18:00", jan, sh("2027-04-01 00:00"), Shanghai);
+    let want = ["2027-01-31 18:00", "2027-02-28 18:00", "2027-03-31 18:00"].map(sh);
+    assert_eq!(got, want);
+    let got = fires("monthly 31 09:00", jan, sh("2027-06-01 00:00"), Shanghai);
+    let want = ["2027-01-31 09:00", "2027-03-31 09:00", "2027-05-31 09:00"].map(sh);
+    assert_eq!(got, want);
     let s = parse_schedule("5th fri 10:00").unwrap();
     assert_eq!(s.next_after(now(), Shanghai), Some(sh("2027-01-29 10:00")));
 }

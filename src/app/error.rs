@@ -61,6 +61,11 @@ impl From<sqlx::Error> for AppError {
 /// Result of a command.
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The item numbered `id`, or the error `key` (which names that number) when there is none.
+pub fn found<T>(item: Option<T>, key: &'static str, id: i64) -> AppResult<T> {
+    item.ok_or_else(|| UserError::new(key).arg("id", id.to_string()).into())
+}
+
 /// Autocomplete suggestions: (what the user sees, the value sent back), at most 25.
 pub type Suggestions = AppResult<Vec<(String, String)>>;
 

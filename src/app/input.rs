@@ -239,15 +239,25 @@ pub fn position(text: &str) -> Result<Position, UserError> {
 
 /// The `priority` option, when given.
 pub fn priority(inv: &Invocation) -> Result<Option<Priority>, UserError> {
-    match inv.str("priority") {
-        None => Ok(None),
-        Some(p) => Priority::parse(p).map(Some).ok_or_else(|| {
-            UserError::new("err-bad-choice")
-                .arg("option", "priority")
-                .arg("value", p)
-                .arg("choices", Priority::KEYS.join(", "))
-        }),
-    }
+    inv.str("priority")
+        .map(|p| choice("priority", p, Priority::parse, &Priority::KEYS))
+        .transpose()
+}
+
+/// `value` of the choice list `option` as `parse` reads it; anything else is refused with the
+/// `choices` to pick from.
+pub fn choice<T>(
+    option: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+    choices: &[&str],
+) -> Result<T, UserError> {
+    parse(value).ok_or_else(|| {
+        UserError::new("err-bad-choice")
+            .arg("option", option)
+            .arg("value", value)
+            .arg("choices", choices.join(", "))
+    })
 }
 
 /// Who a piece of work goes to: a member or a position (exactly one).

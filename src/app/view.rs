@@ -83,6 +83,13 @@ fn history(
     r
 }
 
+/// The reply to a note added to an item's history: `title`, then the note as typed.
+pub fn noted(title: String, text: &str) -> Reply {
+    Reply::titled(title)
+        .line(escape_user_text(text))
+        .severity(message::Severity::Success)
+}
+
 /// One side of a change as the reader sees it: a mention, a position's name in the reader's
 /// language, an instant (shown in the reader's own time zone), a priority, quoted text.
 pub fn side_text(l: Locale, side: &Side) -> String {

@@ -3,7 +3,7 @@
 
 use chrono_tz::Tz;
 
-use crate::app::{AppResult, Ctx, Invocation, UserError};
+use crate::app::{AppResult, Ctx, Invocation, UserError, input};
 use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::message::{self, Reply, Severity};
@@ -21,12 +21,8 @@ pub fn parse(inv: &Invocation) -> Result<SettingsChange, UserError> {
         );
     }
     if let Some(l) = inv.str("language") {
-        change.locale = Some(l.parse::<Locale>().map_err(|_| {
-            UserError::new("err-bad-choice")
-                .arg("option", "language")
-                .arg("value", l)
-                .arg("choices", "en-US, zh-CN")
-        })?);
+        let locale = |l: &str| l.parse::<Locale>().ok();
+        change.locale = Some(input::choice("language", l, locale, &["en-US", "zh-CN"])?);
     }
     change.summary_channel = inv.channel("summary-channel").map(|(id, _)| id);
     change.escalation_channel = inv.channel("escalation-channel").map(|(id, _)| id);

@@ -169,12 +169,8 @@ pub async fn holiday(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Re
         HolidayCmd::Remove { id } => {
             let h = ctx
                 .write(async |tx| {
-                    let Some(h) = activities::remove_holiday(tx, ctx.guild.guild_id, id).await?
-                    else {
-                        return Err(UserError::new("holiday-err-not-found")
-                            .arg("id", id.to_string())
-                            .into());
-                    };
+                    let h = activities::remove_holiday(tx, ctx.guild.guild_id, id).await?;
+                    let h = crate::app::error::found(h, "holiday-err-not-found", id)?;
                     replan_guild(tx, ctx).await?;
                     Ok(h)
                 })

@@ -324,25 +324,14 @@ fn parse_ping(inv: &Invocation) -> Result<Option<Ping>, UserError> {
 }
 
 fn parse_mode(inv: &Invocation) -> Result<Option<HolidayMode>, UserError> {
-    match inv.str("holidays") {
-        None => Ok(None),
-        Some(m) => HolidayMode::parse(m).map(Some).ok_or_else(|| {
-            UserError::new("err-bad-choice")
-                .arg("option", "holidays")
-                .arg("value", m)
-                .arg("choices", HolidayMode::KEYS.join(", "))
-        }),
-    }
+    inv.str("holidays")
+        .map(|m| input::choice("holidays", m, HolidayMode::parse, &HolidayMode::KEYS))
+        .transpose()
 }
 
 async fn load(conn: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<Activity> {
-    activities::get(conn, ctx.guild.guild_id, id)
-        .await?
-        .ok_or_else(|| {
-            UserError::new("activity-err-not-found")
-                .arg("id", id.to_string())
-                .into()
-        })
+    let item = activities::get(conn, ctx.guild.guild_id, id).await?;
+    crate::app::error::found(item, "activity-err-not-found", id)
 }
 
 /// Runs `save` (which writes the activity and returns its id), plans the activity's

@@ -31,7 +31,7 @@ use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::domain::task::Priority;
 use crate::i18n::duration_text;
-use crate::message::{self, Mentions, Reply, Severity as Colour, Target, escape_user_text};
+use crate::message::{self, Mentions, Reply, Target, escape_user_text};
 use crate::store::complaints::{self, Complaint};
 use crate::store::events::Log;
 use crate::store::outbox::{self, NewMessage};
@@ -156,12 +156,7 @@ impl Resolution {
         amount: Option<&str>,
         note: Option<&str>,
     ) -> Result<Resolution, UserError> {
-        let outcome = Outcome::parse(outcome).ok_or_else(|| {
-            UserError::new("err-bad-choice")
-                .arg("option", "outcome")
-                .arg("value", outcome)
-                .arg("choices", Outcome::KEYS.join(", "))
-        })?;
+        let outcome = input::choice("outcome", outcome, Outcome::parse, &Outcome::KEYS)?;
         let amount = amount.map(parse_amount).transpose()?;
         if outcome.pays() && amount.is_none() {
             return Err(UserError::new("complaint-err-amount-needed")
@@ -206,12 +201,7 @@ impl ComplaintCmd {
                 category: category(inv.req_str("category")?)?,
                 summary: checked_text(inv.req_str("summary")?, SUMMARY_MAX, "summary")?,
                 severity: match inv.str("severity") {
-                    Some(s) => Severity::parse(s).ok_or_else(|| {
-                        UserError::new("err-bad-choice")
-                            .arg("option", "severity")
-                            .arg("value", s)
-                            .arg("choices", Severity::KEYS.join(", "))
-                    })?,
+                    Some(s) => input::choice("severity", s, Severity::parse, &Severity::KEYS)?,
                     None => Severity::Normal,
                 },
                 customer: optional_text(inv, "customer", SHORT_MAX)?,
@@ -313,13 +303,8 @@ fn changed(ctx: &Ctx<'_>, c: &Complaint, title: String) -> Reply {
 }
 
 async fn load(conn: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<Complaint> {
-    complaints::get(conn, ctx.guild.guild_id, id)
-        .await?
-        .ok_or_else(|| {
-            UserError::new("complaint-err-not-found")
-                .arg("id", id.to_string())
-                .into()
-        })
+    let item = complaints::get(conn, ctx.guild.guild_id, id).await?;
+    crate::app::error::found(item, "complaint-err-not-found", id)
 }
 
 fn is_service(ctx: &Ctx<'_>) -> bool {
@@ -602,9 +587,10 @@ async fn note(ctx: &Ctx<'_>, id: i64, text: String) -> AppResult<Reply> {
         Ok(())
     })
     .await?;
-    Ok(Reply::titled(tr!(ctx.locale, "complaint-noted", id = id))
-        .line(escape_user_text(&text))
-        .severity(Colour::Success))
+    Ok(crate::app::view::noted(
+        tr!(ctx.locale, "complaint-noted", id = id),
+        &text,
+    ))
 }
 
 async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {

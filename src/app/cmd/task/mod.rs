@@ -29,7 +29,7 @@ use crate::domain::position::Position;
 use crate::domain::task::{Acting, Cover, Priority, Task, Transition, cover_at};
 use crate::domain::{deadline, in_time};
 use crate::i18n::duration_text;
-use crate::message::{self, Mentions, Reply, Severity, escape_user_text};
+use crate::message::{self, Mentions, Reply, Severity};
 use crate::store::StoreError;
 use crate::store::events::{self, Entry, Log};
 use crate::store::settings::GuildSettings;
@@ -305,13 +305,8 @@ fn owner_mentions(t: &Task, guild: &GuildSettings) -> Mentions {
 }
 
 async fn load(conn: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<Task> {
-    tasks::get(conn, ctx.guild.guild_id, id)
-        .await?
-        .ok_or_else(|| {
-            UserError::new("task-err-not-found")
-                .arg("id", id.to_string())
-                .into()
-        })
+    let item = tasks::get(conn, ctx.guild.guild_id, id).await?;
+    crate::app::error::found(item, "task-err-not-found", id)
 }
 
 /// Runs `change` on a task and replans its pings, all in one transaction.
@@ -612,9 +607,10 @@ async fn comment(ctx: &Ctx<'_>, id: i64, text: String) -> AppResult<Reply> {
         Ok(())
     })
     .await?;
-    Ok(Reply::titled(tr!(ctx.locale, "task-commented", id = id))
-        .line(escape_user_text(&text))
-        .severity(Severity::Success))
+    Ok(crate::app::view::noted(
+        tr!(ctx.locale, "task-commented", id = id),
+        &text,
+    ))
 }
 
 async fn cover(

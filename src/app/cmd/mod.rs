@@ -72,6 +72,26 @@ fn known<B>(parsed: Option<B>) -> AppResult<B> {
     Ok(parsed.ok_or_else(|| UserError::new("err-unknown-button"))?)
 }
 
+/// The test of a button (or form) family: every id of `good` fits Discord's 100 characters
+/// and reads back as itself; every id of `bad` is refused.
+#[cfg(test)]
+pub(crate) fn assert_ids_round_trip<B>(
+    good: impl IntoIterator<Item = B>,
+    bad: &[&str],
+    parse: impl Fn(&str) -> Option<B>,
+) where
+    B: std::fmt::Display + PartialEq + std::fmt::Debug,
+{
+    for b in good {
+        let id = b.to_string();
+        assert!(id.len() <= 100, "{id}");
+        assert_eq!(parse(&id), Some(b), "{id}");
+    }
+    for bad in bad {
+        assert_eq!(parse(bad), None, "{bad}");
+    }
+}
+
 /// Suggestions for an option being typed.
 pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Suggestions {
     let path: Vec<&str> = inv.path.iter().map(String::as_str).collect();

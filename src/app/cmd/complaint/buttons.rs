@@ -223,22 +223,14 @@ mod tests {
                 page: 1,
             },
         ];
-        for b in all {
-            let id = b.to_string();
-            assert!(id.len() <= 100, "{id}");
-            assert_eq!(ComplaintButton::parse(&id), Some(b), "{id}");
-        }
-        for f in [ComplaintForm::Resolve(3), ComplaintForm::Note(4)] {
-            assert_eq!(ComplaintForm::parse(&f.to_string()), Some(f));
-        }
-        assert_eq!(ComplaintForm::parse("cmp:claim:3"), None);
-        for bad in [
+        let bad = [
             "cmp:claim:x",
             "cmp:page:lost:::1",
             "task:done:1",
             "cmp:resolve",
-        ] {
-            assert_eq!(ComplaintButton::parse(bad), None, "{bad}");
-        }
+        ];
+        crate::app::cmd::assert_ids_round_trip(all, &bad, ComplaintButton::parse);
+        let forms = [ComplaintForm::Resolve(3), ComplaintForm::Note(4)];
+        crate::app::cmd::assert_ids_round_trip(forms, &["cmp:claim:3"], ComplaintForm::parse);
     }
 }

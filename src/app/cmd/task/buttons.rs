@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 
 use super::view::{ListScope, describe, list, task_buttons, who};
-use super::{change_task, load, may_act, owner_mentions, transition};
+use super::{change_task, changed, load, may_act, owner_mentions, transition};
 use crate::app::{AppResult, Ctx, UserError};
 use crate::domain::task::Transition;
 use crate::message::{self, Reply, Severity, Target};
@@ -120,13 +120,13 @@ async fn take(ctx: &Ctx<'_>, id: i64) -> AppResult<Reply> {
         async |conn, t| Ok(super::take_over(conn, t, me, now).await?),
     )
     .await?;
-    let mut r = describe(ctx.locale, &t, &ctx.guild);
-    r.title = Some(tr!(
+    let title = tr!(
         ctx.locale,
         "task-taken",
         id = t.id,
         who = message::user_ref(me)
-    ));
+    );
+    let mut r = changed(ctx, &t, title);
     r.buttons = task_buttons(ctx.locale, &t);
     r.severity = Severity::Success;
     Ok(r)
@@ -173,14 +173,14 @@ async fn snooze(ctx: &Ctx<'_>, id: i64, until: DateTime<Utc>) -> AppResult<Reply
         Ok(())
     })
     .await?;
-    let mut out = describe(ctx.locale, &t, &ctx.guild);
-    out.title = Some(tr!(
+    let title = tr!(
         ctx.locale,
         "task-snoozed",
         id = t.id,
         until = message::ts(until, 'f'),
         who = message::user_ref(ctx.origin.actor.user_id)
-    ));
+    );
+    let mut out = changed(ctx, &t, title);
     out.buttons = task_buttons(ctx.locale, &t);
     Ok(out)
 }
@@ -215,19 +215,13 @@ mod tests {
                 page: 10,
             },
         ];
-        for b in all {
-            let id = b.to_string();
-            assert!(id.len() <= 100, "{id}");
-            assert_eq!(TaskButton::parse(&id), Some(b), "{id}");
-        }
-        for bad in [
+        let bad = [
             "task:done:x",
             "task:fly:1",
             "task:page:z:1",
             "cmp:done:1",
             "task:done",
-        ] {
-            assert_eq!(TaskButton::parse(bad), None, "{bad}");
-        }
+        ];
+        crate::app::cmd::assert_ids_round_trip(all, &bad, TaskButton::parse);
     }
 }

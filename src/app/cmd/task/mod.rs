@@ -309,6 +309,13 @@ async fn load(conn: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<
     crate::app::error::found(item, "task-err-not-found", id)
 }
 
+/// `t` as the reply to a change shows it, under `title`.
+pub(super) fn changed(ctx: &Ctx<'_>, t: &Task, title: String) -> Reply {
+    let mut r = describe(ctx.locale, t, &ctx.guild);
+    r.title = Some(title);
+    r
+}
+
 /// Runs `change` on a task and replans its pings, all in one transaction.
 async fn change_task(
     ctx: &Ctx<'_>,
@@ -377,8 +384,7 @@ async fn assign(
         .await?;
 
     let l = ctx.locale;
-    let mut r = describe(l, &t, &ctx.guild);
-    r.title = Some(headline(l, &t, "task-assigned"));
+    let mut r = changed(ctx, &t, headline(l, &t, "task-assigned"));
     r.severity = Severity::Success;
     if let Some(original) = covered {
         r.lines.push(tr!(
@@ -448,8 +454,7 @@ async fn transition(
     )
     .await?;
     let l = ctx.locale;
-    let mut r = describe(l, &t, &ctx.guild);
-    r.title = Some(headline(l, &t, &format!("task-now-{}", tr.key())));
+    let mut r = changed(ctx, &t, headline(l, &t, &format!("task-now-{}", tr.key())));
     r.severity = if tr == Transition::Done {
         Severity::Success
     } else {
@@ -520,8 +525,7 @@ async fn edit(ctx: &Ctx<'_>, id: i64, change: TaskChange) -> AppResult<Reply> {
         Ok(())
     })
     .await?;
-    let mut r = describe(ctx.locale, &t, &ctx.guild);
-    r.title = Some(headline(ctx.locale, &t, "task-edited"));
+    let mut r = changed(ctx, &t, headline(ctx.locale, &t, "task-edited"));
     r.severity = Severity::Success;
     Ok(r)
 }
@@ -572,13 +576,8 @@ async fn reassign(ctx: &Ctx<'_>, id: i64, to: Assignee) -> AppResult<Reply> {
     )
     .await?;
     let l = ctx.locale;
-    let mut r = describe(l, &t, &ctx.guild);
-    r.title = Some(tr!(
-        l,
-        "task-reassigned",
-        id = t.id,
-        who = who(&t, &ctx.guild)
-    ));
+    let title = tr!(l, "task-reassigned", id = t.id, who = who(&t, &ctx.guild));
+    let mut r = changed(ctx, &t, title);
     // The new owner's one message about it: how late it already is, with the buttons.
     if !in_time(ctx.now, t.due_at) {
         r.lines.push(tr!(

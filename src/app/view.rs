@@ -83,6 +83,20 @@ fn history(
     r
 }
 
+/// Buttons from (what the button does, its label's catalog key, its style).
+pub fn buttons<B: std::fmt::Display>(
+    l: Locale,
+    list: Vec<(B, &str, message::ButtonStyle)>,
+) -> Vec<message::Button> {
+    list.into_iter()
+        .map(|(button, key, style)| message::Button {
+            id: button.to_string(),
+            label: l.t(key),
+            style,
+        })
+        .collect()
+}
+
 /// The reply to a note added to an item's history: `title`, then the note as typed.
 pub fn noted(title: String, text: &str) -> Reply {
     Reply::titled(title)

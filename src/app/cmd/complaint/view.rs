@@ -158,13 +158,7 @@ pub(super) fn buttons(l: Locale, c: &Complaint) -> Vec<message::Button> {
         list.push((B::Resolve(id), "complaint-btn-resolve", Success));
     }
     list.push((B::Note(id), "complaint-btn-note", Secondary));
-    list.into_iter()
-        .map(|(button, key, style)| message::Button {
-            id: button.to_string(),
-            label: l.t(key),
-            style,
-        })
-        .collect()
+    crate::app::view::buttons(l, list)
 }
 
 pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Reply> {

@@ -37,13 +37,7 @@ pub(super) fn task_buttons(locale: Locale, t: &Task) -> Vec<message::Button> {
         v.push((B::SnoozeTomorrow(id), "task-btn-snooze-tomorrow", Secondary));
         v
     };
-    list.into_iter()
-        .map(|(button, key, style)| message::Button {
-            id: button.to_string(),
-            label: locale.t(key),
-            style,
-        })
-        .collect()
+    crate::app::view::buttons(locale, list)
 }
 
 pub(super) fn who(t: &Task, guild: &GuildSettings) -> String {

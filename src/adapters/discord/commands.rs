@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use poise::serenity_prelude as serenity;
 use serenity::{CommandOptionType, CreateCommandOption, ResolvedValue};
 
-use super::render::{LIMITS, clip, render};
+use super::render::{LIMITS, attached, clip, filled, render};
 use super::{Data, Error};
 use crate::app::spec::{self, COMMANDS, CommandSpec, OptKind, OptSpec};
 use crate::app::{Actor, Invocation, OptValue, Origin, Reply};
@@ -191,22 +191,8 @@ fn invocation(spec_path: &str, args: &[serenity::ResolvedOption<'_>]) -> Invocat
 
 /// The reply as poise sends it.
 fn create_reply(reply: &Reply) -> poise::CreateReply {
-    let r = render(reply);
-    let mut out = poise::CreateReply::default()
-        .embed(r.embed)
-        .components(r.components)
-        .allowed_mentions(r.allowed_mentions)
-        .ephemeral(reply.ephemeral);
-    if !r.content.is_empty() {
-        out = out.content(r.content);
-    }
-    for a in &reply.attachments {
-        out = out.attachment(serenity::CreateAttachment::bytes(
-            a.bytes.clone(),
-            a.filename.clone(),
-        ));
-    }
-    out
+    let out = filled!(poise::CreateReply::default(), render(reply)).ephemeral(reply.ephemeral);
+    attached!(out, attachment, reply)
 }
 
 fn slash_action(
@@ -488,21 +474,12 @@ async fn answer(
 
 /// Sends one part as a followup message (private when the reply is).
 async fn followup(ctx: &serenity::Context, token: &str, part: &Reply) -> Result<(), Error> {
-    let r = render(part);
-    let mut followup = serenity::CreateInteractionResponseFollowup::new()
-        .embed(r.embed)
-        .components(r.components)
-        .allowed_mentions(r.allowed_mentions)
-        .ephemeral(part.ephemeral || part.form.is_some());
-    if !r.content.is_empty() {
-        followup = followup.content(r.content);
-    }
-    for a in &part.attachments {
-        followup = followup.add_file(serenity::CreateAttachment::bytes(
-            a.bytes.clone(),
-            a.filename.clone(),
-        ));
-    }
+    let followup = filled!(
+        serenity::CreateInteractionResponseFollowup::new(),
+        render(part)
+    )
+    .ephemeral(part.ephemeral || part.form.is_some());
+    let followup = attached!(followup, add_file, part);
     serenity::Builder::execute(followup, &ctx.http, (None, token)).await?;
     Ok(())
 }
@@ -516,14 +493,7 @@ async fn answer_late(ctx: &serenity::Context, token: &str, reply: &Reply) -> Res
         return Ok(());
     };
     if reply.update_message && reply.form.is_none() {
-        let r = render(first);
-        let mut edit = serenity::EditInteractionResponse::new()
-            .embed(r.embed)
-            .components(r.components)
-            .allowed_mentions(r.allowed_mentions);
-        if !r.content.is_empty() {
-            edit = edit.content(r.content);
-        }
+        let edit = filled!(serenity::EditInteractionResponse::new(), render(first));
         serenity::Builder::execute(edit, &ctx.http, token).await?;
     } else {
         followup(ctx, token, first).await?;
@@ -562,21 +532,12 @@ fn interaction_response(reply: &Reply) -> serenity::CreateInteractionResponse {
         );
     }
     let first = parts(reply).swap_remove(0);
-    let r = render(&first);
-    let mut message = serenity::CreateInteractionResponseMessage::new()
-        .embed(r.embed)
-        .components(r.components)
-        .allowed_mentions(r.allowed_mentions)
-        .ephemeral(reply.ephemeral && !reply.update_message);
-    if !r.content.is_empty() {
-        message = message.content(r.content);
-    }
-    for a in &first.attachments {
-        message = message.add_file(serenity::CreateAttachment::bytes(
-            a.bytes.clone(),
-            a.filename.clone(),
-        ));
-    }
+    let message = filled!(
+        serenity::CreateInteractionResponseMessage::new(),
+        render(&first)
+    )
+    .ephemeral(reply.ephemeral && !reply.update_message);
+    let message = attached!(message, add_file, first);
     if reply.update_message {
         serenity::CreateInteractionResponse::UpdateMessage(message)
     } else {

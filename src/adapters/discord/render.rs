@@ -58,6 +58,40 @@ pub struct Rendered {
     pub allowed_mentions: CreateAllowedMentions,
 }
 
+/// A serenity (or poise) message builder given a [`Rendered`] reply: its embed, components,
+/// allowed mentions and, when there is any, its content. The builders have these methods in
+/// common but no trait, hence a macro.
+macro_rules! filled {
+    ($builder:expr, $rendered:expr) => {{
+        let r: $crate::adapters::discord::render::Rendered = $rendered;
+        let b = $builder
+            .embed(r.embed)
+            .components(r.components)
+            .allowed_mentions(r.allowed_mentions);
+        if r.content.is_empty() {
+            b
+        } else {
+            b.content(r.content)
+        }
+    }};
+}
+pub(crate) use filled;
+
+/// A message builder with the reply's attachments added by its `$add` method.
+macro_rules! attached {
+    ($builder:expr, $add:ident, $reply:expr) => {{
+        let mut b = $builder;
+        for a in &$reply.attachments {
+            b = b.$add(::poise::serenity_prelude::CreateAttachment::bytes(
+                a.bytes.clone(),
+                a.filename.clone(),
+            ));
+        }
+        b
+    }};
+}
+pub(crate) use attached;
+
 /// Renders a reply as the messages it takes: [`fit`] splits what does not fit one message.
 pub fn render_all(reply: &Reply) -> Vec<Rendered> {
     fit(reply, &LIMITS).iter().map(render).collect()

@@ -17,7 +17,7 @@ use tokio::sync::Mutex;
 use sha2::{Digest, Sha256};
 
 use super::ratelimit::{Headers, RateLimiter};
-use super::render::{LIMITS, render};
+use super::render::{LIMITS, filled, render};
 use crate::message::fit::fit;
 use crate::message::{Reply, Target};
 use crate::outbox::{Delivered, Outbound, SendError, Sink};
@@ -212,16 +212,9 @@ impl Sink for DiscordSink {
 impl DiscordSink {
     /// Posts one part that fits one message.
     async fn post(&self, channel: u64, part: &Reply, nonce: &str) -> Result<String, SendError> {
-        let r = render(part);
-        let mut create = serenity::CreateMessage::new()
-            .embed(r.embed)
-            .components(r.components)
-            .allowed_mentions(r.allowed_mentions)
+        let create = filled!(serenity::CreateMessage::new(), render(part))
             .nonce(serenity::Nonce::String(nonce.to_string()))
             .enforce_nonce(true);
-        if !r.content.is_empty() {
-            create = create.content(r.content);
-        }
         let mut body = serde_json::to_value(&create).map_err(|e| SendError::Permanent {
             reason: format!("cannot encode the message: {e}"),
         })?;

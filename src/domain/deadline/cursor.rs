@@ -55,6 +55,16 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Consumes the first of `lits` the text starts with.
+    pub(crate) fn eat_any(&mut self, lits: &[&str]) -> bool {
+        lits.iter().any(|lit| self.eat(lit))
+    }
+
+    /// Consumes the first of `words` the text starts with as a whole word.
+    pub(crate) fn eat_any_word(&mut self, words: &[&str]) -> bool {
+        words.iter().any(|word| self.eat_word(word))
+    }
+
     /// The value of the first entry of `table` the text starts with.
     pub(crate) fn eat_table<T: Copy>(&mut self, table: &[(&str, T)]) -> Option<T> {
         table.iter().find(|(lit, _)| self.eat(lit)).map(|(_, v)| *v)

@@ -151,12 +151,8 @@ pub(super) fn marked_duration(s: &str) -> Option<Length> {
     }
     let d = duration(&mut c)?;
     c.skip_ws();
-    let marked = c.eat("以后")
-        || c.eat("之后")
-        || c.eat("过后")
-        || c.eat("后")
-        || c.eat_word("later")
-        || c.eat_word("from now");
+    let marked =
+        c.eat_any(&["以后", "之后", "过后", "后"]) || c.eat_any_word(&["later", "from now"]);
     c.skip_ws();
     (marked && c.at_end()).then_some(d)
 }

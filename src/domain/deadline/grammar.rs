@@ -467,20 +467,15 @@ fn skip_sep(c: &mut Cursor) -> bool {
             at = true;
             true
         } else {
-            c.eat(",")
-                || c.eat("的")
-                || c.eat_word("on")
-                || c.eat_word("by")
-                || c.eat_word("before")
-                || {
-                    // ISO `2026-12-01T10:00`
-                    let mut k = *c;
-                    let iso_t = k.eat("t") && k.rest().starts_with(|ch: char| ch.is_ascii_digit());
-                    if iso_t {
-                        *c = k;
-                    }
-                    iso_t
+            c.eat_any(&[",", "的"]) || c.eat_any_word(&["on", "by", "before"]) || {
+                // ISO `2026-12-01T10:00`
+                let mut k = *c;
+                let iso_t = k.eat("t") && k.rest().starts_with(|ch: char| ch.is_ascii_digit());
+                if iso_t {
+                    *c = k;
                 }
+                iso_t
+            }
         };
         if !eaten {
             return at;
@@ -673,18 +668,8 @@ pub(super) enum Expr {
 /// Reads a whole normalized deadline.
 pub(super) fn parse_expr(s: &str) -> Option<Expr> {
     let mut c = Cursor::new(s);
-    let _ = c.eat_word("due by")
-        || c.eat_word("by")
-        || c.eat_word("before")
-        || c.eat_word("due")
-        || c.eat_word("until")
-        || c.eat_word("no later than")
-        || c.eat("截止到")
-        || c.eat("截止")
-        || c.eat("截至")
-        || c.eat("最晚")
-        || c.eat("最迟")
-        || c.eat("在");
+    let _ = c.eat_any_word(&["due by", "by", "before", "due", "until", "no later than"])
+        || c.eat_any(&["截止到", "截止", "截至", "最晚", "最迟", "在"]);
     c.skip_ws();
     let mut core = c.rest();
     let mut by_suffix = false;

@@ -227,10 +227,7 @@ fn weekday_list(c: &mut Cursor) -> Option<u8> {
     loop {
         let before = *c;
         c.skip_ws();
-        let sep = [",", "、", "&", "/", "和", "及", "与"]
-            .iter()
-            .any(|s| c.eat(s))
-            || c.eat_word("and");
+        let sep = c.eat_any(&[",", "、", "&", "/", "和", "及", "与"]) || c.eat_word("and");
         c.skip_ws();
         match sep.then(|| weekday_item(c, true)).flatten() {
             Some(m) => mask |= m,

@@ -6,6 +6,20 @@ use crate::message::{self, Reply, escape_user_text};
 use crate::store::events::{self, Event, Log};
 use crate::tr;
 
+/// Items per page of `/task list` and `/complaint list` (keeps the embed far below Discord's
+/// 6,000 characters).
+pub const LIST_PAGE: i64 = 10;
+
+/// The items of list page `page` (from 1): (how many it skips, how many it shows).
+pub fn list_window(page: i64) -> (i64, i64) {
+    ((page - 1) * LIST_PAGE, LIST_PAGE)
+}
+
+/// How many list pages `total` items fill (at least one).
+pub fn list_pages(total: i64) -> i64 {
+    ((total + LIST_PAGE - 1) / LIST_PAGE).max(1)
+}
+
 /// History entries per page of `/task show` and `/complaint show`.
 pub const HISTORY_PAGE: i64 = 20;
 

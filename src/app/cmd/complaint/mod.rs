@@ -39,9 +39,6 @@ use crate::store::settings::GuildSettings;
 use crate::store::tasks::{self, NewTask};
 use crate::tr;
 
-/// Complaints per page of `/complaint list`.
-pub const PAGE_SIZE: i64 = 10;
-
 /// Longest summary.
 pub const SUMMARY_MAX: usize = 200;
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::buttons::ComplaintButton;
-use super::{ListQuery, PAGE_SIZE, Scope, load, role};
+use super::{ListQuery, Scope, load, role};
 use crate::app::access::{self, Rule};
 use crate::app::{AppResult, Ctx, Invocation, Suggestions, UserError, view};
 use crate::domain::complaint::Severity;
@@ -181,20 +181,14 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
         Scope::Open => f.open_only = true,
     }
     let mut conn = ctx.conn().await?;
-    let (rows, total) = complaints::list(
-        &mut conn,
-        ctx.guild.guild_id,
-        &f,
-        (page - 1) * PAGE_SIZE,
-        PAGE_SIZE,
-    )
-    .await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let (skip, take) = view::list_window(page);
+    let (rows, total) = complaints::list(&mut conn, ctx.guild.guild_id, &f, skip, take).await?;
+    let pages = view::list_pages(total);
     // Past the count's cap the title says "more than": counting ten years of complaints for
     // a page title would cost more than the page.
     let (pages_shown, total_shown) = if total > complaints::COUNT_CAP {
         (
-            format!("{}+", (complaints::COUNT_CAP / PAGE_SIZE).max(page)),
+            format!("{}+", (complaints::COUNT_CAP / view::LIST_PAGE).max(page)),
             format!("{}+", complaints::COUNT_CAP),
         )
     } else {

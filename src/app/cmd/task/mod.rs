@@ -36,9 +36,6 @@ use crate::store::settings::GuildSettings;
 use crate::store::tasks::{self, NewTask, TaskChange};
 use crate::tr;
 
-/// Tasks per page of `/task list` (keeps the embed far below Discord's 6,000 characters).
-pub const PAGE_SIZE: i64 = 10;
-
 /// Longest title, in characters.
 pub const TITLE_MAX: usize = 200;
 

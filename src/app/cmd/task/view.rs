@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use super::buttons::TaskButton;
-use super::{PAGE_SIZE, is_manager, load, may_act, role_of};
+use super::{is_manager, load, may_act, role_of};
 use crate::app::input::{self, Period};
 use crate::app::{AppResult, Ctx, Invocation, Suggestions, UserError, view};
 use crate::domain::deadline::parse_deadline;
@@ -223,15 +223,9 @@ pub(super) async fn list(ctx: &Ctx<'_>, scope: ListScope, page: i64) -> AppResul
     let me = ctx.origin.actor.user_id;
     let filter = filter_for(ctx, scope)?;
     let mut conn = ctx.conn().await?;
-    let (rows, total) = tasks::list(
-        &mut conn,
-        ctx.guild.guild_id,
-        &filter,
-        (page - 1) * PAGE_SIZE,
-        PAGE_SIZE,
-    )
-    .await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let (skip, take) = view::list_window(page);
+    let (rows, total) = tasks::list(&mut conn, ctx.guild.guild_id, &filter, skip, take).await?;
+    let pages = view::list_pages(total);
     let l = ctx.locale;
     let heading = match scope {
         ListScope::User(u) if u == me => l.t("task-list-mine"),

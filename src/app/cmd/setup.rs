@@ -25,7 +25,7 @@ pub fn parse(inv: &Invocation) -> Result<SettingsChange, UserError> {
             UserError::new("err-bad-choice")
                 .arg("option", "language")
                 .arg("value", l)
-                .arg("choices", "en-US, zh-CN")
+                .choices("choice", &["en-US", "zh-CN"])
         })?);
     }
     change.summary_channel = inv.channel("summary-channel").map(|(id, _)| id);
@@ -86,7 +86,11 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         "setup-title"
     }))
     .field(l.t("setup-timezone"), s.timezone.name(), true)
-    .field(l.t("setup-language"), s.locale.tag(), true)
+    .field(
+        l.t("setup-language"),
+        crate::app::spec::choice_label(s.locale.tag(), l),
+        true,
+    )
     .field(
         l.t("setup-summary-channel"),
         channel(s.summary_channel),

@@ -330,7 +330,7 @@ fn parse_mode(inv: &Invocation) -> Result<Option<HolidayMode>, UserError> {
             UserError::new("err-bad-choice")
                 .arg("option", "holidays")
                 .arg("value", m)
-                .arg("choices", HolidayMode::KEYS.join(", "))
+                .choices("choice", &HolidayMode::KEYS)
         }),
     }
 }

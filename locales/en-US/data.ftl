@@ -50,6 +50,7 @@ data-field-ad-spend = Ad spend
 data-field-ad-sales = Ad sales
 data-field-shipping-cost = Free-shipping cost
 data-field-discount-cost = Discounts
+data-field-units = Units sold
 data-rate-payment = Payment rate
 data-rate-conversion = Conversion
 data-rate-aov = Average order value

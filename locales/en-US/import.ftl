@@ -154,3 +154,14 @@ imp-warn-not-computed = { $field } is not imported: it is computed from { $colum
 imp-clash-title = Figures another source set (typed by hand wins; an ad platform's own report wins over the shop overview for ad spend and ad sales):
 imp-clash-kept = { $date } { $field }: { $stored } stays ({ $source }); the file's { $imported } is not imported.
 imp-clash-replaces = { $date } { $field }: the file's { $imported } replaces { $stored } ({ $source }).
+
+# The shipped mappings' reports, by platform key (a mapping added in config/importers/ is
+# named by its own `name`).
+imp-report-tmall = Tmall/Taobao 生意参谋 (shop daily)
+imp-report-tmall-items = Tmall/Taobao 生意参谋 商品_全部 (per product)
+imp-report-jd = JD 京东商智 (shop daily)
+imp-report-aliexpress = AliExpress (shop daily)
+imp-report-amazon = Amazon Business Report (by date)
+imp-report-shopify-sales = Shopify sales by day
+imp-report-shopify-sessions = Shopify sessions by day
+imp-report-alimama = 阿里妈妈/万相台 ad report

@@ -84,7 +84,7 @@ status-commands = Slash commands
 status-commands-ok = { $count } registered with Discord ({ $when })
 status-commands-failed = Commands not registered: { $reason } — Discord refused them ({ $when }); the bot retries and keeps sending reminders meanwhile.
 status-backup = Last backup
-status-backup-ok = { $file } ({ $when })
+status-backup-ok = { $file } ({ $size } bytes, { $when })
 status-backup-none = none yet; the first daily backup is at { $next }
 status-backup-failed = The daily backup failed ({ $when }): { $reason }. The bot tries again at the next backup time; `storeops backup FILE` makes one now.
 status-failed-list = Messages that could not be delivered:
@@ -137,7 +137,7 @@ duration-days = { $n } d
 
 ## Shell
 shell-welcome = storeops shell — type /help for the commands, :help for shell controls, :quit to leave. You are { $name } ({ $roles }).
-shell-help = Shell controls: ":as NAME [positions]" switch the pretend user (positions like manager,customer-service), ":locale en-US|zh-CN", ":now" the current time, ":advance 2h" move the manual clock (with --now), ":quit".
+shell-help = Shell controls: ":as NAME [positions]" switch the pretend user (positions like manager,customer-service), ":locale en-US|zh-CN" (or English|中文), ":now" the current time, ":advance 2h" move the manual clock (with --now), ":quit".
 shell-now = Now: { $now } ({ $tz })
 shell-as = You are now { $name } ({ $roles }).
 shell-no-advance = The clock is the real one; start the shell with --now "2026-11-23 09:00" to move time with :advance.
@@ -227,6 +227,7 @@ err-read-only = This shell is read-only: a running bot delivers from this databa
 time-ago = { $span } ago
 shell-attachment-saved = saved to { $path }
 shell-attachment-failed = not saved: { $error }
+shell-attachment = [attachment { $file } · { $bytes } bytes · { $saved }]
 err-text-invisible = The { $option } has nothing visible in it: type some words.
 num-err-not-a-number = { $option }: "{ $value }" is not a number. Write it like { $example }.
 num-err-not-a-count = { $option }: "{ $value }" is not a whole number. Write it like { $example }.

@@ -15,7 +15,7 @@ cmd-holiday-remove = 删除节假日（经理）
 opt-ping = 提醒哪个岗位（会@该岗位的服务器身份组）
 opt-ping-role = 或者改为@某个服务器身份组
 opt-channel = 提醒发到哪个频道（默认：当前频道，或早报频道）
-opt-lead = 提前多久提醒，用逗号分隔，例如 18h, 30m, 0（0 = 开始时）
+opt-lead = 提前多久提醒，用逗号分隔，例如 18小时, 30分钟, 0（0 = 开始时）
 opt-message = 提醒内容
 opt-checklist = 待勾选事项，用 | 或 ; 分隔，例如 页面已准备 | 价格已设置
 opt-holidays = 节假日时：照常提醒、跳过，或提醒并附说明
@@ -25,23 +25,23 @@ choice-skip = 跳过
 choice-note = 提醒并附说明
 
 ## 固定活动：错误
-activity-err-lead = 无法识别提前量“{ $value }”。请写一个或多个开始前的时长，用逗号分隔：1d、18h、30m，或 0 表示开始时。
+activity-err-lead = 无法识别提前量“{ $value }”。请写一个或多个开始前的时长，用逗号分隔：1天、18小时、30分钟，或 0 表示开始时。
 activity-err-lead-far = 提前量“{ $value }”太长：最多提前 { $max } 天。
 activity-err-lead-many = 提醒太多：每个活动最多 { $max } 个提前量。
 activity-err-checklist-many = 清单太长：最多 { $max } 项。
 activity-err-checklist-long = 清单中有一项太长：每项最多 { $max } 个字符。
-activity-err-ping = 请指定提醒谁：ping:customer-service（岗位）或 ping-role:@身份组，二选一。
-activity-err-not-found = 没有活动 #{ $id }。用 /activity list 查看所有活动。
-activity-err-edit-nothing = 请说明要修改什么：name、schedule、ping、ping-role、channel、lead、message、checklist 或 holidays。
-activity-err-already-paused = 活动 #{ $id } 已经暂停。用 /activity resume id:{ $id } 恢复。
+activity-err-ping = 请指定提醒谁：提醒岗位:客服 或 提醒身份组:@身份组，二选一。
+activity-err-not-found = 没有活动 #{ $id }。用 /活动 列表 查看所有活动。
+activity-err-edit-nothing = 请说明要修改什么：名称、时间表、提醒岗位、提醒身份组、频道、提前量、消息、清单 或 节假日。
+activity-err-already-paused = 活动 #{ $id } 已经暂停。用 /活动 恢复 编号:{ $id } 恢复。
 activity-err-not-paused = 活动 #{ $id } 没有暂停。
 activity-err-skip-past = { $date } 已经过去了。请给出今天或以后的日期。
-activity-err-skip-none = 活动 #{ $id } 在 { $date } 没有安排（或已经开始）。用 /activity calendar 查看安排。
+activity-err-skip-none = 活动 #{ $id } 在 { $date } 没有安排（或已经开始）。用 /活动 日历 查看安排。
 activity-err-skip-never = 活动 #{ $id } 之后没有安排，无需跳过。
 activity-err-skip-already = 活动 #{ $id } 在 { $date } 已经跳过。
 holiday-err-order = 结束日期早于开始日期。
 holiday-err-long = 一个节假日最长 { $max } 天。更长的季节请分段添加。
-holiday-err-not-found = 没有节假日 #{ $id }。用 /holiday list 查看。
+holiday-err-not-found = 没有节假日 #{ $id }。用 /节假日 列表 查看。
 
 ## 固定活动：文本
 activity-added = 已保存活动 #{ $id }：{ $name }
@@ -52,7 +52,7 @@ activity-removed-cancelled = { $count ->
    *[other] 已取消 { $count } 条待发送的提醒。
 }
 activity-paused = 已暂停活动 #{ $id }：{ $name }
-activity-paused-hint = 在 /activity resume id:{ $id } 之前不会提醒。
+activity-paused-hint = 在 /活动 恢复 编号:{ $id } 之前不会提醒。
 activity-resumed = 已恢复活动 #{ $id }：{ $name }
 activity-next = 下次开始：{ $next }
 activity-skipped = 活动 #{ $id }（{ $name }）在 { $date } 不进行。
@@ -71,15 +71,15 @@ activity-holidays-note = 提醒并附说明
 activity-lead-start = 开始时
 activity-lead-before = 提前 { $span }
 activity-no-role = { $position }（尚未设置身份组）
-activity-position-unmapped = 岗位“{ $position }”还没有对应的服务器身份组，提醒不会@任何人。经理可以设置：/setup position:… role:@…
+activity-position-unmapped = 岗位“{ $position }”还没有对应的服务器身份组，提醒不会@任何人。经理可以设置：/设置 岗位:… 身份组:@…
 activity-channel-summary = { $channel }（早报频道）
 activity-channel-fallback = { $channel }（默认频道）
-activity-channel-unset = 早报频道（尚未设置：/setup summary-channel:#…）
+activity-channel-unset = 早报频道（尚未设置：/设置 早报频道:#…）
 activity-next-paused = —（已暂停）
-activity-next-silent = —（没有频道：请设置 /setup summary-channel:#…）
+activity-next-silent = —（没有频道：请设置 /设置 早报频道:#…）
 activity-next-none = —（之后不再有）
 activity-list-title = 活动（{ $count }）— 第 { $page }/{ $pages } 页
-activity-list-empty = 还没有活动。添加：/activity add name:"…" schedule:"每周四 09:00" ping:marketing
+activity-list-empty = 还没有活动。添加：/活动 添加 名称:"…" 时间表:"每周四 09:00" 提醒岗位:推广
 activity-list-line = → { $ping }，在 { $channel } · { $leads } · 节假日：{ $holidays } · 下次：{ $next }
 activity-calendar-title = 未来 { $days } 天的活动
 activity-calendar-empty = 没有安排。
@@ -104,7 +104,7 @@ holiday-effect-skip = #{ $id } { $name }：跳过（{ $count } 次）
 holiday-effect-note = #{ $id } { $name }：提醒并附说明（{ $count } 次）
 holiday-effect-none = 这些日子没有设置为跳过或附说明的活动。
 holiday-list-title = 节假日和大促日（{ $count }）
-holiday-list-empty = 今天起没有节假日。添加：/holiday add name:双12 from:2026-12-12
+holiday-list-empty = 今天起没有节假日。添加：/节假日 添加 名称:双12 开始:2026-12-12
 holiday-list-footer = 设置为“跳过”的活动在这些日子不提醒；设置为“附说明”的活动照常提醒并注明。
 
 # 会结束的活动（until:）

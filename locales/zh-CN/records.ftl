@@ -70,20 +70,20 @@ activity-ics-title = 未来 { $days } 天共 { $count } 次活动的日历文件
 # 会结束的定时任务（until:、times:）
 opt-until = 最后一次的日期，例如 2026-12-31
 opt-times = 共重复几次，例如 5
-task-err-recurring-end-both = until: 和 times: 只能填一个（例如 until:2026-12-31 或 times:5）。
-task-err-recurring-times = times:{ $value } 不是 1 到 10000 之间的次数。请输入例如 times:5。
-task-err-recurring-ends-before = 它在第一次发生之前就结束了（until:{ $until }）。请填更晚的日期，例如 until:2026-12-31。
-task-recurring-end-never = 一直重复，直到停止（/task recurring stop:编号）。
+task-err-recurring-end-both = 截至: 和 次数: 只能填一个（例如 截至:2026-12-31 或 次数:5）。
+task-err-recurring-times = 次数:{ $value } 不是 1 到 10000 之间的次数。请输入例如 次数:5。
+task-err-recurring-ends-before = 它在第一次发生之前就结束了（截至:{ $until }）。请填更晚的日期，例如 截至:2026-12-31。
+task-recurring-end-never = 一直重复，直到停止（/任务 定时 停止:编号）。
 task-recurring-end-until = { $until } 之后结束。
 task-recurring-end-times = 已生成 { $made } / { $times } 次。
 task-recurring-last = 这是定时任务 { $id } 的最后一次。
 
 # /data export：每日数据（或商品数据）导出为表格。
 cmd-data-export = 导出各店铺每日数据（含比率和按币种合计）为表格（经理）
-opt-what = days（默认：各店铺每日数据）或 products（商品明细导入的商品数据）
+opt-what = 每日数据（默认：各店铺每日数据）或 商品（商品明细导入的商品数据）
 choice-days = 每日数据
 choice-products = 商品
-export-data-err-what = “{ $value }”不是可导出的内容。请输入 内容:days（每日数据）或 内容:products（商品）。
+export-data-err-what = “{ $value }”不是可导出的内容。请选择 内容:每日数据 或 内容:商品。
 export-data-file = 每日数据
 export-data-products-file = 商品数据
 export-data-ready = { $from } 至 { $to } 共 { $shops } 个店铺的每日数据：{ $count } 个店铺日有数据

@@ -2,6 +2,7 @@
 //! their language with what to type instead) or the system's (disk, database: logged, and the
 //! user told that nothing was changed).
 
+use super::spec;
 use crate::i18n::{Arg, Locale};
 use crate::store::StoreError;
 
@@ -10,12 +11,19 @@ use crate::store::StoreError;
 pub struct UserError {
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// The catalog prefix labelling the keys of the `choices` argument (`choice`,
+    /// `complaint-cat`): readers of another language than English see the labels.
+    pub labels: Option<&'static str>,
 }
 
 impl UserError {
     /// An error with no arguments.
     pub fn new(key: &'static str) -> Self {
-        UserError { key, args: vec![] }
+        UserError {
+            key,
+            args: vec![],
+            labels: None,
+        }
     }
 
     /// Adds an argument.
@@ -24,14 +32,57 @@ impl UserError {
         self
     }
 
-    /// The message in `locale`.
+    /// Adds the `choices` argument: `keys`, shown to an English reader as they are typed and to
+    /// others by their labels (catalog key `<prefix>-<key>`).
+    pub fn choices<S: AsRef<str>>(mut self, prefix: &'static str, keys: &[S]) -> Self {
+        let keys: Vec<&str> = keys.iter().map(AsRef::as_ref).collect();
+        self.args.push(("choices", keys.join(", ")));
+        self.labels = Some(prefix);
+        self
+    }
+
+    /// The message in `locale`. Arguments that are names of the command table are shown as
+    /// the reader sees them: an option (`option`) by its name in their language, an example
+    /// (`example`) of a command by its example in their language.
     pub fn render(&self, locale: Locale) -> String {
         let args: Vec<(&str, Arg)> = self
             .args
             .iter()
-            .map(|(k, v)| (*k, Arg::Str(v.clone())))
+            .map(|(k, v)| (*k, Arg::Str(self.shown(k, v, locale))))
             .collect();
         locale.t_args(self.key, &args)
+    }
+
+    fn shown(&self, name: &str, value: &str, locale: Locale) -> String {
+        if locale == Locale::EnUs {
+            return value.to_string();
+        }
+        match name {
+            "option" => spec::option_name(value, locale),
+            "example" => spec::CommandSpec::leaves()
+                .into_iter()
+                .find(|(_, c)| !value.is_empty() && c.example == value)
+                .map_or_else(
+                    || value.to_string(),
+                    |(path, _)| spec::example(&path, locale),
+                ),
+            "choices" => match self.labels {
+                Some(prefix) => value
+                    .split(", ")
+                    .map(|key| {
+                        let k = format!("{prefix}-{key}");
+                        if locale.has(&k) {
+                            locale.t(&k)
+                        } else {
+                            key.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                None => value.to_string(),
+            },
+            _ => value.to_string(),
+        }
     }
 }
 

@@ -256,7 +256,7 @@ pub fn choice<T>(
         UserError::new("err-bad-choice")
             .arg("option", option)
             .arg("value", value)
-            .arg("choices", choices.join(", "))
+            .choices("choice", choices)
     })
 }
 

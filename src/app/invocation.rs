@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::error::UserError;
-use super::spec::{CommandSpec, OptKind};
+use super::spec::{self, CommandSpec, OptKind};
 use crate::domain::number::{self, NumberError};
+use crate::i18n::Locale;
 
 /// The largest id of an item (a task, a complaint, an activity) anyone can type.
 pub const ID_MAX: i64 = number::COUNT_MAX;
@@ -68,36 +69,40 @@ impl Invocation {
         self.path.join(" ")
     }
 
-    /// Checks the path, option names, types and required options against the command table.
-    pub fn check(&self) -> Result<&'static CommandSpec, UserError> {
+    /// Checks the path, option names, types and required options against the command table;
+    /// a refusal names the commands, options and choices as a reader of `locale` sees them.
+    pub fn check(&self, locale: Locale) -> Result<&'static CommandSpec, UserError> {
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         let spec = CommandSpec::find(&path).ok_or_else(|| {
             UserError::new("err-unknown-command").arg("command", format!("/{}", self.path_str()))
         })?;
+        let shown = format!("/{}", spec::localized_path(&self.path_str(), locale));
         if !spec.subs.is_empty() {
-            let subs: Vec<&str> = spec.subs.iter().map(|s| s.name).collect();
+            let subs: Vec<String> = spec
+                .subs
+                .iter()
+                .map(|s| spec::command_name(&format!("{} {}", self.path_str(), s.name), locale))
+                .collect();
+            let first = spec
+                .subs
+                .first()
+                .map(|s| format!("{} {}", self.path_str(), s.name))
+                .unwrap_or_default();
             return Err(UserError::new("err-missing-subcommand")
-                .arg("command", format!("/{}", self.path_str()))
+                .arg("command", shown)
                 .arg("choices", subs.join(", "))
-                .arg(
-                    "example",
-                    format!(
-                        "/{} {}",
-                        self.path_str(),
-                        subs.first().copied().unwrap_or("")
-                    ),
-                ));
+                .arg("example", spec::example(&first, locale)));
         }
         for (name, value) in &self.options {
             let o = spec.option(name).ok_or_else(|| {
                 let names: Vec<String> = spec
                     .options
                     .iter()
-                    .map(|o| format!("{}:", o.name))
+                    .map(|o| format!("{}:", spec::option_name(o.name, locale)))
                     .collect();
                 UserError::new("err-unknown-option")
                     .arg("option", name.clone())
-                    .arg("command", format!("/{}", self.path_str()))
+                    .arg("command", shown.clone())
                     .arg(
                         "choices",
                         if names.is_empty() {
@@ -118,24 +123,35 @@ impl Invocation {
                     | (OptKind::Channel, OptValue::Channel { .. })
                     | (OptKind::Attachment, OptValue::Attachment { .. })
             );
+            let option = spec::option_name(o.name, locale);
             if !fits {
-                return Err(UserError::new(kind_error_key(o.kind)).arg("option", name.clone()));
+                return Err(UserError::new(kind_error_key(o.kind)).arg("option", option));
             }
             if !o.choices.is_empty()
                 && let OptValue::Str(s) = value
                 && !o.choices.contains(&s.as_str())
             {
+                // English readers type the values; others pick (and the shell reads) the
+                // labels of their language.
+                let choices: Vec<String> = o
+                    .choices
+                    .iter()
+                    .map(|c| match locale {
+                        Locale::EnUs => c.to_string(),
+                        _ => spec::choice_label(c, locale),
+                    })
+                    .collect();
                 return Err(UserError::new("err-bad-choice")
-                    .arg("option", name.clone())
+                    .arg("option", option)
                     .arg("value", s.clone())
-                    .arg("choices", o.choices.join(", ")));
+                    .arg("choices", choices.join(", ")));
             }
         }
         for o in spec.options.iter().filter(|o| o.required) {
             if !self.options.contains_key(o.name) {
                 return Err(UserError::new("err-missing-option")
-                    .arg("option", o.name)
-                    .arg("example", spec.example));
+                    .arg("option", spec::option_name(o.name, locale))
+                    .arg("example", spec::example(&self.path_str(), locale)));
             }
         }
         Ok(spec)

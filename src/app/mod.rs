@@ -272,7 +272,7 @@ impl App {
             tracing::warn!(error = %e, "cannot remember the names an invocation gives");
         }
         self.answer(origin, &inv.path_str(), async |ctx| {
-            inv.check()?;
+            inv.check(ctx.locale)?;
             access::check(ctx, &inv.path_str())?;
             cmd::run(ctx, inv).await
         })

@@ -556,6 +556,28 @@ pub fn choice_label(value: &str, locale: Locale) -> String {
     locale.t(&format!("choice-{value}"))
 }
 
+/// The command at `path` as a reader of `locale` sees and types it (`task assign` ->
+/// `任务 分配`), without the slash.
+pub fn localized_path(path: &str, locale: Locale) -> String {
+    let words: Vec<&str> = path.split_whitespace().collect();
+    (1..=words.len())
+        .map(|n| command_name(&words[..n].join(" "), locale))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The example of the command at `path` in `locale` (catalog key `example-<path>`; the
+/// English one is the table's own, which a test keeps equal to the catalog's).
+pub fn example(path: &str, locale: Locale) -> String {
+    let key = format!("example-{}", path_key(path));
+    if locale != Locale::EnUs && locale.has(&key) {
+        return locale.t(&key);
+    }
+    CommandSpec::find(&path.split_whitespace().collect::<Vec<_>>())
+        .map(|s| s.example.to_string())
+        .unwrap_or_default()
+}
+
 /// Whether `typed` names `name` in English or in one of the other languages: the shell
 /// accepts `/任务 分配 标题:…` as well as `/task assign title:…`.
 fn names(typed: &str, english: &str, localized: impl Fn(Locale) -> String) -> bool {

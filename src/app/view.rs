@@ -49,7 +49,13 @@ pub async fn with_history(
         let (at, who) = (message::ts(e.at, 'f'), message::user_ref(e.actor_id));
         format!("{at} {who} {what}{}", detail(e))
     });
-    let command = format!("/{kind} show id:{id} page:{{page}}");
+    // What to type for another page, as the reader sees the command (`/投诉 详情 编号:7 页码:2`).
+    let command = format!(
+        "/{} {}:{id} {}:{{page}}",
+        crate::app::spec::localized_path(&format!("{kind} show"), l),
+        crate::app::spec::option_name("id", l),
+        crate::app::spec::option_name("page", l)
+    );
     Ok(history(r, l, lines.collect(), newer, total, &command))
 }
 

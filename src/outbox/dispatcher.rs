@@ -590,7 +590,7 @@ impl Dispatcher {
             id = c.id,
             title = c.title.clone(),
             target = target,
-            error = reason
+            error = crate::app::cmd::outbox::failure_reason(reason)
         ));
         let msg = NewMessage {
             guild_id: c.guild_id,

@@ -83,7 +83,7 @@ async fn replies_come_in_the_actors_language() {
     assert!(out.contains("只有经理可以执行此操作"), "{out}");
     let out = zh.execute("/help").await.text;
     assert!(
-        out.contains("storeops 命令") && out.contains("/status"),
+        out.contains("storeops 命令") && out.contains("/状态"),
         "{out}"
     );
     let out = zh.execute("/nope").await.text;
@@ -236,7 +236,7 @@ async fn setup_language_answers_in_the_new_language_for_the_shell() {
         .expect("shell");
     let out = sh.execute("/setup language:en-US").await.text;
     assert!(out.contains("Settings saved"), "{out}");
-    assert!(out.contains("Language: en-US"), "{out}");
+    assert!(out.contains("Language: English"), "{out}");
     let out = sh.execute("/setup language:zh-CN").await.text;
     assert!(out.contains("设置已保存"), "{out}");
 }
@@ -261,14 +261,14 @@ async fn commands_and_options_can_be_typed_by_their_chinese_names() {
     // An id that is no number says what to type.
     let out = sh.execute("/task show id:banner").await.text;
     assert!(
-        out.contains("“banner”不是 id 的编号") && out.contains("id:42"),
+        out.contains("选项“编号”需要一个编号，“banner”不是") && out.contains("编号:42"),
         "{out}"
     );
     let out = sh.execute("/task show id:#1").await.text;
     assert!(out.contains("更新首页横幅"), "{out}");
     // An unknown Chinese option is refused naming the options there are.
     let out = sh.execute("/任务 详情 颜色:红").await.text;
-    assert!(out.contains("颜色") && out.contains("id:"), "{out}");
+    assert!(out.contains("颜色") && out.contains("编号:"), "{out}");
 }
 
 #[tokio::test]

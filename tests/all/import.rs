@@ -1098,7 +1098,7 @@ async fn cli_reports_progress_through_every_step_of_a_large_file() {
         .reason;
     assert_eq!(
         err,
-        "没有名为“天猫旗舰店”的店铺。请先添加（在 Discord 或 storeops shell 中）：/data shop name:\"天猫旗舰店\""
+        "没有名为“天猫旗舰店”的店铺。请先添加（在 Discord 或 storeops shell 中）：/数据 店铺 名称:\"天猫旗舰店\""
     );
     assert_eq!(rec.1.load(std::sync::atomic::Ordering::SeqCst), 1);
     let missing = CliImport {

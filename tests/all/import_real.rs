@@ -609,7 +609,7 @@ async fn the_preview_says_how_dates_were_read() {
         .await
         .expect("preview");
     assert!(out.contains("已按“日/月/年”读取"), "{out}");
-    assert!(out.contains("date-order mdy"), "{out}");
+    assert!(out.contains("日期顺序:月/日/年"), "{out}");
 }
 
 // ------------------------------------------------------------ files that are not daily exports

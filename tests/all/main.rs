@@ -28,3 +28,4 @@ mod scale;
 mod schedules;
 mod summary;
 mod tasks;
+mod zh_cn;

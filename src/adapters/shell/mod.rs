@@ -131,14 +131,19 @@ impl Shell {
         }
     }
 
-    fn roles_text(&self) -> String {
+    /// The pretend user's positions: as typed in `--roles` for an English reader, by their
+    /// names for others.
+    fn roles_text(&self, l: Locale) -> String {
         if self.actor.positions.is_empty() {
             "—".into()
         } else {
             self.actor
                 .positions
                 .iter()
-                .map(|p| p.key())
+                .map(|p| match l {
+                    Locale::EnUs => p.key().to_string(),
+                    _ => l.t(&p.label_key()),
+                })
                 .collect::<Vec<_>>()
                 .join(",")
         }
@@ -146,11 +151,12 @@ impl Shell {
 
     /// The greeting printed when an interactive shell starts.
     pub async fn welcome(&self) -> String {
+        let l = self.locale().await;
         tr!(
-            self.locale().await,
+            l,
             "shell-welcome",
             name = self.actor.name.as_str(),
-            roles = self.roles_text()
+            roles = self.roles_text(l)
         )
     }
 
@@ -275,12 +281,12 @@ impl Shell {
         let head = words.next().unwrap_or("");
         let rest: Vec<&str> = words.collect();
         match head {
-            "q" | "quit" | "exit" => {
+            "q" | "quit" | "exit" | "退出" => {
                 *quit = true;
                 String::new()
             }
-            "help" | "h" => locale.t("shell-help"),
-            "now" => {
+            "help" | "h" | "帮助" => locale.t("shell-help"),
+            "now" | "现在" => {
                 let g = self.app.guild(SHELL_GUILD).await.ok();
                 let tz = g
                     .map(|g| g.timezone)
@@ -289,34 +295,46 @@ impl Shell {
                 tr!(
                     locale,
                     "shell-now",
-                    now = now.format("%Y-%m-%d %H:%M:%S %a").to_string(),
+                    now = format!(
+                        "{} ({})",
+                        now.format("%Y-%m-%d %H:%M:%S"),
+                        locale.t(&format!(
+                            "weekday-{}",
+                            chrono::Datelike::weekday(&now).num_days_from_monday()
+                        ))
+                    ),
                     tz = tz.name()
                 )
             }
-            "locale" => match rest.first().and_then(|l| l.parse::<Locale>().ok()) {
+            "locale" | "语言" => match rest.first().and_then(|typed| {
+                // A tag (`zh-CN`) or a language's name as the choice shows it (`中文`).
+                typed.parse::<Locale>().ok().or_else(|| {
+                    Locale::ALL.into_iter().find(|l| {
+                        Locale::ALL
+                            .iter()
+                            .any(|r| crate::app::spec::choice_label(l.tag(), *r) == *typed)
+                    })
+                })
+            }) {
                 Some(l) => {
                     self.actor.locale = Some(l);
-                    l.tag().to_string()
+                    crate::app::spec::choice_label(l.tag(), l)
                 }
                 None => locale.t("shell-help"),
             },
-            "as" => match rest.first() {
+            "as" | "身份" => match rest.first() {
                 Some(name) => {
                     let name = name.trim_start_matches('@');
                     self.actor.user_id = shell_id(name);
                     self.actor.name = name.to_string();
                     self.actor.positions =
                         rest.get(1).map(|r| parse_positions(r)).unwrap_or_default();
-                    tr!(
-                        self.locale().await,
-                        "shell-as",
-                        name = name,
-                        roles = self.roles_text()
-                    )
+                    let l = self.locale().await;
+                    tr!(l, "shell-as", name = name, roles = self.roles_text(l))
                 }
                 None => locale.t("shell-help"),
             },
-            "advance" => {
+            "advance" | "快进" => {
                 let Some(clock) = &self.manual else {
                     return locale.t("shell-no-advance");
                 };

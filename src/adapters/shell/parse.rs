@@ -91,6 +91,8 @@ pub async fn parse_line(line: &str, app: &App, guild_id: u64) -> Result<Parsed, 
         let (name, value) = tok
             .split_once([':', '：'])
             .ok_or_else(|| UserError::new("err-shell-syntax").arg("reason", tok.clone()))?;
+        // A value that does not read is refused naming the option as it was typed.
+        let typed_name = name.trim().to_string();
         let name = match spec {
             Some(spec) => spec.canonical_option(name),
             None => name.trim().to_lowercase(),
@@ -102,7 +104,10 @@ pub async fn parse_line(line: &str, app: &App, guild_id: u64) -> Result<Parsed, 
             .and_then(|s| s.option(&name))
             .map(|o| o.kind)
             .unwrap_or(OptKind::String);
-        let value = typed(kind, &name, value)?;
+        let choices = spec
+            .and_then(|s| s.option(&name))
+            .map_or(&[][..], |o| o.choices);
+        let value = typed(kind, &typed_name, &choice_value(choices, value))?;
         if inv.options.contains_key(&name) {
             // `id:1 id:2`: which one was meant? Never silently the last.
             return Err(UserError::new("err-duplicate-option").arg("option", name));
@@ -110,6 +115,23 @@ pub async fn parse_line(line: &str, app: &App, guild_id: u64) -> Result<Parsed, 
         inv.options.insert(name, value);
     }
     Ok(Parsed::Command(inv))
+}
+
+/// A choice typed by its label in any language (`范围:已逾期`, as Discord shows the choices)
+/// is its value (`overdue`); anything else is left as typed (and checked by the core).
+fn choice_value(choices: &[&str], raw: &str) -> String {
+    let typed = raw.trim();
+    if choices.contains(&typed) {
+        return typed.to_string();
+    }
+    choices
+        .iter()
+        .find(|c| {
+            crate::i18n::Locale::ALL
+                .iter()
+                .any(|l| crate::app::spec::choice_label(c, *l) == typed)
+        })
+        .map_or_else(|| raw.to_string(), |c| c.to_string())
 }
 
 fn typed(kind: OptKind, name: &str, raw: &str) -> Result<OptValue, UserError> {
@@ -206,6 +228,15 @@ mod tests {
             ]
         );
         assert!(tokenize(r#"/task assign title:"open"#).is_err());
+    }
+
+    #[test]
+    fn choices_read_by_their_label_in_any_language() {
+        let scope = ["mine", "overdue", "all"];
+        assert_eq!(choice_value(&scope, "已逾期"), "overdue");
+        assert_eq!(choice_value(&scope, "overdue"), "overdue");
+        assert_eq!(choice_value(&scope, "随便"), "随便");
+        assert_eq!(choice_value(&[], "已逾期"), "已逾期");
     }
 
     #[test]

@@ -168,11 +168,14 @@ pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply, locale: Locale)
             .unwrap_or_else(|e| {
                 crate::tr!(locale, "shell-attachment-failed", error = e.to_string())
             });
-        out.push_str(&format!(
-            "[attachment {} · {} bytes · {saved}]\n",
-            a.filename,
-            a.bytes.len()
+        out.push_str(&crate::tr!(
+            locale,
+            "shell-attachment",
+            file = a.filename.as_str(),
+            bytes = a.bytes.len().to_string(),
+            saved = saved
         ));
+        out.push('\n');
     }
     if !reply.buttons.is_empty() {
         let buttons: Vec<String> = reply

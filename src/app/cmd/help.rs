@@ -9,15 +9,9 @@ use crate::message::Reply;
 pub fn run(ctx: &Ctx<'_>) -> Reply {
     let mut reply = Reply::titled(ctx.t("help-title")).line(ctx.t("help-intro"));
     for (path, spec) in CommandSpec::leaves() {
-        let mut line = format!("`/{path}`");
-        // The same command by its names in the reader's language (`/任务 分配`).
-        let words: Vec<&str> = path.split(' ').collect();
-        let localized: Vec<String> = (1..=words.len())
-            .map(|n| spec::command_name(&words[..n].join(" "), ctx.locale))
-            .collect();
-        if localized.join(" ") != path {
-            line.push_str(&format!(" `/{}`", localized.join(" ")));
-        }
+        // The command by its names in the reader's language (`/任务 分配`), as Discord shows
+        // it to them (the shell reads the English names too).
+        let mut line = format!("`/{}`", spec::localized_path(&path, ctx.locale));
         let description = spec::command_description(&path, ctx.locale);
         line.push_str(&format!(" — {description}"));
         // Most managers' commands say so in their description already (Discord shows only it).
@@ -25,8 +19,9 @@ pub fn run(ctx: &Ctx<'_>) -> Reply {
         if spec.manager_only && !description.contains(&marker) {
             line.push_str(&format!(" ({marker})"));
         }
-        if !spec.example.is_empty() {
-            line.push_str(&format!("\n    `{}`", spec.example));
+        let example = spec::example(&path, ctx.locale);
+        if !example.is_empty() {
+            line.push_str(&format!("\n    `{example}`"));
         }
         reply.lines.push(line);
     }

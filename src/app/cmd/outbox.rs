@@ -26,7 +26,7 @@ pub fn describe(ctx: &Ctx<'_>, row: &Listed) -> String {
             tr!(
                 ctx.locale,
                 "outbox-error",
-                error = err.as_str(),
+                error = failure_reason(err),
                 attempts = row.attempts as i64
             )
         ));
@@ -69,4 +69,14 @@ pub async fn retry(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         .into());
     }
     Ok(Reply::titled(tr!(ctx.locale, "outbox-retry-done", count = n)).severity(Severity::Success))
+}
+
+/// The words of a stored delivery failure a person reads: the platform's reason, without the
+/// retry class the dispatcher records with it (`permanent: Missing Access` -> `Missing
+/// Access`; the number of attempts is said beside it).
+pub fn failure_reason(stored: &str) -> &str {
+    stored
+        .strip_prefix("permanent: ")
+        .or_else(|| stored.strip_prefix("transient: "))
+        .unwrap_or(stored)
 }

@@ -82,7 +82,11 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         "setup-title"
     }))
     .field(l.t("setup-timezone"), s.timezone.name(), true)
-    .field(l.t("setup-language"), s.locale.tag(), true)
+    .field(
+        l.t("setup-language"),
+        crate::app::spec::choice_label(s.locale.tag(), l),
+        true,
+    )
     .field(
         l.t("setup-summary-channel"),
         channel(s.summary_channel),

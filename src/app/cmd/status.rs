@@ -91,12 +91,20 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
     let backup = runtime::get(&mut conn, runtime::BACKUP).await?;
     match &backup {
         Some(b) if b.ok => {
+            // Stored as `<path> (<n> bytes)` by the backup job; the size is said in the
+            // reader's language.
+            let (file, size) = b
+                .value
+                .strip_suffix(" bytes)")
+                .and_then(|v| v.rsplit_once(" ("))
+                .map_or((b.value.as_str(), "—"), |(f, n)| (f, n));
             reply = reply.field(
                 ctx.t("status-backup"),
                 tr!(
                     l,
                     "status-backup-ok",
-                    file = b.value.clone(),
+                    file = file,
+                    size = size,
                     when = message::ts(b.updated_at, 'f')
                 ),
                 false,

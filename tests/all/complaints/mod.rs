@@ -175,7 +175,7 @@ async fn log_rejects_unknown_platforms_and_categories_listing_the_choices() {
     )
     .await;
     assert!(
-        out.contains("“拼多多”不是这里的平台。可选：tmall, taobao"),
+        out.contains("“拼多多”不是这里的平台。可选：天猫、淘宝"),
         "{out}"
     );
     let out = run(
@@ -184,7 +184,7 @@ async fn log_rejects_unknown_platforms_and_categories_listing_the_choices() {
     )
     .await;
     assert!(
-        out.contains("“太臭”不是投诉类别。可选：not-as-described"),
+        out.contains("“太臭”不是投诉类别。可选：描述不符、质量问题"),
         "{out}"
     );
     assert_eq!(count(&t, "SELECT COUNT(*) FROM complaints").await, 0);
@@ -305,12 +305,12 @@ async fn resolve_needs_an_outcome_and_a_valid_amount_in_both_languages() {
         (
             "outcome:refund amount:-5",
             "amount can't be negative (-5).",
-            "amount 不能为负数（-5）",
+            "金额 不能为负数（-5）",
         ),
         (
             "outcome:refund amount:abc",
             "amount: \"abc\" is not a number. Write it like 12,345.67.",
-            "amount：“abc”不是数字。请写成 12,345.67 这样。",
+            "金额：“abc”不是数字。请写成 12,345.67 这样。",
         ),
         (
             "outcome:refund amount:1.234",
@@ -320,12 +320,12 @@ async fn resolve_needs_an_outcome_and_a_valid_amount_in_both_languages() {
         (
             "outcome:bogus",
             "\"bogus\" is not allowed for outcome",
-            "“bogus”不是 outcome 的有效值",
+            "“bogus”不是 结果 的有效值",
         ),
         (
             "",
             "The option \"outcome\" is required",
-            "缺少必填选项“outcome”",
+            "缺少必填选项“结果”",
         ),
     ];
     for (args, in_en, in_zh) in cases {

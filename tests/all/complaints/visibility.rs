@@ -97,7 +97,8 @@ async fn show_and_buttons_refuse_what_a_member_may_not_see_in_both_languages() {
     let mut alice = t.shell("alice", "manager", "en-US").await;
     run(&mut alice, "/complaint note id:1 text:\"secret note\"").await;
     let en = "Complaint #1 is not one you logged or handle: only customer service and managers see every complaint. Type /complaint list to see yours";
-    let zh = "投诉 #1 不是您登记或处理的：只有客服和经理能查看所有投诉。输入 /complaint list 查看您的投诉";
+    let zh =
+        "投诉 #1 不是您登记或处理的：只有客服和经理能查看所有投诉。输入 /投诉 列表 查看您的投诉";
 
     // Someone else's: refused, the history (and its note) not shown.
     for sh in [&mut dora, &mut hana] {

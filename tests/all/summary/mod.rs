@@ -21,12 +21,17 @@ use crate::support::shell::{boss_with_summary_channel, run};
 /// its own.
 fn normalise_attachment(text: &str) -> String {
     text.lines()
-        .map(|l| match l.strip_prefix("[attachment ") {
-            Some(rest) => {
-                let name = rest.split(" · ").next().unwrap_or("");
-                format!("[attachment {name} · <png> bytes]")
+        .map(|l| {
+            match l
+                .strip_prefix("[attachment ")
+                .or_else(|| l.strip_prefix("[附件 "))
+            {
+                Some(rest) => {
+                    let name = rest.split(" · ").next().unwrap_or("");
+                    format!("[attachment {name} · <png> bytes]")
+                }
+                None => l.to_string(),
             }
-            None => l.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -232,7 +237,10 @@ async fn the_zh_cn_summaries_have_no_english_words() {
         "/data history shop:Tmall date:2026-11-22",
     ] {
         let out = run(&mut li, line).await;
-        for text in out.lines().filter(|l| !l.starts_with("[attachment")) {
+        for text in out
+            .lines()
+            .filter(|l| !l.starts_with("[attachment") && !l.starts_with("[附件"))
+        {
             let mut rest = text.to_string();
             for t in typed {
                 rest = rest.replace(t, " ");

@@ -58,6 +58,48 @@ pub(super) fn leads_text(l: Locale, leads: &[Duration]) -> String {
         .join(", ")
 }
 
+/// A schedule as a reader of `l` writes it: an English shorthand (`fri 16:00`, `daily
+/// 17:00`, `last fri 19:00`, as the shipped activities and many people type them) in Chinese
+/// for a Chinese reader (`每周五 16:00`), when the Chinese reads as the very same schedule;
+/// anything else as it was typed.
+pub(super) fn schedule_text(l: Locale, typed: &str) -> String {
+    if l == Locale::EnUs {
+        return typed.to_string();
+    }
+    let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let zh_days = ["一", "二", "三", "四", "五", "六", "日"];
+    let day = |w: &str| {
+        let w = w.to_lowercase();
+        days.iter()
+            .position(|d| w.starts_with(d) && w.len() <= 9)
+            .map(|i| zh_days[i])
+    };
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let zh = match words.as_slice() {
+        [d, time] if d.eq_ignore_ascii_case("daily") => Some(format!("每天 {time}")),
+        [d, time] if d.eq_ignore_ascii_case("weekdays") => Some(format!("工作日 {time}")),
+        ["last", d, time] => day(d).map(|d| format!("每月最后一个周{d} {time}")),
+        [d, time] => day(d).map(|d| format!("每周{d} {time}")),
+        _ => None,
+    };
+    // Shown only when it is the same schedule: the next starts of both agree.
+    let same = |zh: &str| {
+        let (Ok(a), Ok(b)) = (parse_schedule(typed), parse_schedule(zh)) else {
+            return false;
+        };
+        let mut t = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + chrono::Duration::days(20_000);
+        (0..8).all(|_| {
+            let (x, y) = (
+                a.next_after(t, chrono_tz::UTC),
+                b.next_after(t, chrono_tz::UTC),
+            );
+            t = x.unwrap_or(t);
+            x.is_some() && x == y
+        })
+    };
+    zh.filter(|z| same(z)).unwrap_or_else(|| typed.to_string())
+}
+
 pub(super) fn code(s: &str) -> String {
     format!("`{}`", s.replace('`', "'"))
 }
@@ -94,7 +136,11 @@ pub(super) fn next_text(
 /// An activity's settings, for the replies of the commands that change it.
 pub(super) fn describe(l: Locale, a: &Activity, guild: &GuildSettings, title: String) -> Reply {
     let mut r = Reply::titled(title)
-        .field(l.t("activity-field-schedule"), code(&a.schedule), true)
+        .field(
+            l.t("activity-field-schedule"),
+            code(&schedule_text(l, &a.schedule)),
+            true,
+        )
         .field(
             l.t("activity-field-next"),
             next_text(l, a, guild, a.next_at),
@@ -226,7 +272,7 @@ pub(super) fn reminder(
         l,
         "activity-reminder-footer",
         id = a.id,
-        schedule = a.schedule.replace('`', "'")
+        schedule = schedule_text(l, &a.schedule).replace('`', "'")
     ));
     r.mentions = role.map(Mentions::role).unwrap_or_default();
     r = r.button(
@@ -281,7 +327,7 @@ pub(super) async fn list(ctx: &Ctx<'_>, page: usize) -> AppResult<Reply> {
             "**#{} {}** — {}",
             a.id,
             escape_user_text(&a.name),
-            code(&a.schedule)
+            code(&schedule_text(l, &a.schedule))
         ));
         r.lines.push(tr!(
             l,
@@ -569,13 +615,30 @@ pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Sug
             .map(|a| {
                 (
                     a.id.to_string(),
-                    clip(&format!("#{} {} · {}", a.id, a.name, a.schedule), 100),
+                    clip(
+                        &format!(
+                            "#{} {} · {}",
+                            a.id,
+                            a.name,
+                            schedule_text(ctx.locale, &a.schedule)
+                        ),
+                        100,
+                    ),
                 )
             })
             .collect()),
         "schedule" => {
             if typed.trim().is_empty() {
-                return Ok(["mon 09:00", "thu 18:00", "每周四 18:00", "last fri 19:00"]
+                let examples: &[&str] = match ctx.locale {
+                    Locale::EnUs => &["mon 09:00", "thu 18:00", "每周四 18:00", "last fri 19:00"],
+                    _ => &[
+                        "每周一 09:00",
+                        "每周四 18:00",
+                        "工作日 10:00",
+                        "每月最后一个周五 19:00",
+                    ],
+                };
+                return Ok(examples
                     .iter()
                     .map(|s| (s.to_string(), s.to_string()))
                     .collect());
@@ -585,10 +648,17 @@ pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Sug
                     Some(at) => tr!(
                         ctx.locale,
                         "activity-schedule-preview",
-                        next = at
-                            .with_timezone(&tz)
-                            .format("%Y-%m-%d %H:%M (%a)")
-                            .to_string()
+                        next = {
+                            let local = at.with_timezone(&tz);
+                            format!(
+                                "{} ({})",
+                                local.format("%Y-%m-%d %H:%M"),
+                                ctx.locale.t(&format!(
+                                    "weekday-{}",
+                                    chrono::Datelike::weekday(&local).num_days_from_monday()
+                                ))
+                            )
+                        }
                     ),
                     None => ctx.locale.t("activity-next-none"),
                 },

@@ -130,7 +130,16 @@ pub async fn press(ctx: &Ctx<'_>, button: ComplaintButton) -> AppResult<Reply> {
                     id: ComplaintForm::Resolve(id).to_string(),
                     title: tr!(l, "complaint-form-resolve-title", id = id),
                     fields: vec![
-                        field("outcome", false, true, Outcome::KEYS.join(" / ")),
+                        field(
+                            "outcome",
+                            false,
+                            true,
+                            Outcome::KEYS
+                                .iter()
+                                .map(|k| crate::app::spec::choice_label(k, l))
+                                .collect::<Vec<_>>()
+                                .join(" / "),
+                        ),
                         field("amount", false, false, "25.00".into()),
                         field("note", true, false, String::new()),
                     ],

@@ -30,6 +30,7 @@ use crate::domain::in_time;
 use crate::domain::money::Money;
 use crate::domain::position::Position;
 use crate::domain::task::Priority;
+use crate::i18n::Locale;
 use crate::i18n::duration_text;
 use crate::message::{self, Mentions, Reply, Target, escape_user_text};
 use crate::store::complaints::{self, Complaint};
@@ -153,6 +154,16 @@ impl Resolution {
         amount: Option<&str>,
         note: Option<&str>,
     ) -> Result<Resolution, UserError> {
+        // Typed as its key or its label in either language (the form is free text).
+        let outcome = Outcome::KEYS
+            .iter()
+            .find(|k| {
+                Locale::ALL
+                    .iter()
+                    .any(|l| crate::app::spec::choice_label(k, *l) == outcome.trim())
+            })
+            .copied()
+            .unwrap_or(outcome);
         let outcome = input::choice("outcome", outcome, Outcome::parse, &Outcome::KEYS)?;
         let amount = amount.map(parse_amount).transpose()?;
         if outcome.pays() && amount.is_none() {

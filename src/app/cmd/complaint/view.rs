@@ -35,7 +35,7 @@ pub(super) fn platform_label(l: Locale, key: &str) -> String {
 pub(super) fn pick(
     value: &str,
     list: &[String],
-    prefix: &str,
+    prefix: &'static str,
     err: &'static str,
 ) -> Result<String, UserError> {
     let v = value.trim().to_lowercase();
@@ -50,7 +50,7 @@ pub(super) fn pick(
     }
     Err(UserError::new(err)
         .arg("value", value.trim())
-        .arg("choices", list.join(", ")))
+        .choices(prefix, list))
 }
 
 pub(super) fn owner_text(c: &Complaint, guild: &GuildSettings, l: Locale) -> String {
@@ -284,6 +284,25 @@ pub(super) async fn show(ctx: &Ctx<'_>, id: i64, page: i64) -> AppResult<Reply> 
                 Err(_) => format!(": {}", view::detail_text(l, d, false)),
             },
             ("outcome", Some(d)) => format!(": {}", view::detail_text(l, d, false)),
+            // `partial-refund 25.50 — note`: the outcome by its name in the reader's language.
+            ("resolved", Some(d)) => {
+                let (key, rest) = d.split_once(' ').unwrap_or((d, ""));
+                match crate::domain::complaint::Outcome::parse(key) {
+                    Some(o) => {
+                        let label = crate::app::spec::choice_label(o.key(), l);
+                        let rest = escape_user_text(rest);
+                        format!(
+                            ": {label}{}",
+                            if rest.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {rest}")
+                            }
+                        )
+                    }
+                    None => format!(": {}", escape_user_text(d)),
+                }
+            }
             (_, Some(d)) => format!(": {}", escape_user_text(d)),
             (_, None) => String::new(),
         }

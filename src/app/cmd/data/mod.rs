@@ -441,7 +441,7 @@ async fn add_shop(
         ctx.locale,
         "data-shop-added",
         name = name.as_str(),
-        platform = platform,
+        platform = platform_shown(ctx.locale, &platform),
         currency = currency
     ))
     .severity(Severity::Success))
@@ -459,11 +459,22 @@ async fn shops(ctx: &Ctx<'_>) -> AppResult<Reply> {
         r.lines.push(format!(
             "**{}** · {} · {}",
             escape_user_text(&s.name),
-            escape_user_text(&s.platform),
+            escape_user_text(&platform_shown(l, &s.platform)),
             s.currency
         ));
     }
     Ok(r.ephemeral())
+}
+
+/// A shop's platform as a reader of `l` names it (`tmall` -> 天猫, `other` -> 其他); the key
+/// as typed for an English reader, and for a platform the catalogs do not name.
+fn platform_shown(l: Locale, key: &str) -> String {
+    let k = format!("complaint-platform-{key}");
+    if l != Locale::EnUs && l.has(&k) {
+        l.t(&k)
+    } else {
+        key.to_string()
+    }
 }
 
 /// Reads the figure options of `/data enter`.
@@ -727,6 +738,9 @@ pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Sug
     Ok(shops
         .into_iter()
         .filter(|s| typed.is_empty() || s.name.to_lowercase().contains(&typed))
-        .map(|s| (s.name.clone(), format!("{} · {}", s.name, s.platform)))
+        .map(|s| {
+            let platform = platform_shown(ctx.locale, &s.platform);
+            (s.name.clone(), format!("{} · {platform}", s.name))
+        })
         .collect())
 }

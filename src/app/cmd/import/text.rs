@@ -2,15 +2,41 @@
 
 use super::*;
 
+/// A figure's or a rate's name in the reader's language (`paid-amount` -> 支付金额), as the
+/// rest of the bot names it; for an English reader the key, as typed in `/data enter`
+/// (`paid-amount:`), and a key without a name (a configured figure) as written.
+pub fn figure_name(l: Locale, key: &str) -> String {
+    if l == Locale::EnUs {
+        return key.to_string();
+    }
+    ["data-field-", "data-rate-"]
+        .iter()
+        .map(|prefix| format!("{prefix}{key}"))
+        .find(|k| l.has(k))
+        .map(|k| l.t(&k))
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The name of a shipped platform's report in the reader's language (`imp-report-<platform>`);
+/// a mapping added in `config/importers/` by its own `name`.
+pub fn report_name(l: Locale, platform: &str, configured: &str) -> String {
+    let key = format!("imp-report-{platform}");
+    if l.has(&key) {
+        l.t(&key)
+    } else {
+        configured.to_string()
+    }
+}
+
 fn use_text(l: Locale, u: &Use) -> String {
     match u {
         Use::Date => l.t("imp-col-date"),
         Use::ProductId => l.t("imp-col-product-id"),
         Use::ProductName => l.t("imp-col-product-name"),
-        Use::Field(f) => f.clone(),
+        Use::Field(f) => figure_name(l, f),
         Use::AdSpendPart => l.t("imp-col-ad-part"),
         Use::Part(f) => tr!(l, "imp-col-part", field = l.t(&format!("data-field-{f}"))),
-        Use::Check(f) => tr!(l, "imp-col-check", field = f.as_str()),
+        Use::Check(f) => tr!(l, "imp-col-check", field = figure_name(l, f)),
         Use::Ignored => l.t("imp-col-ignored"),
         Use::Comparison => l.t("imp-col-comparison"),
     }
@@ -82,7 +108,10 @@ fn warning_text(l: Locale, w: &Warning) -> String {
 fn status_text(l: Locale, s: &Status) -> String {
     match s {
         Status::New => l.t("imp-status-new"),
-        Status::Changes(f) => tr!(l, "imp-status-changes", fields = f.join(", ")),
+        Status::Changes(f) => {
+            let names: Vec<String> = f.iter().map(|k| figure_name(l, k)).collect();
+            tr!(l, "imp-status-changes", fields = names.join(", "))
+        }
         Status::Unchanged => l.t("imp-status-unchanged"),
     }
 }
@@ -139,7 +168,7 @@ fn days_table(l: Locale, p: &Preview, detail: Detail) -> String {
             .collect(),
     };
     let mut header = vec![l.t("imp-table-date")];
-    header.extend(shown.iter().map(|k| k.to_string()));
+    header.extend(shown.iter().map(|k| figure_name(l, k)));
     header.push(l.t("imp-table-status"));
     let mut right = vec![false];
     right.extend(shown.iter().map(|_| true));
@@ -174,8 +203,8 @@ fn products_table(l: Locale, p: &Preview, detail: Detail) -> String {
         l.t("imp-table-new"),
         l.t("imp-table-changed"),
         l.t("imp-table-unchanged"),
-        "units".to_string(),
-        "paid-amount".to_string(),
+        figure_name(l, "units"),
+        figure_name(l, "paid-amount"),
     ];
     let rows: Vec<Vec<String>> = p
         .products
@@ -286,7 +315,7 @@ pub fn preview_text(l: Locale, shop: &str, p: &Preview, detail: Detail) -> (Stri
         l,
         "imp-title",
         shop = shop,
-        platform = f.platform_name.as_str()
+        platform = report_name(l, &f.platform, &f.platform_name)
     );
     let mut lines = vec![if f.recognised {
         tr!(l, "imp-recognised", platform = f.platform.as_str())

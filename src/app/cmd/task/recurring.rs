@@ -41,10 +41,11 @@ impl NewRecurring {
         tz: chrono_tz::Tz,
     ) -> Result<NewRecurring, UserError> {
         let text = inv.str("schedule").ok_or_else(|| {
-            UserError::new("err-missing-option").arg("option", "schedule").arg(
-                "example",
-                "/task recurring title:\"…\" schedule:\"weekdays 10:00\" position:customer-service",
-            )
+            let example = crate::app::spec::CommandSpec::find(&["task", "recurring"])
+                .map_or("", |s| s.example);
+            UserError::new("err-missing-option")
+                .arg("option", "schedule")
+                .arg("example", example)
         })?;
         let due_in = match inv.str("due-in") {
             Some(d) => parse_duration(d)

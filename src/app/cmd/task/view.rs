@@ -380,22 +380,38 @@ pub async fn autocomplete(ctx: &Ctx<'_>, inv: &Invocation, focused: &str) -> Sug
         "due" => {
             let typed = inv.str("due").unwrap_or("");
             if typed.is_empty() {
-                return Ok(
-                    ["18:00", "tomorrow 9am", "fri 17:00", "in 3h", "明天 18:00"]
-                        .iter()
-                        .map(|s| (s.to_string(), s.to_string()))
-                        .collect(),
-                );
+                // Examples in the reader's language (an English reader also sees a Chinese one:
+                // both are read).
+                let examples: &[&str] = match l {
+                    Locale::EnUs => &["18:00", "tomorrow 9am", "fri 17:00", "in 3h", "明天 18:00"],
+                    _ => &["18:00", "明天 9点", "周五 17:00", "3小时后", "下周一 10点"],
+                };
+                return Ok(examples
+                    .iter()
+                    .map(|s| (s.to_string(), s.to_string()))
+                    .collect());
             }
             Ok(vec![
                 match parse_deadline(typed, ctx.now, tz, ctx.app.config.hours) {
                     Ok(at) => {
                         let local = at.with_timezone(&tz);
-                        let label = format!(
-                            "{} ({})",
-                            local.format("%a %d %b %H:%M"),
-                            relative(l, at - ctx.now)
-                        );
+                        let label = match l {
+                            Locale::EnUs => format!(
+                                "{} ({})",
+                                local.format("%a %d %b %H:%M"),
+                                relative(l, at - ctx.now)
+                            ),
+                            _ => format!(
+                                "{} {} {}（{}）",
+                                local.format("%-m月%-d日"),
+                                l.t(&format!(
+                                    "weekday-{}",
+                                    chrono::Datelike::weekday(&local).num_days_from_monday()
+                                )),
+                                local.format("%H:%M"),
+                                relative(l, at - ctx.now)
+                            ),
+                        };
                         (typed.to_string(), label)
                     }
                     Err(e) => (typed.to_string(), input::deadline_error(e, tz).render(l)),

@@ -19,7 +19,8 @@
 //!
 //! `COMMANDS_BENCH_PART=commands|growth|memory` runs one part (default all),
 //! `COMMANDS_BENCH_SIZES=10000,1000000` the sizes, `COMMANDS_BENCH_RUNS` the timed runs per
-//! command (default 40, at least 20).
+//! command (default 40, at least 20), `COMMANDS_BENCH_ONLY=summary` only the commands whose line
+//! contains that text.
 
 mod common;
 
@@ -295,6 +296,7 @@ fn command_lines() -> Vec<String> {
         "/help",
     ]
     .iter()
+    .filter(|s| std::env::var("COMMANDS_BENCH_ONLY").map_or(true, |only| s.contains(only.as_str())))
     .map(|s| s.to_string())
     .collect()
 }

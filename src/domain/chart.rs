@@ -1,15 +1,21 @@
-//! The daily trend chart: paid amount as bars (left axis) and conversion rate as a line (right
-//! axis, percent) over the last days, rendered to a PNG in memory.
+//! The daily trend chart: the amount paid per day as bars stacked by shop (left axis), the
+//! daily target pace as a dashed line on the same axis, and the conversion rate as a line
+//! (right axis, percent), under a title and a legend in the server's language, rendered to a
+//! PNG in memory.
 //!
-//! Pure: no I/O. Text is drawn with DejaVu Sans embedded in the binary
-//! (`assets/fonts/DejaVuSans.ttf`, Bitstream Vera licence, see `assets/fonts/LICENSE`), so the
-//! chart renders on a machine without any installed font. Only digits, dates and short legend
-//! keys are written into the image.
+//! Pure: no I/O; the caller passes every word. Text is drawn with fonts embedded in the
+//! binary, so the chart renders on a machine without any installed font: DejaVu Sans
+//! (`assets/fonts/DejaVuSans.ttf`, Bitstream Vera licence) and, for what it lacks, a subset of
+//! Droid Sans Fallback (`assets/fonts/DroidSansFallback-subset.ttf`, Apache 2.0: ASCII, CJK
+//! punctuation, the 3,755 hanzi of GB2312 level 1 and every character of the zh-CN catalogs;
+//! `assets/fonts/subset.py` makes it). A shop name with a character neither font has is
+//! drawn as its colour square with "?", and [`Legend::undrawn`] says so, for the message to
+//! carry that name in text.
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use ab_glyph::{Font as _, FontRef, PxScale, ScaleFont as _};
+use ab_glyph::{Font as _, FontRef, GlyphId, PxScale, ScaleFont as _};
 use chrono::NaiveDate;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
@@ -24,29 +30,116 @@ pub const MAX_DAYS: usize = 30;
 
 const FONT_FAMILY: &str = "sans-serif";
 const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const CJK_BYTES: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback-subset.ttf");
 
 const BACKGROUND: RGBColor = WHITE;
-const BAR: RGBColor = RGBColor(66, 133, 244);
-const LINE: RGBColor = RGBColor(234, 110, 20);
+/// The shops' colours, each the colour of a square emoji so that a text legend can match
+/// them (🟦 🟧 🟩 🟨 🟪 🟫); more shops than colours are stacked as one grey "others" bar.
+pub const SHOP_COLOURS: [(RGBColor, &str); 6] = [
+    (RGBColor(85, 172, 238), "🟦"),
+    (RGBColor(244, 144, 12), "🟧"),
+    (RGBColor(120, 177, 89), "🟩"),
+    (RGBColor(253, 203, 88), "🟨"),
+    (RGBColor(170, 142, 214), "🟪"),
+    (RGBColor(193, 105, 79), "🟫"),
+];
+/// The colour of the shops beyond [`SHOP_COLOURS`], stacked together.
+pub const OTHERS: (RGBColor, &str) = (RGBColor(160, 160, 160), "⬜");
+/// The conversion line.
+pub const LINE: RGBColor = RGBColor(40, 40, 40);
+/// The target pace line (dashed).
+pub const PACE: RGBColor = RGBColor(221, 46, 68);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const TEXT: RGBColor = RGBColor(40, 40, 40);
 const MUTED: RGBColor = RGBColor(130, 130, 130);
 
 /// Pixel sizes of the text.
 const LABEL_PX: u32 = 15;
+const TITLE_PX: f32 = 21.0;
 const KEY_PX: f32 = 16.0;
 const NOTE_PX: f32 = 28.0;
-/// Height of the strip above the plot that holds the two legend keys.
-const KEY_STRIP: u32 = 40;
+/// Height of the title line, and of each line of legend keys below it.
+const TITLE_STRIP: u32 = 34;
+const KEY_ROW: u32 = 24;
 
-/// One day of the chart.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ChartDay {
-    pub date: NaiveDate,
-    /// Paid amount that day, in cents.
-    pub paid_cents: i64,
-    /// Conversion rate, `0.0..=1.0`; `None` when there is no data (a gap in the line).
-    pub conversion: Option<f64>,
+/// One shop's bars: its name and the amount paid each day, in cents (0 when not reported).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShopSeries {
+    pub name: String,
+    pub paid_cents: Vec<i64>,
+}
+
+/// What the chart shows, every word in the reader's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trend {
+    /// "Amount paid per day, last 30 days (CNY)".
+    pub title: String,
+    /// The days of the x axis, oldest first (at most [`MAX_DAYS`] are drawn: the last ones).
+    pub days: Vec<NaiveDate>,
+    /// The shops, largest first; from the seventh on they are stacked as one bar named
+    /// `others` (see [`group_shops`]).
+    pub shops: Vec<ShopSeries>,
+    /// The conversion rate of each day, `0.0..=1.0` (None: a gap in the line).
+    pub conversion: Vec<Option<f64>>,
+    /// The daily target pace of each day, in cents (None: no target that day).
+    pub pace: Vec<Option<i64>>,
+    /// Legend words of the conversion line and the pace line, and the note of an empty chart.
+    pub conversion_label: String,
+    pub pace_label: String,
+    pub no_data: String,
+}
+
+/// One key of the legend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub label: String,
+    pub colour: RGBColor,
+    /// The square emoji of a shop's colour ("" for the two lines).
+    pub emoji: &'static str,
+    /// Whether the label could be drawn (every character is in the embedded fonts).
+    pub drawn: bool,
+}
+
+/// The legend as drawn: the shops' keys, then the conversion line's, then the pace line's
+/// (only when some day has a pace).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Legend {
+    pub keys: Vec<Key>,
+}
+
+impl Legend {
+    /// The shop keys whose names the fonts could not draw (drawn as "?").
+    pub fn undrawn(&self) -> Vec<&Key> {
+        self.keys.iter().filter(|k| !k.drawn).collect()
+    }
+}
+
+/// Shops largest first (by the sum of their days), at most [`SHOP_COLOURS`] of them: from the
+/// sixth on, one series summed, named by `others(count)`.
+pub fn group_shops(
+    mut shops: Vec<ShopSeries>,
+    others: impl Fn(usize) -> String,
+) -> Vec<ShopSeries> {
+    let sum = |s: &ShopSeries| s.paid_cents.iter().map(|c| i128::from(*c)).sum::<i128>();
+    shops.sort_by_key(|s| std::cmp::Reverse(sum(s)));
+    if shops.len() <= SHOP_COLOURS.len() {
+        return shops;
+    }
+    let rest = shops.split_off(SHOP_COLOURS.len() - 1);
+    let days = rest.iter().map(|s| s.paid_cents.len()).max().unwrap_or(0);
+    let paid_cents = (0..days)
+        .map(|i| {
+            super::metrics::total(
+                rest.iter()
+                    .map(|s| s.paid_cents.get(i).copied().unwrap_or(0)),
+            )
+        })
+        .collect();
+    shops.push(ShopSeries {
+        name: others(rest.len()),
+        paid_cents,
+    });
+    shops
 }
 
 /// Why a chart could not be produced.
@@ -67,85 +160,211 @@ fn draw_err(e: impl std::fmt::Display) -> ChartError {
     ChartError::Draw(e.to_string())
 }
 
-/// The embedded font, parsed once and registered with plotters (for the axis numbers and dates)
-/// under [`FONT_FAMILY`].
-fn font() -> Result<&'static FontRef<'static>, ChartError> {
-    static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let font = FontRef::try_from_slice(FONT_BYTES).ok()?;
-        register_font(FONT_FAMILY, FontStyle::Normal, FONT_BYTES).ok()?;
-        Some(font)
-    })
-    .as_ref()
-    .ok_or(ChartError::Font)
+/// The embedded fonts, parsed once; the Latin one is registered with plotters (for the axis
+/// numbers and dates) under [`FONT_FAMILY`].
+struct Fonts {
+    latin: FontRef<'static>,
+    cjk: FontRef<'static>,
+    /// How much larger a pixel size is taken for the CJK font so that its em matches the
+    /// Latin one's (ab_glyph scales by ascent − descent, which differ).
+    cjk_factor: f32,
 }
 
-/// Renders the last days (the caller passes up to [`MAX_DAYS`]; more are cut to the most recent
-/// ones) as a [`WIDTH`]×[`HEIGHT`] PNG: paid amount as bars (left axis, major currency units),
-/// conversion rate as a line (right axis, percent), x axis dates as `MM-DD`. Days are drawn in
-/// date order. An empty slice gives empty axes with a "no data" note.
-///
-/// `currency` (a code like `CNY` or a symbol like `$`) is added to the "paid" key when the
-/// embedded font can show it; otherwise it is left out.
-pub fn render_trend(days: &[ChartDay], currency: &str) -> Result<Vec<u8>, ChartError> {
-    render(days, currency).map(|(png, _)| png)
+impl Fonts {
+    /// The font that has `c`, its glyph and the factor of its pixel size; None when neither
+    /// has it.
+    fn glyph(&self, c: char) -> Option<(&FontRef<'static>, GlyphId, f32)> {
+        [(&self.latin, 1.0), (&self.cjk, self.cjk_factor)]
+            .into_iter()
+            .map(|(f, k)| (f, f.glyph_id(c), k))
+            .find(|(_, id, _)| id.0 != 0)
+    }
+
+    /// Whether every character of `text` can be drawn.
+    fn can_draw(&self, text: &str) -> bool {
+        text.chars()
+            .all(|c| c.is_whitespace() || self.glyph(c).is_some())
+    }
+}
+
+fn fonts() -> Result<&'static Fonts, ChartError> {
+    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let latin = FontRef::try_from_slice(FONT_BYTES).ok()?;
+            let cjk = FontRef::try_from_slice(CJK_BYTES).ok()?;
+            register_font(FONT_FAMILY, FontStyle::Normal, FONT_BYTES).ok()?;
+            let em = |f: &FontRef<'_>| f.height_unscaled() / f.units_per_em().unwrap_or(1000.0);
+            let cjk_factor = em(&cjk) / em(&latin);
+            Some(Fonts {
+                latin,
+                cjk,
+                cjk_factor,
+            })
+        })
+        .as_ref()
+        .ok_or(ChartError::Font)
+}
+
+/// The legend of `t` as [`render`] draws it.
+pub fn legend(t: &Trend) -> Result<Legend, ChartError> {
+    let fonts = fonts()?;
+    let mut keys: Vec<Key> = t
+        .shops
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (colour, emoji) = SHOP_COLOURS.get(i).copied().unwrap_or(OTHERS);
+            Key {
+                label: s.name.clone(),
+                colour,
+                emoji,
+                drawn: fonts.can_draw(&s.name),
+            }
+        })
+        .collect();
+    keys.push(Key {
+        label: t.conversion_label.clone(),
+        colour: LINE,
+        emoji: "",
+        drawn: fonts.can_draw(&t.conversion_label),
+    });
+    if t.pace.iter().any(Option::is_some) {
+        keys.push(Key {
+            label: t.pace_label.clone(),
+            colour: PACE,
+            emoji: "",
+            drawn: fonts.can_draw(&t.pace_label),
+        });
+    }
+    Ok(Legend { keys })
+}
+
+/// Renders `t` as a [`WIDTH`]×[`HEIGHT`] PNG, with the legend it drew. An empty chart (no
+/// days) gives empty axes with the `no_data` note.
+pub fn render(t: &Trend) -> Result<(Vec<u8>, Legend), ChartError> {
+    render_at(t).map(|(png, legend, _)| (png, legend))
 }
 
 /// The plot's rectangle in image pixels (x range, y range).
 type PlotRect = (Range<i32>, Range<i32>);
 
-fn render(days: &[ChartDay], currency: &str) -> Result<(Vec<u8>, PlotRect), ChartError> {
-    let font = font()?;
-    let mut days = days.to_vec();
-    days.sort_by_key(|d| d.date);
-    let days = &days[days.len().saturating_sub(MAX_DAYS)..];
+/// Where each legend key goes: (row, x) from the left edge of the plot.
+fn key_layout(canvas: &Canvas<'_>, keys: &[Key], start: f32, end: f32) -> Vec<(u32, f32)> {
+    let mut out = Vec::new();
+    let (mut row, mut x) = (0u32, start);
+    for k in keys {
+        let w = 26.0 + canvas.width(KEY_PX, &key_text(k)) + 22.0;
+        if x > start && x + w > end {
+            row += 1;
+            x = start;
+        }
+        out.push((row, x));
+        x += w;
+    }
+    out
+}
+
+fn key_text(k: &Key) -> String {
+    if k.drawn { k.label.clone() } else { "?".into() }
+}
+
+fn render_at(t: &Trend) -> Result<(Vec<u8>, Legend, PlotRect), ChartError> {
+    let fonts = fonts()?;
+    let legend = legend(t)?;
+    let n = t.days.len();
+    let skip = n.saturating_sub(MAX_DAYS);
+    let days = &t.days[skip..];
+    let tail =
+        |v: &[i64]| -> Vec<i64> { (skip..n).map(|i| v.get(i).copied().unwrap_or(0)).collect() };
+    let shops: Vec<Vec<i64>> = t.shops.iter().map(|s| tail(&s.paid_cents)).collect();
+    let conversion: Vec<Option<f64>> = (skip..n)
+        .map(|i| t.conversion.get(i).copied().flatten())
+        .collect();
+    let pace: Vec<Option<i64>> = (skip..n)
+        .map(|i| t.pace.get(i).copied().flatten())
+        .collect();
 
     let mut pixels = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
-    let plot = plot(&mut pixels, days)?;
+    // The legend's rows decide where the plot starts.
+    let rows = {
+        let canvas = Canvas {
+            pixels: &mut pixels,
+            fonts,
+        };
+        key_layout(&canvas, &legend.keys, 12.0, WIDTH as f32 - 12.0)
+            .last()
+            .map_or(1, |(r, _)| r + 1)
+    };
+    let top = TITLE_STRIP + rows * KEY_ROW + 4;
+    let plot = plot(&mut pixels, days, &shops, &conversion, &pace, top)?;
 
     // Words are drawn here rather than through plotters, whose ab_glyph text ignores each
     // glyph's side bearing and so spaces letters unevenly ("con v"); digits come out fine.
     let mut canvas = Canvas {
         pixels: &mut pixels,
-        font,
+        fonts,
     };
-    let key_baseline = (KEY_STRIP as f32 * 0.7).round();
-    let (px, py) = (plot.0.start as f32, key_baseline);
-    canvas.fill_rect(px, py - 12.0, 14.0, 12.0, BAR);
-    let paid = match display_currency(currency) {
-        Some(c) => format!("paid ({c})"),
-        None => "paid".to_string(),
-    };
-    canvas.text(px + 20.0, py, KEY_PX, &paid, TEXT);
-    let conv = "conv %";
-    let text_x = plot.0.end as f32 - canvas.width(KEY_PX, conv);
-    canvas.fill_rect(text_x - 26.0, py - 7.0, 20.0, 3.0, LINE);
-    canvas.text(text_x, py, KEY_PX, conv, TEXT);
+    let left = plot.0.start as f32;
+    canvas.text(left, TITLE_STRIP as f32 - 9.0, TITLE_PX, &t.title, TEXT);
+    let layout = key_layout(&canvas, &legend.keys, left, plot.0.end as f32);
+    for (k, (row, x)) in legend.keys.iter().zip(layout) {
+        let y = (TITLE_STRIP + row * KEY_ROW) as f32 + 17.0;
+        if k.colour == LINE {
+            canvas.fill_rect(x, y - 7.0, 20.0, 3.0, LINE);
+        } else if k.colour == PACE {
+            for dash in 0..3 {
+                canvas.fill_rect(x + dash as f32 * 8.0, y - 7.0, 5.0, 3.0, PACE);
+            }
+        } else {
+            canvas.fill_rect(x + 3.0, y - 12.0, 14.0, 12.0, k.colour);
+        }
+        canvas.text(x + 26.0, y, KEY_PX, &key_text(k), TEXT);
+    }
     if days.is_empty() {
-        let note = "no data";
         let cx = (plot.0.start + plot.0.end) as f32 / 2.0;
         let cy = (plot.1.start + plot.1.end) as f32 / 2.0;
-        let x = cx - canvas.width(NOTE_PX, note) / 2.0;
-        canvas.text(x, cy + canvas.middle_offset(NOTE_PX), NOTE_PX, note, MUTED);
+        let x = cx - canvas.width(NOTE_PX, &t.no_data) / 2.0;
+        let y = cy + canvas.middle_offset(NOTE_PX);
+        canvas.text(x, y, NOTE_PX, &t.no_data, MUTED);
     }
 
-    Ok((encode_png(&pixels)?, plot))
+    Ok((encode_png(&pixels)?, legend, plot))
 }
 
-/// Draws axes, bars and the line; returns where the plot ended up.
-fn plot(pixels: &mut [u8], days: &[ChartDay]) -> Result<PlotRect, ChartError> {
+/// Draws axes, stacked bars, the pace and conversion lines; returns where the plot ended up.
+fn plot(
+    pixels: &mut [u8],
+    days: &[NaiveDate],
+    shops: &[Vec<i64>],
+    conversion: &[Option<f64>],
+    pace: &[Option<i64>],
+    top: u32,
+) -> Result<PlotRect, ChartError> {
     let root = BitMapBackend::with_buffer(pixels, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&BACKGROUND).map_err(draw_err)?;
 
     let x_axis = DayAxis { days: days.len() };
-    let amounts: Vec<f64> = days.iter().map(|d| d.paid_cents as f64 / 100.0).collect();
-    let (y_min, y_max) = amount_range(&amounts);
-    let conversions: Vec<Option<f64>> = days.iter().map(|d| percent(d.conversion)).collect();
+    // Each day's stack, in major units: (bottom, top) per shop.
+    let mut stacks: Vec<Vec<(f64, f64)>> = vec![Vec::new(); days.len()];
+    let mut heights = Vec::with_capacity(days.len() + pace.len());
+    for (i, stack) in stacks.iter_mut().enumerate() {
+        let mut at = 0.0;
+        for s in shops {
+            let v = s.get(i).copied().unwrap_or(0).max(0) as f64 / 100.0;
+            stack.push((at, at + v));
+            at += v;
+        }
+        heights.push(at);
+    }
+    heights.extend(pace.iter().flatten().map(|p| *p as f64 / 100.0));
+    let (y_min, y_max) = amount_range(&heights);
+    let conversions: Vec<Option<f64>> = conversion.iter().map(|c| percent(*c)).collect();
     let pct_max = percent_ceiling(conversions.iter().flatten().copied().fold(0.0, f64::max));
 
     let label_font = (FONT_FAMILY, LABEL_PX).into_font().color(&TEXT);
     let mut chart = ChartBuilder::on(&root)
-        .margin_top(KEY_STRIP)
+        .margin_top(top)
         .margin_left(12)
         .margin_right(12)
         .margin_bottom(6)
@@ -161,7 +380,7 @@ fn plot(pixels: &mut [u8], days: &[ChartDay]) -> Result<PlotRect, ChartError> {
         if i < 0.0 || (i as usize) >= days.len() {
             return String::new();
         }
-        days[i as usize].date.format("%m-%d").to_string()
+        days[i as usize].format("%m-%d").to_string()
     };
     chart
         .configure_mesh()
@@ -189,13 +408,36 @@ fn plot(pixels: &mut [u8], days: &[ChartDay]) -> Result<PlotRect, ChartError> {
     // A bar takes 68 % of its day, but no wider than with a week of days, so that one or two
     // days do not turn into slabs.
     let half_bar = 0.34 * (days.len() as f64 / 7.0).min(1.0);
+    for (k, _) in shops.iter().enumerate() {
+        let colour = SHOP_COLOURS.get(k).map_or(OTHERS.0, |c| c.0);
+        chart
+            .draw_series(stacks.iter().enumerate().filter_map(|(i, stack)| {
+                let (lo, hi) = stack[k];
+                (hi > lo).then(|| {
+                    let x = i as f64;
+                    Rectangle::new([(x - half_bar, lo), (x + half_bar, hi)], colour.filled())
+                })
+            }))
+            .map_err(draw_err)?;
+    }
 
-    chart
-        .draw_series(amounts.iter().enumerate().map(|(i, &v)| {
-            let x = i as f64;
-            Rectangle::new([(x - half_bar, 0.0), (x + half_bar, v)], BAR.filled())
-        }))
-        .map_err(draw_err)?;
+    // The pace: a dashed step over each day that has one.
+    let mut dashes = Vec::new();
+    for (i, p) in pace.iter().enumerate() {
+        if let Some(p) = p {
+            let y = *p as f64 / 100.0;
+            let mut x = i as f64 - 0.5;
+            while x < i as f64 + 0.5 {
+                let end = (x + 0.3).min(i as f64 + 0.5);
+                dashes.push(PathElement::new(
+                    vec![(x, y), (end, y)],
+                    PACE.stroke_width(3),
+                ));
+                x += 0.5;
+            }
+        }
+    }
+    chart.draw_series(dashes).map_err(draw_err)?;
 
     // One path per run of consecutive days that have a conversion; a missing day breaks the line.
     let mut runs: Vec<Vec<(f64, f64)>> = vec![];
@@ -214,11 +456,11 @@ fn plot(pixels: &mut [u8], days: &[ChartDay]) -> Result<PlotRect, ChartError> {
     chart
         .draw_secondary_series(
             runs.into_iter()
-                .map(|run| PathElement::new(run, LINE.stroke_width(3))),
+                .map(|run| PathElement::new(run, LINE.stroke_width(2))),
         )
         .map_err(draw_err)?;
     chart
-        .draw_secondary_series(points.into_iter().map(|p| Circle::new(p, 4, LINE.filled())))
+        .draw_secondary_series(points.into_iter().map(|p| Circle::new(p, 3, LINE.filled())))
         .map_err(draw_err)?;
 
     root.present().map_err(draw_err)?;
@@ -228,7 +470,7 @@ fn plot(pixels: &mut [u8], days: &[ChartDay]) -> Result<PlotRect, ChartError> {
 /// Anti-aliased text and boxes straight onto the RGB buffer.
 struct Canvas<'a> {
     pixels: &'a mut [u8],
-    font: &'a FontRef<'static>,
+    fonts: &'a Fonts,
 }
 
 impl Canvas<'_> {
@@ -255,40 +497,49 @@ impl Canvas<'_> {
 
     /// Advance width of `text` at `px` pixels.
     fn width(&self, px: f32, text: &str) -> f32 {
-        let font = self.font.as_scaled(PxScale::from(px));
         let mut width = 0.0;
-        let mut prev = None;
+        let mut prev: Option<(&FontRef<'static>, GlyphId)> = None;
         for c in text.chars() {
-            let id = font.glyph_id(c);
-            if let Some(p) = prev {
+            let Some((f, id, k)) = self.fonts.glyph(c) else {
+                continue;
+            };
+            let font = f.as_scaled(PxScale::from(px * k));
+            if let Some((pf, p)) = prev
+                && std::ptr::eq(pf, f)
+            {
                 width += font.kern(p, id);
             }
             width += font.h_advance(id);
-            prev = Some(id);
+            prev = Some((f, id));
         }
         width
     }
 
     /// How far below a line's vertical centre its baseline lies.
     fn middle_offset(&self, px: f32) -> f32 {
-        let font = self.font.as_scaled(PxScale::from(px));
+        let font = self.fonts.latin.as_scaled(PxScale::from(px));
         (font.ascent() + font.descent()) / 2.0
     }
 
-    /// Draws `text` with its baseline starting at (`x`, `baseline`).
+    /// Draws `text` with its baseline starting at (`x`, `baseline`), each character from the
+    /// first font that has it (characters neither has are left out).
     fn text(&mut self, x: f32, baseline: f32, px: f32, text: &str, colour: RGBColor) {
-        let scale = PxScale::from(px);
-        let font_ref = self.font;
-        let font = font_ref.as_scaled(scale);
+        let fonts = self.fonts;
         let mut caret = x;
-        let mut prev = None;
+        let mut prev: Option<(&FontRef<'static>, GlyphId)> = None;
         for c in text.chars() {
-            let id = font.glyph_id(c);
-            if let Some(p) = prev {
+            let Some((f, id, k)) = fonts.glyph(c) else {
+                continue;
+            };
+            let scale = PxScale::from(px * k);
+            let font = f.as_scaled(scale);
+            if let Some((pf, p)) = prev
+                && std::ptr::eq(pf, f)
+            {
                 caret += font.kern(p, id);
             }
             let glyph = id.with_scale_and_position(scale, ab_glyph::point(caret, baseline));
-            if let Some(outline) = font_ref.outline_glyph(glyph) {
+            if let Some(outline) = f.outline_glyph(glyph) {
                 let bounds = outline.px_bounds();
                 let (left, top) = (bounds.min.x as i32, bounds.min.y as i32);
                 outline.draw(|gx, gy, coverage| {
@@ -296,7 +547,7 @@ impl Canvas<'_> {
                 });
             }
             caret += font.h_advance(id);
-            prev = Some(id);
+            prev = Some((f, id));
         }
     }
 }
@@ -414,37 +665,38 @@ fn trim_decimals(v: f64, places: usize) -> String {
     if s == "-0" { "0".to_string() } else { s }
 }
 
-/// The currency as shown on the axis, if it is short and the embedded font has its glyphs.
-fn display_currency(currency: &str) -> Option<&str> {
-    let c = currency.trim();
-    let printable = |ch: char| ch.is_ascii_alphanumeric() || "$€£¥₹₩₽₺฿₫₱".contains(ch);
-    (!c.is_empty() && c.chars().count() <= 5 && c.chars().all(printable)).then_some(c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    fn day(i: u32, paid_cents: i64, conversion: Option<f64>) -> ChartDay {
-        ChartDay {
-            date: NaiveDate::from_ymd_opt(2025, 5, 1).unwrap() + chrono::Days::new(u64::from(i)),
-            paid_cents,
-            conversion,
+    fn trend(days: usize, shops: &[&str], pace: Option<i64>) -> Trend {
+        let first = NaiveDate::from_ymd_opt(2025, 5, 1).unwrap();
+        Trend {
+            title: "Amount paid per day (CNY)".into(),
+            days: (0..days)
+                .map(|i| first + chrono::Days::new(i as u64))
+                .collect(),
+            shops: shops
+                .iter()
+                .enumerate()
+                .map(|(k, name)| ShopSeries {
+                    name: name.to_string(),
+                    paid_cents: (0..days as i64)
+                        .map(|i| 50_000 + (i % 7) * 20_000 + k as i64 * 10_000)
+                        .collect(),
+                })
+                .collect(),
+            conversion: (0..days)
+                .map(|i| (i % 9 != 4).then_some(0.021 + (i % 5) as f64 * 0.004))
+                .collect(),
+            pace: vec![pace; days],
+            conversion_label: "conversion".into(),
+            pace_label: "target pace".into(),
+            no_data: "no data".into(),
         }
     }
 
-    fn month() -> Vec<ChartDay> {
-        (0..30)
-            .map(|i| {
-                let paid = 120_000 + i64::from(i % 7) * 45_000 + i64::from(i) * 3_000;
-                let conv = (i % 9 != 4).then(|| 0.021 + f64::from(i % 5) * 0.004);
-                day(i, paid, conv)
-            })
-            .collect()
-    }
-
-    /// A decoded rendering and where its plot is.
     struct Image {
         rgb: Vec<u8>,
         plot: PlotRect,
@@ -456,111 +708,109 @@ mod tests {
             [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
         }
 
-        fn distinct_colours(&self) -> usize {
-            self.rgb
-                .chunks_exact(3)
-                .map(|p| [p[0], p[1], p[2]])
-                .collect::<HashSet<_>>()
-                .len()
-        }
-
-        /// Pixels of exactly `colour` inside the plot (legend keys excluded).
-        fn count_in_plot(&self, colour: RGBColor) -> usize {
+        fn count_in_plot(&self, c: RGBColor) -> usize {
             let (xs, ys) = self.plot.clone();
             ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
-                .filter(|&(x, y)| self.pixel(x, y) == [colour.0, colour.1, colour.2])
+                .filter(|&(x, y)| self.pixel(x, y) == [c.0, c.1, c.2])
                 .count()
         }
 
-        /// Separate stretches of bar colour along row `y` of the plot.
-        fn bar_runs(&self, y: i32) -> usize {
-            let bar = [BAR.0, BAR.1, BAR.2];
+        /// Separate stretches of `c` along row `y` of the plot.
+        fn runs(&self, y: i32, c: RGBColor) -> usize {
             let mut runs = 0;
             let mut inside = false;
             for x in self.plot.0.clone() {
-                let is_bar = self.pixel(x, y) == bar;
-                if is_bar && !inside {
-                    runs += 1;
-                }
-                inside = is_bar;
+                let is = self.pixel(x, y) == [c.0, c.1, c.2];
+                runs += usize::from(is && !inside);
+                inside = is;
             }
             runs
         }
     }
 
-    /// Decodes a PNG into (width, height, RGB bytes).
-    fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    fn render_ok(t: &Trend) -> (Image, Legend) {
+        let (png, legend, plot) = render_at(t).expect("renders");
+        let decoder = png::Decoder::new(std::io::Cursor::new(&png));
         let mut reader = decoder.read_info().expect("png header");
-        let mut buf = vec![0; reader.output_buffer_size().expect("buffer size")];
-        let info = reader.next_frame(&mut buf).expect("png frame");
-        assert_eq!(info.color_type, png::ColorType::Rgb);
-        buf.truncate(info.buffer_size());
-        (info.width, info.height, buf)
-    }
-
-    /// Renders, checks the PNG is a full-size image with axes and text, and decodes it.
-    fn render_ok(days: &[ChartDay]) -> Image {
-        let (png, plot) = render(days, "CNY").expect("renders");
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        let (w, h, rgb) = decode(&png);
-        assert_eq!((w, h), (WIDTH, HEIGHT));
+        let mut rgb = vec![0; reader.output_buffer_size().expect("buffer size")];
+        let info = reader.next_frame(&mut rgb).expect("png frame");
+        assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
+        rgb.truncate(info.buffer_size());
         let image = Image { rgb, plot };
-        assert!(image.distinct_colours() > 20, "axes and labels are drawn");
-        image
-    }
-
-    #[test]
-    fn chart_png_has_signature_and_size() {
-        let png = render_trend(&month(), "CNY").unwrap();
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        let (w, h, rgb) = decode(&png);
-        assert_eq!((w, h), (WIDTH, HEIGHT));
-        assert_eq!(rgb.len(), WIDTH as usize * HEIGHT as usize * 3);
+        let colours: HashSet<[u8; 3]> = image
+            .rgb
+            .chunks_exact(3)
+            .map(|p| [p[0], p[1], p[2]])
+            .collect();
+        assert!(colours.len() > 20, "axes and labels are drawn");
         if std::env::var_os("STOREOPS_CHART_OUT").is_some() {
-            std::fs::write("/tmp/chart.png", &png).unwrap();
+            std::fs::write(format!("/tmp/chart-{}.png", t.shops.len()), &png).unwrap();
         }
+        (image, legend)
     }
 
     #[test]
-    fn chart_has_bars_line_and_text() {
-        let image = render_ok(&month());
-        // Anti-aliased text and lines make many shades.
-        assert!(
-            image.distinct_colours() > 50,
-            "{}",
-            image.distinct_colours()
+    fn bars_are_stacked_by_shop_with_the_pace_and_conversion_lines() {
+        let t = trend(30, &["Tmall", "JD", "Amazon"], Some(90_000));
+        let (image, legend) = render_ok(&t);
+        let (_, ys) = image.plot.clone();
+        for (c, _) in &SHOP_COLOURS[..3] {
+            assert!(image.count_in_plot(*c) > 2_000, "each shop's bars");
+        }
+        assert_eq!(image.count_in_plot(SHOP_COLOURS[3].0), 0);
+        // Just above the x axis every day has its bottom shop's bar.
+        assert_eq!(image.runs(ys.end - 3, SHOP_COLOURS[0].0), 30);
+        assert!(image.count_in_plot(LINE) > 300, "the conversion line");
+        assert!(image.count_in_plot(PACE) > 500, "the pace line");
+        let labels: Vec<&str> = legend.keys.iter().map(|k| k.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Tmall", "JD", "Amazon", "conversion", "target pace"]
         );
-        assert!(image.count_in_plot(BAR) > 20_000, "bars are filled");
-        assert!(
-            image.count_in_plot(LINE) > 500,
-            "the conversion line is drawn"
-        );
-        // Just above the x axis every day has its own bar; the plot's top-left corner and the
-        // image corner are background.
-        let (xs, ys) = image.plot.clone();
-        assert_eq!(image.bar_runs(ys.end - 3), 30);
-        assert_eq!(image.pixel(xs.start + 2, ys.start + 2), [255, 255, 255]);
-        assert_eq!(image.pixel(1, 1), [255, 255, 255]);
-        // The legend keys sit above the plot.
-        let key_strip = &image.rgb[..ys.start as usize * WIDTH as usize * 3];
-        assert!(
-            key_strip
-                .chunks_exact(3)
-                .any(|p| p == [BAR.0, BAR.1, BAR.2])
-        );
-        assert!(
-            key_strip
-                .chunks_exact(3)
-                .any(|p| p == [TEXT.0, TEXT.1, TEXT.2])
-        );
+        assert!(legend.undrawn().is_empty());
+        // Without a target there is no pace line, nor its key.
+        let (image, legend) = render_ok(&trend(30, &["Tmall"], None));
+        assert_eq!(image.count_in_plot(PACE), 0);
+        assert_eq!(legend.keys.len(), 2);
     }
 
     #[test]
-    fn chart_empty_renders_axes_and_no_data() {
-        let image = render_ok(&[]);
-        assert_eq!(image.count_in_plot(BAR), 0);
-        assert_eq!(image.count_in_plot(LINE), 0);
+    fn chinese_words_are_drawn_and_unknown_glyphs_are_reported() {
+        let fonts = fonts().expect("fonts");
+        assert!(fonts.can_draw("近 30 天每日支付金额（CNY）·天猫旗舰店"));
+        assert!(fonts.can_draw("目标进度 转化率"));
+        assert!(!fonts.can_draw("ᠮᠣᠩᠭᠣᠯ"));
+        let mut t = trend(10, &["天猫旗舰店", "ᠮᠣᠩᠭᠣᠯ"], Some(50_000));
+        t.title = "近 30 天每日支付金额（CNY）".into();
+        let (_, legend) = render_ok(&t);
+        let undrawn: Vec<&str> = legend.undrawn().iter().map(|k| k.label.as_str()).collect();
+        assert_eq!(undrawn, ["ᠮᠣᠩᠭᠣᠯ"]);
+        // The title's hanzi are drawn: wider than its Latin part alone.
+        let canvas_px = Canvas {
+            pixels: &mut [],
+            fonts,
+        };
+        let w = canvas_px.width(16.0, "支付金额");
+        assert!(w > 50.0, "{w}");
+    }
+
+    #[test]
+    fn many_shops_become_five_and_the_others() {
+        let shops: Vec<ShopSeries> = (0..9)
+            .map(|k| ShopSeries {
+                name: format!("S{k}"),
+                paid_cents: vec![k * 100, k * 100],
+            })
+            .collect();
+        let g = group_shops(shops, |n| format!("{n} others"));
+        let names: Vec<&str> = g.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["S8", "S7", "S6", "S5", "S4", "4 others"]);
+        assert_eq!(g[5].paid_cents, vec![600, 600]);
+    }
+
+    #[test]
+    fn odd_inputs_render() {
+        let (image, _) = render_ok(&trend(0, &[], None));
         let (xs, ys) = image.plot.clone();
         let (cx, cy) = ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2);
         let note = (cx - 60..cx + 60)
@@ -568,70 +818,22 @@ mod tests {
             .filter(|&(x, y)| image.pixel(x, y) != [255, 255, 255])
             .count();
         assert!(note > 100, "the \"no data\" note is drawn ({note} pixels)");
-    }
-
-    #[test]
-    fn chart_all_zero_renders() {
-        let days: Vec<_> = (0..30).map(|i| day(i, 0, Some(0.0))).collect();
-        let image = render_ok(&days);
-        assert_eq!(image.bar_runs(image.plot.1.end - 3), 0);
-    }
-
-    #[test]
-    fn chart_missing_conversions_render_with_gaps() {
-        let days: Vec<_> = (0..10)
-            .map(|i| day(i, 50_000, (i % 3 != 1).then_some(0.05)))
-            .collect();
-        assert!(render_ok(&days).count_in_plot(LINE) > 100);
-        let none: Vec<_> = (0..10).map(|i| day(i, 50_000, None)).collect();
-        assert_eq!(render_ok(&none).count_in_plot(LINE), 0);
-        let odd = [
-            day(0, 1, Some(f64::NAN)),
-            day(1, 2, Some(7.0)),
-            day(2, 3, Some(-1.0)),
-        ];
-        render_ok(&odd);
-    }
-
-    #[test]
-    fn chart_single_day_renders() {
-        let image = render_ok(&[day(0, 123_456, Some(0.034))]);
-        assert_eq!(image.bar_runs(image.plot.1.end - 3), 1);
-        assert!(
-            image.count_in_plot(LINE) > 20,
-            "a lone point is still visible"
+        let mut t = trend(3, &["A"], None);
+        t.shops[0].paid_cents = vec![i64::MAX, i64::MIN, 0];
+        t.conversion = vec![Some(f64::NAN), Some(7.0), Some(-1.0)];
+        render_ok(&t);
+        // More than 30 days: the last 30 are drawn.
+        let (image, _) = render_ok(&trend(90, &["A"], None));
+        assert_eq!(
+            image.runs(image.plot.1.end - 3, SHOP_COLOURS[0].0),
+            MAX_DAYS
         );
+        let (image, _) = render_ok(&trend(1, &["A"], Some(1)));
+        assert_eq!(image.runs(image.plot.1.end - 3, SHOP_COLOURS[0].0), 1);
     }
 
     #[test]
-    fn chart_extreme_values_render() {
-        let huge: Vec<_> = (0..30).map(|i| day(i, 10_000_000_000, Some(1.0))).collect();
-        let image = render_ok(&huge);
-        assert_eq!(image.bar_runs(image.plot.1.end - 3), 30);
-        render_ok(&[day(0, i64::MAX, Some(1.0)), day(1, i64::MIN, None)]);
-        render_ok(&[day(0, -5_000, Some(0.01)), day(1, 20_000, Some(0.02))]);
-    }
-
-    #[test]
-    fn chart_keeps_only_the_last_days() {
-        let many: Vec<_> = (0..90)
-            .map(|i| day(i, 1_000 + 1_000 * i64::from(i), None))
-            .collect();
-        let image = render_ok(&many);
-        assert_eq!(image.bar_runs(image.plot.1.end - 3), MAX_DAYS);
-    }
-
-    #[test]
-    fn chart_currency_falls_back_when_the_font_cannot_show_it() {
-        assert_eq!(display_currency(" CNY "), Some("CNY"));
-        assert_eq!(display_currency("¥"), Some("¥"));
-        assert_eq!(display_currency("元"), None);
-        assert_eq!(display_currency(""), None);
-        render_trend(&month(), "元").unwrap();
-    }
-
-    #[test]
-    fn chart_axis_numbers_are_compact() {
+    fn axis_numbers_are_compact() {
         assert_eq!(compact(0.0), "0");
         assert_eq!(compact(-0.0), "0");
         assert_eq!(compact(12.5), "12.5");

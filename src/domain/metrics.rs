@@ -453,74 +453,6 @@ pub fn change(now: Option<f64>, before: Option<f64>) -> Option<f64> {
     }
 }
 
-/// The month-end projection of an amount: what was paid up to `date`, plus, for each day left
-/// until `month_end`, the average of the same weekday over the eight weeks up to `date` (only
-/// days that have an amount: gaps are not zeros). A weekday without any figure in those weeks
-/// takes the average of all the days that have one. None without any history.
-///
-/// The averages are added as exact fractions and the sum rounded once, half a cent up: adding
-/// them as floats put a sum of exactly x.5 cents at x.4999… and the projection a cent low
-/// (found by the property test in tests/all/summary/monthly.rs).
-pub fn month_end_projection(
-    done: Money,
-    history: &[(chrono::NaiveDate, Money)],
-    date: chrono::NaiveDate,
-    month_end: chrono::NaiveDate,
-) -> Option<Money> {
-    use chrono::Datelike;
-    let from = date - chrono::Duration::days(55);
-    let window: Vec<&(chrono::NaiveDate, Money)> = history
-        .iter()
-        .filter(|(d, _)| *d >= from && *d <= date)
-        .collect();
-    if window.is_empty() {
-        return None;
-    }
-    // (sum, days) of the whole window and of each weekday (Monday first).
-    if window.iter().any(|(_, m)| m.0 == OUT_OF_RANGE) {
-        return Some(Money(OUT_OF_RANGE));
-    }
-    let mut overall = (0i128, 0i128);
-    let mut weekday = [(0i128, 0i128); 7];
-    for (d, m) in &window {
-        let w = &mut weekday[d.weekday().num_days_from_monday() as usize];
-        w.0 += i128::from(m.0);
-        w.1 += 1;
-        overall.0 += i128::from(m.0);
-        overall.1 += 1;
-    }
-    // How many days are left of each weekday; each takes its weekday's average, or the overall.
-    let mut left = [0i128; 7];
-    let mut d = date + chrono::Duration::days(1);
-    while d <= month_end {
-        left[d.weekday().num_days_from_monday() as usize] += 1;
-        d += chrono::Duration::days(1);
-    }
-    let parts: Vec<(i128, (i128, i128))> = (0..7)
-        .filter(|w| left[*w] > 0)
-        .map(|w| {
-            let avg = if weekday[w].1 > 0 {
-                weekday[w]
-            } else {
-                overall
-            };
-            (left[w], avg)
-        })
-        .collect();
-    // One common denominator (at most lcm(1..=8) × 56), so the sum is exact.
-    fn gcd(a: i128, b: i128) -> i128 {
-        if b == 0 { a } else { gcd(b, a % b) }
-    }
-    let den = parts
-        .iter()
-        .fold(1i128, |l, (_, (_, n))| l / gcd(l, *n) * n);
-    let num: i128 = parts.iter().map(|(k, (sum, n))| k * sum * (den / n)).sum();
-    let rest = (2 * num + den).div_euclid(2 * den);
-    let rest = i64::try_from(rest).unwrap_or(if rest < 0 { i64::MIN } else { i64::MAX });
-    // The sum is checked.
-    Some(Money(total([done.0, rest])))
-}
-
 /// Something that does not look right in a day's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Doubt {
@@ -691,48 +623,6 @@ mod tests {
         assert_eq!(cov.of_rate(Rate::Conversion), 1);
         assert_eq!(cov.of_rate(Rate::ValuePerVisitor), 2);
         assert_eq!(cov.of_rate(Rate::Roi), 0);
-    }
-
-    #[test]
-    fn projection_follows_the_weekday_pattern_and_skips_gaps() {
-        let d = |day: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
-        // Mondays 100, other days 10 (the 10th, a Tuesday, has no figures).
-        let history: Vec<_> = (2..=25)
-            .filter(|day| *day != 10)
-            .map(|day| {
-                let m = if day % 7 == 2 { 10_000 } else { 1_000 };
-                (d(day), Money(m))
-            })
-            .collect();
-        // Left after the 25th (Wed): 26..30 = Thu, Fri, Sat, Sun, Mon.
-        let p = month_end_projection(Money(50_000), &history, d(25), d(30));
-        assert_eq!(p, Some(Money(50_000 + 4 * 1_000 + 10_000)));
-        assert_eq!(month_end_projection(Money(5), &[], d(25), d(30)), None);
-        assert_eq!(
-            month_end_projection(Money(7), &history, d(30), d(30)),
-            Some(Money(7))
-        );
-    }
-
-    #[test]
-    fn projection_adds_the_averages_exactly_and_rounds_half_a_cent_up() {
-        let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2026, m, day).expect("date");
-        // Left after Saturday the 28th: Sunday 29 (Sundays 1, 0, 0: a third of a cent) and
-        // Monday 30 (Mondays 1, 0, 0, 0, 0, 0: a sixth): exactly half a cent, rounded up.
-        let mut history = vec![
-            (d(11, 1), Money(1)),
-            (d(11, 8), Money(0)),
-            (d(11, 15), Money(0)),
-        ];
-        history.push((d(10, 19), Money(1)));
-        for day in [26, 2, 9, 16, 23] {
-            let month = if day == 26 { 10 } else { 11 };
-            history.push((d(month, day), Money(0)));
-        }
-        assert_eq!(
-            month_end_projection(Money(100), &history, d(11, 28), d(11, 30)),
-            Some(Money(101))
-        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod import;
 pub mod metrics;
 pub mod money;
 pub mod number;
+pub mod pace;
 pub mod position;
 pub mod product;
 pub mod recurrence;

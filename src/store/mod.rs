@@ -6,6 +6,7 @@ pub mod backup;
 pub mod complaints;
 pub mod data;
 pub mod events;
+pub mod morning;
 pub mod names;
 pub mod outbox;
 pub mod products;
@@ -496,6 +497,20 @@ pub fn hot_queries() -> Vec<(String, String)> {
     add(
         "summary: top sellers",
         products::TOP_SELLERS_SQL.to_string(),
+    );
+    add("morning summary: days", morning::DAYS_SQL.to_string());
+    add(
+        "morning summary: paid series",
+        morning::PAID_SERIES_SQL.to_string(),
+    );
+    add("morning summary: targets", morning::TARGETS_SQL.to_string());
+    add(
+        "morning summary: tasks due",
+        morning::TASKS_DUE_SQL.to_string(),
+    );
+    add(
+        "morning summary: complaints due",
+        morning::COMPLAINTS_DUE_SQL.to_string(),
     );
     add("outbox pruning", retention::PRUNE_SQL.to_string());
     add("outbox counts", outbox::COUNTS_SQL.to_string());

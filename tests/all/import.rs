@@ -1517,7 +1517,7 @@ async fn the_morning_summary_lists_the_top_sellers_of_days_with_product_figures(
         "{out}"
     );
     // The shop's days are the shop export's, not the products' sums.
-    assert!(out.contains("**15,000.00 CNY**"), "{out}");
+    assert!(out.contains("**Tmall**：15,000.00 CNY ·"), "{out}");
     let out = sh.execute("/summary now date:2026-11-19").await.text;
     assert!(
         !out.contains("Top sellers"),

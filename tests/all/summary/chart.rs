@@ -126,15 +126,27 @@ fn the_chart_renders_without_system_fonts() {
 #[test]
 #[ignore = "run by the_chart_renders_without_system_fonts, in a process without fonts"]
 fn chart_in_a_process_without_fonts() {
-    let days: Vec<chart::ChartDay> = (0..30)
-        .map(|i| chart::ChartDay {
-            date: date("2026-10-24") + chrono::Duration::days(i),
-            paid_cents: 2_000_000 + i * 50_000,
-            conversion: Some(0.02 + (i % 5) as f64 * 0.002),
-        })
+    let days: Vec<chrono::NaiveDate> = (0..30)
+        .map(|i| date("2026-10-24") + chrono::Duration::days(i))
         .collect();
-    let png = chart::render_trend(&days, "CNY").expect("renders");
+    let t = chart::Trend {
+        title: "近 30 天每日支付金额（CNY）".into(),
+        shops: vec![chart::ShopSeries {
+            name: "天猫".into(),
+            paid_cents: (0..30).map(|i| 2_000_000 + i * 50_000).collect(),
+        }],
+        conversion: (0..30)
+            .map(|i| Some(0.02 + (i % 5) as f64 * 0.002))
+            .collect(),
+        pace: vec![Some(2_500_000); 30],
+        days,
+        conversion_label: "转化率 %".into(),
+        pace_label: "目标日均进度".into(),
+        no_data: "暂无数据".into(),
+    };
+    let (png, legend) = chart::render(&t).expect("renders");
+    assert!(legend.undrawn().is_empty());
     assert_eq!(png_size(&png), (chart::WIDTH, chart::HEIGHT));
     let rgb = decode_png(&png);
-    assert!(text_pixels(&rgb, 40) > 50, "the legend's words are drawn");
+    assert!(text_pixels(&rgb, 40) > 50, "the title's words are drawn");
 }

@@ -12,8 +12,6 @@
 //! any, the average of every day with the figure in those weeks; no projection without any.
 //! The reference computes the averages exactly (fractions), rounding half a cent up.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Duration, NaiveDate};
 use proptest::prelude::*;
 
@@ -93,8 +91,12 @@ fn paid(s: &Shop, i: i64) -> Option<i64> {
     s.days.get(&i).and_then(|f: &Day| f.paid)
 }
 
-/// The month-to-date line the morning summary of `date` must show for `s`.
-fn expected_mtd(s: &Shop, target: Option<i64>, date: NaiveDate) -> String {
+/// The month-to-date line the morning summary of `date` must show for the shops of one
+/// currency (`shops`, each with its target): the shops with a target against the sum of their
+/// targets, the pace still needed, and the projection (each shop's days left at its own
+/// weekday pattern, the fractions added exactly, rounded once).
+fn expected_mtd(shops: &[&(Shop, Option<i64>)], date: NaiveDate) -> String {
+    let c = shops[0].0.currency;
     let month_start = date.with_day(1).expect("1st");
     let month_end = {
         let next = if date.month() == 12 {
@@ -104,41 +106,72 @@ fn expected_mtd(s: &Shop, target: Option<i64>, date: NaiveDate) -> String {
         };
         next.expect("next month") - Duration::days(1)
     };
-    let done: i64 = (index_of(month_start)..=index_of(date))
-        .filter_map(|i| paid(s, i))
-        .sum();
-    let c = s.currency;
-    let Some(t) = target else {
-        return format!("{}: {} (no target: /data target)", s.name, money(done, c));
+    let done_of = |s: &Shop| -> i64 {
+        (index_of(month_start)..=index_of(date))
+            .filter_map(|i| paid(s, i))
+            .sum()
     };
-    let days_left = (month_end - date).num_days();
-    let remaining = (t - done).max(0);
-    let pace = if days_left > 0 {
-        (remaining + days_left - 1) / days_left
-    } else {
-        remaining
-    };
-    let share = div_round(done as i128 * 1000, t as i128);
-    let mut line = format!(
-        "{}: {} of {} ({}.{}%); {} a day needed for the {days_left} days left",
-        s.name,
-        money(done, c),
-        money(t, c),
-        share / 10,
-        share % 10,
-        money(pace, c),
-    );
-    // The eight weeks up to the day, only the days that report the amount.
-    let window: Vec<(NaiveDate, i64)> = (index_of(date) - 55..=index_of(date))
-        .filter_map(|i| paid(s, i).map(|p| (date_of(i), p)))
+    let with: Vec<(&Shop, i64)> = shops
+        .iter()
+        .filter_map(|(s, t)| t.map(|t| (s, t)))
         .collect();
-    if !window.is_empty() {
+    if with.is_empty() {
+        let done: i64 = shops.iter().map(|(s, _)| done_of(s)).sum();
+        return format!("{c}: {} (no target: /data target)", money(done, c));
+    }
+    let done: i64 = with.iter().map(|(s, _)| done_of(s)).sum();
+    let t: i64 = with.iter().map(|(_, t)| t).sum();
+    let days_left = (month_end - date).num_days();
+    let share = div_round(done as i128 * 1000, t as i128);
+    let mut line = if days_left == 0 {
+        format!(
+            "{c}: the month closed at {} of {} ({}.{}%)",
+            money(done, c),
+            money(t, c),
+            share / 10,
+            share % 10
+        )
+    } else if done >= t {
+        format!(
+            "{c}: {} of {} ({}.{}%) · target reached",
+            money(done, c),
+            money(t, c),
+            share / 10,
+            share % 10
+        )
+    } else {
+        let remaining = (t - done).max(0);
+        let pace = (remaining + days_left - 1) / days_left;
+        let left = if days_left == 1 {
+            "the last day".to_string()
+        } else {
+            format!("the {days_left} days left")
+        };
+        format!(
+            "{c}: {} of {} ({}.{}%) · {} a day needed for {left}",
+            money(done, c),
+            money(t, c),
+            share / 10,
+            share % 10,
+            money(pace, c),
+        )
+    };
+    // Each shop's days left at the average of the same weekday over the eight weeks up to
+    // the day (only the days that report the amount), exactly.
+    let mut rest: Option<Frac> = None;
+    for (s, _) in &with {
+        let window: Vec<(NaiveDate, i64)> = (index_of(date) - 55..=index_of(date))
+            .filter_map(|i| paid(s, i).map(|p| (date_of(i), p)))
+            .collect();
+        if window.is_empty() || days_left == 0 {
+            continue;
+        }
         let avg = |days: Vec<i64>| {
             (!days.is_empty())
                 .then(|| Frac(days.iter().map(|p| *p as i128).sum(), days.len() as i128))
         };
         let overall = avg(window.iter().map(|(_, p)| *p).collect()).expect("some day");
-        let mut rest = Frac(0, 1);
+        let mut r = rest.unwrap_or(Frac(0, 1));
         let mut d = date + Duration::days(1);
         while d <= month_end {
             let same = window
@@ -146,15 +179,31 @@ fn expected_mtd(s: &Shop, target: Option<i64>, date: NaiveDate) -> String {
                 .filter(|(x, _)| x.weekday() == d.weekday())
                 .map(|(_, p)| *p)
                 .collect();
-            rest = rest.add(avg(same).unwrap_or(overall));
+            r = r.add(avg(same).unwrap_or(overall));
             d += Duration::days(1);
         }
-        let projected = done as i128 + div_round(rest.0, rest.1);
+        rest = Some(r);
+    }
+    if let Some(r) = rest {
+        let projected = done as i128 + div_round(r.0, r.1);
         line.push_str(&format!(
-            "; on pace for {} of {} ({}%)",
+            " · on pace for {} of {} ({}%)",
             money(projected as i64, c),
             money(t, c),
             div_round(projected * 100, t as i128)
+        ));
+    }
+    let without: Vec<&str> = shops
+        .iter()
+        .filter(|(_, t)| t.is_none())
+        .map(|(s, _)| s.name.as_str())
+        .collect();
+    if !without.is_empty() {
+        line.push_str(&format!(
+            " (over {} of {} shops; no target: {})",
+            with.len(),
+            shops.len(),
+            without.join(", ")
         ));
     }
     line
@@ -199,31 +248,27 @@ async fn check(shops: Vec<(Shop, Option<i64>)>, day_of_october: u32) {
     let out = run(&mut sh, &format!("/summary now date:{date}")).await;
     let mtd: Vec<&str> = out
         .lines()
-        .skip_while(|l| *l != "Month to date:")
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .map(str::trim)
+        .skip_while(|l| !l.starts_with("Month to date:"))
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || l.starts_with("  "))
+        .map(|(_, l)| l.trim_start_matches("Month to date:").trim())
+        .filter(|l| !l.is_empty())
         .collect();
-    assert!(!mtd.is_empty(), "no month to date:\n{out}");
-    assert_eq!(mtd.len(), shops.len(), "one line per shop:\n{out}");
-    let by_shop: BTreeMap<&str, &str> = mtd
-        .iter()
-        .filter_map(|l| {
-            shops
-                .iter()
-                .find(|(s, _)| l.starts_with(&format!("{}: ", s.name)))
-                .map(|(s, _)| (s.name.as_str(), *l))
-        })
-        .collect();
-    for (s, target) in &shops {
-        let want = expected_mtd(s, *target, date);
-        assert_eq!(
-            by_shop.get(s.name.as_str()).copied(),
-            Some(want.as_str()),
-            "{} on {date}:\n{out}",
-            s.name
+    let mut currencies: Vec<&str> = shops.iter().map(|(s, _)| s.currency).collect();
+    currencies.sort();
+    currencies.dedup();
+    assert_eq!(mtd.len(), currencies.len(), "one line per currency:\n{out}");
+    for c in currencies {
+        let of: Vec<&(Shop, Option<i64>)> = shops.iter().filter(|(s, _)| s.currency == c).collect();
+        let want = expected_mtd(&of, date);
+        assert!(
+            mtd.contains(&want.as_str()),
+            "{c} on {date}: expected {want:?} in:\n{out}"
         );
     }
+    // The shop and total lines of the same morning.
+    let days = index_of(date);
+    super::totals::check_morning_lines(&out, &plain, &groups, days);
 }
 
 proptest! {

@@ -387,73 +387,118 @@ async fn check(shops: Vec<Shop>) {
     let out = run(&mut sh, "/summary weekly date:2026-11-18").await;
     check_period(&out, &groups, &week, first(), "weekly");
 
-    // The morning summary of the 22nd: each shop's amount paid in its own currency, and a
-    // total per currency of two shops or more, never across currencies.
+    // The morning summary of the 22nd: one line per shop with figures (amount paid in its own
+    // currency, its changes against the day before and a week before, conversion, order
+    // value, ROI) and one total line per currency of two shops or more, never across
+    // currencies; each checked whole against the reference.
     let out = run(&mut sh, "/summary now date:2026-11-22").await;
-    let last = DAYS - 1;
-    for (c, ss) in &groups {
-        if ss.len() < 2 {
-            continue;
-        }
-        let title = if groups.len() > 1 {
-            format!("All shops in {c}:")
-        } else {
-            "All shops:".to_string()
-        };
-        let block: Vec<&str> = out
-            .lines()
-            .skip_while(|l| *l != title)
-            .skip(1)
-            .take_while(|l| l.starts_with("  "))
-            .collect();
-        assert!(!block.is_empty(), "no {title} block:\n{out}");
-        let paid = sum(ss, &[last], |f| f.paid)
-            .map(|p| money(p, c))
-            .unwrap_or_else(|| "—".into());
-        // Change against a week before over the shops that reported both days.
+    check_morning_lines(&out, &shops, &groups, DAYS - 1);
+}
+
+/// An arrow and a percentage as the summary shows a change of money ("▲ 5.3%"), or "—".
+pub(super) fn arrow(now: i64, before: i64) -> String {
+    if before == 0 {
+        return "—".into();
+    }
+    let v = (now - before) as f64 / before as f64;
+    if v > 0.0005 {
+        format!("▲ {:.1}%", v * 100.0)
+    } else if v < -0.0005 {
+        format!("▼ {:.1}%", -v * 100.0)
+    } else {
+        "= 0.0%".into()
+    }
+}
+
+/// The morning line of the shops `ss` (one shop, or a currency's total) on day `last`.
+pub(super) fn expected_line(name: &str, ss: &[&Shop], last: i64, currency: &str) -> String {
+    let day = [last];
+    let m = ss.iter().filter(|s| s.days.contains_key(&last)).count();
+    let paid = sum(ss, &day, |f| f.paid)
+        .map(|p| money(p, currency))
+        .unwrap_or_else(|| "—".into());
+    // A change over the shops that reported the amount on both days.
+    let change = |back: i64| {
         let (mut now, mut before, mut any) = (0i64, 0i64, false);
         for s in ss {
             if let (Some(a), Some(b)) = (
                 s.days.get(&last).and_then(|f| f.paid),
-                s.days.get(&(last - 7)).and_then(|f| f.paid),
+                s.days.get(&(last - back)).and_then(|f| f.paid),
             ) {
                 now += a;
                 before += b;
                 any = true;
             }
         }
-        let week_change = match (any, before) {
-            (true, b) if b != 0 => {
-                let v = (now - b) as f64 / b as f64;
-                if v > 0.0005 {
-                    format!("▲ {:.1}%", v * 100.0)
-                } else if v < -0.0005 {
-                    format!("▼ {:.1}%", -v * 100.0)
-                } else {
-                    "= 0.0%".into()
-                }
-            }
-            _ => "—".into(),
-        };
-        let line = format!("  Amount paid: **{paid}** · ");
-        let got = block
-            .iter()
-            .find(|l| l.starts_with(&line))
-            .unwrap_or_else(|| panic!("{line:?} in {title}:\n{out}"));
-        assert!(
-            got.ends_with(&format!("week {week_change}")),
-            "{title} {got:?}, week change {week_change}:\n{out}"
-        );
-        let (conv, n) = pair(ss, &[last], |f| f.buyers, |f| f.uv);
-        let m = ss.iter().filter(|s| s.days.contains_key(&last)).count();
-        if pct_of(conv) != "—" {
-            let want = format!("  Conversion: **{}** ·", cover(pct_of(conv), n, m));
-            assert!(
-                block.iter().any(|l| l.starts_with(&want)),
-                "{want:?} in {title}:\n{out}"
-            );
+        if any {
+            arrow(now, before)
+        } else {
+            "—".into()
         }
+    };
+    let total = ss.len() > 1;
+    let covered = |text: String, n: usize| if total { cover(text, n, m) } else { text };
+    let nonzero = |p: Option<(i64, i64)>| p.filter(|(_, d)| *d != 0);
+    let (conv, n_conv) = pair(ss, &day, |f| f.buyers, |f| f.uv);
+    let (oconv, n_oconv) = pair(ss, &day, |f| f.orders, |f| f.uv);
+    let conversion = match (nonzero(conv), nonzero(oconv)) {
+        (None, Some(o)) => covered(format!("{} (by orders)", pct_of(Some(o))), n_oconv),
+        _ => covered(pct_of(conv), n_conv),
+    };
+    let (aov, n_aov) = pair(ss, &day, |f| f.paid, |f| f.buyers);
+    let (ov, n_ov) = pair(ss, &day, |f| f.paid, |f| f.orders);
+    let order_value = match (nonzero(aov), nonzero(ov)) {
+        (None, Some(o)) => covered(format!("{} (by orders)", money_of(Some(o))), n_ov),
+        _ => covered(money_of(aov), n_aov),
+    };
+    let (roi, n_roi) = pair(ss, &day, |f| f.paid, cost);
+    format!(
+        "{name}: {paid} · day {} · week {} · conv. {conversion} · AOV {order_value} · ROI {}",
+        change(1),
+        change(7),
+        covered(roi_of(roi), n_roi)
+    )
+}
+
+/// Every shop line and total line of a morning summary of day `last` (`out`), against the
+/// reference: a line per shop that has figures that day, a total per currency of two shops
+/// or more.
+pub(super) fn check_morning_lines(
+    out: &str,
+    shops: &[Shop],
+    groups: &BTreeMap<&'static str, Vec<&Shop>>,
+    last: i64,
+) {
+    let shown: Vec<&str> = out
+        .lines()
+        .map(|l| {
+            l.trim_start_matches("Shops:")
+                .trim_start_matches("Totals:")
+                .trim()
+        })
+        .filter(|l| l.starts_with("**") && l.contains(" · day "))
+        .collect();
+    let mut want = Vec::new();
+    for s in shops.iter().filter(|s| s.days.contains_key(&last)) {
+        want.push(expected_line(
+            &format!("**{}**", s.name),
+            &[s],
+            last,
+            s.currency,
+        ));
     }
+    for (c, ss) in groups.iter().filter(|(_, ss)| ss.len() > 1) {
+        let name = if groups.len() > 1 {
+            format!("**All shops in {c}**")
+        } else {
+            "**All shops**".to_string()
+        };
+        want.push(expected_line(&name, ss, last, c));
+    }
+    let mut got: Vec<String> = shown.iter().map(|l| l.to_string()).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "the morning's shop and total lines:\n{out}");
 }
 
 /// The totals, the daily average over the days with an amount paid, and the best and worst

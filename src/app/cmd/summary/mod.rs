@@ -5,12 +5,15 @@
 //! day (dedupe key `summary:<guild>:<date>`), built at send time so figures entered until then
 //! are in it.
 //!
-//! Files: `daily` builds the morning summary, `period` the weekly and monthly ones, `job` the
+//! Files: `daily` builds the morning summary (with `month`: month to date and the chart;
+//! `team`: complaints, tasks and activities), `period` the weekly and monthly ones, `job` the
 //! schedule that queues them.
 
 mod daily;
 mod job;
+mod month;
 mod period;
+mod team;
 
 use chrono::{Duration, NaiveDate, NaiveTime};
 

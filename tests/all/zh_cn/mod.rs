@@ -34,27 +34,6 @@ const NAMES: &[&str] = &[
     "Missing Access",
 ];
 
-/// English still shown in the morning, weekly and monthly summaries (`/summary …` and the
-/// summaries the bot posts), which another change rewrites (src/app/cmd/summary/, the summary
-/// and chart catalog keys). Empty this list once that lands: the walk then holds the summaries
-/// to the same rule as every other screen. Each word is allowed only on summary screens.
-const KNOWN_ENGLISH_IN_SUMMARIES: &[&str] = &[
-    // Commands named in English by the summary's catalog keys (locales/zh-CN/data.ftl):
-    // summary-mtd-no-target `/data target`, summary-missing-body `/data enter`,
-    // summary-more-overdue `/task list scope:overdue`, summary-alert-complaints-more
-    // `/complaint list`, summary-no-shops `/data shop`. In Chinese: `/数据 目标`, `/数据 录入`,
-    // `/任务 列表 范围:已逾期`, `/投诉 列表`, `/数据 店铺`.
-    "data",
-    "target",
-    "enter",
-    "task",
-    "list",
-    "scope",
-    "overdue",
-    "complaint",
-    "shop",
-];
-
 /// `/data import` and `storeops import` read these files as they are.
 fn fixture(name: &str) -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -561,10 +540,6 @@ async fn the_walk() {
         let path = entry.expect("entry").path();
         mapping_words.push_str(&std::fs::read_to_string(path).expect("mapping"));
     }
-    let mut summary_allowed = allowed.clone();
-    for word in KNOWN_ENGLISH_IN_SUMMARIES {
-        summary_allowed.add_text(word);
-    }
     // The shell names the roles it pretends after the positions' keys, and its channel
     // `#shell`: names the shell made.
     let shell_names = |text: &str| {
@@ -619,14 +594,7 @@ async fn the_walk() {
             })
         }));
     for (source, texts_of, typed, error) in all {
-        // The summaries: replies of /summary, the morning, weekly and monthly posts and the
-        // missing-figures reminder (src/app/cmd/summary/).
-        let summary = source.contains("summary") || source.contains("data-missing");
-        let mut ok = if summary {
-            summary_allowed.clone()
-        } else {
-            allowed.clone()
-        };
+        let mut ok = allowed.clone();
         ok.add_text(&typed);
         if source.contains("/data import") || source.contains("imp:") {
             ok.add_text(&mapping_words);

@@ -166,6 +166,7 @@ async fn raw_loop(conn: &mut SqliteConnection, now: DateTime<Utc>) -> RawRun {
             IgnoredAny,
             IgnoredAny,
             IgnoredAny,
+            IgnoredAny,
             i64,
         ),
         IgnoredAny,

@@ -38,6 +38,10 @@ pub struct DiscordSink {
     limits: RateLimiter,
     /// The bot's own user id, asked once (`GET /users/@me`) when history is first read.
     me: tokio::sync::OnceCell<u64>,
+    /// The gateway's cache (guilds, channels, roles, the bot's member), to tell before reading
+    /// a channel back whether the bot may: Discord answers an empty list, not an error,
+    /// without Read Message History.
+    cache: Option<Arc<serenity::Cache>>,
 }
 
 impl DiscordSink {
@@ -54,7 +58,30 @@ impl DiscordSink {
             dm_channels: Mutex::new(HashMap::new()),
             limits: RateLimiter::new(global_per_second),
             me: tokio::sync::OnceCell::new(),
+            cache: None,
         }
+    }
+
+    /// Uses the gateway's cache to learn the bot's permissions in a channel before reading it.
+    pub fn with_cache(mut self, cache: Arc<serenity::Cache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Whether the bot may read `channel`'s history (View Channel and Read Message History,
+    /// with the channel's overwrites), as far as the cache knows: `None` before the guild
+    /// arrived on the gateway, or for a channel not in a guild (a DM, always readable).
+    fn may_read_history(&self, channel: u64) -> Option<bool> {
+        let cache = self.cache.as_ref()?;
+        let channel_id = serenity::ChannelId::new(channel.max(1));
+        let me = cache.current_user().id;
+        cache.guilds().into_iter().find_map(|guild_id| {
+            let guild = cache.guild(guild_id)?;
+            let channel = guild.channels.get(&channel_id)?;
+            let member = guild.members.get(&me)?;
+            let p = guild.user_permissions_in(channel, member);
+            Some(p.view_channel() && p.read_message_history())
+        })
     }
 
     async fn channel_for(&self, target: Target) -> Result<u64, SendError> {
@@ -230,6 +257,12 @@ impl Sink for DiscordSink {
         since: DateTime<Utc>,
     ) -> Result<Option<Vec<Posted>>, SendError> {
         let channel = self.channel_for(target).await?;
+        if self.may_read_history(channel) == Some(false) {
+            // Discord would answer "no messages", which would read as "not posted".
+            return Err(SendError::Permanent {
+                reason: "Missing Permissions: View Channel and Read Message History are needed to check the channel's recent messages".into(),
+            });
+        }
         let me = self.me().await?;
         let channel_id = serenity::ChannelId::new(channel.max(1));
         let route = format!("GET /channels/{channel}/messages");

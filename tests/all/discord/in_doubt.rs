@@ -176,3 +176,65 @@ async fn a_send_that_timed_out_after_discord_posted_it_is_found_on_the_retry_and
     );
     fake.assert_no_unexpected_refusals();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_read_message_history_a_row_in_doubt_is_sent_unchecked_and_status_says_why() {
+    use crate::fake_discord::history::READ_MESSAGE_HISTORY;
+    use crate::fake_discord::{DEFAULT_EVERYONE_PERMISSIONS, FakeConfig};
+    use crate::support::e2e::E2e;
+
+    let fixture = GuildFixture {
+        everyone_permissions: DEFAULT_EVERYONE_PERMISSIONS & !READ_MESSAGE_HISTORY,
+        ..GuildFixture::default()
+    };
+    let e = E2e::start_on(fixture, FakeConfig::default(), |_| {}).await;
+    let guild = serenity::model::id::GuildId::new(e.guild());
+    let cache = e.bot.as_ref().expect("bot").cache.clone();
+    assert!(
+        eventually(PATIENCE, || cache.guild(guild).is_some()).await,
+        "the guild arrives on the gateway"
+    );
+
+    // A row in doubt: an attempt began five minutes ago and its outcome was lost.
+    let ch = e.channel("ops");
+    let key = "doubt:no-history";
+    e.enqueue(
+        key,
+        Target::Channel(ch),
+        storeops::message::Reply::titled("Restock list"),
+        chrono::Duration::hours(1),
+    )
+    .await;
+    let now = e.t.clock.now();
+    sqlx::query(
+        "UPDATE outbox_state SET available_at = ?1, send_started_at = ?2
+         WHERE id = (SELECT id FROM outbox_message WHERE dedupe_key = ?3)",
+    )
+    .bind(storeops::store::ms(now))
+    .bind(storeops::store::ms(now - chrono::Duration::minutes(5)))
+    .bind(key)
+    .execute(&e.t.app.store.pool)
+    .await
+    .expect("in doubt");
+    e.t.app.outbox_wake.notify_one();
+    let shown = e
+        .fake
+        .wait_message(ch, |m| m["embeds"][0]["title"] == "Restock list", PATIENCE)
+        .await;
+    assert!(shown.is_some(), "sent, unchecked");
+
+    // Discord would have answered the read with nothing: the bot knew, did not read, and says
+    // why in /status.
+    assert_eq!(reads(&e.fake, ch), 0);
+    assert!(
+        eventually(PATIENCE, || !e.t.app.health.history_troubles().is_empty()).await,
+        "reported"
+    );
+    let trouble = &e.t.app.health.history_troubles()[0];
+    assert!(trouble.refused, "{trouble:?}");
+    assert!(
+        trouble.error.contains("Read Message History"),
+        "{trouble:?}"
+    );
+    e.stop().await;
+}

@@ -166,6 +166,7 @@ async fn raw_loop(conn: &mut SqliteConnection, now: DateTime<Utc>) -> RawRun {
             IgnoredAny,
             IgnoredAny,
             IgnoredAny,
+            IgnoredAny,
             i64,
         ),
         IgnoredAny,
@@ -212,8 +213,9 @@ async fn streamed_loop(conn: &mut SqliteConnection, now: DateTime<Utc>) -> RawRu
     let mut run = RawRun::default();
     loop {
         let t0 = Instant::now();
+        // Claimed as the owner `record` records for (recording checks the lease owner).
         let taken: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(Arc::clone(&claim)))
-            .bind("streamed")
+            .bind("raw")
             .bind(ms(now + Duration::seconds(60)))
             .bind(ms(now))
             .bind(BATCH as i64)

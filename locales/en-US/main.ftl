@@ -92,6 +92,10 @@ status-retry-hint = A manager can put them back in the queue with /outbox retry 
 err-disk-full = The database's disk is full, so nothing was saved and nothing was changed. Free some space on the bot's disk; the bot carries on by itself once there is room.
 status-disk-full = ⚠ The database's disk is full (since { $since }): nothing new can be saved and reminders wait. Free some space; the bot carries on by itself once there is room.
 status-job-failing = ⚠ { $job } failed (since { $since }): { $error }. Tried again { $retry }; everything else carries on.
+status-history-unreadable = ⚠ The bot cannot read the recent messages in { $target } (since { $since }): { $error }. { $refused ->
+    [yes] A message whose sending was cut off there (a crash, a timeout) is sent again without checking, so it may show twice: give the bot "Read Message History" and "View Channel" there.
+   *[no] A message whose sending was cut off there (a crash, a timeout) waits and the check is tried again; none is lost.
+}
 job-recurring = Creating recurring tasks
 job-summary = The daily summary
 job-activities = Planning activity reminders

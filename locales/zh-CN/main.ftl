@@ -92,6 +92,10 @@ status-retry-hint = 经理可用 /发件箱 重试（或 /发件箱 重试 编�
 err-disk-full = 数据库所在磁盘已满，没有保存，也没有任何改动。请清理机器人所在磁盘的空间；有空间后机器人会自动恢复。
 status-disk-full = ⚠ 数据库所在磁盘已满（自 { $since }）：无法保存新内容，提醒暂停发送。请清理空间；有空间后机器人会自动恢复。
 status-job-failing = ⚠ { $job }失败（自 { $since }）：{ $error }。将于 { $retry }重试；其他功能照常运行。
+status-history-unreadable = ⚠ 机器人无法读取 { $target } 的最近消息（自 { $since }）：{ $error }。{ $refused ->
+    [yes] 在那里发送中断（崩溃、超时）的消息会不经核对重新发送，可能出现两次：请给机器人在该频道的"查看频道"和"阅读消息历史"权限。
+   *[no] 在那里发送中断（崩溃、超时）的消息会稍候，并再次尝试核对；不会丢失。
+}
 job-recurring = 生成周期任务
 job-summary = 每日数据汇总
 job-activities = 安排活动提醒

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::message::Target;
 use crate::store::StoreError;
 
 /// A job that failed and waits for its next try.
@@ -22,12 +23,35 @@ pub struct JobTrouble {
     pub error: String,
 }
 
+/// A channel (or DM) whose recent messages the bot could not read when it had to check
+/// whether a message whose send outcome was lost had gone through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryTrouble {
+    pub target: Target,
+    /// Since when (in this run of failures).
+    pub since: DateTime<Utc>,
+    /// The platform's answer.
+    pub error: String,
+    /// True when the platform refused for good (no access): such messages are sent again
+    /// unchecked; false for a passing failure, after which they wait and the read is tried
+    /// again.
+    pub refused: bool,
+}
+
 #[derive(Debug, Default)]
 struct State {
     disk_full_since: Option<DateTime<Utc>>,
     /// A full disk that is over and not yet told to the escalation channels: (since, until).
     disk_full_untold: Option<(DateTime<Utc>, DateTime<Utc>)>,
     jobs: BTreeMap<&'static str, JobTrouble>,
+    history: BTreeMap<(u8, u64), HistoryTrouble>,
+}
+
+fn target_key(t: Target) -> (u8, u64) {
+    match t {
+        Target::Channel(id) => (0, id),
+        Target::User(id) => (1, id),
+    }
 }
 
 /// The troubles of this process; shared by every clone of the `App`.
@@ -146,5 +170,38 @@ impl Health {
             .iter()
             .map(|(k, v)| (*k, v.clone()))
             .collect()
+    }
+
+    /// Notes that the recent messages of `target` could not be read (logged once, when it
+    /// starts or when the error changes).
+    pub fn history_failed(&self, target: Target, error: String, refused: bool, now: DateTime<Utc>) {
+        let mut s = self.lock();
+        let entry = s
+            .history
+            .entry(target_key(target))
+            .or_insert_with(|| HistoryTrouble {
+                target,
+                since: now,
+                error: String::new(),
+                refused,
+            });
+        if entry.error != error {
+            tracing::error!(?target, error = %error, refused, "outbox: cannot read the recent messages to check whether a message whose send was cut off went through");
+        }
+        entry.error = error;
+        entry.refused = refused;
+    }
+
+    /// Notes that the recent messages of `target` were read (logged once when they could not
+    /// be before).
+    pub fn history_read(&self, target: Target) {
+        if self.lock().history.remove(&target_key(target)).is_some() {
+            tracing::warn!(?target, "outbox: the recent messages can be read again");
+        }
+    }
+
+    /// The targets whose recent messages could not be read the last time they had to be.
+    pub fn history_troubles(&self) -> Vec<HistoryTrouble> {
+        self.lock().history.values().cloned().collect()
     }
 }

@@ -9,11 +9,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use rand::Rng;
 use tokio::sync::{Mutex, Notify, watch};
 
-use super::sink::{Delivered, Outbound, SendError, Sink};
+use super::reconcile::{self, Decision};
+use super::sink::{Delivered, SendError, Sink};
 use crate::app::App;
 use crate::clock::SharedClock;
 use crate::config::{Config, OutboxConfig};
@@ -340,8 +341,13 @@ impl Dispatcher {
             };
             queues.entry(key).or_default().push(c);
         }
-        let send_one = |c: Claimed| async move {
+        let send_one = |c: Claimed, decision: Decision| async move {
             let late = now - c.due_at;
+            let posted_parts = match decision {
+                Decision::Send { posted_parts } => posted_parts,
+                Decision::Posted(d) => return (c, late.num_milliseconds().max(0), Ok(d)),
+                Decision::Wait(e) => return (c, late.num_milliseconds().max(0), Err(e)),
+            };
             let mut reply = c.reply.clone();
             if late.num_seconds() > LATE_NOTE_AFTER {
                 // Late because the bot was offline, or because earlier attempts (failures, or
@@ -362,24 +368,35 @@ impl Dispatcher {
                 });
             }
             self.pace(c.target).await;
-            let msg = Outbound {
-                id: c.id,
-                guild_id: c.guild_id,
-                dedupe_key: c.dedupe_key.clone(),
-                nonce: c.nonce.clone(),
-                target: c.target,
-                reply,
-            };
+            let msg = reconcile::outbound(&c, reply, posted_parts);
             let result = self.sink.send(&msg).await;
             (c, late.num_milliseconds().max(0), result)
         };
-        // Each queue yields its outcomes one by one as they come; queues run side by side.
+        // Each queue first checks, in one read, whether its rows in doubt went out already
+        // (see `reconcile`), then yields its outcomes one by one as they come; queues run side
+        // by side.
+        let max_attempts = self.cfg.max_attempts;
         let mut outcomes = futures::stream::iter(queues.into_values())
             .map(|queue| {
-                futures::stream::unfold(queue.into_iter(), move |mut rest| async move {
-                    let c = rest.next()?;
-                    Some((send_one(c).await, rest))
-                })
+                async move {
+                    let target = queue[0].target;
+                    let decisions = reconcile::decide(
+                        &*self.sink,
+                        &self.store,
+                        &self.app.health,
+                        target,
+                        &queue,
+                        max_attempts,
+                        now,
+                    )
+                    .await;
+                    let rows = queue.into_iter().zip(decisions);
+                    futures::stream::unfold(rows, move |mut rest| async move {
+                        let (c, decision) = rest.next()?;
+                        Some((send_one(c, decision).await, rest))
+                    })
+                }
+                .flatten_stream()
                 .boxed()
             })
             .flatten_unordered(self.cfg.concurrency);
@@ -450,7 +467,9 @@ impl Dispatcher {
                 }) if c.attempts < self.cfg.max_attempts => {
                     let wait = self.backoff(c.attempts, retry_after);
                     tracing::warn!(row = c.id, attempts = c.attempts, error = %reason, "outbox: transient failure, will retry");
-                    retries.push((c.id, reason, answered + wait));
+                    // A 429 is a clear "not posted"; anything else may have been.
+                    let maybe_posted = retry_after.is_none();
+                    retries.push((c.id, reason, answered + wait, maybe_posted));
                 }
                 Err(e) => {
                     tracing::error!(row = c.id, key = %c.dedupe_key, error = %e, "outbox: delivery failed for good");
@@ -471,8 +490,8 @@ impl Dispatcher {
         }
         let mut tx = crate::store::write_tx(conn).await?;
         stats.sent = outbox::record_sent(&mut tx, &self.owner, &sent, answered).await? as usize;
-        for (id, reason, at) in &retries {
-            outbox::record_retry(&mut tx, *id, &self.owner, reason, *at).await?;
+        for (id, reason, at, maybe_posted) in &retries {
+            outbox::record_retry(&mut tx, *id, &self.owner, reason, *at, *maybe_posted).await?;
         }
         for (c, reason) in &failures {
             if outbox::record_failed(&mut tx, c.id, &self.owner, reason).await? {

@@ -2,7 +2,8 @@
 //! [`dispatcher::Dispatcher`] that claims due outbox rows and sends them exactly once.
 
 pub mod dispatcher;
+pub mod reconcile;
 pub mod sink;
 
 pub use dispatcher::Dispatcher;
-pub use sink::{Delivered, Outbound, SendError, Sink};
+pub use sink::{Delivered, Outbound, Posted, SendError, Sink};

@@ -514,6 +514,10 @@ pub fn hot_queries() -> Vec<(String, String)> {
     );
     add("outbox pruning", retention::PRUNE_SQL.to_string());
     add("outbox counts", outbox::COUNTS_SQL.to_string());
+    add(
+        "outbox: messages found that are recorded deliveries",
+        outbox::KNOWN_MESSAGE_IDS_SQL.to_string(),
+    );
     let (by_time, by_state) = outbox::list_sql();
     add("outbox list, a common state: page", by_time);
     add("outbox list, a rare state", by_state);

@@ -133,6 +133,8 @@ pub struct Bot {
     stop_tasks: watch::Sender<bool>,
     /// The one `Http` every Discord call goes through.
     pub http: Arc<serenity::Http>,
+    /// What the gateway told the bot (guilds, channels, roles, its member).
+    pub cache: Arc<serenity::Cache>,
 }
 
 impl Bot {
@@ -196,6 +198,7 @@ impl Bot {
             .await
             .context("building the Discord client")?;
         let http = client.http.clone();
+        let cache = client.cache.clone();
         let shard_manager = client.shard_manager.clone();
         let client_task = tokio::spawn(async move {
             if let Err(e) = client.start().await {
@@ -203,11 +206,14 @@ impl Bot {
             }
         });
 
-        let sink = Arc::new(sink::DiscordSink::new(
-            http.clone(),
-            client_http,
-            app.config.discord.global_requests_per_second,
-        ));
+        let sink = Arc::new(
+            sink::DiscordSink::new(
+                http.clone(),
+                client_http,
+                app.config.discord.global_requests_per_second,
+            )
+            .with_cache(cache.clone()),
+        );
         let dispatcher = Arc::new(Dispatcher::new(&app, sink));
         let dispatcher_task = tokio::spawn(dispatcher.run(stop_rx));
         Ok(Bot {
@@ -217,6 +223,7 @@ impl Bot {
             register_task,
             stop_tasks,
             http,
+            cache,
         })
     }
 

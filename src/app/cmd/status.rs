@@ -147,6 +147,21 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
             retry = message::ts(trouble.retry_at, 'R')
         ));
     }
+    for trouble in ctx.app.health.history_troubles() {
+        unhealthy = true;
+        let target = match trouble.target {
+            crate::message::Target::Channel(id) => message::channel_ref(id),
+            crate::message::Target::User(id) => message::user_ref(id),
+        };
+        reply.lines.push(tr!(
+            l,
+            "status-history-unreadable",
+            target = target,
+            since = message::ts(trouble.since, 'R'),
+            error = trouble.error,
+            refused = if trouble.refused { "yes" } else { "no" }
+        ));
+    }
     if failed.is_empty() {
         reply.severity = if unhealthy {
             Severity::Warning

@@ -6,7 +6,9 @@
 //! refused or cut), `payloads` (the fake's payloads are serenity's), `rules` (the fake refuses
 //! what Discord refuses), `import` (`/data import`: attachments, previews, deferral).
 
+mod history;
 mod import;
+mod in_doubt;
 mod limits;
 mod payloads;
 mod rules;

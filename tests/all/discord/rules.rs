@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use crate::fake_discord::*;
 use crate::support::e2e::init_tracing;
 
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
+pub(super) struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
 }
 
 impl Answer {
@@ -34,7 +34,12 @@ impl Answer {
 }
 
 /// One request with a JSON body (or none), as the bot's HTTP client would send it.
-async fn call(fake: &FakeDiscord, method: &str, path: &str, body: Option<Value>) -> Answer {
+pub(super) async fn call(
+    fake: &FakeDiscord,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Answer {
     let url = format!("{}/api/v10{path}", fake.api_base());
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
     let mut req = reqwest::Client::new()

@@ -40,6 +40,7 @@
 
 mod fixture;
 mod gateway;
+pub mod history;
 mod interaction;
 mod multipart;
 mod name_chars;

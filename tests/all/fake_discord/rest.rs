@@ -203,7 +203,10 @@ pub(crate) async fn rest_handler(
             Some(p) => take_fault(&mut st, method.as_str(), p),
             None => None,
         };
-        let hang = fault == Some(Fault::Hang);
+        let answer_lost = fault == Some(Fault::AnswerLost);
+        let hang = answer_lost || fault == Some(Fault::Hang);
+        // An answer that is lost is still carried out (below, as if no fault).
+        let fault = fault.filter(|_| !answer_lost);
         let response = if let Some(fault) = fault {
             let (status, body, extra_headers) = fault_reply(&fault);
             record.status = status;
@@ -237,6 +240,7 @@ pub(crate) async fn rest_handler(
                         &segs,
                         json_body.as_ref(),
                         &files,
+                        uri.query(),
                     );
                     reply.headers.extend(headers);
                     reply
@@ -254,6 +258,9 @@ pub(crate) async fn rest_handler(
             }
             resp
         };
+        if answer_lost {
+            record.fault = Some(Fault::AnswerLost);
+        }
         st.requests.push(record);
         (response, hang)
     };
@@ -290,7 +297,7 @@ fn fault_reply(fault: &Fault) -> (u16, Value, Vec<(&'static str, String)>) {
             (*s, error_body(0, &format!("{s}: {reason}")), vec![])
         }
         Fault::Json(s, code, msg) => (*s, error_body(*code, msg), vec![]),
-        Fault::Hang => (0, Value::Null, vec![]),
+        Fault::Hang | Fault::AnswerLost => (0, Value::Null, vec![]),
         Fault::Body(s, body) => (*s, body.clone(), vec![]),
         Fault::RateLimited { retry_after_secs } => {
             let ra = *retry_after_secs;
@@ -331,6 +338,9 @@ const CHANNEL_MESSAGES_LIMIT: u32 = 5;
 /// bound to it.
 const GLOBAL_WINDOW: Duration = Duration::from_secs(1);
 const CHANNEL_MESSAGES_BUCKET: &str = "fake-post-channel-messages";
+/// Get Channel Messages has a per-route limit of its own; Discord publishes no number ("don't
+/// hard code rate limits into your app", #rate-limits): the fake takes the create's.
+const GET_CHANNEL_MESSAGES_BUCKET: &str = "fake-get-channel-messages";
 
 /// The opt-in rate limiter (`FakeConfig::rate_limits`), in fixed windows on the fake's clock.
 /// Discord's rules (<https://discord.com/developers/docs/topics/rate-limits>):
@@ -380,11 +390,19 @@ fn rate_limit(
         }
         st.rate.global = Some((start, count + 1));
     }
-    let ("POST", ["channels", cid, "messages"]) = (method, segs.as_slice()) else {
-        return Ok(vec![]);
+    // Per channel: message create, and (a bucket of its own) Get Channel Messages.
+    let (bucket, cid) = match (method, segs.as_slice()) {
+        ("POST", ["channels", cid, "messages"]) => (CHANNEL_MESSAGES_BUCKET, cid),
+        ("GET", ["channels", cid, "messages"]) => (GET_CHANNEL_MESSAGES_BUCKET, cid),
+        _ => return Ok(vec![]),
     };
     let cid = parse_id(cid).unwrap_or(0);
-    let (start, count) = match st.rate.channels.get(&cid) {
+    let windows = if bucket == CHANNEL_MESSAGES_BUCKET {
+        &st.rate.channels
+    } else {
+        &st.rate.history
+    };
+    let (start, count) = match windows.get(&cid) {
         Some(&(start, count)) if now < start + st.channel_window => (start, count),
         _ => (now, 0),
     };
@@ -397,7 +415,7 @@ fn rate_limit(
             ("x-ratelimit-remaining", remaining.to_string()),
             ("x-ratelimit-reset", format!("{reset_epoch:.3}")),
             ("x-ratelimit-reset-after", format!("{reset_after:.3}")),
-            ("x-ratelimit-bucket", CHANNEL_MESSAGES_BUCKET.to_string()),
+            ("x-ratelimit-bucket", bucket.to_string()),
         ]
     };
     if count >= CHANNEL_MESSAGES_LIMIT {
@@ -418,7 +436,11 @@ fn rate_limit(
             headers: h,
         });
     }
-    st.rate.channels.insert(cid, (start, count + 1));
+    if bucket == CHANNEL_MESSAGES_BUCKET {
+        st.rate.channels.insert(cid, (start, count + 1));
+    } else {
+        st.rate.history.insert(cid, (start, count + 1));
+    }
     Ok(headers(CHANNEL_MESSAGES_LIMIT - count - 1))
 }
 
@@ -444,6 +466,7 @@ fn route(
     segs: &[&str],
     body: Option<&Value>,
     files: &[RecordedFile],
+    query: Option<&str>,
 ) -> Reply {
     let fx = &inner.fixture;
     let empty = json!({});
@@ -520,20 +543,14 @@ fn route(
             ok(m)
         }
         ("GET", ["channels", cid, "messages"]) => {
-            let cid = parse_id(cid).unwrap_or(0);
-            let msgs: Vec<Value> = st
-                .messages
-                .iter()
-                .rev()
-                .filter(|m| value_id(&m["channel_id"]) == Some(cid) && !is_ephemeral(m))
-                .filter(|m| {
-                    !st.deleted_messages
-                        .contains(&value_id(&m["id"]).unwrap_or(0))
-                })
-                .take(50)
-                .cloned()
-                .collect();
-            ok(Value::Array(msgs))
+            let Some(cid) = parse_id(cid).filter(|c| channel_exists(inner, st, *c)) else {
+                return err(404, 10003, "Unknown Channel");
+            };
+            let guild_channel = fx.channels.iter().any(|c| c.id == cid);
+            match super::history::get_channel_messages(fx, st, cid, guild_channel, query) {
+                Ok(list) => ok(list),
+                Err(r) => refuse(r),
+            }
         }
         (_, ["channels", cid, "messages", mid]) => {
             let (Some(cid), Some(mid)) = (parse_id(cid), parse_id(mid)) else {

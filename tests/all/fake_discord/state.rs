@@ -26,6 +26,9 @@ pub enum Fault {
     /// No answer at all, ever (a stalled connection): the request is recorded (status 0) and
     /// changes nothing; the client must time out by itself.
     Hang,
+    /// The request is carried out (a message is posted) but its answer never comes: a
+    /// connection cut after Discord acted. The client times out and cannot know it went through.
+    AnswerLost,
 }
 
 /// Which requests a fault applies to.
@@ -196,6 +199,8 @@ pub(crate) struct GatewayState {
 pub(crate) struct RateLimits {
     /// Message create (`POST /channels/{id}/messages`) per channel: window start and count.
     pub channels: HashMap<u64, (Instant, u32)>,
+    /// Get Channel Messages (`GET /channels/{id}/messages`) per channel, likewise.
+    pub history: HashMap<u64, (Instant, u32)>,
     /// Every request counted against the global limit: window start and count.
     pub global: Option<(Instant, u32)>,
     /// 429s answered.
@@ -287,10 +292,9 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// A fresh snowflake-like id.
+    /// A fresh snowflake: its timestamp is the fake's clock, and each id is above the last.
     pub fn new_id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
+        super::history::new_snowflake(self)
     }
 
     pub fn message(&self, id: u64) -> Option<&Value> {

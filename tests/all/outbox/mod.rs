@@ -10,6 +10,7 @@ mod ctrl_c;
 mod disk_full;
 mod downtime;
 mod faults;
+mod in_doubt;
 mod kill;
 mod queue;
 mod schedules;

@@ -96,7 +96,11 @@ async fn running_dispatcher_sleeps_until_the_earliest_row_and_wakes_for_a_new_on
         spy.sleeps()
     );
     // Every sleep is until a row's instant: no polling tick.
-    assert!(spy.sleeps().iter().all(|s| *s == soon || *s == later));
+    assert!(
+        spy.sleeps().iter().all(|s| *s == soon || *s == later),
+        "sleeps until {soon} or {later} only: {:?}",
+        spy.sleeps()
+    );
 
     t.clock.set(later);
     assert!(eventually(PATIENCE, || sink.calls().len() == 2).await);

@@ -71,8 +71,17 @@ impl E2e {
 
     /// Starts against a fake with `fake_config` (e.g. `rate_limits: true`).
     pub async fn start_with_fake(fake_config: FakeConfig, change: impl FnOnce(&mut Config)) -> E2e {
+        Self::start_on(GuildFixture::default(), fake_config, change).await
+    }
+
+    /// Starts against a fake serving `fixture` (e.g. a guild where the bot lacks a permission).
+    pub async fn start_on(
+        fixture: GuildFixture,
+        fake_config: FakeConfig,
+        change: impl FnOnce(&mut Config),
+    ) -> E2e {
         init_tracing();
-        let fake = FakeDiscord::start_with(GuildFixture::default(), fake_config).await;
+        let fake = FakeDiscord::start_with(fixture, fake_config).await;
         let mut config = Config::defaults();
         change(&mut config);
         config.discord.api_base = Some(fake.api_base());

@@ -151,12 +151,40 @@ pub struct SinkState {
     pub messages: Vec<Outbound>,
     pub by_nonce: HashMap<String, String>,
     pub script: Vec<Script>,
+    /// Whether the platform can be asked what it shows ([`RecordingSink::with_history`]), and
+    /// how such a read ends.
+    pub history: Option<Result<(), SendError>>,
+    /// Reads of what the platform shows.
+    pub history_reads: usize,
 }
 
 impl RecordingSink {
     /// A sink that delivers everything.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A platform whose messages can be read back (like Discord's Get Channel Messages), so
+    /// the dispatcher can check a send whose outcome was lost.
+    pub fn with_history(self) -> Self {
+        self.inner.lock().unwrap().history = Some(Ok(()));
+        self
+    }
+
+    /// Reads of what the platform shows end with `e` from now on (`None`: they work again).
+    pub fn fail_history(&self, e: Option<SendError>) {
+        self.inner.lock().unwrap().history = Some(e.map_or(Ok(()), Err));
+    }
+
+    /// Reads of what the platform shows so far.
+    pub fn history_reads(&self) -> usize {
+        self.inner.lock().unwrap().history_reads
+    }
+
+    /// The platform's nonce window passes: a resend with a nonce seen before posts a second
+    /// message.
+    pub fn forget_nonces(&self) {
+        self.inner.lock().unwrap().by_nonce.clear();
     }
 
     /// How the next sends end, in order (then they succeed).
@@ -192,7 +220,7 @@ impl Sink for RecordingSink {
             let id = match s.by_nonce.get(&msg.nonce) {
                 Some(id) => id.clone(),
                 None => {
-                    let id = format!("m{}", s.messages.len() + 1);
+                    let id = recorded_id(s.messages.len());
                     s.by_nonce.insert(msg.nonce.clone(), id.clone());
                     s.messages.push(msg.clone());
                     id
@@ -209,6 +237,49 @@ impl Sink for RecordingSink {
             _ => Ok(Delivered { message_id: id }),
         }
     }
+
+    async fn posted_since(
+        &self,
+        target: storeops::store::outbox::Target,
+        _since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Vec<storeops::outbox::Posted>>, SendError> {
+        let mut s = self.inner.lock().unwrap();
+        match s.history.clone() {
+            None => Ok(None),
+            Some(Err(e)) => Err(e),
+            Some(Ok(())) => {
+                s.history_reads += 1;
+                Ok(Some(
+                    s.messages
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| m.target == target)
+                        .map(|(i, m)| storeops::outbox::Posted {
+                            id: recorded_id(i),
+                            fingerprint: shown(m),
+                        })
+                        .collect(),
+                ))
+            }
+        }
+    }
+
+    fn fingerprints(&self, msg: &Outbound) -> Vec<String> {
+        vec![shown(msg)]
+    }
+}
+
+/// The id the recording sink gives its `i`th message.
+fn recorded_id(i: usize) -> String {
+    format!("m{}", i + 1)
+}
+
+/// What a message recorded by the sink shows, for matching (not its footer).
+fn shown(m: &Outbound) -> String {
+    format!(
+        "{:?}|{:?}|{:?}",
+        m.reply.title, m.reply.lines, m.reply.fields
+    )
 }
 
 /// Waits (up to `limit` of real time, polling every few milliseconds) until `done` holds.

@@ -76,6 +76,15 @@ pub struct Config {
     pub hours: WorkingHours,
     /// The daily automatic backup.
     pub backup: BackupConfig,
+    /// How the process runs.
+    pub runtime: RuntimeConfig,
+}
+
+/// The process: how many threads run the bot's asynchronous work.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// tokio's worker threads (each has its own stack and, with glibc, allocator arena).
+    pub worker_threads: usize,
 }
 
 /// The daily automatic backup (`[backup]`).
@@ -542,6 +551,9 @@ impl Config {
                 folder: Some(PathBuf::from(r.string("backup", "folder")?.trim()))
                     .filter(|p| !p.as_os_str().is_empty()),
                 keep: positive("backup", "keep", 1, 3650)? as usize,
+            },
+            runtime: RuntimeConfig {
+                worker_threads: positive("runtime", "worker_threads", 1, 64)? as usize,
             },
         })
     }

@@ -197,9 +197,9 @@ impl Shell {
         out
     }
 
-    /// Writes a reply's files (exports, calendars; not its chart pictures) into `exports/` beside the database, where
-    /// the user can open them, never over an earlier file (`name-2.xlsx`, ...); one line each
-    /// saying where it is.
+    /// Writes a reply's files (exports, calendars; not its chart pictures, which `render`
+    /// saves) under `attachments/` beside the database, where the user can open them, never
+    /// over an earlier file (`name-2.xlsx`, ...); one line each saying where it is.
     fn save_attachments(&self, reply: &crate::app::Reply, locale: Locale) -> Vec<String> {
         // Charts are pictures shown with the message; files to open (spreadsheets,
         // calendars) are what the user needs on disk.
@@ -211,7 +211,7 @@ impl Shell {
         if files.is_empty() {
             return Vec::new();
         }
-        let dir = self.app.config.data_folder().join("exports");
+        let dir = self.app.config.data_folder().join("attachments");
         let mut out = Vec::new();
         if let Err(e) = std::fs::create_dir_all(&dir) {
             out.push(tr!(

@@ -152,7 +152,7 @@ pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply, locale: Locale)
         out.push_str(&format!("-- {f}\n"));
     }
     // Pictures (the summary chart) are saved here, under `attachments/`; files to open
-    // (spreadsheets, calendars) by the shell into `exports/`, never overwritten.
+    // (spreadsheets, calendars) by the shell into the same folder, never overwritten.
     for a in &reply.attachments {
         if !a.filename.to_ascii_lowercase().ends_with(".png") {
             continue;

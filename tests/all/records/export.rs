@@ -116,7 +116,7 @@ async fn task_export_matches_the_database_and_never_runs_a_formula() {
     let xlsx = &files[0];
     assert_eq!(
         xlsx.parent().unwrap(),
-        std::path::absolute(t.dir.path().join("exports")).unwrap(),
+        std::path::absolute(t.dir.path().join("attachments")).unwrap(),
         "next to the database"
     );
     assert!(xlsx.ends_with("tasks-2026-11-23-2026-11-29.xlsx"));

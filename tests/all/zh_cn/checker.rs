@@ -208,7 +208,7 @@ fn the_checker_finds_english_and_lets_names_units_and_ids_pass() {
         "时区：Asia/Shanghai",
         "平台：tmall-items、jd、amazon",
         "用 /任务 列表 范围:已逾期 查看",
-        "已保存：/tmp/.tmpofJP4L/exports/任务-2026-11-01.xlsx\n例如 Asia/Shanghai、America/New_York",
+        "已保存：/tmp/.tmpofJP4L/attachments/任务-2026-11-01.xlsx\n例如 Asia/Shanghai、America/New_York",
         "用 --now \"2026-11-23 09:00\" 启动",
     ] {
         assert!(

@@ -79,19 +79,16 @@ pub async fn month_to_date(
             ));
             continue;
         };
-        let mut line = if p.days_left == 0 {
+        // The last day reads "closed at", a reached target "reached": no pace for either.
+        let ended = match p.days_left {
+            0 => Some("summary-mtd-closed"),
+            _ if p.done.0 >= p.target.0 => Some("summary-mtd-reached"),
+            _ => None,
+        };
+        let mut line = if let Some(key) = ended {
             tr!(
                 l,
-                "summary-mtd-closed",
-                currency = cur,
-                done = money_in(l, Some(p.done), cur),
-                target = money_in(l, Some(p.target), cur),
-                share = share(p.done, p.target, 1)
-            )
-        } else if p.done.0 >= p.target.0 {
-            tr!(
-                l,
-                "summary-mtd-reached",
+                key,
                 currency = cur,
                 done = money_in(l, Some(p.done), cur),
                 target = money_in(l, Some(p.target), cur),

@@ -231,12 +231,10 @@ async fn burst(after_window: bool, seed: u64) -> Figures {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_mid_burst_and_restarted_at_once_every_message_shows_exactly_once() {
-    let seed = rand::random();
-    let f = burst(false, seed).await;
+/// Prints one run's counts, for the closing note's table.
+fn report(when: &str, seed: u64, f: &Figures) {
     println!(
-        "kill -9 test, restarts inside the nonce window (seed {seed}): {} kills, {} messages, \
+        "kill -9 test, restarts {when} the nonce window (seed {seed}): {} kills, {} messages, \
          {} found posted by reading the channels back ({} reads), {} re-sent inside the window \
          (Discord returned the first message), {} shown twice, {} lost, {:.1} s",
         f.kills,
@@ -248,6 +246,13 @@ async fn killed_mid_burst_and_restarted_at_once_every_message_shows_exactly_once
         f.lost,
         f.seconds
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_burst_and_restarted_at_once_every_message_shows_exactly_once() {
+    let seed = rand::random();
+    let f = burst(false, seed).await;
+    report("inside", seed, &f);
     assert_eq!(f.lost, 0, "seed {seed}: {f:?}");
     // Inside the window the fake's nonce check answers any resend with the first message.
     assert_eq!(f.shown_twice, 0, "seed {seed}: {f:?}");
@@ -261,19 +266,7 @@ async fn killed_mid_burst_and_restarted_at_once_every_message_shows_exactly_once
 async fn killed_mid_burst_and_back_after_the_nonce_window_every_message_shows_exactly_once() {
     let seed = rand::random();
     let f = burst(true, seed).await;
-    println!(
-        "kill -9 test, restarts after the nonce window (seed {seed}): {} kills, {} messages, \
-         {} found posted by reading the channels back ({} reads), {} re-sent inside the window, \
-         {} shown twice (re-sent after the window), {} lost, {:.1} s",
-        f.kills,
-        f.messages,
-        f.found_posted,
-        f.history_reads,
-        f.resent_inside,
-        f.shown_twice,
-        f.lost,
-        f.seconds
-    );
+    report("after", seed, &f);
     assert_eq!(f.lost, 0, "seed {seed}: {f:?}");
     assert_eq!(
         f.resent_inside, 0,

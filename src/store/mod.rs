@@ -472,7 +472,7 @@ pub fn hot_queries() -> Vec<(String, String)> {
     ];
     for (name, f) in &complaint_filters {
         for (i, (count, _exact, page)) in complaints::list_sql(f).into_iter().enumerate() {
-            // The exact count runs only for a page past `COUNT_CAP` (page 500 and on).
+            // The exact count runs only for a page past `COUNT_CAP` (page 101 and on).
             add(&format!("complaint list {name} ({i}): count"), count);
             add(&format!("complaint list {name} ({i}): page"), page);
         }

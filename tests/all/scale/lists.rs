@@ -314,7 +314,7 @@ async fn complaint_lists_match_a_plain_computation_page_by_page() {
             let (rows, total) = complaints::list(&mut conn, GUILD, f, page * 7, 7)
                 .await
                 .expect("list");
-            assert_eq!(total, want.len() as i64, "{f:?}");
+            assert_eq!(total, complaints::Total::Exact(want.len() as i64), "{f:?}");
             if rows.is_empty() {
                 break;
             }
@@ -326,6 +326,139 @@ async fn complaint_lists_match_a_plain_computation_page_by_page() {
         }
         assert_eq!(got, want_ids, "{f:?}");
     }
+}
+
+/// Above [`complaints::COUNT_CAP`] a list counts no further for page 1 ("1000+"), and counts
+/// exactly once a page past the cap is asked for; every page still holds the rows a plain
+/// sort of the generated complaints puts there, across the line between the open part and the
+/// resolved part of a breached list.
+#[tokio::test]
+async fn complaint_lists_past_the_count_cap_page_like_the_reference() {
+    let t = TestApp::quiet().await;
+    let now = ms(t.clock_now());
+    let hour = 3_600_000;
+    // 1,400 open complaints past their limit, 1,150 resolved after it, 300 resolved in time.
+    let (open, late, in_time) = (1_400i64, 1_150i64, 300i64);
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 + ?2 + ?3 - 1)
+         INSERT INTO complaints (guild_id, order_no, platform, category, severity, summary, status, owner_id, logged_by, channel_id, created_at, deadline_at, resolved_at)
+         SELECT ?4, 'o' || i, 'tmall', 'damaged', 'normal', 's',
+                CASE WHEN i < ?1 THEN 'open' ELSE 'resolved' END, NULL, 1, 1,
+                ?5 - (i % 97) * ?6 - 48 * ?6, ?5 - (i % 97) * ?6 - 24 * ?6,
+                CASE WHEN i < ?1 THEN NULL
+                     WHEN i < ?1 + ?2 THEN ?5 - (i % 97) * ?6 - 20 * ?6
+                     ELSE ?5 - (i % 97) * ?6 - 30 * ?6 END
+         FROM n",
+    )
+    .bind(open)
+    .bind(late)
+    .bind(in_time)
+    .bind(id_in(GUILD))
+    .bind(now)
+    .bind(hour)
+    .execute(t.pool())
+    .await
+    .expect("insert complaints");
+    let rows: Vec<(i64, String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, status, deadline_at, resolved_at FROM complaints")
+            .fetch_all(t.pool())
+            .await
+            .expect("read back");
+    let reference = |keep: &dyn Fn(&str, i64, Option<i64>) -> bool| {
+        let mut kept: Vec<_> = rows
+            .iter()
+            .filter(|(_, st, d, r)| keep(st, *d, *r))
+            .collect();
+        kept.sort_by_key(|(id, st, d, _)| (st.clone(), *d, *id));
+        kept.iter().map(|(id, ..)| *id).collect::<Vec<i64>>()
+    };
+    let breached = reference(&|st, d, r| (st == "open" && d <= now) || r.is_some_and(|r| r >= d));
+    let all = reference(&|_, _, _| true);
+    assert_eq!(breached.len() as i64, open + late);
+    let cap = complaints::COUNT_CAP;
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    // The parts each list reads, in order: a breached list is its open part, then its
+    // resolved part; the plain list is one part.
+    let cases = [
+        (
+            complaints::Filter {
+                breached_at: Some(t.clock_now()),
+                ..Default::default()
+            },
+            &breached,
+            vec![open, late],
+        ),
+        (
+            complaints::Filter::default(),
+            &all,
+            vec![open + late + in_time],
+        ),
+    ];
+    for (f, want, parts) in cases {
+        let n = want.len() as i64;
+        for page in [
+            1,
+            2,
+            cap / 10,
+            cap / 10 + 1,
+            140,
+            141,
+            (n + 9) / 10,
+            (n + 9) / 10 + 1,
+        ] {
+            let (got, total) = complaints::list(&mut conn, GUILD, &f, (page - 1) * 10, 10)
+                .await
+                .expect("list");
+            let from = ((page - 1) * 10).min(n) as usize;
+            let to = (page * 10).min(n) as usize;
+            let got: Vec<i64> = got.iter().map(|c| c.id).collect();
+            assert_eq!(got, want[from..to], "{f:?} page {page}");
+            // A part above the cap counts as the cap ("more than") while the page lies within
+            // its first `cap` entries, and exactly once the page reaches past them.
+            let mut before = 0;
+            let mut exact = true;
+            for &size in &parts {
+                if size > cap && page * 10 <= before + cap {
+                    exact = false;
+                    before += cap;
+                } else {
+                    before += size;
+                }
+            }
+            let expected = if exact {
+                complaints::Total::Exact(n)
+            } else {
+                complaints::Total::MoreThan(before)
+            };
+            assert_eq!(total, expected, "{f:?} page {page}");
+        }
+    }
+    drop(conn);
+
+    let mut sh = t.shell("boss", "manager", "en-US").await;
+    let out = crate::support::shell::run(&mut sh, "/complaint list scope:all").await;
+    assert!(
+        out.contains("Complaints: all — page 1/100+ (1000+)"),
+        "{out}"
+    );
+    assert!(out.contains("btn-next") || out.contains("Next"), "{out}");
+    let last = (all.len() as i64 + 9) / 10;
+    let out =
+        crate::support::shell::run(&mut sh, &format!("/complaint list scope:all page:{last}"))
+            .await;
+    assert!(
+        out.contains(&format!("page {last}/{last} ({})", all.len())),
+        "{out}"
+    );
+    let out = crate::support::shell::run(&mut sh, "/complaint list scope:breached page:101").await;
+    assert!(
+        out.contains(&format!(
+            "page 101/{}+ ({}+)",
+            (open + cap + 9) / 10,
+            open + cap
+        )),
+        "the resolved part is not counted yet: {out}"
+    );
 }
 
 /// `/complaint stats` is counted by SQLite now (`complaints::period_counts`): against the same

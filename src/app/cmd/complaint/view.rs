@@ -183,16 +183,18 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
     let mut conn = ctx.conn().await?;
     let (skip, take) = view::list_window(page);
     let (rows, total) = complaints::list(&mut conn, ctx.guild.guild_id, &f, skip, take).await?;
-    let pages = view::list_pages(total);
     // Past the count's cap the title says "more than": counting ten years of complaints for
     // a page title would cost more than the page.
-    let (pages_shown, total_shown) = if total > complaints::COUNT_CAP {
-        (
-            format!("{}+", (complaints::COUNT_CAP / view::LIST_PAGE).max(page)),
-            format!("{}+", complaints::COUNT_CAP),
-        )
-    } else {
-        (pages.to_string(), total.to_string())
+    let next = match total {
+        complaints::Total::Exact(n) => page < view::list_pages(n),
+        complaints::Total::MoreThan(_) => true,
+    };
+    let (pages_shown, total_shown) = match total {
+        complaints::Total::Exact(n) => (view::list_pages(n).to_string(), n.to_string()),
+        complaints::Total::MoreThan(n) => (
+            format!("{}+", view::list_pages(n).max(page)),
+            format!("{n}+"),
+        ),
     };
     let l = ctx.locale;
     let mut r = Reply::titled(tr!(
@@ -245,7 +247,7 @@ pub(super) async fn list(ctx: &Ctx<'_>, q: ListQuery, page: i64) -> AppResult<Re
     if page > 1 {
         r = r.button(enc(page - 1), l.t("btn-prev"), ButtonStyle::Secondary);
     }
-    if page < pages {
+    if next {
         r = r.button(enc(page + 1), l.t("btn-next"), ButtonStyle::Secondary);
     }
     r.ephemeral = true;

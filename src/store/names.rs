@@ -15,7 +15,9 @@ fn kind_str(kind: NameKind) -> &'static str {
     }
 }
 
-/// Remembers (or updates) the name of an id.
+/// Remembers (or updates) the name of an id. Every command remembers its actor's name, and the
+/// name is almost always the one stored: that case only reads, so a command does not queue for
+/// the write lock (behind a long import, say) just to learn that nothing changed.
 pub async fn remember(
     conn: &mut SqliteConnection,
     guild_id: u64,
@@ -24,6 +26,9 @@ pub async fn remember(
     name: &str,
     now_ms: i64,
 ) -> StoreResult<()> {
+    if name_of(&mut *conn, guild_id, kind, id).await?.as_deref() == Some(name) {
+        return Ok(());
+    }
     sqlx::query(
         "INSERT INTO names (guild_id, kind, id, name, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (guild_id, kind, id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at

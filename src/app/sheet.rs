@@ -39,7 +39,6 @@ impl Cell {
 pub struct Table {
     /// Sheet name (at most 31 characters) and the CSV file's name part.
     pub name: String,
-    /// Column titles.
     pub header: Vec<String>,
     /// Rows, each as long as the header.
     pub rows: Vec<Vec<Cell>>,

@@ -20,7 +20,6 @@ use crate::i18n::Locale;
 pub struct Activity {
     /// Number shown to people (`#5`).
     pub id: i64,
-    /// Guild.
     pub guild_id: u64,
     pub name: String,
     pub schedule: String,

@@ -85,9 +85,7 @@ pub struct LockHolder {
     pub owner: String,
     /// `bot` or `shell`.
     pub kind: String,
-    /// Its process id.
     pub pid: i64,
-    /// Its last heartbeat.
     pub heartbeat_at: DateTime<Utc>,
 }
 

@@ -44,9 +44,7 @@ pub struct NewMessage {
     pub dedupe_key: String,
     /// What it belongs to (`task:42`), for cancelling and moving.
     pub source: String,
-    /// Where it goes.
     pub target: Target,
-    /// What it says.
     pub reply: Reply,
     /// When it is due.
     pub due_at: DateTime<Utc>,
@@ -103,9 +101,7 @@ pub struct Listed {
     pub dedupe_key: String,
     pub target: Target,
     pub state: OutboxState,
-    /// Due time.
     pub due_at: DateTime<Utc>,
-    /// Attempts so far.
     pub attempts: u32,
     pub last_error: Option<String>,
     /// Headline of the message.

@@ -40,9 +40,7 @@ pub enum StoreError {
     /// The folder of the database could not be created.
     #[error("cannot create the database folder {path}: {source}")]
     Folder {
-        /// The folder.
         path: String,
-        /// Why.
         source: std::io::Error,
     },
     /// Stored data that does not decode (a bug or a hand-edited database).
@@ -321,6 +319,38 @@ async fn get_by_id<T>(
 ) -> StoreResult<Option<T>> {
     let args = [Arg::Int(id_in(guild_id)), Arg::Int(id)];
     Ok(select(conn, sql, &args, decode).await?.into_iter().next())
+}
+
+/// A stored day (`YYYY-MM-DD`).
+fn day_of(d: &str) -> StoreResult<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))
+}
+
+/// Shop ids as the JSON array the statements over several shops read with `json_each(?1)`.
+fn ids_json(shop_ids: &[i64]) -> StoreResult<String> {
+    serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The rows `sql` selects for `shops` (`?1`: one shop's id, or [`ids_json`] of several) over
+/// the days [from, to] (`?2`, `?3`).
+async fn days_between<K, R>(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    shops: K,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> StoreResult<Vec<R>>
+where
+    K: sqlx::Encode<'static, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + 'static,
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    Ok(sqlx::query_as(sql)
+        .bind(shops)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(conn)
+        .await?)
 }
 
 /// The position a row was given to (`position` column), if any.

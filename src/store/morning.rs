@@ -6,18 +6,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, StoreResult, id_in, ms};
+use super::{StoreError, StoreResult, day_of, id_in, ids_json, ms};
 use crate::domain::metrics::DayFigures;
 use crate::domain::money::Money;
-
-fn ids_json(shop_ids: &[i64]) -> StoreResult<String> {
-    serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn day_of(d: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))
-}
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))

@@ -38,25 +38,26 @@ fn decode(r: &SqliteRow) -> StoreResult<Task> {
     })
 }
 
+/// What a task is made of besides its owner and deadline: given once by `/task assign`, or
+/// kept by a recurring definition for every task it makes.
+#[derive(Debug, Clone)]
+pub struct TaskTemplate {
+    pub guild_id: u64,
+    pub title: String,
+    pub note: Option<String>,
+    pub priority: Priority,
+    /// The position it is given to.
+    pub position: Option<Position>,
+    pub assigner_id: u64,
+    /// Where its pings go.
+    pub channel_id: u64,
+}
+
 /// A task to create.
 #[derive(Debug, Clone)]
 pub struct NewTask {
-    /// Guild.
-    pub guild_id: u64,
-    /// What.
-    pub title: String,
-    /// Detail.
-    pub note: Option<String>,
-    /// Urgency.
-    pub priority: Priority,
-    /// Owner.
+    pub template: TaskTemplate,
     pub assignee_id: Option<u64>,
-    pub position: Option<Position>,
-    /// Who assigns.
-    pub assigner_id: u64,
-    /// Where reminders go.
-    pub channel_id: u64,
-    /// Deadline.
     pub due_at: DateTime<Utc>,
     /// Recurring origin and occurrence.
     pub recurring: Option<(i64, DateTime<Utc>)>,
@@ -73,14 +74,14 @@ pub async fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
          ON CONFLICT DO NOTHING RETURNING id",
     )
-    .bind(id_in(t.guild_id))
-    .bind(&t.title)
-    .bind(&t.note)
-    .bind(t.priority.key())
+    .bind(id_in(t.template.guild_id))
+    .bind(&t.template.title)
+    .bind(&t.template.note)
+    .bind(t.template.priority.key())
     .bind(t.assignee_id.map(id_in))
-    .bind(t.position.map(|p| p.key()))
-    .bind(id_in(t.assigner_id))
-    .bind(id_in(t.channel_id))
+    .bind(t.template.position.map(|p| p.key()))
+    .bind(id_in(t.template.assigner_id))
+    .bind(id_in(t.template.channel_id))
     .bind(ms(t.due_at))
     .bind(t.recurring.map(|r| r.0))
     .bind(t.recurring.map(|r| ms(r.1)))
@@ -123,7 +124,6 @@ pub struct TaskChange {
     pub title: Option<String>,
     pub note: Option<String>,
     pub priority: Option<Priority>,
-    /// New deadline.
     pub due_at: Option<DateTime<Utc>>,
     /// New owner (Some(None) = offered to the position again).
     pub assignee: Option<Option<u64>>,
@@ -359,7 +359,6 @@ pub async fn active_for(
 /// One member's record over a period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberStats {
-    /// Member.
     pub user_id: u64,
     /// Tasks due in the period.
     pub assigned: i64,
@@ -451,29 +450,15 @@ pub async fn stats(
 #[derive(Debug, Clone)]
 pub struct Recurring {
     pub id: i64,
-    /// Guild.
-    pub guild_id: u64,
-    /// Title of each task.
-    pub title: String,
-    /// Note of each task.
-    pub note: Option<String>,
-    /// Priority of each task.
-    pub priority: Priority,
-    /// Given to a position...
-    pub position: Option<Position>,
-    /// ... or a member.
+    /// The task each occurrence makes (its assigner: who set the definition up).
+    pub template: TaskTemplate,
+    /// The member each task goes to (None: offered to the template's position).
     pub user_id: Option<u64>,
     /// Schedule text (parsed by `domain::schedule`).
     pub schedule: String,
     /// Due this long after each occurrence.
     pub due_minutes: i64,
-    /// Reminder channel.
-    pub channel_id: u64,
-    /// Who set it up.
-    pub created_by: u64,
-    /// Next occurrence.
     pub next_at: Option<DateTime<Utc>>,
-    /// When it ends.
     pub end: End,
     /// Occurrences so far.
     pub made: i64,
@@ -484,16 +469,18 @@ fn decode_recurring(r: &SqliteRow) -> StoreResult<Recurring> {
     let position: Option<String> = r.try_get("position")?;
     Ok(Recurring {
         id: r.try_get("id")?,
-        guild_id: id_out(r.try_get("guild_id")?),
-        title: r.try_get("title")?,
-        note: r.try_get("note")?,
-        priority: Priority::parse(&priority).unwrap_or(Priority::Normal),
-        position: position.and_then(|p| p.parse().ok()),
+        template: TaskTemplate {
+            guild_id: id_out(r.try_get("guild_id")?),
+            title: r.try_get("title")?,
+            note: r.try_get("note")?,
+            priority: Priority::parse(&priority).unwrap_or(Priority::Normal),
+            position: position.and_then(|p| p.parse().ok()),
+            assigner_id: id_out(r.try_get("created_by")?),
+            channel_id: id_out(r.try_get("channel_id")?),
+        },
         user_id: r.try_get::<Option<i64>, _>("user_id")?.map(id_out),
         schedule: r.try_get("schedule")?,
         due_minutes: r.try_get("due_minutes")?,
-        channel_id: id_out(r.try_get("channel_id")?),
-        created_by: id_out(r.try_get("created_by")?),
         next_at: r.try_get::<Option<i64>, _>("next_at")?.map(from_ms),
         end: match (
             r.try_get::<Option<String>, _>("until_day")?,
@@ -522,16 +509,16 @@ pub async fn add_recurring(
         "INSERT INTO task_recurring (guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, created_at, next_at, until_day, times)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
     )
-    .bind(id_in(r.guild_id))
-    .bind(&r.title)
-    .bind(&r.note)
-    .bind(r.priority.key())
-    .bind(r.position.map(|p| p.key()))
+    .bind(id_in(r.template.guild_id))
+    .bind(&r.template.title)
+    .bind(&r.template.note)
+    .bind(r.template.priority.key())
+    .bind(r.template.position.map(|p| p.key()))
     .bind(r.user_id.map(id_in))
     .bind(&r.schedule)
     .bind(r.due_minutes)
-    .bind(id_in(r.channel_id))
-    .bind(id_in(r.created_by))
+    .bind(id_in(r.template.channel_id))
+    .bind(id_in(r.template.assigner_id))
     .bind(ms(now))
     .bind(r.next_at.map(ms))
     .bind(match r.end {

@@ -33,7 +33,7 @@ use crate::message::{self, Mentions, Reply, Severity};
 use crate::store::StoreError;
 use crate::store::events::{self, Entry, Log};
 use crate::store::settings::GuildSettings;
-use crate::store::tasks::{self, NewTask, TaskChange};
+use crate::store::tasks::{self, NewTask, TaskChange, TaskTemplate};
 use crate::tr;
 
 /// Longest title, in characters.
@@ -359,14 +359,16 @@ async fn assign(
                 Assignee::Position(p) => ctx.t(&p.label_key()),
             });
             let new = NewTask {
-                guild_id: ctx.guild.guild_id,
-                title,
-                note,
-                priority,
+                template: TaskTemplate {
+                    guild_id: ctx.guild.guild_id,
+                    title,
+                    note,
+                    priority,
+                    position,
+                    assigner_id: me,
+                    channel_id: ctx.origin.channel_id,
+                },
                 assignee_id: cover.or(user),
-                position,
-                assigner_id: me,
-                channel_id: ctx.origin.channel_id,
                 due_at: due,
                 recurring: None,
             };

@@ -270,10 +270,7 @@ impl ComplaintCmd {
             "stats" => ComplaintCmd::Stats {
                 period: input::period(inv.str("period"), ctx.now, ctx.guild.timezone)?,
             },
-            _ => {
-                return Err(UserError::new("err-unknown-command")
-                    .arg("command", format!("/complaint {sub}")));
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }

@@ -212,11 +212,7 @@ impl TaskCmd {
                     TaskCmd::RecurringAdd(recurring::NewRecurring::parse(inv, title, ctx.now, tz)?)
                 }
             },
-            _ => {
-                return Err(
-                    UserError::new("err-unknown-command").arg("command", format!("/task {sub}"))
-                );
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }

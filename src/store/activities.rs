@@ -188,11 +188,8 @@ pub async fn update(
 
 /// Removes an activity (kept as a row: its number is never reused and its history stays).
 pub async fn remove(conn: &mut SqliteConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query("UPDATE activities SET removed = 1, next_at = NULL, updated_at = ?2 WHERE id = ?1")
-        .bind(id)
-        .bind(ms(now))
-        .execute(conn)
-        .await?;
+    let sql = "UPDATE activities SET removed = 1, next_at = NULL, updated_at = ?2 WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), ms(now).into()]).await?;
     Ok(())
 }
 

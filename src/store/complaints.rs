@@ -171,11 +171,8 @@ pub async fn first_on_order(
 
 /// Sets the owner; the revision moves on so pings are replanned.
 pub async fn set_owner(conn: &mut SqliteConnection, id: i64, owner: u64) -> StoreResult<()> {
-    sqlx::query("UPDATE complaints SET owner_id = ?2, revision = revision + 1 WHERE id = ?1")
-        .bind(id)
-        .bind(id_in(owner))
-        .execute(conn)
-        .await?;
+    let sql = "UPDATE complaints SET owner_id = ?2, revision = revision + 1 WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), id_in(owner).into()]).await?;
     Ok(())
 }
 
@@ -203,11 +200,8 @@ pub async fn reopen(
     id: i64,
     deadline: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1, episode = episode + 1 WHERE id = ?1")
-        .bind(id)
-        .bind(ms(deadline))
-        .execute(conn)
-        .await?;
+    let sql = "UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1, episode = episode + 1 WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), ms(deadline).into()]).await?;
     Ok(())
 }
 

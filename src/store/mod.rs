@@ -259,11 +259,36 @@ impl Store {
 /// A statement with its arguments, as the helpers that bind a record's columns take it.
 pub(crate) type Statement<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 
-/// A bound value of a statement built from a filter.
+/// A bound value of a statement built from a filter or run through [`execute`].
 #[derive(Debug, Clone)]
 enum Arg {
     Int(i64),
     Text(String),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Arg {
+        Arg::Int(v)
+    }
+}
+
+/// SQLite keeps a boolean as the integer 0 or 1.
+impl From<bool> for Arg {
+    fn from(v: bool) -> Arg {
+        Arg::Int(i64::from(v))
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Arg {
+        Arg::Text(v.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Arg {
+        Arg::Text(v)
+    }
 }
 
 /// `q` with `args` bound in order.
@@ -275,6 +300,16 @@ fn bind_all<'q>(mut q: Statement<'q>, args: &[Arg]) -> Statement<'q> {
         };
     }
     q
+}
+
+/// Runs the write `sql` with `args` bound in order; how many rows it changed.
+async fn execute(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    args: &[Arg],
+) -> StoreResult<u64> {
+    let done = bind_all(sqlx::query(sql), args).execute(conn).await?;
+    Ok(done.rows_affected())
 }
 
 /// The rows `sql` selects with `args` bound in order, decoded.

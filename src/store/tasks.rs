@@ -104,17 +104,11 @@ pub async fn set_status(
     status: Status,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE tasks SET status = ?2, updated_at = ?3,
+    let sql = "UPDATE tasks SET status = ?2, updated_at = ?3,
             started_at = CASE WHEN ?2 = 'in_progress' THEN COALESCE(started_at, ?3) ELSE started_at END,
             done_at = CASE WHEN ?2 = 'done' THEN ?3 WHEN ?2 = 'open' THEN NULL ELSE done_at END
-         WHERE id = ?1",
-    )
-    .bind(id)
-    .bind(status.key())
-    .bind(ms(now))
-    .execute(conn)
-    .await?;
+         WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), status.key().into(), ms(now).into()]).await?;
     Ok(())
 }
 
@@ -551,12 +545,8 @@ pub async fn stop_recurring(
     guild_id: u64,
     id: i64,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE task_recurring SET active = 0, next_at = NULL WHERE guild_id = ?1 AND id = ?2 AND active = 1")
-        .bind(id_in(guild_id))
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE task_recurring SET active = 0, next_at = NULL WHERE guild_id = ?1 AND id = ?2 AND active = 1";
+    Ok(super::execute(conn, sql, &[id_in(guild_id).into(), id.into()]).await? == 1)
 }
 
 /// Definitions whose next occurrence is due by `now` (all guilds).

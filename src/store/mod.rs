@@ -489,7 +489,7 @@ pub fn hot_queries() -> Vec<(String, String)> {
         add(&format!("task list {name}: count"), count);
         add(&format!("task list {name}: page"), page);
     }
-    add("task stats", tasks::STATS_SQL.to_string());
+    add("task stats", tasks::stats_sql());
     // Autocomplete of an id (every keystroke): read in index order until 25 match.
     add("task autocomplete: page", tasks::suggest_sql(false));
     add("task autocomplete, closed: page", tasks::suggest_sql(true));

@@ -372,31 +372,32 @@ pub struct MemberStats {
 /// and [?7, ?8) on the covering `tasks_due_stats`; and the active ones past their deadline at
 /// ?4 on `tasks_active_by_due` — never the whole history. Lateness is summed in whole ms.
 /// Also read by the query-plan test.
-pub const STATS_SQL: &str = "SELECT assignee_id, SUM(assigned), SUM(done), SUM(on_time), SUM(overdue), TOTAL(late_ms), SUM(late_n)
+pub fn stats_sql() -> String {
+    // How each task due in [?from, ?to) counts: the rollup's columns, per task.
+    let partial = |from: u8, to: u8| {
+        format!(
+            "SELECT assignee_id,
+               status <> 'cancelled',
+               status = 'done',
+               status = 'done' AND done_at < due_at,
+               0,
+               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
+               status = 'done' AND done_at >= due_at
+        FROM tasks INDEXED BY tasks_due_stats
+        WHERE guild_id = ?1 AND due_at >= ?{from} AND due_at < ?{to} AND assignee_id IS NOT NULL"
+        )
+    };
+    let (head, tail) = (partial(2, 3), partial(7, 8));
+    format!(
+        "SELECT assignee_id, SUM(assigned), SUM(done), SUM(on_time), SUM(overdue), TOTAL(late_ms), SUM(late_n)
      FROM (
         SELECT assignee_id, assigned, done, on_time, 0 AS overdue, late_ms, late_n
         FROM task_stats_day
         WHERE guild_id = ?1 AND day >= ?5 AND day < ?6
         UNION ALL
-        SELECT assignee_id,
-               status <> 'cancelled',
-               status = 'done',
-               status = 'done' AND done_at < due_at,
-               0,
-               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
-               status = 'done' AND done_at >= due_at
-        FROM tasks INDEXED BY tasks_due_stats
-        WHERE guild_id = ?1 AND due_at >= ?2 AND due_at < ?3 AND assignee_id IS NOT NULL
+        {head}
         UNION ALL
-        SELECT assignee_id,
-               status <> 'cancelled',
-               status = 'done',
-               status = 'done' AND done_at < due_at,
-               0,
-               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
-               status = 'done' AND done_at >= due_at
-        FROM tasks INDEXED BY tasks_due_stats
-        WHERE guild_id = ?1 AND due_at >= ?7 AND due_at < ?8 AND assignee_id IS NOT NULL
+        {tail}
         UNION ALL
         SELECT assignee_id, 0, 0, 0, 1, NULL, 0
         FROM tasks INDEXED BY tasks_active_by_due
@@ -404,7 +405,9 @@ pub const STATS_SQL: &str = "SELECT assignee_id, SUM(assigned), SUM(done), SUM(o
      )
      GROUP BY assignee_id
      HAVING SUM(assigned) > 0 OR SUM(overdue) > 0
-     ORDER BY assignee_id";
+     ORDER BY assignee_id"
+    )
+}
 
 /// Per member: tasks due in [from, to), how they went, and what is overdue now.
 pub async fn stats(
@@ -416,7 +419,7 @@ pub async fn stats(
 ) -> StoreResult<Vec<MemberStats>> {
     type StatsRow = (i64, i64, i64, i64, i64, f64, i64);
     let cut = Cut::of(ms(from), ms(to));
-    let rows: Vec<StatsRow> = sqlx::query_as(STATS_SQL)
+    let rows: Vec<StatsRow> = sqlx::query_as(AssertSqlSafe(stats_sql()))
         .bind(id_in(guild_id))
         .bind(cut.head.0)
         .bind(cut.head.1)

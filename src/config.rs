@@ -45,12 +45,7 @@ pub enum ConfigError {
     },
     /// The file could not be read or is not TOML.
     #[error("cannot read configuration file {file}: {reason}")]
-    File {
-        /// The path.
-        file: String,
-        /// Why.
-        reason: String,
-    },
+    File { file: String, reason: String },
 }
 
 /// Every setting, typed and validated.

@@ -60,6 +60,5 @@ pub struct Origin {
     pub guild_id: u64,
     /// The channel the command was typed in.
     pub channel_id: u64,
-    /// Who typed it.
     pub actor: Actor,
 }

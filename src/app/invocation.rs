@@ -69,13 +69,16 @@ impl Invocation {
         self.path.join(" ")
     }
 
+    /// The refusal of a path that names no command.
+    pub fn unknown(&self) -> UserError {
+        UserError::new("err-unknown-command").arg("command", format!("/{}", self.path_str()))
+    }
+
     /// Checks the path, option names, types and required options against the command table;
     /// a refusal names the commands, options and choices as a reader of `locale` sees them.
     pub fn check(&self, locale: Locale) -> Result<&'static CommandSpec, UserError> {
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
-        let spec = CommandSpec::find(&path).ok_or_else(|| {
-            UserError::new("err-unknown-command").arg("command", format!("/{}", self.path_str()))
-        })?;
+        let spec = CommandSpec::find(&path).ok_or_else(|| self.unknown())?;
         let shown = format!("/{}", spec::localized_path(&self.path_str(), locale));
         if !spec.subs.is_empty() {
             let subs: Vec<String> = spec

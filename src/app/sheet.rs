@@ -39,7 +39,6 @@ impl Cell {
 pub struct Table {
     /// Sheet name (at most 31 characters) and the CSV file's name part.
     pub name: String,
-    /// Column titles.
     pub header: Vec<String>,
     /// Rows, each as long as the header.
     pub rows: Vec<Vec<Cell>>,
@@ -433,7 +432,7 @@ impl HistoryExport {
     }
 
     /// A table's header: `export-<kind>-<key>` for each key.
-    pub fn header(&self, keys: &[&str]) -> Vec<String> {
+    fn header(&self, keys: &[&str]) -> Vec<String> {
         let l = self.locale;
         keys.iter()
             .map(|k| l.t(&format!("export-{}-{k}", self.kind)))
@@ -456,7 +455,7 @@ impl HistoryExport {
     }
 
     /// The history table: one row per entry; `detail` writes an entry's detail as plain text.
-    pub fn history(&self, detail: impl Fn(&str) -> String) -> Table {
+    fn history(&self, detail: impl Fn(&str) -> String) -> Table {
         let l = self.locale;
         let rows = self.events.iter().map(|(id, e)| {
             vec![
@@ -474,13 +473,23 @@ impl HistoryExport {
         }
     }
 
-    /// The files (the items' table, then the history) and the message that carries them.
+    /// The files and the message that carries them: the items' table (`export-<kind>-sheet`,
+    /// one row per item under the header of `columns`), then the history, whose entries'
+    /// details `detail` writes as plain text.
     pub fn finish(
         &self,
-        tables: [Table; 2],
-        count: usize,
+        columns: &[&str],
+        rows: Vec<Vec<Cell>>,
+        detail: impl Fn(&str) -> String,
     ) -> super::AppResult<crate::message::Reply> {
         let (l, kind) = (self.locale, self.kind);
+        let count = rows.len();
+        let items = Table {
+            name: l.t(&format!("export-{kind}-sheet")),
+            header: self.header(columns),
+            rows,
+        };
+        let tables = [items, self.history(detail)];
         let files = self
             .req
             .files(&l.t(&format!("export-{kind}-file")), &tables)

@@ -471,7 +471,6 @@ pub struct DefaultHoliday {
 pub struct DataError {
     /// Which entry (`activity 3 "Group-buy Monday"`), or the file as a whole.
     pub what: String,
-    /// What is wrong.
     pub reason: String,
 }
 

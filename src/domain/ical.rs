@@ -12,7 +12,6 @@ use chrono_tz::{OffsetComponents, Tz};
 pub struct Event {
     /// Stable across exports of the same thing (`task-42@storeops`).
     pub uid: String,
-    /// Start.
     pub start: DateTime<Utc>,
     /// End (after the start).
     pub end: DateTime<Utc>,

@@ -20,7 +20,6 @@ use crate::i18n::Locale;
 pub struct Activity {
     /// Number shown to people (`#5`).
     pub id: i64,
-    /// Guild.
     pub guild_id: u64,
     pub name: String,
     pub schedule: String,
@@ -189,11 +188,8 @@ pub async fn update(
 
 /// Removes an activity (kept as a row: its number is never reused and its history stays).
 pub async fn remove(conn: &mut SqliteConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query("UPDATE activities SET removed = 1, next_at = NULL, updated_at = ?2 WHERE id = ?1")
-        .bind(id)
-        .bind(ms(now))
-        .execute(conn)
-        .await?;
+    let sql = "UPDATE activities SET removed = 1, next_at = NULL, updated_at = ?2 WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), ms(now).into()]).await?;
     Ok(())
 }
 

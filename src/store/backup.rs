@@ -15,7 +15,6 @@ use super::{Store, StoreError};
 /// What a finished backup is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backup {
-    /// Where it is.
     pub path: PathBuf,
     pub bytes: u64,
 }
@@ -31,7 +30,6 @@ pub enum BackupError {
     Io {
         /// The file or folder.
         path: String,
-        /// Why.
         source: std::io::Error,
     },
     /// The copy does not pass SQLite's integrity check (it was removed).

@@ -13,7 +13,6 @@ use crate::domain::money::Money;
 pub struct Complaint {
     /// Number shown to people.
     pub id: i64,
-    /// Guild.
     pub guild_id: u64,
     /// The platform's order number.
     pub order_no: String,
@@ -31,19 +30,15 @@ pub struct Complaint {
     pub open: bool,
     /// Who handles it.
     pub owner_id: Option<u64>,
-    /// Who logged it.
     pub logged_by: u64,
     /// Where its pings go.
     pub channel_id: u64,
     /// The first complaint on the same order.
     pub linked_to: Option<i64>,
-    /// Logged.
     pub created_at: DateTime<Utc>,
     /// The handling limit.
     pub deadline_at: DateTime<Utc>,
-    /// Resolved.
     pub resolved_at: Option<DateTime<Utc>>,
-    /// How it ended.
     pub outcome: Option<Outcome>,
     /// Money paid.
     pub amount: Option<Money>,
@@ -176,11 +171,8 @@ pub async fn first_on_order(
 
 /// Sets the owner; the revision moves on so pings are replanned.
 pub async fn set_owner(conn: &mut SqliteConnection, id: i64, owner: u64) -> StoreResult<()> {
-    sqlx::query("UPDATE complaints SET owner_id = ?2, revision = revision + 1 WHERE id = ?1")
-        .bind(id)
-        .bind(id_in(owner))
-        .execute(conn)
-        .await?;
+    let sql = "UPDATE complaints SET owner_id = ?2, revision = revision + 1 WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), id_in(owner).into()]).await?;
     Ok(())
 }
 
@@ -208,11 +200,8 @@ pub async fn reopen(
     id: i64,
     deadline: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1, episode = episode + 1 WHERE id = ?1")
-        .bind(id)
-        .bind(ms(deadline))
-        .execute(conn)
-        .await?;
+    let sql = "UPDATE complaints SET status = 'open', outcome = NULL, amount_cents = NULL, resolved_at = NULL, deadline_at = ?2, revision = revision + 1, episode = episode + 1 WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), ms(deadline).into()]).await?;
     Ok(())
 }
 
@@ -220,7 +209,6 @@ pub async fn reopen(
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub open_only: bool,
-    /// Owned by.
     pub owner: Option<u64>,
     /// Logged or handled by (a member who does not see every complaint).
     pub party: Option<u64>,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use super::{StoreError, StoreResult, day_of, days_between, from_ms, id_in, id_out, ids_json, ms};
 use crate::domain::metrics::{DayFigures, FIELDS, RateSum};
 use crate::domain::money::Money;
 use crate::domain::source::{self, Sources};
@@ -79,12 +79,6 @@ pub async fn day(
     row.map(|r| decode(&r.0)).transpose()
 }
 
-/// A stored day (`YYYY-MM-DD`).
-fn day_of(d: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))
-}
-
 /// Every stored day of a shop in [from, to], by date.
 pub async fn range(
     conn: &mut SqliteConnection,
@@ -92,17 +86,9 @@ pub async fn range(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<(NaiveDate, DayFigures)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(RANGE_SQL)
-        .bind(shop_id)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(conn)
-        .await?;
+    let rows: Vec<(String, String)> = days_between(conn, RANGE_SQL, shop_id, from, to).await?;
     rows.into_iter()
-        .map(|(d, f)| {
-            let date = day_of(&d)?;
-            Ok((date, decode(&f)?))
-        })
+        .map(|(d, f)| Ok((day_of(&d)?, decode(&f)?)))
         .collect()
 }
 
@@ -115,12 +101,7 @@ pub async fn paid_between(
 ) -> StoreResult<Money> {
     // Summed here, checked: SQLite's SUM fails on an integer overflow, which figures stored
     // before the ranges existed can reach.
-    let rows: Vec<(Option<i64>,)> = sqlx::query_as(PAID_BETWEEN_SQL)
-        .bind(shop_id)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(conn)
-        .await?;
+    let rows: Vec<(Option<i64>,)> = days_between(conn, PAID_BETWEEN_SQL, shop_id, from, to).await?;
     Ok(Money(crate::domain::metrics::total(
         rows.into_iter().filter_map(|(c,)| c),
     )))
@@ -208,31 +189,6 @@ pub async fn put_day_sourced(
     Ok(true)
 }
 
-/// Who changed a day, when, from what to what (newest first).
-pub async fn day_history(
-    conn: &mut SqliteConnection,
-    shop_id: i64,
-    day: NaiveDate,
-) -> StoreResult<Vec<(u64, DateTime<Utc>, Option<DayFigures>, DayFigures)>> {
-    let rows: Vec<(i64, i64, Option<String>, String)> = sqlx::query_as(
-        "SELECT changed_by, changed_at, old, new FROM daily_figures_history WHERE shop_id = ?1 AND day = ?2 ORDER BY id DESC",
-    )
-    .bind(shop_id)
-    .bind(day.to_string())
-    .fetch_all(conn)
-    .await?;
-    rows.into_iter()
-        .map(|(by, at, old, new)| {
-            Ok((
-                id_out(by),
-                from_ms(at),
-                old.map(|o| decode(&o)).transpose()?,
-                decode(&new)?,
-            ))
-        })
-        .collect()
-}
-
 /// A stored day's sources: the JSON of the row, or (rows written before sources were kept)
 /// the row's `source` for every figure it has.
 fn sources_of(figures: &DayFigures, json: Option<&str>, row_source: &str) -> StoreResult<Sources> {
@@ -276,19 +232,11 @@ pub async fn sources_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<std::collections::BTreeMap<NaiveDate, Sources>> {
-    let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT day, figures, sources, source FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3",
-    )
-    .bind(shop_id)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_all(conn)
-    .await?;
+    let sql = "SELECT day, figures, sources, source FROM daily_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";
+    let rows: Vec<(String, String, Option<String>, String)> =
+        days_between(conn, sql, shop_id, from, to).await?;
     rows.into_iter()
-        .map(|(d, f, s, src)| {
-            let date = day_of(&d)?;
-            Ok((date, sources_of(&decode(&f)?, s.as_deref(), &src)?))
-        })
+        .map(|(d, f, s, src)| Ok((day_of(&d)?, sources_of(&decode(&f)?, s.as_deref(), &src)?)))
         .collect()
 }
 
@@ -373,15 +321,12 @@ pub async fn target(
 /// A guild's summary schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummarySchedule {
-    /// Guild.
     pub guild_id: u64,
     /// Local time of the summary, HH:MM.
     pub summary_time: String,
     /// Local time of the missing-data check, HH:MM.
     pub check_time: String,
-    /// Next summary.
     pub next_summary_at: Option<DateTime<Utc>>,
-    /// Next check.
     pub next_check_at: Option<DateTime<Utc>>,
 }
 
@@ -546,9 +491,7 @@ pub async fn shops_named(conn: &mut SqliteConnection, name: &str) -> StoreResult
 pub struct PendingImport {
     /// The token on the buttons.
     pub token: String,
-    /// Guild.
     pub guild_id: u64,
-    /// Shop.
     pub shop_id: i64,
     /// Who uploaded it.
     pub user_id: u64,
@@ -557,7 +500,6 @@ pub struct PendingImport {
     pub kind: String,
     /// The parsed days, JSON.
     pub days: String,
-    /// When.
     pub created_at: DateTime<Utc>,
 }
 
@@ -804,17 +746,9 @@ pub async fn paid_per_day(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<(NaiveDate, Money)>> {
-    let ids = serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let rows: Vec<(String, f64)> = sqlx::query_as(PAID_PER_DAY_SQL)
-        .bind(ids)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(conn)
-        .await?;
+    let rows: Vec<(String, f64)> =
+        days_between(conn, PAID_PER_DAY_SQL, ids_json(shop_ids)?, from, to).await?;
     rows.into_iter()
-        .map(|(d, c)| {
-            let date = day_of(&d)?;
-            Ok((date, Money(super::total_cents(c))))
-        })
+        .map(|(d, c)| Ok((day_of(&d)?, Money(super::total_cents(c)))))
         .collect()
 }

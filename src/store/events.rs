@@ -49,9 +49,7 @@ impl Log {
 /// A history entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
-    /// When.
     pub at: DateTime<Utc>,
-    /// Who.
     pub actor_id: u64,
     /// What (`created`, `done`, `comment`, `logged`, `resolved` ...).
     pub kind: String,

@@ -40,9 +40,7 @@ pub enum StoreError {
     /// The folder of the database could not be created.
     #[error("cannot create the database folder {path}: {source}")]
     Folder {
-        /// The folder.
         path: String,
-        /// Why.
         source: std::io::Error,
     },
     /// Stored data that does not decode (a bug or a hand-edited database).
@@ -261,11 +259,36 @@ impl Store {
 /// A statement with its arguments, as the helpers that bind a record's columns take it.
 pub(crate) type Statement<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 
-/// A bound value of a statement built from a filter.
+/// A bound value of a statement built from a filter or run through [`execute`].
 #[derive(Debug, Clone)]
 enum Arg {
     Int(i64),
     Text(String),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Arg {
+        Arg::Int(v)
+    }
+}
+
+/// SQLite keeps a boolean as the integer 0 or 1.
+impl From<bool> for Arg {
+    fn from(v: bool) -> Arg {
+        Arg::Int(i64::from(v))
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Arg {
+        Arg::Text(v.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Arg {
+        Arg::Text(v)
+    }
 }
 
 /// `q` with `args` bound in order.
@@ -277,6 +300,16 @@ fn bind_all<'q>(mut q: Statement<'q>, args: &[Arg]) -> Statement<'q> {
         };
     }
     q
+}
+
+/// Runs the write `sql` with `args` bound in order; how many rows it changed.
+async fn execute(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    args: &[Arg],
+) -> StoreResult<u64> {
+    let done = bind_all(sqlx::query(sql), args).execute(conn).await?;
+    Ok(done.rows_affected())
 }
 
 /// The rows `sql` selects with `args` bound in order, decoded.
@@ -321,6 +354,38 @@ async fn get_by_id<T>(
 ) -> StoreResult<Option<T>> {
     let args = [Arg::Int(id_in(guild_id)), Arg::Int(id)];
     Ok(select(conn, sql, &args, decode).await?.into_iter().next())
+}
+
+/// A stored day (`YYYY-MM-DD`).
+fn day_of(d: &str) -> StoreResult<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))
+}
+
+/// Shop ids as the JSON array the statements over several shops read with `json_each(?1)`.
+fn ids_json(shop_ids: &[i64]) -> StoreResult<String> {
+    serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The rows `sql` selects for `shops` (`?1`: one shop's id, or [`ids_json`] of several) over
+/// the days [from, to] (`?2`, `?3`).
+async fn days_between<K, R>(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    shops: K,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> StoreResult<Vec<R>>
+where
+    K: sqlx::Encode<'static, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + 'static,
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    Ok(sqlx::query_as(sql)
+        .bind(shops)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(conn)
+        .await?)
 }
 
 /// The position a row was given to (`position` column), if any.
@@ -424,7 +489,7 @@ pub fn hot_queries() -> Vec<(String, String)> {
         add(&format!("task list {name}: count"), count);
         add(&format!("task list {name}: page"), page);
     }
-    add("task stats", tasks::STATS_SQL.to_string());
+    add("task stats", tasks::stats_sql());
     // Autocomplete of an id (every keystroke): read in index order until 25 match.
     add("task autocomplete: page", tasks::suggest_sql(false));
     add("task autocomplete, closed: page", tasks::suggest_sql(true));

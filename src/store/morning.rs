@@ -6,21 +6,26 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, StoreResult, id_in, ms};
+use super::{Arg, StoreError, StoreResult, bind_all, day_of, id_in, ids_json, ms};
 use crate::domain::metrics::DayFigures;
 use crate::domain::money::Money;
 
-fn ids_json(shop_ids: &[i64]) -> StoreResult<String> {
-    serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn day_of(d: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))
-}
-
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// The rows of `what` that `sql` gathers into its one JSON array for the shops `shop_ids`
+/// (`?1`) and `args` (`?2` on).
+async fn shops_json<T: serde::de::DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    shop_ids: &[i64],
+    args: &[Arg],
+    what: &str,
+) -> StoreResult<Vec<T>> {
+    let q = sqlx::query(sql).bind(ids_json(shop_ids)?);
+    let json: String = sqlx::Row::try_get(&bind_all(q, args).fetch_one(conn).await?, 0)?;
+    serde_json::from_str(&json).map_err(|e| corrupt(what, e))
 }
 
 /// The statement of [`days`]: the stored figures of the shops of the JSON array ?1 on the
@@ -37,13 +42,8 @@ pub async fn days(
 ) -> StoreResult<Vec<(i64, NaiveDate, DayFigures)>> {
     let wanted: Vec<String> = days.iter().map(NaiveDate::to_string).collect();
     let wanted = serde_json::to_string(&wanted).map_err(|e| corrupt("days", e))?;
-    let (json,): (String,) = sqlx::query_as(DAYS_SQL)
-        .bind(ids_json(shop_ids)?)
-        .bind(wanted)
-        .fetch_one(conn)
-        .await?;
     let rows: Vec<(i64, String, DayFigures)> =
-        serde_json::from_str(&json).map_err(|e| corrupt("figures", e))?;
+        shops_json(conn, DAYS_SQL, shop_ids, &[Arg::Text(wanted)], "figures").await?;
     rows.into_iter()
         .map(|(s, d, f)| Ok((s, day_of(&d)?, f)))
         .collect()
@@ -73,14 +73,9 @@ pub async fn paid_series(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<PaidDay>> {
-    let (json,): (String,) = sqlx::query_as(PAID_SERIES_SQL)
-        .bind(ids_json(shop_ids)?)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_one(conn)
-        .await?;
     type Row = (i64, String, i64, i64, i64, i64, i64);
-    let rows: Vec<Row> = serde_json::from_str(&json).map_err(|e| corrupt("figures_day", e))?;
+    let days = [from, to].map(|d| Arg::Text(d.to_string()));
+    let rows: Vec<Row> = shops_json(conn, PAID_SERIES_SQL, shop_ids, &days, "figures_day").await?;
     rows.into_iter()
         .map(|(shop_id, d, paid_n, paid, conv_n, num, den)| {
             Ok(PaidDay {
@@ -105,13 +100,8 @@ pub async fn targets(
     months: &[String],
 ) -> StoreResult<Vec<(i64, String, Money)>> {
     let months = serde_json::to_string(months).map_err(|e| corrupt("months", e))?;
-    let (json,): (String,) = sqlx::query_as(TARGETS_SQL)
-        .bind(ids_json(shop_ids)?)
-        .bind(months)
-        .fetch_one(conn)
-        .await?;
     let rows: Vec<(i64, String, i64)> =
-        serde_json::from_str(&json).map_err(|e| corrupt("targets", e))?;
+        shops_json(conn, TARGETS_SQL, shop_ids, &[Arg::Text(months)], "targets").await?;
     Ok(rows.into_iter().map(|(s, m, t)| (s, m, Money(t))).collect())
 }
 

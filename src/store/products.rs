@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, StoreResult, id_in, ms, write_tx};
+use super::{StoreResult, id_in, ms, write_tx};
 use crate::domain::import::Products;
 use crate::domain::money::Money;
 use crate::domain::product::{ProductDay, ProductFigures};
@@ -31,17 +31,10 @@ pub async fn range(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Products> {
-    let rows: Vec<Row> = sqlx::query_as(RANGE_SQL)
-        .bind(shop_id)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(conn)
-        .await?;
+    let rows: Vec<Row> = super::days_between(conn, RANGE_SQL, shop_id, from, to).await?;
     let mut out: Products = BTreeMap::new();
     for (day, id, name, uv, pv, paying_buyers, units, paid, refund) in rows {
-        let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-            .map_err(|e| StoreError::Corrupt(format!("product day {day}: {e}")))?;
-        out.entry(date).or_default().insert(
+        out.entry(super::day_of(&day)?).or_default().insert(
             id,
             ProductDay {
                 name,

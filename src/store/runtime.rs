@@ -46,16 +46,14 @@ pub async fn set(
     ok: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO runtime_status (key, value, ok, updated_at) VALUES (?, ?, ?, ?)
+    let sql = "INSERT INTO runtime_status (key, value, ok, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, ok = excluded.ok,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at";
+    super::execute(
+        conn,
+        sql,
+        &[key.into(), value.into(), ok.into(), ms(now).into()],
     )
-    .bind(key)
-    .bind(value)
-    .bind(ok)
-    .bind(ms(now))
-    .execute(conn)
     .await?;
     Ok(())
 }
@@ -85,9 +83,7 @@ pub struct LockHolder {
     pub owner: String,
     /// `bot` or `shell`.
     pub kind: String,
-    /// Its process id.
     pub pid: i64,
-    /// Its last heartbeat.
     pub heartbeat_at: DateTime<Utc>,
 }
 
@@ -146,19 +142,13 @@ pub async fn heartbeat(
     owner: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE run_lock SET heartbeat_at = ?1 WHERE id = 1 AND owner = ?2")
-        .bind(ms(now))
-        .bind(owner)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE run_lock SET heartbeat_at = ?1 WHERE id = 1 AND owner = ?2";
+    Ok(super::execute(conn, sql, &[ms(now).into(), owner.into()]).await? == 1)
 }
 
 /// Gives the lock up (on a clean stop), so the next process need not wait for it to go stale.
 pub async fn unlock(conn: &mut SqliteConnection, owner: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM run_lock WHERE id = 1 AND owner = ?1")
-        .bind(owner)
-        .execute(conn)
-        .await?;
+    let sql = "DELETE FROM run_lock WHERE id = 1 AND owner = ?1";
+    super::execute(conn, sql, &[owner.into()]).await?;
     Ok(())
 }

@@ -14,7 +14,6 @@ use crate::i18n::Locale;
 /// A guild's settings as the core uses them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GuildSettings {
-    /// The guild.
     pub guild_id: u64,
     /// Zone every schedule and deadline is read in.
     pub timezone: Tz,
@@ -50,9 +49,7 @@ impl GuildSettings {
 /// A change made by `/setup`; `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SettingsChange {
-    /// New zone.
     pub timezone: Option<Tz>,
-    /// New language.
     pub locale: Option<Locale>,
     pub summary_channel: Option<u64>,
     pub escalation_channel: Option<u64>,

@@ -38,25 +38,26 @@ fn decode(r: &SqliteRow) -> StoreResult<Task> {
     })
 }
 
+/// What a task is made of besides its owner and deadline: given once by `/task assign`, or
+/// kept by a recurring definition for every task it makes.
+#[derive(Debug, Clone)]
+pub struct TaskTemplate {
+    pub guild_id: u64,
+    pub title: String,
+    pub note: Option<String>,
+    pub priority: Priority,
+    /// The position it is given to.
+    pub position: Option<Position>,
+    pub assigner_id: u64,
+    /// Where its pings go.
+    pub channel_id: u64,
+}
+
 /// A task to create.
 #[derive(Debug, Clone)]
 pub struct NewTask {
-    /// Guild.
-    pub guild_id: u64,
-    /// What.
-    pub title: String,
-    /// Detail.
-    pub note: Option<String>,
-    /// Urgency.
-    pub priority: Priority,
-    /// Owner.
+    pub template: TaskTemplate,
     pub assignee_id: Option<u64>,
-    pub position: Option<Position>,
-    /// Who assigns.
-    pub assigner_id: u64,
-    /// Where reminders go.
-    pub channel_id: u64,
-    /// Deadline.
     pub due_at: DateTime<Utc>,
     /// Recurring origin and occurrence.
     pub recurring: Option<(i64, DateTime<Utc>)>,
@@ -73,14 +74,14 @@ pub async fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
          ON CONFLICT DO NOTHING RETURNING id",
     )
-    .bind(id_in(t.guild_id))
-    .bind(&t.title)
-    .bind(&t.note)
-    .bind(t.priority.key())
+    .bind(id_in(t.template.guild_id))
+    .bind(&t.template.title)
+    .bind(&t.template.note)
+    .bind(t.template.priority.key())
     .bind(t.assignee_id.map(id_in))
-    .bind(t.position.map(|p| p.key()))
-    .bind(id_in(t.assigner_id))
-    .bind(id_in(t.channel_id))
+    .bind(t.template.position.map(|p| p.key()))
+    .bind(id_in(t.template.assigner_id))
+    .bind(id_in(t.template.channel_id))
     .bind(ms(t.due_at))
     .bind(t.recurring.map(|r| r.0))
     .bind(t.recurring.map(|r| ms(r.1)))
@@ -103,17 +104,11 @@ pub async fn set_status(
     status: Status,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE tasks SET status = ?2, updated_at = ?3,
+    let sql = "UPDATE tasks SET status = ?2, updated_at = ?3,
             started_at = CASE WHEN ?2 = 'in_progress' THEN COALESCE(started_at, ?3) ELSE started_at END,
             done_at = CASE WHEN ?2 = 'done' THEN ?3 WHEN ?2 = 'open' THEN NULL ELSE done_at END
-         WHERE id = ?1",
-    )
-    .bind(id)
-    .bind(status.key())
-    .bind(ms(now))
-    .execute(conn)
-    .await?;
+         WHERE id = ?1";
+    super::execute(conn, sql, &[id.into(), status.key().into(), ms(now).into()]).await?;
     Ok(())
 }
 
@@ -123,7 +118,6 @@ pub struct TaskChange {
     pub title: Option<String>,
     pub note: Option<String>,
     pub priority: Option<Priority>,
-    /// New deadline.
     pub due_at: Option<DateTime<Utc>>,
     /// New owner (Some(None) = offered to the position again).
     pub assignee: Option<Option<u64>>,
@@ -359,7 +353,6 @@ pub async fn active_for(
 /// One member's record over a period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberStats {
-    /// Member.
     pub user_id: u64,
     /// Tasks due in the period.
     pub assigned: i64,
@@ -379,31 +372,32 @@ pub struct MemberStats {
 /// and [?7, ?8) on the covering `tasks_due_stats`; and the active ones past their deadline at
 /// ?4 on `tasks_active_by_due` — never the whole history. Lateness is summed in whole ms.
 /// Also read by the query-plan test.
-pub const STATS_SQL: &str = "SELECT assignee_id, SUM(assigned), SUM(done), SUM(on_time), SUM(overdue), TOTAL(late_ms), SUM(late_n)
+pub fn stats_sql() -> String {
+    // How each task due in [?from, ?to) counts: the rollup's columns, per task.
+    let partial = |from: u8, to: u8| {
+        format!(
+            "SELECT assignee_id,
+               status <> 'cancelled',
+               status = 'done',
+               status = 'done' AND done_at < due_at,
+               0,
+               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
+               status = 'done' AND done_at >= due_at
+        FROM tasks INDEXED BY tasks_due_stats
+        WHERE guild_id = ?1 AND due_at >= ?{from} AND due_at < ?{to} AND assignee_id IS NOT NULL"
+        )
+    };
+    let (head, tail) = (partial(2, 3), partial(7, 8));
+    format!(
+        "SELECT assignee_id, SUM(assigned), SUM(done), SUM(on_time), SUM(overdue), TOTAL(late_ms), SUM(late_n)
      FROM (
         SELECT assignee_id, assigned, done, on_time, 0 AS overdue, late_ms, late_n
         FROM task_stats_day
         WHERE guild_id = ?1 AND day >= ?5 AND day < ?6
         UNION ALL
-        SELECT assignee_id,
-               status <> 'cancelled',
-               status = 'done',
-               status = 'done' AND done_at < due_at,
-               0,
-               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
-               status = 'done' AND done_at >= due_at
-        FROM tasks INDEXED BY tasks_due_stats
-        WHERE guild_id = ?1 AND due_at >= ?2 AND due_at < ?3 AND assignee_id IS NOT NULL
+        {head}
         UNION ALL
-        SELECT assignee_id,
-               status <> 'cancelled',
-               status = 'done',
-               status = 'done' AND done_at < due_at,
-               0,
-               CASE WHEN status = 'done' AND done_at >= due_at THEN done_at - due_at END,
-               status = 'done' AND done_at >= due_at
-        FROM tasks INDEXED BY tasks_due_stats
-        WHERE guild_id = ?1 AND due_at >= ?7 AND due_at < ?8 AND assignee_id IS NOT NULL
+        {tail}
         UNION ALL
         SELECT assignee_id, 0, 0, 0, 1, NULL, 0
         FROM tasks INDEXED BY tasks_active_by_due
@@ -411,7 +405,9 @@ pub const STATS_SQL: &str = "SELECT assignee_id, SUM(assigned), SUM(done), SUM(o
      )
      GROUP BY assignee_id
      HAVING SUM(assigned) > 0 OR SUM(overdue) > 0
-     ORDER BY assignee_id";
+     ORDER BY assignee_id"
+    )
+}
 
 /// Per member: tasks due in [from, to), how they went, and what is overdue now.
 pub async fn stats(
@@ -423,7 +419,7 @@ pub async fn stats(
 ) -> StoreResult<Vec<MemberStats>> {
     type StatsRow = (i64, i64, i64, i64, i64, f64, i64);
     let cut = Cut::of(ms(from), ms(to));
-    let rows: Vec<StatsRow> = sqlx::query_as(STATS_SQL)
+    let rows: Vec<StatsRow> = sqlx::query_as(AssertSqlSafe(stats_sql()))
         .bind(id_in(guild_id))
         .bind(cut.head.0)
         .bind(cut.head.1)
@@ -451,29 +447,15 @@ pub async fn stats(
 #[derive(Debug, Clone)]
 pub struct Recurring {
     pub id: i64,
-    /// Guild.
-    pub guild_id: u64,
-    /// Title of each task.
-    pub title: String,
-    /// Note of each task.
-    pub note: Option<String>,
-    /// Priority of each task.
-    pub priority: Priority,
-    /// Given to a position...
-    pub position: Option<Position>,
-    /// ... or a member.
+    /// The task each occurrence makes (its assigner: who set the definition up).
+    pub template: TaskTemplate,
+    /// The member each task goes to (None: offered to the template's position).
     pub user_id: Option<u64>,
     /// Schedule text (parsed by `domain::schedule`).
     pub schedule: String,
     /// Due this long after each occurrence.
     pub due_minutes: i64,
-    /// Reminder channel.
-    pub channel_id: u64,
-    /// Who set it up.
-    pub created_by: u64,
-    /// Next occurrence.
     pub next_at: Option<DateTime<Utc>>,
-    /// When it ends.
     pub end: End,
     /// Occurrences so far.
     pub made: i64,
@@ -484,16 +466,18 @@ fn decode_recurring(r: &SqliteRow) -> StoreResult<Recurring> {
     let position: Option<String> = r.try_get("position")?;
     Ok(Recurring {
         id: r.try_get("id")?,
-        guild_id: id_out(r.try_get("guild_id")?),
-        title: r.try_get("title")?,
-        note: r.try_get("note")?,
-        priority: Priority::parse(&priority).unwrap_or(Priority::Normal),
-        position: position.and_then(|p| p.parse().ok()),
+        template: TaskTemplate {
+            guild_id: id_out(r.try_get("guild_id")?),
+            title: r.try_get("title")?,
+            note: r.try_get("note")?,
+            priority: Priority::parse(&priority).unwrap_or(Priority::Normal),
+            position: position.and_then(|p| p.parse().ok()),
+            assigner_id: id_out(r.try_get("created_by")?),
+            channel_id: id_out(r.try_get("channel_id")?),
+        },
         user_id: r.try_get::<Option<i64>, _>("user_id")?.map(id_out),
         schedule: r.try_get("schedule")?,
         due_minutes: r.try_get("due_minutes")?,
-        channel_id: id_out(r.try_get("channel_id")?),
-        created_by: id_out(r.try_get("created_by")?),
         next_at: r.try_get::<Option<i64>, _>("next_at")?.map(from_ms),
         end: match (
             r.try_get::<Option<String>, _>("until_day")?,
@@ -522,16 +506,16 @@ pub async fn add_recurring(
         "INSERT INTO task_recurring (guild_id, title, note, priority, position, user_id, schedule, due_minutes, channel_id, created_by, created_at, next_at, until_day, times)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
     )
-    .bind(id_in(r.guild_id))
-    .bind(&r.title)
-    .bind(&r.note)
-    .bind(r.priority.key())
-    .bind(r.position.map(|p| p.key()))
+    .bind(id_in(r.template.guild_id))
+    .bind(&r.template.title)
+    .bind(&r.template.note)
+    .bind(r.template.priority.key())
+    .bind(r.template.position.map(|p| p.key()))
     .bind(r.user_id.map(id_in))
     .bind(&r.schedule)
     .bind(r.due_minutes)
-    .bind(id_in(r.channel_id))
-    .bind(id_in(r.created_by))
+    .bind(id_in(r.template.channel_id))
+    .bind(id_in(r.template.assigner_id))
     .bind(ms(now))
     .bind(r.next_at.map(ms))
     .bind(match r.end {
@@ -564,12 +548,8 @@ pub async fn stop_recurring(
     guild_id: u64,
     id: i64,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE task_recurring SET active = 0, next_at = NULL WHERE guild_id = ?1 AND id = ?2 AND active = 1")
-        .bind(id_in(guild_id))
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE task_recurring SET active = 0, next_at = NULL WHERE guild_id = ?1 AND id = ?2 AND active = 1";
+    Ok(super::execute(conn, sql, &[id_in(guild_id).into(), id.into()]).await? == 1)
 }
 
 /// Definitions whose next occurrence is due by `now` (all guilds).

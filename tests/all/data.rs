@@ -3,7 +3,6 @@
 //! the figures are in `summary/`; `/data import` through the fake Discord is in
 //! `discord/import.rs`, reading files in `import.rs`.
 
-use chrono::{DateTime, Utc};
 use storeops::adapters::shell::shell_id;
 use storeops::domain::metrics::DayFigures;
 use storeops::domain::money::Money;
@@ -22,27 +21,13 @@ async fn stored(t: &TestApp, shop: &str, day: &str) -> Option<DayFigures> {
     data::day(&mut conn, id, date(day)).await.expect("day")
 }
 
-/// One change of a day's figures, as the history keeps it.
-#[derive(Debug)]
-struct Change {
-    /// Who entered it.
-    by: u64,
-    at: DateTime<Utc>,
-    /// The figures before (`None` for the first entry).
-    old: Option<DayFigures>,
-    new: DayFigures,
-}
-
 /// Every change of a day's figures of `shop`, newest first.
-async fn history(t: &TestApp, shop: &str, day: &str) -> Vec<Change> {
+async fn history(t: &TestApp, shop: &str, day: &str) -> Vec<data::Change> {
     let id = shop_id(t, shop).await;
     let mut conn = t.app.store.pool.acquire().await.expect("conn");
-    data::day_history(&mut conn, id, date(day))
+    data::day_changes(&mut conn, id, date(day))
         .await
         .expect("history")
-        .into_iter()
-        .map(|(by, at, old, new)| Change { by, at, old, new })
-        .collect()
 }
 
 /// One day with every figure; the rates by hand:

@@ -41,9 +41,7 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
         ["review"] => review::run(ctx, inv).await,
         ["outbox", "list"] => outbox::list(ctx, inv).await,
         ["outbox", "retry"] => outbox::retry(ctx, inv).await,
-        _ => Err(UserError::new("err-unknown-command")
-            .arg("command", format!("/{}", inv.path_str()))
-            .into()),
+        _ => Err(inv.unknown().into()),
     }
 }
 

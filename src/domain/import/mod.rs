@@ -87,7 +87,6 @@ pub enum Warning {
     },
     /// Another sheet of the workbook is another platform's export: not imported with this one.
     OtherSheet {
-        /// Its name.
         sheet: String,
         /// The platform it fits.
         platform: String,

@@ -12,16 +12,13 @@ use crate::store::{StoreError, StoreResult, from_ms, id_out, ms};
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: i64,
-    /// Guild.
     pub guild_id: u64,
     pub dedupe_key: String,
     /// Platform nonce derived from the dedupe key.
     pub nonce: String,
     pub source: String,
     pub target: Target,
-    /// Content.
     pub reply: Reply,
-    /// Due time.
     pub due_at: DateTime<Utc>,
     /// Since when it could have been sent: its due time, or when its last retry was set for.
     /// A row claimable since long before now was missed while the bot was offline.
@@ -143,7 +140,6 @@ async fn messages_of(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Ba
 #[derive(Debug, Clone)]
 pub struct Poisoned {
     pub id: i64,
-    /// Guild.
     pub guild_id: u64,
     pub dedupe_key: String,
     pub source: String,

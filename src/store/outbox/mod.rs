@@ -44,9 +44,7 @@ pub struct NewMessage {
     pub dedupe_key: String,
     /// What it belongs to (`task:42`), for cancelling and moving.
     pub source: String,
-    /// Where it goes.
     pub target: Target,
-    /// What it says.
     pub reply: Reply,
     /// When it is due.
     pub due_at: DateTime<Utc>,
@@ -103,9 +101,7 @@ pub struct Listed {
     pub dedupe_key: String,
     pub target: Target,
     pub state: OutboxState,
-    /// Due time.
     pub due_at: DateTime<Utc>,
-    /// Attempts so far.
     pub attempts: u32,
     pub last_error: Option<String>,
     /// Headline of the message.
@@ -241,14 +237,9 @@ async fn put_with(
 
 /// Cancels every pending row of `source`. Returns how many.
 pub async fn cancel_source(conn: &mut SqliteConnection, source: &str) -> StoreResult<u64> {
-    let done = sqlx::query(
-        "UPDATE outbox_state SET state = 'cancelled', lease_owner = NULL
-         WHERE state = 'pending' AND id IN (SELECT id FROM outbox_message WHERE source = ?1)",
-    )
-    .bind(source)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+    let sql = "UPDATE outbox_state SET state = 'cancelled', lease_owner = NULL
+         WHERE state = 'pending' AND id IN (SELECT id FROM outbox_message WHERE source = ?1)";
+    crate::store::execute(conn, sql, &[source.into()]).await
 }
 
 /// Cancels the pending rows of `source` whose dedupe key starts with `prefix`.
@@ -257,17 +248,11 @@ pub async fn cancel_prefix(
     source: &str,
     prefix: &str,
 ) -> StoreResult<u64> {
-    let done = sqlx::query(
-        "UPDATE outbox_state SET state = 'cancelled'
+    let sql = "UPDATE outbox_state SET state = 'cancelled'
          WHERE state = 'pending'
            AND id IN (SELECT id FROM outbox_message
-                      WHERE source = ?1 AND substr(dedupe_key, 1, length(?2)) = ?2)",
-    )
-    .bind(source)
-    .bind(prefix)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+                      WHERE source = ?1 AND substr(dedupe_key, 1, length(?2)) = ?2)";
+    crate::store::execute(conn, sql, &[source.into(), prefix.into()]).await
 }
 
 /// Cancels the pending rows of `source` due after `after` whose keys are not in `keep`.
@@ -278,19 +263,12 @@ pub async fn cancel_unplanned(
     keep: &[String],
 ) -> StoreResult<u64> {
     let keep = serde_json::to_string(keep).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let done = sqlx::query(
-        "UPDATE outbox_state SET state = 'cancelled', lease_owner = NULL
+    let sql = "UPDATE outbox_state SET state = 'cancelled', lease_owner = NULL
          WHERE state = 'pending'
            AND id IN (SELECT id FROM outbox_message
                       WHERE source = ?1 AND due_at > ?2
-                        AND dedupe_key NOT IN (SELECT value FROM json_each(?3)))",
-    )
-    .bind(source)
-    .bind(ms(after))
-    .bind(keep)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+                        AND dedupe_key NOT IN (SELECT value FROM json_each(?3)))";
+    crate::store::execute(conn, sql, &[source.into(), ms(after).into(), keep.into()]).await
 }
 
 /// The newest message of a source, as far as a caller planning the next one needs it.
@@ -343,11 +321,8 @@ pub async fn was_sent(conn: &mut SqliteConnection, dedupe_key: &str) -> StoreRes
 
 /// Marks a failed row as reported; true only the first time, so a failure is reported once.
 pub async fn mark_reported(conn: &mut SqliteConnection, id: i64) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE outbox_state SET reported = 1 WHERE id = ?1 AND reported = 0")
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE outbox_state SET reported = 1 WHERE id = ?1 AND reported = 0";
+    Ok(crate::store::execute(conn, sql, &[id.into()]).await? == 1)
 }
 
 /// The earliest instant at which some row becomes claimable.

@@ -33,13 +33,12 @@ pub async fn record_sent(
             .collect(),
     )
     .to_string();
-    let done = sqlx::query(RECORD_SENT_SQL)
-        .bind(ms(now))
-        .bind(json)
-        .bind(owner)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
+    crate::store::execute(
+        conn,
+        RECORD_SENT_SQL,
+        &[ms(now).into(), json.into(), owner.into()],
+    )
+    .await
 }
 
 /// Extends the lease of `owner`'s rows `ids` still being sent to `until`, so a batch whose
@@ -54,16 +53,9 @@ pub async fn renew_lease(
         return Ok(0);
     }
     let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let done = sqlx::query(
-        "UPDATE outbox_state SET lease_until = ?1
-         WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'sending' AND lease_owner = ?3",
-    )
-    .bind(ms(until))
-    .bind(json)
-    .bind(owner)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+    let sql = "UPDATE outbox_state SET lease_until = ?1
+         WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'sending' AND lease_owner = ?3";
+    crate::store::execute(conn, sql, &[ms(until).into(), json.into(), owner.into()]).await
 }
 
 /// The record of deliveries: `?2` is a JSON array of `[id, message id, late ms]`, `?3` the
@@ -109,17 +101,10 @@ pub async fn record_failed(
     owner: &str,
     error: &str,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE outbox_state SET state = 'failed', last_error = ?2, lease_owner = NULL, lease_until = NULL,
+    let sql = "UPDATE outbox_state SET state = 'failed', last_error = ?2, lease_owner = NULL, lease_until = NULL,
                 send_started_at = NULL
-         WHERE id = ?1 AND state = 'sending' AND lease_owner = ?3",
-    )
-    .bind(id)
-    .bind(error)
-    .bind(owner)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+         WHERE id = ?1 AND state = 'sending' AND lease_owner = ?3";
+    Ok(crate::store::execute(conn, sql, &[id.into(), error.into(), owner.into()]).await? == 1)
 }
 
 /// Marks rows skipped (too late after downtime).
@@ -132,16 +117,11 @@ pub async fn record_skipped(
         return Ok(());
     }
     let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query(
-        "UPDATE outbox_state SET state = 'skipped', lease_owner = NULL, lease_until = NULL, late_ms = ?2 - m.due_at
+    let sql = "UPDATE outbox_state SET state = 'skipped', lease_owner = NULL, lease_until = NULL, late_ms = ?2 - m.due_at
          FROM outbox_message AS m
          WHERE m.id = outbox_state.id AND outbox_state.id IN (SELECT value FROM json_each(?1))
-           AND outbox_state.state = 'sending'",
-    )
-    .bind(json)
-    .bind(ms(now))
-    .execute(conn)
-    .await?;
+           AND outbox_state.state = 'sending'";
+    crate::store::execute(conn, sql, &[json.into(), ms(now).into()]).await?;
     Ok(())
 }
 

@@ -49,11 +49,7 @@ impl HolidayCmd {
             }
             "list" => HolidayCmd::List,
             "remove" => HolidayCmd::Remove { id: inv.id("id")? },
-            _ => {
-                return Err(
-                    UserError::new("err-unknown-command").arg("command", format!("/holiday {sub}"))
-                );
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }

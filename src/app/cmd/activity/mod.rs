@@ -229,10 +229,7 @@ impl ActivityCmd {
             "calendar" => ActivityCmd::Calendar {
                 ics: inv.str("format") == Some("ics"),
             },
-            _ => {
-                return Err(UserError::new("err-unknown-command")
-                    .arg("command", format!("/activity {sub}")));
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }

@@ -2,7 +2,7 @@
 //! time to resolve, outcome and money, and a second table with its whole history.
 
 use super::view::{category_label, platform_label};
-use crate::app::sheet::{Cell, ExportRequest, HistoryExport, Table};
+use crate::app::sheet::{Cell, ExportRequest, HistoryExport};
 use crate::app::{AppResult, Ctx};
 use crate::domain::in_time;
 use crate::message::Reply;
@@ -71,33 +71,28 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
             ]
         })
         .collect();
-    let table = Table {
-        name: l.t("export-complaint-sheet"),
-        header: x.header(&[
-            "id",
-            "order",
-            "platform",
-            "category",
-            "severity",
-            "summary",
-            "customer",
-            "owner",
-            "logged-by",
-            "logged",
-            "deadline",
-            "resolved",
-            "within",
-            "hours",
-            "outcome",
-            "amount",
-            "currency",
-        ]),
-        rows,
-    };
+    let columns = [
+        "id",
+        "order",
+        "platform",
+        "category",
+        "severity",
+        "summary",
+        "customer",
+        "owner",
+        "logged-by",
+        "logged",
+        "deadline",
+        "resolved",
+        "within",
+        "hours",
+        "outcome",
+        "amount",
+        "currency",
+    ];
     // Written before both sides were kept, a handler change holds the new handler only.
-    let history = x.history(|d| {
+    x.finish(&columns, rows, |d| {
         d.parse::<u64>()
             .map_or_else(|_| x.plain(d), |u| x.member(u))
-    });
-    x.finish([table, history], items.len())
+    })
 }

@@ -37,7 +37,7 @@ use crate::store::complaints::{self, Complaint};
 use crate::store::events::Log;
 use crate::store::outbox::{self, NewMessage};
 use crate::store::settings::GuildSettings;
-use crate::store::tasks::{self, NewTask};
+use crate::store::tasks::{self, NewTask, TaskTemplate};
 use crate::tr;
 
 /// Longest summary.
@@ -270,10 +270,7 @@ impl ComplaintCmd {
             "stats" => ComplaintCmd::Stats {
                 period: input::period(inv.str("period"), ctx.now, ctx.guild.timezone)?,
             },
-            _ => {
-                return Err(UserError::new("err-unknown-command")
-                    .arg("command", format!("/complaint {sub}")));
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }
@@ -692,22 +689,24 @@ async fn return_visit(
     let me = ctx.origin.actor.user_id;
     let l = ctx.guild.locale;
     let task = NewTask {
-        guild_id: c.guild_id,
-        title: tr!(
-            l,
-            "complaint-visit-title",
-            order = c.order_no.as_str(),
-            id = c.id
-        ),
-        note: c
-            .customer
-            .as_ref()
-            .map(|cust| tr!(l, "complaint-visit-note", customer = cust.as_str())),
-        priority: Priority::Normal,
+        template: TaskTemplate {
+            guild_id: c.guild_id,
+            title: tr!(
+                l,
+                "complaint-visit-title",
+                order = c.order_no.as_str(),
+                id = c.id
+            ),
+            note: c
+                .customer
+                .as_ref()
+                .map(|cust| tr!(l, "complaint-visit-note", customer = cust.as_str())),
+            priority: Priority::Normal,
+            position: None,
+            assigner_id: me,
+            channel_id: c.channel_id,
+        },
         assignee_id: Some(c.owner_id.unwrap_or(me)),
-        position: None,
-        assigner_id: me,
-        channel_id: c.channel_id,
         // In working hours on a working day, whatever the time the complaint was resolved.
         due_at: ctx
             .app

@@ -375,11 +375,7 @@ impl DataCmd {
                 }
             }
             "export" => DataCmd::Export(export::DataExport::parse(ctx, inv)?),
-            _ => {
-                return Err(
-                    UserError::new("err-unknown-command").arg("command", format!("/data {sub}"))
-                );
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }

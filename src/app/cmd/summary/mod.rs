@@ -77,11 +77,7 @@ impl SummaryCmd {
                 time: time("time")?,
                 check: time("check")?,
             },
-            _ => {
-                return Err(
-                    UserError::new("err-unknown-command").arg("command", format!("/summary {sub}"))
-                );
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }

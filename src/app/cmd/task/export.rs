@@ -1,7 +1,7 @@
 //! `/task export`: every task due in a range of days, with its dates, owner, status and
 //! lateness, and a second table with its whole history — an xlsx workbook or two CSV files.
 
-use crate::app::sheet::{Cell, ExportRequest, HistoryExport, Table};
+use crate::app::sheet::{Cell, ExportRequest, HistoryExport};
 use crate::app::{AppResult, Ctx};
 use crate::domain::in_time;
 use crate::message::Reply;
@@ -54,26 +54,21 @@ pub(super) async fn export(ctx: &Ctx<'_>, req: ExportRequest) -> AppResult<Reply
             ]
         })
         .collect();
-    let tasks_table = Table {
-        name: l.t("export-task-sheet"),
-        header: x.header(&[
-            "id",
-            "title",
-            "owner",
-            "position",
-            "assigner",
-            "priority",
-            "status",
-            "created",
-            "due",
-            "started",
-            "done",
-            "on-time",
-            "late-hours",
-            "note",
-        ]),
-        rows,
-    };
-    let history = x.history(|d| x.plain(d));
-    x.finish([tasks_table, history], items.len())
+    let columns = [
+        "id",
+        "title",
+        "owner",
+        "position",
+        "assigner",
+        "priority",
+        "status",
+        "created",
+        "due",
+        "started",
+        "done",
+        "on-time",
+        "late-hours",
+        "note",
+    ];
+    x.finish(&columns, rows, |d| x.plain(d))
 }

@@ -33,7 +33,7 @@ use crate::message::{self, Mentions, Reply, Severity};
 use crate::store::StoreError;
 use crate::store::events::{self, Entry, Log};
 use crate::store::settings::GuildSettings;
-use crate::store::tasks::{self, NewTask, TaskChange};
+use crate::store::tasks::{self, NewTask, TaskChange, TaskTemplate};
 use crate::tr;
 
 /// Longest title, in characters.
@@ -212,11 +212,7 @@ impl TaskCmd {
                     TaskCmd::RecurringAdd(recurring::NewRecurring::parse(inv, title, ctx.now, tz)?)
                 }
             },
-            _ => {
-                return Err(
-                    UserError::new("err-unknown-command").arg("command", format!("/task {sub}"))
-                );
-            }
+            _ => return Err(inv.unknown()),
         })
     }
 }
@@ -359,14 +355,16 @@ async fn assign(
                 Assignee::Position(p) => ctx.t(&p.label_key()),
             });
             let new = NewTask {
-                guild_id: ctx.guild.guild_id,
-                title,
-                note,
-                priority,
+                template: TaskTemplate {
+                    guild_id: ctx.guild.guild_id,
+                    title,
+                    note,
+                    priority,
+                    position,
+                    assigner_id: me,
+                    channel_id: ctx.origin.channel_id,
+                },
                 assignee_id: cover.or(user),
-                position,
-                assigner_id: me,
-                channel_id: ctx.origin.channel_id,
                 due_at: due,
                 recurring: None,
             };

@@ -15,7 +15,7 @@ use crate::i18n::duration_text;
 use crate::message::{self, Reply, Severity, Target, escape_user_text};
 use crate::store::events::{self, Entry, Log};
 use crate::store::outbox::{self, NewMessage};
-use crate::store::tasks::{self, NewTask, Recurring};
+use crate::store::tasks::{self, NewTask, Recurring, TaskTemplate};
 use crate::tr;
 
 /// A recurring task to add, read and checked.
@@ -86,7 +86,7 @@ pub(super) async fn list(ctx: &Ctx<'_>) -> AppResult<Reply> {
         r.lines.push(l.t("task-recurring-empty"));
     }
     for d in &all {
-        let to = match (d.user_id, d.position) {
+        let to = match (d.user_id, d.template.position) {
             (Some(u), _) => message::user_ref(u),
             (_, Some(p)) => l.t(&p.label_key()),
             _ => "—".into(),
@@ -98,7 +98,7 @@ pub(super) async fn list(ctx: &Ctx<'_>) -> AppResult<Reply> {
         r.lines.push(format!(
             "**{}** {} · `{}` · {} · {}",
             d.id,
-            escape_user_text(&d.title),
+            escape_user_text(&d.template.title),
             d.schedule,
             to,
             tr!(l, "task-recurring-next", next = next),
@@ -152,16 +152,18 @@ pub(super) async fn add(ctx: &Ctx<'_>, new: NewRecurring) -> AppResult<Reply> {
     }
     let def = Recurring {
         id: 0,
-        guild_id: ctx.guild.guild_id,
-        title: new.title,
-        note: new.note,
-        priority: new.priority,
-        position,
+        template: TaskTemplate {
+            guild_id: ctx.guild.guild_id,
+            title: new.title,
+            note: new.note,
+            priority: new.priority,
+            position,
+            assigner_id: ctx.origin.actor.user_id,
+            channel_id: ctx.origin.channel_id,
+        },
         user_id,
         schedule: new.schedule.source().to_string(),
         due_minutes: new.due_in.num_minutes(),
-        channel_id: ctx.origin.channel_id,
-        created_by: ctx.origin.actor.user_id,
         next_at: next,
         end: new.end,
         made: 0,
@@ -177,7 +179,7 @@ pub(super) async fn add(ctx: &Ctx<'_>, new: NewRecurring) -> AppResult<Reply> {
         l,
         "task-recurring-added",
         id = id,
-        title = escape_user_text(&def.title)
+        title = escape_user_text(&def.template.title)
     ))
     .line(tr!(l, "task-recurring-next", next = next))
     .line(tr!(
@@ -210,7 +212,7 @@ pub async fn materialise_recurring(app: &crate::app::App) -> AppResult<usize> {
         let Some(expected) = d.next_at else { continue };
         let guild = crate::store::settings::get_or_init(
             &mut conn,
-            d.guild_id,
+            d.template.guild_id,
             &app.config,
             crate::store::ms(now),
         )
@@ -219,7 +221,7 @@ pub async fn materialise_recurring(app: &crate::app::App) -> AppResult<usize> {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!(recurring = d.id, error = %e, "a stored schedule no longer parses; stopping it");
-                tasks::stop_recurring(&mut conn, d.guild_id, d.id).await?;
+                tasks::stop_recurring(&mut conn, d.template.guild_id, d.id).await?;
                 continue;
             }
         };
@@ -269,16 +271,10 @@ async fn occurrence_task(
     last: bool,
 ) -> AppResult<bool> {
     let now = app.clock.now();
-    let covers = tasks::covers(tx, d.guild_id, now).await?;
+    let covers = tasks::covers(tx, d.template.guild_id, now).await?;
     let new = NewTask {
-        guild_id: d.guild_id,
-        title: d.title.clone(),
-        note: d.note.clone(),
-        priority: d.priority,
-        assignee_id: cover_at(&covers, d.user_id, d.position, now).or(d.user_id),
-        position: d.position,
-        assigner_id: d.created_by,
-        channel_id: d.channel_id,
+        template: d.template.clone(),
+        assignee_id: cover_at(&covers, d.user_id, d.template.position, now).or(d.user_id),
         due_at: occurrence + Duration::minutes(d.due_minutes),
         recurring: Some((d.id, occurrence)),
     };
@@ -289,10 +285,10 @@ async fn occurrence_task(
         tx,
         Log::Task,
         id,
-        Entry::new(now, d.created_by, "created", None),
+        Entry::new(now, d.template.assigner_id, "created", None),
     )
     .await?;
-    let Some(t) = tasks::get(tx, d.guild_id, id).await? else {
+    let Some(t) = tasks::get(tx, d.template.guild_id, id).await? else {
         return Ok(false);
     };
     // Announce the new task to its owner, then plan its pings.
@@ -330,14 +326,14 @@ fn missed_notice(
     let title = tr!(
         l,
         "task-recurring-missed",
-        title = escape_user_text(&d.title),
+        title = escape_user_text(&d.template.title),
         when = message::ts(at, 'f')
     );
     NewMessage {
-        guild_id: d.guild_id,
+        guild_id: d.template.guild_id,
         dedupe_key: format!("recurring:{}:missed:{}", d.id, at.timestamp()),
         source: format!("recurring:{}", d.id),
-        target: Target::Channel(d.channel_id),
+        target: Target::Channel(d.template.channel_id),
         reply: Reply::titled(title).severity(Severity::Warning),
         due_at: at,
     }

@@ -208,13 +208,15 @@ impl App {
         Ok(())
     }
 
-    /// The remembered name of a member, role or channel.
-    pub async fn name_of(&self, guild_id: u64, kind: NameKind, id: u64) -> Option<String> {
-        let mut conn = self.conn().await.ok()?;
-        names::name_of(&mut conn, guild_id, kind, id)
-            .await
-            .ok()
-            .flatten()
+    /// The remembered names of some members, roles or channels (those not known are missing).
+    pub async fn names_of(
+        &self,
+        guild_id: u64,
+        kind: NameKind,
+        ids: &[u64],
+    ) -> AppResult<std::collections::HashMap<u64, String>> {
+        let mut conn = self.conn().await?;
+        Ok(names::names_of(&mut conn, guild_id, kind, ids).await?)
     }
 
     /// Records whether the chat platform accepted the commands (`text`: how many, or its

@@ -40,9 +40,9 @@ pub async fn with_history(
     page: i64,
     detail: impl Fn(&Event) -> String,
 ) -> crate::app::AppResult<Reply> {
-    let (_, total) = events::page(conn, log, id, (0, 0)).await?;
+    let total = events::count(conn, log, id).await?;
     let newer = history_offset(page, total);
-    let (entries, total) = events::page(conn, log, id, (newer, HISTORY_PAGE)).await?;
+    let entries = events::page(conn, log, id, (newer, HISTORY_PAGE)).await?;
     let kind = log.key();
     let lines = entries.iter().map(|e| {
         let what = l.t(&format!("{kind}-event-{}", e.kind));

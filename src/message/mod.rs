@@ -41,7 +41,7 @@ impl Target {
 }
 
 /// What a name in a message's markup belongs to (`<@id>`, `<@&id>`, `<#id>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameKind {
     /// A member.
     User,

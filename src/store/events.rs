@@ -105,27 +105,31 @@ pub async fn add(conn: &mut SqliteConnection, log: Log, id: i64, e: Entry<'_>) -
     Ok(())
 }
 
-/// Item `id`'s history, oldest first: `limit` entries, skipping the `newer` most recent; and how
-/// many there are in all.
+/// Item `id`'s history, oldest first: `limit` entries, skipping the `newer` most recent.
 pub async fn page(
     conn: &mut SqliteConnection,
     log: Log,
     id: i64,
     (newer, limit): (i64, i64),
-) -> StoreResult<(Vec<Event>, i64)> {
-    let (events, item, _, _) = log.tables();
-    let count = format!("SELECT COUNT(*) FROM {events} WHERE {item} = ?1");
-    let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(count))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+) -> StoreResult<Vec<Event>> {
     let rows: Vec<Row> = sqlx::query_as(AssertSqlSafe(log.page_sql()))
         .bind(id)
         .bind(limit)
         .bind(newer)
         .fetch_all(conn)
         .await?;
-    Ok((rows.into_iter().map(decode).collect(), total))
+    Ok(rows.into_iter().map(decode).collect())
+}
+
+/// How many entries the history of one task or complaint has.
+pub async fn count(conn: &mut SqliteConnection, log: Log, id: i64) -> StoreResult<i64> {
+    let (events, item, _, _) = log.tables();
+    let count = format!("SELECT COUNT(*) FROM {events} WHERE {item} = ?1");
+    let (total,): (i64,) = sqlx::query_as(AssertSqlSafe(count))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(total)
 }
 
 /// The whole history of the guild's items whose time (a task's deadline, a complaint's logging)

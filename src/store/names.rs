@@ -61,6 +61,30 @@ pub async fn name_of(
     Ok(row.map(|r| r.0))
 }
 
+/// The remembered names of some ids of one kind, in one statement (a reply that mentions ten
+/// members is rendered with one read, not ten).
+pub async fn names_of(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    kind: NameKind,
+    ids: &[u64],
+) -> StoreResult<std::collections::HashMap<u64, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<i64> = ids.iter().map(|&id| id_in(id)).collect();
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM names
+         WHERE guild_id = ?1 AND kind = ?2 AND id IN (SELECT value FROM json_each(?3))",
+    )
+    .bind(id_in(guild_id))
+    .bind(kind_str(kind))
+    .bind(serde_json::to_string(&ids).unwrap_or_default())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, n)| (id_out(id), n)).collect())
+}
+
 /// Every remembered (id, name) of one kind in a guild.
 pub async fn all(
     conn: &mut SqliteConnection,

@@ -110,7 +110,6 @@ pub async fn get_or_init(
         .ok_or_else(|| StoreError::Corrupt(format!("guild {guild_id} settings vanished")))
 }
 
-/// The guild's settings, if it has any.
 /// Every guild with an escalation channel: (guild, channel, its language, its time zone).
 pub async fn escalation_channels(
     conn: &mut SqliteConnection,
@@ -135,21 +134,23 @@ pub async fn escalation_channels(
         .collect()
 }
 
+/// The guild's settings, if it has any: one statement with the positions' roles as a JSON
+/// array (every command reads the settings, and each statement is a round trip to SQLite's
+/// worker thread).
 pub async fn get(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Option<GuildSettings>> {
-    let row: Option<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT timezone, locale, summary_channel, escalation_channel FROM guild_settings WHERE guild_id = ?1",
+    let row: Option<(String, String, Option<i64>, Option<i64>, String)> = sqlx::query_as(
+        "SELECT timezone, locale, summary_channel, escalation_channel,
+                (SELECT json_group_array(json_array(position, role_id)) FROM guild_positions WHERE guild_id = ?1)
+         FROM guild_settings WHERE guild_id = ?1",
     )
     .bind(id_in(guild_id))
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((tz, locale, summary, escalation)) = row else {
+    let Some((tz, locale, summary, escalation, positions)) = row else {
         return Ok(None);
     };
-    let positions: Vec<(String, i64)> =
-        sqlx::query_as("SELECT position, role_id FROM guild_positions WHERE guild_id = ?1")
-            .bind(id_in(guild_id))
-            .fetch_all(&mut *conn)
-            .await?;
+    let positions: Vec<(String, i64)> = serde_json::from_str(&positions)
+        .map_err(|e| StoreError::Corrupt(format!("positions of guild {guild_id}: {e}")))?;
     let mut map = BTreeMap::new();
     for (p, role) in positions {
         let p: Position = p

@@ -10,7 +10,8 @@ use crate::i18n::Locale;
 use crate::message::NameKind;
 use crate::message::Reply;
 
-/// Replaces markup in `text` with the guild's local times and the remembered names.
+/// Replaces markup in `text` with the guild's local times and the remembered names (read
+/// in one statement per kind of mention).
 pub async fn markup(app: &App, guild_id: u64, text: &str, locale: Locale) -> String {
     let tz = app
         .guild(guild_id)
@@ -18,24 +19,60 @@ pub async fn markup(app: &App, guild_id: u64, text: &str, locale: Locale) -> Str
         .map(|g| g.timezone)
         .unwrap_or(app.config.defaults.timezone);
     let now = app.clock.now();
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let Some(end) = after.find('>') else {
-            out.push_str(after);
-            return out;
-        };
-        let inner = &after[1..end];
-        match render_token(app, guild_id, inner, tz, now, locale).await {
-            Some(s) => out.push_str(&s),
-            None => out.push_str(&after[..=end]),
+    let tokens = tokens(text);
+    let mut names = std::collections::HashMap::new();
+    for kind in [NameKind::User, NameKind::Role, NameKind::Channel] {
+        let ids: Vec<u64> = tokens
+            .iter()
+            .filter_map(|(_, inner)| mention(inner).filter(|m| m.0 == kind).map(|m| m.2))
+            .collect();
+        if ids.is_empty() {
+            continue;
         }
-        rest = &after[end + 1..];
+        // A name that cannot be read is shown as its id, as an unknown one is.
+        if let Ok(found) = app.names_of(guild_id, kind, &ids).await {
+            names.extend(found.into_iter().map(|(id, n)| ((kind, id), n)));
+        }
     }
-    out.push_str(rest);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, inner) in tokens {
+        out.push_str(&text[at..range.start]);
+        match render_token(inner, &names, tz, now, locale) {
+            Some(s) => out.push_str(&s),
+            None => out.push_str(&text[range.clone()]),
+        }
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
     unescape(&out)
+}
+
+/// Every `<…>` in `text`: where it stands (with its brackets) and what is inside.
+fn tokens(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find('<').map(|i| from + i) {
+        let Some(end) = text[start..].find('>').map(|i| start + i) else {
+            break;
+        };
+        out.push((start..end + 1, &text[start + 1..end]));
+        from = end + 1;
+    }
+    out
+}
+
+/// A role, a member (`<@!id>` is the older form) or a channel: its kind, the sign it is shown
+/// with, and its id.
+fn mention(inner: &str) -> Option<(NameKind, char, u64)> {
+    let (kind, sign, id) = if let Some(id) = inner.strip_prefix("@&") {
+        (NameKind::Role, '@', id)
+    } else if let Some(id) = inner.strip_prefix('@') {
+        (NameKind::User, '@', id.trim_start_matches('!'))
+    } else {
+        (NameKind::Channel, '#', inner.strip_prefix('#')?)
+    };
+    Some((kind, sign, id.parse().ok()?))
 }
 
 /// A terminal shows markdown as typed: an escaped punctuation mark (`\*`, `\[`, `\\`) is
@@ -55,30 +92,23 @@ pub fn unescape(text: &str) -> String {
     out
 }
 
-async fn render_token(
-    app: &App,
-    guild_id: u64,
+fn render_token(
     inner: &str,
+    names: &std::collections::HashMap<(NameKind, u64), String>,
     tz: Tz,
     now: DateTime<Utc>,
     locale: Locale,
 ) -> Option<String> {
-    let name = |kind: NameKind, id: u64| app.name_of(guild_id, kind, id);
     if let Some(t) = inner.strip_prefix("t:") {
         let (secs, style) = t.split_once(':').unwrap_or((t, "f"));
         let at = DateTime::from_timestamp(secs.parse().ok()?, 0)?;
         return Some(time_text(at, style, tz, now, locale));
     }
-    // A role, a member (`<@!id>` is the older form) or a channel, shown by name.
-    let (kind, sign, id) = if let Some(id) = inner.strip_prefix("@&") {
-        (NameKind::Role, '@', id)
-    } else if let Some(id) = inner.strip_prefix('@') {
-        (NameKind::User, '@', id.trim_start_matches('!'))
-    } else {
-        (NameKind::Channel, '#', inner.strip_prefix('#')?)
-    };
-    let id: u64 = id.parse().ok()?;
-    let shown = name(kind, id).await.unwrap_or_else(|| id.to_string());
+    let (kind, sign, id) = mention(inner)?;
+    let shown = names
+        .get(&(kind, id))
+        .cloned()
+        .unwrap_or_else(|| id.to_string());
     Some(format!("{sign}{shown}"))
 }
 

@@ -138,17 +138,23 @@ pub async fn escalation_channels(
 /// array (every command reads the settings, and each statement is a round trip to SQLite's
 /// worker thread).
 pub async fn get(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Option<GuildSettings>> {
-    let row: Option<(String, String, Option<i64>, Option<i64>, String)> = sqlx::query_as(
+    use sqlx::Row;
+    let row = sqlx::query(
         "SELECT timezone, locale, summary_channel, escalation_channel,
-                (SELECT json_group_array(json_array(position, role_id)) FROM guild_positions WHERE guild_id = ?1)
+                (SELECT json_group_array(json_array(position, role_id)) FROM guild_positions WHERE guild_id = ?1) AS positions
          FROM guild_settings WHERE guild_id = ?1",
     )
     .bind(id_in(guild_id))
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((tz, locale, summary, escalation, positions)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
+    let tz: String = row.try_get("timezone")?;
+    let locale: String = row.try_get("locale")?;
+    let summary: Option<i64> = row.try_get("summary_channel")?;
+    let escalation: Option<i64> = row.try_get("escalation_channel")?;
+    let positions: String = row.try_get("positions")?;
     let positions: Vec<(String, i64)> = serde_json::from_str(&positions)
         .map_err(|e| StoreError::Corrupt(format!("positions of guild {guild_id}: {e}")))?;
     let mut map = BTreeMap::new();

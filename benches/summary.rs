@@ -46,14 +46,7 @@ const GUILD: u64 = 1;
 
 /// Encodes RGB pixels as chart.rs does (8-bit RGB, the png crate's default compression).
 fn encode(pixels: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 * 1024);
-    let mut encoder = png::Encoder::new(&mut out, chart::WIDTH, chart::HEIGHT);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().expect("header");
-    writer.write_image_data(pixels).expect("data");
-    writer.finish().expect("finish");
-    out
+    chart::encode_png(pixels).expect("encode")
 }
 
 fn stats(label: &str, mut ms: Vec<f64>) -> f64 {

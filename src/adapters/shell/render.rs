@@ -29,9 +29,10 @@ pub async fn markup(app: &App, guild_id: u64, text: &str, locale: Locale) -> Str
         if ids.is_empty() {
             continue;
         }
-        // A name that cannot be read is shown as its id, as an unknown one is.
-        if let Ok(found) = app.names_of(guild_id, kind, &ids).await {
-            names.extend(found.into_iter().map(|(id, n)| ((kind, id), n)));
+        // A name that cannot be read is shown as its id, as an unknown one is, and logged.
+        match app.names_of(guild_id, kind, &ids).await {
+            Ok(found) => names.extend(found.into_iter().map(|(id, n)| ((kind, id), n))),
+            Err(e) => tracing::warn!(error = %e, "cannot read the names a reply mentions"),
         }
     }
     let mut out = String::with_capacity(text.len());

@@ -25,6 +25,18 @@ fn alike(key: &str, due: chrono::DateTime<chrono::Utc>) -> NewMessage {
     m
 }
 
+/// Queues `key`'s message to channel A, due now.
+async fn queue_doubt(t: &TestApp, key: &str) {
+    let m = message(
+        SHELL_GUILD,
+        key,
+        "doubt",
+        Target::Channel(CH_A),
+        t.clock.now(),
+    );
+    enqueue(&t.app, &m).await;
+}
+
 /// An attempt that reached the platform but whose answer was lost (a 5xx after posting, a
 /// timeout): the row waits for a retry, in doubt.
 fn posted_then_lost() -> Script {
@@ -107,13 +119,8 @@ async fn a_message_that_is_another_rows_recorded_delivery_is_not_taken_for_a_row
 async fn a_read_refused_for_good_sends_the_row_unchecked_and_status_says_why() {
     let t = TestApp::new().await;
     setup_guild(&t.app, SHELL_GUILD, None).await;
-    let now = t.clock.now();
     let key = "doubt:refused";
-    enqueue(
-        &t.app,
-        &message(SHELL_GUILD, key, "doubt", Target::Channel(CH_A), now),
-    )
-    .await;
+    queue_doubt(&t, key).await;
     let sink = RecordingSink::new().with_history();
     sink.script(vec![posted_then_lost()]);
     let d = dispatcher(&t.app, &sink, "p");
@@ -137,17 +144,7 @@ async fn a_read_refused_for_good_sends_the_row_unchecked_and_status_says_why() {
     assert!(status.contains("Read Message History"), "{status}");
 
     // A read that works again clears it.
-    enqueue(
-        &t.app,
-        &message(
-            SHELL_GUILD,
-            "doubt:later",
-            "doubt",
-            Target::Channel(CH_A),
-            t.clock.now(),
-        ),
-    )
-    .await;
+    queue_doubt(&t, "doubt:later").await;
     sink.script(vec![posted_then_lost()]);
     sink.fail_history(None);
     assert_eq!(run_due(&d).await.retried, 1);
@@ -163,18 +160,7 @@ async fn a_read_refused_for_good_sends_the_row_unchecked_and_status_says_why() {
 #[tokio::test]
 async fn a_read_that_fails_for_now_keeps_an_old_row_waiting_and_a_recent_one_trusts_the_nonce() {
     let t = TestApp::new().await;
-    let now = t.clock.now();
-    enqueue(
-        &t.app,
-        &message(
-            SHELL_GUILD,
-            "doubt:old",
-            "doubt",
-            Target::Channel(CH_A),
-            now,
-        ),
-    )
-    .await;
+    queue_doubt(&t, "doubt:old").await;
     let sink = RecordingSink::new().with_history();
     sink.script(vec![posted_then_lost()]);
     let d = dispatcher(&t.app, &sink, "p");
@@ -209,17 +195,7 @@ async fn a_read_that_fails_for_now_keeps_an_old_row_waiting_and_a_recent_one_tru
 
     // A row whose attempt began moments ago is sent while the read fails: the platform's
     // nonce still returns its first message.
-    enqueue(
-        &t.app,
-        &message(
-            SHELL_GUILD,
-            "doubt:recent",
-            "doubt",
-            Target::Channel(CH_A),
-            t.clock.now(),
-        ),
-    )
-    .await;
+    queue_doubt(&t, "doubt:recent").await;
     sink.script(vec![posted_then_lost()]);
     assert_eq!(run_due(&d).await.retried, 1);
     sink.fail_history(Some(transient("HTTP 503 (code 0): unavailable", None)));

@@ -102,7 +102,7 @@ pub async fn insert(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<i
     .bind(&c.customer)
     .bind(&c.summary)
     .bind(&c.description)
-    .bind(serde_json::to_string(&c.attachments).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    .bind(super::json(&c.attachments)?)
     .bind(c.owner_id.map(id_in))
     .bind(id_in(c.logged_by))
     .bind(id_in(c.channel_id))

@@ -291,6 +291,32 @@ impl From<String> for Arg {
     }
 }
 
+/// The condition of a list, written from the filters that are set (so SQLite picks the
+/// partial index that matches them), each term added with the values of its `?`s so the two
+/// cannot drift apart.
+#[derive(Debug, Clone)]
+struct Cond {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Cond {
+    /// `term`, whose `?`s take `args`.
+    fn new(term: &str, args: &[Arg]) -> Cond {
+        Cond {
+            sql: term.to_string(),
+            args: args.to_vec(),
+        }
+    }
+
+    /// Adds ` AND term`, whose `?`s take `args`.
+    fn and(&mut self, term: &str, args: &[Arg]) {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(term);
+        self.args.extend_from_slice(args);
+    }
+}
+
 /// `q` with `args` bound in order.
 fn bind_all<'q>(mut q: Statement<'q>, args: &[Arg]) -> Statement<'q> {
     for a in args {

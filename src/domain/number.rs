@@ -65,6 +65,18 @@ impl Decimal {
             Ok(self.mantissa / div)
         }
     }
+
+    /// The value times 10^`places`, from 0 to `max`: a count, or an amount in cents.
+    fn within(self, places: u32, max: i64) -> Result<i64, NumberError> {
+        if self.negative {
+            return Err(NumberError::Negative);
+        }
+        let n = self.scaled(places)?;
+        if n > max as u128 {
+            return Err(NumberError::OutOfRange);
+        }
+        Ok(n as i64)
+    }
 }
 
 /// The full-width and other look-alike forms people's input methods type, as ASCII.
@@ -172,15 +184,7 @@ fn decimal(text: &str) -> Result<Decimal, NumberError> {
 
 /// A count: a whole number from 0 to [`COUNT_MAX`].
 pub fn count(text: &str) -> Result<i64, NumberError> {
-    let d = decimal(text)?;
-    if d.negative {
-        return Err(NumberError::Negative);
-    }
-    let n = d.scaled(0)?;
-    if n > COUNT_MAX as u128 {
-        return Err(NumberError::OutOfRange);
-    }
-    Ok(n as i64)
+    decimal(text)?.within(0, COUNT_MAX)
 }
 
 /// A whole number in `min..=max` (an id, a page, a number of days).
@@ -219,15 +223,7 @@ fn without_currency(text: &str) -> String {
 
 /// An amount of money in cents, from 0 to [`MONEY_MAX_UNITS`] units, at most two decimals.
 pub fn money_cents(text: &str) -> Result<i64, NumberError> {
-    let d = decimal(&without_currency(text))?;
-    if d.negative {
-        return Err(NumberError::Negative);
-    }
-    let cents = d.scaled(2)?;
-    if cents > MONEY_MAX_CENTS as u128 {
-        return Err(NumberError::OutOfRange);
-    }
-    Ok(cents as i64)
+    decimal(&without_currency(text))?.within(2, MONEY_MAX_CENTS)
 }
 
 /// `1,000,000,000,000`: a bound as the error messages show it.

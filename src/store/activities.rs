@@ -94,10 +94,6 @@ fn decode(r: &SqliteRow) -> StoreResult<Activity> {
     })
 }
 
-fn checklist_json(lines: &[String]) -> StoreResult<String> {
-    serde_json::to_string(lines).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
 /// The columns a person edits, as [`bind_fields`] binds them (`?N` from the first number on).
 const FIELDS: &str = "name, schedule, channel_id, position, role_id, leads, message, checklist, holidays, paused, until_day, times, times_from";
 
@@ -109,7 +105,7 @@ fn bind_fields<'q>(q: super::Statement<'q>, a: &Activity) -> StoreResult<super::
         .bind(a.role_id.map(id_in))
         .bind(activity::leads_to_minutes(&a.leads))
         .bind(a.message.clone())
-        .bind(checklist_json(&a.checklist)?)
+        .bind(super::json(&a.checklist)?)
         .bind(a.holidays.key())
         .bind(a.paused)
         .bind(a.until.map(|d| d.to_string()))
@@ -580,8 +576,8 @@ pub async fn relocalize_defaults(
         .bind(d.name.get(to))
         .bind(message(from))
         .bind(message(to))
-        .bind(checklist_json(d.checklist.get(from))?)
-        .bind(checklist_json(d.checklist.get(to))?)
+        .bind(super::json(d.checklist.get(from))?)
+        .bind(super::json(d.checklist.get(to))?)
         .bind(ms(now))
         .execute(&mut *conn)
         .await?

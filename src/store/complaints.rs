@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
-use super::{Arg, StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use super::{Cond, StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::complaint::{Outcome, Severity};
 use crate::domain::money::Money;
 
@@ -102,7 +102,7 @@ pub async fn insert(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<i
     .bind(&c.customer)
     .bind(&c.summary)
     .bind(&c.description)
-    .bind(serde_json::to_string(&c.attachments).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    .bind(super::json(&c.attachments)?)
     .bind(c.owner_id.map(id_in))
     .bind(id_in(c.logged_by))
     .bind(id_in(c.channel_id))
@@ -223,44 +223,39 @@ pub struct Filter {
 /// (`status` is `open` or `resolved`, and `open` sorts first). A breached list is the open
 /// ones past their limit (`complaints_open`), then the resolved ones resolved after it (the
 /// partial index `complaints_resolved_late`): an `OR` of the two would sort every breach ever.
-fn list_parts(guild_id: u64, f: &Filter) -> Vec<(String, Vec<Arg>)> {
-    let mut cond = String::from("guild_id = ?");
-    let mut args = vec![Arg::Int(id_in(guild_id))];
+fn list_parts(guild_id: u64, f: &Filter) -> Vec<Cond> {
+    let mut c = Cond::new("guild_id = ?", &[id_in(guild_id).into()]);
     if let Some(o) = f.owner {
-        cond.push_str(" AND owner_id = ?");
-        args.push(Arg::Int(id_in(o)));
+        c.and("owner_id = ?", &[id_in(o).into()]);
     }
     if let Some(u) = f.party {
-        cond.push_str(" AND (owner_id = ? OR logged_by = ?)");
-        args.push(Arg::Int(id_in(u)));
-        args.push(Arg::Int(id_in(u)));
+        c.and(
+            "(owner_id = ? OR logged_by = ?)",
+            &[id_in(u).into(), id_in(u).into()],
+        );
     }
     if let Some(p) = &f.platform {
-        cond.push_str(" AND platform = ?");
-        args.push(Arg::Text(p.clone()));
+        c.and("platform = ?", &[p.as_str().into()]);
     }
-    if let Some(c) = &f.category {
-        cond.push_str(" AND category = ?");
-        args.push(Arg::Text(c.clone()));
+    if let Some(category) = &f.category {
+        c.and("category = ?", &[category.as_str().into()]);
     }
     match f.breached_at {
         Some(at) => {
-            let mut open_args = args.clone();
-            open_args.push(Arg::Int(ms(at)));
-            let mut parts = vec![(
-                format!("{cond} AND status = 'open' AND deadline_at <= ?"),
-                open_args,
-            )];
+            let mut open = c.clone();
+            open.and("status = 'open' AND deadline_at <= ?", &[ms(at).into()]);
+            let mut parts = vec![open];
             if !f.open_only {
-                parts.push((
-                    format!("{cond} AND status = 'resolved' AND resolved_at >= deadline_at"),
-                    args,
-                ));
+                c.and("status = 'resolved' AND resolved_at >= deadline_at", &[]);
+                parts.push(c);
             }
             parts
         }
-        None if f.open_only => vec![(format!("{cond} AND status = 'open'"), args)],
-        None => vec![(cond, args)],
+        None if f.open_only => {
+            c.and("status = 'open'", &[]);
+            vec![c]
+        }
+        None => vec![c],
     }
 }
 
@@ -278,7 +273,7 @@ pub const COUNT_CAP: i64 = 1_000;
 pub fn list_sql(f: &Filter) -> Vec<(String, String, String)> {
     list_parts(0, f)
         .into_iter()
-        .map(|(cond, _)| {
+        .map(|Cond { sql: cond, .. }| {
             (
                 format!("SELECT COUNT(*) FROM (SELECT 1 FROM complaints WHERE {cond} LIMIT ?)"),
                 format!("SELECT COUNT(*) FROM complaints WHERE {cond}"),
@@ -311,7 +306,7 @@ pub async fn list(
     let mut total = 0;
     let mut exact = true;
     let mut out = Vec::new();
-    for ((_, args), (capped_sql, exact_sql, page_sql)) in
+    for (Cond { args, .. }, (capped_sql, exact_sql, page_sql)) in
         list_parts(guild_id, f).into_iter().zip(list_sql(f))
     {
         let mut n: i64 = super::bind_all(sqlx::query(AssertSqlSafe(capped_sql)), &args)

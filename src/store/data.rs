@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, StoreResult, day_of, days_between, from_ms, id_in, id_out, ids_json, ms};
+use super::{StoreError, StoreResult, day_of, days_between, from_ms, id_in, id_out, json, ms};
 use crate::domain::metrics::{DayFigures, FIELDS, RateSum};
 use crate::domain::money::Money;
 use crate::domain::source::{self, Sources};
@@ -149,9 +149,8 @@ pub async fn put_day_sourced(
     if old.as_ref() == Some(figures) && old_sources == sources {
         return Ok(false);
     }
-    let json = serde_json::to_string(figures).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let sources_json =
-        serde_json::to_string(&sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let figures_json = json(figures)?;
+    let sources_json = json(&sources)?;
     sqlx::query(
         "INSERT INTO daily_figures (shop_id, day, figures, paid_cents, uv, paying_buyers, entered_by, entered_at, source, sources)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -161,7 +160,7 @@ pub async fn put_day_sourced(
     )
     .bind(shop_id)
     .bind(day.to_string())
-    .bind(&json)
+    .bind(&figures_json)
     .bind(figures.paid_amount.map(|m| m.0))
     .bind(figures.uv)
     .bind(figures.paying_buyers)
@@ -171,15 +170,12 @@ pub async fn put_day_sourced(
     .bind(&sources_json)
     .execute(&mut *tx)
     .await?;
-    let old_json = old
-        .map(|o| serde_json::to_string(&o))
-        .transpose()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let old_json = old.map(|o| json(&o)).transpose()?;
     sqlx::query("INSERT INTO daily_figures_history (shop_id, day, old, new, changed_by, changed_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
         .bind(shop_id)
         .bind(day.to_string())
         .bind(old_json)
-        .bind(&json)
+        .bind(&figures_json)
         .bind(id_in(by))
         .bind(ms(now))
         .bind(source)
@@ -689,7 +685,7 @@ pub async fn range_totals(
     to: NaiveDate,
 ) -> StoreResult<Vec<RangeTotals>> {
     use sqlx::Row;
-    let ids = serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let ids = json(shop_ids)?;
     let mut q = sqlx::query(sqlx::AssertSqlSafe(range_totals_sql())).bind(ids);
     for b in month_cut(from, to) {
         q = q.bind(b);
@@ -747,7 +743,7 @@ pub async fn paid_per_day(
     to: NaiveDate,
 ) -> StoreResult<Vec<(NaiveDate, Money)>> {
     let rows: Vec<(String, f64)> =
-        days_between(conn, PAID_PER_DAY_SQL, ids_json(shop_ids)?, from, to).await?;
+        days_between(conn, PAID_PER_DAY_SQL, json(shop_ids)?, from, to).await?;
     rows.into_iter()
         .map(|(d, c)| Ok((day_of(&d)?, Money(super::total_cents(c)))))
         .collect()

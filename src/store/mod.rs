@@ -291,6 +291,32 @@ impl From<String> for Arg {
     }
 }
 
+/// The condition of a list, written from the filters that are set (so SQLite picks the
+/// partial index that matches them), each term added with the values of its `?`s so the two
+/// cannot drift apart.
+#[derive(Debug, Clone)]
+struct Cond {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Cond {
+    /// `term`, whose `?`s take `args`.
+    fn new(term: &str, args: &[Arg]) -> Cond {
+        Cond {
+            sql: term.to_string(),
+            args: args.to_vec(),
+        }
+    }
+
+    /// Adds ` AND term`, whose `?`s take `args`.
+    fn and(&mut self, term: &str, args: &[Arg]) {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(term);
+        self.args.extend_from_slice(args);
+    }
+}
+
 /// `q` with `args` bound in order.
 fn bind_all<'q>(mut q: Statement<'q>, args: &[Arg]) -> Statement<'q> {
     for a in args {
@@ -362,12 +388,13 @@ fn day_of(d: &str) -> StoreResult<chrono::NaiveDate> {
         .map_err(|e| StoreError::Corrupt(format!("day {d}: {e}")))
 }
 
-/// Shop ids as the JSON array the statements over several shops read with `json_each(?1)`.
-fn ids_json(shop_ids: &[i64]) -> StoreResult<String> {
-    serde_json::to_string(shop_ids).map_err(|e| StoreError::Corrupt(e.to_string()))
+/// `value` as JSON text: a column that keeps a document, or the array a statement reads with
+/// `json_each(?)` (the shop ids of a statement over several shops, a batch of row ids).
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// The rows `sql` selects for `shops` (`?1`: one shop's id, or [`ids_json`] of several) over
+/// The rows `sql` selects for `shops` (`?1`: one shop's id, or [`json`] of several) over
 /// the days [from, to] (`?2`, `?3`).
 async fn days_between<K, R>(
     conn: &mut sqlx::SqliteConnection,

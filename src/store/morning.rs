@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{Arg, StoreError, StoreResult, bind_all, day_of, id_in, ids_json, ms};
+use super::{Arg, StoreError, StoreResult, bind_all, day_of, id_in, json, ms};
 use crate::domain::metrics::DayFigures;
 use crate::domain::money::Money;
 
@@ -23,7 +23,7 @@ async fn shops_json<T: serde::de::DeserializeOwned>(
     args: &[Arg],
     what: &str,
 ) -> StoreResult<Vec<T>> {
-    let q = sqlx::query(sql).bind(ids_json(shop_ids)?);
+    let q = sqlx::query(sql).bind(json(shop_ids)?);
     let json: String = sqlx::Row::try_get(&bind_all(q, args).fetch_one(conn).await?, 0)?;
     serde_json::from_str(&json).map_err(|e| corrupt(what, e))
 }
@@ -41,9 +41,9 @@ pub async fn days(
     days: &[NaiveDate],
 ) -> StoreResult<Vec<(i64, NaiveDate, DayFigures)>> {
     let wanted: Vec<String> = days.iter().map(NaiveDate::to_string).collect();
-    let wanted = serde_json::to_string(&wanted).map_err(|e| corrupt("days", e))?;
+    let wanted = [Arg::Text(json(&wanted)?)];
     let rows: Vec<(i64, String, DayFigures)> =
-        shops_json(conn, DAYS_SQL, shop_ids, &[Arg::Text(wanted)], "figures").await?;
+        shops_json(conn, DAYS_SQL, shop_ids, &wanted, "figures").await?;
     rows.into_iter()
         .map(|(s, d, f)| Ok((s, day_of(&d)?, f)))
         .collect()
@@ -99,9 +99,9 @@ pub async fn targets(
     shop_ids: &[i64],
     months: &[String],
 ) -> StoreResult<Vec<(i64, String, Money)>> {
-    let months = serde_json::to_string(months).map_err(|e| corrupt("months", e))?;
+    let months = [Arg::Text(json(months)?)];
     let rows: Vec<(i64, String, i64)> =
-        shops_json(conn, TARGETS_SQL, shop_ids, &[Arg::Text(months)], "targets").await?;
+        shops_json(conn, TARGETS_SQL, shop_ids, &months, "targets").await?;
     Ok(rows.into_iter().map(|(s, m, t)| (s, m, Money(t))).collect())
 }
 

@@ -5,7 +5,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
 use super::complaints::Cut;
-use super::{Arg, StoreError, StoreResult, from_ms, id_in, id_out, ms};
+use super::{Arg, Cond, StoreError, StoreResult, from_ms, id_in, id_out, ms};
 use crate::domain::position::Position;
 use crate::domain::recurrence::End;
 pub use crate::domain::task::{Cover, Task};
@@ -174,28 +174,25 @@ pub struct Filter {
 /// The condition of a list and its arguments, in order: only the filters that are set, so
 /// SQLite picks the partial index of active tasks that matches them (an `(? IS NULL OR …)` term
 /// would hide the column from the planner and read every active task of the guild).
-fn list_cond(guild_id: u64, f: &Filter) -> (String, Vec<Arg>) {
-    let mut cond = String::from("guild_id = ? AND status IN ('open', 'in_progress')");
-    let mut args = vec![Arg::Int(id_in(guild_id))];
+fn list_cond(guild_id: u64, f: &Filter) -> Cond {
+    let active = "guild_id = ? AND status IN ('open', 'in_progress')";
+    let mut c = Cond::new(active, &[id_in(guild_id).into()]);
     if let Some(u) = f.assignee {
-        cond.push_str(" AND assignee_id = ?");
-        args.push(Arg::Int(id_in(u)));
+        c.and("assignee_id = ?", &[id_in(u).into()]);
     }
     if let Some(p) = f.position {
-        cond.push_str(" AND position = ?");
-        args.push(Arg::Text(p.key().into()));
+        c.and("position = ?", &[p.key().into()]);
     }
     if let Some(at) = f.overdue_at {
-        cond.push_str(" AND due_at <= ?");
-        args.push(Arg::Int(ms(at)));
+        c.and("due_at <= ?", &[ms(at).into()]);
     }
-    (cond, args)
+    c
 }
 
 /// The two statements of a list (count, then one page: `LIMIT ? OFFSET ?` after the
 /// filter's arguments); also read by the query-plan test.
 pub fn list_sql(f: &Filter) -> (String, String) {
-    let (cond, _) = list_cond(0, f);
+    let Cond { sql: cond, .. } = list_cond(0, f);
     (
         format!("SELECT COUNT(*) FROM tasks WHERE {cond}"),
         format!("SELECT {COLUMNS} FROM tasks WHERE {cond} ORDER BY due_at, id LIMIT ? OFFSET ?"),
@@ -210,7 +207,7 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> StoreResult<(Vec<Task>, i64)> {
-    let (_, args) = list_cond(guild_id, f);
+    let Cond { args, .. } = list_cond(guild_id, f);
     let (count_sql, page_sql) = list_sql(f);
     let (total,): (i64,) = {
         let row = super::bind_all(sqlx::query(AssertSqlSafe(count_sql)), &args)

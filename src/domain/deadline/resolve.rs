@@ -57,53 +57,25 @@ pub(super) fn resolve_time(ts: TimeSpec, hint: Option<DayPart>) -> Option<u32> {
     if m > 59 || second > 59 {
         return None;
     }
-    let h24 = match period.or(hint) {
-        None => match h {
-            0..=24 => h,
-            _ => return None,
-        },
-        Some(DayPart::Am) => match h {
-            12 => 0,
-            1..=11 => h,
-            _ => return None,
-        },
-        Some(DayPart::Pm) => match h {
-            12 => 12,
-            1..=11 => h + 12,
-            _ => return None,
-        },
-        Some(DayPart::Dawn) => match h {
-            12 => 0,
-            0..=6 => h,
-            _ => return None,
-        },
-        Some(DayPart::Morning) => match h {
-            0..=12 => h,
-            _ => return None,
-        },
-        Some(DayPart::Noon) => match h {
-            11 | 12 => h,
-            1..=3 => h + 12,
-            _ => return None,
-        },
-        Some(DayPart::Afternoon | DayPart::Dusk) => match h {
-            1..=11 => h + 12,
-            12..=23 => h,
-            _ => return None,
-        },
-        Some(DayPart::Evening) => match h {
-            5..=11 => h + 12,
-            12 => 24,
-            17..=23 => h,
-            _ => return None,
-        },
-        Some(DayPart::Night) => match h {
-            0..=4 => h,
-            5..=11 => h + 12,
-            12 => 24,
-            17..=23 => h,
-            _ => return None,
-        },
+    // The hour as typed after a part of the day, as a 24-hour hour (24 = end of day).
+    use DayPart::*;
+    let h24 = match (period.or(hint), h) {
+        (None, 0..=24) => h,
+        (Some(Am | Dawn), 12) => 0,
+        (Some(Am), 1..=11) => h,
+        (Some(Pm), 12) => 12,
+        (Some(Pm), 1..=11) => h + 12,
+        (Some(Dawn), 0..=6) => h,
+        (Some(Morning), 0..=12) => h,
+        (Some(Noon), 11 | 12) => h,
+        (Some(Noon), 1..=3) => h + 12,
+        (Some(Afternoon | Dusk), 1..=11) => h + 12,
+        (Some(Afternoon | Dusk), 12..=23) => h,
+        (Some(Evening | Night), 5..=11) => h + 12,
+        (Some(Evening | Night), 12) => 24,
+        (Some(Evening | Night), 17..=23) => h,
+        (Some(Night), 0..=4) => h,
+        _ => return None,
     };
     if h24 == 24 && m != 0 {
         return None;

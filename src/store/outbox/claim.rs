@@ -6,7 +6,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::{Target, target_from_parts};
 use crate::message::Reply;
-use crate::store::{StoreError, StoreResult, from_ms, id_out, ms};
+use crate::store::{StoreResult, from_ms, id_out, ms};
 
 /// A claimed row, ready to send.
 #[derive(Debug, Clone)]
@@ -123,7 +123,7 @@ async fn messages_of(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Ba
     if ids.is_empty() {
         return Ok(Batch::default());
     }
-    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let json = crate::store::json(ids)?;
     let batch: Option<String> = sqlx::query_scalar(ROWS_OF_SQL)
         .bind(json)
         .fetch_one(&mut *conn)

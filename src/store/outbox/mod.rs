@@ -169,8 +169,7 @@ async fn put_with(
     insert: bool,
 ) -> StoreResult<bool> {
     use sqlx::Connection;
-    let payload =
-        serde_json::to_string(&msg.reply).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let payload = super::json(&msg.reply)?;
     let mut tx = conn.begin().await?;
     let added: Option<i64> = if !insert {
         None
@@ -203,8 +202,7 @@ async fn put_with(
     } else if replace.is_empty() {
         false
     } else {
-        let states = serde_json::to_string(&replace.iter().map(|s| s.as_str()).collect::<Vec<_>>())
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let states = super::json(&replace.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
         let revived: Option<i64> = sqlx::query_scalar(
             "UPDATE outbox_state SET state = 'pending', available_at = ?2, attempts = 0, last_error = NULL,
                     lease_owner = NULL, lease_until = NULL
@@ -262,7 +260,7 @@ pub async fn cancel_unplanned(
     after: DateTime<Utc>,
     keep: &[String],
 ) -> StoreResult<u64> {
-    let keep = serde_json::to_string(keep).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let keep = super::json(keep)?;
     let sql = "UPDATE outbox_state SET state = 'cancelled', lease_owner = NULL
          WHERE state = 'pending'
            AND id IN (SELECT id FROM outbox_message

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use crate::store::{StoreError, StoreResult, ms};
+use crate::store::{StoreResult, ms};
 
 /// A delivered row.
 #[derive(Debug, Clone)]
@@ -52,7 +52,7 @@ pub async fn renew_lease(
     if ids.is_empty() {
         return Ok(0);
     }
-    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let json = crate::store::json(ids)?;
     let sql = "UPDATE outbox_state SET lease_until = ?1
          WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'sending' AND lease_owner = ?3";
     crate::store::execute(conn, sql, &[ms(until).into(), json.into(), owner.into()]).await
@@ -116,7 +116,7 @@ pub async fn record_skipped(
     if ids.is_empty() {
         return Ok(());
     }
-    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let json = crate::store::json(ids)?;
     let sql = "UPDATE outbox_state SET state = 'skipped', lease_owner = NULL, lease_until = NULL, late_ms = ?2 - m.due_at
          FROM outbox_message AS m
          WHERE m.id = outbox_state.id AND outbox_state.id IN (SELECT value FROM json_each(?1))
@@ -135,7 +135,7 @@ pub async fn known_message_ids(
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let json = crate::store::json(ids)?;
     let known: Vec<String> = sqlx::query_scalar(KNOWN_MESSAGE_IDS_SQL)
         .bind(json)
         .fetch_all(conn)

@@ -312,6 +312,14 @@ async fn load(conn: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<
     crate::app::error::found(item, "complaint-err-not-found", id)
 }
 
+/// Complaint `id` read back after a change, its pings replanned from what it is now (in the
+/// change's transaction).
+async fn replanned(tx: &mut SqliteConnection, ctx: &Ctx<'_>, id: i64) -> AppResult<Complaint> {
+    let c = load(tx, ctx, id).await?;
+    reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
+    Ok(c)
+}
+
 fn is_service(ctx: &Ctx<'_>) -> bool {
     ctx.origin.actor.is_manager(&ctx.guild)
         || ctx
@@ -552,9 +560,7 @@ async fn claim(ctx: &Ctx<'_>, id: i64, owner: u64) -> AppResult<Reply> {
             };
             ctx.log(tx, (Log::Complaint, id), kind, Some(&change.encode()))
                 .await?;
-            let c = load(tx, ctx, id).await?;
-            reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
-            Ok(c)
+            replanned(tx, ctx, id).await
         })
         .await?;
     let l = ctx.locale;
@@ -605,7 +611,6 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
         amount,
         note,
     } = res;
-    let cfg = &ctx.app.config.complaints;
     let (c, visit) = ctx
         .write(async |tx| {
             let c = load(tx, ctx, id).await?;
@@ -648,8 +653,7 @@ async fn resolve(ctx: &Ctx<'_>, res: Resolution) -> AppResult<Reply> {
                         .await?;
                 }
             }
-            let c = load(tx, ctx, id).await?;
-            reschedule(tx, &c, &ctx.guild, cfg, ctx.now).await?;
+            let c = replanned(tx, ctx, id).await?;
             let visit = return_visit(tx, ctx, &c).await?;
             Ok((c, visit))
         })
@@ -773,9 +777,7 @@ async fn reopen(ctx: &Ctx<'_>, id: i64, note: Option<String>) -> AppResult<Reply
             }
             ctx.log(tx, (Log::Complaint, id), "reopened", note.as_deref())
                 .await?;
-            let c = load(tx, ctx, id).await?;
-            reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
-            Ok(c)
+            replanned(tx, ctx, id).await
         })
         .await?;
     let mut r = changed(ctx, &c, tr!(ctx.locale, "complaint-reopened", id = id));

@@ -49,6 +49,59 @@ fn encode(pixels: &[u8]) -> Vec<u8> {
     chart::encode_png(pixels).expect("encode")
 }
 
+/// The same pixels under other encoder settings, so the choice in `chart::encode_png` is
+/// measured in this profile (whole-program LTO re-optimises the codec crates at the binary's
+/// opt-level): median time and size of each, and whether it decodes back to the same pixels.
+fn compare_encoders(pixels: &[u8], runs: usize) {
+    use png::{DeflateCompression as D, Filter as F};
+    let settings = [
+        ("up, level 3", F::Up, D::Level(3)),
+        ("up, level 1", F::Up, D::Level(1)),
+        ("up, fdeflate", F::Up, D::FdeflateUltraFast),
+        ("adaptive, fdeflate", F::Adaptive, D::FdeflateUltraFast),
+        ("sub, fdeflate", F::Sub, D::FdeflateUltraFast),
+        ("none, fdeflate", F::NoFilter, D::FdeflateUltraFast),
+    ];
+    println!("  PNG encoder settings on the same pixels (median of {runs}):");
+    for (label, filter, deflate) in settings {
+        let once = || {
+            let mut out = Vec::with_capacity(64 * 1024);
+            let mut e = png::Encoder::new(&mut out, chart::WIDTH, chart::HEIGHT);
+            e.set_color(png::ColorType::Rgb);
+            e.set_depth(png::BitDepth::Eight);
+            e.set_filter(filter);
+            e.set_deflate_compression(deflate);
+            let mut w = e.write_header().expect("header");
+            w.write_image_data(pixels).expect("data");
+            w.finish().expect("finish");
+            out
+        };
+        let mut ms = Vec::with_capacity(runs);
+        let mut bytes = Vec::new();
+        for _ in 0..runs {
+            let t0 = Instant::now();
+            bytes = std::hint::black_box(once());
+            ms.push(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        ms.sort_by(f64::total_cmp);
+        let mut reader = png::Decoder::new(std::io::Cursor::new(&bytes))
+            .read_info()
+            .expect("png header");
+        let mut back = vec![0; reader.output_buffer_size().expect("size")];
+        reader.next_frame(&mut back).expect("frame");
+        println!(
+            "    {label:<20} {:.2} ms, {} bytes{}",
+            ms[ms.len() / 2],
+            bytes.len(),
+            if back == pixels {
+                ""
+            } else {
+                " (DECODES DIFFERENTLY)"
+            }
+        );
+    }
+}
+
 fn stats(label: &str, mut ms: Vec<f64>) -> f64 {
     ms.sort_by(f64::total_cmp);
     let at = |p: f64| ms[((ms.len() as f64 - 1.0) * p).round() as usize];
@@ -249,6 +302,7 @@ fn main() {
             }
         }
         let encode_median = stats("  of which PNG encoding", encode_ms);
+        compare_encoders(&pixels, runs);
         println!(
             "  the rest of the summary (queries, text) ~{:.2} ms; PNG {} bytes ({}×{}); chart encoding ~{:.0}% of the chart (medians)",
             median - chart_median,

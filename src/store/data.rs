@@ -41,14 +41,19 @@ pub async fn add_shop(
     Ok(row.map(|r| r.0))
 }
 
-/// The guild's shops by name.
+/// The guild's shops by name. One row of JSON: sqlx hands every row over from SQLite's thread
+/// on its own (see `store::morning`), and the morning summary and `/data` read all the shops.
 pub async fn shops(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Vec<Shop>> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, name, platform, currency FROM shops WHERE guild_id = ?1 ORDER BY name",
+    let (rows,): (String,) = sqlx::query_as(
+        "SELECT json_group_array(json_array(id, name, platform, currency)) FROM shops WHERE guild_id = ?1",
     )
     .bind(id_in(guild_id))
-    .fetch_all(conn)
+    .fetch_one(conn)
     .await?;
+    let mut rows: Vec<(i64, String, String, String)> =
+        serde_json::from_str(&rows).map_err(|e| StoreError::Corrupt(format!("shops: {e}")))?;
+    // By name as SQLite's binary collation orders it (bytes), then by id.
+    rows.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     Ok(rows
         .into_iter()
         .map(|(id, name, platform, currency)| Shop {

@@ -1,12 +1,12 @@
 //! Per-product daily figures (from item exports such as 生意参谋 商品_全部) and a day's top
 //! sellers. Never added into the shop's daily figures.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreResult, id_in, ms, write_tx};
+use super::{StoreError, StoreResult, id_in, json, ms, write_tx};
 use crate::domain::import::Products;
 use crate::domain::money::Money;
 use crate::domain::product::{ProductDay, ProductFigures};
@@ -126,40 +126,38 @@ pub struct TopSeller {
     pub paid: Money,
 }
 
-/// A shop's best sellers of a day by amount paid (most first, at most `limit`, only products
-/// that sold); None when the shop has no product figures for that day at all.
+/// The best sellers of a day of several shops by amount paid (most first, at most `limit` a
+/// shop, only products that sold), in one statement: a shop is in the map when it has product
+/// figures for that day at all (with no seller when none sold), and missing when it has none.
 pub async fn top_sellers(
     conn: &mut SqliteConnection,
-    shop_id: i64,
+    shop_ids: &[i64],
     day: NaiveDate,
     limit: i64,
-) -> StoreResult<Option<Vec<TopSeller>>> {
-    let (any,): (bool,) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM product_figures WHERE shop_id = ?1 AND day = ?2)",
-    )
-    .bind(shop_id)
-    .bind(day.to_string())
-    .fetch_one(&mut *conn)
-    .await?;
-    if !any {
-        return Ok(None);
-    }
-    let rows: Vec<(String, String, Option<i64>, i64)> = sqlx::query_as(TOP_SELLERS_SQL)
-        .bind(shop_id)
+) -> StoreResult<HashMap<i64, Vec<TopSeller>>> {
+    let (rows,): (String,) = sqlx::query_as(TOP_SELLERS_SQL)
+        .bind(json(shop_ids)?)
         .bind(day.to_string())
         .bind(limit)
-        .fetch_all(conn)
+        .fetch_one(conn)
         .await?;
-    Ok(Some(
-        rows.into_iter()
-            .map(|(product_id, name, units, paid)| TopSeller {
+    type Row = (i64, i64, String, String, Option<i64>, Option<i64>);
+    let mut rows: Vec<Row> = serde_json::from_str(&rows)
+        .map_err(|e| StoreError::Corrupt(format!("top sellers: {e}")))?;
+    rows.sort_by_key(|r| (r.0, r.1));
+    let mut top: HashMap<i64, Vec<TopSeller>> = HashMap::new();
+    for (shop_id, _rank, product_id, name, units, paid) in rows {
+        let sellers = top.entry(shop_id).or_default();
+        if let Some(paid) = paid.filter(|p| *p > 0) {
+            sellers.push(TopSeller {
                 product_id,
                 name,
                 units,
                 paid: Money(paid),
-            })
-            .collect(),
-    ))
+            });
+        }
+    }
+    Ok(top)
 }
 
 /// The statement of [`range`]; also read by the query-plan test.
@@ -167,7 +165,15 @@ pub const RANGE_SQL: &str =
     "SELECT day, product_id, name, uv, pv, paying_buyers, units, paid_cents, refund_cents
          FROM product_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";
 
-/// The statement of [`top_sellers`]; also read by the query-plan test.
-pub const TOP_SELLERS_SQL: &str = "SELECT product_id, name, units, paid_cents FROM product_figures
-         WHERE shop_id = ?1 AND day = ?2 AND paid_cents > 0
-         ORDER BY paid_cents DESC, units DESC, product_id LIMIT ?3";
+/// The statement of [`top_sellers`]: each shop of the JSON array ?1 (its primary key range of
+/// day ?2) ranks its products by amount paid (those that sold come first) and keeps the first ?3; one row of JSON
+/// (sqlx hands each row from SQLite's thread separately, see `store::morning`). Also read by
+/// the query-plan test.
+pub const TOP_SELLERS_SQL: &str =
+    "SELECT json_group_array(json_array(shop_id, rank, product_id, name, units, paid_cents))
+     FROM (SELECT shop_id, product_id, name, units, paid_cents,
+                  ROW_NUMBER() OVER (PARTITION BY shop_id
+                      ORDER BY paid_cents DESC, units DESC, product_id) AS rank
+             FROM product_figures
+            WHERE shop_id IN (SELECT value FROM json_each(?1)) AND day = ?2)
+    WHERE rank <= ?3";

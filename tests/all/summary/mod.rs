@@ -10,6 +10,7 @@ mod five;
 mod job;
 mod monthly;
 mod period;
+mod top;
 mod totals;
 
 use std::path::{Path, PathBuf};

@@ -236,12 +236,12 @@ async fn top_sellers(
     shops: &[Shop],
     date: NaiveDate,
 ) -> Result<Option<String>, StoreError> {
-    let mut per_shop = Vec::new();
-    for s in shops {
-        if let Some(top) = products::top_sellers(conn, s.id, date, TOP_SELLERS).await? {
-            per_shop.push((s, top));
-        }
-    }
+    let ids: Vec<i64> = shops.iter().map(|s| s.id).collect();
+    let mut top = products::top_sellers(conn, &ids, date, TOP_SELLERS).await?;
+    let per_shop: Vec<_> = shops
+        .iter()
+        .filter_map(|s| top.remove(&s.id).map(|t| (s, t)))
+        .collect();
     if per_shop.is_empty() {
         return Ok(None);
     }

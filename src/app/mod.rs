@@ -239,10 +239,13 @@ impl App {
     }
 
     async fn ctx<'a>(&'a self, origin: &'a Origin) -> AppResult<Ctx<'a>> {
-        let guild = self.guild(origin.guild_id).await?;
-        let locale = origin.actor.locale_in(&guild);
-        let now = self.clock.now();
+        // One connection for the settings and the name: each acquire from the pool is a hand-over
+        // to a connection's thread, and a connection just released is not back in the pool yet.
         let mut conn = self.conn().await?;
+        let now = self.clock.now();
+        let guild =
+            settings::get_or_init(&mut conn, origin.guild_id, &self.config, ms(now)).await?;
+        let locale = origin.actor.locale_in(&guild);
         // Only a convenience for front-ends without a platform: a failure (a full disk) must
         // not stop the command, which says for itself whether it could save.
         if let Err(e) = names::remember(

@@ -88,6 +88,13 @@ pub fn total_cents(t: f64) -> i64 {
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// sqlx pings a pooled connection before handing it out (for a server that may have hung up)
+/// and again when it comes back. A SQLite connection is a thread of this process that cannot
+/// go bad while idle, and the ping on its return (off the command's path, in a task of its
+/// own) already drops a broken one; the ping before use was a round trip to that thread on
+/// every acquire, two or three per command (`cargo bench --bench commands`, README).
+const PING_BEFORE_USE: bool = false;
+
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -134,6 +141,7 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
+            .test_before_acquire(PING_BEFORE_USE)
             .after_release(|conn, _| {
                 let clean = !conn.is_in_transaction();
                 Box::pin(async move {
@@ -180,6 +188,7 @@ impl Store {
             .pragma("query_only", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(2)
+            .test_before_acquire(PING_BEFORE_USE)
             .connect_with(options)
             .await?;
         Ok(Store { pool })

@@ -791,12 +791,7 @@ proptest! {
 
     #[test]
     fn every_ping_goes_out_exactly_once_when_it_is_owed(ops in proptest::collection::vec(op(), 1..40)) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
+        crate::support::block_on(async {
             let mut h = Harness::new().await;
             for op in &ops {
                 h.apply(op).await;
@@ -815,12 +810,7 @@ proptest! {
 
 /// Runs one sequence of operations against the model (for cases proptest found).
 fn replay(ops: Vec<Op>) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
+    crate::support::block_on(async {
         let mut h = Harness::new().await;
         for op in &ops {
             h.apply(op).await;
@@ -1130,26 +1120,16 @@ mod downtime {
         fn what_came_due_while_down_is_sent_late_or_listed(
             outages in proptest::collection::vec((0i64..30, 5i64..(10 * 24 * 60)), 1..4)
         ) {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(run_case(outages));
+            crate::support::block_on(run_case(outages));
         }
     }
 
     /// The outage of the issue: last run 2026-11-24 12:00, back 2026-11-30 09:05.
     #[test]
     fn the_week_long_outage_of_the_report() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
         // The harness starts Monday 2026-11-23 09:00; 27 hours on is Tuesday 12:00, then down
         // until Monday 2026-11-30 09:05.
-        rt.block_on(run_case(vec![(27, 6 * 24 * 60 - 3 * 60 + 5)]));
+        crate::support::block_on(run_case(vec![(27, 6 * 24 * 60 - 3 * 60 + 5)]));
     }
 }
 

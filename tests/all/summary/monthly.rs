@@ -279,11 +279,6 @@ proptest! {
         shops in shops(),
         day_of_october in 1u32..=31,
     ) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(check(shops, day_of_october));
+        crate::support::block_on(check(shops, day_of_october));
     }
 }

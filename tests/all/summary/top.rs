@@ -149,11 +149,6 @@ proptest! {
 
     #[test]
     fn top_sellers_of_every_shop_match_a_plain_sort(shops in shops()) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(check(shops));
+        crate::support::block_on(check(shops));
     }
 }

@@ -584,11 +584,6 @@ proptest! {
 
     #[test]
     fn every_total_and_rate_matches_a_plain_computation(shops in shops()) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(check(shops));
+        crate::support::block_on(check(shops));
     }
 }

@@ -330,3 +330,14 @@ impl RecordingSink {
             .collect()
     }
 }
+
+/// Runs `fut` to its end on a runtime of two worker threads, as the bot runs: for the property
+/// tests, whose cases are plain functions.
+pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(fut)
+}

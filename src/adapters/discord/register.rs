@@ -50,7 +50,7 @@ pub async fn until_accepted(
         if ok {
             // Start-up is over: the catalogs are parsed, the database migrated, the gateway's
             // first payload and this registration's JSON built and dropped. glibc keeps the
-            // freed pages (about 1 MiB, `cargo bench --bench run_memory`) until told.
+            // freed pages (about half a MiB, `cargo bench --bench run_memory`) until told.
             app.store.release_memory().await;
             return;
         }

@@ -95,6 +95,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// every acquire, two or three per command (`cargo bench --bench commands`, README).
 const PING_BEFORE_USE: bool = false;
 
+/// How long [`Store::release_memory`] waits for connections still being handed back.
+const RETURN_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -143,8 +146,17 @@ impl Store {
             .min_connections(1)
             .test_before_acquire(PING_BEFORE_USE)
             .after_release(|conn, _| {
-                let clean = !conn.is_in_transaction();
                 Box::pin(async move {
+                    if conn.is_in_transaction() {
+                        // A transaction dropped without a commit (an early return: nothing to
+                        // write) only queues its rollback on the connection's thread, and the
+                        // depth read here is lowered when that thread has run it. A ping runs
+                        // after everything queued before it, so wait for it before deciding:
+                        // otherwise a sound connection is closed (and a new one opened, with
+                        // its own parsed schema and thread) after every such return.
+                        conn.ping().await?;
+                    }
+                    let clean = !conn.is_in_transaction();
                     if !clean {
                         tracing::warn!("closing a database connection left inside a transaction");
                     }
@@ -154,30 +166,17 @@ impl Store {
             .connect_with(options)
             .await?;
         let store = Store { pool };
-        store.incremental_vacuum_mode().await?;
-        store.migrate().await?;
+        {
+            // Both on one connection: a pool hands a returned connection out again only once
+            // it has been checked (in a task of its own), so a second use right after the first
+            // would open a second connection, with its own parsed schema and thread.
+            let mut conn = store.pool.acquire().await?;
+            incremental_vacuum_mode(&mut conn).await?;
+            MIGRATOR.run(&mut *conn).await?;
+        }
         // A migration that backfills reads the whole file through the page caches.
         store.release_memory().await;
         Ok(store)
-    }
-
-    /// A new file is created in `auto_vacuum = INCREMENTAL` mode (set before its first table);
-    /// a file created before that setting existed is converted once by a full `VACUUM` (the
-    /// only way SQLite changes the mode of a file with tables: it rewrites the file, about a
-    /// second per 100 MB, once).
-    async fn incremental_vacuum_mode(&self) -> StoreResult<()> {
-        let (mode,): (i64,) = sqlx::query_as("PRAGMA auto_vacuum")
-            .fetch_one(&self.pool)
-            .await?;
-        if mode != 2 {
-            tracing::info!("converting the database to incremental vacuum (once)");
-            let mut conn = self.pool.acquire().await?;
-            sqlx::query("PRAGMA auto_vacuum = INCREMENTAL")
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("VACUUM").execute(&mut *conn).await?;
-        }
-        Ok(())
     }
 
     /// Opens the database read-only (no migrations, every write refused by SQLite): for a
@@ -219,6 +218,14 @@ impl Store {
     /// round of commands to the figures in the README. Costs a few milliseconds; the next
     /// command reads its pages from the OS's file cache.
     pub async fn release_memory(&self) {
+        // A connection just handed back is checked before it counts as idle (a round trip to
+        // its thread, in a task of its own); wait a moment for those, or one left open here
+        // (its schema, cache and thread) would stay until the next release. Connections in
+        // use elsewhere do not come back within the wait; they are simply not touched.
+        let began = std::time::Instant::now();
+        while self.pool.num_idle() < self.pool.size() as usize && began.elapsed() < RETURN_WAIT {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
         let mut held = Vec::new();
         for _ in 0..self.pool.num_idle() {
             match self.pool.try_acquire() {
@@ -464,6 +471,24 @@ pub async fn is_read_only(conn: &mut sqlx::SqliteConnection) -> StoreResult<bool
         .fetch_one(conn)
         .await?;
     Ok(on != 0)
+}
+
+/// A new file is created in `auto_vacuum = INCREMENTAL` mode (set before its first table);
+/// a file created before that setting existed is converted once by a full `VACUUM` (the
+/// only way SQLite changes the mode of a file with tables: it rewrites the file, about a
+/// second per 100 MB, once).
+async fn incremental_vacuum_mode(conn: &mut sqlx::SqliteConnection) -> StoreResult<()> {
+    let (mode,): (i64,) = sqlx::query_as("PRAGMA auto_vacuum")
+        .fetch_one(&mut *conn)
+        .await?;
+    if mode != 2 {
+        tracing::info!("converting the database to incremental vacuum (once)");
+        sqlx::query("PRAGMA auto_vacuum = INCREMENTAL")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("VACUUM").execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so a

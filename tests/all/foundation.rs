@@ -149,6 +149,68 @@ async fn migrations_apply_to_an_empty_database_and_are_idempotent() {
 }
 
 /// Every message key of a locale (all its .ftl files).
+/// A write transaction dropped without a commit (a "nothing to do" early return, as the
+/// dispatcher's check for stale messages makes on every pass) rolls back and hands its
+/// connection back to the pool, which keeps it: closing it would open another, with its own
+/// parsed schema and thread, after every such return (and log a false warning).
+#[tokio::test]
+async fn a_transaction_dropped_without_commit_rolls_back_and_keeps_its_connection() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&dir.path().join("storeops.db"), Duration::from_secs(5))
+        .await
+        .expect("open");
+    let settled = |store: &Store| store.pool.size() == 1 && store.pool.num_idle() == 1;
+    assert!(
+        crate::support::eventually(Duration::from_secs(5), || settled(&store)).await,
+        "one idle connection after opening"
+    );
+    {
+        let mut conn = store.pool.acquire().await.expect("acquire");
+        // Only this connection sees its temporary table.
+        sqlx::query("CREATE TEMP TABLE marker (x)")
+            .execute(&mut *conn)
+            .await
+            .expect("temp table");
+        let mut tx = storeops::store::write_tx(&mut conn).await.expect("begin");
+        sqlx::query("INSERT INTO marker VALUES (1)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        sqlx::query(
+            "INSERT INTO runtime_status (key, value, ok, updated_at) VALUES ('t', 'v', 1, 0)",
+        )
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+        // Dropped here without a commit.
+    }
+    assert!(
+        crate::support::eventually(Duration::from_secs(5), || settled(&store)).await,
+        "the connection came back to the pool"
+    );
+    let mut conn = store.pool.acquire().await.expect("acquire");
+    let (marked,): (i64,) = sqlx::query_as("SELECT count(*) FROM temp.marker")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the same connection, with its temporary table");
+    assert_eq!(marked, 0, "rolled back");
+    let (kept,): (i64,) = sqlx::query_as("SELECT count(*) FROM runtime_status WHERE key = 't'")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+    assert_eq!(kept, 0, "rolled back");
+    use sqlx::Connection;
+    assert!(!conn.is_in_transaction());
+    // And the write lock is free again.
+    let mut tx = storeops::store::write_tx(&mut conn).await.expect("begin");
+    sqlx::query("INSERT INTO runtime_status (key, value, ok, updated_at) VALUES ('t', 'v', 1, 0)")
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+    tx.commit().await.expect("commit");
+}
+
 fn keys(dir: &str) -> BTreeSet<String> {
     let mut text = String::new();
     for entry in std::fs::read_dir(dir).expect("locale dir") {

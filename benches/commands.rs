@@ -367,8 +367,33 @@ async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, Str
     out
 }
 
+/// p50 / p99 in ms of what every write's commit waits for: appending 4 KB to a file in the
+/// folder the bench's copies live in (`TMPDIR`) and `fdatasync`, as SQLite does for each commit
+/// with `synchronous = FULL`. What the disk gives, not the bot.
+fn disk_sync_latency(runs: usize) -> (f64, f64) {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut f = std::fs::File::create(dir.path().join("sync-probe")).expect("probe file");
+    let block = [0x5au8; 4096];
+    let mut times = Vec::with_capacity(runs);
+    for i in 0..runs + 10 {
+        let t0 = Instant::now();
+        f.write_all(&block).expect("write");
+        f.sync_data().expect("fdatasync");
+        if i >= 10 {
+            times.push(t0.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    percentiles(times)
+}
+
 async fn commands_part(sizes: &[i64], runs: usize) {
     println!("commands (p50 / p99 in ms, {runs} runs each, in-process through the core):");
+    let (sync50, sync99) = disk_sync_latency(runs.max(200));
+    println!(
+        "the disk under the copies ({}): 4 KB append + fdatasync, what each write's commit waits for: {sync50:.2} / {sync99:.2}",
+        std::env::temp_dir().display()
+    );
     let mut results = Vec::new();
     for &n in sizes {
         let path = cached(n).await;

@@ -649,6 +649,15 @@ pub fn hot_queries() -> Vec<(String, String)> {
     );
     add("outbox pruning", retention::PRUNE_SQL.to_string());
     add("outbox counts", outbox::COUNTS_SQL.to_string());
+    add("outbox put: new rows", outbox::PUT_INSERT_SQL.to_string());
+    add(
+        "outbox put: revive rows",
+        outbox::PUT_REVIVE_SQL.to_string(),
+    );
+    add(
+        "outbox put: revived content",
+        outbox::PUT_CONTENT_SQL.to_string(),
+    );
     add(
         "outbox: messages found that are recorded deliveries",
         outbox::KNOWN_MESSAGE_IDS_SQL.to_string(),

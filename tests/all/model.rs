@@ -780,10 +780,7 @@ impl Harness {
 
 /// The number of cases: `STOREOPS_MODEL_CASES`, else 24.
 fn cases() -> u32 {
-    std::env::var("STOREOPS_MODEL_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(24)
+    crate::support::model_cases(24)
 }
 
 proptest! {

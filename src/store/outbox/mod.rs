@@ -136,18 +136,6 @@ pub async fn enqueue_or_revive(
     put(conn, msg, now, &[OutboxState::Cancelled]).await
 }
 
-/// Revives a message replanned under the same key when its row was cancelled (it had not gone
-/// out yet), with the new content and time; adds nothing when there is no such row. For a
-/// reminder whose time has just passed while its item was replanned: it goes out once, late,
-/// instead of being lost; one that never existed is not made up.
-pub async fn revive(
-    conn: &mut SqliteConnection,
-    msg: &NewMessage,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    put_with(conn, msg, now, &[OutboxState::Cancelled], false).await
-}
-
 /// Enqueues a message; when its key is already there in one of the `replace` states, the row
 /// gets the new content, target and time and waits again (attempts and errors reset). Returns
 /// whether a row was added or changed. Atomic on its own (a savepoint inside the caller's
@@ -158,79 +146,178 @@ pub async fn put(
     now: DateTime<Utc>,
     replace: &[OutboxState],
 ) -> StoreResult<bool> {
-    put_with(conn, msg, now, replace, true).await
+    let changed = put_many(conn, std::slice::from_ref(msg), now, replace).await?;
+    Ok(changed.first().copied().unwrap_or(false))
 }
 
-async fn put_with(
+/// [`put`] for several messages at once, in four statements whatever their number (a task's
+/// five pings were twenty: a savepoint, two inserts and a release each, every one a round trip
+/// to the database's thread). Returns, for each message, whether its row was added or changed.
+/// A key given twice is handled as if the messages were put one after the other.
+pub async fn put_many(
     conn: &mut SqliteConnection,
-    msg: &NewMessage,
+    msgs: &[NewMessage],
+    now: DateTime<Utc>,
+    replace: &[OutboxState],
+) -> StoreResult<Vec<bool>> {
+    put_many_with(conn, msgs, now, replace, true).await
+}
+
+/// Revives messages replanned under the same keys whose rows were cancelled (they had not gone
+/// out yet), with the new content and time; adds nothing for a key with no such row. For a
+/// reminder whose time has just passed while its item was replanned: it goes out once, late,
+/// instead of being lost; one that never existed is not made up.
+pub async fn revive_many(
+    conn: &mut SqliteConnection,
+    msgs: &[NewMessage],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<bool>> {
+    put_many_with(conn, msgs, now, &[OutboxState::Cancelled], false).await
+}
+
+/// Adds the rows of new keys (when `insert`); a key already there whose row is in one of the
+/// `replace` states gets the new content, target and time and waits again.
+pub const PUT_INSERT_SQL: &str = "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
+     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
+            j.value ->> 6, j.value ->> 7, ?2
+     FROM json_each(?1) AS j WHERE true
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING id, dedupe_key";
+/// The state rows of the messages just added: `[[id, available_at], …]`.
+const PUT_STATE_SQL: &str = "INSERT INTO outbox_state (available_at, id)
+     SELECT j.value ->> 1, j.value ->> 0 FROM json_each(?1) AS j";
+/// Revives the rows of `[[key, available_at], …]` that are in one of the states `?2`.
+pub const PUT_REVIVE_SQL: &str = "UPDATE outbox_state SET state = 'pending', available_at = r.at, attempts = 0, last_error = NULL,
+            lease_owner = NULL, lease_until = NULL
+     FROM (SELECT m.id AS id, j.value ->> 1 AS at
+           FROM json_each(?1) AS j JOIN outbox_message AS m ON m.dedupe_key = j.value ->> 0) AS r
+     WHERE outbox_state.id = r.id AND outbox_state.state IN (SELECT value FROM json_each(?2))
+     RETURNING id, (SELECT k.dedupe_key FROM outbox_message AS k WHERE k.id = outbox_state.id)";
+/// The new content of revived rows: `[[id, target_kind, target_id, payload, due_at], …]`.
+pub const PUT_CONTENT_SQL: &str = "UPDATE outbox_message
+     SET target_kind = j.value ->> 1, target_id = j.value ->> 2, payload = j.value ->> 3, due_at = j.value ->> 4
+     FROM json_each(?1) AS j WHERE outbox_message.id = j.value ->> 0";
+
+async fn put_many_with(
+    conn: &mut SqliteConnection,
+    msgs: &[NewMessage],
     now: DateTime<Utc>,
     replace: &[OutboxState],
     insert: bool,
-) -> StoreResult<bool> {
+) -> StoreResult<Vec<bool>> {
     use sqlx::Connection;
-    let payload = super::json(&msg.reply)?;
+    use std::collections::{HashMap, HashSet};
+    if msgs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A key given twice: the later message sees what the earlier one did, as one after the
+    // other would.
+    let mut seen = HashSet::new();
+    if let Some(split) = msgs
+        .iter()
+        .position(|m| !seen.insert(m.dedupe_key.as_str()))
+    {
+        let mut changed =
+            Box::pin(put_many_with(conn, &msgs[..split], now, replace, insert)).await?;
+        changed.extend(Box::pin(put_many_with(conn, &msgs[split..], now, replace, insert)).await?);
+        return Ok(changed);
+    }
+    let payloads = msgs
+        .iter()
+        .map(|m| super::json(&m.reply))
+        .collect::<StoreResult<Vec<_>>>()?;
+    let mut changed: HashMap<&str, bool> = HashMap::new();
     let mut tx = conn.begin().await?;
-    let added: Option<i64> = if !insert {
-        None
-    } else {
-        sqlx::query_scalar(
-        "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING id",
-    )
-    .bind(id_in(msg.guild_id))
-    .bind(&msg.dedupe_key)
-    .bind(nonce_for(&msg.dedupe_key))
-    .bind(&msg.source)
-    .bind(target_kind(msg.target))
-    .bind(id_in(msg.target.id()))
-    .bind(&payload)
-    .bind(ms(msg.due_at))
-    .bind(ms(now))
-    .fetch_optional(&mut *tx)
-    .await?
-    };
-    let changed = if let Some(id) = added {
-        sqlx::query("INSERT INTO outbox_state (available_at, id) VALUES (?1, ?2)")
-            .bind(ms(msg.due_at))
-            .bind(id)
-            .execute(&mut *tx)
+    if insert {
+        let rows: Vec<serde_json::Value> = msgs
+            .iter()
+            .zip(&payloads)
+            .map(|(m, payload)| {
+                serde_json::json!([
+                    id_in(m.guild_id),
+                    m.dedupe_key,
+                    nonce_for(&m.dedupe_key),
+                    m.source,
+                    target_kind(m.target),
+                    id_in(m.target.id()),
+                    payload,
+                    ms(m.due_at),
+                ])
+            })
+            .collect();
+        let added: Vec<(i64, String)> = sqlx::query_as(PUT_INSERT_SQL)
+            .bind(super::json(&rows)?)
+            .bind(ms(now))
+            .fetch_all(&mut *tx)
             .await?;
-        true
-    } else if replace.is_empty() {
-        false
-    } else {
-        let states = super::json(&replace.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
-        let revived: Option<i64> = sqlx::query_scalar(
-            "UPDATE outbox_state SET state = 'pending', available_at = ?2, attempts = 0, last_error = NULL,
-                    lease_owner = NULL, lease_until = NULL
-             WHERE id = (SELECT id FROM outbox_message WHERE dedupe_key = ?1)
-               AND state IN (SELECT value FROM json_each(?3))
-             RETURNING id",
-        )
-        .bind(&msg.dedupe_key)
-        .bind(ms(msg.due_at))
-        .bind(states)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(id) = revived {
-            sqlx::query(
-                "UPDATE outbox_message SET target_kind = ?2, target_id = ?3, payload = ?4, due_at = ?5 WHERE id = ?1",
-            )
-            .bind(id)
-            .bind(target_kind(msg.target))
-            .bind(id_in(msg.target.id()))
-            .bind(&payload)
-            .bind(ms(msg.due_at))
-            .execute(&mut *tx)
-            .await?;
+        if !added.is_empty() {
+            let due: HashMap<&str, i64> = msgs
+                .iter()
+                .map(|m| (m.dedupe_key.as_str(), ms(m.due_at)))
+                .collect();
+            let states = added
+                .iter()
+                .map(|(id, key)| {
+                    due.get(key.as_str())
+                        .map(|at| [*id, *at])
+                        .ok_or_else(|| StoreError::Corrupt(format!("outbox key {key}")))
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            sqlx::query(PUT_STATE_SQL)
+                .bind(super::json(&states)?)
+                .execute(&mut *tx)
+                .await?;
         }
-        revived.is_some()
-    };
+        for m in msgs {
+            if added.iter().any(|(_, key)| *key == m.dedupe_key) {
+                changed.insert(m.dedupe_key.as_str(), true);
+            }
+        }
+    }
+    let rest: Vec<(usize, &NewMessage)> = msgs
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !changed.contains_key(m.dedupe_key.as_str()))
+        .collect();
+    if !replace.is_empty() && !rest.is_empty() {
+        let wanted: Vec<(&str, i64)> = rest
+            .iter()
+            .map(|(_, m)| (m.dedupe_key.as_str(), ms(m.due_at)))
+            .collect();
+        let states = super::json(&replace.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
+        let revived: HashMap<String, i64> = sqlx::query_as(PUT_REVIVE_SQL)
+            .bind(super::json(&wanted)?)
+            .bind(states)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|(id, key): (i64, String)| (key, id))
+            .collect();
+        if !revived.is_empty() {
+            let mut content = Vec::with_capacity(revived.len());
+            for (i, m) in &rest {
+                if let Some(id) = revived.get(&m.dedupe_key) {
+                    content.push(serde_json::json!([
+                        id,
+                        target_kind(m.target),
+                        id_in(m.target.id()),
+                        payloads[*i],
+                        ms(m.due_at),
+                    ]));
+                    changed.insert(m.dedupe_key.as_str(), true);
+                }
+            }
+            sqlx::query(PUT_CONTENT_SQL)
+                .bind(super::json(&content)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
     tx.commit().await?;
-    Ok(changed)
+    Ok(msgs
+        .iter()
+        .map(|m| changed.get(m.dedupe_key.as_str()).copied().unwrap_or(false))
+        .collect())
 }
 
 /// Cancels every pending row of `source`. Returns how many.

@@ -12,6 +12,7 @@ mod downtime;
 mod faults;
 mod in_doubt;
 mod kill;
+mod put_many;
 mod queue;
 mod schedules;
 mod second_process;

@@ -573,10 +573,7 @@ pub(super) fn check_period(
 
 /// The number of cases: `STOREOPS_MODEL_CASES`, else 12.
 pub(super) fn cases() -> u32 {
-    std::env::var("STOREOPS_MODEL_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12)
+    crate::support::model_cases(12)
 }
 
 proptest! {

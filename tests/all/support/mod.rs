@@ -331,6 +331,14 @@ impl RecordingSink {
     }
 }
 
+/// The number of cases a property test runs: `STOREOPS_MODEL_CASES`, else `default` (CI).
+pub fn model_cases(default: u32) -> u32 {
+    std::env::var("STOREOPS_MODEL_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Runs `fut` to its end on a runtime of two worker threads, as the bot runs: for the property
 /// tests, whose cases are plain functions.
 pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {

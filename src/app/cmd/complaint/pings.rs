@@ -77,6 +77,7 @@ pub async fn reschedule(
     ));
     // Keyed by the episode: a ping that already went out in this episode (the breach, after a
     // claim or an assignment) is not sent again.
+    let (mut fresh, mut passed) = (Vec::new(), Vec::new());
     for (kind, at, target, mentions, title, anew) in plan {
         let mut r = describe(l, c, guild, at);
         r.title = Some(format!("{title} — {}", escape_user_text(&c.summary)));
@@ -90,11 +91,9 @@ pub async fn reschedule(
             reply: r,
             due_at: at,
         };
-        if anew {
-            outbox::enqueue_or_revive(conn, &msg, now).await?;
-        } else {
-            outbox::revive(conn, &msg, now).await?;
-        }
+        if anew { &mut fresh } else { &mut passed }.push(msg);
     }
+    outbox::put_many(conn, &fresh, now, &[outbox::OutboxState::Cancelled]).await?;
+    outbox::revive_many(conn, &passed, now).await?;
     Ok(())
 }

@@ -40,20 +40,22 @@ pub async fn reschedule(
     // Keyed by the episode: a level that already went out in this episode is left as it is
     // (reassigning or editing a title sends nothing twice), one still waiting gets the new
     // content.
-    for (kind, at) in plan {
-        outbox::enqueue_or_revive(conn, &ping(t, guild, &covers, kind, at), now).await?;
-    }
+    let planned: Vec<NewMessage> = plan
+        .into_iter()
+        .map(|(kind, at)| ping(t, guild, &covers, kind, at))
+        .collect();
+    outbox::put_many(conn, &planned, now, &[outbox::OutboxState::Cancelled]).await?;
     // A reminder whose time has passed but which was planned in this episode and never went
     // out (this replan, or the task's closing, cancelled it) goes out now, while the deadline
     // is still ahead, saying how much time is left; one never planned is not made up.
     if now < t.due_at {
-        for d in &cfg.remind_before {
-            let at = t.due_at - *d;
-            if at < now {
-                let msg = ping(t, guild, &covers, PingKind::Before(*d), now);
-                outbox::revive(conn, &msg, now).await?;
-            }
-        }
+        let passed: Vec<NewMessage> = cfg
+            .remind_before
+            .iter()
+            .filter(|d| t.due_at - **d < now)
+            .map(|d| ping(t, guild, &covers, PingKind::Before(*d), now))
+            .collect();
+        outbox::revive_many(conn, &passed, now).await?;
     }
     Ok(())
 }

@@ -68,6 +68,16 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
+    /// Every state.
+    pub const ALL: [OutboxState; 6] = [
+        OutboxState::Pending,
+        OutboxState::Sending,
+        OutboxState::Sent,
+        OutboxState::Failed,
+        OutboxState::Skipped,
+        OutboxState::Cancelled,
+    ];
+
     /// Stored form.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -16,14 +16,7 @@ use crate::support::TestApp;
 use crate::support::outbox::{GUILD, message};
 use crate::support::store::outbox_where;
 
-const STATES: [OutboxState; 6] = [
-    OutboxState::Pending,
-    OutboxState::Sending,
-    OutboxState::Sent,
-    OutboxState::Failed,
-    OutboxState::Skipped,
-    OutboxState::Cancelled,
-];
+const STATES: [OutboxState; 6] = OutboxState::ALL;
 
 /// One message of a batch: key (of a few), minutes after the start, target channel, version
 /// of its text.

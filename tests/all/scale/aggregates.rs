@@ -553,14 +553,7 @@ async fn outbox_counts_and_lists_match_the_rows_over_random_changes() {
     let t = TestApp::quiet().await;
     let mut rng = StdRng::seed_from_u64(18_020);
     let now = t.clock_now();
-    let states = [
-        OutboxState::Pending,
-        OutboxState::Sending,
-        OutboxState::Sent,
-        OutboxState::Failed,
-        OutboxState::Skipped,
-        OutboxState::Cancelled,
-    ];
+    let states = OutboxState::ALL;
     for step in 0..500 {
         let guild = [GUILD, OTHER_GUILD][rng.gen_range(0..2)];
         let due = now - Duration::minutes(rng.gen_range(0..200_000));

@@ -183,6 +183,7 @@ impl App {
             Ok(true) => {
                 self.health.write_succeeded(self.clock.now());
                 self.outbox_wake.notify_one();
+                self.store.checkpoint_soon();
             }
             Ok(false) => {}
             Err(AppError::Store(e)) => self.health.store_failed(e, self.clock.now()),

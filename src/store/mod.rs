@@ -102,9 +102,44 @@ const RETURN_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 #[derive(Debug, Clone)]
 pub struct Store {
     pub pool: SqlitePool,
+    /// Set while a checkpoint of the write-ahead log runs in the background
+    /// ([`Store::checkpoint_soon`]).
+    checkpointing: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
+    fn of(pool: SqlitePool) -> Store {
+        Store {
+            pool,
+            checkpointing: Default::default(),
+        }
+    }
+
+    /// Copies what the write-ahead log holds into the database file, in a task of its own, so
+    /// that a command's commit does not have to: SQLite checkpoints on the commit that takes
+    /// the log past 1,000 pages, and that commit then copies them and syncs the database file
+    /// (3–5 ms here: the p99 of every write in `cargo bench --bench commands`). Called after
+    /// each committed write; one runs at a time (a write meanwhile is in the next one). PASSIVE:
+    /// it waits for no one and copies what no reader still needs; the log starts over at the
+    /// next write once all of it is copied. A failure is logged, and the checkpoint SQLite makes
+    /// on its own past 1,000 pages stays as the safety net.
+    pub fn checkpoint_soon(&self) {
+        use std::sync::atomic::Ordering;
+        if self.checkpointing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let store = self.clone();
+        tokio::spawn(async move {
+            let out = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&store.pool)
+                .await;
+            store.checkpointing.store(false, Ordering::Release);
+            if let Err(e) = out {
+                tracing::warn!(error = %e, "checkpointing the write-ahead log");
+            }
+        });
+    }
+
     /// Opens (creating the file and its folder when missing) and migrates the database.
     pub async fn open(path: &Path, busy_timeout: Duration) -> StoreResult<Store> {
         Store::connect(Store::options(path, busy_timeout)?).await
@@ -165,7 +200,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let store = Store { pool };
+        let store = Store::of(pool);
         {
             // Both on one connection: a pool hands a returned connection out again only once
             // it has been checked (in a task of its own), so a second use right after the first
@@ -190,7 +225,7 @@ impl Store {
             .test_before_acquire(PING_BEFORE_USE)
             .connect_with(options)
             .await?;
-        Ok(Store { pool })
+        Ok(Store::of(pool))
     }
 
     /// Writes a consistent copy of the database to `to` (`VACUUM INTO`), which must not exist.

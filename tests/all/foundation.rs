@@ -211,6 +211,38 @@ async fn a_transaction_dropped_without_commit_rolls_back_and_keeps_its_connectio
     tx.commit().await.expect("commit");
 }
 
+/// A committed write's pages are copied from the write-ahead log into the database file in
+/// the background (`Store::checkpoint_soon`), not by a later command's commit once the log
+/// passes 1,000 pages: the database file takes the new pages without another write.
+#[tokio::test]
+async fn a_committed_write_is_checkpointed_in_the_background() {
+    let t = TestApp::quiet().await;
+    let path = t.app.config.database.path.clone();
+    let size = || std::fs::metadata(&path).expect("database file").len();
+    let before = size();
+    // About 60 KB: fifteen pages, far below the 1,000 of SQLite's own checkpoint.
+    let value = "x".repeat(60_000);
+    t.app
+        .write(async |tx| {
+            sqlx::query(
+                "INSERT INTO runtime_status (key, value, ok, updated_at) VALUES ('big', ?1, 1, 0)",
+            )
+            .bind(&value)
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
+        .await
+        .expect("write");
+    assert!(
+        crate::support::eventually(std::time::Duration::from_secs(5), || size()
+            >= before + 60_000)
+        .await,
+        "the database file still has {} bytes (it had {before})",
+        size()
+    );
+}
+
 fn keys(dir: &str) -> BTreeSet<String> {
     let mut text = String::new();
     for entry in std::fs::read_dir(dir).expect("locale dir") {

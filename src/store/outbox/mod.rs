@@ -148,8 +148,8 @@ pub async fn enqueue_or_revive(
 
 /// Enqueues a message; when its key is already there in one of the `replace` states, the row
 /// gets the new content, target and time and waits again (attempts and errors reset). Returns
-/// whether a row was added or changed. Atomic on its own (a savepoint inside the caller's
-/// transaction, or a transaction of its own).
+/// whether a row was added or changed. Atomic: in a transaction of its own, or part of the
+/// caller's (whose failure rolls it all back).
 pub async fn put(
     conn: &mut SqliteConnection,
     msg: &NewMessage,
@@ -216,7 +216,7 @@ async fn put_many_with(
     insert: bool,
 ) -> StoreResult<Vec<bool>> {
     use sqlx::Connection;
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashSet;
     if msgs.is_empty() {
         return Ok(Vec::new());
     }
@@ -232,12 +232,32 @@ async fn put_many_with(
         changed.extend(Box::pin(put_many_with(conn, &msgs[split..], now, replace, insert)).await?);
         return Ok(changed);
     }
+    // Inside a caller's transaction the statements run in it, without a savepoint of their own
+    // (two round trips fewer): a failure is the caller's to roll back, as every caller does by
+    // returning the error.
+    if conn.is_in_transaction() {
+        return put_rows(conn, msgs, now, replace, insert).await;
+    }
+    let mut tx = conn.begin().await?;
+    let changed = put_rows(&mut tx, msgs, now, replace, insert).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// The statements of [`put_many_with`], for messages of distinct keys.
+async fn put_rows(
+    conn: &mut SqliteConnection,
+    msgs: &[NewMessage],
+    now: DateTime<Utc>,
+    replace: &[OutboxState],
+    insert: bool,
+) -> StoreResult<Vec<bool>> {
+    use std::collections::HashMap;
     let payloads = msgs
         .iter()
         .map(|m| super::json(&m.reply))
         .collect::<StoreResult<Vec<_>>>()?;
     let mut changed: HashMap<&str, bool> = HashMap::new();
-    let mut tx = conn.begin().await?;
     if insert {
         let rows: Vec<serde_json::Value> = msgs
             .iter()
@@ -258,7 +278,7 @@ async fn put_many_with(
         let added: Vec<(i64, String)> = sqlx::query_as(PUT_INSERT_SQL)
             .bind(super::json(&rows)?)
             .bind(ms(now))
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *conn)
             .await?;
         if !added.is_empty() {
             let due: HashMap<&str, i64> = msgs
@@ -275,7 +295,7 @@ async fn put_many_with(
                 .collect::<StoreResult<Vec<_>>>()?;
             sqlx::query(PUT_STATE_SQL)
                 .bind(super::json(&states)?)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
         for m in msgs {
@@ -298,7 +318,7 @@ async fn put_many_with(
         let revived: HashMap<String, i64> = sqlx::query_as(PUT_REVIVE_SQL)
             .bind(super::json(&wanted)?)
             .bind(states)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .map(|(id, key): (i64, String)| (key, id))
@@ -319,11 +339,10 @@ async fn put_many_with(
             }
             sqlx::query(PUT_CONTENT_SQL)
                 .bind(super::json(&content)?)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
     }
-    tx.commit().await?;
     Ok(msgs
         .iter()
         .map(|m| changed.get(m.dedupe_key.as_str()).copied().unwrap_or(false))

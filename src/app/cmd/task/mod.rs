@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 pub use buttons::{TaskButton, press};
-pub use pings::reschedule;
+pub use pings::{reschedule, schedule_new};
 pub use recurring::materialise_recurring;
 pub use view::{ListScope, autocomplete};
 
@@ -373,7 +373,7 @@ async fn assign(
                 .ok_or_else(|| StoreError::Corrupt("task insert".into()))?;
             ctx.log(tx, (Log::Task, id), "created", None).await?;
             let t = load(tx, ctx, id).await?;
-            reschedule(tx, &t, &ctx.guild, &ctx.app.config.tasks, ctx.now).await?;
+            schedule_new(tx, &t, &ctx.guild, &ctx.app.config.tasks, ctx.now, &covers).await?;
             Ok((t, covered))
         })
         .await?;

@@ -30,6 +30,19 @@ pub async fn reschedule(
         return Ok(());
     }
     let covers = tasks::covers(conn, guild.guild_id, now).await?;
+    schedule_new(conn, t, guild, cfg, now, &covers).await
+}
+
+/// Plans the pings of a task just created, which has none to cancel yet, with the covers the
+/// caller read in the same transaction (two statements fewer than [`reschedule`]).
+pub async fn schedule_new(
+    conn: &mut SqliteConnection,
+    t: &Task,
+    guild: &GuildSettings,
+    cfg: &crate::config::TaskConfig,
+    now: DateTime<Utc>,
+    covers: &[Cover],
+) -> Result<(), StoreError> {
     let plan = ping_plan(
         t.due_at,
         now,
@@ -42,7 +55,7 @@ pub async fn reschedule(
     // content.
     let planned: Vec<NewMessage> = plan
         .into_iter()
-        .map(|(kind, at)| ping(t, guild, &covers, kind, at))
+        .map(|(kind, at)| ping(t, guild, covers, kind, at))
         .collect();
     outbox::put_many(conn, &planned, now, &[outbox::OutboxState::Cancelled]).await?;
     // A reminder whose time has passed but which was planned in this episode and never went
@@ -53,7 +66,7 @@ pub async fn reschedule(
             .remind_before
             .iter()
             .filter(|d| t.due_at - **d < now)
-            .map(|d| ping(t, guild, &covers, PingKind::Before(*d), now))
+            .map(|d| ping(t, guild, covers, PingKind::Before(*d), now))
             .collect();
         outbox::revive_many(conn, &passed, now).await?;
     }

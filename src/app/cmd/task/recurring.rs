@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use super::view::{describe, headline, task_buttons};
-use super::{NOTE_MAX, TITLE_MAX, mapped, owner_mentions, reschedule};
+use super::{NOTE_MAX, TITLE_MAX, mapped, owner_mentions, schedule_new};
 use crate::app::input::{self, Assignee, checked_text, optional_text};
 use crate::app::{AppResult, Ctx, Invocation, UserError};
 use crate::domain::deadline::parse_duration;
@@ -309,7 +309,7 @@ async fn occurrence_task(
         due_at: now,
     };
     outbox::enqueue(tx, &msg, now).await?;
-    reschedule(tx, &t, guild, &app.config.tasks, now).await?;
+    schedule_new(tx, &t, guild, &app.config.tasks, now, &covers).await?;
     Ok(true)
 }
 

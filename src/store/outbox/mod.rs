@@ -185,8 +185,8 @@ pub async fn revive_many(
     put_many_with(conn, msgs, now, &[OutboxState::Cancelled], false).await
 }
 
-/// Adds the rows of new keys (when `insert`); a key already there whose row is in one of the
-/// `replace` states gets the new content, target and time and waits again.
+/// Adds the messages of `[[guild, key, nonce, source, target kind, target id, payload, due],
+/// …]` whose keys are new; returns their ids and keys (a key already there is for the revive).
 pub const PUT_INSERT_SQL: &str = "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
             j.value ->> 6, j.value ->> 7, ?2

@@ -33,8 +33,9 @@ pub async fn reschedule(
     schedule_new(conn, t, guild, cfg, now, &covers).await
 }
 
-/// Plans the pings of a task just created, which has none to cancel yet, with the covers the
-/// caller read in the same transaction (two statements fewer than [`reschedule`]).
+/// Plans the pings of a task with none pending: one just created (with the covers its command
+/// read in the same transaction: two statements fewer than [`reschedule`]), or one whose
+/// pending pings [`reschedule`] has just cancelled.
 pub async fn schedule_new(
     conn: &mut SqliteConnection,
     t: &Task,

@@ -192,23 +192,6 @@ impl App {
         out
     }
 
-    /// Remembers the display names of the members, roles and channels an invocation names, so
-    /// front-ends without a platform to ask (the shell, logs) can show them.
-    pub async fn remember_names(&self, guild_id: u64, inv: &Invocation) -> AppResult<()> {
-        let now = ms(self.clock.now());
-        let mut conn = self.conn().await?;
-        for v in inv.options.values() {
-            let (kind, id, name) = match v {
-                OptValue::User { id, name } => (NameKind::User, *id, name),
-                OptValue::Role { id, name } => (NameKind::Role, *id, name),
-                OptValue::Channel { id, name } => (NameKind::Channel, *id, name),
-                _ => continue,
-            };
-            names::remember(&mut conn, guild_id, kind, id, name, now).await?;
-        }
-        Ok(())
-    }
-
     /// The remembered names of some members, roles or channels (those not known are missing).
     pub async fn names_of(
         &self,
@@ -239,27 +222,40 @@ impl App {
         Ok(settings::get_or_init(&mut conn, guild_id, &self.config, ms(self.clock.now())).await?)
     }
 
-    async fn ctx<'a>(&'a self, origin: &'a Origin) -> AppResult<Ctx<'a>> {
-        // One connection for the settings and the name: each acquire from the pool is a hand-over
-        // to a connection's thread, and a connection just released is not back in the pool yet.
+    /// The context of a command, a click or a form from `origin`, remembering on the way the
+    /// display names of its actor and of the members, roles and channels it `names` (so
+    /// front-ends without a platform to ask, the shell and the logs, can show them). One
+    /// connection and, when no name changed, one statement: every acquire from the pool and
+    /// every statement is a hand-over to a connection's thread.
+    async fn ctx<'a>(
+        &'a self,
+        origin: &'a Origin,
+        names: &[(NameKind, u64, &str)],
+    ) -> AppResult<Ctx<'a>> {
         let mut conn = self.conn().await?;
         let now = self.clock.now();
-        let guild =
-            settings::get_or_init(&mut conn, origin.guild_id, &self.config, ms(now)).await?;
+        let guild_id = origin.guild_id;
+        let mut seen = vec![(
+            NameKind::User,
+            origin.actor.user_id,
+            origin.actor.name.as_str(),
+        )];
+        seen.extend_from_slice(names);
+        let wanted: Vec<(NameKind, u64)> = seen.iter().map(|(k, id, _)| (*k, *id)).collect();
+        let (guild, known) = match settings::get_with_names(&mut conn, guild_id, &wanted).await? {
+            Some(found) => found,
+            // The guild's first command: its settings are made from the defaults.
+            None => (
+                settings::get_or_init(&mut conn, guild_id, &self.config, ms(now)).await?,
+                Vec::new(),
+            ),
+        };
         let locale = origin.actor.locale_in(&guild);
         // Only a convenience for front-ends without a platform: a failure (a full disk) must
         // not stop the command, which says for itself whether it could save.
-        if let Err(e) = names::remember(
-            &mut conn,
-            origin.guild_id,
-            NameKind::User,
-            origin.actor.user_id,
-            &origin.actor.name,
-            ms(now),
-        )
-        .await
-        {
-            tracing::warn!(error = %e, "cannot remember the actor's name");
+        let stale = names::stale(&seen, &known);
+        if let Err(e) = names::remember_many(&mut conn, guild_id, &stale, ms(now)).await {
+            tracing::warn!(error = %e, "cannot remember the names of the actor and the options");
             self.health.store_failed(&e, now);
         }
         Ok(Ctx {
@@ -274,10 +270,17 @@ impl App {
     /// Runs a command. Never fails: every error becomes a polite reply in the user's language,
     /// and a failure of the disk is logged and said to have changed nothing.
     pub async fn handle(&self, origin: &Origin, inv: &Invocation) -> Reply {
-        if let Err(e) = self.remember_names(origin.guild_id, inv).await {
-            tracing::warn!(error = %e, "cannot remember the names an invocation gives");
-        }
-        self.answer(origin, &inv.path_str(), async |ctx| {
+        let names: Vec<(NameKind, u64, &str)> = inv
+            .options
+            .values()
+            .filter_map(|v| match v {
+                OptValue::User { id, name } => Some((NameKind::User, *id, name.as_str())),
+                OptValue::Role { id, name } => Some((NameKind::Role, *id, name.as_str())),
+                OptValue::Channel { id, name } => Some((NameKind::Channel, *id, name.as_str())),
+                _ => None,
+            })
+            .collect();
+        self.answer(origin, &names, &inv.path_str(), async |ctx| {
             inv.check(ctx.locale)?;
             access::check(ctx, &inv.path_str())?;
             cmd::run(ctx, inv).await
@@ -290,10 +293,11 @@ impl App {
     async fn answer(
         &self,
         origin: &Origin,
+        names: &[(NameKind, u64, &str)],
         what: &str,
         work: impl AsyncFnOnce(&Ctx<'_>) -> AppResult<Reply>,
     ) -> Reply {
-        match self.ctx(origin).await {
+        match self.ctx(origin, names).await {
             Ok(ctx) => work(&ctx)
                 .await
                 .unwrap_or_else(|e| self.error_reply(e, ctx.locale, what)),
@@ -303,7 +307,7 @@ impl App {
 
     /// Handles a button click whose id the core made (`task:done:42`).
     pub async fn press(&self, origin: &Origin, button_id: &str) -> Reply {
-        self.answer(origin, button_id, async |ctx| {
+        self.answer(origin, &[], button_id, async |ctx| {
             access::check_known(ctx, button_id)?;
             cmd::press(ctx, button_id).await
         })
@@ -317,7 +321,7 @@ impl App {
         form_id: &str,
         fields: &[(String, String)],
     ) -> Reply {
-        self.answer(origin, form_id, async |ctx| {
+        self.answer(origin, &[], form_id, async |ctx| {
             access::check_known(ctx, form_id)?;
             cmd::submit(ctx, form_id, fields).await
         })
@@ -331,7 +335,7 @@ impl App {
         inv: &Invocation,
         focused: &str,
     ) -> Vec<(String, String)> {
-        let result = match self.ctx(origin).await {
+        let result = match self.ctx(origin, &[]).await {
             Ok(ctx) => cmd::autocomplete(&ctx, inv, focused).await,
             Err(e) => Err(e),
         };

@@ -7,13 +7,68 @@ use super::{StoreResult, id_in, id_out};
 pub use crate::message::NameKind;
 
 /// How a kind is stored.
-fn kind_str(kind: NameKind) -> &'static str {
+pub(crate) fn kind_str(kind: NameKind) -> &'static str {
     match kind {
         NameKind::User => "user",
         NameKind::Role => "role",
         NameKind::Channel => "channel",
     }
 }
+
+/// The kind stored as `s`.
+pub(crate) fn kind_of(s: &str) -> Option<NameKind> {
+    [NameKind::User, NameKind::Role, NameKind::Channel]
+        .into_iter()
+        .find(|k| kind_str(*k) == s)
+}
+
+/// Of the names `seen` (kind, id, name), those not stored as they are in `known` (what
+/// [`super::settings::get_with_names`] read): new ids and changed names.
+pub fn stale<'a>(
+    seen: &[(NameKind, u64, &'a str)],
+    known: &[(NameKind, u64, String)],
+) -> Vec<(NameKind, u64, &'a str)> {
+    let mut out: Vec<(NameKind, u64, &'a str)> = Vec::new();
+    for &(kind, id, name) in seen {
+        let stored = known
+            .iter()
+            .any(|(k, i, n)| *k == kind && *i == id && n == name);
+        if !stored && !out.iter().any(|(k, i, _)| *k == kind && *i == id) {
+            out.push((kind, id, name));
+        }
+    }
+    out
+}
+
+/// Stores the names of several ids (kind, id, name) in one statement; a name already stored
+/// as it is is left alone. Of an id given twice, the last name stays.
+pub async fn remember_many(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    items: &[(NameKind, u64, &str)],
+    now_ms: i64,
+) -> StoreResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(&str, i64, &str)> = items
+        .iter()
+        .map(|(kind, id, name)| (kind_str(*kind), id_in(*id), *name))
+        .collect();
+    sqlx::query(REMEMBER_MANY_SQL)
+        .bind(id_in(guild_id))
+        .bind(super::json(&rows)?)
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// [`remember_many`]'s statement: `?1` the guild, `?2` `[[kind, id, name], …]`, `?3` now.
+const REMEMBER_MANY_SQL: &str = "INSERT INTO names (guild_id, kind, id, name, updated_at)
+     SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, ?3 FROM json_each(?2) AS j WHERE true
+     ON CONFLICT (guild_id, kind, id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+     WHERE names.name <> excluded.name";
 
 /// Remembers (or updates) the name of an id. Every command remembers its actor's name, and the
 /// name is almost always the one stored: that case only reads, so a command does not queue for

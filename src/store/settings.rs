@@ -10,6 +10,7 @@ use super::{StoreError, StoreResult, id_in, id_out};
 use crate::config::Config;
 use crate::domain::position::Position;
 use crate::i18n::Locale;
+use crate::message::NameKind;
 
 /// A guild's settings as the core uses them.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,15 +139,29 @@ pub async fn escalation_channels(
 /// array (every command reads the settings, and each statement is a round trip to SQLite's
 /// worker thread).
 pub async fn get(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Option<GuildSettings>> {
+    Ok(get_with_names(conn, guild_id, &[])
+        .await?
+        .map(|(settings, _)| settings))
+}
+
+/// The guild's settings, if it has any, with the remembered names of some members, roles or
+/// channels (those not known are missing), in the same statement: every command reads the
+/// settings and checks that its actor's name (and those its options give) are the ones stored.
+pub async fn get_with_names(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    wanted: &[(NameKind, u64)],
+) -> StoreResult<Option<(GuildSettings, Vec<(NameKind, u64, String)>)>> {
     use sqlx::Row;
-    let row = sqlx::query(
-        "SELECT timezone, locale, summary_channel, escalation_channel,
-                (SELECT json_group_array(json_array(position, role_id)) FROM guild_positions WHERE guild_id = ?1) AS positions
-         FROM guild_settings WHERE guild_id = ?1",
-    )
-    .bind(id_in(guild_id))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let wanted: Vec<(&str, i64)> = wanted
+        .iter()
+        .map(|(kind, id)| (super::names::kind_str(*kind), id_in(*id)))
+        .collect();
+    let row = sqlx::query(GET_WITH_NAMES_SQL)
+        .bind(id_in(guild_id))
+        .bind(super::json(&wanted)?)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -164,7 +179,18 @@ pub async fn get(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Opti
             .map_err(|_| StoreError::Corrupt(format!("position {p}")))?;
         map.insert(p, id_out(role));
     }
-    Ok(Some(GuildSettings {
+    let names: String = row.try_get("names")?;
+    let names: Vec<(String, i64, String)> = serde_json::from_str(&names)
+        .map_err(|e| StoreError::Corrupt(format!("names of guild {guild_id}: {e}")))?;
+    let names = names
+        .into_iter()
+        .map(|(kind, id, name)| {
+            let kind = super::names::kind_of(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("name kind {kind}")))?;
+            Ok((kind, id_out(id), name))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let settings = GuildSettings {
         guild_id,
         timezone: tz
             .parse()
@@ -175,8 +201,17 @@ pub async fn get(conn: &mut SqliteConnection, guild_id: u64) -> StoreResult<Opti
         summary_channel: summary.map(id_out),
         escalation_channel: escalation.map(id_out),
         positions: map,
-    }))
+    };
+    Ok(Some((settings, names)))
 }
+
+/// [`get_with_names`]'s statement: `?1` the guild, `?2` the names wanted as `[[kind, id], …]`.
+pub const GET_WITH_NAMES_SQL: &str = "SELECT timezone, locale, summary_channel, escalation_channel,
+        (SELECT json_group_array(json_array(position, role_id)) FROM guild_positions WHERE guild_id = ?1) AS positions,
+        (SELECT json_group_array(json_array(n.kind, n.id, n.name))
+         FROM json_each(?2) AS j
+         JOIN names AS n ON n.guild_id = ?1 AND n.kind = j.value ->> 0 AND n.id = j.value ->> 1) AS names
+     FROM guild_settings WHERE guild_id = ?1";
 
 /// Applies a `/setup` change in one transaction.
 pub async fn update(

@@ -395,3 +395,93 @@ async fn status_says_when_discord_refused_the_commands() {
         "{out}"
     );
 }
+
+/// Every command remembers the display names of its actor and of the members, roles and
+/// channels its options name (read with the settings in one statement, written only when one
+/// is new or changed), in the guild it came from; a click remembers its actor's.
+#[tokio::test]
+async fn commands_remember_the_names_of_their_actor_and_options() {
+    use crate::support::core::{actor, origin_in, text_opt};
+    use storeops::app::{Invocation, OptValue};
+    use storeops::domain::position::Position;
+    use storeops::message::NameKind;
+    let t = TestApp::new().await;
+    let names = async |guild: u64, kind: NameKind, ids: &[u64]| {
+        let got = t.app.names_of(guild, kind, ids).await.expect("names");
+        ids.iter()
+            .map(|id| got.get(id).cloned())
+            .collect::<Vec<_>>()
+    };
+    let assign = |bob: &str, role: &str, channel: &str| {
+        Invocation::new("task assign")
+            .with("title", text_opt("Count boxes"))
+            .with("due", text_opt("in 2h"))
+            .with(
+                "user",
+                OptValue::User {
+                    id: 42,
+                    name: bob.into(),
+                },
+            )
+            .with(
+                "role",
+                OptValue::Role {
+                    id: 43,
+                    name: role.into(),
+                },
+            )
+            .with(
+                "channel",
+                OptValue::Channel {
+                    id: 44,
+                    name: channel.into(),
+                },
+            )
+    };
+    let mut amy = actor("amy", &[Position::Manager], "en-US");
+    let amy_id = amy.user_id;
+    // The first command of a guild nobody set up: its settings are made on the way.
+    t.app
+        .handle(&origin_in(7, amy.clone()), &assign("bob", "Packers", "ops"))
+        .await;
+    assert_eq!(
+        names(7, NameKind::User, &[amy_id, 42]).await,
+        [Some("amy".into()), Some("bob".into())]
+    );
+    assert_eq!(
+        names(7, NameKind::Role, &[43]).await,
+        [Some("Packers".into())]
+    );
+    assert_eq!(
+        names(7, NameKind::Channel, &[44]).await,
+        [Some("ops".into())]
+    );
+    // Names kept per guild, and by kind: id 42 as a role is another thing.
+    assert_eq!(names(8, NameKind::User, &[42]).await, [None]);
+    assert_eq!(names(7, NameKind::Role, &[42]).await, [None]);
+
+    // A changed name replaces the stored one; the others stay.
+    amy.name = "Amy Li".into();
+    t.app
+        .handle(
+            &origin_in(7, amy.clone()),
+            &assign("bobby", "Packers", "ops"),
+        )
+        .await;
+    assert_eq!(
+        names(7, NameKind::User, &[amy_id, 42]).await,
+        [Some("Amy Li".into()), Some("bobby".into())]
+    );
+    assert_eq!(
+        names(7, NameKind::Role, &[43]).await,
+        [Some("Packers".into())]
+    );
+
+    // A click with no options remembers its actor.
+    amy.name = "amy".into();
+    t.app.press(&origin_in(7, amy), "task:done:999").await;
+    assert_eq!(
+        names(7, NameKind::User, &[amy_id]).await,
+        [Some("amy".into())]
+    );
+}

@@ -192,6 +192,34 @@ impl App {
         out
     }
 
+    /// The guild's settings with the remembered names of some members, roles or channels (those
+    /// not known are missing), in one statement: what a front-end without a platform to ask
+    /// (the shell) reads to show a reply's times and mentions.
+    pub async fn guild_with_names(
+        &self,
+        guild_id: u64,
+        wanted: &[(NameKind, u64)],
+    ) -> AppResult<(
+        GuildSettings,
+        std::collections::HashMap<(NameKind, u64), String>,
+    )> {
+        let mut conn = self.conn().await?;
+        match settings::get_with_names(&mut conn, guild_id, wanted).await? {
+            Some((guild, names)) => Ok((
+                guild,
+                names
+                    .into_iter()
+                    .map(|(kind, id, name)| ((kind, id), name))
+                    .collect(),
+            )),
+            None => {
+                let now = ms(self.clock.now());
+                let guild = settings::get_or_init(&mut conn, guild_id, &self.config, now).await?;
+                Ok((guild, Default::default()))
+            }
+        }
+    }
+
     /// The remembered names of some members, roles or channels (those not known are missing).
     pub async fn names_of(
         &self,
@@ -270,6 +298,12 @@ impl App {
     /// Runs a command. Never fails: every error becomes a polite reply in the user's language,
     /// and a failure of the disk is logged and said to have changed nothing.
     pub async fn handle(&self, origin: &Origin, inv: &Invocation) -> Reply {
+        self.handle_localized(origin, inv).await.0
+    }
+
+    /// [`App::handle`], with the language the reply is in (the actor's, else the guild's), for
+    /// a front-end that writes words of its own around it without reading the settings again.
+    pub async fn handle_localized(&self, origin: &Origin, inv: &Invocation) -> (Reply, Locale) {
         let names: Vec<(NameKind, u64, &str)> = inv
             .options
             .values()
@@ -296,17 +330,28 @@ impl App {
         names: &[(NameKind, u64, &str)],
         what: &str,
         work: impl AsyncFnOnce(&Ctx<'_>) -> AppResult<Reply>,
-    ) -> Reply {
+    ) -> (Reply, Locale) {
         match self.ctx(origin, names).await {
-            Ok(ctx) => work(&ctx)
-                .await
-                .unwrap_or_else(|e| self.error_reply(e, ctx.locale, what)),
-            Err(e) => self.error_reply(e, self.fallback_locale(origin), what),
+            Ok(ctx) => {
+                let reply = work(&ctx)
+                    .await
+                    .unwrap_or_else(|e| self.error_reply(e, ctx.locale, what));
+                (reply, ctx.locale)
+            }
+            Err(e) => {
+                let locale = self.fallback_locale(origin);
+                (self.error_reply(e, locale, what), locale)
+            }
         }
     }
 
     /// Handles a button click whose id the core made (`task:done:42`).
     pub async fn press(&self, origin: &Origin, button_id: &str) -> Reply {
+        self.press_localized(origin, button_id).await.0
+    }
+
+    /// [`App::press`], with the language the reply is in (see [`App::handle_localized`]).
+    pub async fn press_localized(&self, origin: &Origin, button_id: &str) -> (Reply, Locale) {
         self.answer(origin, &[], button_id, async |ctx| {
             access::check_known(ctx, button_id)?;
             cmd::press(ctx, button_id).await
@@ -326,6 +371,7 @@ impl App {
             cmd::submit(ctx, form_id, fields).await
         })
         .await
+        .0
     }
 
     /// Suggestions (value, label) for the option `focused` while the user types.

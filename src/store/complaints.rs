@@ -88,11 +88,15 @@ fn decode(r: &SqliteRow) -> StoreResult<Complaint> {
     })
 }
 
-/// Saves a new complaint; its id.
-pub async fn insert(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+/// Stores a new complaint with its "logged" history entry (by whoever logged it, when it was
+/// logged); returns its id. One round trip: the entry is a second statement in the same call.
+pub async fn create(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<i64> {
+    // All rows, not `fetch_one`: that stops after the first row, before the second statement.
+    let ids: Vec<(i64,)> = sqlx::query_as(
         "INSERT INTO complaints (guild_id, order_no, platform, category, severity, customer, summary, description, attachments, owner_id, logged_by, channel_id, linked_to, created_at, deadline_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id;
+         INSERT INTO complaint_events (complaint_id, at, actor_id, kind, detail)
+         VALUES (last_insert_rowid(), ?14, ?11, 'logged', NULL)",
     )
     .bind(id_in(c.guild_id))
     .bind(&c.order_no)
@@ -109,9 +113,11 @@ pub async fn insert(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<i
     .bind(c.linked_to)
     .bind(ms(c.created_at))
     .bind(ms(c.deadline_at))
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await?;
-    Ok(id)
+    ids.first()
+        .map(|r| r.0)
+        .ok_or_else(|| StoreError::Corrupt("a stored complaint returned no id".into()))
 }
 
 /// A complaint of the guild.

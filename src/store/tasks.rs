@@ -63,32 +63,45 @@ pub struct NewTask {
     pub recurring: Option<(i64, DateTime<Utc>)>,
 }
 
-/// Creates a task; returns None when the recurring occurrence already has one.
-pub async fn insert(
+/// Creates a task with its "created" history entry by `by`, and returns it as stored; None
+/// when the recurring occurrence already has one (then nothing is written). One round trip:
+/// the entry is added by a second statement in the same call, for the row the first one
+/// inserted (`changes()` is 0 when it inserted none).
+pub async fn create(
     conn: &mut SqliteConnection,
     t: &NewTask,
     now: DateTime<Utc>,
-) -> StoreResult<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as(
+    by: u64,
+) -> StoreResult<Option<Task>> {
+    let rows: Vec<SqliteRow> = sqlx::query(AssertSqlSafe(create_sql()))
+        .bind(id_in(t.template.guild_id))
+        .bind(&t.template.title)
+        .bind(&t.template.note)
+        .bind(t.template.priority.key())
+        .bind(t.assignee_id.map(id_in))
+        .bind(t.template.position.map(|p| p.key()))
+        .bind(id_in(t.template.assigner_id))
+        .bind(id_in(t.template.channel_id))
+        .bind(ms(t.due_at))
+        .bind(t.recurring.map(|r| r.0))
+        .bind(t.recurring.map(|r| ms(r.1)))
+        .bind(ms(now))
+        .bind(id_in(by))
+        // All rows, not `fetch_optional`: that stops after the first, before the second statement.
+        .fetch_all(conn)
+        .await?;
+    rows.first().map(decode).transpose()
+}
+
+/// [`create`]'s two statements.
+pub fn create_sql() -> String {
+    format!(
         "INSERT INTO tasks (guild_id, title, note, priority, assignee_id, position, assigner_id, channel_id, due_at, recurring_id, occurrence_at, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
-         ON CONFLICT DO NOTHING RETURNING id",
+         ON CONFLICT DO NOTHING RETURNING {COLUMNS};
+         INSERT INTO task_events (task_id, at, actor_id, kind, detail)
+         SELECT last_insert_rowid(), ?12, ?13, 'created', NULL WHERE changes() = 1"
     )
-    .bind(id_in(t.template.guild_id))
-    .bind(&t.template.title)
-    .bind(&t.template.note)
-    .bind(t.template.priority.key())
-    .bind(t.assignee_id.map(id_in))
-    .bind(t.template.position.map(|p| p.key()))
-    .bind(id_in(t.template.assigner_id))
-    .bind(id_in(t.template.channel_id))
-    .bind(ms(t.due_at))
-    .bind(t.recurring.map(|r| r.0))
-    .bind(t.recurring.map(|r| ms(r.1)))
-    .bind(ms(now))
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| r.0))
 }
 
 /// A task of the guild.

@@ -170,11 +170,17 @@ impl Shell {
         if let Some(control) = line.strip_prefix(':') {
             out.text = self.control(control, &mut out.quit).await;
         } else {
-            let locale = self.locale().await;
-            let reply = match parse_line(line, &self.app, SHELL_GUILD).await {
-                Ok(parse::Parsed::Command(inv)) => self.app.handle(&self.origin(), &inv).await,
-                Ok(parse::Parsed::Press(id)) => self.app.press(&self.origin(), &id).await,
-                Err(e) => crate::app::Reply::error(e.render(locale)),
+            // The core says which language its reply is in (read with the settings it needed
+            // anyway); only a line that does not parse needs them read here.
+            let (reply, locale) = match parse_line(line, &self.app, SHELL_GUILD).await {
+                Ok(parse::Parsed::Command(inv)) => {
+                    self.app.handle_localized(&self.origin(), &inv).await
+                }
+                Ok(parse::Parsed::Press(id)) => self.app.press_localized(&self.origin(), &id).await,
+                Err(e) => {
+                    let locale = self.locale().await;
+                    (crate::app::Reply::error(e.render(locale)), locale)
+                }
             };
             out.text = render::reply_text(&self.app, SHELL_GUILD, &reply, locale).await;
             for line in self.save_attachments(&reply, locale) {

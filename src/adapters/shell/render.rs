@@ -11,30 +11,22 @@ use crate::message::NameKind;
 use crate::message::Reply;
 
 /// Replaces markup in `text` with the guild's local times and the remembered names (read
-/// in one statement per kind of mention).
+/// with the guild's zone in one statement).
 pub async fn markup(app: &App, guild_id: u64, text: &str, locale: Locale) -> String {
-    let tz = app
-        .guild(guild_id)
-        .await
-        .map(|g| g.timezone)
-        .unwrap_or(app.config.defaults.timezone);
-    let now = app.clock.now();
     let tokens = tokens(text);
-    let mut names = std::collections::HashMap::new();
-    for kind in [NameKind::User, NameKind::Role, NameKind::Channel] {
-        let ids: Vec<u64> = tokens
-            .iter()
-            .filter_map(|(_, inner)| mention(inner).filter(|m| m.0 == kind).map(|m| m.2))
-            .collect();
-        if ids.is_empty() {
-            continue;
+    let wanted: Vec<(NameKind, u64)> = tokens
+        .iter()
+        .filter_map(|(_, inner)| mention(inner).map(|m| (m.0, m.2)))
+        .collect();
+    // A name that cannot be read is shown as its id, as an unknown one is, and logged.
+    let (tz, names) = match app.guild_with_names(guild_id, &wanted).await {
+        Ok((guild, names)) => (guild.timezone, names),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the zone and the names a reply mentions");
+            (app.config.defaults.timezone, Default::default())
         }
-        // A name that cannot be read is shown as its id, as an unknown one is, and logged.
-        match app.names_of(guild_id, kind, &ids).await {
-            Ok(found) => names.extend(found.into_iter().map(|(id, n)| ((kind, id), n))),
-            Err(e) => tracing::warn!(error = %e, "cannot read the names a reply mentions"),
-        }
-    }
+    };
+    let now = app.clock.now();
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (range, inner) in tokens {

@@ -187,15 +187,31 @@ pub async fn revive_many(
 
 /// Adds the messages of `[[guild, key, nonce, source, target kind, target id, payload, due],
 /// …]` whose keys are new; returns their ids and keys (a key already there is for the revive).
-pub const PUT_INSERT_SQL: &str = "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
+macro_rules! put_insert_sql {
+    () => {
+        "INSERT INTO outbox_message (guild_id, dedupe_key, nonce, source, target_kind, target_id, payload, due_at, created_at)
      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
             j.value ->> 6, j.value ->> 7, ?2
      FROM json_each(?1) AS j WHERE true
      ON CONFLICT (dedupe_key) DO NOTHING
-     RETURNING id, dedupe_key";
-/// The state rows of the messages just added: `[[id, available_at], …]`.
-const PUT_STATE_SQL: &str = "INSERT INTO outbox_state (available_at, id)
-     SELECT j.value ->> 1, j.value ->> 0 FROM json_each(?1) AS j";
+     RETURNING id, dedupe_key"
+    };
+}
+/// [`put_insert_sql`] alone, for the query-plan test.
+pub const PUT_INSERT_SQL: &str = put_insert_sql!();
+/// [`put_insert_sql`], then the state rows of the messages it added (pending from their due
+/// time), in one call: the rows one statement inserts get consecutive ids ending at
+/// `last_insert_rowid()` (a table without AUTOINCREMENT gives each new row the largest id + 1),
+/// and `changes()` says how many. Each state row returns its id, and [`put_rows`] checks that
+/// they are the ids added.
+const PUT_INSERT_WITH_STATE_SQL: &str = concat!(
+    put_insert_sql!(),
+    ";
+     INSERT INTO outbox_state (available_at, id)
+     SELECT m.due_at, m.id FROM outbox_message AS m
+     WHERE m.id > last_insert_rowid() - changes() AND m.id <= last_insert_rowid()
+     RETURNING id"
+);
 /// Revives the rows of `[[key, available_at], …]` that are in one of the states `?2`.
 pub const PUT_REVIVE_SQL: &str = "UPDATE outbox_state SET state = 'pending', available_at = r.at, attempts = 0, last_error = NULL,
             lease_owner = NULL, lease_until = NULL
@@ -275,28 +291,30 @@ async fn put_rows(
                 ])
             })
             .collect();
-        let added: Vec<(i64, String)> = sqlx::query_as(PUT_INSERT_SQL)
+        // All rows of both statements: (id, key) of each message added, then (id) of each
+        // state row.
+        let rows: Vec<sqlx::sqlite::SqliteRow> = sqlx::query(PUT_INSERT_WITH_STATE_SQL)
             .bind(super::json(&rows)?)
             .bind(ms(now))
             .fetch_all(&mut *conn)
             .await?;
-        if !added.is_empty() {
-            let due: HashMap<&str, i64> = msgs
-                .iter()
-                .map(|m| (m.dedupe_key.as_str(), ms(m.due_at)))
-                .collect();
-            let states = added
-                .iter()
-                .map(|(id, key)| {
-                    due.get(key.as_str())
-                        .map(|at| [*id, *at])
-                        .ok_or_else(|| StoreError::Corrupt(format!("outbox key {key}")))
-                })
-                .collect::<StoreResult<Vec<_>>>()?;
-            sqlx::query(PUT_STATE_SQL)
-                .bind(super::json(&states)?)
-                .execute(&mut *conn)
-                .await?;
+        let mut added: Vec<(i64, String)> = Vec::new();
+        let mut states: Vec<i64> = Vec::new();
+        for r in &rows {
+            use sqlx::Row;
+            if r.len() == 2 {
+                added.push((r.try_get(0)?, r.try_get(1)?));
+            } else {
+                states.push(r.try_get(0)?);
+            }
+        }
+        let mut ids: Vec<i64> = added.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        states.sort_unstable();
+        if ids != states {
+            return Err(StoreError::Corrupt(format!(
+                "outbox: messages {ids:?} added with state rows {states:?}"
+            )));
         }
         for m in msgs {
             if added.iter().any(|(_, key)| *key == m.dedupe_key) {

@@ -141,3 +141,86 @@ async fn recurring_tasks_are_created_once_per_occurrence_listed_and_stopped() {
     let out = run(&mut sh, "/task recurring stop:1").await;
     assert!(out.contains("There is no recurring task 1"), "{out}");
 }
+
+/// `tasks::create` adds the task and its "created" entry in one call: the entry goes to the
+/// task just made (not to the one made before it), and an occurrence that already has its task
+/// makes neither a second task nor a second entry.
+#[tokio::test]
+async fn a_created_task_gets_one_history_entry_and_a_repeated_occurrence_none() {
+    use storeops::domain::recurrence::End;
+    use storeops::domain::task::Priority;
+    use storeops::store::events::{self, Log};
+    use storeops::store::tasks::{self, NewTask, Recurring, TaskTemplate};
+    let t = TestApp::new().await;
+    let now = t.clock_now();
+    let template = TaskTemplate {
+        guild_id: 1,
+        title: "Check the chat records".into(),
+        note: None,
+        priority: Priority::Normal,
+        position: None,
+        assigner_id: 7,
+        channel_id: 3,
+    };
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let def = Recurring {
+        id: 0,
+        template: template.clone(),
+        user_id: Some(8),
+        schedule: "daily 18:00".into(),
+        due_minutes: 60,
+        next_at: Some(now),
+        end: End::Never,
+        made: 0,
+    };
+    let rid = tasks::add_recurring(&mut conn, &def, now)
+        .await
+        .expect("definition");
+    let one_off = NewTask {
+        template: template.clone(),
+        assignee_id: Some(8),
+        due_at: now + Duration::hours(2),
+        recurring: None,
+    };
+    let occurrence = NewTask {
+        recurring: Some((rid, now)),
+        ..one_off.clone()
+    };
+    let first = tasks::create(&mut conn, &one_off, now, 7)
+        .await
+        .expect("create")
+        .expect("new");
+    let second = tasks::create(&mut conn, &occurrence, now, 9)
+        .await
+        .expect("create")
+        .expect("new");
+    assert_ne!(first.id, second.id);
+    assert_eq!(second.due_at, occurrence.due_at);
+    assert_eq!(second.assignee_id, Some(8));
+    let again = tasks::create(&mut conn, &occurrence, now, 9)
+        .await
+        .expect("create");
+    assert!(again.is_none(), "the occurrence has its task already");
+    let history = async |conn: &mut sqlx::SqliteConnection, id: i64| {
+        events::page(conn, Log::Task, id, (0, 50))
+            .await
+            .expect("history")
+            .into_iter()
+            .map(|e| (e.kind, e.actor_id))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        history(&mut conn, first.id).await,
+        [("created".to_string(), 7)]
+    );
+    assert_eq!(
+        history(&mut conn, second.id).await,
+        [("created".to_string(), 9)]
+    );
+    let (tasks_n, events_n): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM tasks), (SELECT COUNT(*) FROM task_events)")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("counts");
+    assert_eq!((tasks_n, events_n), (2, 2));
+}

@@ -383,12 +383,12 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
                 amount: None,
                 episode: 1,
             };
-            c.id = complaints::insert(tx, &c).await?;
-            ctx.log(tx, (Log::Complaint, c.id), "logged", None).await?;
+            c.id = complaints::create(tx, &c).await?;
             if c.severity == Severity::Serious {
                 alert_managers(tx, ctx, &c).await?;
             }
-            reschedule(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
+            // Its source is new: no ping of it is waiting to be cancelled.
+            pings::schedule_new(tx, &c, &ctx.guild, &ctx.app.config.complaints, ctx.now).await?;
             Ok(c)
         })
         .await?;
@@ -719,15 +719,11 @@ async fn return_visit(
             .within(ctx.now + Duration::days(days), ctx.guild.timezone),
         recurring: None,
     };
-    let Some(tid) = tasks::insert(tx, &task, ctx.now).await? else {
+    let Some(t) = tasks::create(tx, &task, ctx.now, ctx.origin.actor.user_id).await? else {
         return Ok(None);
     };
-    ctx.log(tx, (Log::Task, tid), "created", None).await?;
-    let t = tasks::get(tx, c.guild_id, tid).await?;
-    if let Some(t) = &t {
-        super::task::reschedule(tx, t, &ctx.guild, &ctx.app.config.tasks, ctx.now).await?;
-    }
-    Ok(t)
+    super::task::reschedule(tx, &t, &ctx.guild, &ctx.app.config.tasks, ctx.now).await?;
+    Ok(Some(t))
 }
 
 /// The currency a complaint's money is paid in: that of the guild's shops on its platform when

@@ -25,6 +25,18 @@ pub async fn reschedule(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     outbox::cancel_source(conn, &c.source()).await?;
+    schedule_new(conn, c, guild, cfg, now).await
+}
+
+/// Plans the pings of a complaint that has none waiting: one just logged (then nothing is
+/// there to cancel), or after [`reschedule`] cancelled them.
+pub async fn schedule_new(
+    conn: &mut SqliteConnection,
+    c: &Complaint,
+    guild: &GuildSettings,
+    cfg: &crate::config::ComplaintConfig,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     if !c.open {
         return Ok(());
     }

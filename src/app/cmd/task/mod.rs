@@ -368,11 +368,9 @@ async fn assign(
                 due_at: due,
                 recurring: None,
             };
-            let id = tasks::insert(tx, &new, ctx.now)
+            let t = tasks::create(tx, &new, ctx.now, me)
                 .await?
                 .ok_or_else(|| StoreError::Corrupt("task insert".into()))?;
-            ctx.log(tx, (Log::Task, id), "created", None).await?;
-            let t = load(tx, ctx, id).await?;
             schedule_new(tx, &t, &ctx.guild, &ctx.app.config.tasks, ctx.now, &covers).await?;
             Ok((t, covered))
         })

@@ -13,7 +13,6 @@ use crate::domain::schedule::{Schedule, parse_schedule};
 use crate::domain::task::{Priority, cover_at};
 use crate::i18n::duration_text;
 use crate::message::{self, Reply, Severity, Target, escape_user_text};
-use crate::store::events::{self, Entry, Log};
 use crate::store::outbox::{self, NewMessage};
 use crate::store::tasks::{self, NewTask, Recurring, TaskTemplate};
 use crate::tr;
@@ -278,17 +277,7 @@ async fn occurrence_task(
         due_at: occurrence + Duration::minutes(d.due_minutes),
         recurring: Some((d.id, occurrence)),
     };
-    let Some(id) = tasks::insert(tx, &new, now).await? else {
-        return Ok(false);
-    };
-    events::add(
-        tx,
-        Log::Task,
-        id,
-        Entry::new(now, d.template.assigner_id, "created", None),
-    )
-    .await?;
-    let Some(t) = tasks::get(tx, d.template.guild_id, id).await? else {
+    let Some(t) = tasks::create(tx, &new, now, d.template.assigner_id).await? else {
         return Ok(false);
     };
     // Announce the new task to its owner, then plan its pings.

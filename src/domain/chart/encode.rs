@@ -113,20 +113,22 @@ fn deflate_piece(
     }
 }
 
+/// The RGB pixels of a chart's PNG (for the tests: the chart's and this module's).
+#[cfg(test)]
+pub(super) fn decode(png: &[u8]) -> Vec<u8> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .expect("png header");
+    let mut rgb = vec![0; reader.output_buffer_size().expect("buffer size")];
+    let info = reader.next_frame(&mut rgb).expect("png frame");
+    assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
+    rgb.truncate(info.buffer_size());
+    rgb
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn decode(png: &[u8]) -> Vec<u8> {
-        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
-            .read_info()
-            .expect("png header");
-        let mut rgb = vec![0; reader.output_buffer_size().expect("buffer size")];
-        let info = reader.next_frame(&mut rgb).expect("png frame");
-        assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
-        rgb.truncate(info.buffer_size());
-        rgb
-    }
 
     /// The pieces (each ended by a full flush) make one stream that decodes to the pixels,
     /// whatever they hold: noise (no piece compresses, so the output outgrows what was

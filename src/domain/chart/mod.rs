@@ -659,6 +659,7 @@ fn trim_decimals(v: f64, places: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::encode::decode;
     use super::*;
     use std::collections::HashSet;
 
@@ -687,17 +688,6 @@ mod tests {
             pace_label: "target pace".into(),
             no_data: "no data".into(),
         }
-    }
-
-    fn decode(png: &[u8]) -> Vec<u8> {
-        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
-            .read_info()
-            .expect("png header");
-        let mut rgb = vec![0; reader.output_buffer_size().expect("buffer size")];
-        let info = reader.next_frame(&mut rgb).expect("png frame");
-        assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
-        rgb.truncate(info.buffer_size());
-        rgb
     }
 
     struct Image {

@@ -88,15 +88,19 @@ fn decode(r: &SqliteRow) -> StoreResult<Complaint> {
     })
 }
 
-/// Stores a new complaint with its "logged" history entry (by whoever logged it, when it was
-/// logged); returns its id. One round trip: the entry is a second statement in the same call.
-pub async fn create(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<i64> {
+/// Stores a new complaint, linked to the first complaint on the same order if there is one
+/// (`c.linked_to` is not read), with its "logged" history entry (by whoever logged it, when it
+/// was logged); returns its id and the complaint it is linked to. One round trip: the link is
+/// looked up inside the insert, and the entry is a second statement in the same call.
+pub async fn create(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<(i64, Option<i64>)> {
     // All rows, not `fetch_one`: that stops after the first row, before the second statement.
-    let ids: Vec<(i64,)> = sqlx::query_as(
+    let ids: Vec<(i64, Option<i64>)> = sqlx::query_as(
         "INSERT INTO complaints (guild_id, order_no, platform, category, severity, customer, summary, description, attachments, owner_id, logged_by, channel_id, linked_to, created_at, deadline_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                 (SELECT MIN(id) FROM complaints WHERE guild_id = ?1 AND order_no = ?2), ?13, ?14)
+         RETURNING id, linked_to;
          INSERT INTO complaint_events (complaint_id, at, actor_id, kind, detail)
-         VALUES (last_insert_rowid(), ?14, ?11, 'logged', NULL)",
+         VALUES (last_insert_rowid(), ?13, ?11, 'logged', NULL)",
     )
     .bind(id_in(c.guild_id))
     .bind(&c.order_no)
@@ -110,13 +114,12 @@ pub async fn create(conn: &mut SqliteConnection, c: &Complaint) -> StoreResult<i
     .bind(c.owner_id.map(id_in))
     .bind(id_in(c.logged_by))
     .bind(id_in(c.channel_id))
-    .bind(c.linked_to)
     .bind(ms(c.created_at))
     .bind(ms(c.deadline_at))
     .fetch_all(conn)
     .await?;
     ids.first()
-        .map(|r| r.0)
+        .copied()
         .ok_or_else(|| StoreError::Corrupt("a stored complaint returned no id".into()))
 }
 
@@ -159,20 +162,6 @@ pub async fn serious_logged_from(
     .await?;
     let list = rows.iter().map(decode).collect::<StoreResult<Vec<_>>>()?;
     Ok((list, total))
-}
-
-/// The first complaint on an order, if any.
-pub async fn first_on_order(
-    conn: &mut SqliteConnection,
-    guild_id: u64,
-    order_no: &str,
-) -> StoreResult<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT MIN(id) FROM complaints WHERE guild_id = ?1 AND order_no = ?2 HAVING MIN(id) IS NOT NULL")
-        .bind(id_in(guild_id))
-        .bind(order_no)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| r.0))
 }
 
 /// Sets the owner; the revision moves on so pings are replanned.

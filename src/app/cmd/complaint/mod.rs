@@ -358,8 +358,6 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
     let deadline_at = ctx.now + limit(ctx, new.severity);
     let c = ctx
         .write(async |tx| {
-            let linked_to =
-                complaints::first_on_order(tx, ctx.guild.guild_id, &new.order_no).await?;
             let mut c = Complaint {
                 id: 0,
                 guild_id: ctx.guild.guild_id,
@@ -375,7 +373,7 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
                 owner_id: owner,
                 logged_by: me,
                 channel_id: ctx.origin.channel_id,
-                linked_to,
+                linked_to: None,
                 created_at: ctx.now,
                 deadline_at,
                 resolved_at: None,
@@ -383,7 +381,7 @@ async fn log(ctx: &Ctx<'_>, new: NewComplaint) -> AppResult<Reply> {
                 amount: None,
                 episode: 1,
             };
-            c.id = complaints::create(tx, &c).await?;
+            (c.id, c.linked_to) = complaints::create(tx, &c).await?;
             if c.severity == Severity::Serious {
                 alert_managers(tx, ctx, &c).await?;
             }

@@ -53,7 +53,7 @@ fn encode(pixels: &[u8]) -> Vec<u8> {
 /// measured in this profile (whole-program LTO re-optimises the codec crates at the binary's
 /// opt-level): median time and size of each, and whether it decodes back to the same pixels.
 /// The first is the chart's own (`chart::encode_png`: the "up" filter, level 3 in pieces of
-/// 10 rows); the others are the png crate's encoder as one stream.
+/// 21 rows); the others are the png crate's encoder as one stream.
 fn compare_encoders(pixels: &[u8], runs: usize) {
     use png::{DeflateCompression as D, Filter as F};
     let png_crate = |filter: F, deflate: D| {

@@ -84,19 +84,7 @@ pub async fn remember(
     if name_of(&mut *conn, guild_id, kind, id).await?.as_deref() == Some(name) {
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO names (guild_id, kind, id, name, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (guild_id, kind, id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
-         WHERE names.name <> excluded.name",
-    )
-    .bind(id_in(guild_id))
-    .bind(kind_str(kind))
-    .bind(id_in(id))
-    .bind(name)
-    .bind(now_ms)
-    .execute(conn)
-    .await?;
-    Ok(())
+    remember_many(conn, guild_id, &[(kind, id, name)], now_ms).await
 }
 
 /// The remembered name of an id.

@@ -248,9 +248,11 @@ fn main() {
         let mut png = Vec::new();
         for i in 0..runs + 3 {
             let t0 = Instant::now();
-            let r = summary::daily(&app, &guild, yesterday, now, guild.locale)
+            let mut conn = app.conn().await.expect("connection");
+            let r = summary::daily(&app, &mut conn, &guild, yesterday, now, guild.locale)
                 .await
                 .expect("summary");
+            drop(conn);
             let took = t0.elapsed().as_secs_f64() * 1e3;
             assert_eq!(r.attachments.len(), 1, "the chart is attached");
             png = r.attachments[0].bytes.clone();

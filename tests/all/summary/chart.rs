@@ -68,6 +68,7 @@ async fn the_summary_chart_is_a_png_of_the_expected_size() {
     let guild = t.app.guild(1).await.expect("guild");
     let r = storeops::app::cmd::summary::daily(
         &t.app,
+        &mut t.app.conn().await.expect("connection"),
         &guild,
         date("2026-11-22"),
         t.clock_now(),

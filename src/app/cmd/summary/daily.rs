@@ -279,13 +279,13 @@ fn field(name: String, lines: Vec<String>) -> Field {
 /// Builds the morning summary of `date` (the day it reports on: yesterday, normally).
 pub async fn daily(
     app: &App,
+    conn: &mut sqlx::SqliteConnection,
     guild: &GuildSettings,
     date: NaiveDate,
     now: DateTime<Utc>,
     l: Locale,
 ) -> Result<Reply, StoreError> {
-    let mut conn = app.conn().await?;
-    let shops = data::shops(&mut conn, guild.guild_id).await?;
+    let shops = data::shops(conn, guild.guild_id).await?;
     let ids: Vec<i64> = shops.iter().map(|s| s.id).collect();
     let mut r = Reply::titled(tr!(
         l,
@@ -303,14 +303,16 @@ pub async fn daily(
         r.lines.push(l.t("summary-no-shops"));
     }
     let days = [date, date - Duration::days(1), date - Duration::days(7)];
-    let rows = morning::days(&mut conn, &ids, &days).await?;
-    let series = morning::paid_series(
-        &mut conn,
-        &ids,
-        date - Duration::days(WINDOW_DAYS - 1),
-        date,
-    )
-    .await?;
+    let rows = morning::days(conn, &ids, &days).await?;
+    let series =
+        morning::paid_series(conn, &ids, date - Duration::days(WINDOW_DAYS - 1), date).await?;
+    // The chart needs only these amounts: it is drawn while the rest is read.
+    let drawing = if shops.is_empty() {
+        None
+    } else {
+        let trend = month::trend(conn, l, &shops, &series, date).await?;
+        Some(month::draw(trend))
+    };
 
     // 1. Alerts; 2. one line per shop and the totals per currency.
     let mut alerts = Vec::new();
@@ -340,7 +342,7 @@ pub async fn daily(
             tr!(l, "summary-alert-missing", shops = missing.join(", ")),
         );
     }
-    let team = team::team(app, &mut conn, guild, date, now, l).await?;
+    let team = team::team(app, conn, guild, date, now, l).await?;
     alerts.extend(team.alerts);
     if !alerts.is_empty() {
         r.severity = Severity::Warning;
@@ -353,18 +355,18 @@ pub async fn daily(
     if !totals.is_empty() {
         r.fields.push(field(l.t("summary-totals"), totals));
     }
-    if let Some(top) = top_sellers(&mut conn, l, &shops, date).await? {
+    if let Some(top) = top_sellers(conn, l, &shops, date).await? {
         r.fields.push(field(l.t("summary-top"), vec![top]));
     }
 
     // 3. Month to date per currency; 4. the team's day; then the chart.
-    let mtd = month::month_to_date(&mut conn, l, &shops, &series, date).await?;
+    let mtd = month::month_to_date(conn, l, &shops, &series, date).await?;
     if !mtd.is_empty() {
         r.fields.push(field(l.t("summary-mtd"), mtd));
     }
     r.fields.push(field(l.t("summary-team"), team.lines));
-    if !shops.is_empty() {
-        month::chart(&mut conn, l, &shops, &series, date, &mut r).await?;
+    if let Some(drawing) = drawing {
+        month::attach(l, drawing, date, &mut r).await;
     }
     Ok(r)
 }

@@ -214,6 +214,7 @@ async fn summaries_of(
     at: DateTime<Utc>,
 ) -> AppResult<Vec<NewMessage>> {
     let l = guild.locale;
+    let mut conn = app.conn().await?;
     let today = at.with_timezone(&guild.timezone).date_naive();
     let yesterday = today - Duration::days(1);
     let message = |key: String, reply: Reply| NewMessage {
@@ -226,7 +227,7 @@ async fn summaries_of(
     };
     let mut out = vec![message(
         format!("summary:{}:{yesterday}", guild.guild_id),
-        daily(app, guild, yesterday, at, l).await?,
+        daily(app, &mut conn, guild, yesterday, at, l).await?,
     )];
     if today.weekday() == Weekday::Mon {
         let (from, to) = week_bounds(yesterday);
@@ -238,7 +239,7 @@ async fn summaries_of(
         );
         out.push(message(
             format!("summary-weekly:{}:{from}", guild.guild_id),
-            period(app, guild, from, to, title, l).await?,
+            period(app, &mut conn, guild, from, to, title, l).await?,
         ));
     }
     if today.day() == 1 {
@@ -250,7 +251,7 @@ async fn summaries_of(
         );
         out.push(message(
             format!("summary-monthly:{}:{from}", guild.guild_id),
-            period(app, guild, from, to, title, l).await?,
+            period(app, &mut conn, guild, from, to, title, l).await?,
         ));
     }
     Ok(out)

@@ -86,7 +86,15 @@ impl SummaryCmd {
 pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply> {
     let l = ctx.locale;
     match SummaryCmd::parse(ctx, sub, inv)? {
-        SummaryCmd::Now { date } => Ok(daily(ctx.app, &ctx.guild, date, ctx.now, l).await?),
+        SummaryCmd::Now { date } => Ok(daily(
+            ctx.app,
+            &mut *ctx.conn().await?,
+            &ctx.guild,
+            date,
+            ctx.now,
+            l,
+        )
+        .await?),
         SummaryCmd::Weekly { date } => {
             let (from, to) = week_bounds(date);
             let title = tr!(
@@ -95,7 +103,16 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
                 from = from.to_string(),
                 to = to.to_string()
             );
-            Ok(period(ctx.app, &ctx.guild, from, to, title, l).await?)
+            Ok(period(
+                ctx.app,
+                &mut *ctx.conn().await?,
+                &ctx.guild,
+                from,
+                to,
+                title,
+                l,
+            )
+            .await?)
         }
         SummaryCmd::Monthly { date } => {
             let (from, to) = month_bounds(date);
@@ -104,7 +121,16 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
                 "summary-monthly-title",
                 month = from.format("%Y-%m").to_string()
             );
-            Ok(period(ctx.app, &ctx.guild, from, to, title, l).await?)
+            Ok(period(
+                ctx.app,
+                &mut *ctx.conn().await?,
+                &ctx.guild,
+                from,
+                to,
+                title,
+                l,
+            )
+            .await?)
         }
         SummaryCmd::Schedule { time, check } => schedule(ctx, time, check).await,
     }

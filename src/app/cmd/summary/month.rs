@@ -133,16 +133,15 @@ pub async fn month_to_date(
     Ok(out)
 }
 
-/// The 30-day chart of the shops in the most used currency, attached to `r` (a shop name the
-/// chart's fonts cannot draw is given in the footer with its colour).
-pub async fn chart(
+/// What the 30-day chart shows: the shops in the most used currency, their amounts paid, the
+/// daily target pace (the one statement read here) and the conversion.
+pub async fn trend(
     conn: &mut SqliteConnection,
     l: Locale,
     shops: &[Shop],
     series: &[morning::PaidDay],
     date: NaiveDate,
-    r: &mut Reply,
-) -> Result<(), StoreError> {
+) -> Result<Trend, StoreError> {
     let from = date - Duration::days(chart::MAX_DAYS as i64 - 1);
     let days: Vec<NaiveDate> = (0..chart::MAX_DAYS as i64)
         .map(|i| from + Duration::days(i))
@@ -198,7 +197,7 @@ pub async fn chart(
     } else {
         l.t("summary-chart-pace")
     };
-    let trend = Trend {
+    Ok(Trend {
         title: tr!(l, "summary-chart-title", currency = currency.as_str()),
         days,
         shops: chart::group_shops(per_shop, |n| tr!(l, "summary-chart-others", count = n)),
@@ -210,8 +209,30 @@ pub async fn chart(
         conversion_label: l.t("summary-chart-conversion"),
         pace_label,
         no_data: l.t("summary-chart-no-data"),
+    })
+}
+
+/// A chart being drawn: the PNG and its legend, once done.
+pub type Drawing = tokio::task::JoinHandle<Result<(Vec<u8>, chart::Legend), chart::ChartError>>;
+
+/// Starts drawing `trend` on a thread of its own (about half of the summary's time: drawing,
+/// text and the PNG), so it runs while the summary's other figures are read.
+pub fn draw(trend: Trend) -> Drawing {
+    tokio::task::spawn_blocking(move || chart::render(&trend))
+}
+
+/// Adds the drawn chart to the summary of `date` (with the keys of the shops it could not
+/// label in its footer); a chart that could not be drawn is logged and left out, and the
+/// summary goes without it.
+pub async fn attach(l: Locale, drawing: Drawing, date: NaiveDate, r: &mut Reply) {
+    let drawn = match drawing.await {
+        Ok(drawn) => drawn,
+        Err(e) => {
+            tracing::error!(error = %e, "drawing the summary chart stopped; sending the summary without it");
+            return;
+        }
     };
-    match chart::render(&trend) {
+    match drawn {
         Ok((png, legend)) => {
             let undrawn = legend.undrawn();
             if !undrawn.is_empty() {
@@ -230,5 +251,4 @@ pub async fn chart(
             tracing::error!(error = %e, "the summary chart could not be drawn; sending the summary without it")
         }
     }
-    Ok(())
 }

@@ -18,16 +18,16 @@ use crate::tr;
 /// Totals, averages, best and worst day, and the task and complaint figures of a period.
 pub async fn period(
     app: &App,
+    conn: &mut sqlx::SqliteConnection,
     guild: &GuildSettings,
     from: NaiveDate,
     to: NaiveDate,
     title: String,
     l: Locale,
 ) -> Result<Reply, StoreError> {
-    let mut conn = app.conn().await?;
-    let shops = data::shops(&mut conn, guild.guild_id).await?;
+    let shops = data::shops(conn, guild.guild_id).await?;
     let mut r = Reply::titled(title);
-    let groups: Vec<CurrencyTotals> = by_currency_totals(&mut conn, &shops, from, to, true)
+    let groups: Vec<CurrencyTotals> = by_currency_totals(conn, &shops, from, to, true)
         .await?
         .into_iter()
         .filter(|g| g.has_days())
@@ -42,7 +42,7 @@ pub async fn period(
     let tz = guild.timezone;
     let start = local_to_utc(from.and_time(NaiveTime::MIN), tz);
     let end = local_to_utc((to + Duration::days(1)).and_time(NaiveTime::MIN), tz);
-    let stats = tasks::stats(&mut conn, guild.guild_id, start, end, app.clock.now()).await?;
+    let stats = tasks::stats(conn, guild.guild_id, start, end, app.clock.now()).await?;
     let (assigned, done, on_time) = stats.iter().fold((0, 0, 0), |a, s| {
         (a.0 + s.assigned, a.1 + s.done, a.2 + s.on_time)
     });
@@ -58,7 +58,7 @@ pub async fn period(
         false,
     );
     let f = crate::app::cmd::complaint::figures(
-        &mut conn,
+        conn,
         guild.guild_id,
         start,
         end,

@@ -20,10 +20,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::{Sqlite, SqlitePool};
 
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -105,6 +106,17 @@ pub struct Store {
     /// Set while a checkpoint of the write-ahead log runs in the background
     /// ([`Store::checkpoint_soon`]).
     checkpointing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The connection the last command finished with ([`Store::take_warm`]).
+    warm: std::sync::Arc<std::sync::Mutex<Warm>>,
+}
+
+/// See [`Store::take_warm`].
+#[derive(Debug, Default)]
+struct Warm {
+    conn: Option<PoolConnection<Sqlite>>,
+    /// Set by [`Store::close`]: the pool waits for every connection outside it, so none is
+    /// kept from then on.
+    closed: bool,
 }
 
 impl Store {
@@ -112,6 +124,33 @@ impl Store {
         Store {
             pool,
             checkpointing: Default::default(),
+            warm: Default::default(),
+        }
+    }
+
+    /// The connection the last command finished with, when no other command has it. The pool
+    /// hands out its idle connections oldest first, so a command would otherwise start on the
+    /// one idle longest: a thread to wake from its deepest sleep, and a page cache that other
+    /// connections' writes have made stale (SQLite then reads the pages again). Kept out of the
+    /// pool while it waits here; [`Store::release_memory`] and [`Store::close`] give it back.
+    pub fn take_warm(&self) -> Option<PoolConnection<Sqlite>> {
+        self.warm.lock().ok().and_then(|mut w| w.conn.take())
+    }
+
+    /// Keeps `conn` for the next command ([`Store::take_warm`]) unless one is kept already,
+    /// the store is closing, or `conn` is inside a transaction (a transaction dropped without a
+    /// commit is rolled back later, on the connection's thread; the pool waits for that before
+    /// it hands the connection out again, see [`Store::connect`]); then it goes back to the pool.
+    pub fn keep_warm(&self, conn: PoolConnection<Sqlite>) {
+        use sqlx::Connection;
+        if conn.is_in_transaction() {
+            return;
+        }
+        if let Ok(mut w) = self.warm.lock()
+            && !w.closed
+            && w.conn.is_none()
+        {
+            w.conn = Some(conn);
         }
     }
 
@@ -257,6 +296,7 @@ impl Store {
         // its thread, in a task of its own); wait a moment for those, or one left open here
         // (its schema, cache and thread) would stay until the next release. Connections in
         // use elsewhere do not come back within the wait; they are simply not touched.
+        drop(self.take_warm());
         let began = std::time::Instant::now();
         while self.pool.num_idle() < self.pool.size() as usize && began.elapsed() < RETURN_WAIT {
             tokio::time::sleep(std::time::Duration::from_millis(1)).await;
@@ -303,6 +343,11 @@ impl Store {
 
     /// Closes the pool, checkpointing the write-ahead log.
     pub async fn close(&self) {
+        let warm = self.warm.lock().ok().and_then(|mut w| {
+            w.closed = true;
+            w.conn.take()
+        });
+        drop(warm);
         self.pool.close().await;
     }
 }

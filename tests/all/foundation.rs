@@ -485,3 +485,130 @@ async fn commands_remember_the_names_of_their_actor_and_options() {
         [Some("amy".into())]
     );
 }
+
+/// The shell shows a reply with the zone and names its command's context read, instead of
+/// reading them again: what it shows must be exactly what a fresh read gives, and a command
+/// that changes the settings must not hand back the zone it read before the change.
+#[tokio::test]
+async fn a_reply_shows_the_same_with_what_its_command_read_as_with_a_fresh_read() {
+    use storeops::adapters::shell::{SHELL_GUILD, parse, parse_line, render, shell_channel};
+    use storeops::app::Origin;
+    let t = TestApp::new().await;
+    let sh = crate::support::shell::boss(&t).await;
+    let origin = Origin {
+        guild_id: SHELL_GUILD,
+        channel_id: shell_channel(),
+        actor: sh.actor.clone(),
+    };
+    // (line, whether it changes the settings)
+    let lines = [
+        ("/setup timezone:America/New_York", true),
+        (
+            "/task assign title:\"Count boxes\" due:\"fri 18:00\" user:@bob",
+            false,
+        ),
+        (
+            "/task assign title:\"Pack\" due:\"in 3h\" position:warehouse",
+            false,
+        ),
+        ("/task list user:@bob", false),
+        ("/task list scope:all", false),
+        ("/task show id:1", false),
+        (
+            "/complaint log order:B7 platform:tmall category:damaged summary:\"Cup\"",
+            false,
+        ),
+        ("/setup position:design role:@Designers", true),
+        ("/setup", false),
+        ("/setup language:zh-CN", true),
+        ("/task list scope:all", false),
+        ("/activity list", false),
+    ];
+    let mut with_times = 0;
+    for (line, changes) in lines {
+        let answered = match parse_line(line, &t.app, SHELL_GUILD).await.expect(line) {
+            parse::Parsed::Command(inv) => t.app.handle_answered(&origin, &inv).await,
+            parse::Parsed::Press(id) => t.app.press_answered(&origin, &id).await,
+        };
+        assert_eq!(
+            answered.known.is_none(),
+            changes,
+            "{line}: {:?}",
+            answered.reply
+        );
+        let Some(known) = answered.known.as_ref() else {
+            continue;
+        };
+        // The zone set by the first line, not the default the guild started with.
+        assert_eq!(known.timezone, chrono_tz::America::New_York, "{line}");
+        let quick = render::reply_text(
+            &t.app,
+            SHELL_GUILD,
+            &answered.reply,
+            answered.locale,
+            Some(known),
+        )
+        .await;
+        let read =
+            render::reply_text(&t.app, SHELL_GUILD, &answered.reply, answered.locale, None).await;
+        assert_eq!(quick, read, "{line}");
+        assert!(!quick.contains("<@"), "{line}: {quick}");
+        with_times += usize::from(answered.reply.lines.iter().any(|l| l.contains("<t:")));
+    }
+    assert!(with_times >= 2, "the replies compared show times");
+}
+
+/// A command's connection waits, out of the pool, for the next command (its thread and page
+/// cache are warm); releasing memory gives it back to the pool, and closing the store does not
+/// wait for it forever.
+#[tokio::test]
+async fn the_connection_a_command_keeps_goes_back_on_release_and_close() {
+    use std::time::Duration;
+    let t = TestApp::new().await;
+    let mut sh = crate::support::shell::boss(&t).await;
+    let store = t.app.store.clone();
+    let out = sh
+        .execute("/task assign title:\"Count boxes\" due:\"in 2h\"")
+        .await
+        .text;
+    assert!(out.contains("Count boxes"), "{out}");
+    let kept = store.take_warm().expect("the command's connection is kept");
+    // Whoever takes it has it alone; the next command opens or takes another.
+    assert!(store.take_warm().is_none());
+    let out = sh.execute("/task list").await.text;
+    assert!(out.contains("Count boxes"), "{out}");
+    store.keep_warm(kept);
+    assert!(
+        store.take_warm().is_some_and(|c| {
+            store.keep_warm(c);
+            true
+        }),
+        "one connection kept at a time"
+    );
+    // A connection inside a transaction is never kept: it goes back to the pool, which waits
+    // for its rollback before handing it out again.
+    let mut busy = store.pool.acquire().await.expect("acquire");
+    // Left open: neither committed nor rolled back.
+    std::mem::forget(sqlx::Connection::begin(&mut *busy).await.expect("begin"));
+    let other = store.take_warm().expect("kept");
+    store.keep_warm(busy);
+    assert!(
+        store.take_warm().is_none(),
+        "the busy connection was not kept"
+    );
+    store.keep_warm(other);
+
+    store.release_memory().await;
+    assert!(store.take_warm().is_none(), "given back to the pool");
+    assert!(
+        crate::support::eventually(Duration::from_secs(5), || store.pool.num_idle()
+            == store.pool.size() as usize)
+        .await,
+        "every connection idle in the pool"
+    );
+    let out = sh.execute("/task list").await.text;
+    assert!(out.contains("Count boxes"), "{out}");
+    tokio::time::timeout(Duration::from_secs(10), store.close())
+        .await
+        .expect("the store closes with a connection kept");
+}

@@ -172,17 +172,26 @@ impl Shell {
         } else {
             // The core says which language its reply is in (read with the settings it needed
             // anyway); only a line that does not parse needs them read here.
-            let (reply, locale) = match parse_line(line, &self.app, SHELL_GUILD).await {
+            let crate::app::Answered {
+                reply,
+                locale,
+                known,
+            } = match parse_line(line, &self.app, SHELL_GUILD).await {
                 Ok(parse::Parsed::Command(inv)) => {
-                    self.app.handle_localized(&self.origin(), &inv).await
+                    self.app.handle_answered(&self.origin(), &inv).await
                 }
-                Ok(parse::Parsed::Press(id)) => self.app.press_localized(&self.origin(), &id).await,
+                Ok(parse::Parsed::Press(id)) => self.app.press_answered(&self.origin(), &id).await,
                 Err(e) => {
                     let locale = self.locale().await;
-                    (crate::app::Reply::error(e.render(locale)), locale)
+                    crate::app::Answered {
+                        reply: crate::app::Reply::error(e.render(locale)),
+                        locale,
+                        known: None,
+                    }
                 }
             };
-            out.text = render::reply_text(&self.app, SHELL_GUILD, &reply, locale).await;
+            out.text =
+                render::reply_text(&self.app, SHELL_GUILD, &reply, locale, known.as_ref()).await;
             for line in self.save_attachments(&reply, locale) {
                 out.text.push('\n');
                 out.text.push_str(&line);
@@ -274,10 +283,10 @@ impl Shell {
             Target::User(id) => format!("<@{id}>"),
         };
         let head = tr!(locale, "shell-sent", target = target);
-        let head = render::markup(&self.app, SHELL_GUILD, &head, locale).await;
+        let head = render::markup(&self.app, SHELL_GUILD, &head, locale, None).await;
         format!(
             "{head}\n{}",
-            render::reply_text(&self.app, SHELL_GUILD, &msg.reply, locale).await
+            render::reply_text(&self.app, SHELL_GUILD, &msg.reply, locale, None).await
         )
     }
 

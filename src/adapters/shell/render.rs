@@ -2,29 +2,44 @@
 //! `<#…>`) becomes local times and names, and markdown escapes show the mark without its
 //! backslash.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::app::App;
+use crate::app::{App, Known};
 use crate::i18n::Locale;
 use crate::message::NameKind;
 use crate::message::Reply;
 
-/// Replaces markup in `text` with the guild's local times and the remembered names (read
-/// with the guild's zone in one statement).
-pub async fn markup(app: &App, guild_id: u64, text: &str, locale: Locale) -> String {
+/// Replaces markup in `text` with the guild's local times and the remembered names: those
+/// the command's context `known` when it knew every one mentioned, else read with the guild's
+/// zone in one statement.
+pub async fn markup(
+    app: &App,
+    guild_id: u64,
+    text: &str,
+    locale: Locale,
+    known: Option<&Known>,
+) -> String {
     let tokens = tokens(text);
     let wanted: Vec<(NameKind, u64)> = tokens
         .iter()
         .filter_map(|(_, inner)| mention(inner).map(|m| (m.0, m.2)))
         .collect();
-    // A name that cannot be read is shown as its id, as an unknown one is, and logged.
-    let (tz, names) = match app.guild_with_names(guild_id, &wanted).await {
-        Ok((guild, names)) => (guild.timezone, names),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the zone and the names a reply mentions");
-            (app.config.defaults.timezone, Default::default())
+    let (tz, names) = match known {
+        // The command's context read the zone and these names a moment ago.
+        Some(k) if wanted.iter().all(|w| k.names.contains_key(w)) => {
+            (k.timezone, Cow::Borrowed(&k.names))
         }
+        // A name that cannot be read is shown as its id, as an unknown one is, and logged.
+        _ => match app.guild_with_names(guild_id, &wanted).await {
+            Ok((guild, names)) => (guild.timezone, Cow::Owned(names)),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the zone and the names a reply mentions");
+                (app.config.defaults.timezone, Cow::Owned(Default::default()))
+            }
+        },
     };
     let now = app.clock.now();
     let mut out = String::with_capacity(text.len());
@@ -147,7 +162,13 @@ pub fn time_text(
 }
 
 /// The whole reply as text.
-pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply, locale: Locale) -> String {
+pub async fn reply_text(
+    app: &App,
+    guild_id: u64,
+    reply: &Reply,
+    locale: Locale,
+    known: Option<&Known>,
+) -> String {
     let mut out = String::new();
     if !reply.mentions.is_empty() {
         out.push_str(&reply.mentions.markup());
@@ -209,7 +230,7 @@ pub async fn reply_text(app: &App, guild_id: u64, reply: &Reply, locale: Locale)
         out.push_str(&buttons.join("  "));
         out.push('\n');
     }
-    markup(app, guild_id, out.trim_end(), locale).await
+    markup(app, guild_id, out.trim_end(), locale, known).await
 }
 
 /// Writes a picture (the summary chart) under `attachments/` next to the database, so a

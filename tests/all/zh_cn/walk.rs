@@ -148,7 +148,7 @@ impl Walk {
     /// Keeps a reply: its parts, and the shell's rendering of it.
     async fn keep(&mut self, source: &str, reply: &Reply, typed: String) {
         let mut texts = parts(reply);
-        texts.push(render::reply_text(&self.t.app, SHELL_GUILD, reply, Locale::ZhCn).await);
+        texts.push(render::reply_text(&self.t.app, SHELL_GUILD, reply, Locale::ZhCn, None).await);
         for b in &reply.buttons {
             self.buttons
                 .entry(b.id.clone())
@@ -174,8 +174,9 @@ impl Walk {
         let calls = self.sink.calls();
         for msg in &calls[self.delivered..] {
             let mut texts = parts(&msg.reply);
-            texts
-                .push(render::reply_text(&self.t.app, SHELL_GUILD, &msg.reply, Locale::ZhCn).await);
+            texts.push(
+                render::reply_text(&self.t.app, SHELL_GUILD, &msg.reply, Locale::ZhCn, None).await,
+            );
             for b in &msg.reply.buttons {
                 self.buttons
                     .entry(b.id.clone())

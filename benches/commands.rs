@@ -20,7 +20,8 @@
 //! `COMMANDS_BENCH_PART=commands|growth|memory` runs one part (default all),
 //! `COMMANDS_BENCH_SIZES=10000,1000000` the sizes, `COMMANDS_BENCH_RUNS` the timed runs per
 //! command (default 40, at least 20), `COMMANDS_BENCH_ONLY=summary` only the commands whose line
-//! contains that text.
+//! contains that text, `COMMANDS_BENCH_TRACE=1` each command's statements on a timeline (see
+//! [`timeline`]).
 
 mod common;
 
@@ -360,6 +361,16 @@ async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, Str
                 times.push(took);
             }
         }
+        if timeline::on() {
+            for _ in 0..3 {
+                timeline::clear();
+                let t0 = Instant::now();
+                std::hint::black_box(sh.execute(&line).await);
+                let took = t0.elapsed().as_secs_f64() * 1e6;
+                println!("-- timeline of {line}: {took:.0} µs");
+                timeline::print(t0);
+            }
+        }
         let (p50, p99) = percentiles(times);
         out.push((line, p50, p99, first));
     }
@@ -691,7 +702,73 @@ fn memory_part(big: Option<PathBuf>) {
     }
 }
 
+/// `COMMANDS_BENCH_TRACE=1`: after its timed runs, each command runs three more times with
+/// its timeline printed: every statement sqlx reports (at debug level, `tracing`), when it
+/// ended (µs from the command's start), on which connection's thread, and how long sqlx says
+/// it took, hand-over to the thread and back included. The gaps are the command's own work,
+/// the begin and the commit (which sqlx does not report) and the waits between.
+mod timeline {
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    static EVENTS: Mutex<Vec<(Instant, String)>> = Mutex::new(Vec::new());
+
+    pub fn on() -> bool {
+        std::env::var_os("COMMANDS_BENCH_TRACE").is_some()
+    }
+
+    /// Starts recording sqlx's statement reports.
+    pub fn install() {
+        use tracing_subscriber::layer::SubscriberExt;
+        let subscriber = tracing_subscriber::registry().with(Statements);
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    }
+
+    pub fn clear() {
+        EVENTS.lock().expect("timeline").clear();
+    }
+
+    pub fn print(from: Instant) {
+        for (at, what) in EVENTS.lock().expect("timeline").iter() {
+            println!("   {:7.0} {what}", (*at - from).as_secs_f64() * 1e6);
+        }
+    }
+
+    struct Statements;
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
+        fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            if !e.metadata().target().starts_with("sqlx") {
+                return;
+            }
+            struct Fields(String);
+            impl tracing::field::Visit for Fields {
+                fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+                    if f.name() == "summary" || f.name() == "elapsed" {
+                        self.0 += &format!(" {}={v:?}", f.name());
+                    }
+                }
+                fn record_str(&mut self, f: &tracing::field::Field, v: &str) {
+                    if f.name() == "summary" {
+                        self.0 += &format!(" {v}");
+                    }
+                }
+            }
+            let mut fields = Fields(String::new());
+            e.record(&mut fields);
+            let thread = std::thread::current().name().unwrap_or("?").to_string();
+            EVENTS
+                .lock()
+                .expect("timeline")
+                .push((Instant::now(), format!("[{thread}]{}", fields.0)));
+        }
+    }
+}
+
 fn main() {
+    if timeline::on() {
+        timeline::install();
+    }
     let part = std::env::var("COMMANDS_BENCH_PART").unwrap_or_else(|_| "all".into());
     let sizes: Vec<i64> = std::env::var("COMMANDS_BENCH_SIZES")
         .unwrap_or_else(|_| "10000,1000000".into())

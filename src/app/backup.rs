@@ -39,8 +39,18 @@ pub async fn next_due(app: &App) -> AppResult<Option<DateTime<Utc>>> {
     if !app.config.backup.enabled {
         return Ok(None);
     }
-    let mut conn = app.conn().await?;
-    let last = runtime::get(&mut conn, runtime::BACKUP).await?;
+    next_due_on(app, &mut *app.conn().await?).await
+}
+
+/// [`next_due`] read on `conn` (a command's own connection).
+pub async fn next_due_on(
+    app: &App,
+    conn: &mut sqlx::SqliteConnection,
+) -> AppResult<Option<DateTime<Utc>>> {
+    if !app.config.backup.enabled {
+        return Ok(None);
+    }
+    let last = runtime::get(conn, runtime::BACKUP).await?;
     let after = last.map_or(app.started_at, |s| s.updated_at.max(app.started_at));
     Ok(Some(next_slot(app, after)))
 }

@@ -285,15 +285,7 @@ impl App {
                 }
             },
         };
-        let out = async {
-            let mut tx = crate::store::write_tx(&mut conn).await?;
-            if !f(&mut tx).await? {
-                return Ok(false);
-            }
-            tx.commit().await?;
-            Ok(true)
-        }
-        .await;
+        let out = self.write_if_with(&mut conn, f).await;
         let conn = if let Err(AppError::Store(_)) = &out {
             // Whatever state the failed statement left the connection in (a transaction
             // SQLite kept open holds the write lock), it is not handed to anyone else.
@@ -302,6 +294,29 @@ impl App {
         } else {
             Some(conn)
         };
+        (out, conn)
+    }
+
+    /// [`App::write_if`] on a connection the caller holds, for work that read on it first (a
+    /// job run by a command, on the command's connection): it never waits for a second
+    /// connection while holding one, which enough commands at once would turn into waiting for
+    /// each other. A connection a statement failed on is not reused: the caller returns the
+    /// error, and a connection left inside a transaction goes back to the pool, which closes it
+    /// (see [`Store::connect`](crate::store::Store::connect)).
+    pub async fn write_if_with(
+        &self,
+        conn: &mut SqliteConnection,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> AppResult<bool>,
+    ) -> AppResult<bool> {
+        let out = async {
+            let mut tx = crate::store::write_tx(conn).await?;
+            if !f(&mut tx).await? {
+                return Ok(false);
+            }
+            tx.commit().await?;
+            Ok(true)
+        }
+        .await;
         match &out {
             Ok(true) => {
                 self.health.write_succeeded(self.clock.now());
@@ -312,7 +327,7 @@ impl App {
             Err(AppError::Store(e)) => self.health.store_failed(e, self.clock.now()),
             Err(AppError::User(_)) => {}
         }
-        (out, conn)
+        out
     }
 
     /// The guild's settings with the remembered names of some members, roles or channels (those

@@ -216,7 +216,11 @@ impl Store {
     pub async fn connect(options: SqliteConnectOptions) -> StoreResult<Store> {
         use sqlx::Connection;
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            // A command holds one connection from its context to its reply; one that runs a job
+            // (the activity lists plan what came due first) holds two more while the job runs;
+            // the dispatcher and the scheduler hold one each. Eight leave room for a few
+            // commands at once. Only a busy moment opens them; `release_memory` closes the idle.
+            .max_connections(8)
             .min_connections(1)
             .test_before_acquire(PING_BEFORE_USE)
             .after_release(|conn, _| {
@@ -333,12 +337,7 @@ impl Store {
 
     /// Size of the database file plus its write-ahead log, in bytes.
     pub async fn size_bytes(&self) -> StoreResult<i64> {
-        let (pages,): (i64,) = sqlx::query_as(
-            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(pages)
+        size_bytes_of(&mut *self.pool.acquire().await?).await
     }
 
     /// Closes the pool, checkpointing the write-ahead log.
@@ -350,6 +349,16 @@ impl Store {
         drop(warm);
         self.pool.close().await;
     }
+}
+
+/// [`Store::size_bytes`], read on `conn`.
+pub async fn size_bytes_of(conn: &mut sqlx::SqliteConnection) -> StoreResult<i64> {
+    let (pages,): (i64,) = sqlx::query_as(
+        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(pages)
 }
 
 /// A statement with its arguments, as the helpers that bind a record's columns take it.

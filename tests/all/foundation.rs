@@ -612,3 +612,45 @@ async fn the_connection_a_command_keeps_goes_back_on_release_and_close() {
         .await
         .expect("the store closes with a connection kept");
 }
+
+/// Commands at once, each on its own connection from its context to its reply: some run the
+/// activities job, some read the status, some write. All of them answer: no command waits for
+/// a second connection while it holds one (when the job took connections of its own, these
+/// twelve were still waiting for each other after 20 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_at_once_all_answer() {
+    use crate::support::core::{actor, origin_in, text_opt};
+    use storeops::app::Invocation;
+    use storeops::domain::position::Position;
+    let t = TestApp::new().await;
+    let boss = actor("amy", &[Position::Manager], "en-US");
+    let mut running = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let app = t.app.clone();
+        let origin = origin_in(1, boss.clone());
+        let inv = match i % 3 {
+            0 => Invocation::new("activity list"),
+            1 => Invocation::new("status"),
+            _ => Invocation::new("task assign")
+                .with("title", text_opt(&format!("Count boxes {i}")))
+                .with("due", text_opt("in 2h")),
+        };
+        running.spawn(async move { app.handle(&origin, &inv).await });
+    }
+    let answers = tokio::time::timeout(std::time::Duration::from_secs(20), running.join_all())
+        .await
+        .expect("every command answers, none waits for a connection forever");
+    assert_eq!(answers.len(), 12);
+    for reply in &answers {
+        assert_ne!(
+            reply.severity,
+            storeops::message::Severity::Danger,
+            "{reply:?}"
+        );
+    }
+    let (tasks,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tasks")
+        .fetch_one(&t.app.store.pool)
+        .await
+        .expect("count");
+    assert_eq!(tasks, 4);
+}

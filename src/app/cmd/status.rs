@@ -12,7 +12,6 @@ const FAILED_SHOWN: i64 = 5;
 
 /// Builds the status reply.
 pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
-    let store = &ctx.app.store;
     let mut conn = ctx.conn().await?;
     let counts = outbox::counts(&mut conn, Some(ctx.guild.guild_id)).await?;
     let count = |s: OutboxState| {
@@ -22,7 +21,7 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
             .map(|(_, n)| *n)
             .unwrap_or(0)
     };
-    let size = store.size_bytes().await?;
+    let size = crate::store::size_bytes_of(&mut conn).await?;
     let uptime = ctx.now - ctx.app.started_at;
     let l = ctx.locale;
     let mut reply = Reply::titled(ctx.t("status-title"))
@@ -117,7 +116,7 @@ pub async fn run(ctx: &Ctx<'_>) -> AppResult<Reply> {
             when = message::ts(b.updated_at, 'f')
         )),
         None if ctx.app.config.backup.enabled => {
-            let next = crate::app::backup::next_due(ctx.app).await?;
+            let next = crate::app::backup::next_due_on(ctx.app, &mut conn).await?;
             if let Some(next) = next {
                 reply = reply.field(
                     ctx.t("status-backup"),

@@ -275,21 +275,25 @@ async fn advance(
 /// planned or planned with guild settings that changed since. Safe to run from several
 /// processes: a plan is recorded only where the activity still stands as it was read.
 pub async fn materialise_activities(app: &App) -> AppResult<usize> {
+    materialise_activities_on(app, &mut *app.conn().await?).await
+}
+
+/// [`materialise_activities`] on `conn` (a command's own connection: the job takes no other).
+pub async fn materialise_activities_on(app: &App, conn: &mut SqliteConnection) -> AppResult<usize> {
     let now = app.clock.now();
-    let mut conn = app.conn().await?;
     let mut planned = 0;
-    for a in activities::due(&mut conn, now).await? {
+    for a in activities::due(conn, now).await? {
         let Some(expected) = a.next_at else { continue };
-        let guild = settings::get_or_init(&mut conn, a.guild_id, &app.config, ms(now)).await?;
+        let guild = settings::get_or_init(conn, a.guild_id, &app.config, ms(now)).await?;
         let kept = app
-            .write_if(async |tx| {
+            .write_if_with(conn, async |tx| {
                 let next = advance(tx, &a, &guild, &app.config, expected, now).await?;
                 Ok(activities::set_plan(tx, &a, next, &sig(&a, &guild)).await?)
             })
             .await?;
         planned += usize::from(kept);
     }
-    planned += plan_stale(&mut conn, app, now).await?;
+    planned += plan_stale(conn, app, now).await?;
     Ok(planned)
 }
 
@@ -311,13 +315,13 @@ async fn plan_stale(
         }
     }
     // One transaction for the lot: a guild's first start re-plans all its defaults at once.
-    app.write(async |tx| {
+    app.write_if_with(conn, async |tx| {
         for a in &stale {
             if let Some(guild) = guilds.get(&a.guild_id) {
                 replan(tx, a, guild, &app.config, now).await?;
             }
         }
-        Ok(())
+        Ok(true)
     })
     .await?;
     Ok(stale.len())
@@ -326,7 +330,7 @@ async fn plan_stale(
 /// Runs the activities job before showing plans, so a `/setup` change, a guild's first start
 /// or an occurrence that just came are reflected even if the dispatcher has not woken yet.
 pub(super) async fn fresh_plans(ctx: &Ctx<'_>) -> AppResult<()> {
-    materialise_activities(ctx.app).await?;
+    materialise_activities_on(ctx.app, &mut *ctx.conn().await?).await?;
     Ok(())
 }
 

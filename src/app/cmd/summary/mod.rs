@@ -85,16 +85,12 @@ impl SummaryCmd {
 /// Routes `/summary <sub>`: parse, then apply.
 pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply> {
     let l = ctx.locale;
-    match SummaryCmd::parse(ctx, sub, inv)? {
-        SummaryCmd::Now { date } => Ok(daily(
-            ctx.app,
-            &mut *ctx.conn().await?,
-            &ctx.guild,
-            date,
-            ctx.now,
-            l,
-        )
-        .await?),
+    let (from, to, title) = match SummaryCmd::parse(ctx, sub, inv)? {
+        SummaryCmd::Now { date } => {
+            let mut conn = ctx.conn().await?;
+            return Ok(daily(ctx.app, &mut conn, &ctx.guild, date, ctx.now, l).await?);
+        }
+        SummaryCmd::Schedule { time, check } => return schedule(ctx, time, check).await,
         SummaryCmd::Weekly { date } => {
             let (from, to) = week_bounds(date);
             let title = tr!(
@@ -103,16 +99,7 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
                 from = from.to_string(),
                 to = to.to_string()
             );
-            Ok(period(
-                ctx.app,
-                &mut *ctx.conn().await?,
-                &ctx.guild,
-                from,
-                to,
-                title,
-                l,
-            )
-            .await?)
+            (from, to, title)
         }
         SummaryCmd::Monthly { date } => {
             let (from, to) = month_bounds(date);
@@ -121,19 +108,11 @@ pub async fn run(ctx: &Ctx<'_>, sub: &str, inv: &Invocation) -> AppResult<Reply>
                 "summary-monthly-title",
                 month = from.format("%Y-%m").to_string()
             );
-            Ok(period(
-                ctx.app,
-                &mut *ctx.conn().await?,
-                &ctx.guild,
-                from,
-                to,
-                title,
-                l,
-            )
-            .await?)
+            (from, to, title)
         }
-        SummaryCmd::Schedule { time, check } => schedule(ctx, time, check).await,
-    }
+    };
+    let mut conn = ctx.conn().await?;
+    Ok(period(ctx.app, &mut conn, &ctx.guild, from, to, title, l).await?)
 }
 
 /// `/summary schedule` (managers): when the summary is posted and missing figures chased.

@@ -216,10 +216,11 @@ impl Store {
     pub async fn connect(options: SqliteConnectOptions) -> StoreResult<Store> {
         use sqlx::Connection;
         let pool = SqlitePoolOptions::new()
-            // A command holds one connection from its context to its reply; one that runs a job
-            // (the activity lists plan what came due first) holds two more while the job runs;
-            // the dispatcher and the scheduler hold one each. Eight leave room for a few
-            // commands at once. Only a busy moment opens them; `release_memory` closes the idle.
+            // A command holds one connection from its context to its reply (two while it writes
+            // with a read still in hand; the jobs a command runs use its own); the dispatcher
+            // and the scheduler hold one each, and a background checkpoint one. Eight leave room
+            // for a few commands at once. Only a busy moment opens them; `release_memory`
+            // closes the idle ones.
             .max_connections(8)
             .min_connections(1)
             .test_before_acquire(PING_BEFORE_USE)

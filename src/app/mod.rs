@@ -72,53 +72,9 @@ pub struct Ctx<'a> {
     kept: std::sync::Mutex<Option<PoolConnection<Sqlite>>>,
 }
 
-/// A connection of a command's (see [`Ctx::conn`]): a [`SqliteConnection`] that goes back to
-/// its context when dropped, or to the pool when the context has one again or it is inside a
-/// transaction.
-pub struct CtxConn<'c> {
-    conn: Option<PoolConnection<Sqlite>>,
-    home: &'c std::sync::Mutex<Option<PoolConnection<Sqlite>>>,
-}
-
-impl std::ops::Deref for CtxConn<'_> {
-    type Target = SqliteConnection;
-    fn deref(&self) -> &SqliteConnection {
-        self.conn
-            .as_deref()
-            .expect("a command's connection is only taken when dropped")
-    }
-}
-
-impl std::ops::DerefMut for CtxConn<'_> {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        self.conn
-            .as_deref_mut()
-            .expect("a command's connection is only taken when dropped")
-    }
-}
-
-impl Drop for CtxConn<'_> {
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            keep(self.home, conn);
-        }
-    }
-}
-
-/// Puts `conn` back in `home` when that is empty and `conn` holds no transaction (a transaction
-/// dropped without a commit is rolled back only later, on the connection's thread: the pool
-/// waits for that before it hands the connection out again, see `Store::connect`).
-fn keep(home: &std::sync::Mutex<Option<PoolConnection<Sqlite>>>, conn: PoolConnection<Sqlite>) {
-    use sqlx::Connection;
-    if conn.is_in_transaction() {
-        return;
-    }
-    if let Ok(mut slot) = home.lock()
-        && slot.is_none()
-    {
-        *slot = Some(conn);
-    }
-}
+/// A connection of a command's (see [`Ctx::conn`]): it goes back to its context when dropped,
+/// or to the pool when the context has one again or it is inside a transaction.
+pub type CtxConn<'c> = crate::store::Lent<'c>;
 
 /// A reply with what a front-end without a platform to ask (the shell) needs to show it: the
 /// language it is in and, unless the settings may have changed since the command read them,
@@ -162,10 +118,7 @@ impl Ctx<'_> {
             Some(conn) => conn,
             None => self.app.conn().await?,
         };
-        Ok(CtxConn {
-            conn: Some(conn),
-            home: &self.kept,
-        })
+        Ok(crate::store::Lent::new(conn, &self.kept))
     }
 
     fn take_kept(&self) -> Option<PoolConnection<Sqlite>> {
@@ -187,7 +140,7 @@ impl Ctx<'_> {
             })
             .await;
         if let Some(conn) = conn {
-            keep(&self.kept, conn);
+            crate::store::Keeper::keep(&self.kept, conn);
         }
         done?;
         out.ok_or_else(|| StoreError::Corrupt("a committed write returned nothing".into()).into())
@@ -341,7 +294,7 @@ impl App {
         GuildSettings,
         std::collections::HashMap<(NameKind, u64), String>,
     )> {
-        let mut conn = self.conn().await?;
+        let mut conn = self.store.warm_conn().await?;
         match settings::get_with_names(&mut conn, guild_id, wanted).await? {
             Some((guild, names)) => Ok((
                 guild,

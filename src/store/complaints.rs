@@ -485,12 +485,45 @@ pub fn resolve_time_at_sql() -> String {
     )
 }
 
-/// How many complaints were logged in a period (cut as in [`LOGGED_STATS_SQL`]). Also read by
-/// the query-plan test.
-pub const LOGGED_COUNT_SQL: &str = "SELECT
+/// See [`LOGGED_COUNT_SQL`].
+macro_rules! logged_count_sql {
+    () => {
+        "SELECT
        (SELECT COALESCE(SUM(n), 0) FROM complaint_logged_day WHERE guild_id = ?1 AND day >= ?4 AND day < ?5)
      + (SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND created_at >= ?2 AND created_at < ?3)
-     + (SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND created_at >= ?6 AND created_at < ?7)";
+     + (SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND created_at >= ?6 AND created_at < ?7)"
+    };
+}
+/// How many complaints were logged in a period (cut as in [`LOGGED_STATS_SQL`]). Also read by
+/// the query-plan test.
+pub const LOGGED_COUNT_SQL: &str = logged_count_sql!();
+
+/// How many complaints were logged and how many resolved in a period (cut as in
+/// [`LOGGED_STATS_SQL`]): [`LOGGED_COUNT_SQL`], then the resolved from `complaint_resolved_day`
+/// and the index `complaints_resolved_stats`. Also read by the query-plan test.
+pub const LOGGED_RESOLVED_SQL: &str = concat!(
+    logged_count_sql!(),
+    ",
+       (SELECT COALESCE(SUM(n), 0) FROM complaint_resolved_day WHERE guild_id = ?1 AND day >= ?4 AND day < ?5)
+     + (SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?2 AND resolved_at < ?3)
+     + (SELECT COUNT(*) FROM complaints WHERE guild_id = ?1 AND resolved_at >= ?6 AND resolved_at < ?7)"
+);
+
+/// How many complaints were logged and how many resolved in [from, to), in one statement: the
+/// morning summary's line, which needs the totals of [`period_counts`] without its breakdowns.
+pub async fn logged_and_resolved(
+    conn: &mut SqliteConnection,
+    guild_id: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<(i64, i64)> {
+    let cut = Cut::of(ms(from), ms(to));
+    Ok(
+        bind_cut(sqlx::query_as(LOGGED_RESOLVED_SQL), id_in(guild_id), cut)
+            .fetch_one(conn)
+            .await?,
+    )
+}
 
 /// Binds a guild and a cut period as ?1..?7 of the statements above.
 fn bind_cut<'q, O>(

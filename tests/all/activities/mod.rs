@@ -306,9 +306,13 @@ async fn defaults_are_created_once_per_guild_and_never_twice() {
 
     // Today's activities, for the morning summary.
     let mut conn = app2.store.pool.acquire().await.expect("conn");
+    let guild = settings::get(&mut conn, SHELL_GUILD)
+        .await
+        .expect("settings")
+        .expect("set up");
     let today = occurrences_between(
         &mut conn,
-        SHELL_GUILD,
+        &guild,
         local("2026-11-23 00:00"),
         local("2026-11-24 00:00"),
     )

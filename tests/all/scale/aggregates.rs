@@ -325,6 +325,20 @@ async fn complaint_rollups_match_the_base_rows_over_random_changes() {
                         .sort_by(|a, b| (&a.0, &a.1, a.2.key()).cmp(&(&b.0, &b.1, b.2.key())));
                     let want = reference(&all, guild, from, to);
                     assert_eq!(got, want, "seed {seed} step {step}: period [{from}, {to})");
+                    // The morning summary's line: the same totals in one statement.
+                    let totals = complaints::logged_and_resolved(
+                        &mut conn,
+                        guild,
+                        from_ms(from),
+                        from_ms(to),
+                    )
+                    .await
+                    .expect("totals");
+                    assert_eq!(
+                        totals,
+                        (want.logged.iter().map(|l| l.3).sum(), want.resolved),
+                        "seed {seed} step {step}: totals of [{from}, {to})"
+                    );
                     let mut paid: Vec<(String, String, i64)> =
                         complaints::payment_sums(&mut conn, guild, from_ms(from), from_ms(to))
                             .await

@@ -339,15 +339,12 @@ pub(super) async fn fresh_plans(ctx: &Ctx<'_>) -> AppResult<()> {
 /// morning summary ("today's activities").
 pub async fn occurrences_between(
     conn: &mut SqliteConnection,
-    guild_id: u64,
+    guild: &GuildSettings,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
-    let Some(guild) = settings::get(conn, guild_id).await? else {
-        return Ok(vec![]);
-    };
     let mut out = Vec::new();
-    for a in activities::list(conn, guild_id).await? {
+    for a in activities::list(conn, guild.guild_id).await? {
         if a.paused {
             continue;
         }

@@ -13,7 +13,7 @@ use crate::domain::position::Position;
 use crate::i18n::Locale;
 use crate::message;
 use crate::store::settings::GuildSettings;
-use crate::store::{StoreError, morning};
+use crate::store::{StoreError, complaints, morning};
 use crate::tr;
 
 /// Complaints and overdue tasks named among the alerts (the rest are counted).
@@ -125,8 +125,7 @@ pub async fn team(
         ));
     }
     let acts =
-        crate::app::cmd::activity::occurrences_between(conn, guild.guild_id, day_start, day_end)
-            .await?;
+        crate::app::cmd::activity::occurrences_between(conn, guild, day_start, day_end).await?;
     if !acts.is_empty() {
         let list: Vec<String> = acts
             .iter()
@@ -142,19 +141,13 @@ pub async fn team(
         lines.push(tr!(l, "summary-activities-line", list = list.join(" · ")));
     }
     let yesterday_start = local_to_utc(date.and_time(NaiveTime::MIN), tz);
-    let figures = crate::app::cmd::complaint::figures(
-        conn,
-        guild.guild_id,
-        yesterday_start,
-        day_start,
-        &app.config.defaults.currency,
-    )
-    .await?;
+    let (logged, resolved) =
+        complaints::logged_and_resolved(conn, guild.guild_id, yesterday_start, day_start).await?;
     lines.push(tr!(
         l,
         "summary-complaints-line",
-        logged = figures.logged,
-        resolved = figures.resolved,
+        logged = logged,
+        resolved = resolved,
         open = open
     ));
     Ok(Team { alerts, lines })

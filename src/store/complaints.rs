@@ -213,6 +213,9 @@ pub struct Filter {
     pub category: Option<String>,
 }
 
+/// The condition of the partial index `complaints_resolved_late`: resolved after the limit.
+const LATE: &str = "status = 'resolved' AND resolved_at >= deadline_at";
+
 /// A list is one or two parts shown one after the other, each read in `deadline_at, id` order
 /// through an index that matches its condition: open complaints first, then resolved ones
 /// (`status` is `open` or `resolved`, and `open` sorts first). A breached list is the open
@@ -241,7 +244,7 @@ fn list_parts(guild_id: u64, f: &Filter) -> Vec<Cond> {
             open.and("status = 'open' AND deadline_at <= ?", &[ms(at).into()]);
             let mut parts = vec![open];
             if !f.open_only {
-                c.and("status = 'resolved' AND resolved_at >= deadline_at", &[]);
+                c.and(LATE, &[]);
                 parts.push(c);
             }
             parts
@@ -269,11 +272,20 @@ pub fn list_sql(f: &Filter) -> Vec<(String, String, String)> {
     list_parts(0, f)
         .into_iter()
         .map(|Cond { sql: cond, .. }| {
+            // The late resolutions are read through their partial index, named: without
+            // statistics (nobody runs ANALYZE on a bot's file) SQLite prefers `complaints_open`
+            // for `guild_id = ? AND status = ?` and checks every resolved complaint's row, ten
+            // times as long for the capped count on the 1 M-row bench database.
+            let from = if cond.ends_with(LATE) {
+                "complaints INDEXED BY complaints_resolved_late"
+            } else {
+                "complaints"
+            };
             (
-                format!("SELECT COUNT(*) FROM (SELECT 1 FROM complaints WHERE {cond} LIMIT ?)"),
-                format!("SELECT COUNT(*) FROM complaints WHERE {cond}"),
+                format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {cond} LIMIT ?)"),
+                format!("SELECT COUNT(*) FROM {from} WHERE {cond}"),
                 format!(
-                    "SELECT {COLUMNS} FROM complaints WHERE {cond} ORDER BY status, deadline_at, id LIMIT ? OFFSET ?"
+                    "SELECT {COLUMNS} FROM {from} WHERE {cond} ORDER BY status, deadline_at, id LIMIT ? OFFSET ?"
                 ),
             )
         })

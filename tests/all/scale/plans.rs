@@ -81,6 +81,28 @@ async fn no_hot_statement_scans_a_big_table() {
     );
 }
 
+/// The breached list's second part (the late resolutions) reads the partial index made for
+/// it: `complaints_open` also serves `guild_id = ? AND status = 'resolved'` without a scan, but
+/// then checks the row of every resolved complaint, nearly all of a guild's history.
+#[tokio::test]
+async fn late_resolutions_are_read_through_their_own_index() {
+    let t = TestApp::quiet().await;
+    let mut seen = 0;
+    for (name, sql) in hot_queries() {
+        if !name.starts_with("complaint list breached (1)") {
+            continue;
+        }
+        seen += 1;
+        let plan = plan(&t, &sql).await;
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("USING INDEX complaints_resolved_late")),
+            "{name}: {plan:?}"
+        );
+    }
+    assert_eq!(seen, 2, "the capped count and the page");
+}
+
 /// The check itself catches what it must: a filter no index serves, and a page sorted after
 /// reading, and the statistic `/task stats` was (every task of the guild, grouped).
 #[tokio::test]

@@ -99,6 +99,10 @@ const PING_BEFORE_USE: bool = false;
 /// How long [`Store::release_memory`] waits for connections still being handed back.
 const RETURN_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 
+/// Autocomplete reads only the newest this many closed tasks, and resolved complaints: about
+/// a year of a busy team's. An older one is found by its number.
+pub const SUGGEST_WINDOW: i64 = 2_000;
+
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -740,6 +744,22 @@ pub fn hot_queries() -> Vec<(String, String)> {
     // Autocomplete of an id (every keystroke): read in index order until 25 match.
     add("task autocomplete: page", tasks::suggest_sql(false));
     add("task autocomplete, closed: page", tasks::suggest_sql(true));
+    add(
+        "task autocomplete, closed by number",
+        tasks::suggest_by_id_sql(),
+    );
+    add(
+        "complaint autocomplete: page",
+        complaints::suggest_sql(false),
+    );
+    add(
+        "complaint autocomplete, resolved: page",
+        complaints::suggest_sql(true),
+    );
+    add(
+        "complaint autocomplete, resolved by number",
+        complaints::suggest_by_id_sql(),
+    );
     add("task show: history", events::Log::Task.page_sql());
     let complaint_filters = [
         ("all", complaints::Filter::default()),

@@ -663,3 +663,97 @@ async fn task_autocomplete_matches_a_plain_computation() {
         }
     }
 }
+
+/// Autocomplete reads only the newest `SUGGEST_WINDOW` closed tasks and resolved complaints
+/// (typing what no item holds read a whole history: 2 s at a million rows): text found only
+/// in an older one is not suggested, its number still finds it, and text in the window is
+/// suggested newest first, as before.
+#[tokio::test]
+async fn autocomplete_reads_a_window_of_closed_items_and_finds_older_ones_by_number() {
+    use storeops::store::SUGGEST_WINDOW;
+    let t = TestApp::quiet().await;
+    let n = SUGGEST_WINDOW + 40;
+    let mut tx = t.pool().begin().await.expect("begin");
+    for i in 0..n {
+        // The oldest (i = 0) is the only one titled "ancient"; the newest 30 say "recent".
+        let title = match i {
+            0 => "ancient",
+            i if i >= n - 30 => "recent",
+            _ => "x",
+        };
+        sqlx::query(
+            "INSERT INTO tasks (guild_id, title, status, assigner_id, channel_id, due_at, created_at, updated_at, done_at)
+             VALUES (?1, ?2, 'done', 1, 1, ?3, 0, 0, ?3)",
+        )
+        .bind(id_in(GUILD))
+        .bind(title)
+        .bind(1_000_000 + i * 60_000)
+        .execute(&mut *tx)
+        .await
+        .expect("task");
+        sqlx::query(
+            "INSERT INTO complaints (guild_id, order_no, platform, category, severity, summary, status, logged_by, channel_id, created_at, deadline_at, resolved_at)
+             VALUES (?1, ?2, 'tmall', 'damaged', 'normal', 's', 'resolved', 1, 1, ?3, ?3 + 86400000, ?3 + 1)",
+        )
+        .bind(id_in(GUILD))
+        .bind(title)
+        .bind(1_000_000 + i * 60_000)
+        .execute(&mut *tx)
+        .await
+        .expect("complaint");
+    }
+    tx.commit().await.expect("commit");
+    let (first_task,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM tasks")
+        .fetch_one(t.pool())
+        .await
+        .expect("id");
+    let (first_complaint,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM complaints")
+        .fetch_one(t.pool())
+        .await
+        .expect("id");
+    let mut conn = t.app.store.pool.acquire().await.expect("conn");
+    let tasks_for = async |conn: &mut sqlx::SqliteConnection, typed: &str| -> Vec<i64> {
+        tasks::suggest(conn, GUILD, 1, true, typed, true)
+            .await
+            .expect("suggest")
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
+    };
+    let complaints_for = async |conn: &mut sqlx::SqliteConnection, typed: &str| -> Vec<i64> {
+        complaints::suggest(conn, GUILD, typed, false, None)
+            .await
+            .expect("suggest")
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(tasks_for(&mut conn, "ancient").await, Vec::<i64>::new());
+    assert_eq!(
+        complaints_for(&mut conn, "ancient").await,
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        tasks_for(&mut conn, &format!("#{first_task}")).await,
+        vec![first_task]
+    );
+    assert_eq!(
+        complaints_for(&mut conn, &first_complaint.to_string()).await,
+        vec![first_complaint]
+    );
+    // The newest 25 of the 30 "recent" ones, newest first; and with nothing typed, too.
+    let newest = |first: i64| (0..25).map(|k| first + n - 1 - k).collect::<Vec<i64>>();
+    assert_eq!(tasks_for(&mut conn, "recent").await, newest(first_task));
+    assert_eq!(
+        complaints_for(&mut conn, "recent").await,
+        newest(first_complaint)
+    );
+    assert_eq!(tasks_for(&mut conn, "").await, newest(first_task));
+    assert_eq!(complaints_for(&mut conn, "").await, newest(first_complaint));
+    // A number inside the window is suggested once.
+    let inside = first_complaint + n - 1;
+    assert_eq!(
+        complaints_for(&mut conn, &inside.to_string()).await,
+        vec![inside]
+    );
+}

@@ -7,8 +7,9 @@
 //!    messages. Both grow at the same daily rate (274 tasks and 274 complaints a day), so the
 //!    bigger one is a longer history of the same team, not a bigger team: its open work is the
 //!    same. They are generated with plain SQL inserts in one transaction and cached under
-//!    `target/bench-data/` (delete the folder to make them again), and each run works on a copy.
-//!    Every command runs in-process through the core as the shell runs it (parse, apply, render
+//!    `target/bench-data/` (delete the folder to make them again), and each run works on a copy,
+//!    to which the names a server of some years remembers are added (390 users, roles and
+//!    channels: [`remember_a_server`]). Every command runs in-process through the core as the shell runs it (parse, apply, render
 //!    the text), and the p50 / p99 of each is printed at both sizes with the ratio.
 //! 2. **Growth**: two years of a 10-person team in fast-forward (tasks, complaints, figures,
 //!    the messages the bot sends for them, each morning summary with a 20 KB chart) through the
@@ -21,7 +22,7 @@
 //! `COMMANDS_BENCH_SIZES=10000,1000000` the sizes, `COMMANDS_BENCH_RUNS` the timed runs per
 //! command (default 40, at least 20), `COMMANDS_BENCH_ONLY=summary` only the commands whose line
 //! contains that text, `COMMANDS_BENCH_TRACE=1` each command's statements on a timeline (see
-//! [`timeline`]).
+//! [`timeline`]), `COMMANDS_BENCH_SPIKES=1` each command's three slowest runs and when they fell.
 
 mod common;
 
@@ -32,7 +33,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::Connection;
-use storeops::adapters::shell::{Shell, parse_positions, shell_id};
+use storeops::adapters::shell::{SHELL_GUILD, Shell, parse_positions, shell_id};
 use storeops::app::{Actor, App, Reply};
 use storeops::clock::ManualClock;
 use storeops::config::Config;
@@ -322,6 +323,7 @@ async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, Str
     std::fs::copy(cached, &path).expect("copy");
     let clock = ManualClock::new(start());
     let app = open(&path, &clock).await;
+    remember_a_server(&app).await;
     let mut sh = shell(&app, &clock).await;
     // Timed as a command runs: no dispatcher pass after each line (the shell makes one only
     // on its manual clock).
@@ -371,6 +373,17 @@ async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, Str
                 timeline::print(t0);
             }
         }
+        if std::env::var_os("COMMANDS_BENCH_SPIKES").is_some() {
+            // The three slowest runs and where they fell (0 = the first timed run).
+            let mut worst: Vec<(usize, f64)> = times.iter().copied().enumerate().collect();
+            worst.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let shown: Vec<String> = worst
+                .iter()
+                .take(3)
+                .map(|(i, ms)| format!("run {i}: {ms:.2} ms"))
+                .collect();
+            println!("-- slowest of {line}: {}", shown.join(", "));
+        }
         let (p50, p99) = percentiles(times);
         out.push((line, p50, p99, first));
     }
@@ -378,16 +391,40 @@ async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, Str
     out
 }
 
+/// The names a server of some years has left in the bot's memory (everyone who ran a command
+/// or was named in one, its roles and channels): 300 users, 30 roles, 60 channels, beside the
+/// few the generated history names. Every command starts by reading the names it needs among
+/// them. Added to the copy, so the cached databases stay as they are.
+async fn remember_a_server(app: &App) {
+    sqlx::query(
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 390)
+         INSERT OR IGNORE INTO names (guild_id, kind, id, name, updated_at)
+         SELECT ?1, CASE WHEN i <= 300 THEN 'user' WHEN i <= 330 THEN 'role' ELSE 'channel' END,
+                1000000000000000000 + i, 'member' || i, 0
+         FROM k",
+    )
+    .bind(storeops::store::id_in(SHELL_GUILD))
+    .execute(&app.store.pool)
+    .await
+    .expect("names");
+}
+
 /// p50 / p99 in ms of what every write's commit waits for: appending 4 KB to a file in the
 /// folder the bench's copies live in (`TMPDIR`) and `fdatasync`, as SQLite does for each commit
-/// with `synchronous = FULL`. What the disk gives, not the bot.
-fn disk_sync_latency(runs: usize) -> (f64, f64) {
+/// with `synchronous = FULL`. What the disk gives, not the bot. `gap`: the time between two
+/// syncs (not timed). Back to back is how the bench's writes meet the disk; a team's writes
+/// come seconds apart, and this machine's virtual disk answers a sync after a pause more
+/// slowly (p50 0.7–0.9 ms 5 ms apart, 0.16–0.3 back to back).
+fn disk_sync_latency(runs: usize, gap: std::time::Duration) -> (f64, f64) {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut f = std::fs::File::create(dir.path().join("sync-probe")).expect("probe file");
     let block = [0x5au8; 4096];
     let mut times = Vec::with_capacity(runs);
     for i in 0..runs + 10 {
+        if !gap.is_zero() {
+            std::thread::sleep(gap);
+        }
         let t0 = Instant::now();
         f.write_all(&block).expect("write");
         f.sync_data().expect("fdatasync");
@@ -400,9 +437,10 @@ fn disk_sync_latency(runs: usize) -> (f64, f64) {
 
 async fn commands_part(sizes: &[i64], runs: usize) {
     println!("commands (p50 / p99 in ms, {runs} runs each, in-process through the core):");
-    let (sync50, sync99) = disk_sync_latency(runs.max(200));
+    let (sync50, sync99) = disk_sync_latency(runs.max(200), std::time::Duration::ZERO);
+    let (apart50, apart99) = disk_sync_latency(runs.max(200), std::time::Duration::from_millis(5));
     println!(
-        "the disk under the copies ({}): 4 KB append + fdatasync, what each write's commit waits for: {sync50:.2} / {sync99:.2}",
+        "the disk under the copies ({}): 4 KB append + fdatasync, what each write's commit waits for: {sync50:.2} / {sync99:.2} back to back, {apart50:.2} / {apart99:.2} 5 ms apart",
         std::env::temp_dir().display()
     );
     let mut results = Vec::new();

@@ -206,11 +206,15 @@ pub async fn get_with_names(
 }
 
 /// [`get_with_names`]'s statement: `?1` the guild, `?2` the names wanted as `[[kind, id], …]`.
+/// `CROSS JOIN` keeps the wanted names the outer loop, each looked up by its key. Left to
+/// itself, the planner (which has no statistics of the bot's file) read every name the guild
+/// has and looked for it in the wanted list, parsing the list again for each: 3.5 ms with 280
+/// names, at the start of every command.
 pub const GET_WITH_NAMES_SQL: &str = "SELECT timezone, locale, summary_channel, escalation_channel,
         (SELECT json_group_array(json_array(position, role_id)) FROM guild_positions WHERE guild_id = ?1) AS positions,
         (SELECT json_group_array(json_array(n.kind, n.id, n.name))
          FROM json_each(?2) AS j
-         JOIN names AS n ON n.guild_id = ?1 AND n.kind = j.value ->> 0 AND n.id = j.value ->> 1) AS names
+         CROSS JOIN names AS n ON n.guild_id = ?1 AND n.kind = j.value ->> 0 AND n.id = j.value ->> 1) AS names
      FROM guild_settings WHERE guild_id = ?1";
 
 /// How many `/setup` changes this process has begun (any guild, any database): a reader that

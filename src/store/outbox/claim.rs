@@ -112,7 +112,7 @@ pub const CLAIM_SQL: &str = concat!(
 
 /// The rows of the ids in the JSON array `?1`, with their messages, as one JSON array in one
 /// row (NULL when none).
-const ROWS_OF_SQL: &str = concat!(
+pub const ROWS_OF_SQL: &str = concat!(
     batch_select!(),
     "
      FROM json_each(?1) AS j JOIN outbox_state AS s ON s.id = j.value JOIN outbox_message AS m ON m.id = s.id"

@@ -13,7 +13,7 @@ pub use crate::message::Target;
 mod claim;
 mod record;
 
-pub use claim::{Batch, CLAIM_SQL, Claimed, Poisoned, claim, skip_stale};
+pub use claim::{Batch, CLAIM_SQL, Claimed, Poisoned, ROWS_OF_SQL, claim, skip_stale};
 pub use record::{
     KNOWN_MESSAGE_IDS_SQL, RECORD_SENT_SQL, SentRecord, known_message_ids, record_failed,
     record_retry, record_sent, record_skipped, renew_lease,

@@ -31,13 +31,83 @@ fn guild_wide(line: &str) -> bool {
     terms.contains(&"guild_id=?") && equalities == 0 && ranges <= 1
 }
 
+/// The names by which `sql` reads the big tables: each table's own, and every alias it is given
+/// (`outbox_message AS m`, `names n`). SQLite's plan names a table by its alias, so a check of
+/// the table names alone passes a full scan of `tasks AS t`.
+fn big_table_names(sql: &str) -> Vec<String> {
+    const NOT_ALIASES: &[&str] = &[
+        "WHERE",
+        "JOIN",
+        "LEFT",
+        "INNER",
+        "CROSS",
+        "NATURAL",
+        "ON",
+        "INDEXED",
+        "NOT",
+        "SET",
+        "ORDER",
+        "GROUP",
+        "LIMIT",
+        "UNION",
+        "EXCEPT",
+        "INTERSECT",
+        "USING",
+        "VALUES",
+        "DEFAULT",
+        "RETURNING",
+        "WINDOW",
+        "HAVING",
+        "AND",
+        "OR",
+        "SELECT",
+        "FROM",
+        "WHEN",
+        "THEN",
+        "ELSE",
+        "END",
+    ];
+    // Each word with what separates it from the next: an alias follows its table after spaces
+    // only (`tasks.id` is a column, `tasks (` a column list, `tasks,` the next table).
+    let mut words: Vec<(&str, &str)> = Vec::new();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut rest = sql;
+    while let Some(start) = rest.find(is_word) {
+        let after = &rest[start..];
+        let end = after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+        let tail = &after[end..];
+        let gap = &tail[..tail
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(tail.len())];
+        let next_is_word = tail[gap.len()..].starts_with(is_word);
+        words.push((&after[..end], if next_is_word { gap } else { "" }));
+        rest = tail;
+    }
+    let mut names: Vec<String> = BIG_TABLES.iter().map(|t| t.to_string()).collect();
+    for (i, (word, gap)) in words.iter().enumerate() {
+        if gap.is_empty() || !BIG_TABLES.iter().any(|t| t.eq_ignore_ascii_case(word)) {
+            continue;
+        }
+        let mut j = i + 1;
+        if words[j].0.eq_ignore_ascii_case("AS") && !words[j].1.is_empty() {
+            j += 1;
+        }
+        let alias = words[j].0;
+        if !NOT_ALIASES.iter().any(|k| k.eq_ignore_ascii_case(alias)) {
+            names.push(alias.to_string());
+        }
+    }
+    names
+}
+
 /// The plan's lines that read a big table whole (a SCAN; or a guild-wide SEARCH in a statement
 /// without LIMIT, which must then read to the end), or sort a page's rows.
 fn defects(name: &str, sql: &str, plan: &[String]) -> Vec<String> {
+    let tables = big_table_names(sql);
     plan.iter()
         .filter(|line| {
             let big = |verb: &str| {
-                BIG_TABLES.iter().any(|t| {
+                tables.iter().any(|t| {
                     line.as_str() == format!("{verb} {t}")
                         || line.starts_with(&format!("{verb} {t} "))
                 })
@@ -129,4 +199,29 @@ async fn the_plan_check_catches_a_scan_and_a_sort() {
     let count_sql = "SELECT COUNT(*) FROM complaints WHERE guild_id = ?1";
     let count = plan(&t, count_sql).await;
     assert!(!defects("count", count_sql, &count).is_empty(), "{count:?}");
+    // The same defects under an alias, which is how the plan names the table.
+    for aliased in [
+        "SELECT t.id FROM tasks AS t WHERE t.title = ?1",
+        "SELECT t.id FROM tasks t WHERE t.title = ?1",
+        "SELECT m.id FROM outbox_state AS s JOIN outbox_message AS m ON m.id = s.id WHERE m.payload = ?1",
+    ] {
+        let p = plan(&t, aliased).await;
+        assert!(
+            !defects("aliased", aliased, &p).is_empty(),
+            "{aliased}: {p:?}"
+        );
+    }
+    // The settings read every command starts with, as it was: the guild's remembered names
+    // read whole, the wanted ones looked for in each (3.5 ms with 280 names).
+    let names_sql = "SELECT (SELECT json_group_array(n.name) FROM json_each(?2) AS j
+           JOIN names AS n ON n.guild_id = ?1 AND n.kind = j.value ->> 0 AND n.id = j.value ->> 1)
+         FROM guild_settings WHERE guild_id = ?1";
+    let names = plan(&t, names_sql).await;
+    assert!(!defects("names", names_sql, &names).is_empty(), "{names:?}");
+    // Not aliases: a column list, a column, the next table.
+    assert_eq!(
+        big_table_names("INSERT INTO tasks (id) SELECT tasks.id FROM tasks, complaints WHERE 1")
+            .len(),
+        BIG_TABLES.len()
+    );
 }

@@ -46,7 +46,7 @@ use storeops::store::{Store, data, ms};
 /// Version of the generator: bump when it changes. The cached file's name also carries the
 /// latest migration (see [`cache_name`]), so a new migration makes new files: a cached file
 /// migrated on open would leave the migration's log and cold pages in what is timed.
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 const MEMBERS: [&str; 10] = [
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
 ];
@@ -107,7 +107,23 @@ async fn generate(path: &Path, n: i64) {
         ))
         .await;
     }
+    // The team's fixed weeks and its recurring work.
+    for line in common::ROUTINE {
+        let out = sh.execute(line).await;
+        println!("  {line}\n    → {}", out.text.lines().next().unwrap_or(""));
+    }
     drop(sh);
+    let (activities, recurring): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM activities), (SELECT COUNT(*) FROM task_recurring)",
+    )
+    .fetch_one(&app.store.pool)
+    .await
+    .expect("counts");
+    assert_eq!(
+        (activities, recurring),
+        (6, 3),
+        "the activities and recurring tasks"
+    );
     let now = ms(start());
     let span_days = n / PER_DAY;
     let member_case = {
@@ -179,6 +195,16 @@ async fn generate(path: &Path, n: i64) {
         .execute(&mut *tx)
         .await
         .expect("complaint events");
+    // The money paid on them, as recorded since payments had a table of their own: the
+    // amazon ones in dollars, the rest in yuan.
+    sqlx::query(
+        "INSERT INTO complaint_payments (complaint_id, guild_id, at, outcome, amount_cents, currency)
+         SELECT id, guild_id, resolved_at, outcome, amount_cents, CASE platform WHEN 'amazon' THEN 'USD' ELSE 'CNY' END
+         FROM complaints WHERE status = 'resolved' AND amount_cents IS NOT NULL",
+    )
+    .execute(&mut *tx)
+    .await
+    .expect("payments");
     // Daily figures of every shop over the span (at most ten years).
     let shops = data::shops(&mut tx, 1).await.expect("shops");
     let days = span_days.clamp(30, 3650);
@@ -202,6 +228,15 @@ async fn generate(path: &Path, n: i64) {
             .expect("figures");
         }
     }
+    // The products of each shop's daily export over the same days: the 20 that sold most.
+    sqlx::query(common::PRODUCTS_SQL)
+        .bind(yesterday().to_string())
+        .bind(days)
+        .bind(now)
+        .bind(1)
+        .execute(&mut *tx)
+        .await
+        .expect("products");
     // 90 days of delivered messages (200 a day), through the store's own enqueue.
     let payload = Reply::titled("Reminder: task due").line("x".repeat(600));
     for i in 0..(90 * 200).min(n) {
@@ -228,7 +263,7 @@ async fn generate(path: &Path, n: i64) {
     drop(conn);
     app.store.close().await;
     println!(
-        "  generated {n} tasks, {n} complaints, {days} days × {SHOPS} shops, {} outbox rows in {:.1} s ({:.0} MB)",
+        "  generated {n} tasks, {n} complaints, {days} days × {SHOPS} shops (20 products each), {} outbox rows in {:.1} s ({:.0} MB)",
         (90 * 200).min(n),
         t0.elapsed().as_secs_f64(),
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
@@ -307,6 +342,7 @@ fn command_lines() -> Vec<String> {
         "/status",
         "/outbox list",
         "/activity list",
+        "/task recurring",
         "/help",
     ]
     .iter()

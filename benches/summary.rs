@@ -3,7 +3,9 @@
 //! A temporary database holds 3 years of daily figures (every field) for 5 shops (or
 //! `SUMMARY_BENCH_SHOPS` shops × `SUMMARY_BENCH_YEARS` years: 20 × 5 for #18's goal), inserted in
 //! one transaction through `store::data::put_day` (so the history table is filled too), a
-//! November target per shop, 80 open tasks (40 of them overdue) and 20 open complaints. Then
+//! November target per shop, the 20 products of each shop's day (`common::PRODUCTS_SQL`), 80
+//! open tasks (40 of them overdue), 20 open complaints and a team's six fixed activities and
+//! three recurring tasks (`common::ROUTINE`). Then
 //! `app::cmd::summary::daily` builds the morning summary with its 30-day chart, repeatedly;
 //! the chart alone (`domain::chart::render` on the same 30 days, stacked by shop) is timed
 //! separately. Goal: ≤ 10 ms per summary with its chart (#18). The load average is printed first (wall times grow on a busy
@@ -173,6 +175,10 @@ async fn build(app: &App, clock: &ManualClock, yesterday: NaiveDate) {
         ))
         .await;
     }
+    for line in common::ROUTINE {
+        let out = sh.execute(line).await.text;
+        assert!(out.contains("saved"), "{line}: {out}");
+    }
 
     // Three years of figures in one transaction.
     let t0 = Instant::now();
@@ -196,9 +202,17 @@ async fn build(app: &App, clock: &ManualClock, yesterday: NaiveDate) {
             .expect("put day");
         }
     }
+    sqlx::query(common::PRODUCTS_SQL)
+        .bind(yesterday.to_string())
+        .bind(days_n())
+        .bind(storeops::store::ms(now))
+        .bind(GUILD as i64)
+        .execute(&mut *tx)
+        .await
+        .expect("products");
     tx.commit().await.expect("commit");
     println!(
-        "  inserted {} days for {} shops ({} rows) in {:.2} s",
+        "  inserted {} days for {} shops ({} rows, 20 products a day each) in {:.2} s",
         days_n(),
         shops_n(),
         days_n() * shops_n() as i64,
@@ -235,7 +249,7 @@ fn main() {
             load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
         );
         println!(
-            "morning summary ({} shops, {} years of figures, 80 open tasks, 20 complaints):",
+            "morning summary ({} shops, {} years of figures, products, 80 open tasks, 20 complaints, 6 activities):",
             shops_n(),
             days_n() / 365
         );

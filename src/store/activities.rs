@@ -285,6 +285,34 @@ pub async fn skips(conn: &mut SqliteConnection, id: i64) -> StoreResult<BTreeSet
     rows.iter().map(|(d,)| parse_day(d)).collect()
 }
 
+/// The local dates each of the activities `ids` is skipped on, in one statement (an activity
+/// without skips has no entry).
+pub async fn skips_of(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, BTreeSet<NaiveDate>>> {
+    let mut out: std::collections::HashMap<i64, BTreeSet<NaiveDate>> = Default::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let (rows,): (String,) = sqlx::query_as(SKIPS_OF_SQL)
+        .bind(super::json(ids)?)
+        .fetch_one(conn)
+        .await?;
+    let rows: Vec<(i64, String)> = serde_json::from_str(&rows)
+        .map_err(|e| StoreError::Corrupt(format!("skipped days: {e}")))?;
+    for (id, day) in rows {
+        out.entry(id).or_default().insert(parse_day(&day)?);
+    }
+    Ok(out)
+}
+
+/// [`skips_of`]'s statement: one row of JSON (sqlx hands each row over from SQLite's thread on
+/// its own).
+pub const SKIPS_OF_SQL: &str =
+    "SELECT json_group_array(json_array(activity_id, day)) FROM activity_skips
+     WHERE activity_id IN (SELECT value FROM json_each(?1))";
+
 /// Skips an activity on a local date; returns whether it was not skipped already.
 pub async fn add_skip(
     conn: &mut SqliteConnection,

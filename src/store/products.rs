@@ -165,15 +165,17 @@ pub const RANGE_SQL: &str =
     "SELECT day, product_id, name, uv, pv, paying_buyers, units, paid_cents, refund_cents
          FROM product_figures WHERE shop_id = ?1 AND day >= ?2 AND day <= ?3";
 
-/// The statement of [`top_sellers`]: each shop of the JSON array ?1 (its primary key range of
-/// day ?2) ranks its products by amount paid (those that sold come first) and keeps the first ?3; one row of JSON
-/// (sqlx hands each row from SQLite's thread separately, see `store::morning`). Also read by
-/// the query-plan test.
+/// The statement of [`top_sellers`]: each shop of the JSON array ?1 keeps the first ?3 of its
+/// products of day ?2 by amount paid (those that sold come first), read from its primary key
+/// range and ranked; one row of JSON (sqlx hands each row from SQLite's thread separately, see
+/// `store::morning`). The first ?3 are picked per shop (a sort that keeps ?3) before any row is
+/// ranked: ranking every product of every shop and then keeping the first took 0.8–1.5 ms for
+/// 20 shops of 20 products, this 0.7. Also read by the query-plan test.
 pub const TOP_SELLERS_SQL: &str =
     "SELECT json_group_array(json_array(shop_id, rank, product_id, name, units, paid_cents))
-     FROM (SELECT shop_id, product_id, name, units, paid_cents,
-                  ROW_NUMBER() OVER (PARTITION BY shop_id
-                      ORDER BY paid_cents DESC, units DESC, product_id) AS rank
-             FROM product_figures
-            WHERE shop_id IN (SELECT value FROM json_each(?1)) AND day = ?2)
-    WHERE rank <= ?3";
+     FROM (SELECT p.shop_id, p.product_id, p.name, p.units, p.paid_cents,
+                  ROW_NUMBER() OVER (PARTITION BY p.shop_id
+                      ORDER BY p.paid_cents DESC, p.units DESC, p.product_id) AS rank
+             FROM (SELECT DISTINCT value AS shop FROM json_each(?1)) AS j CROSS JOIN product_figures AS p
+            WHERE p.rowid IN (SELECT rowid FROM product_figures WHERE shop_id = j.shop AND day = ?2
+                              ORDER BY paid_cents DESC, units DESC, product_id LIMIT ?3))";

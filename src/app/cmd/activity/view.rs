@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::buttons::ActivityButton;
 use super::holiday::range_text;
-use super::plan::{calendar_of, fresh_plans, role_of, stored_schedule, target_channel};
+use super::plan::{calendars_of, fresh_plans, role_of, stored_schedule, target_channel};
 use super::{LINES_MAX, PAGE_SIZE};
 use crate::app::input::schedule_error;
 use crate::app::{AppResult, Ctx, Invocation, Suggestions};
@@ -369,22 +369,24 @@ pub(super) async fn calendar_ics(ctx: &Ctx<'_>) -> AppResult<Reply> {
     let l = ctx.locale;
     let mut events = Vec::new();
     let mut count = 0;
-    for a in activities::list(&mut conn, ctx.guild.guild_id).await? {
-        if a.paused {
-            continue;
-        }
-        let Some(schedule) = stored_schedule(&a) else {
+    let list: Vec<Activity> = activities::list(&mut conn, ctx.guild.guild_id)
+        .await?
+        .into_iter()
+        .filter(|a| !a.paused)
+        .collect();
+    let calendars = calendars_of(&mut conn, ctx.guild.guild_id, &list).await?;
+    for a in &list {
+        let (Some(schedule), Some(cal)) = (stored_schedule(a), calendars.get(&a.id)) else {
             continue;
         };
-        let cal = calendar_of(&mut conn, &a).await?;
-        let rules = cal.rules(&a, &schedule, tz);
+        let rules = cal.rules(a, &schedule, tz);
         let mut base = a.message.clone().unwrap_or_default();
         for item in &a.checklist {
             base.push_str(&format!("\n☐ {item}"));
         }
         let soon = rules.between(ctx.now, to, 400);
         count += soon.iter().filter(|o| o.fate.fires()).count();
-        if let Some(e) = recurring_event(&a, &schedule, &rules, &cal, ctx.now, &base) {
+        if let Some(e) = recurring_event(a, &schedule, &rules, cal, ctx.now, &base) {
             events.push(e);
             continue;
         }
@@ -502,16 +504,19 @@ pub(super) async fn calendar(ctx: &Ctx<'_>) -> AppResult<Reply> {
     let l = ctx.locale;
     let mut entries: Vec<(DateTime<Utc>, String)> = Vec::new();
     let mut paused = Vec::new();
-    for a in activities::list(&mut conn, ctx.guild.guild_id).await? {
+    let mut list = activities::list(&mut conn, ctx.guild.guild_id).await?;
+    list.retain(|a| {
         if a.paused {
             paused.push(format!("#{}", a.id));
-            continue;
         }
-        let Some(schedule) = stored_schedule(&a) else {
+        !a.paused
+    });
+    let calendars = calendars_of(&mut conn, ctx.guild.guild_id, &list).await?;
+    for a in &list {
+        let (Some(schedule), Some(cal)) = (stored_schedule(a), calendars.get(&a.id)) else {
             continue;
         };
-        let cal = calendar_of(&mut conn, &a).await?;
-        let rules = cal.rules(&a, &schedule, tz);
+        let rules = cal.rules(a, &schedule, tz);
         for o in rules.between(ctx.now, to, 200) {
             let head = format!(
                 "{} · **{}** (#{})",

@@ -306,11 +306,13 @@ pub async fn daily(
     let rows = morning::days(conn, &ids, &days).await?;
     let series =
         morning::paid_series(conn, &ids, date - Duration::days(WINDOW_DAYS - 1), date).await?;
+    // The targets of the chart's months, for the chart and the month to date.
+    let targets = morning::targets(conn, &ids, &month::target_months(date)).await?;
     // The chart needs only these amounts: it is drawn while the rest is read.
     let drawing = if shops.is_empty() {
         None
     } else {
-        let trend = month::trend(conn, l, &shops, &series, date).await?;
+        let trend = month::trend(l, &shops, &series, &targets, date);
         Some(month::draw(trend))
     };
 
@@ -360,7 +362,7 @@ pub async fn daily(
     }
 
     // 3. Month to date per currency; 4. the team's day; then the chart.
-    let mtd = month::month_to_date(conn, l, &shops, &series, date).await?;
+    let mtd = month::month_to_date(l, &shops, &series, &targets, date);
     if !mtd.is_empty() {
         r.fields.push(field(l.t("summary-mtd"), mtd));
     }

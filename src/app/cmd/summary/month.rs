@@ -4,7 +4,6 @@
 //! from the eight weeks of amounts the summary read once (`store::morning::paid_series`).
 
 use chrono::{Datelike, Duration, NaiveDate};
-use sqlx::SqliteConnection;
 
 use crate::app::cmd::data::{currencies, money_in};
 use crate::domain::chart::{self, ShopSeries, Trend};
@@ -14,7 +13,7 @@ use crate::domain::pace::{self, ShopMonth};
 use crate::i18n::Locale;
 use crate::message::{self, Attachment, Reply};
 use crate::store::data::Shop;
-use crate::store::{StoreError, morning};
+use crate::store::morning;
 use crate::tr;
 
 fn month_key(d: NaiveDate) -> String {
@@ -36,17 +35,25 @@ fn share(part: Money, of: Money, places: usize) -> String {
     format!("{:.places$}%", part.0 as f64 / of.0 as f64 * 100.0)
 }
 
-/// One line per currency (most shops first).
-pub async fn month_to_date(
-    conn: &mut SqliteConnection,
+/// The months whose targets [`month_to_date`] and [`trend`] use for the summary of `date`:
+/// read once for both ([`morning::targets`]).
+pub fn target_months(date: NaiveDate) -> Vec<String> {
+    let from = date - Duration::days(chart::MAX_DAYS as i64 - 1);
+    let mut months = vec![month_key(from), month_key(date)];
+    months.dedup();
+    months
+}
+
+/// One line per currency (most shops first). `targets`: the shops' targets of at least the
+/// month of `date` (see [`target_months`]).
+pub fn month_to_date(
     l: Locale,
     shops: &[Shop],
     series: &[morning::PaidDay],
+    targets: &[(i64, String, Money)],
     date: NaiveDate,
-) -> Result<Vec<String>, StoreError> {
-    let ids: Vec<i64> = shops.iter().map(|s| s.id).collect();
+) -> Vec<String> {
     let month = month_key(date);
-    let targets = morning::targets(conn, &ids, std::slice::from_ref(&month)).await?;
     let month_start = date.with_day(1).unwrap_or(date);
     let mut out = Vec::new();
     for currency in currencies(shops) {
@@ -55,7 +62,10 @@ pub async fn month_to_date(
         let mut without = Vec::new();
         for s in &of_currency {
             let done = Money(paid_in(series, s.id, month_start, date).unwrap_or(0));
-            match targets.iter().find(|(id, _, t)| *id == s.id && t.0 > 0) {
+            match targets
+                .iter()
+                .find(|(id, m, t)| *id == s.id && *m == month && t.0 > 0)
+            {
                 Some((_, _, t)) => with_target.push(ShopMonth {
                     done,
                     target: *t,
@@ -130,18 +140,18 @@ pub async fn month_to_date(
         }
         out.push(line);
     }
-    Ok(out)
+    out
 }
 
 /// What the 30-day chart shows: the shops in the most used currency, their amounts paid, the
-/// daily target pace (the one statement read here) and the conversion.
-pub async fn trend(
-    conn: &mut SqliteConnection,
+/// daily target pace (from `targets`, those of [`target_months`]) and the conversion.
+pub fn trend(
     l: Locale,
     shops: &[Shop],
     series: &[morning::PaidDay],
+    targets: &[(i64, String, Money)],
     date: NaiveDate,
-) -> Result<Trend, StoreError> {
+) -> Trend {
     let from = date - Duration::days(chart::MAX_DAYS as i64 - 1);
     let days: Vec<NaiveDate> = (0..chart::MAX_DAYS as i64)
         .map(|i| from + Duration::days(i))
@@ -168,8 +178,6 @@ pub async fn trend(
     }
     // The daily target pace: each month's targets of the charted shops over its days.
     let ids: Vec<i64> = charted.iter().map(|s| s.id).collect();
-    let months = vec![month_key(from), month_key(date)];
-    let targets = morning::targets(conn, &ids, &months).await?;
     let mut with_target = 0;
     let pace: Vec<Option<i64>> = days
         .iter()
@@ -177,7 +185,7 @@ pub async fn trend(
             let m = month_key(*d);
             let of_month: Vec<i64> = targets
                 .iter()
-                .filter(|(_, tm, t)| *tm == m && t.0 > 0)
+                .filter(|(id, tm, t)| *tm == m && t.0 > 0 && ids.contains(id))
                 .map(|(_, _, t)| t.0)
                 .collect();
             if m == month_key(date) {
@@ -197,7 +205,7 @@ pub async fn trend(
     } else {
         l.t("summary-chart-pace")
     };
-    Ok(Trend {
+    Trend {
         title: tr!(l, "summary-chart-title", currency = currency.as_str()),
         days,
         shops: chart::group_shops(per_shop, |n| tr!(l, "summary-chart-others", count = n)),
@@ -209,7 +217,7 @@ pub async fn trend(
         conversion_label: l.t("summary-chart-conversion"),
         pace_label,
         no_data: l.t("summary-chart-no-data"),
-    })
+    }
 }
 
 /// A chart being drawn: the PNG and its legend, once done.
@@ -249,6 +257,120 @@ pub async fn attach(l: Locale, drawing: Drawing, date: NaiveDate, r: &mut Reply)
         }
         Err(e) => {
             tracing::error!(error = %e, "the summary chart could not be drawn; sending the summary without it")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+
+    fn shop(id: i64, currency: &str) -> Shop {
+        Shop {
+            id,
+            name: format!("S{id}"),
+            platform: "tmall".into(),
+            currency: currency.into(),
+        }
+    }
+
+    /// The chart's daily pace and the month to date, from one read of the targets of both
+    /// months, against a plain computation: each day's pace is the sum of that month's
+    /// targets (above zero) of the shops in the chart's currency over the month's days; the
+    /// month to date counts only targets of the summary's month.
+    #[test]
+    fn pace_and_month_to_date_read_their_own_months_of_one_target_list() {
+        let mut rng = StdRng::seed_from_u64(0x7061_6365);
+        for case in 0..300 {
+            // Dates near and away from a month's turn, so the 30 days span one or two months.
+            let date = NaiveDate::from_ymd_opt(2026, 1, 1).expect("day")
+                + Duration::days(rng.gen_range(0..730));
+            let n = rng.gen_range(1..7);
+            let shops: Vec<Shop> = (1..=n)
+                .map(|id| shop(id, if rng.gen_bool(0.3) { "USD" } else { "CNY" }))
+                .collect();
+            let months = target_months(date);
+            assert!(months.contains(&month_key(date)) && months.len() <= 2);
+            // Targets of the chart's months, some zero, some of a month the summary does
+            // not read (which must change nothing).
+            let mut targets: Vec<(i64, String, Money)> = Vec::new();
+            for s in &shops {
+                for m in months
+                    .iter()
+                    .cloned()
+                    .chain([month_key(date + Duration::days(40))])
+                {
+                    if rng.gen_bool(0.6) {
+                        let t = *[0, 1, 3_000_000, 12_345_678]
+                            .get(rng.gen_range(0..4))
+                            .expect("t");
+                        targets.push((s.id, m, Money(t)));
+                    }
+                }
+            }
+            let trend = trend(Locale::EnUs, &shops, &[], &targets, date);
+            let currency = currencies(&shops)[0].clone();
+            let charted: Vec<i64> = shops
+                .iter()
+                .filter(|s| s.currency == currency)
+                .map(|s| s.id)
+                .collect();
+            assert_eq!(trend.days.len(), chart::MAX_DAYS, "case {case}");
+            assert_eq!(trend.days.last(), Some(&date), "case {case}");
+            for (d, pace) in trend.days.iter().zip(&trend.pace) {
+                let of_month: Vec<i64> = targets
+                    .iter()
+                    .filter(|(id, m, t)| charted.contains(id) && *m == month_key(*d) && t.0 > 0)
+                    .map(|(_, _, t)| t.0)
+                    .collect();
+                let days_in = pace::month_end(*d).day() as i64;
+                let expected =
+                    (!of_month.is_empty()).then(|| of_month.iter().sum::<i64>() / days_in);
+                assert_eq!(*pace, expected, "case {case}: {d}");
+            }
+            // The month to date: per currency, "over n of m shops" when some have no
+            // target of this month.
+            let lines = month_to_date(Locale::EnUs, &shops, &[], &targets, date);
+            for currency in currencies(&shops) {
+                let of: Vec<&Shop> = shops.iter().filter(|s| s.currency == currency).collect();
+                let of_month: Vec<i64> = of
+                    .iter()
+                    .filter_map(|s| {
+                        targets
+                            .iter()
+                            .find(|(id, m, t)| *id == s.id && *m == month_key(date) && t.0 > 0)
+                            .map(|(_, _, t)| t.0)
+                    })
+                    .collect();
+                let with = of_month.len();
+                let line = lines
+                    .iter()
+                    .find(|l| l.starts_with(&format!("{currency}:")))
+                    .unwrap_or_else(|| panic!("case {case}: no {currency} line in {lines:?}"));
+                if with == 0 {
+                    assert!(
+                        line.contains("(no target: /data target)"),
+                        "case {case}: {line}"
+                    );
+                    continue;
+                }
+                let sum = Money(of_month.iter().sum());
+                assert!(
+                    line.contains(&format!(
+                        " of {} (",
+                        money_in(Locale::EnUs, Some(sum), &currency)
+                    )),
+                    "case {case}: {line} (targets {sum:?})"
+                );
+                assert_eq!(
+                    line.contains(&format!("over {with} of {} shops", of.len())),
+                    with < of.len(),
+                    "case {case}: {line}"
+                );
+            }
         }
     }
 }

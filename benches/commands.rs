@@ -2,9 +2,10 @@
 //!
 //! 1. **Commands**: two databases, one of 10,000 and one of 1,000,000 tasks (as many
 //!    complaints, each with a history entry; 97 % of the tasks done, the rest open, in progress
-//!    or cancelled; about 1 % of the complaints resolved after their limit), 20 shops of daily
-//!    figures over the same span (capped at 10 years), and 90 days of delivered outbox
-//!    messages. Both grow at the same daily rate (274 tasks and 274 complaints a day), so the
+//!    or cancelled; about 1 % of the complaints resolved after their limit; the money paid on
+//!    half the resolved ones, in yuan and in dollars), 20 shops of daily figures and of 20
+//!    products a day over the same span (capped at 10 years), 90 days of delivered outbox
+//!    messages, and the team's six fixed activities and three recurring tasks. Both grow at the same daily rate (274 tasks and 274 complaints a day), so the
 //!    bigger one is a longer history of the same team, not a bigger team: its open work is the
 //!    same. They are generated with plain SQL inserts in one transaction and cached under
 //!    `target/bench-data/` (delete the folder to make them again), and each run works on a copy,

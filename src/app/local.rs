@@ -41,7 +41,8 @@ pub async fn prepare(app: &App) -> AppResult<()> {
                     position_role: Some((p, role)),
                     ..SettingsChange::default()
                 };
-                settings::update(conn, LOCAL_GUILD, &change, 0, now).await?;
+                let changes = app.store.settings_changes();
+                settings::update(conn, changes, LOCAL_GUILD, &change, 0, now).await?;
             }
         }
         let channel = local_channel();

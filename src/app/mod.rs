@@ -65,7 +65,7 @@ pub struct Ctx<'a> {
     pub locale: Locale,
     /// "Now", read once per command.
     pub now: DateTime<Utc>,
-    /// [`settings::changes_begun`] before the settings were read.
+    /// [`crate::store::Store::settings_changes_begun`] before the settings were read.
     settings_seen: u64,
     /// The connection the context was read on, kept for the command's own reads and writes
     /// (see [`Ctx::conn`]).
@@ -351,7 +351,7 @@ impl App {
         origin: &'a Origin,
         names: &[(NameKind, u64, &str)],
     ) -> AppResult<Ctx<'a>> {
-        let settings_seen = settings::changes_begun();
+        let settings_seen = self.store.settings_changes_begun();
         let mut conn = match self.store.take_warm() {
             Some(conn) => conn,
             None => self.conn().await?,
@@ -434,17 +434,18 @@ impl App {
                 let reply = work(&ctx)
                     .await
                     .unwrap_or_else(|e| self.error_reply(e, ctx.locale, what));
-                let known = (settings::changes_begun() == ctx.settings_seen).then(|| Known {
-                    timezone: ctx.guild.timezone,
-                    names: std::iter::once((
-                        NameKind::User,
-                        origin.actor.user_id,
-                        origin.actor.name.as_str(),
-                    ))
-                    .chain(names.iter().copied())
-                    .map(|(kind, id, name)| ((kind, id), name.to_string()))
-                    .collect(),
-                });
+                let known =
+                    (self.store.settings_changes_begun() == ctx.settings_seen).then(|| Known {
+                        timezone: ctx.guild.timezone,
+                        names: std::iter::once((
+                            NameKind::User,
+                            origin.actor.user_id,
+                            origin.actor.name.as_str(),
+                        ))
+                        .chain(names.iter().copied())
+                        .map(|(kind, id, name)| ((kind, id), name.to_string()))
+                        .collect(),
+                    });
                 Answered {
                     reply,
                     locale: ctx.locale,

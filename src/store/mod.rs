@@ -115,6 +115,8 @@ pub struct Store {
     checkpointing: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// The connection the last command finished with ([`Store::take_warm`]).
     warm: std::sync::Arc<std::sync::Mutex<Warm>>,
+    /// How many `/setup` changes have begun on this database ([`Store::settings_changes`]).
+    settings_changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// See [`Store::take_warm`].
@@ -199,7 +201,23 @@ impl Store {
             pool,
             checkpointing: Default::default(),
             warm: Default::default(),
+            settings_changes: Default::default(),
         }
+    }
+
+    /// The count of `/setup` changes begun on this database, which [`settings::update`] raises
+    /// before it writes: a reader that saw the same count before it read the settings and after
+    /// it used them knows no change came in between (see `App::handle_answered`). Kept by the
+    /// store, not the process, so that a change to another database (a test's, beside) is not
+    /// taken for one.
+    pub fn settings_changes(&self) -> &std::sync::atomic::AtomicU64 {
+        &self.settings_changes
+    }
+
+    /// [`Store::settings_changes`] now.
+    pub fn settings_changes_begun(&self) -> u64 {
+        self.settings_changes
+            .load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The connection the last command finished with, when no other command has it. The pool

@@ -217,19 +217,11 @@ pub const GET_WITH_NAMES_SQL: &str = "SELECT timezone, locale, summary_channel, 
          CROSS JOIN names AS n ON n.guild_id = ?1 AND n.kind = j.value ->> 0 AND n.id = j.value ->> 1) AS names
      FROM guild_settings WHERE guild_id = ?1";
 
-/// How many `/setup` changes this process has begun (any guild, any database): a reader that
-/// saw the same count before it read the settings and after it used them knows no change of
-/// this process came in between (see `App::handle_answered`).
-static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// The count of [`CHANGES`] now.
-pub fn changes_begun() -> u64 {
-    CHANGES.load(std::sync::atomic::Ordering::Acquire)
-}
-
-/// Applies a `/setup` change in one transaction.
+/// Applies a `/setup` change in one transaction. `changes`: the count of changes begun on this
+/// database ([`super::Store::settings_changes`]), raised first.
 pub async fn update(
     conn: &mut SqliteConnection,
+    changes: &std::sync::atomic::AtomicU64,
     guild_id: u64,
     change: &SettingsChange,
     by: u64,
@@ -237,7 +229,7 @@ pub async fn update(
 ) -> StoreResult<()> {
     // Counted before anything is written, and whether or not it lands: a reader that compares
     // counts may read again for nothing, never keep what changed.
-    CHANGES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     let mut tx = conn.begin().await?;
     sqlx::query(
         "UPDATE guild_settings SET

@@ -558,6 +558,44 @@ async fn a_reply_shows_the_same_with_what_its_command_read_as_with_a_fresh_read(
     assert!(with_times >= 2, "the replies compared show times");
 }
 
+/// A `/setup` on another database (another server's bot, a test beside this one) does not make
+/// a reply here read its settings again: the count of changes is the database's. It was the
+/// process's, and the test above failed whenever a test beside it changed its own settings.
+#[tokio::test]
+async fn a_settings_change_elsewhere_does_not_stale_a_reply_here() {
+    use storeops::adapters::shell::{SHELL_GUILD, parse, parse_line, shell_channel};
+    use storeops::app::Origin;
+    let t = TestApp::new().await;
+    let sh = crate::support::shell::boss(&t).await;
+    let other = TestApp::new().await;
+    let mut other_sh = crate::support::shell::boss(&other).await;
+    let origin = Origin {
+        guild_id: SHELL_GUILD,
+        channel_id: shell_channel(),
+        actor: sh.actor.clone(),
+    };
+    let line = "/task list scope:all";
+    let parse::Parsed::Command(inv) = parse_line(line, &t.app, SHELL_GUILD).await.expect(line)
+    else {
+        panic!("{line} is a command");
+    };
+    for i in 0..20 {
+        // The other database's change begins between this command's settings read and its
+        // reply: the command runs while the change is under way.
+        let zone = if i % 2 == 0 {
+            "Asia/Tokyo"
+        } else {
+            "Asia/Shanghai"
+        };
+        let setup = format!("/setup timezone:{zone}");
+        let (answered, _) = tokio::join!(
+            t.app.handle_answered(&origin, &inv),
+            other_sh.execute(&setup)
+        );
+        assert!(answered.known.is_some(), "run {i}: {:?}", answered.reply);
+    }
+}
+
 /// A command's connection waits, out of the pool, for the next command (its thread and page
 /// cache are warm); releasing memory gives it back to the pool, and closing the store does not
 /// wait for it forever.

@@ -47,7 +47,8 @@ pub async fn run(ctx: &Ctx<'_>, inv: &Invocation) -> AppResult<Reply> {
     if changed {
         ctx.write(async |tx| {
             let me = ctx.origin.actor.user_id;
-            settings::update(tx, ctx.guild.guild_id, &change, me, ms(ctx.now)).await?;
+            let changes = ctx.app.store.settings_changes();
+            settings::update(tx, changes, ctx.guild.guild_id, &change, me, ms(ctx.now)).await?;
             // The shipped activities and holidays follow the new language.
             if let Some(to) = change.locale {
                 crate::store::activities::relocalize_defaults(

@@ -279,9 +279,16 @@ async fn defaults_are_created_once_per_guild_and_never_twice() {
         summary_channel: Some(777),
         ..SettingsChange::default()
     };
-    settings::update(&mut conn, 42, &change, 0, ms(t.clock_now()))
-        .await
-        .expect("setup");
+    settings::update(
+        &mut conn,
+        app2.store.settings_changes(),
+        42,
+        &change,
+        0,
+        ms(t.clock_now()),
+    )
+    .await
+    .expect("setup");
     drop(conn);
     materialise_activities(&app2).await.expect("job");
     assert_eq!(

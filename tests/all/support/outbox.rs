@@ -77,9 +77,16 @@ pub async fn setup_guild(app: &App, guild: u64, escalation: Option<u64>) {
         escalation_channel: escalation,
         ..SettingsChange::default()
     };
-    settings::update(&mut conn, guild, &change, 0, now)
-        .await
-        .expect("update settings");
+    settings::update(
+        &mut conn,
+        app.store.settings_changes(),
+        guild,
+        &change,
+        0,
+        now,
+    )
+    .await
+    .expect("update settings");
 }
 
 /// How many rows are in each state.

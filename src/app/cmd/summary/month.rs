@@ -277,10 +277,12 @@ mod tests {
         }
     }
 
-    /// The chart's daily pace and the month to date, from one read of the targets of both
-    /// months, against a plain computation: each day's pace is the sum of that month's
-    /// targets (above zero) of the shops in the chart's currency over the month's days; the
-    /// month to date counts only targets of the summary's month.
+    /// The chart and the month to date, from one read of the targets of both months, against a
+    /// plain computation over shops in two currencies with gaps in their days: each day's bar of
+    /// a shop is what it was paid that day; each day's pace is the sum of that month's targets
+    /// (above zero) of the shops in the chart's currency over the month's days; the month to
+    /// date sums what the shops with a target this month were paid since the 1st, against the
+    /// sum of those targets (or what all were paid, when none has one).
     #[test]
     fn pace_and_month_to_date_read_their_own_months_of_one_target_list() {
         let mut rng = StdRng::seed_from_u64(0x7061_6365);
@@ -311,7 +313,32 @@ mod tests {
                     }
                 }
             }
-            let trend = trend(Locale::EnUs, &shops, &[], &targets, date);
+            // Amounts paid over the last 60 days, with gaps: days not reported, and days
+            // reported without an amount.
+            let mut series: Vec<morning::PaidDay> = Vec::new();
+            for s in &shops {
+                for back in 0..60 {
+                    if rng.gen_bool(0.2) {
+                        continue;
+                    }
+                    series.push(morning::PaidDay {
+                        shop_id: s.id,
+                        day: date - Duration::days(back),
+                        paid: rng
+                            .gen_bool(0.9)
+                            .then(|| Money(rng.gen_range(0..5_000_000))),
+                        conversion: None,
+                    });
+                }
+            }
+            let paid = |shop: i64, from: NaiveDate, to: NaiveDate| -> i64 {
+                series
+                    .iter()
+                    .filter(|p| p.shop_id == shop && p.day >= from && p.day <= to)
+                    .filter_map(|p| p.paid.map(|m| m.0))
+                    .sum()
+            };
+            let trend = trend(Locale::EnUs, &shops, &series, &targets, date);
             let currency = currencies(&shops)[0].clone();
             let charted: Vec<i64> = shops
                 .iter()
@@ -320,6 +347,17 @@ mod tests {
                 .collect();
             assert_eq!(trend.days.len(), chart::MAX_DAYS, "case {case}");
             assert_eq!(trend.days.last(), Some(&date), "case {case}");
+            // Each charted shop's bar of each day is what it was paid that day (0 for a gap).
+            assert_eq!(trend.shops.len(), charted.len(), "case {case}");
+            for id in &charted {
+                let bars = trend
+                    .shops
+                    .iter()
+                    .find(|b| b.name == format!("S{id}"))
+                    .unwrap_or_else(|| panic!("case {case}: no bar for S{id}"));
+                let expected: Vec<i64> = trend.days.iter().map(|d| paid(*id, *d, *d)).collect();
+                assert_eq!(bars.paid_cents, expected, "case {case}: S{id}");
+            }
             for (d, pace) in trend.days.iter().zip(&trend.pace) {
                 let of_month: Vec<i64> = targets
                     .iter()
@@ -333,37 +371,43 @@ mod tests {
             }
             // The month to date: per currency, "over n of m shops" when some have no
             // target of this month.
-            let lines = month_to_date(Locale::EnUs, &shops, &[], &targets, date);
+            let lines = month_to_date(Locale::EnUs, &shops, &series, &targets, date);
+            let month_start = date.with_day(1).expect("day");
             for currency in currencies(&shops) {
                 let of: Vec<&Shop> = shops.iter().filter(|s| s.currency == currency).collect();
-                let of_month: Vec<i64> = of
+                // (target, paid this month) of the shops with a target this month.
+                let with_targets: Vec<(i64, i64)> = of
                     .iter()
                     .filter_map(|s| {
                         targets
                             .iter()
                             .find(|(id, m, t)| *id == s.id && *m == month_key(date) && t.0 > 0)
-                            .map(|(_, _, t)| t.0)
+                            .map(|(_, _, t)| (t.0, paid(s.id, month_start, date)))
                     })
                     .collect();
+                let of_month: Vec<i64> = with_targets.iter().map(|(t, _)| *t).collect();
                 let with = of_month.len();
                 let line = lines
                     .iter()
                     .find(|l| l.starts_with(&format!("{currency}:")))
                     .unwrap_or_else(|| panic!("case {case}: no {currency} line in {lines:?}"));
+                let money = |cents: i64| money_in(Locale::EnUs, Some(Money(cents)), &currency);
                 if with == 0 {
+                    let done: i64 = of.iter().map(|s| paid(s.id, month_start, date)).sum();
                     assert!(
-                        line.contains("(no target: /data target)"),
+                        line.starts_with(&format!(
+                            "{currency}: {} (no target: /data target)",
+                            money(done)
+                        )),
                         "case {case}: {line}"
                     );
                     continue;
                 }
-                let sum = Money(of_month.iter().sum());
+                let sum = of_month.iter().sum();
+                let done = with_targets.iter().map(|(_, p)| p).sum();
                 assert!(
-                    line.contains(&format!(
-                        " of {} (",
-                        money_in(Locale::EnUs, Some(sum), &currency)
-                    )),
-                    "case {case}: {line} (targets {sum:?})"
+                    line.contains(&format!("{} of {} (", money(done), money(sum))),
+                    "case {case}: {line} (paid {done}, targets {sum})"
                 );
                 assert_eq!(
                     line.contains(&format!("over {with} of {} shops", of.len())),

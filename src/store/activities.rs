@@ -275,16 +275,6 @@ fn parse_day(s: &str) -> StoreResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("date {s}")))
 }
 
-/// The local dates an activity is skipped on.
-pub async fn skips(conn: &mut SqliteConnection, id: i64) -> StoreResult<BTreeSet<NaiveDate>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT day FROM activity_skips WHERE activity_id = ?1")
-            .bind(id)
-            .fetch_all(conn)
-            .await?;
-    rows.iter().map(|(d,)| parse_day(d)).collect()
-}
-
 /// The local dates each of the activities `ids` is skipped on, in one statement (an activity
 /// without skips has no entry).
 pub async fn skips_of(

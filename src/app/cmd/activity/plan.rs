@@ -51,6 +51,7 @@ pub(super) fn sig(a: &Activity, guild: &GuildSettings) -> String {
 
 /// What decides an activity's occurrences besides its schedule: the guild's holidays and the
 /// days skipped by hand.
+#[derive(Default)]
 pub(super) struct Calendar {
     pub holidays: Vec<Holiday>,
     pub skips: BTreeSet<NaiveDate>,
@@ -98,15 +99,8 @@ pub(super) async fn calendar_of(
     conn: &mut SqliteConnection,
     a: &Activity,
 ) -> Result<Calendar, StoreError> {
-    let holidays = activities::holidays(conn, a.guild_id, None)
-        .await?
-        .into_iter()
-        .map(|h| h.holiday)
-        .collect();
-    Ok(Calendar {
-        holidays,
-        skips: activities::skips(conn, a.id).await?,
-    })
+    let mut one = calendars_of(conn, a.guild_id, std::slice::from_ref(a)).await?;
+    Ok(one.remove(&a.id).unwrap_or_default())
 }
 
 /// The calendars of several activities of one guild, by id: the guild's holidays read once and

@@ -54,8 +54,9 @@ fn encode(pixels: &[u8]) -> Vec<u8> {
 /// The same pixels under other encoder settings, so the choice in `chart::encode_png` is
 /// measured in this profile (whole-program LTO re-optimises the codec crates at the binary's
 /// opt-level): median time and size of each, and whether it decodes back to the same pixels.
-/// The first is the chart's own (`chart::encode_png`: the "up" filter, level 3 in pieces of
-/// 21 rows); the others are the png crate's encoder as one stream.
+/// The first is the chart's own (`chart::encode_png`: the "up" filter, level 2 in pieces of
+/// 21 rows), then the same pieces at levels 3 and 1; the others are the png crate's encoder as
+/// one stream.
 fn compare_encoders(pixels: &[u8], runs: usize) {
     use png::{DeflateCompression as D, Filter as F};
     let png_crate = |filter: F, deflate: D| {
@@ -73,8 +74,11 @@ fn compare_encoders(pixels: &[u8], runs: usize) {
         }
     };
     type Encode<'a> = Box<dyn Fn() -> Vec<u8> + 'a>;
-    let settings: [(&str, Encode); 7] = [
+    let pieces = |level: u32| move || chart::encode_png_at(pixels, level).expect("encode");
+    let settings: [(&str, Encode); 9] = [
         ("encode_png, pieces", Box::new(|| encode(pixels))),
+        ("pieces, level 3", Box::new(pieces(3))),
+        ("pieces, level 1", Box::new(pieces(1))),
         ("up, level 3", Box::new(png_crate(F::Up, D::Level(3)))),
         ("up, level 1", Box::new(png_crate(F::Up, D::Level(1)))),
         (

@@ -22,7 +22,7 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
 mod encode;
-pub use encode::encode_png;
+pub use encode::{encode_png, encode_png_at};
 
 /// Image width in pixels.
 pub const WIDTH: u32 = 1000;

@@ -4,7 +4,8 @@
 //!    complaints, each with a history entry; 97 % of the tasks done, the rest open, in progress
 //!    or cancelled; about 1 % of the complaints resolved after their limit; the money paid on
 //!    half the resolved ones, in yuan and in dollars), 20 shops of daily figures and of 20
-//!    products a day over the same span (capped at 10 years), 90 days of delivered outbox
+//!    products a day (n rows of figures, n / 20 days: 500 days at 10 k, capped at 10 years at
+//!    1 M, so a year of figures is a year at both sizes), 90 days of delivered outbox
 //!    messages, and the team's six fixed activities and three recurring tasks. Both grow at the same daily rate (274 tasks and 274 complaints a day), so the
 //!    bigger one is a longer history of the same team, not a bigger team: its open work is the
 //!    same. They are generated with plain SQL inserts in one transaction and cached under
@@ -23,7 +24,9 @@
 //! `COMMANDS_BENCH_SIZES=10000,1000000` the sizes, `COMMANDS_BENCH_RUNS` the timed runs per
 //! command (default 40, at least 20), `COMMANDS_BENCH_ONLY=summary` only the commands whose line
 //! contains that text, `COMMANDS_BENCH_TRACE=1` each command's statements on a timeline (see
-//! [`timeline`]), `COMMANDS_BENCH_SPIKES=1` each command's three slowest runs and when they fell.
+//! [`timeline`]), `COMMANDS_BENCH_SPIKES=1` each command's three slowest runs and when they fell,
+//! `COMMANDS_BENCH_GAP_MS=5` a pause before each run (untimed), as a team's commands come
+//! seconds apart rather than back to back.
 
 mod common;
 
@@ -47,7 +50,7 @@ use storeops::store::{Store, data, ms};
 /// Version of the generator: bump when it changes. The cached file's name also carries the
 /// latest migration (see [`cache_name`]), so a new migration makes new files: a cached file
 /// migrated on open would leave the migration's log and cold pages in what is timed.
-const CACHE_VERSION: u32 = 3;
+const CACHE_VERSION: u32 = 4;
 const MEMBERS: [&str; 10] = [
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
 ];
@@ -126,7 +129,6 @@ async fn generate(path: &Path, n: i64) {
         "the activities and recurring tasks"
     );
     let now = ms(start());
-    let span_days = n / PER_DAY;
     let member_case = {
         let arms: String = MEMBERS
             .iter()
@@ -206,9 +208,11 @@ async fn generate(path: &Path, n: i64) {
     .execute(&mut *tx)
     .await
     .expect("payments");
-    // Daily figures of every shop over the span (at most ten years).
+    // Daily figures of every shop: n rows of their own kind (n / 20 days), at most ten years.
+    // Not the tasks' span: 10 k tasks are 36 days, and a year of figures over 36 days would
+    // make `/data show` over a year and the monthly summary compare less work at 10 k.
     let shops = data::shops(&mut tx, 1).await.expect("shops");
-    let days = span_days.clamp(30, 3650);
+    let days = (n / SHOPS as i64).clamp(30, 3650);
     for (s, shop) in shops.iter().enumerate() {
         for i in 0..days {
             let f = common::figures(s, i, 300);
@@ -374,6 +378,12 @@ async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, Str
             .fetch_one(&app.store.pool)
             .await
             .expect("complaint");
+    let gap = std::time::Duration::from_millis(
+        std::env::var("COMMANDS_BENCH_GAP_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+    );
     let mut out = Vec::new();
     for line in command_lines() {
         let line = line
@@ -382,6 +392,9 @@ async fn time_commands(cached: &Path, runs: usize) -> Vec<(String, f64, f64, Str
         let mut times = Vec::with_capacity(runs);
         let mut first = String::new();
         for i in 0..runs + 3 {
+            if !gap.is_zero() {
+                tokio::time::sleep(gap).await;
+            }
             let t0 = Instant::now();
             let o = sh.execute(&line).await;
             let took = t0.elapsed().as_secs_f64() * 1e3;

@@ -260,6 +260,25 @@ async fn a_failing_send_is_retried_and_delivered_once() {
         }
     };
     assert!(wait_calls(1).await, "first attempt");
+    // The fake has the request before the dispatcher has its answer: the clock moves on only
+    // once the retry is recorded, or the backoff would start from the moved clock (a CI flake).
+    let mut row = outbox_row(&e, "e2e:retry").await;
+    for _ in 0..200 {
+        if row.state == "pending" && row.last_error.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        row = outbox_row(&e, "e2e:retry").await;
+    }
+    assert_eq!(
+        (row.state.as_str(), row.attempts),
+        ("pending", 1),
+        "the 500 recorded for a retry"
+    );
+    assert!(
+        row.available_at > storeops::clock::Clock::now(&e.t.clock),
+        "retried after a backoff"
+    );
     e.t.clock.advance(chrono::Duration::seconds(2));
     assert!(wait_calls(2).await, "second attempt after the 500");
     let limited_at = std::time::Instant::now();

@@ -22,7 +22,7 @@ use storeops::store::outbox::Target;
 
 use crate::fake_discord::*;
 use crate::support::e2e::{E2e, T, assert_frames_known, embed, embed_text, lock_database_for};
-use crate::support::store::outbox_row;
+use crate::support::store::{OutboxRow, outbox_row};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_up_registers_every_command_within_discords_limits() {
@@ -219,6 +219,20 @@ async fn outbound_messages_ping_exactly_who_they_mean_with_a_nonce() {
     e.stop().await;
 }
 
+/// The outbox row of `key` once `done` holds of it (polled every 25 ms, up to 5 s), or as it is
+/// then, for the assertion to show.
+async fn outbox_row_once(e: &E2e, key: &str, done: impl Fn(&OutboxRow) -> bool) -> OutboxRow {
+    let mut row = outbox_row(e, key).await;
+    for _ in 0..200 {
+        if done(&row) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        row = outbox_row(e, key).await;
+    }
+    row
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_send_is_retried_and_delivered_once() {
     let e = E2e::start().await;
@@ -262,14 +276,10 @@ async fn a_failing_send_is_retried_and_delivered_once() {
     assert!(wait_calls(1).await, "first attempt");
     // The fake has the request before the dispatcher has its answer: the clock moves on only
     // once the retry is recorded, or the backoff would start from the moved clock (a CI flake).
-    let mut row = outbox_row(&e, "e2e:retry").await;
-    for _ in 0..200 {
-        if row.state == "pending" && row.last_error.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-        row = outbox_row(&e, "e2e:retry").await;
-    }
+    let row = outbox_row_once(&e, "e2e:retry", |r| {
+        r.state == "pending" && r.last_error.is_some()
+    })
+    .await;
     assert_eq!(
         (row.state.as_str(), row.attempts),
         ("pending", 1),
@@ -294,14 +304,7 @@ async fn a_failing_send_is_retried_and_delivered_once() {
         .expect("delivered");
     assert_eq!(e.fake.channel_messages(ops).len(), 1, "exactly one message");
     // The row is recorded just after the message is posted.
-    let mut row = outbox_row(&e, "e2e:retry").await;
-    for _ in 0..200 {
-        if row.state == "sent" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-        row = outbox_row(&e, "e2e:retry").await;
-    }
+    let row = outbox_row_once(&e, "e2e:retry", |r| r.state == "sent").await;
     assert_eq!(
         (row.state.as_str(), row.attempts),
         ("sent", 2),
